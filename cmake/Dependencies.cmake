@@ -1,0 +1,17 @@
+# Every third-party library comes from Debian packages (see scripts/deps.sh).
+# Each is linked by exactly one module (docs/architecture.md).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+if(HITLGATE_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(HITLGATE_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
