@@ -45,7 +45,7 @@ struct ConversationSnapshot {
   double last_sentiment = 0.0;         // latest customer message
   bool last_human_request = false;
   bool legal_threat_seen = false;
-  bool frustration_seen = false;
+  bool last_frustration = false;    // the latest customer message showed frustration
   std::uint64_t sticky_category_bits = 0;  // sensitive topics raised so far
   std::uint64_t intent_hash = 0;
 
