@@ -1,0 +1,41 @@
+// JSON codec for the engine's wire types (docs/schema/*.schema.json).
+// Boost.JSON stays inside src/codec. Parsing is strict: unknown fields and
+// wrong types are InvalidArgument errors whose message names the field, so
+// an agent developer sees at once what to fix. All functions are pure and
+// thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "hitlgate/common/error.h"
+#include "hitlgate/engine/decision.h"
+#include "hitlgate/engine/event.h"
+
+namespace hitlgate::codec {
+
+// Largest event accepted (bytes); bigger ones are ResourceExhausted.
+inline constexpr size_t kMaxEventBytes = 256 * 1024;
+
+// Parses one event object. InvalidArgument names the field and what was
+// expected: "field 'confidence': expected a number in [0, 1], got 1.7".
+[[nodiscard]] Result<engine::Event> ParseEvent(std::string_view json);
+
+// Canonical JSON of one event (keys in schema order, no whitespace).
+std::string EncodeEvent(const engine::Event& event);
+
+// Appends one decision as a single-line JSON object to `out`.
+void AppendDecision(const engine::Decision& decision, std::string* out);
+std::string EncodeDecision(const engine::Decision& decision);
+
+// Parses a decision produced by EncodeDecision (for tools and tests).
+[[nodiscard]] Result<engine::Decision> ParseDecision(std::string_view json);
+
+// Re-serializes any JSON text with object keys sorted and no whitespace:
+// equal documents get equal bytes (for hashing action payloads).
+[[nodiscard]] Result<std::string> CanonicalJson(std::string_view json);
+
+// Appends `s` as a JSON string literal (quotes and escapes) to `out`.
+void AppendJsonString(std::string_view s, std::string* out);
+
+}  // namespace hitlgate::codec
