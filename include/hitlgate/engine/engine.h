@@ -1,0 +1,47 @@
+// DecisionEngine: for each event, computes hitlgate's own signals (sentiment
+// and its trend, asks-for-a-person, legal threat, sensitive topics, message
+// rate, repeat contacts), evaluates the active policy, and records the event
+// in the conversation state. The heart of hitlgate; no I/O.
+//
+// Thread-safe: Decide() may run concurrently on many threads; the policy is
+// swapped atomically (SetPolicy) and applies to events decided afterwards.
+// Events of one interaction must be decided in order (callers serialize per
+// interaction). The engine shares ownership of its collaborators.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "hitlgate/common/clock.h"
+#include "hitlgate/engine/conversation.h"
+#include "hitlgate/engine/decision.h"
+#include "hitlgate/engine/event.h"
+#include "hitlgate/policy/policy.h"
+#include "hitlgate/signals/sentiment.h"
+
+namespace hitlgate::engine {
+
+class DecisionEngine {
+ public:
+  // `clock` supplies the time of events that carry no `at`; must outlive the engine.
+  DecisionEngine(std::shared_ptr<const policy::Program> program,
+                 std::shared_ptr<ConversationStore> conversations,
+                 std::shared_ptr<const signals::SentimentScorer> scorer, const Clock& clock);
+
+  Decision Decide(const Event& event, const policy::AutonomyLevels* autonomy = nullptr);
+
+  // Signals alone, without recording state: for shadow evaluation and tools.
+  Signals ComputeSignals(const policy::Program& program, const Event& event,
+                         const ConversationSnapshot& snapshot, ConversationUpdate* update) const;
+
+  void SetPolicy(std::shared_ptr<const policy::Program> program);
+  std::shared_ptr<const policy::Program> policy() const;
+
+ private:
+  std::atomic<std::shared_ptr<const policy::Program>> program_;
+  std::shared_ptr<ConversationStore> conversations_;
+  std::shared_ptr<const signals::SentimentScorer> scorer_;
+  const Clock& clock_;
+};
+
+}  // namespace hitlgate::engine

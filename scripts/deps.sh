@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what hitlgate needs to build, test and run, from Debian packages.
+# Idempotent: does nothing when everything is already there.
+#   scripts/deps.sh build   compiler toolchain and libraries
+#   scripts/deps.sh test    + test-only tools (wrk, nginx, chromium, postgresql)
+set -euo pipefail
+
+build_packages=(
+  g++ cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-json1.81-dev
+  libyaml-cpp-dev libre2-dev libsodium-dev libsqlite3-dev libpq-dev
+  libcli11-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+test_packages=(wrk nginx-light)
+
+want=("${build_packages[@]}")
+if [[ "${1:-build}" == "test" ]]; then
+  want+=("${test_packages[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "deps: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

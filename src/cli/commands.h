@@ -1,0 +1,28 @@
+// The `hitlgate` subcommands. Each returns the process exit status; main()
+// parses flags (CLI11) and wires real clocks, files and stores.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace hitlgate::cli {
+
+struct DecideOptions {
+  std::string policy_path;
+  std::string input_path = "-";
+  std::string output_path = "-";
+  std::string lexicon_path;  // empty: the built-in lexicon
+  bool stats = false;        // events/s and outcome counts on stderr
+};
+int RunDecide(const DecideOptions& options);
+
+int RunPolicyCheck(const std::vector<std::string>& paths);
+
+struct PolicyTestOptions {
+  std::string policy_path;
+  std::string cases_path;
+  std::string lexicon_path;
+};
+int RunPolicyTest(const PolicyTestOptions& options);
+
+}  // namespace hitlgate::cli
