@@ -1,0 +1,241 @@
+// Store: the storage seam of the gateway (like leveldb's Env). Everything the
+// gateway must not lose lives behind it: decisions, review tasks and their
+// leases and verdicts, policy versions, API keys, webhooks with a delivery
+// outbox, and the hash-chained audit log (docs/audit-format.md).
+//
+// Contract for every implementation (checked by test/store/store_conformance):
+//  * Thread-safe: any number of threads may call any method at once.
+//  * Durable: a mutating call that returns OK has been committed; a crash
+//    after it returns loses nothing.
+//  * Atomic: a mutating call writes its state change, its audit records and
+//    its outbox messages in one transaction. A call that fails writes
+//    nothing: no half-claimed task, no audit record for a refused verdict.
+//  * The audit chain is gapless: records are sealed (audit::Seal) inside the
+//    write transaction from the head read in that transaction.
+//  * No clocks, no randomness: times come from arguments (`now`, `at`), ids
+//    from the IdGenerator given to the implementation.
+//  * Shared by several processes where the backend allows it (PostgreSQL):
+//    nothing is durable only in one process's memory; a claim is atomic
+//    across processes.
+//
+// Mutating calls write these audit records (kind: subject; payloads in
+// docs/audit-format.md): RecordDecision "event" + "decision" (+ the caller's
+// entries) + "task_created"; claims "claim" (preceded by "lease_expired" when
+// it takes over an expired lease); RenewLease "lease_renewed"; Release
+// "release"; SubmitVerdict "verdict"; CancelTask "task_cancelled";
+// ExpireLeases "lease_expired"; EscalateOverdue "escalation";
+// SavePolicyVersion "policy_uploaded"; ActivatePolicy "policy_activated";
+// CreateKey "key_created"; RevokeKey "key_revoked"; UpsertWebhook
+// "webhook_upserted"; MarkDelivered "webhook_delivered"; MarkFailed
+// "webhook_failed"; PurgeAuditBefore "audit_purged".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hitlgate/audit/purge.h"
+#include "hitlgate/audit/record.h"
+#include "hitlgate/common/clock.h"
+#include "hitlgate/common/error.h"
+#include "hitlgate/store/types.h"
+
+namespace hitlgate::store {
+
+struct RecordedDecision {
+  std::int64_t decision_seq = 0;  // StoredDecision::seq
+  std::string task_id;            // the task opened; empty when none
+  bool duplicate = false;         // the event_id was recorded before; nothing was written
+};
+
+struct VerdictOptions {
+  // Supervisor override: answer a task without holding its lease (lease_id
+  // empty), allowed while no *other* reviewer holds a live lease on it.
+  bool override = false;
+  std::vector<OutboxMessage> outbox;        // enqueued in the same transaction
+  std::vector<audit::AuditEntry> audit;     // extra records after "verdict" (e.g. feedback)
+};
+
+struct AuditHead {
+  std::int64_t seq = 0;                          // 0 when the log is empty
+  std::string hash = std::string(audit::kGenesisHash);
+};
+
+struct PurgeOptions {
+  Duration min_retention = std::chrono::duration_cast<Duration>(audit::kMinRetention);
+  // Lets tests and deliberate operators purge younger records.
+  bool allow_short_retention = false;
+  std::string actor = "system";
+};
+
+struct PurgeResult {
+  std::int64_t purged_count = 0;
+  std::int64_t first_kept_seq = 0;  // the chain now starts here
+  std::int64_t anchor_seq = 0;      // the "audit_purged" record
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- Decisions ----
+
+  // Records an event's decision, the task it opens (if any), the caller's
+  // extra audit entries and outbox messages, all in one transaction; `now`
+  // stamps the audit records. A repeated non-empty event_id returns the first
+  // call's result with duplicate=true and writes nothing.
+  // InvalidArgument: empty interaction_id, or a task with priority outside 1..5.
+  [[nodiscard]] virtual Result<RecordedDecision> RecordDecision(
+      const DecisionRecord& decision, const std::optional<NewTask>& task,
+      const std::vector<audit::AuditEntry>& extra_audit, TimePoint now,
+      const std::vector<OutboxMessage>& outbox = {}) = 0;
+
+  // ---- Tasks ----
+
+  // Claims the most urgent task `request.reviewer` qualifies for (Qualifies):
+  // by priority, then due_at, then created_at, then id. Open tasks and
+  // claimed tasks whose lease expired are claimable. Sets a lease of
+  // `request.lease_ttl` from `request.now`.
+  // NotFound: nothing fits. FailedPrecondition: the reviewer already holds
+  // max_concurrent live leases. InvalidArgument: empty reviewer or ttl <= 0.
+  [[nodiscard]] virtual Result<Task> ClaimNext(const ClaimRequest& request) = 0;
+
+  // Claims one named task. Returns the existing lease unchanged when this
+  // reviewer already holds a live one.
+  // NotFound: no such task. Aborted: another reviewer holds a live lease.
+  // FailedPrecondition: answered/cancelled, the reviewer does not qualify,
+  // or is at max_concurrent.
+  [[nodiscard]] virtual Result<Task> Claim(const std::string& task_id,
+                                           const ClaimRequest& request) = 0;
+
+  // Extends a live lease to now + ttl.
+  // NotFound: no such task. Aborted: the lease expired, was taken over, or
+  // is not `reviewer`'s (lost races: re-claim from the top).
+  [[nodiscard]] virtual Result<Task> RenewLease(const std::string& task_id,
+                                                const std::string& lease_id,
+                                                const std::string& reviewer, TimePoint now,
+                                                Duration ttl) = 0;
+
+  // Gives a claimed task back to its queue. NotFound / Aborted as RenewLease.
+  [[nodiscard]] virtual Result<Task> Release(const std::string& task_id,
+                                             const std::string& lease_id,
+                                             const std::string& reviewer, TimePoint now) = 0;
+
+  // Records the task's one verdict (verdict.reviewer is the actor; verdict.at
+  // is set to `now`) and enqueues options.outbox.
+  // NotFound: no such task. AlreadyExists: the task already has a verdict,
+  // whoever sends this one. FailedPrecondition: the task was cancelled.
+  // Aborted: the lease is not live or not verdict.reviewer's (or, with
+  // override, another reviewer holds a live lease). InvalidArgument: an
+  // edited verdict without edited text or action, a rejection without a
+  // reason, an edited_action_json that is not an object, or no reviewer.
+  [[nodiscard]] virtual Result<Task> SubmitVerdict(const std::string& task_id,
+                                                   const std::string& lease_id,
+                                                   const Verdict& verdict, TimePoint now,
+                                                   const VerdictOptions& options = {}) = 0;
+
+  // Withdraws an unanswered task (e.g. the interaction closed).
+  // NotFound; AlreadyExists when answered; FailedPrecondition when cancelled.
+  [[nodiscard]] virtual Result<Task> CancelTask(const std::string& task_id,
+                                                const std::string& actor,
+                                                const std::string& reason, TimePoint now) = 0;
+
+  // Every claimed task whose lease expired at `now` goes back to open.
+  // Returns them as they are now.
+  [[nodiscard]] virtual Result<std::vector<Task>> ExpireLeases(TimePoint now) = 0;
+
+  // Every open or claimed task past due_at (now > due_at) and not yet
+  // escalated: escalated=true, priority 1, queue = escalation_queue. A
+  // claimed task keeps its lease. Returns them as they are now.
+  [[nodiscard]] virtual Result<std::vector<Task>> EscalateOverdue(
+      TimePoint now, const std::string& escalation_queue) = 0;
+
+  // NotFound when there is no such task.
+  [[nodiscard]] virtual Result<Task> GetTask(const std::string& task_id) = 0;
+  // Oldest first (created_at, then id).
+  [[nodiscard]] virtual Result<std::vector<Task>> ListTasks(const TaskFilter& filter) = 0;
+  // Open tasks per queue; queues without open tasks are absent.
+  [[nodiscard]] virtual Result<std::map<std::string, std::int64_t>> CountOpenByQueue() = 0;
+
+  // ---- Interactions ----
+
+  // NotFound when nothing was recorded for it.
+  [[nodiscard]] virtual Result<InteractionRecord> GetInteraction(
+      const std::string& interaction_id) = 0;
+  // All of a customer's interactions (GDPR access/export), oldest first;
+  // empty when none.
+  [[nodiscard]] virtual Result<std::vector<InteractionRecord>> ListCustomerInteractions(
+      const std::string& customer_id) = 0;
+
+  // ---- Policies ----
+
+  // Stores a version. Saving the same version with the same source again is
+  // OK and writes nothing. AlreadyExists: same version, different source.
+  [[nodiscard]] virtual Result<void> SavePolicyVersion(const PolicyVersion& policy) = 0;
+  // Makes a saved version the active one (also how a rollback is done).
+  // NotFound: no such version.
+  [[nodiscard]] virtual Result<void> ActivatePolicy(const std::string& version,
+                                                    const std::string& actor, TimePoint at) = 0;
+  // NotFound: no version was ever activated.
+  [[nodiscard]] virtual Result<PolicyVersionInfo> GetActivePolicy() = 0;
+  // Newest upload first.
+  [[nodiscard]] virtual Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() = 0;
+
+  // ---- API keys ----
+
+  // AlreadyExists: the key id is taken. InvalidArgument: empty key_id or
+  // secret_hash.
+  [[nodiscard]] virtual Result<void> CreateKey(const ApiKey& key) = 0;
+  // Revoked keys are returned too (with revoked_at) so callers can say why
+  // a key fails. NotFound: no such key.
+  [[nodiscard]] virtual Result<ApiKey> FindKey(const std::string& key_id) = 0;
+  [[nodiscard]] virtual Result<std::vector<ApiKey>> ListKeys() = 0;
+  // NotFound; FailedPrecondition when already revoked.
+  [[nodiscard]] virtual Result<void> RevokeKey(const std::string& key_id,
+                                               const std::string& actor, TimePoint at) = 0;
+
+  // ---- Webhooks and outbox ----
+
+  // Creates or replaces the workflow's webhook. The audit record names the
+  // url, never the secret. InvalidArgument: empty workflow or url.
+  [[nodiscard]] virtual Result<void> UpsertWebhook(const Webhook& webhook,
+                                                   const std::string& actor) = 0;
+  [[nodiscard]] virtual Result<std::vector<Webhook>> ListWebhooks() = 0;
+  // Standalone enqueue (most messages ride in RecordDecision/SubmitVerdict).
+  [[nodiscard]] virtual Result<std::vector<std::int64_t>> EnqueueDeliveries(
+      const std::vector<OutboxMessage>& messages, TimePoint now) = 0;
+  // Takes up to `limit` undelivered messages due at `now` (oldest first) and
+  // hides them until now + visibility (so several gateway nodes do not send
+  // the same message at once; a crashed sender's messages come back).
+  [[nodiscard]] virtual Result<std::vector<OutboxMessage>> NextDeliveries(
+      TimePoint now, int limit, Duration visibility) = 0;
+  // NotFound: no such message. Marking a delivered message again is OK.
+  [[nodiscard]] virtual Result<void> MarkDelivered(std::int64_t id, TimePoint now) = 0;
+  // attempts + 1, retried at next_attempt_at. NotFound; FailedPrecondition
+  // when already delivered.
+  [[nodiscard]] virtual Result<void> MarkFailed(std::int64_t id, TimePoint now,
+                                                TimePoint next_attempt_at,
+                                                const std::string& error) = 0;
+
+  // ---- Audit log ----
+
+  // Appends standalone records (key use, logins, exports) stamped `at`.
+  // Returns them sealed. InvalidArgument: an entry without a kind.
+  [[nodiscard]] virtual Result<std::vector<audit::AuditRecord>> AppendAudit(
+      const std::vector<audit::AuditEntry>& entries, TimePoint at) = 0;
+  // Records with seq >= from_seq in seq order, at most `limit`.
+  [[nodiscard]] virtual Result<std::vector<audit::AuditRecord>> ReadAudit(std::int64_t from_seq,
+                                                                          int limit) = 0;
+  [[nodiscard]] virtual Result<AuditHead> GetAuditHead() = 0;
+  // Deletes the oldest records written before `cutoff` (the longest prefix
+  // of the chain with at < cutoff) and appends an "audit_purged" anchor
+  // record, stamped `now`, naming the first kept record and its prev_hash.
+  // FailedPrecondition: cutoff is later than now - min_retention and
+  // allow_short_retention is false.
+  [[nodiscard]] virtual Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
+                                                             const PurgeOptions& options = {}) = 0;
+};
+
+}  // namespace hitlgate::store

@@ -1,0 +1,238 @@
+// Value types the Store keeps: decisions, review tasks with their leases and
+// verdicts, policy versions, API keys, webhooks and outbox messages. Plain
+// structs; thread-compatible. Times are TimePoint (microseconds, UTC); ids
+// come from an injected IdGenerator or from the caller, never from a clock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hitlgate/common/clock.h"
+#include "hitlgate/engine/decision.h"
+#include "hitlgate/engine/event.h"
+
+namespace hitlgate::store {
+
+// ---- Decisions -------------------------------------------------------------
+
+// One event and the engine's decision for it, as recorded before the gateway
+// acknowledges the event.
+struct DecisionRecord {
+  std::string event_id;  // the agent's idempotency key; empty = none
+  std::string interaction_id;
+  std::string customer_id;
+  std::string workflow;
+  std::string channel;
+  std::int64_t event_index = 0;
+  engine::EventType type = engine::EventType::kCustomerMessage;
+  TimePoint at;                // when the event happened (the agent's time)
+  std::string event_json;      // the event as received (canonical JSON)
+  std::string decision_json;   // the decision as returned (codec::EncodeDecision)
+  engine::Outcome outcome = engine::Outcome::kAllow;
+  std::string policy_version;  // "sha256:<hex>"
+  std::string recorded_by;     // the agent's API key id (the audit actor)
+};
+
+// A DecisionRecord as stored, with the store-assigned position.
+struct StoredDecision {
+  std::int64_t seq = 0;  // unique, increasing in recording order (not gapless)
+  DecisionRecord record;
+  std::string task_id;   // the task it opened; empty when none
+};
+
+// ---- Tasks ------------------------------------------------------------------
+
+enum class TaskKind {
+  kHold,            // a held proposal waits for approve/edit/reject
+  kHandoff,         // a person takes the conversation over
+  kContest,         // GDPR Art. 22: the customer contests an automated decision
+  kAutonomyChange,  // a supervisor signs off a change of earned autonomy
+  kAuditSample,     // post-hoc review of an autonomous conversation
+};
+
+enum class TaskStatus {
+  kOpen,       // in a queue, claimable
+  kClaimed,    // a reviewer holds a lease (it may have expired; see HasLiveLease)
+  kAnswered,   // has its one verdict
+  kCancelled,  // withdrawn (e.g. the interaction closed first)
+};
+
+enum class VerdictKind {
+  kApproved,   // deliver the proposal as is
+  kEdited,     // deliver the reviewer's edited text / action params
+  kRejected,   // do not deliver; tell the customer `customer_message`
+  kTakenOver,  // the reviewer answers the customer themselves
+};
+
+std::string_view TaskKindName(TaskKind k);
+std::optional<TaskKind> ParseTaskKind(std::string_view s);
+std::string_view TaskStatusName(TaskStatus s);
+std::optional<TaskStatus> ParseTaskStatus(std::string_view s);
+std::string_view VerdictKindName(VerdictKind k);
+std::optional<VerdictKind> ParseVerdictKind(std::string_view s);
+
+struct Lease {
+  std::string owner;     // reviewer (key id)
+  std::string lease_id;  // from the IdGenerator; names this one claim
+  TimePoint expires_at;
+
+  friend bool operator==(const Lease&, const Lease&) = default;
+};
+
+struct Verdict {
+  VerdictKind kind = VerdictKind::kApproved;
+  std::string reviewer;            // who answered (key id); the audit actor
+  TimePoint at;                    // set by the store to the call's `now`
+  std::string edited_text;         // kEdited: the reply to deliver instead
+  std::string edited_action_json;  // kEdited: replacement action params (JSON object)
+  std::string reason;              // kRejected: why (required)
+  std::string customer_message;    // kRejected: what the customer is told
+  std::string note;                // free text for colleagues and audits
+
+  friend bool operator==(const Verdict&, const Verdict&) = default;
+};
+
+// What the caller decides about a new task; the store adds id, status and
+// copies interaction/customer/workflow from the decision it belongs to.
+struct NewTask {
+  TaskKind kind = TaskKind::kHold;
+  std::string queue;
+  std::vector<std::string> skills;  // a reviewer needs all of them
+  std::string language;             // BCP 47; empty = any reviewer
+  int priority = 3;                 // 1 (most urgent) .. 5
+  TimePoint created_at;
+  TimePoint due_at;                 // SLA deadline
+  std::optional<TimePoint> hold_notice_at;  // when the agent shows a holding message
+  std::string context_json = "{}";  // transcript, proposal, slots, summary, signals, reasons
+};
+
+struct Task {
+  std::string id;  // "t-" + 16 hex digits
+  TaskKind kind = TaskKind::kHold;
+  TaskStatus status = TaskStatus::kOpen;
+  std::string interaction_id;
+  std::string customer_id;
+  std::string workflow;
+  std::string queue;
+  std::vector<std::string> skills;
+  std::string language;
+  int priority = 3;
+  TimePoint created_at;
+  TimePoint due_at;
+  std::optional<TimePoint> hold_notice_at;
+  bool escalated = false;
+  std::string context_json = "{}";  // opaque to the store
+  std::optional<Lease> lease;       // set while status == kClaimed
+  int claim_count = 0;              // how many times it was claimed
+  std::optional<Verdict> verdict;   // set once, when status becomes kAnswered
+  std::int64_t decision_seq = 0;    // the StoredDecision that opened it; 0 for standalone tasks
+
+  friend bool operator==(const Task&, const Task&) = default;
+};
+
+// A claimed task whose lease has not expired at `now`.
+bool HasLiveLease(const Task& task, TimePoint now);
+
+struct ClaimRequest {
+  std::string reviewer;                // key id
+  std::vector<std::string> skills;     // the reviewer's skills
+  std::vector<std::string> languages;  // BCP 47 tags the reviewer works in
+  std::vector<std::string> queues;     // restrict to these queues; empty = any
+  int max_concurrent = 0;              // live leases allowed at once; <= 0 = no limit
+  TimePoint now;
+  Duration lease_ttl = std::chrono::minutes(5);
+};
+
+// True when `reviewer` may work `task`: they have every skill the task needs,
+// the task's language is empty or one of theirs (a reviewer's "de" covers
+// "de-AT"; case-insensitive), and the task's queue is allowed.
+bool Qualifies(const Task& task, const ClaimRequest& reviewer);
+
+struct TaskFilter {
+  std::optional<std::string> queue;
+  std::optional<TaskStatus> status;
+  std::optional<std::string> workflow;
+  std::optional<std::string> interaction_id;
+  int limit = 100;  // at most this many, oldest created first
+};
+
+// ---- Interactions -------------------------------------------------------------
+
+struct InteractionRecord {
+  std::string interaction_id;
+  std::string customer_id;
+  std::vector<StoredDecision> decisions;  // in event order (seq)
+  std::vector<Task> tasks;                // with their verdicts, by creation
+};
+
+// ---- Policies -------------------------------------------------------------------
+
+struct PolicyVersion {
+  std::string version;  // "sha256:<hex>" of the source
+  std::string name;
+  std::string source_yaml;
+  std::string uploaded_by;
+  TimePoint uploaded_at;
+
+  friend bool operator==(const PolicyVersion&, const PolicyVersion&) = default;
+};
+
+struct PolicyVersionInfo {
+  PolicyVersion policy;
+  bool active = false;
+  std::optional<TimePoint> activated_at;  // the latest activation of this version
+  std::string activated_by;
+};
+
+// ---- Keys -----------------------------------------------------------------------
+
+enum class Role { kAgent, kReviewer, kSupervisor, kAuditor, kAdmin };
+std::string_view RoleName(Role r);
+std::optional<Role> ParseRole(std::string_view s);
+
+struct ApiKey {
+  std::string key_id;       // public prefix, shown in logs and audit records
+  std::string secret_hash;  // hash of the secret; the secret itself is never stored
+  std::string name;
+  Role role = Role::kAgent;
+  std::vector<std::string> skills;     // reviewers
+  std::vector<std::string> languages;  // reviewers
+  std::vector<std::string> workflows;  // agents: the workflows it may report; empty = all
+  int max_concurrent = 0;              // reviewers: live leases at once; 0 = no limit
+  TimePoint created_at;
+  std::string created_by;
+  std::optional<TimePoint> revoked_at;
+
+  friend bool operator==(const ApiKey&, const ApiKey&) = default;
+};
+
+// ---- Webhooks and the outbox -------------------------------------------------------
+
+struct Webhook {
+  std::string workflow;  // one webhook per workflow
+  std::string url;
+  std::string secret;    // HMAC key for signing deliveries (stored as given)
+  TimePoint updated_at;
+
+  friend bool operator==(const Webhook&, const Webhook&) = default;
+};
+
+// A message to deliver at least once. Enqueued inside the transaction of the
+// change it announces, so a committed verdict always has its delivery.
+struct OutboxMessage {
+  std::int64_t id = 0;      // store-assigned on enqueue
+  std::string workflow;
+  std::string url;          // snapshot of the webhook url at enqueue time
+  std::string event_type;   // "task.answered", "decision.recorded", ...
+  std::string payload_json;
+  TimePoint created_at;     // store-set to the enqueuing call's time
+  TimePoint next_attempt_at;
+  int attempts = 0;
+  std::string last_error;
+  std::optional<TimePoint> delivered_at;
+};
+
+}  // namespace hitlgate::store

@@ -1,0 +1,528 @@
+#include "hitlgate/store/memory_store.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <mutex>
+
+#include "hitlgate/audit/purge.h"
+#include "storage/audit_entries.h"
+#include "storage/task_rules.h"
+
+namespace hitlgate::store {
+namespace {
+
+using audit::AuditEntry;
+using audit::AuditRecord;
+
+struct Activation {
+  std::string version;
+  std::string actor;
+  TimePoint at;
+};
+
+class MemoryStore final : public Store {
+ public:
+  explicit MemoryStore(IdGenerator* ids) : ids_(ids) {}
+
+  Result<RecordedDecision> RecordDecision(const DecisionRecord& decision,
+                                          const std::optional<NewTask>& task,
+                                          const std::vector<AuditEntry>& extra_audit,
+                                          TimePoint now,
+                                          const std::vector<OutboxMessage>& outbox) override {
+    if (auto v = internal::ValidateDecision(decision, task); !v) return std::unexpected(v.error());
+    if (auto v = internal::ValidateEntries(extra_audit); !v) return std::unexpected(v.error());
+    std::lock_guard lock(mu_);
+    if (!decision.event_id.empty()) {
+      auto it = by_event_id_.find(decision.event_id);
+      if (it != by_event_id_.end()) {
+        const StoredDecision& first = decisions_[it->second];
+        return RecordedDecision{first.seq, first.task_id, true};
+      }
+    }
+    StoredDecision stored{next_decision_seq_++, decision, ""};
+    std::optional<Task> new_task;
+    if (task) {
+      new_task = internal::MakeTask(*task, decision, ids_->NewId("t"), stored.seq);
+      stored.task_id = new_task->id;
+    }
+    AppendLocked(internal::DecisionAudit(decision, stored.seq, new_task ? &*new_task : nullptr,
+                                         extra_audit),
+                 now);
+    EnqueueLocked(outbox, now);
+    if (!decision.event_id.empty()) by_event_id_[decision.event_id] = decisions_.size();
+    decisions_.push_back(stored);
+    if (new_task) tasks_[new_task->id] = *new_task;
+    return RecordedDecision{stored.seq, stored.task_id, false};
+  }
+
+  Result<Task> ClaimNext(const ClaimRequest& request) override {
+    if (auto v = internal::ValidateClaimRequest(request); !v) return std::unexpected(v.error());
+    std::lock_guard lock(mu_);
+    if (auto c = internal::CheckConcurrency(request, LiveLeasesLocked(request)); !c) {
+      return std::unexpected(c.error());
+    }
+    Task* best = nullptr;
+    for (auto& [id, t] : tasks_) {
+      if (!internal::Claimable(t, request.now) || !Qualifies(t, request)) continue;
+      if (best == nullptr || internal::ClaimOrderLess(t, *best)) best = &t;
+    }
+    if (best == nullptr) return NotFound("no task for reviewer " + request.reviewer);
+    return ClaimLocked(*best, request);
+  }
+
+  Result<Task> Claim(const std::string& task_id, const ClaimRequest& request) override {
+    if (auto v = internal::ValidateClaimRequest(request); !v) return std::unexpected(v.error());
+    std::lock_guard lock(mu_);
+    auto t = FindLocked(task_id);
+    if (!t) return std::unexpected(t.error());
+    auto held = internal::CheckClaimOne(**t, request, LiveLeasesLocked(request));
+    if (!held) return std::unexpected(held.error());
+    if (*held) return **t;
+    return ClaimLocked(**t, request);
+  }
+
+  Result<Task> RenewLease(const std::string& task_id, const std::string& lease_id,
+                          const std::string& reviewer, TimePoint now, Duration ttl) override {
+    if (ttl <= Duration::zero()) return InvalidArgument("renew: ttl must be > 0");
+    std::lock_guard lock(mu_);
+    auto t = FindLocked(task_id);
+    if (!t) return std::unexpected(t.error());
+    if (auto c = internal::CheckLeaseHolder(**t, lease_id, reviewer, now); !c) {
+      return std::unexpected(c.error());
+    }
+    AppendLocked({internal::ApplyRenew(**t, now, ttl)}, now);
+    return **t;
+  }
+
+  Result<Task> Release(const std::string& task_id, const std::string& lease_id,
+                       const std::string& reviewer, TimePoint now) override {
+    std::lock_guard lock(mu_);
+    auto t = FindLocked(task_id);
+    if (!t) return std::unexpected(t.error());
+    if (auto c = internal::CheckLeaseHolder(**t, lease_id, reviewer, now); !c) {
+      return std::unexpected(c.error());
+    }
+    AppendLocked({internal::ApplyRelease(**t, now)}, now);
+    return **t;
+  }
+
+  Result<Task> SubmitVerdict(const std::string& task_id, const std::string& lease_id,
+                             const Verdict& verdict, TimePoint now,
+                             const VerdictOptions& options) override {
+    if (auto v = internal::ValidateEntries(options.audit); !v) return std::unexpected(v.error());
+    std::lock_guard lock(mu_);
+    auto t = FindLocked(task_id);
+    if (!t) return std::unexpected(t.error());
+    if (auto c = internal::CheckVerdict(**t, lease_id, verdict, now, options.override); !c) {
+      return std::unexpected(c.error());
+    }
+    std::vector<AuditEntry> entries{
+        internal::ApplyVerdict(**t, lease_id, verdict, now, options.override)};
+    entries.insert(entries.end(), options.audit.begin(), options.audit.end());
+    AppendLocked(std::move(entries), now);
+    EnqueueLocked(options.outbox, now);
+    return **t;
+  }
+
+  Result<Task> CancelTask(const std::string& task_id, const std::string& actor,
+                          const std::string& reason, TimePoint now) override {
+    std::lock_guard lock(mu_);
+    auto t = FindLocked(task_id);
+    if (!t) return std::unexpected(t.error());
+    if (auto c = internal::CheckCancel(**t); !c) return std::unexpected(c.error());
+    AppendLocked({internal::ApplyCancel(**t, actor, reason, now)}, now);
+    return **t;
+  }
+
+  Result<std::vector<Task>> ExpireLeases(TimePoint now) override {
+    std::lock_guard lock(mu_);
+    std::vector<Task*> expired;
+    for (auto& [id, t] : tasks_) {
+      if (t.status == TaskStatus::kClaimed && !HasLiveLease(t, now)) expired.push_back(&t);
+    }
+    std::sort(expired.begin(), expired.end(), [](const Task* a, const Task* b) {
+      return std::tie(a->lease->expires_at, a->id) < std::tie(b->lease->expires_at, b->id);
+    });
+    std::vector<AuditEntry> entries;
+    std::vector<Task> out;
+    for (Task* t : expired) {
+      entries.push_back(internal::ApplyExpire(*t, now));
+      out.push_back(*t);
+    }
+    AppendLocked(std::move(entries), now);
+    return out;
+  }
+
+  Result<std::vector<Task>> EscalateOverdue(TimePoint now,
+                                            const std::string& escalation_queue) override {
+    if (escalation_queue.empty()) return InvalidArgument("escalation queue is empty");
+    std::lock_guard lock(mu_);
+    std::vector<Task*> overdue;
+    for (auto& [id, t] : tasks_) {
+      if (internal::Overdue(t, now)) overdue.push_back(&t);
+    }
+    std::sort(overdue.begin(), overdue.end(), [](const Task* a, const Task* b) {
+      return std::tie(a->due_at, a->id) < std::tie(b->due_at, b->id);
+    });
+    std::vector<AuditEntry> entries;
+    std::vector<Task> out;
+    for (Task* t : overdue) {
+      entries.push_back(internal::ApplyEscalate(*t, escalation_queue, now));
+      out.push_back(*t);
+    }
+    AppendLocked(std::move(entries), now);
+    return out;
+  }
+
+  Result<Task> GetTask(const std::string& task_id) override {
+    std::lock_guard lock(mu_);
+    auto t = FindLocked(task_id);
+    if (!t) return std::unexpected(t.error());
+    return **t;
+  }
+
+  Result<std::vector<Task>> ListTasks(const TaskFilter& f) override {
+    std::lock_guard lock(mu_);
+    std::vector<Task> out;
+    for (const auto& [id, t] : tasks_) {
+      if (f.queue && t.queue != *f.queue) continue;
+      if (f.status && t.status != *f.status) continue;
+      if (f.workflow && t.workflow != *f.workflow) continue;
+      if (f.interaction_id && t.interaction_id != *f.interaction_id) continue;
+      out.push_back(t);
+    }
+    SortByCreation(out);
+    if (f.limit >= 0 && out.size() > static_cast<size_t>(f.limit)) out.resize(f.limit);
+    return out;
+  }
+
+  Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override {
+    std::lock_guard lock(mu_);
+    std::map<std::string, std::int64_t> out;
+    for (const auto& [id, t] : tasks_) {
+      if (t.status == TaskStatus::kOpen) ++out[t.queue];
+    }
+    return out;
+  }
+
+  Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override {
+    std::lock_guard lock(mu_);
+    auto r = InteractionLocked(interaction_id);
+    if (r.decisions.empty() && r.tasks.empty()) {
+      return NotFound("no interaction " + interaction_id);
+    }
+    return r;
+  }
+
+  Result<std::vector<InteractionRecord>> ListCustomerInteractions(
+      const std::string& customer_id) override {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> ids;
+    for (const auto& d : decisions_) {
+      if (d.record.customer_id == customer_id &&
+          std::find(ids.begin(), ids.end(), d.record.interaction_id) == ids.end()) {
+        ids.push_back(d.record.interaction_id);
+      }
+    }
+    std::vector<InteractionRecord> out;
+    for (const auto& id : ids) out.push_back(InteractionLocked(id));
+    return out;
+  }
+
+  Result<void> SavePolicyVersion(const PolicyVersion& policy) override {
+    if (policy.version.empty()) return InvalidArgument("policy: version is empty");
+    std::lock_guard lock(mu_);
+    auto it = policies_.find(policy.version);
+    if (it != policies_.end()) {
+      if (it->second.source_yaml == policy.source_yaml) return {};
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "policy version " + policy.version + " exists with another source");
+    }
+    AppendLocked({internal::PolicyUploadedAudit(policy)}, policy.uploaded_at);
+    policies_[policy.version] = policy;
+    return {};
+  }
+
+  Result<void> ActivatePolicy(const std::string& version, const std::string& actor,
+                              TimePoint at) override {
+    std::lock_guard lock(mu_);
+    if (!policies_.contains(version)) return NotFound("no policy version " + version);
+    std::string previous = activations_.empty() ? "" : activations_.back().version;
+    AppendLocked({internal::PolicyActivatedAudit(version, actor, previous)}, at);
+    activations_.push_back({version, actor, at});
+    return {};
+  }
+
+  Result<PolicyVersionInfo> GetActivePolicy() override {
+    std::lock_guard lock(mu_);
+    if (activations_.empty()) return NotFound("no policy was activated");
+    return InfoLocked(policies_.at(activations_.back().version));
+  }
+
+  Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() override {
+    std::lock_guard lock(mu_);
+    std::vector<PolicyVersionInfo> out;
+    for (const auto& [v, p] : policies_) out.push_back(InfoLocked(p));
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return std::tie(b.policy.uploaded_at, b.policy.version) <
+             std::tie(a.policy.uploaded_at, a.policy.version);
+    });
+    return out;
+  }
+
+  Result<void> CreateKey(const ApiKey& key) override {
+    if (auto v = internal::ValidateKey(key); !v) return v;
+    std::lock_guard lock(mu_);
+    if (keys_.contains(key.key_id)) {
+      return MakeError(ErrorCode::kAlreadyExists, "key " + key.key_id + " exists");
+    }
+    AppendLocked({internal::KeyCreatedAudit(key)}, key.created_at);
+    keys_[key.key_id] = key;
+    return {};
+  }
+
+  Result<ApiKey> FindKey(const std::string& key_id) override {
+    std::lock_guard lock(mu_);
+    auto it = keys_.find(key_id);
+    if (it == keys_.end()) return NotFound("no key " + key_id);
+    return it->second;
+  }
+
+  Result<std::vector<ApiKey>> ListKeys() override {
+    std::lock_guard lock(mu_);
+    std::vector<ApiKey> out;
+    for (const auto& [id, k] : keys_) out.push_back(k);
+    return out;
+  }
+
+  Result<void> RevokeKey(const std::string& key_id, const std::string& actor,
+                         TimePoint at) override {
+    std::lock_guard lock(mu_);
+    auto it = keys_.find(key_id);
+    if (it == keys_.end()) return NotFound("no key " + key_id);
+    if (it->second.revoked_at) return FailedPrecondition("key " + key_id + " is already revoked");
+    AppendLocked({internal::KeyRevokedAudit(key_id, actor)}, at);
+    it->second.revoked_at = at;
+    return {};
+  }
+
+  Result<void> UpsertWebhook(const Webhook& webhook, const std::string& actor) override {
+    if (auto v = internal::ValidateWebhook(webhook); !v) return v;
+    std::lock_guard lock(mu_);
+    AppendLocked({internal::WebhookUpsertedAudit(webhook, actor)}, webhook.updated_at);
+    webhooks_[webhook.workflow] = webhook;
+    return {};
+  }
+
+  Result<std::vector<Webhook>> ListWebhooks() override {
+    std::lock_guard lock(mu_);
+    std::vector<Webhook> out;
+    for (const auto& [w, h] : webhooks_) out.push_back(h);
+    return out;
+  }
+
+  Result<std::vector<std::int64_t>> EnqueueDeliveries(const std::vector<OutboxMessage>& messages,
+                                                      TimePoint now) override {
+    std::lock_guard lock(mu_);
+    return EnqueueLocked(messages, now);
+  }
+
+  Result<std::vector<OutboxMessage>> NextDeliveries(TimePoint now, int limit,
+                                                    Duration visibility) override {
+    std::lock_guard lock(mu_);
+    std::vector<OutboxMessage*> due;
+    for (auto& [id, m] : outbox_) {
+      if (!m.delivered_at && m.next_attempt_at <= now) due.push_back(&m);
+    }
+    std::sort(due.begin(), due.end(), [](const auto* a, const auto* b) {
+      return std::tie(a->next_attempt_at, a->id) < std::tie(b->next_attempt_at, b->id);
+    });
+    std::vector<OutboxMessage> out;
+    for (auto* m : due) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      out.push_back(*m);
+      m->next_attempt_at = now + visibility;
+    }
+    return out;
+  }
+
+  Result<void> MarkDelivered(std::int64_t id, TimePoint now) override {
+    std::lock_guard lock(mu_);
+    auto it = outbox_.find(id);
+    if (it == outbox_.end()) return NotFound("no outbox message " + std::to_string(id));
+    if (it->second.delivered_at) return {};
+    AppendLocked({internal::DeliveredAudit(it->second)}, now);
+    it->second.delivered_at = now;
+    ++it->second.attempts;
+    return {};
+  }
+
+  Result<void> MarkFailed(std::int64_t id, TimePoint now, TimePoint next_attempt_at,
+                          const std::string& error) override {
+    std::lock_guard lock(mu_);
+    auto it = outbox_.find(id);
+    if (it == outbox_.end()) return NotFound("no outbox message " + std::to_string(id));
+    if (it->second.delivered_at) {
+      return FailedPrecondition("outbox message " + std::to_string(id) + " was delivered");
+    }
+    AppendLocked({internal::DeliveryFailedAudit(it->second, next_attempt_at, error)}, now);
+    ++it->second.attempts;
+    it->second.last_error = error;
+    it->second.next_attempt_at = next_attempt_at;
+    return {};
+  }
+
+  Result<std::vector<AuditRecord>> AppendAudit(const std::vector<AuditEntry>& entries,
+                                               TimePoint at) override {
+    if (auto v = internal::ValidateEntries(entries); !v) return std::unexpected(v.error());
+    std::lock_guard lock(mu_);
+    return AppendLocked(entries, at);
+  }
+
+  Result<std::vector<AuditRecord>> ReadAudit(std::int64_t from_seq, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<AuditRecord> out;
+    auto it = std::lower_bound(audit_.begin(), audit_.end(), from_seq,
+                               [](const AuditRecord& r, std::int64_t s) { return r.seq < s; });
+    for (; it != audit_.end() && static_cast<int>(out.size()) < limit; ++it) out.push_back(*it);
+    return out;
+  }
+
+  Result<AuditHead> GetAuditHead() override {
+    std::lock_guard lock(mu_);
+    return head_;
+  }
+
+  Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
+                                       const PurgeOptions& options) override {
+    if (cutoff > now - options.min_retention && !options.allow_short_retention) {
+      return FailedPrecondition("purge cutoff is inside the retention period");
+    }
+    std::lock_guard lock(mu_);
+    size_t n = 0;
+    while (n < audit_.size() && audit_[n].at < cutoff) ++n;
+    audit::PurgeAnchor anchor;
+    anchor.cutoff = cutoff;
+    anchor.purged_count = static_cast<std::int64_t>(n);
+    anchor.retention_days =
+        std::chrono::duration_cast<std::chrono::days>(options.min_retention).count();
+    if (n < audit_.size()) {
+      anchor.first_kept_seq = audit_[n].seq;
+      anchor.first_kept_prev_hash = audit_[n].prev_hash;
+    } else {
+      // Everything goes: the purge record itself becomes the first kept one.
+      anchor.first_kept_seq = head_.seq + 1;
+      anchor.first_kept_prev_hash = head_.hash;
+    }
+    audit_.erase(audit_.begin(), audit_.begin() + static_cast<std::ptrdiff_t>(n));
+    auto sealed = AppendLocked({{std::string(audit::kinds::kAuditPurged), options.actor, "audit",
+                                 audit::EncodePurgePayload(anchor)}},
+                               now);
+    return PurgeResult{anchor.purged_count, anchor.first_kept_seq, sealed.back().seq};
+  }
+
+ private:
+  // ---- helpers; all require mu_ ----
+
+  std::vector<AuditRecord> AppendLocked(std::vector<AuditEntry> entries, TimePoint at) {
+    std::vector<AuditRecord> out;
+    for (auto& e : entries) {
+      AuditRecord r = audit::Seal(std::move(e), head_.seq + 1, at, head_.hash);
+      head_ = {r.seq, r.hash};
+      audit_.push_back(r);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::vector<std::int64_t> EnqueueLocked(const std::vector<OutboxMessage>& messages,
+                                          TimePoint now) {
+    std::vector<std::int64_t> ids;
+    for (OutboxMessage m : messages) {
+      m.id = next_outbox_id_++;
+      m.created_at = now;
+      if (m.next_attempt_at < now) m.next_attempt_at = now;
+      m.attempts = 0;
+      m.delivered_at.reset();
+      ids.push_back(m.id);
+      outbox_[m.id] = std::move(m);
+    }
+    return ids;
+  }
+
+  Result<Task*> FindLocked(const std::string& task_id) {
+    auto it = tasks_.find(task_id);
+    if (it == tasks_.end()) return NotFound("no task " + task_id);
+    return &it->second;
+  }
+
+  std::int64_t LiveLeasesLocked(const ClaimRequest& r) const {
+    std::int64_t n = 0;
+    for (const auto& [id, t] : tasks_) {
+      if (HasLiveLease(t, r.now) && t.lease->owner == r.reviewer) ++n;
+    }
+    return n;
+  }
+
+  Task ClaimLocked(Task& t, const ClaimRequest& r) {
+    std::vector<AuditEntry> entries;
+    internal::ApplyClaim(t, r, ids_->NewId("l"), &entries);
+    AppendLocked(std::move(entries), r.now);
+    return t;
+  }
+
+  static void SortByCreation(std::vector<Task>& tasks) {
+    std::sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) {
+      return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+    });
+  }
+
+  InteractionRecord InteractionLocked(const std::string& interaction_id) const {
+    InteractionRecord r;
+    r.interaction_id = interaction_id;
+    for (const auto& d : decisions_) {
+      if (d.record.interaction_id != interaction_id) continue;
+      r.customer_id = d.record.customer_id;
+      r.decisions.push_back(d);
+    }
+    for (const auto& [id, t] : tasks_) {
+      if (t.interaction_id == interaction_id) r.tasks.push_back(t);
+    }
+    SortByCreation(r.tasks);
+    return r;
+  }
+
+  PolicyVersionInfo InfoLocked(const PolicyVersion& p) const {
+    PolicyVersionInfo info{p, false, std::nullopt, ""};
+    info.active = !activations_.empty() && activations_.back().version == p.version;
+    for (const auto& a : activations_) {
+      if (a.version != p.version) continue;
+      info.activated_at = a.at;
+      info.activated_by = a.actor;
+    }
+    return info;
+  }
+
+  IdGenerator* const ids_;
+  std::mutex mu_;
+  // Everything below is guarded by mu_.
+  std::vector<StoredDecision> decisions_;
+  std::map<std::string, size_t> by_event_id_;  // event_id -> index in decisions_
+  std::int64_t next_decision_seq_ = 1;
+  std::map<std::string, Task> tasks_;
+  std::map<std::string, PolicyVersion> policies_;
+  std::vector<Activation> activations_;  // in order; the last one is active
+  std::map<std::string, ApiKey> keys_;
+  std::map<std::string, Webhook> webhooks_;
+  std::map<std::int64_t, OutboxMessage> outbox_;
+  std::int64_t next_outbox_id_ = 1;
+  std::deque<AuditRecord> audit_;  // seq order; purges drop a prefix
+  AuditHead head_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> NewMemoryStore(IdGenerator* ids) { return std::make_unique<MemoryStore>(ids); }
+
+}  // namespace hitlgate::store
