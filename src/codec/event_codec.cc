@@ -40,7 +40,7 @@ Result<engine::EventType> ParseType(const json::value& v) {
                                 *s + "'");
 }
 
-Result<engine::Action> ParseAction(const json::value& v) {
+Result<engine::Action> ParseActionValue(const json::value& v) {
   if (!v.is_object()) return WrongType("action", "an object", v);
   engine::Action action;
   bool has_name = false;
@@ -141,7 +141,7 @@ Result<void> ApplyField(std::string_view key, const json::value& val, engine::Ev
   }
   if (key == "action") {
     if (val.is_null()) return {};
-    auto a = ParseAction(val);
+    auto a = ParseActionValue(val);
     if (!a) return std::unexpected(a.error());
     e.action = std::move(*a);
     return {};
@@ -221,18 +221,7 @@ std::string EncodeEvent(const engine::Event& e) {
   field("language", e.language);
   field("intent", e.intent);
   if (e.confidence) out += ",\"confidence\":" + json::serialize(json::value(*e.confidence));
-  if (e.action) {
-    out += ",\"action\":{";
-    AppendJsonString("name", &out);
-    out.push_back(':');
-    AppendJsonString(e.action->name, &out);
-    if (e.action->amount) {
-      out += ",\"amount\":" + json::serialize(json::value(*e.action->amount));
-      out += ",\"currency\":";
-      AppendJsonString(e.action->currency, &out);
-    }
-    out += ",\"params\":" + e.action->params_json + "}";
-  }
+  if (e.action) out += ",\"action\":" + EncodeAction(*e.action);
   field("summary", e.summary);
   if (!e.collected.empty()) {
     out += ",\"collected\":{";
@@ -247,6 +236,24 @@ std::string EncodeEvent(const engine::Event& e) {
   if (e.at) field("at", FormatRfc3339(*e.at));
   field("event_id", e.event_id);
   out.push_back('}');
+  return out;
+}
+
+Result<engine::Action> ParseAction(std::string_view text) {
+  auto parsed = internal::ParseJson(text);
+  if (!parsed) return std::unexpected(parsed.error());
+  return ParseActionValue(*parsed);
+}
+
+std::string EncodeAction(const engine::Action& a) {
+  std::string out = "{\"name\":";
+  AppendJsonString(a.name, &out);
+  if (a.amount) {
+    out += ",\"amount\":" + json::serialize(json::value(*a.amount));
+    out += ",\"currency\":";
+    AppendJsonString(a.currency, &out);
+  }
+  out += ",\"params\":" + a.params_json + "}";
   return out;
 }
 

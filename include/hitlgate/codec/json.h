@@ -39,3 +39,13 @@ std::string EncodeDecision(const engine::Decision& decision);
 void AppendJsonString(std::string_view s, std::string* out);
 
 }  // namespace hitlgate::codec
+
+namespace hitlgate::codec {
+
+// An action object {"name","amount","currency","params"} as in events (used
+// for a reviewer's edited action). Same checks and messages as in ParseEvent.
+[[nodiscard]] Result<engine::Action> ParseAction(std::string_view json);
+// The action as a canonical JSON object.
+std::string EncodeAction(const engine::Action& action);
+
+}  // namespace hitlgate::codec

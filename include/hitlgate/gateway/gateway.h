@@ -1,0 +1,194 @@
+// Gateway: the service behind the HTTP API. It turns an agent's event into a
+// durable decision (engine -> store, with audit records, in one transaction),
+// holds and handoffs into review tasks with their full context, reviewers'
+// claims and verdicts into answers for the waiting agent, and runs the
+// periodic work (lease expiry, SLA escalation, hold notices, webhooks).
+//
+// It knows nothing of HTTP: every method takes the authenticated Principal
+// and returns Result<...> whose error codes the API maps to status codes.
+// Live updates leave through the LiveEvents interface.
+//
+// Thread-safe: methods may be called from any number of threads. Events of
+// one interaction are decided one at a time (striped locks), so conversation
+// state stays in order. All collaborators must outlive the Gateway.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hitlgate/common/clock.h"
+#include "hitlgate/common/error.h"
+#include "hitlgate/crypto/random.h"
+#include "hitlgate/engine/engine.h"
+#include "hitlgate/gateway/principal.h"
+#include "hitlgate/store/id_generator.h"
+#include "hitlgate/store/store.h"
+
+namespace hitlgate::gateway {
+
+// Where live updates go (SSE streams, long-polls). Called after the change is
+// durable. Implementations must be thread-safe and must not block.
+class LiveEvents {
+ public:
+  virtual ~LiveEvents() = default;
+  // topic: "task.created", "task.claimed", "task.answered", "task.escalated",
+  // "task.released", "task.hold_notice", "decision" ...; data: a JSON object.
+  virtual void Publish(std::string_view topic, std::string_view data) = 0;
+  // Wakes whoever waits for this task's verdict (long-poll).
+  virtual void TaskChanged(const std::string& task_id) = 0;
+};
+
+struct GatewayOptions {
+  Duration lease_ttl = std::chrono::minutes(2);
+  std::string escalation_queue = "supervisors";
+  std::string holding_message =
+      "Thanks for your patience: a specialist is checking this for you.";
+  int max_transcript_events = 50;
+  // Secret mixed into stored API key hashes (from the data folder).
+  std::string key_pepper;
+  // Key use is audited at most once per key per this interval (every
+  // authentication failure is audited).
+  Duration key_use_audit_interval = std::chrono::minutes(1);
+};
+
+// What an agent gets back for one event.
+struct SubmitResult {
+  std::string decision_json;  // the decision, plus task_id when one was opened
+  std::string task_id;
+  bool duplicate = false;
+};
+
+// A reviewer's verdict as sent to the API.
+struct VerdictRequest {
+  std::string lease_id;
+  store::VerdictKind kind = store::VerdictKind::kApproved;
+  std::string edited_text;
+  std::string edited_action_json;  // replacement action params (object)
+  std::string reason;
+  std::string customer_message;
+  std::string note;
+  bool override = false;  // supervisors: answer without holding the lease
+};
+
+// A newly minted API key. The secret is shown once and never stored.
+struct NewKey {
+  store::ApiKey key;
+  std::string token;  // "hg_<key_id>_<secret>": what the client sends as Bearer
+};
+
+struct KeyRequest {
+  std::string name;
+  store::Role role = store::Role::kAgent;
+  std::vector<std::string> skills;
+  std::vector<std::string> languages;
+  std::vector<std::string> workflows;
+  int max_concurrent = 0;
+};
+
+class Gateway {
+ public:
+  Gateway(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
+          store::IdGenerator& ids, crypto::RandomSource& random, LiveEvents& live,
+          GatewayOptions options);
+
+  // ---- Authentication ----
+  // Unauthenticated for a missing, malformed, unknown or revoked token (and
+  // audits the failure). The token format is "hg_<key_id>_<secret>".
+  [[nodiscard]] Result<Principal> Authenticate(std::string_view bearer_token);
+  // The first start: creates an admin key when no key exists yet. `token`
+  // (e.g. from HITLGATE_ADMIN_KEY) is used when given, else one is minted.
+  // Returns nullopt when keys exist already.
+  [[nodiscard]] Result<std::optional<NewKey>> Bootstrap(std::string_view token);
+
+  // ---- Agents ----
+  [[nodiscard]] Result<SubmitResult> SubmitEvent(const Principal& who, std::string_view event_json);
+  // The task as the waiting agent sees it: status, verdict, and, when the
+  // hold has lasted past its notice time, a holding message with an
+  // expected wait. NotFound; PermissionDenied for another workflow's task.
+  [[nodiscard]] Result<std::string> TaskStatusJson(const Principal& who, const std::string& task_id);
+  // True when the task has a verdict (or was cancelled).
+  [[nodiscard]] Result<bool> TaskSettled(const std::string& task_id);
+
+  // ---- Reviewers ----
+  [[nodiscard]] Result<std::string> QueuesJson(const Principal& who);
+  [[nodiscard]] Result<std::string> TasksJson(const Principal& who, const store::TaskFilter& filter);
+  [[nodiscard]] Result<std::string> TaskJson(const Principal& who, const std::string& task_id);
+  [[nodiscard]] Result<std::string> ClaimNext(const Principal& who, const std::vector<std::string>& queues);
+  [[nodiscard]] Result<std::string> Claim(const Principal& who, const std::string& task_id);
+  [[nodiscard]] Result<std::string> RenewLease(const Principal& who, const std::string& task_id,
+                                               const std::string& lease_id);
+  [[nodiscard]] Result<std::string> Release(const Principal& who, const std::string& task_id,
+                                            const std::string& lease_id);
+  [[nodiscard]] Result<std::string> SubmitVerdict(const Principal& who, const std::string& task_id,
+                                                  const VerdictRequest& verdict);
+
+  // ---- Interactions ----
+  [[nodiscard]] Result<std::string> InteractionJson(const Principal& who,
+                                                    const std::string& interaction_id);
+
+  // ---- Policies ----
+  // The checker's messages, as JSON {ok, issues:[{line,column,severity,code,message}], version}.
+  [[nodiscard]] Result<std::string> ValidatePolicy(const Principal& who, std::string_view yaml);
+  // Saves a version (InvalidArgument with the issues when it does not compile).
+  [[nodiscard]] Result<std::string> UploadPolicy(const Principal& who, std::string_view yaml,
+                                                 bool activate);
+  [[nodiscard]] Result<std::string> ActivatePolicy(const Principal& who, const std::string& version);
+  [[nodiscard]] Result<std::string> PoliciesJson(const Principal& who);
+  [[nodiscard]] Result<std::string> PolicyJson(const Principal& who, const std::string& version);
+  // Loads the active version from the store into the engine, or saves and
+  // activates `fallback_yaml` when the store has none (the first start).
+  [[nodiscard]] Result<void> LoadActivePolicy(std::string_view fallback_yaml,
+                                              std::string_view fallback_name);
+
+  // ---- Keys and webhooks ----
+  [[nodiscard]] Result<NewKey> CreateKey(const Principal& who, const KeyRequest& request);
+  [[nodiscard]] Result<std::string> KeysJson(const Principal& who);
+  [[nodiscard]] Result<void> RevokeKey(const Principal& who, const std::string& key_id);
+  [[nodiscard]] Result<void> SetWebhook(const Principal& who, const store::Webhook& webhook);
+
+  // ---- Audit ----
+  [[nodiscard]] Result<std::vector<audit::AuditRecord>> ReadAudit(const Principal& who,
+                                                                  std::int64_t from_seq, int limit);
+
+  // ---- Periodic work (the server calls it about once a second) ----
+  struct TickReport {
+    int leases_expired = 0;
+    int escalated = 0;
+    int hold_notices = 0;
+  };
+  [[nodiscard]] Result<TickReport> Tick();
+
+  const GatewayOptions& options() const { return options_; }
+  store::Store& store() { return store_; }
+
+ private:
+  std::mutex& InteractionLock(std::string_view interaction_id);
+  store::ClaimRequest ClaimRequestFor(const Principal& who) const;
+  void AuditKeyUse(const Principal& who);
+  std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
+                               const engine::Decision& decision);
+
+  store::Store& store_;
+  engine::DecisionEngine& engine_;
+  const Clock& clock_;
+  store::IdGenerator& ids_;
+  crypto::RandomSource& random_;
+  LiveEvents& live_;
+  GatewayOptions options_;
+
+  static constexpr size_t kLockStripes = 256;
+  std::array<std::mutex, kLockStripes> interaction_locks_;
+
+  std::mutex key_use_mu_;
+  std::vector<std::pair<std::string, TimePoint>> key_use_seen_;  // guarded by key_use_mu_
+
+  std::mutex notice_mu_;
+  std::vector<std::string> noticed_tasks_;  // guarded by notice_mu_; hold notices sent
+};
+
+}  // namespace hitlgate::gateway

@@ -1,0 +1,176 @@
+// Authentication, API keys, webhooks registration and audit reads.
+#include <algorithm>
+
+#include "gateway/access.h"
+#include "gateway/json_views.h"
+#include "hitlgate/audit/payload.h"
+#include "hitlgate/crypto/mac.h"
+#include "hitlgate/gateway/gateway.h"
+
+namespace hitlgate::gateway {
+namespace {
+
+constexpr std::string_view kTokenPrefix = "hg_";
+constexpr size_t kKeyIdHexBytes = 6;    // 12 hex digits: public, for lookups and logs
+constexpr size_t kSecretHexBytes = 32;  // 256 bits
+
+struct ParsedToken {
+  std::string key_id;
+  std::string secret;
+};
+
+std::optional<ParsedToken> ParseToken(std::string_view token) {
+  if (!token.starts_with(kTokenPrefix)) return std::nullopt;
+  token.remove_prefix(kTokenPrefix.size());
+  size_t sep = token.find('_');
+  if (sep == std::string_view::npos || sep == 0 || sep + 1 >= token.size()) return std::nullopt;
+  auto is_hex = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
+  };
+  std::string_view id = token.substr(0, sep), secret = token.substr(sep + 1);
+  if (id.size() > 64 || secret.size() < 32 || secret.size() > 128 || !is_hex(id) || !is_hex(secret)) {
+    return std::nullopt;
+  }
+  return ParsedToken{std::string(id), std::string(secret)};
+}
+
+Principal ToPrincipal(const store::ApiKey& k) {
+  return Principal{k.key_id, k.name, k.role, k.skills, k.languages, k.workflows, k.max_concurrent};
+}
+
+
+}  // namespace
+
+Result<Principal> Gateway::Authenticate(std::string_view bearer) {
+  auto fail = [&](std::string_view key_id, std::string_view why) -> Result<Principal> {
+    audit::AuditEntry entry{"auth_failed", "anonymous", std::string(key_id),
+                            audit::PayloadBuilder().Str("reason", why).Build()};
+    // The failure is refused either way; a store error here must not turn
+    // into a different answer for the caller.
+    (void)store_.AppendAudit({entry}, clock_.Now());
+    return MakeError(ErrorCode::kUnauthenticated, "invalid API key (" + std::string(why) + ")");
+  };
+  if (bearer.empty()) {
+    return MakeError(ErrorCode::kUnauthenticated,
+                     "missing API key: send 'Authorization: Bearer hg_...'");
+  }
+  auto token = ParseToken(bearer);
+  if (!token) return fail("", "malformed token");
+  auto key = store_.FindKey(token->key_id);
+  if (!key) {
+    if (key.error().code() == ErrorCode::kNotFound) return fail(token->key_id, "unknown key");
+    return std::unexpected(key.error());
+  }
+  const std::string hash = crypto::KeyedHashHex(options_.key_pepper, token->secret);
+  if (!crypto::ConstantTimeEquals(hash, key->secret_hash)) return fail(token->key_id, "wrong secret");
+  if (key->revoked_at) return fail(token->key_id, "revoked");
+  Principal who = ToPrincipal(*key);
+  AuditKeyUse(who);
+  return who;
+}
+
+void Gateway::AuditKeyUse(const Principal& who) {
+  const TimePoint now = clock_.Now();
+  {
+    std::lock_guard lock(key_use_mu_);
+    auto it = std::find_if(key_use_seen_.begin(), key_use_seen_.end(),
+                           [&](const auto& p) { return p.first == who.key_id; });
+    if (it != key_use_seen_.end()) {
+      if (now - it->second < options_.key_use_audit_interval) return;
+      it->second = now;
+    } else {
+      key_use_seen_.emplace_back(who.key_id, now);
+    }
+  }
+  audit::AuditEntry entry{"key_used", who.key_id, who.key_id,
+                          audit::PayloadBuilder().Str("role", store::RoleName(who.role)).Build()};
+  (void)store_.AppendAudit({entry}, now);  // best effort: a use is not a change
+}
+
+Result<std::optional<NewKey>> Gateway::Bootstrap(std::string_view token) {
+  auto keys = store_.ListKeys();
+  if (!keys) return std::unexpected(keys.error());
+  if (!keys->empty()) return std::optional<NewKey>();
+  std::string key_id, secret;
+  if (!token.empty()) {
+    auto parsed = ParseToken(token);
+    if (!parsed) {
+      return InvalidArgument(
+          "HITLGATE_ADMIN_KEY must look like hg_<hex key id>_<at least 32 hex digits>");
+    }
+    key_id = parsed->key_id;
+    secret = parsed->secret;
+  } else {
+    key_id = random_.Hex(kKeyIdHexBytes);
+    secret = random_.Hex(kSecretHexBytes);
+  }
+  store::ApiKey key;
+  key.key_id = key_id;
+  key.secret_hash = crypto::KeyedHashHex(options_.key_pepper, secret);
+  key.name = "bootstrap admin";
+  key.role = store::Role::kAdmin;
+  key.created_at = clock_.Now();
+  key.created_by = "system";
+  auto created = store_.CreateKey(key);
+  if (!created) return std::unexpected(created.error());
+  return std::optional<NewKey>(NewKey{key, std::string(kTokenPrefix) + key_id + "_" + secret});
+}
+
+Result<NewKey> Gateway::CreateKey(const Principal& who, const KeyRequest& request) {
+  if (auto ok = Require(who, Permission::kManageKeys); !ok) return std::unexpected(ok.error());
+  if (request.name.empty()) return InvalidArgument("field 'name': required");
+  store::ApiKey key;
+  key.key_id = random_.Hex(kKeyIdHexBytes);
+  const std::string secret = random_.Hex(kSecretHexBytes);
+  key.secret_hash = crypto::KeyedHashHex(options_.key_pepper, secret);
+  key.name = request.name;
+  key.role = request.role;
+  key.skills = request.skills;
+  key.languages = request.languages;
+  key.workflows = request.workflows;
+  key.max_concurrent = request.max_concurrent;
+  key.created_at = clock_.Now();
+  key.created_by = who.key_id;
+  auto created = store_.CreateKey(key);
+  if (!created) return std::unexpected(created.error());
+  return NewKey{key, std::string(kTokenPrefix) + key.key_id + "_" + secret};
+}
+
+Result<std::string> Gateway::KeysJson(const Principal& who) {
+  if (auto ok = Require(who, Permission::kManageKeys); !ok) return std::unexpected(ok.error());
+  auto keys = store_.ListKeys();
+  if (!keys) return std::unexpected(keys.error());
+  codec::JsonWriter w;
+  w.BeginObject().Key("keys").BeginArray();
+  for (const store::ApiKey& k : *keys) WriteKey(k, w);
+  w.EndArray().EndObject();
+  return w.Take();
+}
+
+Result<void> Gateway::RevokeKey(const Principal& who, const std::string& key_id) {
+  if (auto ok = Require(who, Permission::kManageKeys); !ok) return std::unexpected(ok.error());
+  return store_.RevokeKey(key_id, who.key_id, clock_.Now());
+}
+
+Result<void> Gateway::SetWebhook(const Principal& who, const store::Webhook& webhook) {
+  if (auto ok = Require(who, Permission::kManageWebhooks); !ok) return std::unexpected(ok.error());
+  if (!webhook.url.starts_with("http://") && !webhook.url.starts_with("https://")) {
+    return InvalidArgument("field 'url': expected an http:// or https:// URL");
+  }
+  if (webhook.secret.size() < 16) {
+    return InvalidArgument("field 'secret': at least 16 characters (it signs every delivery)");
+  }
+  store::Webhook w = webhook;
+  w.updated_at = clock_.Now();
+  return store_.UpsertWebhook(w, who.key_id);
+}
+
+Result<std::vector<audit::AuditRecord>> Gateway::ReadAudit(const Principal& who,
+                                                           std::int64_t from_seq, int limit) {
+  if (auto ok = Require(who, Permission::kReadAudit); !ok) return std::unexpected(ok.error());
+  return store_.ReadAudit(from_seq, std::clamp(limit, 1, 10000));
+}
+
+}  // namespace hitlgate::gateway

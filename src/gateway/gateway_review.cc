@@ -1,0 +1,232 @@
+// Reviewers' side: queues, tasks, claims under leases, verdicts; and the
+// whole record of an interaction.
+#include <algorithm>
+#include <set>
+
+#include "gateway/access.h"
+#include "gateway/json_views.h"
+#include "hitlgate/codec/json.h"
+#include "hitlgate/codec/json_writer.h"
+#include "hitlgate/gateway/gateway.h"
+
+namespace hitlgate::gateway {
+namespace {
+
+bool IsSupervisor(const Principal& who) { return who.Can(Permission::kSuperviseTasks); }
+
+Result<store::Verdict> ToVerdict(const Principal& who, const VerdictRequest& r) {
+  store::Verdict v;
+  v.kind = r.kind;
+  v.reviewer = who.key_id;
+  v.edited_text = r.edited_text;
+  v.reason = r.reason;
+  v.customer_message = r.customer_message;
+  v.note = r.note;
+  if (!r.edited_action_json.empty()) {
+    // Validated like an event's action, so the agent can trust what it gets.
+    auto action = codec::ParseAction(r.edited_action_json);
+    if (!action) {
+      return InvalidArgument("field 'edited_action': " + action.error().message());
+    }
+    v.edited_action_json = codec::EncodeAction(*action);
+  }
+  switch (r.kind) {
+    case store::VerdictKind::kEdited:
+      if (v.edited_text.empty() && v.edited_action_json.empty()) {
+        return InvalidArgument("an edited verdict needs 'edited_text' or 'edited_action'");
+      }
+      break;
+    case store::VerdictKind::kRejected:
+      if (v.reason.empty()) return InvalidArgument("field 'reason': required to reject");
+      break;
+    default:
+      break;
+  }
+  return v;
+}
+
+}  // namespace
+
+Result<std::string> Gateway::QueuesJson(const Principal& who) {
+  if (auto ok = Require(who, Permission::kReadQueues); !ok) return std::unexpected(ok.error());
+  auto counts = store_.CountOpenByQueue();
+  if (!counts) return std::unexpected(counts.error());
+  auto program = engine_.policy();
+  std::vector<policy::QueueSpec> queues = program->queues();
+  if (std::none_of(queues.begin(), queues.end(),
+                   [&](const auto& q) { return q.name == options_.escalation_queue; })) {
+    queues.push_back({options_.escalation_queue, {}, 1, 60});
+  }
+  store::ClaimRequest me = ClaimRequestFor(who);
+  codec::JsonWriter w;
+  w.BeginObject().Key("queues").BeginArray();
+  for (const policy::QueueSpec& q : queues) {
+    const bool escalation = q.name == options_.escalation_queue;
+    const bool has_skills = std::all_of(q.skills.begin(), q.skills.end(), [&](const std::string& s) {
+      return std::find(me.skills.begin(), me.skills.end(), s) != me.skills.end();
+    });
+    auto it = counts->find(q.name);
+    w.BeginObject();
+    w.Field("name", q.name);
+    w.Key("skills").Strings(q.skills);
+    w.Field("priority", q.priority);
+    w.Field("sla_seconds", q.sla_seconds);
+    w.Field("open", static_cast<std::int64_t>(it == counts->end() ? 0 : it->second));
+    w.Field("can_work", who.Can(Permission::kWorkTasks) && (escalation ? IsSupervisor(who) : has_skills));
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.Take();
+}
+
+Result<std::string> Gateway::TasksJson(const Principal& who, const store::TaskFilter& filter) {
+  if (auto ok = Require(who, Permission::kReadQueues); !ok) return std::unexpected(ok.error());
+  auto tasks = store_.ListTasks(filter);
+  if (!tasks) return std::unexpected(tasks.error());
+  // The order a reviewer works them in: most urgent, then earliest deadline.
+  std::stable_sort(tasks->begin(), tasks->end(), [](const store::Task& a, const store::Task& b) {
+    if (a.priority != b.priority) return a.priority < b.priority;
+    return a.due_at < b.due_at;
+  });
+  store::ClaimRequest me = ClaimRequestFor(who);
+  codec::JsonWriter w;
+  w.BeginObject().Key("tasks").BeginArray();
+  for (const store::Task& t : *tasks) {
+    std::string one = gateway::TaskJson(t, /*with_context=*/false);
+    one.pop_back();
+    one += ",\"can_claim\":";
+    one += (who.Can(Permission::kWorkTasks) && store::Qualifies(t, me)) ? "true}" : "false}";
+    w.Raw(one);
+  }
+  w.EndArray().EndObject();
+  return w.Take();
+}
+
+Result<std::string> Gateway::TaskJson(const Principal& who, const std::string& task_id) {
+  if (auto ok = Require(who, Permission::kReadQueues); !ok) return std::unexpected(ok.error());
+  auto task = store_.GetTask(task_id);
+  if (!task) return std::unexpected(task.error());
+  return gateway::TaskJson(*task);
+}
+
+Result<std::string> Gateway::ClaimNext(const Principal& who, const std::vector<std::string>& queues) {
+  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  store::ClaimRequest request = ClaimRequestFor(who);
+  request.queues = queues;
+  if (!IsSupervisor(who)) {
+    // Only supervisors work the escalation queue.
+    if (request.queues.empty()) {
+      for (const auto& q : engine_.policy()->queues()) {
+        if (q.name != options_.escalation_queue) request.queues.push_back(q.name);
+      }
+    } else {
+      std::erase(request.queues, options_.escalation_queue);
+      if (request.queues.empty()) {
+        return MakeError(ErrorCode::kPermissionDenied, "only supervisors work the escalation queue");
+      }
+    }
+  }
+  auto task = store_.ClaimNext(request);
+  if (!task) return std::unexpected(task.error());
+  live_.Publish("task.claimed", gateway::TaskJson(*task, false));
+  return gateway::TaskJson(*task);
+}
+
+Result<std::string> Gateway::Claim(const Principal& who, const std::string& task_id) {
+  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  store::ClaimRequest request = ClaimRequestFor(who);
+  if (IsSupervisor(who)) {
+    // A supervisor may take any task over, whatever skills it asks for.
+    if (auto t = store_.GetTask(task_id)) {
+      for (const std::string& s : t->skills) request.skills.push_back(s);
+      if (!t->language.empty()) request.languages.push_back(t->language);
+    }
+  }
+  auto task = store_.Claim(task_id, request);
+  if (!task) return std::unexpected(task.error());
+  live_.Publish("task.claimed", gateway::TaskJson(*task, false));
+  return gateway::TaskJson(*task);
+}
+
+Result<std::string> Gateway::RenewLease(const Principal& who, const std::string& task_id,
+                                        const std::string& lease_id) {
+  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  auto task = store_.RenewLease(task_id, lease_id, who.key_id, clock_.Now(), options_.lease_ttl);
+  if (!task) return std::unexpected(task.error());
+  return gateway::TaskJson(*task, false);
+}
+
+Result<std::string> Gateway::Release(const Principal& who, const std::string& task_id,
+                                     const std::string& lease_id) {
+  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  auto task = store_.Release(task_id, lease_id, who.key_id, clock_.Now());
+  if (!task) return std::unexpected(task.error());
+  live_.Publish("task.released", gateway::TaskJson(*task, false));
+  return gateway::TaskJson(*task, false);
+}
+
+Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::string& task_id,
+                                           const VerdictRequest& request) {
+  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  if (request.override) {
+    if (auto ok = Require(who, Permission::kSuperviseTasks); !ok) return std::unexpected(ok.error());
+  }
+  auto verdict = ToVerdict(who, request);
+  if (!verdict) return std::unexpected(verdict.error());
+  const TimePoint now = clock_.Now();
+
+  store::VerdictOptions options;
+  options.override = request.override;
+  // The webhook delivery rides in the verdict's transaction: a committed
+  // verdict always reaches the agent, at least once.
+  auto current = store_.GetTask(task_id);
+  if (!current) return std::unexpected(current.error());
+  if (auto hooks = store_.ListWebhooks()) {
+    for (const store::Webhook& hook : *hooks) {
+      if (hook.workflow != current->workflow) continue;
+      store::Task answered = *current;
+      answered.status = store::TaskStatus::kAnswered;
+      answered.verdict = *verdict;
+      answered.verdict->at = now;
+      store::OutboxMessage m;
+      m.workflow = hook.workflow;
+      m.url = hook.url;
+      m.event_type = "task.answered";
+      m.payload_json = AgentViewJson(answered, now, options_.holding_message);
+      m.next_attempt_at = now;
+      options.outbox.push_back(std::move(m));
+    }
+  }
+  auto task = store_.SubmitVerdict(task_id, request.lease_id, *verdict, now, options);
+  if (!task) return std::unexpected(task.error());
+  live_.TaskChanged(task_id);
+  live_.Publish("task.answered", gateway::TaskJson(*task, false));
+  return gateway::TaskJson(*task, false);
+}
+
+Result<std::string> Gateway::InteractionJson(const Principal& who, const std::string& interaction_id) {
+  if (auto ok = Require(who, Permission::kReadInteractions); !ok) return std::unexpected(ok.error());
+  auto record = store_.GetInteraction(interaction_id);
+  if (!record) return std::unexpected(record.error());
+  codec::JsonWriter w;
+  w.BeginObject();
+  w.Field("interaction_id", record->interaction_id);
+  w.Field("customer_id", record->customer_id);
+  w.Key("events").BeginArray();
+  for (const store::StoredDecision& d : record->decisions) {
+    w.BeginObject();
+    w.Field("seq", d.seq);
+    w.Key("event").Raw(d.record.event_json);
+    w.Key("decision").Raw(d.record.decision_json);
+    if (!d.task_id.empty()) w.Field("task_id", d.task_id);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("tasks").BeginArray();
+  for (const store::Task& t : record->tasks) WriteTask(t, w, /*with_context=*/false);
+  w.EndArray();
+  w.EndObject();
+  return w.Take();
+}
+
+}  // namespace hitlgate::gateway

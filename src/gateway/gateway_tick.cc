@@ -1,0 +1,57 @@
+// Periodic work, about once a second: expired leases back to their queues,
+// SLA breaches escalated, hold notices announced. Every change is made (and
+// audited) by the store first, then announced.
+#include <algorithm>
+
+#include "gateway/json_views.h"
+#include "hitlgate/gateway/gateway.h"
+
+namespace hitlgate::gateway {
+
+Result<Gateway::TickReport> Gateway::Tick() {
+  TickReport report;
+  const TimePoint now = clock_.Now();
+
+  auto expired = store_.ExpireLeases(now);
+  if (!expired) return std::unexpected(expired.error());
+  for (const store::Task& t : *expired) {
+    live_.Publish("task.lease_expired", gateway::TaskJson(t, false));
+    live_.TaskChanged(t.id);
+  }
+  report.leases_expired = static_cast<int>(expired->size());
+
+  auto escalated = store_.EscalateOverdue(now, options_.escalation_queue);
+  if (!escalated) return std::unexpected(escalated.error());
+  for (const store::Task& t : *escalated) {
+    live_.Publish("task.escalated", gateway::TaskJson(t, false));
+    live_.TaskChanged(t.id);
+  }
+  report.escalated = static_cast<int>(escalated->size());
+
+  // Hold notices: wake the agents' long-polls once, when the notice is due.
+  for (store::TaskStatus status : {store::TaskStatus::kOpen, store::TaskStatus::kClaimed}) {
+    store::TaskFilter filter;
+    filter.status = status;
+    filter.limit = 1000;
+    auto tasks = store_.ListTasks(filter);
+    if (!tasks) return std::unexpected(tasks.error());
+    for (const store::Task& t : *tasks) {
+      if (!t.hold_notice_at || now < *t.hold_notice_at) continue;
+      {
+        std::lock_guard lock(notice_mu_);
+        if (std::find(noticed_tasks_.begin(), noticed_tasks_.end(), t.id) != noticed_tasks_.end()) {
+          continue;
+        }
+        noticed_tasks_.push_back(t.id);
+        // Bounded: only recent notices matter for de-duplication.
+        if (noticed_tasks_.size() > 10000) noticed_tasks_.erase(noticed_tasks_.begin());
+      }
+      live_.Publish("task.hold_notice", gateway::TaskJson(t, false));
+      live_.TaskChanged(t.id);
+      ++report.hold_notices;
+    }
+  }
+  return report;
+}
+
+}  // namespace hitlgate::gateway

@@ -1,0 +1,93 @@
+#include "gateway/json_views.h"
+
+#include "hitlgate/common/time_format.h"
+
+namespace hitlgate::gateway {
+
+void WriteVerdict(const store::Verdict& v, codec::JsonWriter& w) {
+  w.BeginObject();
+  w.Field("kind", store::VerdictKindName(v.kind));
+  w.Field("reviewer", v.reviewer);
+  w.Field("at", FormatRfc3339(v.at));
+  if (!v.edited_text.empty()) w.Field("edited_text", v.edited_text);
+  if (!v.edited_action_json.empty()) w.Key("edited_action").Raw(v.edited_action_json);
+  if (!v.reason.empty()) w.Field("reason", v.reason);
+  if (!v.customer_message.empty()) w.Field("customer_message", v.customer_message);
+  if (!v.note.empty()) w.Field("note", v.note);
+  w.EndObject();
+}
+
+void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context) {
+  w.BeginObject();
+  w.Field("id", t.id);
+  w.Field("kind", store::TaskKindName(t.kind));
+  w.Field("status", store::TaskStatusName(t.status));
+  w.Field("interaction_id", t.interaction_id);
+  w.Field("customer_id", t.customer_id);
+  w.Field("workflow", t.workflow);
+  w.Field("queue", t.queue);
+  w.Key("skills").Strings(t.skills);
+  w.Field("language", t.language);
+  w.Field("priority", t.priority);
+  w.Field("created_at", FormatRfc3339(t.created_at));
+  w.Field("due_at", FormatRfc3339(t.due_at));
+  if (t.hold_notice_at) w.Field("hold_notice_at", FormatRfc3339(*t.hold_notice_at));
+  w.Field("escalated", t.escalated);
+  w.Field("claim_count", t.claim_count);
+  if (t.lease) {
+    w.Key("lease").BeginObject();
+    w.Field("owner", t.lease->owner);
+    w.Field("lease_id", t.lease->lease_id);
+    w.Field("expires_at", FormatRfc3339(t.lease->expires_at));
+    w.EndObject();
+  } else {
+    w.Key("lease").Null();
+  }
+  w.Key("verdict");
+  if (t.verdict) {
+    WriteVerdict(*t.verdict, w);
+  } else {
+    w.Null();
+  }
+  if (with_context) w.Key("context").Raw(t.context_json.empty() ? "{}" : t.context_json);
+  w.EndObject();
+}
+
+std::string TaskJson(const store::Task& t, bool with_context) {
+  codec::JsonWriter w;
+  WriteTask(t, w, with_context);
+  return w.Take();
+}
+
+void WriteKey(const store::ApiKey& k, codec::JsonWriter& w) {
+  // Never the secret hash: it is of no use to a client and helps an attacker.
+  w.BeginObject();
+  w.Field("key_id", k.key_id);
+  w.Field("name", k.name);
+  w.Field("role", store::RoleName(k.role));
+  w.Key("skills").Strings(k.skills);
+  w.Key("languages").Strings(k.languages);
+  w.Key("workflows").Strings(k.workflows);
+  w.Field("max_concurrent", k.max_concurrent);
+  w.Field("created_at", FormatRfc3339(k.created_at));
+  w.Field("created_by", k.created_by);
+  if (k.revoked_at) w.Field("revoked_at", FormatRfc3339(*k.revoked_at));
+  w.EndObject();
+}
+
+void WritePolicyInfo(const store::PolicyVersionInfo& p, codec::JsonWriter& w, bool with_source) {
+  w.BeginObject();
+  w.Field("version", p.policy.version);
+  w.Field("name", p.policy.name);
+  w.Field("uploaded_by", p.policy.uploaded_by);
+  w.Field("uploaded_at", FormatRfc3339(p.policy.uploaded_at));
+  w.Field("active", p.active);
+  if (p.activated_at) {
+    w.Field("activated_at", FormatRfc3339(*p.activated_at));
+    w.Field("activated_by", p.activated_by);
+  }
+  if (with_source) w.Field("source", p.policy.source_yaml);
+  w.EndObject();
+}
+
+}  // namespace hitlgate::gateway

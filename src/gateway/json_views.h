@@ -1,0 +1,25 @@
+// JSON views of the store's records as the API shows them (tasks, verdicts,
+// keys without their hashes, policy versions). Internal to src/gateway.
+#pragma once
+
+#include <string>
+
+#include "hitlgate/codec/json_writer.h"
+#include "hitlgate/store/types.h"
+
+namespace hitlgate::gateway {
+
+void WriteVerdict(const store::Verdict& v, codec::JsonWriter& w);
+void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context = true);
+std::string TaskJson(const store::Task& t, bool with_context = true);
+void WriteKey(const store::ApiKey& k, codec::JsonWriter& w);
+void WritePolicyInfo(const store::PolicyVersionInfo& p, codec::JsonWriter& w, bool with_source);
+
+}  // namespace hitlgate::gateway
+
+namespace hitlgate::gateway {
+// The task as a waiting agent sees it: status, verdict, what to deliver now
+// ("final"), and a holding message once the hold has outlasted its notice
+// time. Also the payload of "task.answered" webhooks.
+std::string AgentViewJson(const store::Task& task, TimePoint now, std::string_view holding_message);
+}  // namespace hitlgate::gateway
