@@ -8,13 +8,14 @@ namespace hitlgate::gateway {
 
 Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
                  store::IdGenerator& ids, crypto::RandomSource& random, LiveEvents& live,
-                 GatewayOptions options)
+                 GatewayMetrics& metrics, GatewayOptions options)
     : store_(store),
       engine_(engine),
       clock_(clock),
       ids_(ids),
       random_(random),
       live_(live),
+      metrics_(metrics),
       options_(std::move(options)) {}
 
 std::mutex& Gateway::InteractionLock(std::string_view interaction_id) {
@@ -32,6 +33,17 @@ store::ClaimRequest Gateway::ClaimRequestFor(const Principal& who) const {
   // Supervisors work the escalation queue with every skill a task may need:
   // escalated tasks must not wait for a rare specialist.
   return r;
+}
+
+Result<void> Gateway::RefreshQueueMetrics() {
+  auto counts = store_.CountOpenByQueue();
+  if (!counts) return std::unexpected(counts.error());
+  for (const auto& q : engine_.policy()->queues()) {
+    auto it = counts->find(q.name);
+    metrics_.QueueDepth(q.name, it == counts->end() ? 0 : it->second);
+  }
+  for (const auto& [queue, open] : *counts) metrics_.QueueDepth(queue, open);
+  return {};
 }
 
 }  // namespace hitlgate::gateway

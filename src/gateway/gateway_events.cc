@@ -1,6 +1,7 @@
 // Agents' side: an event in, a durable decision out; the task status an
 // agent polls for while a proposal is held.
 #include <algorithm>
+#include <chrono>
 
 #include "gateway/access.h"
 #include "gateway/json_views.h"
@@ -76,6 +77,8 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
   if (!event) return std::unexpected(event.error());
   if (auto ok = RequireWorkflow(who, event->workflow); !ok) return std::unexpected(ok.error());
 
+  // Latency is a measurement, not business time: the steady clock is right.
+  const auto started = std::chrono::steady_clock::now();
   std::lock_guard interaction_lock(InteractionLock(event->interaction_id));
   const TimePoint now = clock_.Now();
   engine::Decision decision = engine_.Decide(*event);
@@ -116,6 +119,9 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
   record.recorded_by = who.key_id;
   auto recorded = store_.RecordDecision(record, task, {}, now);
   if (!recorded) return std::unexpected(recorded.error());
+
+  metrics_.DecisionMade(event->workflow, decision.outcome, decision.reasons,
+                        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started));
 
   SubmitResult result;
   result.duplicate = recorded->duplicate;

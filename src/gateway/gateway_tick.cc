@@ -19,6 +19,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
     live_.TaskChanged(t.id);
   }
   report.leases_expired = static_cast<int>(expired->size());
+  metrics_.LeasesExpired(report.leases_expired);
 
   auto escalated = store_.EscalateOverdue(now, options_.escalation_queue);
   if (!escalated) return std::unexpected(escalated.error());
@@ -27,6 +28,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
     live_.TaskChanged(t.id);
   }
   report.escalated = static_cast<int>(escalated->size());
+  metrics_.SlaBreached(report.escalated);
 
   // Hold notices: wake the agents' long-polls once, when the notice is due.
   for (store::TaskStatus status : {store::TaskStatus::kOpen, store::TaskStatus::kClaimed}) {

@@ -25,6 +25,7 @@
 #include "hitlgate/common/error.h"
 #include "hitlgate/crypto/random.h"
 #include "hitlgate/engine/engine.h"
+#include "hitlgate/gateway/metrics.h"
 #include "hitlgate/gateway/principal.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
@@ -94,7 +95,7 @@ class Gateway {
  public:
   Gateway(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
           store::IdGenerator& ids, crypto::RandomSource& random, LiveEvents& live,
-          GatewayOptions options);
+          GatewayMetrics& metrics, GatewayOptions options);
 
   // ---- Authentication ----
   // Unauthenticated for a missing, malformed, unknown or revoked token (and
@@ -163,6 +164,9 @@ class Gateway {
   };
   [[nodiscard]] Result<TickReport> Tick();
 
+  // Sets the queue-depth gauges from the store (called when /metrics is scraped).
+  [[nodiscard]] Result<void> RefreshQueueMetrics();
+
   const GatewayOptions& options() const { return options_; }
   store::Store& store() { return store_; }
 
@@ -179,6 +183,7 @@ class Gateway {
   store::IdGenerator& ids_;
   crypto::RandomSource& random_;
   LiveEvents& live_;
+  GatewayMetrics& metrics_;
   GatewayOptions options_;
 
   static constexpr size_t kLockStripes = 256;
