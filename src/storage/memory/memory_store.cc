@@ -44,6 +44,9 @@ class MemoryStore final : public Store {
     std::optional<Task> new_task;
     if (task) {
       new_task = internal::MakeTask(*task, decision, ids_->NewId("t"), stored.seq);
+      if (tasks_.contains(new_task->id)) {
+        return MakeError(ErrorCode::kAlreadyExists, "task id " + new_task->id + " is taken");
+      }
       stored.task_id = new_task->id;
     }
     AppendLocked(internal::DecisionAudit(decision, stored.seq, new_task ? &*new_task : nullptr,

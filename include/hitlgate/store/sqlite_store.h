@@ -1,0 +1,125 @@
+// SqliteStore: the default, embedded Store: one SQLite file, nothing to
+// install. Durability: WAL journal with synchronous=FULL, so a call that
+// returned OK survives power loss. Writes go through one writer thread that
+// group-commits whatever is queued in a single transaction (each call in its
+// own savepoint), so concurrent callers share one fsync; reads use a pool of
+// separate connections and never wait for the writer (WAL snapshots).
+// The schema is created and migrated on Open (schema_version table).
+//
+// Thread-safe: every method may be called from any thread. Only one process
+// should write a database at a time (the gateway holds it); a second
+// SqliteStore on the same file is safe but both serialize on SQLite's lock.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "hitlgate/store/id_generator.h"
+#include "hitlgate/store/store.h"
+
+namespace hitlgate::store {
+
+namespace sqlite {
+class Connection;
+class GroupCommitter;
+class ReadPool;
+class WriteTxn;
+}  // namespace sqlite
+
+struct SqliteStoreOptions {
+  IdGenerator* ids = nullptr;  // required; must outlive the store
+  // Most write calls run in one transaction. Bounds the latency one batch
+  // adds to the calls queued behind it.
+  size_t max_batch = 512;
+  int busy_timeout_ms = 5000;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` and migrates its schema.
+  // InvalidArgument: no IdGenerator. Unavailable: the file cannot be opened.
+  // FailedPrecondition: the schema is newer than this binary's. DataLoss:
+  // the file is not a database.
+  [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> Open(
+      const std::string& path, const SqliteStoreOptions& options);
+  // Finishes queued writes, then closes every connection.
+  ~SqliteStore() override;
+
+  Result<RecordedDecision> RecordDecision(const DecisionRecord& decision,
+                                          const std::optional<NewTask>& task,
+                                          const std::vector<audit::AuditEntry>& extra_audit,
+                                          TimePoint now,
+                                          const std::vector<OutboxMessage>& outbox = {}) override;
+  Result<Task> ClaimNext(const ClaimRequest& request) override;
+  Result<Task> Claim(const std::string& task_id, const ClaimRequest& request) override;
+  Result<Task> RenewLease(const std::string& task_id, const std::string& lease_id,
+                          const std::string& reviewer, TimePoint now, Duration ttl) override;
+  Result<Task> Release(const std::string& task_id, const std::string& lease_id,
+                       const std::string& reviewer, TimePoint now) override;
+  Result<Task> SubmitVerdict(const std::string& task_id, const std::string& lease_id,
+                             const Verdict& verdict, TimePoint now,
+                             const VerdictOptions& options = {}) override;
+  Result<Task> CancelTask(const std::string& task_id, const std::string& actor,
+                          const std::string& reason, TimePoint now) override;
+  Result<std::vector<Task>> ExpireLeases(TimePoint now) override;
+  Result<std::vector<Task>> EscalateOverdue(TimePoint now,
+                                            const std::string& escalation_queue) override;
+  Result<Task> GetTask(const std::string& task_id) override;
+  Result<std::vector<Task>> ListTasks(const TaskFilter& filter) override;
+  Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;
+  Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
+  Result<std::vector<InteractionRecord>> ListCustomerInteractions(
+      const std::string& customer_id) override;
+  Result<void> SavePolicyVersion(const PolicyVersion& policy) override;
+  Result<void> ActivatePolicy(const std::string& version, const std::string& actor,
+                              TimePoint at) override;
+  Result<PolicyVersionInfo> GetActivePolicy() override;
+  Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() override;
+  Result<void> CreateKey(const ApiKey& key) override;
+  Result<ApiKey> FindKey(const std::string& key_id) override;
+  Result<std::vector<ApiKey>> ListKeys() override;
+  Result<void> RevokeKey(const std::string& key_id, const std::string& actor,
+                         TimePoint at) override;
+  Result<void> UpsertWebhook(const Webhook& webhook, const std::string& actor) override;
+  Result<std::vector<Webhook>> ListWebhooks() override;
+  Result<std::vector<std::int64_t>> EnqueueDeliveries(const std::vector<OutboxMessage>& messages,
+                                                      TimePoint now) override;
+  Result<std::vector<OutboxMessage>> NextDeliveries(TimePoint now, int limit,
+                                                    Duration visibility) override;
+  Result<void> MarkDelivered(std::int64_t id, TimePoint now) override;
+  Result<void> MarkFailed(std::int64_t id, TimePoint now, TimePoint next_attempt_at,
+                          const std::string& error) override;
+  Result<std::vector<audit::AuditRecord>> AppendAudit(
+      const std::vector<audit::AuditEntry>& entries, TimePoint at) override;
+  Result<std::vector<audit::AuditRecord>> ReadAudit(std::int64_t from_seq, int limit) override;
+  Result<AuditHead> GetAuditHead() override;
+  Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
+                                       const PurgeOptions& options = {}) override;
+
+  // (Default arguments repeat Store's, for callers holding a SqliteStore.)
+
+  // Write transactions run so far, and write calls served by them: with
+  // concurrent callers the first is smaller than the second.
+  std::int64_t TransactionCountForTest() const;
+  std::int64_t WriteOpCountForTest() const;
+
+ private:
+  SqliteStore() = default;
+
+  // Runs fn(WriteTxn&) -> Result<T> on the writer thread inside the next
+  // group commit; returns once that transaction committed (or failed).
+  template <typename T, typename F>
+  Result<T> Write(F&& fn);
+  // Runs fn(sqlite::Connection&) -> Result<T> in a read transaction on a
+  // pooled connection.
+  template <typename T, typename F>
+  Result<T> Read(F&& fn);
+
+  std::unique_ptr<sqlite::Connection> writer_;
+  std::unique_ptr<sqlite::WriteTxn> txn_;
+  std::unique_ptr<sqlite::ReadPool> readers_;
+  std::unique_ptr<sqlite::GroupCommitter> committer_;  // last: stops first
+};
+
+}  // namespace hitlgate::store

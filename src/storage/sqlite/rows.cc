@@ -1,0 +1,203 @@
+#include "storage/sqlite/rows.h"
+
+#include "storage/task_rules.h"
+
+namespace hitlgate::store::sqlite {
+namespace {
+
+std::unexpected<Error> BadRow(std::string_view table, std::string_view what) {
+  return DataLoss(std::string(table) + " row holds an unknown " + std::string(what));
+}
+
+std::optional<engine::EventType> ParseEventType(std::string_view s) {
+  for (auto t : {engine::EventType::kCustomerMessage, engine::EventType::kAiProposal,
+                 engine::EventType::kInteractionClosed}) {
+    if (engine::EventTypeName(t) == s) return t;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const char kTaskColumns[] =
+    "id, kind, status, interaction_id, customer_id, workflow, queue, skills, language, priority, "
+    "created_at_us, due_at_us, hold_notice_at_us, escalated, context_json, lease_owner, lease_id, "
+    "lease_expires_us, claim_count, verdict_kind, verdict_reviewer, verdict_at_us, "
+    "verdict_edited_text, verdict_edited_action_json, verdict_reason, verdict_customer_message, "
+    "verdict_note, decision_seq";
+
+Result<Task> ReadTask(const Statement& st) {
+  Task t;
+  t.id = st.Text(0);
+  auto kind = ParseTaskKind(st.Text(1));
+  if (!kind) return BadRow("tasks", "kind");
+  t.kind = *kind;
+  auto status = ParseTaskStatus(st.Text(2));
+  if (!status) return BadRow("tasks", "status");
+  t.status = *status;
+  t.interaction_id = st.Text(3);
+  t.customer_id = st.Text(4);
+  t.workflow = st.Text(5);
+  t.queue = st.Text(6);
+  t.skills = internal::SplitList(st.Text(7));
+  t.language = st.Text(8);
+  t.priority = static_cast<int>(st.Int(9));
+  t.created_at = st.Time(10);
+  t.due_at = st.Time(11);
+  t.hold_notice_at = st.OptTime(12);
+  t.escalated = st.Int(13) != 0;
+  t.context_json = st.Text(14);
+  if (!st.IsNull(16)) t.lease = Lease{st.Text(15), st.Text(16), st.Time(17)};
+  t.claim_count = static_cast<int>(st.Int(18));
+  if (!st.IsNull(19)) {
+    auto vk = ParseVerdictKind(st.Text(19));
+    if (!vk) return BadRow("tasks", "verdict kind");
+    Verdict v;
+    v.kind = *vk;
+    v.reviewer = st.Text(20);
+    v.at = st.Time(21);
+    v.edited_text = st.Text(22);
+    v.edited_action_json = st.Text(23);
+    v.reason = st.Text(24);
+    v.customer_message = st.Text(25);
+    v.note = st.Text(26);
+    t.verdict = std::move(v);
+  }
+  t.decision_seq = st.Int(27);
+  return t;
+}
+
+Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
+  auto st = conn.Prepare(std::string(is_new ? "INSERT INTO tasks(" : "INSERT OR REPLACE INTO tasks(") +
+                         kTaskColumns +
+                         ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                         "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)");
+  if (!st) return std::unexpected(st.error());
+  st->BindAll(t.id, TaskKindName(t.kind), TaskStatusName(t.status), t.interaction_id,
+              t.customer_id, t.workflow, t.queue, internal::JoinList(t.skills), t.language,
+              t.priority, t.created_at, t.due_at, t.hold_notice_at, t.escalated, t.context_json);
+  if (t.lease) {
+    st->Bind(16, t.lease->owner).Bind(17, t.lease->lease_id).Bind(18, t.lease->expires_at);
+  }
+  st->Bind(19, t.claim_count);
+  if (t.verdict) {
+    const Verdict& v = *t.verdict;
+    st->Bind(20, VerdictKindName(v.kind))
+        .Bind(21, v.reviewer)
+        .Bind(22, v.at)
+        .Bind(23, v.edited_text)
+        .Bind(24, v.edited_action_json)
+        .Bind(25, v.reason)
+        .Bind(26, v.customer_message)
+        .Bind(27, v.note);
+  }
+  st->Bind(28, t.decision_seq);
+  return st->Run();
+}
+
+Result<Task> LoadTask(Connection& conn, const std::string& id) {
+  auto st = conn.Prepare(std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE id = ?1");
+  if (!st) return std::unexpected(st.error());
+  st->Bind(1, id);
+  auto row = st->Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return NotFound("no task " + id);
+  return ReadTask(*st);
+}
+
+const char kDecisionColumns[] =
+    "seq, event_id, interaction_id, customer_id, workflow, channel, event_index, type, at_us, "
+    "event_json, decision_json, outcome, policy_version, recorded_by, task_id";
+
+Result<StoredDecision> ReadDecision(const Statement& st) {
+  StoredDecision s;
+  s.seq = st.Int(0);
+  DecisionRecord& d = s.record;
+  d.event_id = st.Text(1);  // NULL reads as ""
+  d.interaction_id = st.Text(2);
+  d.customer_id = st.Text(3);
+  d.workflow = st.Text(4);
+  d.channel = st.Text(5);
+  d.event_index = st.Int(6);
+  auto type = ParseEventType(st.Text(7));
+  if (!type) return BadRow("decisions", "event type");
+  d.type = *type;
+  d.at = st.Time(8);
+  d.event_json = st.Text(9);
+  d.decision_json = st.Text(10);
+  auto outcome = engine::ParseOutcome(st.Text(11));
+  if (!outcome) return BadRow("decisions", "outcome");
+  d.outcome = *outcome;
+  d.policy_version = st.Text(12);
+  d.recorded_by = st.Text(13);
+  s.task_id = st.Text(14);
+  return s;
+}
+
+const char kKeyColumns[] =
+    "key_id, secret_hash, name, role, skills, languages, workflows, max_concurrent, "
+    "created_at_us, created_by, revoked_at_us";
+
+Result<ApiKey> ReadKey(const Statement& st) {
+  ApiKey k;
+  k.key_id = st.Text(0);
+  k.secret_hash = st.Text(1);
+  k.name = st.Text(2);
+  auto role = ParseRole(st.Text(3));
+  if (!role) return BadRow("api_keys", "role");
+  k.role = *role;
+  k.skills = internal::SplitList(st.Text(4));
+  k.languages = internal::SplitList(st.Text(5));
+  k.workflows = internal::SplitList(st.Text(6));
+  k.max_concurrent = static_cast<int>(st.Int(7));
+  k.created_at = st.Time(8);
+  k.created_by = st.Text(9);
+  k.revoked_at = st.OptTime(10);
+  return k;
+}
+
+const char kOutboxColumns[] =
+    "id, workflow, url, event_type, payload_json, created_at_us, next_attempt_us, attempts, "
+    "last_error, delivered_at_us";
+
+OutboxMessage ReadOutbox(const Statement& st) {
+  OutboxMessage m;
+  m.id = st.Int(0);
+  m.workflow = st.Text(1);
+  m.url = st.Text(2);
+  m.event_type = st.Text(3);
+  m.payload_json = st.Text(4);
+  m.created_at = st.Time(5);
+  m.next_attempt_at = st.Time(6);
+  m.attempts = static_cast<int>(st.Int(7));
+  m.last_error = st.Text(8);
+  m.delivered_at = st.OptTime(9);
+  return m;
+}
+
+Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id) {
+  auto st = conn.Prepare(std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = ?1");
+  if (!st) return std::unexpected(st.error());
+  st->Bind(1, id);
+  auto row = st->Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return NotFound("no outbox message " + std::to_string(id));
+  return ReadOutbox(*st);
+}
+
+const char kAuditColumns[] = "seq, at_us, kind, actor, subject, payload_json, prev_hash, hash";
+
+audit::AuditRecord ReadAuditRecord(const Statement& st) {
+  audit::AuditRecord r;
+  r.seq = st.Int(0);
+  r.at = st.Time(1);
+  r.kind = st.Text(2);
+  r.actor = st.Text(3);
+  r.subject = st.Text(4);
+  r.payload_json = st.Text(5);
+  r.prev_hash = st.Text(6);
+  r.hash = st.Text(7);
+  return r;
+}
+
+}  // namespace hitlgate::store::sqlite

@@ -1,0 +1,37 @@
+// Mapping between the store's value types and table rows. Each k*Columns
+// string lists a SELECT's columns in the order the Read* function expects.
+// Reading a row with an unknown enum name is DataLoss: the database holds
+// something this binary never writes. Used on one connection at a time.
+#pragma once
+
+#include <string>
+
+#include "hitlgate/audit/record.h"
+#include "hitlgate/common/error.h"
+#include "hitlgate/store/types.h"
+#include "storage/sqlite/connection.h"
+
+namespace hitlgate::store::sqlite {
+
+extern const char kTaskColumns[];
+[[nodiscard]] Result<Task> ReadTask(const Statement& st);
+// Writes the whole row: INSERT for a new task (an id collision is
+// AlreadyExists, never an overwrite), INSERT OR REPLACE for an update.
+[[nodiscard]] Result<void> SaveTask(Connection& conn, const Task& t, bool is_new = false);
+// The task with this id, or NotFound.
+[[nodiscard]] Result<Task> LoadTask(Connection& conn, const std::string& id);
+
+extern const char kDecisionColumns[];
+[[nodiscard]] Result<StoredDecision> ReadDecision(const Statement& st);
+
+extern const char kKeyColumns[];
+[[nodiscard]] Result<ApiKey> ReadKey(const Statement& st);
+
+extern const char kOutboxColumns[];
+OutboxMessage ReadOutbox(const Statement& st);
+[[nodiscard]] Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id);
+
+extern const char kAuditColumns[];
+audit::AuditRecord ReadAuditRecord(const Statement& st);
+
+}  // namespace hitlgate::store::sqlite

@@ -1,0 +1,168 @@
+#include "storage/sqlite/schema.h"
+
+#include <string>
+
+namespace hitlgate::store::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: a released migration is never edited, a change is a new one.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE decisions(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT,
+  interaction_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  event_index INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  at_us INTEGER NOT NULL,
+  event_json TEXT NOT NULL,
+  decision_json TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  policy_version TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  task_id TEXT NOT NULL DEFAULT '');
+CREATE UNIQUE INDEX decisions_event_id ON decisions(event_id) WHERE event_id IS NOT NULL;
+CREATE INDEX decisions_interaction ON decisions(interaction_id, seq);
+CREATE INDEX decisions_customer ON decisions(customer_id, seq);
+
+CREATE TABLE tasks(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  interaction_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  skills TEXT NOT NULL,
+  language TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  due_at_us INTEGER NOT NULL,
+  hold_notice_at_us INTEGER,
+  escalated INTEGER NOT NULL,
+  context_json TEXT NOT NULL,
+  lease_owner TEXT,
+  lease_id TEXT,
+  lease_expires_us INTEGER,
+  claim_count INTEGER NOT NULL,
+  verdict_kind TEXT,
+  verdict_reviewer TEXT,
+  verdict_at_us INTEGER,
+  verdict_edited_text TEXT,
+  verdict_edited_action_json TEXT,
+  verdict_reason TEXT,
+  verdict_customer_message TEXT,
+  verdict_note TEXT,
+  decision_seq INTEGER NOT NULL);
+-- ClaimNext walks this index in claim order.
+CREATE INDEX tasks_claim ON tasks(status, priority, due_at_us, created_at_us, id);
+CREATE INDEX tasks_lease ON tasks(status, lease_expires_us);
+CREATE INDEX tasks_owner ON tasks(lease_owner) WHERE status = 'claimed';
+CREATE INDEX tasks_due ON tasks(escalated, due_at_us);
+CREATE INDEX tasks_interaction ON tasks(interaction_id, created_at_us);
+CREATE INDEX tasks_created ON tasks(created_at_us, id);
+
+CREATE TABLE policies(
+  version TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  source_yaml TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at_us INTEGER NOT NULL);
+CREATE TABLE policy_activations(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  version TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at_us INTEGER NOT NULL);
+
+CREATE TABLE api_keys(
+  key_id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  skills TEXT NOT NULL,
+  languages TEXT NOT NULL,
+  workflows TEXT NOT NULL,
+  max_concurrent INTEGER NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at_us INTEGER);
+
+CREATE TABLE webhooks(
+  workflow TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  updated_at_us INTEGER NOT NULL);
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  workflow TEXT NOT NULL,
+  url TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  payload_json TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  next_attempt_us INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  delivered_at_us INTEGER);
+CREATE INDEX outbox_due ON outbox(next_attempt_us, id) WHERE delivered_at_us IS NULL;
+
+-- The hash-chained audit log (docs/audit-format.md). seq is assigned by the
+-- writer from the head it reads inside the transaction, never by rowid.
+CREATE TABLE audit(
+  seq INTEGER PRIMARY KEY,
+  at_us INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  payload_json TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+)sql"},
+};
+
+Result<int> CurrentVersion(Connection& conn) {
+  auto st = conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!st) return std::unexpected(st.error());
+  auto row = st->Step();
+  if (!row) return std::unexpected(row.error());
+  return static_cast<int>(st->Int(0));
+}
+
+}  // namespace
+
+Result<void> Migrate(Connection& conn) {
+  if (auto r = conn.Exec("BEGIN IMMEDIATE"); !r) return r;
+  auto fail = [&](Error e) -> Result<void> {
+    (void)conn.Exec("ROLLBACK");
+    return std::unexpected(std::move(e));
+  };
+  if (auto r = conn.Exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY)");
+      !r) {
+    return fail(r.error());
+  }
+  auto current = CurrentVersion(conn);
+  if (!current) return fail(current.error());
+  if (*current > kSchemaVersion) {
+    return fail(Error(ErrorCode::kFailedPrecondition,
+                      "database schema version " + std::to_string(*current) +
+                          " is newer than this hitlgate's (" + std::to_string(kSchemaVersion) +
+                          ")"));
+  }
+  for (const auto& m : kMigrations) {
+    if (m.version <= *current) continue;
+    if (auto r = conn.Exec(m.sql); !r) return fail(r.error());
+    auto st = conn.Prepare("INSERT INTO schema_version(version) VALUES(?1)");
+    if (!st) return fail(st.error());
+    if (auto r = st->BindAll(m.version).Run(); !r) return fail(r.error());
+  }
+  return conn.Exec("COMMIT");
+}
+
+}  // namespace hitlgate::store::sqlite

@@ -1,0 +1,269 @@
+// SqliteStore: the conformance suite, plus what only a real database has:
+// persistence across reopen, schema versions, group commit, and savepoint
+// isolation inside a batch.
+#include "hitlgate/store/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "hitlgate/audit/verifier.h"
+#include "hitlgate/store/audit_source.h"
+#include "store/store_conformance.h"
+#include "testing/result_matchers.h"
+
+namespace hitlgate::store {
+namespace {
+
+using ::hitlgate::testing::IsError;
+using ::hitlgate::testing::IsOk;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+namespace fs = std::filesystem;
+
+// One scratch directory per test process, removed at exit.
+const fs::path& ScratchDir() {
+  static const fs::path dir = [] {
+    const char* base = std::getenv("TEST_TMPDIR");
+    std::string tmpl = (fs::path(base ? base : "/tmp") / "hitlgate-sqlite-XXXXXX").string();
+    char* made = ::mkdtemp(tmpl.data());
+    if (made == nullptr) std::abort();  // no scratch space: the test cannot run at all
+    fs::path p(made);
+    std::atexit([] { std::error_code ec; fs::remove_all(ScratchDir(), ec); });
+    return p;
+  }();
+  return dir;
+}
+
+std::string NewDbPath() {
+  static std::atomic<int> n{0};
+  return (ScratchDir() / ("store-" + std::to_string(n++) + ".db")).string();
+}
+
+std::unique_ptr<Store> OpenFresh(IdGenerator* ids) {
+  auto s = SqliteStore::Open(NewDbPath(), {.ids = ids});
+  if (!s) {
+    ADD_FAILURE() << s.error().ToString();
+    return nullptr;
+  }
+  return std::move(*s);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
+                         ::testing::Values(StoreFactory{"sqlite", OpenFresh}),
+                         [](const auto& param_info) { return param_info.param.name; });
+
+const TimePoint kT0 = TimePoint(std::chrono::duration_cast<Duration>(seconds(1'795'000'000)));
+
+DecisionRecord Decision(const std::string& iid, const std::string& event_id) {
+  DecisionRecord d;
+  d.event_id = event_id;
+  d.interaction_id = iid;
+  d.customer_id = "c-1";
+  d.workflow = "refunds";
+  d.channel = "chat";
+  d.type = engine::EventType::kAiProposal;
+  d.at = kT0;
+  d.event_json = R"({"text":"x"})";
+  d.decision_json = R"({"outcome":"hold"})";
+  d.outcome = engine::Outcome::kHold;
+  d.policy_version = "sha256:v1";
+  d.recorded_by = "k-agent";
+  return d;
+}
+
+NewTask HoldTask() {
+  NewTask t;
+  t.queue = "billing";
+  t.skills = {"billing"};
+  t.language = "de";
+  t.priority = 2;
+  t.created_at = kT0;
+  t.due_at = kT0 + minutes(15);
+  t.hold_notice_at = kT0 + seconds(30);
+  t.context_json = R"({"proposal":"refund"})";
+  return t;
+}
+
+audit::VerifySummary VerifyStore(Store& s) {
+  auto head = s.GetAuditHead().value();
+  StoreAuditSource src(&s);
+  return audit::VerifyChain(src, {.expected_head = audit::ChainPoint{head.seq, head.hash}});
+}
+
+TEST(SqliteStoreTest, ReopenPersistsEverything) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  std::string task_id;
+  Task answered;
+  audit::ChainPoint head;
+  {
+    auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+    task_id = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value().task_id;
+    s->RecordDecision(Decision("i-1", "e-2"), HoldTask(), {}, kT0).value();
+    ClaimRequest r{.reviewer = "r1", .skills = {"billing"}, .languages = {"de"}, .now = kT0};
+    auto t = s->Claim(task_id, r).value();
+    Verdict v{.kind = VerdictKind::kRejected, .reviewer = "r1", .reason = "risky",
+              .customer_message = "A colleague will call."};
+    answered = s->SubmitVerdict(task_id, t.lease->lease_id, v, kT0 + minutes(1),
+                                {.outbox = {{.workflow = "refunds", .url = "https://h",
+                                             .event_type = "task.answered",
+                                             .payload_json = "{}"}}})
+                   .value();
+    s->SavePolicyVersion({"sha256:v1", "p", "rules: []\n", "admin", kT0}).value();
+    s->ActivatePolicy("sha256:v1", "admin", kT0).value();
+    s->CreateKey({.key_id = "k-1", .secret_hash = "h", .name = "n", .role = Role::kSupervisor,
+                  .skills = {"a", "b"}, .created_at = kT0})
+        .value();
+    s->UpsertWebhook({"refunds", "https://h", "sec", kT0}, "admin").value();
+    auto h = s->GetAuditHead().value();
+    head = {h.seq, h.hash};
+  }
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  EXPECT_EQ(s->GetTask(task_id).value(), answered);
+  auto dup = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0);
+  ASSERT_THAT(dup, IsOk());
+  EXPECT_TRUE(dup->duplicate) << "idempotency survives a restart";
+  EXPECT_EQ(s->GetInteraction("i-1").value().decisions.size(), 2u);
+  EXPECT_EQ(s->GetActivePolicy().value().policy.version, "sha256:v1");
+  EXPECT_EQ(s->FindKey("k-1").value().skills, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(s->ListWebhooks().value().size(), 1u);
+  EXPECT_EQ(s->NextDeliveries(kT0 + hours(1), 10, minutes(1)).value().size(), 1u);
+  auto h = s->GetAuditHead().value();
+  EXPECT_EQ(h.seq, head.seq);
+  EXPECT_EQ(h.hash, head.hash);
+  // The chain continues where it stopped.
+  s->AppendAudit({{"key_used", "k-1", "x", "{}"}}, kT0 + hours(1)).value();
+  auto summary = VerifyStore(*s);
+  EXPECT_TRUE(summary.ok()) << summary.detail;
+  EXPECT_EQ(summary.records_checked, head.seq + 1);
+}
+
+TEST(SqliteStoreTest, GroupCommitSharesTransactionsAmongConcurrentCallers) {
+  SequentialIdGenerator ids;
+  auto s = SqliteStore::Open(NewDbPath(), {.ids = &ids}).value();
+  constexpr int kThreads = 16;
+  constexpr int kEach = 40;
+  const std::int64_t before = s->TransactionCountForTest();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int th = 0; th < kThreads; ++th) {
+    threads.emplace_back([&, th] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = std::to_string(th) + "-" + std::to_string(i);
+        if (!s->RecordDecision(Decision("i-" + id, "e-" + id), HoldTask(), {}, kT0)) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  const std::int64_t txns = s->TransactionCountForTest() - before;
+  EXPECT_LT(txns, kThreads * kEach) << "every call paid its own commit";
+  EXPECT_EQ(s->WriteOpCountForTest(), kThreads * kEach);
+  std::cout << "group commit: " << kThreads * kEach << " writes in " << txns
+            << " transactions\n";
+  EXPECT_EQ(s->ListTasks({.limit = 10000}).value().size(), static_cast<size_t>(kThreads * kEach));
+  EXPECT_TRUE(VerifyStore(*s).ok());
+}
+
+// Always the same id: the second task insert collides after its decision row
+// was written, so the savepoint must take that row back, and only that.
+class FixedIdGenerator final : public IdGenerator {
+ public:
+  std::string NewId(std::string_view prefix) override { return std::string(prefix) + "-fixed"; }
+};
+
+TEST(SqliteStoreTest, AFailedCallInABatchRollsBackOnlyItself) {
+  FixedIdGenerator ids;
+  auto s = SqliteStore::Open(NewDbPath(), {.ids = &ids}).value();
+  ASSERT_THAT(s->RecordDecision(Decision("i-0", "e-0"), HoldTask(), {}, kT0), IsOk());
+  const std::int64_t head = s->GetAuditHead().value().seq;
+  std::atomic<int> ok{0}, exists{0};
+  std::vector<std::thread> threads;
+  for (int th = 0; th < 16; ++th) {
+    threads.emplace_back([&, th] {
+      std::string id = std::to_string(th);
+      // Even threads open a task (collides), odd ones only record.
+      auto task = th % 2 == 0 ? std::optional<NewTask>(HoldTask()) : std::nullopt;
+      auto r = s->RecordDecision(Decision("j-" + id, "e-j" + id), task, {}, kT0);
+      if (r) ++ok;
+      if (!r && r.error().code() == ErrorCode::kAlreadyExists) ++exists;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(exists.load(), 8);
+  for (int th = 0; th < 16; ++th) {
+    auto i = s->GetInteraction("j-" + std::to_string(th));
+    if (th % 2 == 0) {
+      EXPECT_THAT(i, IsError(ErrorCode::kNotFound)) << "half-written decision " << th;
+    } else {
+      EXPECT_THAT(i, IsOk());
+    }
+  }
+  EXPECT_EQ(s->GetAuditHead().value().seq, head + 8 * 2) << "event+decision per successful call";
+  EXPECT_TRUE(VerifyStore(*s).ok());
+}
+
+TEST(SqliteStoreTest, SchemaVersionIsRecordedAndNewerSchemasRefused) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  { ASSERT_THAT(SqliteStore::Open(path, {.ids = &ids}), IsOk()); }
+  { ASSERT_THAT(SqliteStore::Open(path, {.ids = &ids}), IsOk()) << "reopen migrates nothing"; }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT MAX(version), COUNT(*) FROM schema_version", -1, &st,
+                               nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(st, 1), 1);
+  sqlite3_finalize(st);
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version(version) VALUES(99)", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_THAT(SqliteStore::Open(path, {.ids = &ids}), IsError(ErrorCode::kFailedPrecondition));
+}
+
+TEST(SqliteStoreTest, OpenRejectsWhatIsNotADatabase) {
+  const std::string path = NewDbPath();
+  std::ofstream(path) << "this is not a database, just some text that is long enough........";
+  SequentialIdGenerator ids;
+  EXPECT_THAT(SqliteStore::Open(path, {.ids = &ids}), IsError(ErrorCode::kDataLoss));
+  EXPECT_THAT(SqliteStore::Open(NewDbPath(), {}), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(SqliteStore::Open("/nonexistent-dir/x.db", {.ids = &ids}),
+              IsError(ErrorCode::kUnavailable));
+}
+
+TEST(SqliteStoreTest, TamperedAuditRowIsCaughtByTheVerifier) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  {
+    auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+    for (int i = 0; i < 5; ++i) {
+      s->AppendAudit({{"key_used", "k", std::to_string(i), "{}"}}, kT0).value();
+    }
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit SET actor = 'k-evil' WHERE seq = 3", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  auto summary = VerifyStore(*s);
+  EXPECT_EQ(summary.problem, audit::Problem::kChanged);
+  EXPECT_EQ(summary.first_bad_seq, 3);
+}
+
+}  // namespace
+}  // namespace hitlgate::store

@@ -1,0 +1,243 @@
+// SqliteStore: review tasks, leases, verdicts, escalation.
+#include "hitlgate/store/sqlite_store.h"
+#include "storage/audit_entries.h"
+#include "storage/sqlite/store_ops.h"
+#include "storage/task_rules.h"
+
+namespace hitlgate::store {
+
+using sqlite::Connection;
+using sqlite::WriteTxn;
+
+namespace {
+
+// The first task in claim order from `sql` (a SELECT of kTaskColumns taking
+// `now` as ?1) that `r` qualifies for. Walks the tasks_claim index in order
+// and stops at the first match, so it costs the number of tasks ahead of
+// the match that the reviewer cannot take.
+Result<std::optional<Task>> FirstQualifying(Connection& conn, const char* sql,
+                                            const ClaimRequest& r) {
+  auto st = conn.Prepare(sql);
+  if (!st) return std::unexpected(st.error());
+  st->Bind(1, r.now);
+  while (true) {
+    auto row = st->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::optional<Task>();
+    auto t = sqlite::ReadTask(*st);
+    if (!t) return std::unexpected(t.error());
+    if (Qualifies(*t, r)) return std::optional<Task>(std::move(*t));
+  }
+}
+
+const std::string kOpenInClaimOrder =
+    std::string("SELECT ") + sqlite::kTaskColumns +
+    " FROM tasks WHERE status = 'open' AND ?1 IS NOT NULL"
+    " ORDER BY priority, due_at_us, created_at_us, id";
+const std::string kExpiredInClaimOrder =
+    std::string("SELECT ") + sqlite::kTaskColumns +
+    " FROM tasks WHERE status = 'claimed' AND lease_expires_us <= ?1"
+    " ORDER BY priority, due_at_us, created_at_us, id";
+
+// Claims `t` for `r`: lease, row, audit.
+Result<Task> DoClaim(WriteTxn& txn, Task t, const ClaimRequest& r) {
+  std::vector<audit::AuditEntry> entries;
+  internal::ApplyClaim(t, r, txn.ids().NewId("l"), &entries);
+  if (auto s = sqlite::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
+  if (auto a = txn.Append(std::move(entries), r.now); !a) return std::unexpected(a.error());
+  return t;
+}
+
+// Loads a task, applies `change` (which checks and returns the audit entry,
+// or an error), saves it and appends the entry.
+template <typename Change>
+Result<Task> Mutate(WriteTxn& txn, const std::string& task_id, TimePoint now, Change change) {
+  auto t = sqlite::LoadTask(txn.conn(), task_id);
+  if (!t) return std::unexpected(t.error());
+  Result<std::vector<audit::AuditEntry>> entries = change(*t);
+  if (!entries) return std::unexpected(entries.error());
+  if (auto s = sqlite::SaveTask(txn.conn(), *t); !s) return std::unexpected(s.error());
+  if (auto a = txn.Append(std::move(*entries), now); !a) return std::unexpected(a.error());
+  return t;
+}
+
+using Entries = Result<std::vector<audit::AuditEntry>>;
+
+}  // namespace
+
+Result<Task> SqliteStore::ClaimNext(const ClaimRequest& r) {
+  if (auto v = internal::ValidateClaimRequest(r); !v) return std::unexpected(v.error());
+  return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
+    auto live = sqlite::LiveLeases(txn.conn(), r.reviewer, r.now);
+    if (!live) return std::unexpected(live.error());
+    if (auto c = internal::CheckConcurrency(r, *live); !c) return std::unexpected(c.error());
+    auto open = FirstQualifying(txn.conn(), kOpenInClaimOrder.c_str(), r);
+    if (!open) return std::unexpected(open.error());
+    auto expired = FirstQualifying(txn.conn(), kExpiredInClaimOrder.c_str(), r);
+    if (!expired) return std::unexpected(expired.error());
+    std::optional<Task>& best =
+        (*open && (!*expired || internal::ClaimOrderLess(**open, **expired))) ? *open : *expired;
+    if (!best) return NotFound("no task for reviewer " + r.reviewer);
+    return DoClaim(txn, std::move(*best), r);
+  });
+}
+
+Result<Task> SqliteStore::Claim(const std::string& task_id, const ClaimRequest& r) {
+  if (auto v = internal::ValidateClaimRequest(r); !v) return std::unexpected(v.error());
+  return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
+    auto t = sqlite::LoadTask(txn.conn(), task_id);
+    if (!t) return std::unexpected(t.error());
+    auto live = sqlite::LiveLeases(txn.conn(), r.reviewer, r.now);
+    if (!live) return std::unexpected(live.error());
+    auto held = internal::CheckClaimOne(*t, r, *live);
+    if (!held) return std::unexpected(held.error());
+    if (*held) return t;
+    return DoClaim(txn, std::move(*t), r);
+  });
+}
+
+Result<Task> SqliteStore::RenewLease(const std::string& task_id, const std::string& lease_id,
+                                     const std::string& reviewer, TimePoint now, Duration ttl) {
+  if (ttl <= Duration::zero()) return InvalidArgument("renew: ttl must be > 0");
+  return Write<Task>([&](WriteTxn& txn) {
+    return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
+      if (auto c = internal::CheckLeaseHolder(t, lease_id, reviewer, now); !c) {
+        return std::unexpected(c.error());
+      }
+      return std::vector{internal::ApplyRenew(t, now, ttl)};
+    });
+  });
+}
+
+Result<Task> SqliteStore::Release(const std::string& task_id, const std::string& lease_id,
+                                  const std::string& reviewer, TimePoint now) {
+  return Write<Task>([&](WriteTxn& txn) {
+    return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
+      if (auto c = internal::CheckLeaseHolder(t, lease_id, reviewer, now); !c) {
+        return std::unexpected(c.error());
+      }
+      return std::vector{internal::ApplyRelease(t, now)};
+    });
+  });
+}
+
+Result<Task> SqliteStore::SubmitVerdict(const std::string& task_id, const std::string& lease_id,
+                                        const Verdict& verdict, TimePoint now,
+                                        const VerdictOptions& options) {
+  if (auto v = internal::ValidateEntries(options.audit); !v) return std::unexpected(v.error());
+  return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
+    auto t = Mutate(txn, task_id, now, [&](Task& task) -> Entries {
+      if (auto c = internal::CheckVerdict(task, lease_id, verdict, now, options.override); !c) {
+        return std::unexpected(c.error());
+      }
+      std::vector entries{internal::ApplyVerdict(task, lease_id, verdict, now, options.override)};
+      entries.insert(entries.end(), options.audit.begin(), options.audit.end());
+      return entries;
+    });
+    if (!t) return t;
+    if (auto r = sqlite::InsertOutbox(txn.conn(), options.outbox, now); !r) {
+      return std::unexpected(r.error());
+    }
+    return t;
+  });
+}
+
+Result<Task> SqliteStore::CancelTask(const std::string& task_id, const std::string& actor,
+                                     const std::string& reason, TimePoint now) {
+  return Write<Task>([&](WriteTxn& txn) {
+    return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
+      if (auto c = internal::CheckCancel(t); !c) return std::unexpected(c.error());
+      return std::vector{internal::ApplyCancel(t, actor, reason, now)};
+    });
+  });
+}
+
+Result<std::vector<Task>> SqliteStore::ExpireLeases(TimePoint now) {
+  return Write<std::vector<Task>>([&](WriteTxn& txn) -> Result<std::vector<Task>> {
+    std::vector<Task> tasks;
+    {
+      auto st = txn.conn().Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
+                                   " FROM tasks WHERE status = 'claimed' AND lease_expires_us <= ?1"
+                                   " ORDER BY lease_expires_us, id");
+      if (!st) return std::unexpected(st.error());
+      st->Bind(1, now);
+      auto ts = sqlite::CollectTasks(*st);
+      if (!ts) return std::unexpected(ts.error());
+      tasks = std::move(*ts);
+    }
+    std::vector<audit::AuditEntry> entries;
+    for (Task& t : tasks) {
+      entries.push_back(internal::ApplyExpire(t, now));
+      if (auto s = sqlite::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
+    }
+    if (auto a = txn.Append(std::move(entries), now); !a) return std::unexpected(a.error());
+    return tasks;
+  });
+}
+
+Result<std::vector<Task>> SqliteStore::EscalateOverdue(TimePoint now,
+                                                       const std::string& escalation_queue) {
+  if (escalation_queue.empty()) return InvalidArgument("escalation queue is empty");
+  return Write<std::vector<Task>>([&](WriteTxn& txn) -> Result<std::vector<Task>> {
+    std::vector<Task> tasks;
+    {
+      auto st = txn.conn().Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
+                                   " FROM tasks WHERE escalated = 0 AND due_at_us < ?1"
+                                   " AND status IN ('open', 'claimed') ORDER BY due_at_us, id");
+      if (!st) return std::unexpected(st.error());
+      st->Bind(1, now);
+      auto ts = sqlite::CollectTasks(*st);
+      if (!ts) return std::unexpected(ts.error());
+      tasks = std::move(*ts);
+    }
+    std::vector<audit::AuditEntry> entries;
+    for (Task& t : tasks) {
+      entries.push_back(internal::ApplyEscalate(t, escalation_queue, now));
+      if (auto s = sqlite::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
+    }
+    if (auto a = txn.Append(std::move(entries), now); !a) return std::unexpected(a.error());
+    return tasks;
+  });
+}
+
+Result<Task> SqliteStore::GetTask(const std::string& task_id) {
+  return Read<Task>([&](Connection& conn) { return sqlite::LoadTask(conn, task_id); });
+}
+
+Result<std::vector<Task>> SqliteStore::ListTasks(const TaskFilter& f) {
+  // Up to 16 distinct SQL texts, each prepared once per connection.
+  std::string sql = std::string("SELECT ") + sqlite::kTaskColumns + " FROM tasks WHERE 1";
+  if (f.queue) sql += " AND queue = ?1";
+  if (f.status) sql += " AND status = ?2";
+  if (f.workflow) sql += " AND workflow = ?3";
+  if (f.interaction_id) sql += " AND interaction_id = ?4";
+  sql += " ORDER BY created_at_us, id LIMIT ?5";
+  return Read<std::vector<Task>>([&](Connection& conn) -> Result<std::vector<Task>> {
+    auto st = conn.Prepare(sql);
+    if (!st) return std::unexpected(st.error());
+    if (f.queue) st->Bind(1, *f.queue);
+    if (f.status) st->Bind(2, TaskStatusName(*f.status));
+    if (f.workflow) st->Bind(3, *f.workflow);
+    if (f.interaction_id) st->Bind(4, *f.interaction_id);
+    st->Bind(5, static_cast<std::int64_t>(f.limit < 0 ? -1 : f.limit));
+    return sqlite::CollectTasks(*st);
+  });
+}
+
+Result<std::map<std::string, std::int64_t>> SqliteStore::CountOpenByQueue() {
+  return Read<std::map<std::string, std::int64_t>>(
+      [&](Connection& conn) -> Result<std::map<std::string, std::int64_t>> {
+        auto st =
+            conn.Prepare("SELECT queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY queue");
+        if (!st) return std::unexpected(st.error());
+        std::map<std::string, std::int64_t> out;
+        while (true) {
+          auto row = st->Step();
+          if (!row) return std::unexpected(row.error());
+          if (!*row) return out;
+          out[st->Text(0)] = st->Int(1);
+        }
+      });
+}
+
+}  // namespace hitlgate::store

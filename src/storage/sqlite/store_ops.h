@@ -1,0 +1,71 @@
+// SqliteStore's plumbing, shared by its .cc files: the Write/Read templates
+// and small helpers that run inside a write transaction. Internal.
+#pragma once
+
+#include <optional>
+#include <semaphore>
+#include <utility>
+
+#include "hitlgate/store/sqlite_store.h"
+#include "storage/sqlite/connection.h"
+#include "storage/sqlite/group_commit.h"
+#include "storage/sqlite/read_pool.h"
+#include "storage/sqlite/rows.h"
+#include "storage/sqlite/write_txn.h"
+
+namespace hitlgate::store {
+
+template <typename T, typename F>
+Result<T> SqliteStore::Write(F&& fn) {
+  // Lives on the caller's stack: the caller blocks until Finish ran.
+  class Op final : public sqlite::WriteOp {
+   public:
+    explicit Op(F& f) : fn_(f) {}
+    bool Run(sqlite::WriteTxn& txn) override {
+      result_.emplace(fn_(txn));
+      return result_->has_value();
+    }
+    void Finish(const Error* commit_error) override {
+      if (commit_error != nullptr) result_.emplace(std::unexpected(*commit_error));
+      done_.release();
+    }
+    Result<T> Wait() {
+      done_.acquire();
+      return std::move(*result_);
+    }
+
+   private:
+    F& fn_;
+    std::optional<Result<T>> result_;
+    std::binary_semaphore done_{0};
+  };
+  Op op(fn);
+  committer_->Submit(&op);
+  return op.Wait();
+}
+
+template <typename T, typename F>
+Result<T> SqliteStore::Read(F&& fn) {
+  auto handle = readers_->Acquire();
+  if (!handle) return std::unexpected(handle.error());
+  sqlite::Connection& conn = handle->conn();
+  // One read transaction: every query of the call sees the same snapshot.
+  if (auto r = conn.Exec("BEGIN"); !r) return std::unexpected(r.error());
+  Result<T> result = fn(conn);
+  if (!conn.InAutocommit()) (void)conn.Exec("COMMIT");
+  return result;
+}
+
+namespace sqlite {
+
+// Live leases `reviewer` holds at `now`.
+[[nodiscard]] Result<std::int64_t> LiveLeases(Connection& conn, const std::string& reviewer,
+                                              TimePoint now);
+// Inserts outbox messages created at `now`; returns their ids.
+[[nodiscard]] Result<std::vector<std::int64_t>> InsertOutbox(
+    Connection& conn, const std::vector<OutboxMessage>& messages, TimePoint now);
+// Loads the tasks a SELECT of kTaskColumns returns.
+[[nodiscard]] Result<std::vector<Task>> CollectTasks(Statement& st);
+
+}  // namespace sqlite
+}  // namespace hitlgate::store

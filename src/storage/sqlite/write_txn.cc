@@ -1,0 +1,36 @@
+#include "storage/sqlite/write_txn.h"
+
+namespace hitlgate::store::sqlite {
+
+Result<void> WriteTxn::LoadHead() {
+  auto st = conn_->Prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+  if (!st) return std::unexpected(st.error());
+  auto row = st->Step();
+  if (!row) return std::unexpected(row.error());
+  head_ = *row ? AuditHead{st->Int(0), st->Text(1)} : AuditHead{};
+  return {};
+}
+
+Result<std::vector<audit::AuditRecord>> WriteTxn::Append(std::vector<audit::AuditEntry> entries,
+                                                         TimePoint at) {
+  std::vector<audit::AuditRecord> out;
+  out.reserve(entries.size());
+  for (auto& e : entries) {
+    audit::AuditRecord r = audit::Seal(std::move(e), head_.seq + 1, at, head_.hash);
+    auto st = conn_->Prepare(
+        "INSERT INTO audit(seq, at_us, kind, actor, subject, payload_json, prev_hash, hash) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!st) return std::unexpected(st.error());
+    if (auto run = st->BindAll(r.seq, r.at, r.kind, r.actor, r.subject, r.payload_json,
+                               r.prev_hash, r.hash)
+                       .Run();
+        !run) {
+      return std::unexpected(run.error());
+    }
+    head_ = {r.seq, r.hash};
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace hitlgate::store::sqlite
