@@ -26,3 +26,22 @@ struct PolicyTestOptions {
 int RunPolicyTest(const PolicyTestOptions& options);
 
 }  // namespace hitlgate::cli
+
+namespace hitlgate::cli {
+
+struct AuditVerifyOptions {
+  std::string data_dir = "data";
+  std::string file;      // a JSON-lines export instead of the data folder
+  bool partial = false;  // the file is a range: do not require it to start at seq 1
+};
+int RunAuditVerify(const AuditVerifyOptions& options);
+
+struct AuditExportOptions {
+  std::string data_dir = "data";
+  std::string from;  // RFC 3339, inclusive
+  std::string to;    // RFC 3339, exclusive
+  std::string output = "-";
+};
+int RunAuditExport(const AuditExportOptions& options);
+
+}  // namespace hitlgate::cli

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "server/serve.h"
 
 int main(int argc, char** argv) {
   using namespace hitlgate::cli;
@@ -35,6 +36,34 @@ int main(int argc, char** argv) {
   test_cmd->add_option("--cases", test.cases_path, "Test cases YAML file")->required();
   test_cmd->add_option("--lexicon", test.lexicon_path, "VADER-format sentiment lexicon file");
 
+  hitlgate::server::ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve", "Run the gateway: HTTP API, review queues, audit log and console on an embedded store");
+  serve_cmd->add_option("--data", serve.data_dir, "Data folder (SQLite database, key secret)");
+  serve_cmd->add_option("--address", serve.address, "Address to listen on");
+  serve_cmd->add_option("--port", serve.port, "Port to listen on (0 = any free port)");
+  serve_cmd->add_option("--policy", serve.policy_path,
+                        "Policy to activate on the first start (default: the built-in retail example)");
+  serve_cmd->add_option("--lexicon", serve.lexicon_path, "VADER-format sentiment lexicon file");
+  serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
+  serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
+  serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");
+
+  CLI::App* audit_cmd = app.add_subcommand("audit", "Verify and export the audit log");
+  audit_cmd->require_subcommand(1);
+  AuditVerifyOptions verify;
+  CLI::App* verify_cmd = audit_cmd->add_subcommand(
+      "verify", "Check the hash chain; name the first changed, removed, inserted or reordered record");
+  verify_cmd->add_option("--data", verify.data_dir, "The gateway's data folder");
+  verify_cmd->add_option("--file", verify.file, "A JSON-lines export instead of the data folder");
+  verify_cmd->add_flag("--partial", verify.partial, "The file is a range that need not start at seq 1");
+  AuditExportOptions export_opts;
+  CLI::App* export_cmd = audit_cmd->add_subcommand("export", "Write audit records as JSON lines");
+  export_cmd->add_option("--data", export_opts.data_dir, "The gateway's data folder");
+  export_cmd->add_option("--from", export_opts.from, "RFC 3339 time, inclusive");
+  export_cmd->add_option("--to", export_opts.to, "RFC 3339 time, exclusive");
+  export_cmd->add_option("--output,-o", export_opts.output, "Output file (- = stdout)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -44,6 +73,9 @@ int main(int argc, char** argv) {
     if (*decide_cmd) return RunDecide(decide);
     if (*check_cmd) return RunPolicyCheck(check_paths);
     if (*test_cmd) return RunPolicyTest(test);
+    if (*serve_cmd) return hitlgate::server::RunServe(serve);
+    if (*verify_cmd) return RunAuditVerify(verify);
+    if (*export_cmd) return RunAuditExport(export_opts);
   } catch (const std::exception& e) {
     // Exceptions never cross module boundaries; this is the last net.
     std::fprintf(stderr, "hitlgate: internal error: %s\n", e.what());

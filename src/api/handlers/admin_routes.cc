@@ -1,0 +1,146 @@
+// Admins and auditors: policies (validate, upload, activate, roll back),
+// keys, webhooks, the audit log, and "who am I".
+#include "api/handlers/api_context.h"
+#include "hitlgate/audit/json_lines.h"
+#include "hitlgate/codec/json_reader.h"
+#include "hitlgate/codec/json_writer.h"
+#include "hitlgate/common/time_format.h"
+
+namespace hitlgate::api {
+namespace {
+
+Result<gateway::KeyRequest> ParseKeyRequest(std::string_view body) {
+  auto r = codec::JsonObjectReader::Parse(body);
+  if (!r) return std::unexpected(r.error());
+  gateway::KeyRequest k;
+  auto name = r->String("name");
+  if (!name) return std::unexpected(name.error());
+  k.name = *name;
+  auto role = r->String("role");
+  if (!role) return std::unexpected(role.error());
+  auto parsed = store::ParseRole(*role);
+  if (!parsed) {
+    return InvalidArgument("field 'role': expected agent, reviewer, supervisor, auditor or admin, got '" +
+                           *role + "'");
+  }
+  k.role = *parsed;
+  for (auto [field, dst] : {std::pair<std::string_view, std::vector<std::string>*>{"skills", &k.skills},
+                            {"languages", &k.languages},
+                            {"workflows", &k.workflows}}) {
+    auto list = r->OptStrings(field);
+    if (!list) return std::unexpected(list.error());
+    if (*list) *dst = std::move(**list);
+  }
+  auto max = r->OptInt("max_concurrent");
+  if (!max) return std::unexpected(max.error());
+  if (*max && (**max < 0 || **max > 1000)) return InvalidArgument("field 'max_concurrent': expected 0..1000");
+  k.max_concurrent = static_cast<int>(max->value_or(0));
+  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  return k;
+}
+
+std::string NewKeyJson(const gateway::NewKey& k) {
+  codec::JsonWriter w;
+  w.BeginObject()
+      .Field("key_id", k.key.key_id)
+      .Field("token", k.token)
+      .Field("role", store::RoleName(k.key.role))
+      .Field("name", k.key.name)
+      .Field("note", "the token is shown once; store it now")
+      .EndObject();
+  return w.Take();
+}
+
+}  // namespace
+
+void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
+  using V = http::verb;
+  router.Add(V::get, "/v1/me", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [](const gateway::Principal& who) -> Result<std::string> {
+      codec::JsonWriter w;
+      w.BeginObject().Field("key_id", who.key_id).Field("name", who.name);
+      w.Field("role", store::RoleName(who.role)).Key("skills").Strings(who.skills);
+      w.Key("languages").Strings(who.languages).Key("workflows").Strings(who.workflows);
+      w.Field("max_concurrent", who.max_concurrent).EndObject();
+      return w.Take();
+    });
+  });
+  router.Add(V::get, "/v1/policies", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.PoliciesJson(who); });
+  });
+  router.Add(V::get, "/v1/policies/{version}", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return ctx.gateway.PolicyJson(who, std::string(req.Param("version")));
+    });
+  });
+  router.Add(V::post, "/v1/policies/validate", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.ValidatePolicy(who, req.body); });
+  });
+  router.Add(V::post, "/v1/policies", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return ctx.gateway.UploadPolicy(who, req.body, req.Query("activate") == "true");
+    });
+  });
+  router.Add(V::post, "/v1/policies/{version}/activate", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return ctx.gateway.ActivatePolicy(who, std::string(req.Param("version")));
+    });
+  });
+  router.Add(V::get, "/v1/keys", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.KeysJson(who); });
+  });
+  router.Add(V::post, "/v1/keys", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto request = ParseKeyRequest(req.body);
+      if (!request) return std::unexpected(request.error());
+      auto key = ctx.gateway.CreateKey(who, *request);
+      if (!key) return std::unexpected(key.error());
+      return NewKeyJson(*key);
+    });
+  });
+  router.Add(V::delete_, "/v1/keys/{id}", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto done = ctx.gateway.RevokeKey(who, std::string(req.Param("id")));
+      if (!done) return std::unexpected(done.error());
+      return std::string("{\"revoked\":true}");
+    });
+  });
+  router.Add(V::put, "/v1/webhooks/{workflow}", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto r = codec::JsonObjectReader::Parse(req.body);
+      if (!r) return std::unexpected(r.error());
+      auto url = r->String("url");
+      if (!url) return std::unexpected(url.error());
+      auto secret = r->String("secret");
+      if (!secret) return std::unexpected(secret.error());
+      if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+      store::Webhook hook{std::string(req.Param("workflow")), *url, *secret, {}};
+      auto set = ctx.gateway.SetWebhook(who, hook);
+      if (!set) return std::unexpected(set.error());
+      return std::string("{\"ok\":true}");
+    });
+  });
+  // The audit log as JSON lines (the format `hitlgate audit verify --file` reads).
+  router.Add(V::get, "/v1/audit", [&ctx](Request& req) -> asio::awaitable<Response> {
+    std::int64_t from = 1;
+    int limit = 1000;
+    if (auto f = req.Query("from_seq"); !f.empty()) std::from_chars(f.data(), f.data() + f.size(), from);
+    if (auto l = req.Query("limit"); !l.empty()) std::from_chars(l.data(), l.data() + l.size(), limit);
+    std::string token = BearerToken(req);
+    auto records = co_await ctx.pool.Run([&]() -> Result<std::vector<audit::AuditRecord>> {
+      auto who = ctx.gateway.Authenticate(token);
+      if (!who) return std::unexpected(who.error());
+      return ctx.gateway.ReadAudit(*who, from, limit);
+    });
+    if (!records) co_return JsonError(records.error());
+    Response r;
+    r.content_type = "application/x-ndjson";
+    for (const audit::AuditRecord& rec : *records) {
+      r.body += audit::EncodeJsonLine(rec);
+      r.body += '\n';
+    }
+    co_return r;
+  });
+}
+
+}  // namespace hitlgate::api

@@ -1,0 +1,56 @@
+// ApiContext: what the endpoint handlers need, wired once by the server.
+// Handlers authenticate, hop to the blocking pool for store work (a durable
+// write waits for an fsync; the io threads must not), and map Result errors
+// to HTTP with JsonError. All referenced objects outlive the server.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "api/http/blocking_pool.h"
+#include "api/http/notifier.h"
+#include "api/http/response.h"
+#include "api/http/request.h"
+#include "api/http/router.h"
+#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/metrics/prometheus_metrics.h"
+
+namespace hitlgate::api {
+
+struct ApiContext {
+  gateway::Gateway& gateway;
+  Notifier& notifier;
+  BlockingPool& pool;
+  metrics::PrometheusMetrics& metrics;
+  // True once the store and policy are loaded and the server accepts traffic.
+  std::function<bool()> ready;
+  std::string console_dir;  // built console assets; empty = no console
+};
+
+// The Bearer token of a request ("" when absent).
+std::string BearerToken(const Request& request);
+
+// Authenticates, then runs `op(principal)` on the blocking pool; a Result
+// error becomes the matching JSON error response, a value a 200 with it.
+template <typename Op>
+asio::awaitable<Response> AuthedJson(ApiContext& ctx, Request& request, Op op) {
+  std::string token = BearerToken(request);
+  auto result = co_await ctx.pool.Run([&ctx, token = std::move(token), &op]() -> Result<std::string> {
+    auto who = ctx.gateway.Authenticate(token);
+    if (!who) return std::unexpected(who.error());
+    return op(*who);
+  });
+  if (!result) co_return JsonError(result.error());
+  co_return Json(200, std::move(*result));
+}
+
+// Registers every /v1 endpoint, health, metrics and the console.
+void RegisterRoutes(Router& router, ApiContext& ctx);
+
+// Split by area; each registers its own routes.
+void RegisterAgentRoutes(Router& router, ApiContext& ctx);
+void RegisterReviewRoutes(Router& router, ApiContext& ctx);
+void RegisterAdminRoutes(Router& router, ApiContext& ctx);
+void RegisterSystemRoutes(Router& router, ApiContext& ctx);
+
+}  // namespace hitlgate::api

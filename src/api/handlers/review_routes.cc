@@ -1,0 +1,144 @@
+// Reviewers and supervisors: queues, tasks, claims under leases, verdicts,
+// and the whole record of an interaction.
+#include "api/handlers/api_context.h"
+#include "hitlgate/codec/json_reader.h"
+
+namespace hitlgate::api {
+namespace {
+
+Result<store::TaskFilter> ParseFilter(const Request& req) {
+  store::TaskFilter f;
+  if (auto q = req.Query("queue"); !q.empty()) f.queue = std::string(q);
+  if (auto w = req.Query("workflow"); !w.empty()) f.workflow = std::string(w);
+  if (auto i = req.Query("interaction_id"); !i.empty()) f.interaction_id = std::string(i);
+  if (auto s = req.Query("status"); !s.empty()) {
+    auto status = store::ParseTaskStatus(s);
+    if (!status) return InvalidArgument("query 'status': expected open, claimed, answered or cancelled");
+    f.status = *status;
+  }
+  if (auto l = req.Query("limit"); !l.empty()) {
+    int limit = 0;
+    auto [end, ec] = std::from_chars(l.data(), l.data() + l.size(), limit);
+    if (ec != std::errc() || end != l.data() + l.size() || limit < 1 || limit > 1000) {
+      return InvalidArgument("query 'limit': expected 1..1000");
+    }
+    f.limit = limit;
+  }
+  return f;
+}
+
+// {"lease_id": "..."} bodies of renew and release.
+Result<std::string> LeaseIdFrom(std::string_view body) {
+  auto reader = codec::JsonObjectReader::Parse(body);
+  if (!reader) return std::unexpected(reader.error());
+  auto lease = reader->String("lease_id");
+  if (!lease) return std::unexpected(lease.error());
+  if (auto done = reader->Finish(); !done) return std::unexpected(done.error());
+  return lease;
+}
+
+Result<gateway::VerdictRequest> ParseVerdict(std::string_view body) {
+  auto r = codec::JsonObjectReader::Parse(body);
+  if (!r) return std::unexpected(r.error());
+  gateway::VerdictRequest v;
+  auto kind = r->String("verdict");
+  if (!kind) return std::unexpected(kind.error());
+  auto parsed = store::ParseVerdictKind(*kind);
+  if (!parsed) {
+    return InvalidArgument("field 'verdict': expected approved, edited, rejected or taken_over, got '" +
+                           *kind + "'");
+  }
+  v.kind = *parsed;
+  auto take = [&](std::string_view field, std::string& dst) -> Result<void> {
+    auto s = r->OptString(field);
+    if (!s) return std::unexpected(s.error());
+    if (*s) dst = std::move(**s);
+    return {};
+  };
+  for (auto [field, dst] : {std::pair<std::string_view, std::string*>{"lease_id", &v.lease_id},
+                            {"edited_text", &v.edited_text},
+                            {"reason", &v.reason},
+                            {"customer_message", &v.customer_message},
+                            {"note", &v.note}}) {
+    if (auto ok = take(field, *dst); !ok) return std::unexpected(ok.error());
+  }
+  auto action = r->OptObject("edited_action");
+  if (!action) return std::unexpected(action.error());
+  if (*action) v.edited_action_json = std::move(**action);
+  auto over = r->OptBool("override");
+  if (!over) return std::unexpected(over.error());
+  v.override = over->value_or(false);
+  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  return v;
+}
+
+Result<std::vector<std::string>> QueuesFrom(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::vector<std::string>{};
+  auto r = codec::JsonObjectReader::Parse(body);
+  if (!r) return std::unexpected(r.error());
+  auto queues = r->OptStrings("queues");
+  if (!queues) return std::unexpected(queues.error());
+  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  return queues->value_or(std::vector<std::string>{});
+}
+
+}  // namespace
+
+void RegisterReviewRoutes(Router& router, ApiContext& ctx) {
+  using V = http::verb;
+  router.Add(V::get, "/v1/review/queues", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.QueuesJson(who); });
+  });
+  router.Add(V::get, "/v1/review/tasks", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto filter = ParseFilter(req);
+      if (!filter) return std::unexpected(filter.error());
+      return ctx.gateway.TasksJson(who, *filter);
+    });
+  });
+  router.Add(V::get, "/v1/review/tasks/{id}", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return ctx.gateway.TaskJson(who, std::string(req.Param("id")));
+    });
+  });
+  router.Add(V::post, "/v1/review/next", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto queues = QueuesFrom(req.body);
+      if (!queues) return std::unexpected(queues.error());
+      return ctx.gateway.ClaimNext(who, *queues);
+    });
+  });
+  router.Add(V::post, "/v1/review/tasks/{id}/claim", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return ctx.gateway.Claim(who, std::string(req.Param("id")));
+    });
+  });
+  router.Add(V::post, "/v1/review/tasks/{id}/renew", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto lease = LeaseIdFrom(req.body);
+      if (!lease) return std::unexpected(lease.error());
+      return ctx.gateway.RenewLease(who, std::string(req.Param("id")), *lease);
+    });
+  });
+  router.Add(V::post, "/v1/review/tasks/{id}/release", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto lease = LeaseIdFrom(req.body);
+      if (!lease) return std::unexpected(lease.error());
+      return ctx.gateway.Release(who, std::string(req.Param("id")), *lease);
+    });
+  });
+  router.Add(V::post, "/v1/review/tasks/{id}/verdict", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto verdict = ParseVerdict(req.body);
+      if (!verdict) return std::unexpected(verdict.error());
+      return ctx.gateway.SubmitVerdict(who, std::string(req.Param("id")), *verdict);
+    });
+  });
+  router.Add(V::get, "/v1/interactions/{id}", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return ctx.gateway.InteractionJson(who, std::string(req.Param("id")));
+    });
+  });
+}
+
+}  // namespace hitlgate::api

@@ -1,0 +1,44 @@
+// Health, readiness, Prometheus metrics, and the console's static files.
+#include "api/handlers/api_context.h"
+#include "api/http/static_files.h"
+
+namespace hitlgate::api {
+
+std::string BearerToken(const Request& request) {
+  std::string h = request.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (h.size() > kBearer.size() && std::equal(kBearer.begin(), kBearer.end(), h.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+      })) {
+    return h.substr(kBearer.size());
+  }
+  return {};
+}
+
+void RegisterSystemRoutes(Router& router, ApiContext& ctx) {
+  using V = http::verb;
+  router.Add(V::get, "/healthz", [](Request&) -> asio::awaitable<Response> {
+    co_return Json(200, "{\"status\":\"ok\"}");
+  });
+  router.Add(V::get, "/readyz", [&ctx](Request&) -> asio::awaitable<Response> {
+    if (ctx.ready && ctx.ready()) co_return Json(200, "{\"status\":\"ready\"}");
+    co_return Json(503, "{\"status\":\"starting\"}");
+  });
+  // Unauthenticated like most Prometheus targets; it carries counts only.
+  router.Add(V::get, "/metrics", [&ctx](Request&) -> asio::awaitable<Response> {
+    (void)co_await ctx.pool.Run([&] { return ctx.gateway.RefreshQueueMetrics(); });
+    Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = ctx.metrics.Expose();
+    co_return r;
+  });
+}
+
+void RegisterRoutes(Router& router, ApiContext& ctx) {
+  RegisterSystemRoutes(router, ctx);
+  RegisterAgentRoutes(router, ctx);
+  RegisterReviewRoutes(router, ctx);
+  RegisterAdminRoutes(router, ctx);
+}
+
+}  // namespace hitlgate::api

@@ -1,0 +1,188 @@
+#include "server/serve.h"
+
+#include <sys/stat.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "api/handlers/api_context.h"
+#include "api/http/server.h"
+#include "api/webhooks/webhook_sender.h"
+#include "hitlgate/crypto/random.h"
+#include "hitlgate/engine/memory_conversation_store.h"
+#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/metrics/prometheus_metrics.h"
+#include "hitlgate/store/sqlite_store.h"
+
+namespace hitlgate::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Live updates go to the HTTP layer's notifier (SSE and long-polls).
+class NotifierLiveEvents final : public gateway::LiveEvents {
+ public:
+  explicit NotifierLiveEvents(api::Notifier& notifier) : notifier_(notifier) {}
+  void Publish(std::string_view topic, std::string_view data) override {
+    notifier_.Publish(topic, data);
+  }
+  void TaskChanged(const std::string& task_id) override { notifier_.Notify("task:" + task_id); }
+
+ private:
+  api::Notifier& notifier_;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The secret mixed into stored key hashes: created once, 0600, in the data
+// folder. Losing it invalidates every key (by design: a copied database
+// alone does not let anyone check guessed keys).
+Result<std::string> LoadOrCreatePepper(const std::string& data_dir, crypto::RandomSource& random) {
+  const std::string path = data_dir + "/secret.key";
+  if (fs::exists(path)) {
+    std::string pepper = ReadFile(path);
+    while (!pepper.empty() && (pepper.back() == '\n' || pepper.back() == '\r')) pepper.pop_back();
+    if (pepper.size() < 32) return FailedPrecondition(path + " is shorter than 32 characters");
+    return pepper;
+  }
+  std::string pepper = random.Hex(32);
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << pepper << "\n";
+    if (!out) return Unavailable("cannot write " + path);
+  }
+  ::chmod(path.c_str(), 0600);
+  return pepper;
+}
+
+volatile std::sig_atomic_t g_stop = 0;
+void OnSignal(int) { g_stop = 1; }
+
+}  // namespace
+
+int RunServe(const ServeOptions& options) {
+  std::error_code ec;
+  fs::create_directories(options.data_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "hitlgate: cannot create %s: %s\n", options.data_dir.c_str(), ec.message().c_str());
+    return 1;
+  }
+  SystemClock clock;
+  auto random = crypto::MakeSystemRandom();
+  store::RandomIdGenerator ids(random.get());
+  auto pepper = LoadOrCreatePepper(options.data_dir, *random);
+  if (!pepper) {
+    std::fprintf(stderr, "hitlgate: %s\n", pepper.error().ToString().c_str());
+    return 1;
+  }
+  auto store = store::SqliteStore::Open(options.data_dir + "/hitlgate.db", {.ids = &ids});
+  if (!store) {
+    std::fprintf(stderr, "hitlgate: %s\n", store.error().ToString().c_str());
+    return 1;
+  }
+
+  std::string fallback_yaml = kDefaultPolicyYaml;
+  std::string fallback_name = "built-in retail example policy";
+  if (!options.policy_path.empty()) {
+    if (!fs::exists(options.policy_path)) {
+      std::fprintf(stderr, "hitlgate: no policy file %s\n", options.policy_path.c_str());
+      return 1;
+    }
+    fallback_yaml = ReadFile(options.policy_path);
+    fallback_name = options.policy_path;
+  }
+  policy::CompileResult initial = policy::CompileText(fallback_yaml, fallback_name);
+  for (const auto& issue : initial.issues) std::fprintf(stderr, "%s\n", issue.ToString().c_str());
+  if (!initial.ok()) return 1;
+
+  std::shared_ptr<const signals::SentimentScorer> scorer = signals::SentimentScorer::Default();
+  if (!options.lexicon_path.empty()) {
+    auto loaded = signals::SentimentScorer::FromFile(options.lexicon_path);
+    if (!loaded) {
+      std::fprintf(stderr, "hitlgate: %s\n", loaded.error().ToString().c_str());
+      return 1;
+    }
+    scorer = *loaded;
+  }
+  engine::DecisionEngine engine(initial.program, std::make_shared<engine::MemoryConversationStore>(),
+                                scorer, clock);
+  metrics::PrometheusMetrics metrics;
+  api::Notifier notifier;
+  NotifierLiveEvents live(notifier);
+  gateway::GatewayOptions gopts;
+  gopts.key_pepper = *pepper;
+  gopts.lease_ttl = std::chrono::seconds(options.lease_seconds);
+  gopts.escalation_queue = options.escalation_queue;
+  gateway::Gateway gateway(**store, engine, clock, ids, *random, live, metrics, gopts);
+
+  if (auto loaded = gateway.LoadActivePolicy(fallback_yaml, fallback_name); !loaded) {
+    std::fprintf(stderr, "hitlgate: %s\n", loaded.error().ToString().c_str());
+    return 1;
+  }
+  const char* env_key = std::getenv("HITLGATE_ADMIN_KEY");
+  auto admin = gateway.Bootstrap(env_key ? env_key : "");
+  if (!admin) {
+    std::fprintf(stderr, "hitlgate: %s\n", admin.error().ToString().c_str());
+    return 1;
+  }
+  if (*admin && env_key == nullptr) {
+    // Shown once; only its keyed hash is stored.
+    std::printf("hitlgate: first start: admin API key (shown once, store it now):\n  %s\n",
+                (*admin)->token.c_str());
+  }
+
+  std::string console_dir = options.console_dir;
+  if (console_dir.empty() && fs::exists("web/dist/index.html")) console_dir = "web/dist";
+
+  api::BlockingPool pool(64);
+  std::atomic<bool> ready{false};
+  api::ApiContext ctx{gateway, notifier, pool, metrics, [&ready] { return ready.load(); }, console_dir};
+  auto router = std::make_shared<api::Router>();
+  api::RegisterRoutes(*router, ctx);
+
+  api::ServerOptions sopts;
+  sopts.address = options.address;
+  sopts.port = options.port;
+  sopts.threads = options.threads;
+  api::HttpServer http(sopts, router);
+  auto port = http.Start();
+  if (!port) {
+    std::fprintf(stderr, "hitlgate: %s\n", port.error().ToString().c_str());
+    return 1;
+  }
+  api::WebhookSender webhooks(**store, clock);
+  webhooks.Start();
+  ready = true;
+  std::printf("hitlgate: listening on http://%s:%u (data in %s, policy %s)%s\n",
+              options.address.c_str(), static_cast<unsigned>(*port), options.data_dir.c_str(),
+              engine.policy()->version().c_str(),
+              console_dir.empty() ? "" : ", console at /");
+  std::fflush(stdout);
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  while (!g_stop) {
+    if (auto tick = gateway.Tick(); !tick) {
+      std::fprintf(stderr, "hitlgate: periodic work failed: %s\n", tick.error().ToString().c_str());
+    }
+    for (int i = 0; i < 10 && !g_stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::printf("hitlgate: shutting down\n");
+  ready = false;
+  http.Stop();
+  webhooks.Stop();
+  pool.Stop();
+  return 0;
+}
+
+}  // namespace hitlgate::server

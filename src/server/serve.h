@@ -1,0 +1,30 @@
+// `hitlgate serve`: wires the real clock, randomness, SQLite store, engine,
+// gateway, HTTP server, periodic work and webhook delivery, then runs until
+// SIGINT or SIGTERM. The only place (with src/cli) that names concrete
+// backends.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace hitlgate::server {
+
+struct ServeOptions {
+  std::string data_dir = "data";
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string policy_path;  // used when the store has no active policy yet; empty = built-in example
+  std::string lexicon_path;
+  std::string console_dir;  // built console assets; empty = look for web/dist
+  int threads = 0;          // io threads; 0 = cores
+  int lease_seconds = 120;
+  std::string escalation_queue = "supervisors";
+};
+
+int RunServe(const ServeOptions& options);
+
+// The retail example policy, compiled into the binary so that `serve` needs
+// no file to start.
+extern const char* const kDefaultPolicyYaml;
+
+}  // namespace hitlgate::server
