@@ -27,7 +27,7 @@ struct ExprError {
 };
 
 inline constexpr std::size_t kMaxExprLength = 4096;
-inline constexpr int kMaxExprDepth = 48;
+inline constexpr int kMaxExprDepth = 100;  // guard steps (about two per parenthesis)
 
 [[nodiscard]] std::expected<AstPtr, ExprError> ParseExpr(std::string_view text);
 

@@ -144,10 +144,12 @@ class References {
       case TriggerKind::kSensitiveTopic:
         for (const NameRef& ref : t.names) {
           if (!Contains(topics_, ref.text)) {
-            issues_->Error(ref.pos, "unknown_topic",
-                           "unknown topic '" + ref.text + "'" + DidYouMean(ref.text, topics_) +
-                               " (built-in: medical, financial, legal; declare others under "
-                               "topics:)");
+            std::string hint = DidYouMean(ref.text, topics_);
+            if (hint.empty()) {
+              hint = " (built-in topics are medical, financial and legal; declare others under "
+                     "topics:)";
+            }
+            issues_->Error(ref.pos, "unknown_topic", "unknown topic '" + ref.text + "'" + hint);
           }
         }
         break;

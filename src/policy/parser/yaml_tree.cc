@@ -49,6 +49,13 @@ class Converter {
           if (!Convert(it->first, here, depth + 1, &e.key)) return false;
           // A null value ("key:") has no position of its own: use its key's.
           if (!Convert(it->second, MarkOf(it->first, here), depth + 1, &e.value)) return false;
+          if (e.value.is_null()) {
+            // yaml-cpp places an empty value where the parser stopped (often
+            // the next line); the key is where a person looks.
+            e.value.line = e.key.line;
+            e.value.column = e.key.column;
+            e.value.offset = e.key.offset;
+          }
         }
         return true;
       }
