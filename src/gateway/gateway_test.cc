@@ -1,0 +1,319 @@
+// The gateway service end to end below HTTP: real engine, real policy, the
+// in-memory store, a fake clock. HTTP itself is covered by test/integration.
+#include "hitlgate/gateway/gateway.h"
+
+#include <boost/json.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "hitlgate/audit/verifier.h"
+#include "hitlgate/common/time_format.h"
+#include "hitlgate/engine/memory_conversation_store.h"
+#include "hitlgate/store/audit_source.h"
+#include "hitlgate/store/memory_store.h"
+#include "testing/result_matchers.h"
+
+namespace hitlgate::gateway {
+namespace {
+
+using ::hitlgate::testing::IsError;
+using ::hitlgate::testing::IsErrorWith;
+using ::hitlgate::testing::IsOk;
+using ::testing::HasSubstr;
+namespace json = boost::json;
+
+constexpr std::string_view kPolicy = R"(policy: gateway-test
+queues:
+  general: {skills: [], sla_seconds: 300}
+  billing: {skills: [billing], sla_seconds: 120, priority: 2}
+  supervisors: {skills: [supervisor], sla_seconds: 60, priority: 1}
+defaults:
+  oversight: hotl
+  queue: general
+  hold_notice_seconds: 20
+workflows:
+  shop-bot:
+    oversight: hotl
+floors:
+  - name: person-requested
+    when: {human_request: true}
+    decision: handoff
+    queue: supervisors
+rules:
+  - name: refunds-over-100
+    when: {action_value_above: {action: refund, limits: {EUR: 100}}}
+    decision: hold
+    queue: billing
+)";
+
+class RecordingLive final : public LiveEvents {
+ public:
+  void Publish(std::string_view topic, std::string_view) override { topics.emplace_back(topic); }
+  void TaskChanged(const std::string& id) override { changed.push_back(id); }
+  std::vector<std::string> topics;
+  std::vector<std::string> changed;
+};
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  GatewayTest()
+      : clock_(*ParseRfc3339("2026-11-22T10:00:00Z")),
+        ids_(1),
+        random_(crypto::MakeSeededRandomForTest(1)),
+        store_(store::NewMemoryStore(&ids_)) {
+    auto compiled = policy::CompileText(kPolicy, "test.yaml");
+    EXPECT_TRUE(compiled.ok()) << (compiled.issues.empty() ? "" : compiled.issues[0].ToString());
+    engine_ = std::make_unique<engine::DecisionEngine>(
+        compiled.program, std::make_shared<engine::MemoryConversationStore>(),
+        signals::SentimentScorer::Default(), clock_);
+    GatewayOptions options;
+    options.key_pepper = "pepper-for-tests-0123456789abcdef";
+    options.lease_ttl = std::chrono::seconds(30);
+    gateway_ = std::make_unique<Gateway>(*store_, *engine_, clock_, ids_, *random_, live_, metrics_, options);
+    EXPECT_THAT(gateway_->LoadActivePolicy(kPolicy, "test.yaml"), IsOk());
+    auto admin = gateway_->Bootstrap("");
+    admin_ = *gateway_->Authenticate((**admin).token);
+    agent_ = MakeKey("agent", store::Role::kAgent, {}, {"shop-bot"});
+    reviewer_ = MakeKey("billing reviewer", store::Role::kReviewer, {"billing"});
+    supervisor_ = MakeKey("supervisor", store::Role::kSupervisor, {"supervisor"});
+    auditor_ = MakeKey("auditor", store::Role::kAuditor);
+  }
+
+  Principal MakeKey(std::string name, store::Role role, std::vector<std::string> skills = {},
+                    std::vector<std::string> workflows = {}) {
+    KeyRequest r{std::move(name), role, std::move(skills), {}, std::move(workflows), 0};
+    auto key = gateway_->CreateKey(admin_, r);
+    EXPECT_THAT(key, IsOk());
+    tokens_.push_back(key->token);
+    return *gateway_->Authenticate(key->token);
+  }
+
+  // A refund proposal of `amount` EUR in interaction `id`.
+  std::string Refund(std::string id, double amount) {
+    return R"({"interaction_id":")" + id +
+           R"(","customer_id":"u-1","workflow":"shop-bot","type":"ai_proposal","text":"Refunded.",
+               "intent":"return_item","confidence":0.9,"collected":{"order":"A-1"},
+               "action":{"name":"refund","amount":)" + std::to_string(amount) +
+           R"(,"currency":"EUR","params":{"order":"A-1"}}})";
+  }
+
+  std::string HeldTask(std::string id, double amount = 120) {
+    auto r = gateway_->SubmitEvent(agent_, Refund(id, amount));
+    EXPECT_THAT(r, IsOk());
+    EXPECT_FALSE(r->task_id.empty());
+    return r->task_id;
+  }
+
+  json::value Parse(const Result<std::string>& r) {
+    EXPECT_THAT(r, IsOk());
+    return json::parse(r.has_value() ? *r : std::string("{}"));
+  }
+
+  FakeClock clock_;
+  store::SequentialIdGenerator ids_;
+  std::unique_ptr<crypto::RandomSource> random_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::DecisionEngine> engine_;
+  RecordingLive live_;
+  NoMetrics metrics_;
+  std::unique_ptr<Gateway> gateway_;
+  std::vector<std::string> tokens_;
+  Principal admin_, agent_, reviewer_, supervisor_, auditor_;
+};
+
+TEST_F(GatewayTest, SmallRefundIsMonitoredAndOpensNoTask) {
+  auto r = gateway_->SubmitEvent(agent_, Refund("c-1", 20));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_TRUE(r->task_id.empty());
+  EXPECT_THAT(r->decision_json, HasSubstr(R"("decision":"allow_monitored")"));
+}
+
+TEST_F(GatewayTest, HoldEditVerdictReachesTheAgentWithTheEditedAction) {
+  std::string task_id = HeldTask("c-2");
+  auto view = Parse(gateway_->TaskStatusJson(agent_, task_id));
+  EXPECT_EQ(view.at("status").as_string(), "pending");
+
+  auto claimed = Parse(gateway_->ClaimNext(reviewer_, {}));
+  EXPECT_EQ(claimed.at("id").as_string(), task_id);
+  EXPECT_EQ(claimed.at("queue").as_string(), "billing");
+  // Full context for the reviewer: transcript, collected slots, reasons.
+  EXPECT_EQ(claimed.at("context").at("collected").at("order").as_string(), "A-1");
+  EXPECT_EQ(claimed.at("context").at("decision").at("reasons").at(1).at("rule").as_string(),
+            "refunds-over-100");
+  std::string lease(claimed.at("lease").at("lease_id").as_string());
+
+  VerdictRequest v;
+  v.lease_id = lease;
+  v.kind = store::VerdictKind::kEdited;
+  v.edited_action_json = R"({"name":"refund","amount":100,"currency":"EUR","params":{"order":"A-1"}})";
+  EXPECT_THAT(gateway_->SubmitVerdict(reviewer_, task_id, v), IsOk());
+  EXPECT_THAT(live_.changed, ::testing::Contains(task_id));
+
+  auto answered = Parse(gateway_->TaskStatusJson(agent_, task_id));
+  EXPECT_EQ(answered.at("status").as_string(), "answered");
+  EXPECT_EQ(answered.at("verdict").at("kind").as_string(), "edited");
+  EXPECT_TRUE(answered.at("final").at("deliver").as_bool());
+  EXPECT_EQ(answered.at("final").at("action").at("amount").as_int64(), 100);
+}
+
+TEST_F(GatewayTest, SecondVerdictIsRefusedWhoeverSendsIt) {
+  std::string task_id = HeldTask("c-3");
+  auto claimed = Parse(gateway_->ClaimNext(reviewer_, {}));
+  VerdictRequest v;
+  v.lease_id = std::string(claimed.at("lease").at("lease_id").as_string());
+  ASSERT_THAT(gateway_->SubmitVerdict(reviewer_, task_id, v), IsOk());
+  EXPECT_THAT(gateway_->SubmitVerdict(reviewer_, task_id, v), IsError(ErrorCode::kAlreadyExists));
+  VerdictRequest over;
+  over.override = true;
+  EXPECT_THAT(gateway_->SubmitVerdict(supervisor_, task_id, over), IsError(ErrorCode::kAlreadyExists));
+}
+
+TEST_F(GatewayTest, ExpiredLeasePutsTheTaskBack) {
+  std::string task_id = HeldTask("c-4");
+  auto claimed = Parse(gateway_->ClaimNext(reviewer_, {}));
+  std::string lease(claimed.at("lease").at("lease_id").as_string());
+  clock_.Advance(std::chrono::seconds(31));
+  auto tick = gateway_->Tick();
+  ASSERT_THAT(tick, IsOk());
+  EXPECT_EQ(tick->leases_expired, 1);
+  EXPECT_THAT(gateway_->RenewLease(reviewer_, task_id, lease), IsError(ErrorCode::kAborted));
+  VerdictRequest v;
+  v.lease_id = lease;
+  EXPECT_THAT(gateway_->SubmitVerdict(reviewer_, task_id, v), IsError(ErrorCode::kAborted));
+  auto again = Parse(gateway_->ClaimNext(reviewer_, {}));
+  EXPECT_EQ(again.at("id").as_string(), task_id);
+}
+
+TEST_F(GatewayTest, SlaBreachEscalatesToSupervisors) {
+  std::string task_id = HeldTask("c-5");
+  clock_.Advance(std::chrono::seconds(121));
+  auto tick = gateway_->Tick();
+  ASSERT_THAT(tick, IsOk());
+  EXPECT_EQ(tick->escalated, 1);
+  auto task = Parse(gateway_->TaskJson(supervisor_, task_id));
+  EXPECT_TRUE(task.at("escalated").as_bool());
+  EXPECT_EQ(task.at("queue").as_string(), "supervisors");
+  EXPECT_EQ(task.at("priority").as_int64(), 1);
+  EXPECT_THAT(live_.topics, ::testing::Contains("task.escalated"));
+  // Reviewers do not work the escalation queue; supervisors do.
+  EXPECT_THAT(gateway_->ClaimNext(reviewer_, {}), IsError(ErrorCode::kNotFound));
+  auto claimed = Parse(gateway_->ClaimNext(supervisor_, {}));
+  EXPECT_EQ(claimed.at("id").as_string(), task_id);
+}
+
+TEST_F(GatewayTest, HoldNoticeTellsTheAgentToShowAHoldingMessage) {
+  std::string task_id = HeldTask("c-6");
+  clock_.Advance(std::chrono::seconds(21));
+  auto tick = gateway_->Tick();
+  ASSERT_THAT(tick, IsOk());
+  EXPECT_EQ(tick->hold_notices, 1);
+  auto view = Parse(gateway_->TaskStatusJson(agent_, task_id));
+  EXPECT_EQ(view.at("status").as_string(), "pending");
+  EXPECT_GT(view.at("holding_message").at("expected_wait_seconds").as_int64(), 0);
+}
+
+TEST_F(GatewayTest, HandoffCarriesTheTranscriptAndCollectedSlots) {
+  ASSERT_THAT(gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-7","customer_id":"u-9","workflow":"shop-bot",
+      "type":"customer_message","text":"My order A-77 never arrived."})"), IsOk());
+  auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-7","customer_id":"u-9","workflow":"shop-bot",
+      "type":"customer_message","text":"I want to talk to a real person please",
+      "collected":{"order":"A-77"},"summary":"Order A-77 missing"})");
+  ASSERT_THAT(r, IsOk());
+  ASSERT_FALSE(r->task_id.empty());
+  auto task = Parse(gateway_->TaskJson(supervisor_, r->task_id));
+  EXPECT_EQ(task.at("kind").as_string(), "handoff");
+  const auto& ctx = task.at("context");
+  EXPECT_EQ(ctx.at("transcript").as_array().size(), 2u);
+  EXPECT_EQ(ctx.at("transcript").at(0).at("text").as_string(), "My order A-77 never arrived.");
+  EXPECT_EQ(ctx.at("collected").at("order").as_string(), "A-77");
+  EXPECT_EQ(ctx.at("summary").as_string(), "Order A-77 missing");
+}
+
+TEST_F(GatewayTest, BadEventIsRefusedAndWritesNothing) {
+  auto before = store_->GetAuditHead();
+  EXPECT_THAT(gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-8","workflow":"shop-bot","type":"ai_proposal",
+      "text":"x","confidence":"high"})"),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("field 'confidence'")));
+  EXPECT_THAT(gateway_->SubmitEvent(agent_, "{nope"), IsError(ErrorCode::kInvalidArgument));
+  auto after = store_->GetAuditHead();
+  EXPECT_EQ(before->seq, after->seq);
+  EXPECT_THAT(store_->GetInteraction("c-8"), IsError(ErrorCode::kNotFound));
+}
+
+TEST_F(GatewayTest, RolesAreEnforced) {
+  EXPECT_THAT(gateway_->ClaimNext(agent_, {}), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->SubmitEvent(reviewer_, Refund("c-9", 5)), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->UploadPolicy(reviewer_, kPolicy, true), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->KeysJson(supervisor_), IsError(ErrorCode::kPermissionDenied));
+  std::string task_id = HeldTask("c-10");
+  VerdictRequest v;
+  v.override = true;
+  EXPECT_THAT(gateway_->SubmitVerdict(auditor_, task_id, v), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->SubmitVerdict(reviewer_, task_id, v), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->InteractionJson(auditor_, "c-10"), IsOk());
+  // An agent scoped to shop-bot cannot report for another workflow.
+  std::string other = Refund("c-11", 5);
+  other.replace(other.find("shop-bot"), 8, "bank-bot");
+  EXPECT_THAT(gateway_->SubmitEvent(agent_, other), IsErrorWith(ErrorCode::kPermissionDenied, HasSubstr("bank-bot")));
+}
+
+TEST_F(GatewayTest, BadTokensAreRefusedAndAudited) {
+  auto head = store_->GetAuditHead();
+  EXPECT_THAT(gateway_->Authenticate(""), IsError(ErrorCode::kUnauthenticated));
+  EXPECT_THAT(gateway_->Authenticate("hg_0123456789ab_" + std::string(64, 'f')),
+              IsError(ErrorCode::kUnauthenticated));
+  std::string wrong = tokens_[0];
+  wrong.back() = wrong.back() == 'a' ? 'b' : 'a';
+  EXPECT_THAT(gateway_->Authenticate(wrong), IsErrorWith(ErrorCode::kUnauthenticated, HasSubstr("wrong secret")));
+  EXPECT_THAT(gateway_->RevokeKey(admin_, agent_.key_id), IsOk());
+  EXPECT_THAT(gateway_->Authenticate(tokens_[0]), IsErrorWith(ErrorCode::kUnauthenticated, HasSubstr("revoked")));
+  auto records = store_->ReadAudit(head->seq + 1, 100);
+  int failures = 0;
+  for (const auto& r : *records) failures += r.kind == "auth_failed";
+  EXPECT_EQ(failures, 3);
+}
+
+TEST_F(GatewayTest, BrokenPolicyUploadNamesLineAndColumnAndChangesNothing) {
+  std::string active = engine_->policy()->version();
+  std::string broken = std::string(kPolicy);
+  broken.replace(broken.find("sla_seconds: 120"), 16, "sla_seconds: fast");
+  auto check = Parse(gateway_->ValidatePolicy(admin_, broken));
+  EXPECT_FALSE(check.at("ok").as_bool());
+  EXPECT_EQ(check.at("issues").at(0).at("line").as_int64(), 3);
+  EXPECT_THAT(gateway_->UploadPolicy(admin_, broken, true),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("policy.yaml:3:")));
+  EXPECT_EQ(engine_->policy()->version(), active);
+}
+
+TEST_F(GatewayTest, PolicyActivationAndRollback) {
+  std::string v1 = engine_->policy()->version();
+  std::string changed = std::string(kPolicy);
+  changed.replace(changed.find("EUR: 100"), 8, "EUR: 500");
+  auto uploaded = Parse(gateway_->UploadPolicy(admin_, changed, true));
+  std::string v2(uploaded.at("version").as_string());
+  EXPECT_NE(v1, v2);
+  EXPECT_EQ(engine_->policy()->version(), v2);
+  auto r = gateway_->SubmitEvent(agent_, Refund("c-12", 120));
+  EXPECT_TRUE(r->task_id.empty());  // the new limit applies to new events
+  EXPECT_THAT(gateway_->ActivatePolicy(admin_, v1), IsOk());
+  EXPECT_EQ(engine_->policy()->version(), v1);
+  EXPECT_THAT(gateway_->ActivatePolicy(admin_, "sha256:nope"), IsError(ErrorCode::kNotFound));
+}
+
+TEST_F(GatewayTest, AuditChainVerifiesAfterAMixedWorkload) {
+  for (int i = 0; i < 5; ++i) HeldTask("c-m" + std::to_string(i));
+  auto claimed = Parse(gateway_->ClaimNext(reviewer_, {}));
+  VerdictRequest v;
+  v.lease_id = std::string(claimed.at("lease").at("lease_id").as_string());
+  v.kind = store::VerdictKind::kRejected;
+  v.reason = "duplicate refund";
+  v.customer_message = "We already refunded this order.";
+  ASSERT_THAT(gateway_->SubmitVerdict(reviewer_, std::string(claimed.at("id").as_string()), v), IsOk());
+  store::StoreAuditSource source(store_.get());
+  auto summary = audit::VerifyChain(source);
+  EXPECT_TRUE(summary.ok()) << summary.detail;
+  EXPECT_GT(summary.records_checked, 10);
+}
+
+}  // namespace
+}  // namespace hitlgate::gateway
