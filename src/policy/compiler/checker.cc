@@ -186,9 +186,11 @@ void CheckCategories(const Node& n, std::string_view section, bool builtin_only,
       if (std::find(names.begin(), names.end(), c.name) == names.end()) {
         std::string list;
         for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
-        r->issues().Error(c.pos, "unknown_key",
-                          "unknown phrase category '" + c.name + "' (phrases: extends " + list +
-                              "; declare new topics under topics:)" + DidYouMean(c.name, names));
+        std::string hint = DidYouMean(c.name, names);
+        if (hint.empty()) {
+          hint = " (phrases: extends " + list + "; declare new topics under topics:)";
+        }
+        r->issues().Error(c.pos, "unknown_key", "unknown phrase category '" + c.name + "'" + hint);
         continue;
       }
     }
