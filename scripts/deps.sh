@@ -12,7 +12,7 @@ build_packages=(
   libcli11-dev libfmt-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-test_packages=(wrk nginx-light)
+test_packages=(wrk nginx-light curl)
 
 want=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then
