@@ -34,10 +34,16 @@ std::shared_ptr<const policy::Program> Load(const char* name) {
 // fire rules.
 std::vector<Input> MakeInputs(const policy::Program& p, const std::string& workflow) {
   std::vector<Input> out;
-  const char* intents[] = {"store_hours", "track_order", "refund_request", "billing_dispute",
-                           "return_item", "cancel_order", "check_balance", "make_transfer"};
-  const char* actions[] = {"", "refund", "cancel_order", "modify_address", "transfer_funds",
-                           "get_balance", "exchange_item", ""};
+  const char* intents[] = {"store_hours", "track_order",  "refund_request", "billing_dispute",
+                           "return_item", "cancel_order", "check_balance",  "make_transfer"};
+  const char* actions[] = {"",
+                           "refund",
+                           "cancel_order",
+                           "modify_address",
+                           "transfer_funds",
+                           "get_balance",
+                           "exchange_item",
+                           ""};
   for (int i = 0; i < 64; ++i) {
     Input in;
     engine::Event& e = in.event;
@@ -64,7 +70,8 @@ std::vector<Input> MakeInputs(const policy::Program& p, const std::string& workf
     in.signals.sentiment_trend = -0.05 * (i % 11);
     in.signals.frustration = i % 13 == 0;
     in.signals.human_request = i % 17 == 0;
-    if (i % 19 == 0) in.signals.category_bits |= std::uint64_t{1} << p.matcher().FindCategory("medical");
+    if (i % 19 == 0)
+      in.signals.category_bits |= std::uint64_t{1} << p.matcher().FindCategory("medical");
     in.snapshot.now = TimePoint{} + std::chrono::hours(24 * 100);
     in.snapshot.recent_message_count = i % 8;
     for (int m = 0; m < in.snapshot.recent_message_count; ++m) {
@@ -106,15 +113,19 @@ std::string Fixed2(double v) {
 
 struct NativeRetail {
   std::unordered_map<std::string, engine::Oversight> actions = {
-      {"cancel_order", engine::Oversight::kHotl},   {"modify_address", engine::Oversight::kHotl},
-      {"modify_items", engine::Oversight::kHotl},   {"modify_payment", engine::Oversight::kHotl},
-      {"return_items", engine::Oversight::kHotl},   {"exchange_item", engine::Oversight::kHotl},
-      {"refund", engine::Oversight::kHotl},         {"redirect_shipment", engine::Oversight::kHitl},
+      {"cancel_order", engine::Oversight::kHotl},
+      {"modify_address", engine::Oversight::kHotl},
+      {"modify_items", engine::Oversight::kHotl},
+      {"modify_payment", engine::Oversight::kHotl},
+      {"return_items", engine::Oversight::kHotl},
+      {"exchange_item", engine::Oversight::kHotl},
+      {"refund", engine::Oversight::kHotl},
+      {"redirect_shipment", engine::Oversight::kHitl},
       {"issue_store_credit", engine::Oversight::kHitl}};
   std::unordered_map<std::string, engine::Oversight> intents = {
-      {"store_hours", engine::Oversight::kHootl}, {"shipping_policy", engine::Oversight::kHootl},
+      {"store_hours", engine::Oversight::kHootl},   {"shipping_policy", engine::Oversight::kHootl},
       {"return_policy", engine::Oversight::kHootl}, {"track_order", engine::Oversight::kHootl},
-      {"product_info", engine::Oversight::kHootl}, {"billing_dispute", engine::Oversight::kHitl}};
+      {"product_info", engine::Oversight::kHootl},  {"billing_dispute", engine::Oversight::kHitl}};
   int medical = -1, safety = -1;
 
   void Fire(engine::Decision* d, Outcome* final_outcome, const char* trigger, const char* rule,
@@ -137,57 +148,84 @@ struct NativeRetail {
         level = it != actions.end() ? it->second : engine::Oversight::kHotl;
       }
       auto it = intents.find(e.intent);
-      if (it == intents.end() && e.intent.starts_with("faq_")) level = std::max(level, engine::Oversight::kHootl);
+      if (it == intents.end() && e.intent.starts_with("faq_"))
+        level = std::max(level, engine::Oversight::kHootl);
       if (it != intents.end()) level = std::max(level, it->second);
       Fire(d, &out, "oversight_default", "workflows.retail-bot", "baseline",
            engine::OutcomeForOversight(level));
     } else {
-      Fire(d, &out, "oversight_default", "defaults.customer_messages", "customer messages are allowed",
-           Outcome::kAllow);
+      Fire(d, &out, "oversight_default", "defaults.customer_messages",
+           "customer messages are allowed", Outcome::kAllow);
     }
-    if (s.human_request) Fire(d, &out, "human_request", "person-requested", "customer asked for a person", Outcome::kHandoff, true);
-    if (s.legal_threat) Fire(d, &out, "legal_threat", "legal-threat-to-legal", "legal-threat language", Outcome::kHandoff, true);
+    if (s.human_request)
+      Fire(d, &out, "human_request", "person-requested", "customer asked for a person",
+           Outcome::kHandoff, true);
+    if (s.legal_threat)
+      Fire(d, &out, "legal_threat", "legal-threat-to-legal", "legal-threat language",
+           Outcome::kHandoff, true);
     if ((s.category_bits >> medical & 1) || (s.category_bits >> safety & 1)) {
-      Fire(d, &out, "sensitive_topic", "product-safety-incident", "topic medical", Outcome::kHold, true);
+      Fire(d, &out, "sensitive_topic", "product-safety-incident", "topic medical", Outcome::kHold,
+           true);
     }
     if (proposal && e.action && e.action->amount) {
       const engine::Action& a = *e.action;
       auto limit = [&](double eur, double usd, double gbp) -> double {
-        return a.currency == "EUR" ? eur : a.currency == "USD" ? usd : a.currency == "GBP" ? gbp : -1;
+        return a.currency == "EUR"   ? eur
+               : a.currency == "USD" ? usd
+               : a.currency == "GBP" ? gbp
+                                     : -1;
       };
       if (a.name == "refund") {
         const double l = limit(100, 110, 90);
-        if (l < 0 || *a.amount > l) Fire(d, &out, "action_value_above", "refunds-over-100", Fixed2(*a.amount) + " " + a.currency + " > " + Fixed2(l) + " " + a.currency, Outcome::kHold);
+        if (l < 0 || *a.amount > l)
+          Fire(d, &out, "action_value_above", "refunds-over-100",
+               Fixed2(*a.amount) + " " + a.currency + " > " + Fixed2(l) + " " + a.currency,
+               Outcome::kHold);
       }
       if (a.name == "issue_store_credit") {
         const double l = limit(50, 55, 45);
-        if (l < 0 || *a.amount > l) Fire(d, &out, "action_value_above", "store-credit-over-50", "over", Outcome::kHold);
+        if (l < 0 || *a.amount > l)
+          Fire(d, &out, "action_value_above", "store-credit-over-50", "over", Outcome::kHold);
       }
       if (a.name == "return_items" || a.name == "exchange_item") {
         const double l = limit(500, 550, 450);
-        if (l < 0 || *a.amount > l) Fire(d, &out, "action_value_above", "high-value-returns", "over", Outcome::kHold);
+        if (l < 0 || *a.amount > l)
+          Fire(d, &out, "action_value_above", "high-value-returns", "over", Outcome::kHold);
       }
     }
-    if (proposal && e.action && (e.action->name == "delete_account" || e.action->name == "change_account_email")) {
+    if (proposal && e.action &&
+        (e.action->name == "delete_account" || e.action->name == "change_account_email")) {
       Fire(d, &out, "action", "no-account-deletion", "action " + e.action->name, Outcome::kBlock);
     }
     if (proposal) {
       double threshold = 0.6;
-      if (e.intent == "billing_dispute") threshold = 0.8;
-      else if (e.intent == "refund_request" || e.intent == "return_item" || e.intent == "payment_issue") threshold = 0.7;
-      else if (intents.count(e.intent) && intents.at(e.intent) == engine::Oversight::kHootl) threshold = 0.4;
-      if (!e.confidence || *e.confidence < threshold) Fire(d, &out, "confidence_below", "low-confidence", "confidence", Outcome::kHold);
-      if (s.sentiment < -0.6) Fire(d, &out, "sentiment_below", "angry-customer", "sentiment " + Fixed2(s.sentiment), Outcome::kHold);
+      if (e.intent == "billing_dispute")
+        threshold = 0.8;
+      else if (e.intent == "refund_request" || e.intent == "return_item" ||
+               e.intent == "payment_issue")
+        threshold = 0.7;
+      else if (intents.count(e.intent) && intents.at(e.intent) == engine::Oversight::kHootl)
+        threshold = 0.4;
+      if (!e.confidence || *e.confidence < threshold)
+        Fire(d, &out, "confidence_below", "low-confidence", "confidence", Outcome::kHold);
+      if (s.sentiment < -0.6)
+        Fire(d, &out, "sentiment_below", "angry-customer", "sentiment " + Fixed2(s.sentiment),
+             Outcome::kHold);
     }
-    if (s.sentiment_trend <= -0.5) Fire(d, &out, "sentiment_falling", "mood-falling", "fell", Outcome::kAllowMonitored);
-    if (s.frustration && e.channel == "voice") Fire(d, &out, "frustration", "frustrated-on-voice", "customer is frustrated", Outcome::kHandoff);
-    if (in.snapshot.MessagesWithin(std::chrono::seconds(60)) > 5) Fire(d, &out, "message_rate_above", "message-flood", "messages", Outcome::kAllowMonitored);
+    if (s.sentiment_trend <= -0.5)
+      Fire(d, &out, "sentiment_falling", "mood-falling", "fell", Outcome::kAllowMonitored);
+    if (s.frustration && e.channel == "voice")
+      Fire(d, &out, "frustration", "frustrated-on-voice", "customer is frustrated",
+           Outcome::kHandoff);
+    if (in.snapshot.MessagesWithin(std::chrono::seconds(60)) > 5)
+      Fire(d, &out, "message_rate_above", "message-flood", "messages", Outcome::kAllowMonitored);
     if (proposal && !e.intent.empty() &&
         in.snapshot.ContactsWithin(std::chrono::days(7), engine::StableHash(e.intent)) >= 3) {
       Fire(d, &out, "repeat_contact", "third-contact-same-issue", "contacts", Outcome::kHandoff);
     }
     if (proposal && e.action && e.action->name == "cancel_order" && e.channel == "voice") {
-      Fire(d, &out, "action", "voice-cancellations-confirmed", "action cancel_order", Outcome::kHold);
+      Fire(d, &out, "action", "voice-cancellations-confirmed", "action cancel_order",
+           Outcome::kHold);
     }
     d->outcome = out;
     d->oversight = engine::OversightForOutcome(out);

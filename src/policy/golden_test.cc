@@ -59,8 +59,8 @@ TEST(PolicyGoldenTest, BrokenPoliciesPrintTheirBaseline) {
       continue;
     }
     ASSERT_TRUE(fs::exists(baseline)) << baseline << " missing; run with HITLGATE_UPDATE_GOLDEN=1";
-    EXPECT_EQ(got, ReadFile(baseline)) << "for " << policy
-                                       << " (HITLGATE_UPDATE_GOLDEN=1 rewrites baselines)";
+    EXPECT_EQ(got, ReadFile(baseline))
+        << "for " << policy << " (HITLGATE_UPDATE_GOLDEN=1 rewrites baselines)";
   }
 }
 

@@ -62,8 +62,8 @@ std::optional<Expectation> ReadExpectation(const Node& n, NodeReader* r) {
                "expect");
   Expectation x;
   if (const Node* v = n.Find("decision")) {
-    if (auto s = r->OneOf(*v, "decision",
-                          {"allow", "allow_monitored", "hold", "handoff", "block"})) {
+    if (auto s =
+            r->OneOf(*v, "decision", {"allow", "allow_monitored", "hold", "handoff", "block"})) {
       x.decision = engine::ParseOutcome(*s);
     }
   }

@@ -36,9 +36,10 @@ TEST(CaseFileTest, ParsesStepsWithDefaultsMerged) {
   EXPECT_EQ(tc.line, 2);
   ASSERT_EQ(tc.steps.size(), 2u);
   EXPECT_EQ(tc.steps[0].line, 5);
-  EXPECT_EQ(tc.steps[0].event_json,
-            R"({"interaction_id":"1042","customer_id":"u-1","workflow":"retail-bot","channel":"chat",)"
-            R"("type":"customer_message","text":"I want my money back"})");
+  EXPECT_EQ(
+      tc.steps[0].event_json,
+      R"({"interaction_id":"1042","customer_id":"u-1","workflow":"retail-bot","channel":"chat",)"
+      R"("type":"customer_message","text":"I want my money back"})");
   EXPECT_FALSE(tc.steps[0].expect.has_value());
   EXPECT_EQ(tc.steps[1].line, 6);
   EXPECT_EQ(tc.steps[1].event_json,

@@ -91,9 +91,9 @@ void CheckGroupKind(const Node& n, std::string_view kind, NodeReader* r,
       g.members = std::move(*names);
       for (const NameRef& member : g.members) {
         if (member.text.starts_with("@")) {
-          r->issues().Error(member.pos, "wrong_type",
-                            "group '" + g.name + "': groups cannot contain groups ('" +
-                                member.text + "')");
+          r->issues().Error(
+              member.pos, "wrong_type",
+              "group '" + g.name + "': groups cannot contain groups ('" + member.text + "')");
         }
       }
     }
@@ -139,7 +139,8 @@ void CheckWorkflows(const Node& n, NodeReader* r, PolicyModel* m) {
     }
     if (!e.value.is_null() && r->ExpectMap(e.value, where)) {
       r->CheckKeys(e.value, {"oversight", "queue", "intents", "actions", "description"}, where);
-      if (const Node* v = e.value.Find("oversight")) w.oversight = ReadOversight(r, *v, "oversight");
+      if (const Node* v = e.value.Find("oversight"))
+        w.oversight = ReadOversight(r, *v, "oversight");
       if (const Node* v = e.value.Find("queue")) {
         if (auto s = r->String(*v, "queue")) w.queue = *s;
         w.queue_pos = PosOf(*v);
@@ -162,9 +163,9 @@ void CheckPhraseSources(const Node& list, std::string_view what, NodeReader* r,
   if (!r->ExpectList(list, what)) return;
   for (const Node& item : list.items) {
     if (!item.is_scalar() || item.scalar.empty()) {
-      r->issues().Error(PosOf(item), "wrong_type",
-                        std::string(what) + ": expected a non-empty string, got " +
-                            item.Describe());
+      r->issues().Error(
+          PosOf(item), "wrong_type",
+          std::string(what) + ": expected a non-empty string, got " + item.Describe());
       continue;
     }
     out->push_back(PhraseSource{item.scalar, PosOf(item)});

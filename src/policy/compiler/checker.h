@@ -17,10 +17,10 @@ PolicyModel CheckPolicy(const Node& root, std::string_view source, IssueList* is
 
 // Pieces, one file each.
 void CheckRuleList(const Node& list, bool floors, std::string_view source, NodeReader* reader,
-                   PolicyModel* model);                                  // rule_checker.cc
+                   PolicyModel* model);  // rule_checker.cc
 void CheckTrigger(const parser::MapEntry& trigger, NodeReader* reader,
-                  TriggerModel* out);                                    // trigger_checker.cc
-void CheckReferences(const PolicyModel& model, IssueList* issues);       // reference_checker.cc
+                  TriggerModel* out);                               // trigger_checker.cc
+void CheckReferences(const PolicyModel& model, IssueList* issues);  // reference_checker.cc
 // Where each character of an `if` scalar sits in the file.
 ExprSource ExprSourceOf(const Node& scalar, std::string_view source);  // expr_source.cc
 

@@ -23,16 +23,18 @@ std::string Only(const std::string& yaml) {
   return errors.empty() ? "" : errors.front();
 }
 
-const Issue* FirstIssue(const CompileResult& r) { return r.issues.empty() ? nullptr : &r.issues[0]; }
+const Issue* FirstIssue(const CompileResult& r) {
+  return r.issues.empty() ? nullptr : &r.issues[0];
+}
 
 TEST(CheckerTest, UnknownKeySuggestsTheClosest) {
-  EXPECT_EQ(ErrorsOf(std::string(kHead) +
-                     "  - name: r\n"
-                     "    when: {frustration: true}\n"
-                     "    decison: hold\n"),
-            (std::vector<std::string>{
-                "p.yaml:5:5: error: rule 'r': missing required key 'decision'",
-                "p.yaml:7:5: error: unknown key 'decison' in rule 'r' (did you mean 'decision'?)"}));
+  EXPECT_EQ(
+      ErrorsOf(std::string(kHead) + "  - name: r\n"
+                                    "    when: {frustration: true}\n"
+                                    "    decison: hold\n"),
+      (std::vector<std::string>{
+          "p.yaml:5:5: error: rule 'r': missing required key 'decision'",
+          "p.yaml:7:5: error: unknown key 'decison' in rule 'r' (did you mean 'decision'?)"}));
   CompileResult r = CompileText(
       "policy: t\n"
       "defautls: {}\n",
@@ -44,10 +46,9 @@ TEST(CheckerTest, UnknownKeySuggestsTheClosest) {
 }
 
 TEST(CheckerTest, UnknownTrigger) {
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    when: {confidence_blow: 0.5}\n"
-                 "    decision: hold\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    when: {confidence_blow: 0.5}\n"
+                                      "    decision: hold\n"),
             "p.yaml:6:12: error: unknown trigger 'confidence_blow' (did you mean "
             "'confidence_below'?)");
 }
@@ -66,16 +67,15 @@ TEST(CheckerTest, WrongType) {
 }
 
 TEST(CheckerTest, OutOfRange) {
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    when: {confidence_below: {threshold: 1.5}}\n"
-                 "    decision: hold\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    when: {confidence_below: {threshold: 1.5}}\n"
+                                      "    decision: hold\n"),
             "p.yaml:6:42: error: threshold 1.5 out of range (0, 1]");
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    when: {message_rate_above: {count: 40, per_seconds: 60}}\n"
-                 "    decision: hold\n"),
-            "p.yaml:6:40: error: count 40 out of range [1, 31]");
+  EXPECT_EQ(
+      Only(std::string(kHead) + "  - name: r\n"
+                                "    when: {message_rate_above: {count: 40, per_seconds: 60}}\n"
+                                "    decision: hold\n"),
+      "p.yaml:6:40: error: count 40 out of range [1, 31]");
   EXPECT_EQ(Only("policy: t\naudit: {sample_rate: 2}\n"),
             "p.yaml:2:22: error: sample_rate 2 out of range [0, 1]");
 }
@@ -83,9 +83,8 @@ TEST(CheckerTest, OutOfRange) {
 TEST(CheckerTest, MissingKey) {
   EXPECT_EQ(Only("description: no name\n"),
             "p.yaml:1:1: error: the policy: missing required key 'policy'");
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    decision: hold\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    decision: hold\n"),
             "p.yaml:5:5: error: rule 'r': needs `when` (a trigger), `if`, or both");
   // A hold with no queue anywhere.
   EXPECT_EQ(Only("policy: t\n"
@@ -97,32 +96,29 @@ TEST(CheckerTest, MissingKey) {
 }
 
 TEST(CheckerTest, UnknownQueue) {
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    when: {frustration: true}\n"
-                 "    decision: hold\n"
-                 "    queue: biling\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    when: {frustration: true}\n"
+                                      "    decision: hold\n"
+                                      "    queue: biling\n"),
             "p.yaml:8:12: error: unknown queue 'biling' (did you mean 'billing'?)");
 }
 
 TEST(CheckerTest, UnknownTopicAndGroup) {
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    when: {sensitive_topic: [medical, medicl]}\n"
-                 "    decision: hold\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    when: {sensitive_topic: [medical, medicl]}\n"
+                                      "    decision: hold\n"),
             "p.yaml:6:39: error: unknown topic 'medicl' (did you mean 'medical'?)");
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    when: {action: [\"@mony\"]}\n"
-                 "    decision: hold\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    when: {action: [\"@mony\"]}\n"
+                                      "    decision: hold\n"),
             "p.yaml:6:21: error: unknown action group '@mony'");
 }
 
 TEST(CheckerTest, DuplicateNamesAndKeys) {
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - {name: r, when: {frustration: true}, decision: hold}\n"
-                 "  - {name: r, when: {legal_threat: true}, decision: hold}\n"),
-            "p.yaml:6:12: error: duplicate rule name 'r' (rule and floor names are unique)");
+  EXPECT_EQ(
+      Only(std::string(kHead) + "  - {name: r, when: {frustration: true}, decision: hold}\n"
+                                "  - {name: r, when: {legal_threat: true}, decision: hold}\n"),
+      "p.yaml:6:12: error: duplicate rule name 'r' (rule and floor names are unique)");
   EXPECT_EQ(Only("policy: t\n"
                  "queues: {a: {}}\n"
                  "queues: {b: {}}\n"),
@@ -149,25 +145,22 @@ TEST(CheckerTest, BadPatternPointsAtTheEntry) {
 }
 
 TEST(CheckerTest, UnreachableRuleScopedAwayFromItsTrigger) {
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    events: [customer_message]\n"
-                 "    when: {action: refund}\n"
-                 "    decision: hold\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    events: [customer_message]\n"
+                                      "    when: {action: refund}\n"
+                                      "    decision: hold\n"),
             "p.yaml:6:13: error: rule 'r' can never fire: trigger action applies only to "
             "ai_proposal events, but the rule is scoped to customer_message");
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    when: {frustration: false}\n"
-                 "    decision: hold\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    when: {frustration: false}\n"
+                                      "    decision: hold\n"),
             "p.yaml:6:25: error: frustration: false never fires (remove the rule instead)");
 }
 
 TEST(CheckerTest, RuleDecisionAllow) {
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    when: {frustration: true}\n"
-                 "    decision: allow\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    when: {frustration: true}\n"
+                                      "    decision: allow\n"),
             "p.yaml:7:15: error: rule 'r': decision allow is not allowed: rules only tighten "
             "(use allow_monitored, hold, handoff or block)");
 }
@@ -181,10 +174,9 @@ TEST(CheckerTest, YamlSyntax) {
 }
 
 TEST(CheckerTest, MultipleTriggersInOneWhen) {
-  EXPECT_EQ(Only(std::string(kHead) +
-                 "  - name: r\n"
-                 "    when: {frustration: true, legal_threat: true}\n"
-                 "    decision: hold\n"),
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    when: {frustration: true, legal_threat: true}\n"
+                                      "    decision: hold\n"),
             "p.yaml:6:11: error: rule 'r': `when` takes exactly one trigger, got 2 (combine "
             "triggers with `if`)");
 }
@@ -236,8 +228,7 @@ TEST(CheckerTest, ReportsEveryProblemInFileOrder) {
 TEST(CheckerTest, FileThatCannotBeReadIsAnIssue) {
   CompileResult r = CompileFile("/nonexistent/policy.yaml");
   ASSERT_EQ(r.issues.size(), 1u);
-  EXPECT_EQ(r.issues[0].ToString(),
-            "/nonexistent/policy.yaml: error: cannot read policy file");
+  EXPECT_EQ(r.issues[0].ToString(), "/nonexistent/policy.yaml: error: cannot read policy file");
 }
 
 TEST(CheckerTest, MinimalPolicyCompiles) {

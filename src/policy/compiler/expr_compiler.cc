@@ -34,21 +34,30 @@ const std::vector<std::string>& VariableNames() {
 
 std::string TypeName(ExprType t) {
   switch (t) {
-    case ExprType::kBool: return "bool";
-    case ExprType::kNumber: return "number";
-    case ExprType::kString: return "string";
-    case ExprType::kStringList: return "list<string>";
-    case ExprType::kError: return "error";
+    case ExprType::kBool:
+      return "bool";
+    case ExprType::kNumber:
+      return "number";
+    case ExprType::kString:
+      return "string";
+    case ExprType::kStringList:
+      return "list<string>";
+    case ExprType::kError:
+      return "error";
   }
   return "error";
 }
 
 ExprType TypeOfVar(eval::VarType t) {
   switch (t) {
-    case eval::VarType::kBool: return ExprType::kBool;
-    case eval::VarType::kNumber: return ExprType::kNumber;
-    case eval::VarType::kString: return ExprType::kString;
-    case eval::VarType::kStringList: return ExprType::kStringList;
+    case eval::VarType::kBool:
+      return ExprType::kBool;
+    case eval::VarType::kNumber:
+      return ExprType::kNumber;
+    case eval::VarType::kString:
+      return ExprType::kString;
+    case eval::VarType::kStringList:
+      return ExprType::kStringList;
   }
   return ExprType::kError;
 }
@@ -66,23 +75,34 @@ std::optional<CmpOp> CmpOf(std::string_view op) {
 // `c OP x` is `x FLIP(OP) c`.
 CmpOp Flip(CmpOp op) {
   switch (op) {
-    case CmpOp::kLt: return CmpOp::kGt;
-    case CmpOp::kLe: return CmpOp::kGe;
-    case CmpOp::kGt: return CmpOp::kLt;
-    case CmpOp::kGe: return CmpOp::kLe;
-    default: return op;
+    case CmpOp::kLt:
+      return CmpOp::kGt;
+    case CmpOp::kLe:
+      return CmpOp::kGe;
+    case CmpOp::kGt:
+      return CmpOp::kLt;
+    case CmpOp::kGe:
+      return CmpOp::kLe;
+    default:
+      return op;
   }
 }
 
 template <typename T>
 bool Compare(CmpOp op, const T& a, const T& b) {
   switch (op) {
-    case CmpOp::kLt: return a < b;
-    case CmpOp::kLe: return a <= b;
-    case CmpOp::kGt: return a > b;
-    case CmpOp::kGe: return a >= b;
-    case CmpOp::kEq: return a == b;
-    case CmpOp::kNe: return a != b;
+    case CmpOp::kLt:
+      return a < b;
+    case CmpOp::kLe:
+      return a <= b;
+    case CmpOp::kGt:
+      return a > b;
+    case CmpOp::kGe:
+      return a >= b;
+    case CmpOp::kEq:
+      return a == b;
+    case CmpOp::kNe:
+      return a != b;
   }
   return false;
 }
@@ -90,19 +110,24 @@ bool Compare(CmpOp op, const T& a, const T& b) {
 // True when `var OP c` can never hold for any value `var` can take.
 bool NeverTrue(const eval::VarInfo& var, CmpOp op, double c) {
   switch (op) {
-    case CmpOp::kLt: return c <= var.lo;
-    case CmpOp::kLe: return c < var.lo;
-    case CmpOp::kGt: return c >= var.hi;
-    case CmpOp::kGe: return c > var.hi;
-    case CmpOp::kEq: return c < var.lo || c > var.hi;
-    case CmpOp::kNe: return false;
+    case CmpOp::kLt:
+      return c <= var.lo;
+    case CmpOp::kLe:
+      return c < var.lo;
+    case CmpOp::kGt:
+      return c >= var.hi;
+    case CmpOp::kGe:
+      return c > var.hi;
+    case CmpOp::kEq:
+      return c < var.lo || c > var.hi;
+    case CmpOp::kNe:
+      return false;
   }
   return false;
 }
 
 bool IsConst(const Ast& n) {
-  return n.kind == Ast::Kind::kNumber || n.kind == Ast::Kind::kString ||
-         n.kind == Ast::Kind::kBool;
+  return n.kind == Ast::Kind::kNumber || n.kind == Ast::Kind::kString || n.kind == Ast::Kind::kBool;
 }
 
 AstPtr MakeBool(bool v, std::size_t offset) {
@@ -176,10 +201,14 @@ class ExprCompiler {
 
   ExprType CheckNode(Ast& n) {
     switch (n.kind) {
-      case Ast::Kind::kNumber: return ExprType::kNumber;
-      case Ast::Kind::kString: return ExprType::kString;
-      case Ast::Kind::kBool: return ExprType::kBool;
-      case Ast::Kind::kIdent: return CheckIdent(n);
+      case Ast::Kind::kNumber:
+        return ExprType::kNumber;
+      case Ast::Kind::kString:
+        return ExprType::kString;
+      case Ast::Kind::kBool:
+        return ExprType::kBool;
+      case Ast::Kind::kIdent:
+        return CheckIdent(n);
       case Ast::Kind::kList:
         for (const AstPtr& item : n.children) {
           if (item->kind != Ast::Kind::kString) {
@@ -199,8 +228,10 @@ class ExprCompiler {
         }
         return want;
       }
-      case Ast::Kind::kBinary: return CheckBinary(n);
-      case Ast::Kind::kCall: return CheckCall(n);
+      case Ast::Kind::kBinary:
+        return CheckBinary(n);
+      case Ast::Kind::kCall:
+        return CheckCall(n);
     }
     return ExprType::kError;
   }
@@ -226,8 +257,7 @@ class ExprCompiler {
       bool ok = true;
       for (const Ast* side : {&lhs, &rhs}) {
         if (side->type != ExprType::kBool) {
-          Error(side->offset,
-                "'" + op + "' expects bool operands, got " + TypeName(side->type));
+          Error(side->offset, "'" + op + "' expects bool operands, got " + TypeName(side->type));
           ok = false;
         }
       }
@@ -243,8 +273,8 @@ class ExprCompiler {
     if (op == "in") return CheckIn(n, l, r);
     if (op == "==" || op == "!=") {
       if (l != r || l == ExprType::kStringList) {
-        Error(n.offset, "cannot compare " + TypeName(l) + " with " + TypeName(r) + " using '" +
-                            op + "'");
+        Error(n.offset,
+              "cannot compare " + TypeName(l) + " with " + TypeName(r) + " using '" + op + "'");
         return ExprType::kError;
       }
       return ExprType::kBool;
@@ -377,13 +407,16 @@ class ExprCompiler {
         if (n.op == "-" && c.kind == Ast::Kind::kNumber) p = MakeNumber(-c.number, n.offset);
         return;
       }
-      case Ast::Kind::kBinary: FoldBinary(p); return;
+      case Ast::Kind::kBinary:
+        FoldBinary(p);
+        return;
       case Ast::Kind::kCall:
         if (n.str == "glob" && n.children[0]->kind == Ast::Kind::kString) {
           p = MakeBool(eval::GlobMatch(n.children[1]->str, n.children[0]->str), n.offset);
         }
         return;
-      default: return;
+      default:
+        return;
     }
   }
 
@@ -472,7 +505,8 @@ class ExprCompiler {
         s.sub = static_cast<std::uint8_t>(eval::FindVariable(n.str)->var);
         Emit(s, 1);
         return;
-      case Ast::Kind::kList: return;  // only under `in`, handled there
+      case Ast::Kind::kList:
+        return;  // only under `in`, handled there
       case Ast::Kind::kUnary:
         Gen(*n.children[0]);
         if (n.op == "-") {
@@ -483,8 +517,12 @@ class ExprCompiler {
         }
         Emit(s, 0);
         return;
-      case Ast::Kind::kBinary: GenBinary(n); return;
-      case Ast::Kind::kCall: GenCall(n); return;
+      case Ast::Kind::kBinary:
+        GenBinary(n);
+        return;
+      case Ast::Kind::kCall:
+        GenCall(n);
+        return;
     }
   }
 

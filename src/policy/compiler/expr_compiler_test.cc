@@ -173,10 +173,12 @@ TEST(ExprTest, SyntaxErrors) {
             "p.yaml:6:20: error: syntax error: unexpected end of expression");
   EXPECT_EQ(FirstError("(frustration"),
             "p.yaml:6:21: error: syntax error: expected ')' to close '(', found end of expression");
-  EXPECT_EQ(FirstError("\"intent = 'x'\""), "p.yaml:6:17: error: syntax error: use '==' to compare");
+  EXPECT_EQ(FirstError("\"intent = 'x'\""),
+            "p.yaml:6:17: error: syntax error: use '==' to compare");
   EXPECT_EQ(FirstError("frustration $"),
             "p.yaml:6:21: error: syntax error: unexpected character '$'");
-  EXPECT_EQ(FirstError("\"intent == 'x\""), "p.yaml:6:20: error: syntax error: unterminated string");
+  EXPECT_EQ(FirstError("\"intent == 'x\""),
+            "p.yaml:6:20: error: syntax error: unterminated string");
   EXPECT_EQ(FirstError("frustration human_request"),
             "p.yaml:6:21: error: syntax error: unexpected 'human_request' after the expression");
 }
@@ -184,8 +186,7 @@ TEST(ExprTest, SyntaxErrors) {
 TEST(ExprTest, ColumnsInsideSingleQuotedScalarsCountEscapes) {
   // 'intent == ''x'' and zz': the value is intent == 'x' and zz; zz sits at
   // column 9 + 1 (quote) + 20 (the source characters before it).
-  EXPECT_EQ(FirstError("'intent == ''x'' and zz'"),
-            "p.yaml:6:30: error: unknown identifier 'zz'");
+  EXPECT_EQ(FirstError("'intent == ''x'' and zz'"), "p.yaml:6:30: error: unknown identifier 'zz'");
 }
 
 TEST(ExprTest, BlockScalarsPointAtTheirStart) {

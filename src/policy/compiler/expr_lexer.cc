@@ -40,10 +40,12 @@ std::expected<std::vector<Token>, ExprError> Tokenize(std::string_view s) {
       double v = 0;
       auto [p, ec] = std::from_chars(s.data() + i, s.data() + j, v);
       if (ec != std::errc() || p != s.data() + j || !std::isfinite(v)) {
-        return std::unexpected(ExprError{i, "bad number '" + std::string(s.substr(i, j - i)) + "'"});
+        return std::unexpected(
+            ExprError{i, "bad number '" + std::string(s.substr(i, j - i)) + "'"});
       }
       if (j < s.size() && IsIdentStart(s[j])) {
-        return std::unexpected(ExprError{j, "unexpected '" + std::string(1, s[j]) + "' after a number"});
+        return std::unexpected(
+            ExprError{j, "unexpected '" + std::string(1, s[j]) + "' after a number"});
       }
       t.kind = Token::Kind::kNumber;
       t.number = v;
@@ -84,7 +86,8 @@ std::expected<std::vector<Token>, ExprError> Tokenize(std::string_view s) {
         if (std::string_view("<>()[],+-!").find(c) == std::string_view::npos) {
           if (c == '=') return std::unexpected(ExprError{i, "use '==' to compare"});
           if (c == '&' || c == '|') {
-            return std::unexpected(ExprError{i, std::string("use '") + c + c + "' (or 'and'/'or')"});
+            return std::unexpected(
+                ExprError{i, std::string("use '") + c + c + "' (or 'and'/'or')"});
           }
           const auto u = static_cast<unsigned char>(c);
           std::string shown = u >= 0x20 && u < 0x7f ? std::string(1, c) : "\\x" + std::to_string(u);

@@ -35,9 +35,12 @@ class Parser {
   }
   static std::string Describe(const Token& t) {
     switch (t.kind) {
-      case Token::Kind::kEnd: return "end of expression";
-      case Token::Kind::kString: return "string '" + t.text + "'";
-      default: return "'" + t.text + "'";
+      case Token::Kind::kEnd:
+        return "end of expression";
+      case Token::Kind::kString:
+        return "string '" + t.text + "'";
+      default:
+        return "'" + t.text + "'";
     }
   }
   AstPtr Fail(const Token& at, std::string message) {
@@ -173,9 +176,12 @@ class Parser {
         n->str = t.text;
         Next();
         return n;
-      case Token::Kind::kIdent: return Word();
-      case Token::Kind::kEnd: return Fail(t, "unexpected end of expression");
-      case Token::Kind::kSymbol: break;
+      case Token::Kind::kIdent:
+        return Word();
+      case Token::Kind::kEnd:
+        return Fail(t, "unexpected end of expression");
+      case Token::Kind::kSymbol:
+        break;
     }
     if (IsSymbol("(")) {
       Next();

@@ -39,7 +39,8 @@ ExprSource ExprSourceOf(const Node& n, std::string_view source) {
       break;
     }
     case parser::ScalarStyle::kLiteral:
-    case parser::ScalarStyle::kFolded: return out;
+    case parser::ScalarStyle::kFolded:
+      return out;
   }
   out.column_of = std::move(cols);
   return out;

@@ -24,9 +24,9 @@ std::string Range::ToString() const {
 }
 
 void NodeReader::WrongType(const Node& n, std::string_view what, std::string_view expected) {
-  issues_->Error(PosOf(n), "wrong_type",
-                 std::string(what) + ": expected " + std::string(expected) + ", got " +
-                     n.Describe());
+  issues_->Error(
+      PosOf(n), "wrong_type",
+      std::string(what) + ": expected " + std::string(expected) + ", got " + n.Describe());
 }
 
 std::optional<std::string> NodeReader::String(const Node& n, std::string_view what) {
@@ -78,8 +78,7 @@ std::optional<std::int64_t> NodeReader::Integer(const Node& n, std::string_view 
   return v;
 }
 
-std::optional<int> NodeReader::IntegerIn(const Node& n, std::string_view what,
-                                         const Range& range) {
+std::optional<int> NodeReader::IntegerIn(const Node& n, std::string_view what, const Range& range) {
   std::optional<std::int64_t> v = Integer(n, what);
   if (!v) return std::nullopt;
   if (!range.Contains(static_cast<double>(*v))) {
@@ -139,8 +138,7 @@ std::optional<std::vector<NameRef>> NodeReader::Names(const Node& n, std::string
   return out;
 }
 
-std::optional<std::vector<std::string>> NodeReader::Strings(const Node& n,
-                                                           std::string_view what) {
+std::optional<std::vector<std::string>> NodeReader::Strings(const Node& n, std::string_view what) {
   if (!n.is_sequence()) {
     WrongType(n, what, "a list of strings");
     return std::nullopt;
@@ -192,9 +190,9 @@ void NodeReader::CheckKeys(const Node& map, const std::vector<std::string>& allo
     bool known = false;
     for (const std::string& a : allowed) known = known || a == key;
     if (!known) {
-      issues_->Error(PosOf(e.key), "unknown_key",
-                     "unknown key '" + key + "' in " + std::string(where) +
-                         DidYouMean(key, allowed));
+      issues_->Error(
+          PosOf(e.key), "unknown_key",
+          "unknown key '" + key + "' in " + std::string(where) + DidYouMean(key, allowed));
     }
   }
 }

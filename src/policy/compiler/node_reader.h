@@ -57,8 +57,7 @@ class NodeReader {
   bool ExpectMap(const Node& n, std::string_view what);
   bool ExpectList(const Node& n, std::string_view what);
   // Unknown keys (with a suggestion), duplicate keys and non-string keys.
-  void CheckKeys(const Node& map, const std::vector<std::string>& allowed,
-                 std::string_view where);
+  void CheckKeys(const Node& map, const std::vector<std::string>& allowed, std::string_view where);
   // Reports `what` missing from `map` (at the map) when absent.
   const Node* Require(const Node& map, std::string_view key, std::string_view where);
 

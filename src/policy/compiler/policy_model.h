@@ -111,7 +111,7 @@ struct RuleModel {
   std::string name;
   std::string description;
   bool floor = false;
-  Pos pos;       // the rule's list item
+  Pos pos;  // the rule's list item
   Pos name_pos;
   std::vector<NameRef> workflows;  // empty: every workflow
   std::uint8_t events = 0;         // after checking: never 0

@@ -154,8 +154,9 @@ class Builder {
   void FillSet(const std::vector<NameRef>& refs, bool intents, eval::NameSet* set) {
     std::vector<const NameRef*> ptrs;
     for (const NameRef& r : refs) ptrs.push_back(&r);
-    AddRefs(ptrs, intents, [&](std::size_t, int id) { set->AddExact(id); },
-            [&](std::size_t, const std::string& glob) { set->AddGlob(glob); });
+    AddRefs(
+        ptrs, intents, [&](std::size_t, int id) { set->AddExact(id); },
+        [&](std::size_t, const std::string& glob) { set->AddGlob(glob); });
     set->Finish();
   }
 
@@ -166,8 +167,9 @@ class Builder {
     auto entry = [&](std::size_t i) {
       return eval::BaselineEntry{entries[i].level, prefix + entries[i].key.text};
     };
-    AddRefs(ptrs, intents, [&](std::size_t i, int id) { table->AddExact(id, entry(i)); },
-            [&](std::size_t i, const std::string& glob) { table->AddGlob(glob, entry(i)); });
+    AddRefs(
+        ptrs, intents, [&](std::size_t i, int id) { table->AddExact(id, entry(i)); },
+        [&](std::size_t i, const std::string& glob) { table->AddGlob(glob, entry(i)); });
     table->Finish();
   }
 
@@ -209,11 +211,12 @@ class Builder {
       case TriggerKind::kConfidenceBelow: {
         std::vector<const NameRef*> ptrs;
         for (const auto& [ref, threshold] : t.per_intent) ptrs.push_back(&ref);
-        AddRefs(ptrs, true,
-                [&](std::size_t i, int id) { out->per_intent.AddExact(id, t.per_intent[i].second); },
-                [&](std::size_t i, const std::string& glob) {
-                  out->per_intent.AddGlob(glob, t.per_intent[i].second);
-                });
+        AddRefs(
+            ptrs, true,
+            [&](std::size_t i, int id) { out->per_intent.AddExact(id, t.per_intent[i].second); },
+            [&](std::size_t i, const std::string& glob) {
+              out->per_intent.AddGlob(glob, t.per_intent[i].second);
+            });
         out->per_intent.Finish();
         break;
       }
@@ -225,10 +228,17 @@ class Builder {
           out->topic_mask |= std::uint64_t{1} << c;
         }
         break;
-      case TriggerKind::kAction: FillSet(t.names, false, &out->names); break;
-      case TriggerKind::kIntent: FillSet(t.names, true, &out->names); break;
-      case TriggerKind::kActionValueAbove: FillSet({t.action}, false, &out->names); break;
-      default: break;
+      case TriggerKind::kAction:
+        FillSet(t.names, false, &out->names);
+        break;
+      case TriggerKind::kIntent:
+        FillSet(t.names, true, &out->names);
+        break;
+      case TriggerKind::kActionValueAbove:
+        FillSet({t.action}, false, &out->names);
+        break;
+      default:
+        break;
     }
   }
 

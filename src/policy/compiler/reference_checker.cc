@@ -29,20 +29,21 @@ class References {
     for (const WorkflowModel& w : m_.workflows) Workflow(w);
     for (const CategoryModel& c : m_.topics) {
       if (Contains(BuiltinCategoryNames(), c.name)) {
-        issues_->Error(c.pos, "duplicate_name",
-                       "topic '" + c.name +
-                           "' is a built-in category; extend it under phrases: instead");
+        issues_->Error(
+            c.pos, "duplicate_name",
+            "topic '" + c.name + "' is a built-in category; extend it under phrases: instead");
       }
     }
     const std::size_t categories = BuiltinCategoryNames().size() + m_.topics.size();
     if (categories > 64 && !m_.topics.empty()) {
       issues_->Error(m_.topics.back().pos, "out_of_range",
-                     "too many topics: at most " + std::to_string(64 - BuiltinCategoryNames().size()) +
-                         " custom topics");
+                     "too many topics: at most " +
+                         std::to_string(64 - BuiltinCategoryNames().size()) + " custom topics");
     }
     if (m_.default_oversight == engine::Oversight::kHitl && m_.default_queue.empty()) {
-      issues_->Error(m_.default_oversight_pos, "missing_key",
-                     "defaults.oversight is hitl but defaults.queue is not set: holds need a queue");
+      issues_->Error(
+          m_.default_oversight_pos, "missing_key",
+          "defaults.oversight is hitl but defaults.queue is not set: holds need a queue");
     }
     for (const RuleModel& r : m_.rules) Rule(r);
   }
@@ -112,16 +113,15 @@ class References {
     }
     for (const NameRef& ref : r.workflows) {
       if (ref.text.starts_with("@")) {
-        issues_->Error(ref.pos, "unknown_group",
-                       "workflows: scopes take workflow names or globs, not groups ('" + ref.text +
-                           "')");
+        issues_->Error(
+            ref.pos, "unknown_group",
+            "workflows: scopes take workflow names or globs, not groups ('" + ref.text + "')");
         continue;
       }
       if (m_.workflows.empty()) continue;
-      const bool any = std::any_of(m_.workflows.begin(), m_.workflows.end(),
-                                   [&](const WorkflowModel& w) {
-                                     return eval::GlobMatch(ref.text, w.name);
-                                   });
+      const bool any =
+          std::any_of(m_.workflows.begin(), m_.workflows.end(),
+                      [&](const WorkflowModel& w) { return eval::GlobMatch(ref.text, w.name); });
       if (!any) {
         issues_->Warning(ref.pos, "unknown_workflow",
                          what + " names workflow '" + ref.text +
@@ -140,20 +140,24 @@ class References {
       case TriggerKind::kAction:
         for (const NameRef& ref : t.names) Group(ref, false);
         break;
-      case TriggerKind::kActionValueAbove: Group(t.action, false); break;
+      case TriggerKind::kActionValueAbove:
+        Group(t.action, false);
+        break;
       case TriggerKind::kSensitiveTopic:
         for (const NameRef& ref : t.names) {
           if (!Contains(topics_, ref.text)) {
             std::string hint = DidYouMean(ref.text, topics_);
             if (hint.empty()) {
-              hint = " (built-in topics are medical, financial and legal; declare others under "
-                     "topics:)";
+              hint =
+                  " (built-in topics are medical, financial and legal; declare others under "
+                  "topics:)";
             }
             issues_->Error(ref.pos, "unknown_topic", "unknown topic '" + ref.text + "'" + hint);
           }
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
 

@@ -61,8 +61,9 @@ void CheckDecision(const Node& map, bool floor, const std::string& where, NodeRe
   }
   if (decision->is_scalar() && decision->scalar == "allow") {
     r->issues().Error(PosOf(*decision), "rule_decision_allow",
-                      where + ": decision allow is not allowed: rules only tighten (use "
-                              "allow_monitored, hold, handoff or block)");
+                      where +
+                          ": decision allow is not allowed: rules only tighten (use "
+                          "allow_monitored, hold, handoff or block)");
     return;
   }
   auto s = r->OneOf(*decision, "decision", {"allow_monitored", "hold", "handoff", "block"});
@@ -76,9 +77,9 @@ void CheckRule(const Node& item, bool floor, std::string_view source, NodeReader
   rule.pos = PosOf(item);
   const char* kind = floor ? "floor" : "rule";
   if (!r->ExpectMap(item, kind)) return;
-  std::vector<std::string> keys = {"name",     "description", "workflows", "events",
-                                   "when",     "if",          "decision",  "queue",
-                                   "skills",   "priority",    "sla_seconds"};
+  std::vector<std::string> keys = {"name",   "description", "workflows",  "events",
+                                   "when",   "if",          "decision",   "queue",
+                                   "skills", "priority",    "sla_seconds"};
   if (floor) keys.push_back("oversight");
   const Node* name = item.Find("name");
   std::string where = std::string(kind);
@@ -122,8 +123,7 @@ void CheckRule(const Node& item, bool floor, std::string_view source, NodeReader
     } else if (when->entries.size() != 1) {
       r->issues().Error(PosOf(*when), "multiple_triggers",
                         where + ": `when` takes exactly one trigger, got " +
-                            std::to_string(when->entries.size()) +
-                            " (combine triggers with `if`)");
+                            std::to_string(when->entries.size()) + " (combine triggers with `if`)");
       trigger_ok = false;
     } else {
       CheckTrigger(when->entries[0], r, &rule.trigger);
@@ -159,7 +159,8 @@ void CheckRule(const Node& item, bool floor, std::string_view source, NodeReader
     rule.queue_pos = PosOf(*v);
   }
   if (const Node* v = item.Find("skills")) rule.skills = r->Strings(*v, "skills");
-  if (const Node* v = item.Find("priority")) rule.priority = r->IntegerIn(*v, "priority", Range{1, 5});
+  if (const Node* v = item.Find("priority"))
+    rule.priority = r->IntegerIn(*v, "priority", Range{1, 5});
   if (const Node* v = item.Find("sla_seconds")) {
     rule.sla_seconds = r->IntegerIn(*v, "sla_seconds", Range{1, 604800});
   }

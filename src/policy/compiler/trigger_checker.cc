@@ -43,7 +43,8 @@ void CheckConfidence(const Node& v, NodeReader* r, TriggerModel* t) {
     }
   }
   if (const Node* n = v.Find("source")) {
-    if (auto s = r->OneOf(*n, "source", {"reported", "calibrated"})) t->calibrated = *s == "calibrated";
+    if (auto s = r->OneOf(*n, "source", {"reported", "calibrated"}))
+      t->calibrated = *s == "calibrated";
   }
   if (const Node* n = v.Find("missing")) {
     if (auto s = r->OneOf(*n, "missing", {"fire", "ignore"})) t->fire_when_missing = *s == "fire";
@@ -96,9 +97,9 @@ bool IsCurrency(const std::string& s) {
 void AddLimit(const Node& currency, const Node& limit, NodeReader* r, TriggerModel* t) {
   bool ok = true;
   if (!currency.is_scalar() || !IsCurrency(currency.scalar)) {
-    r->issues().Error(PosOf(currency), "wrong_type",
-                      "currency: expected a three-letter ISO 4217 code such as EUR, got " +
-                          currency.Describe());
+    r->issues().Error(
+        PosOf(currency), "wrong_type",
+        "currency: expected a three-letter ISO 4217 code such as EUR, got " + currency.Describe());
     ok = false;
   }
   std::optional<double> d = r->Number(limit, "limit");
@@ -164,8 +165,11 @@ void CheckTrigger(const parser::MapEntry& e, NodeReader* r, TriggerModel* t) {
   t->kind = info->kind;
   const Node& v = e.value;
   switch (info->kind) {
-    case TriggerKind::kCondition: return;
-    case TriggerKind::kConfidenceBelow: CheckConfidence(v, r, t); return;
+    case TriggerKind::kCondition:
+      return;
+    case TriggerKind::kConfidenceBelow:
+      CheckConfidence(v, r, t);
+      return;
     case TriggerKind::kSentimentBelow:
       CheckLevel(v, key, "level", Range{-1, 1}, r, t);
       return;
@@ -174,9 +178,15 @@ void CheckTrigger(const parser::MapEntry& e, NodeReader* r, TriggerModel* t) {
       return;
     case TriggerKind::kFrustration:
     case TriggerKind::kHumanRequest:
-    case TriggerKind::kLegalThreat: CheckFlag(e, r); return;
-    case TriggerKind::kMessageRateAbove: CheckMessageRate(v, r, t); return;
-    case TriggerKind::kRepeatContact: CheckRepeat(v, r, t); return;
+    case TriggerKind::kLegalThreat:
+      CheckFlag(e, r);
+      return;
+    case TriggerKind::kMessageRateAbove:
+      CheckMessageRate(v, r, t);
+      return;
+    case TriggerKind::kRepeatContact:
+      CheckRepeat(v, r, t);
+      return;
     case TriggerKind::kSensitiveTopic:
     case TriggerKind::kAction:
     case TriggerKind::kIntent:
@@ -187,7 +197,9 @@ void CheckTrigger(const parser::MapEntry& e, NodeReader* r, TriggerModel* t) {
         }
       }
       return;
-    case TriggerKind::kActionValueAbove: CheckActionValue(v, r, t); return;
+    case TriggerKind::kActionValueAbove:
+      CheckActionValue(v, r, t);
+      return;
   }
 }
 

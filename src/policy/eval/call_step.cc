@@ -10,9 +10,7 @@
 namespace hitlgate::policy::eval {
 namespace {
 
-Duration Days(double days) {
-  return Duration(static_cast<std::int64_t>(days * 86400.0 * 1e6));
-}
+Duration Days(double days) { return Duration(static_cast<std::int64_t>(days * 86400.0 * 1e6)); }
 
 }  // namespace
 
@@ -31,8 +29,8 @@ void ExecCall(const Step& step, const ExprCode& code, const EvalContext& ctx, St
       return;
     }
     case Fn::kMessagesWithin:
-      stack->Push(Value::Number(ctx.snapshot.MessagesWithin(
-          Duration(static_cast<std::int64_t>(step.number * 1e6)))));
+      stack->Push(Value::Number(
+          ctx.snapshot.MessagesWithin(Duration(static_cast<std::int64_t>(step.number * 1e6)))));
       return;
     case Fn::kContactsWithin:
       stack->Push(Value::Number(ctx.snapshot.ContactsWithin(Days(step.number), 0)));

@@ -8,12 +8,18 @@ namespace {
 template <typename T>
 bool Apply(CmpOp op, const T& a, const T& b) {
   switch (op) {
-    case CmpOp::kLt: return a < b;
-    case CmpOp::kLe: return a <= b;
-    case CmpOp::kGt: return a > b;
-    case CmpOp::kGe: return a >= b;
-    case CmpOp::kEq: return a == b;
-    case CmpOp::kNe: return a != b;
+    case CmpOp::kLt:
+      return a < b;
+    case CmpOp::kLe:
+      return a <= b;
+    case CmpOp::kGt:
+      return a > b;
+    case CmpOp::kGe:
+      return a >= b;
+    case CmpOp::kEq:
+      return a == b;
+    case CmpOp::kNe:
+      return a != b;
   }
   return false;
 }
@@ -27,10 +33,18 @@ void ExecCompare(const Step& step, Stack* stack) {
   bool result = false;
   if (lhs.kind == rhs.kind) {
     switch (lhs.kind) {
-      case ValueKind::kMissing: result = false; break;
-      case ValueKind::kNumber: result = Apply(op, lhs.n, rhs.n); break;
-      case ValueKind::kBool: result = Apply(op, lhs.b, rhs.b); break;
-      case ValueKind::kString: result = Apply(op, lhs.s(), rhs.s()); break;
+      case ValueKind::kMissing:
+        result = false;
+        break;
+      case ValueKind::kNumber:
+        result = Apply(op, lhs.n, rhs.n);
+        break;
+      case ValueKind::kBool:
+        result = Apply(op, lhs.b, rhs.b);
+        break;
+      case ValueKind::kString:
+        result = Apply(op, lhs.s(), rhs.s());
+        break;
     }
   }
   lhs = Value::Bool(result);

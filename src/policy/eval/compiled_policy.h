@@ -65,7 +65,7 @@ inline constexpr std::size_t kMaxRules = 512;
 
 struct CompiledRule {
   std::string name;
-  std::string trigger_name;  // the reason's trigger
+  std::string trigger_name;    // the reason's trigger
   std::string condition_text;  // the `if`, for rules that are only a condition
   bool floor = false;
   engine::Outcome outcome = engine::Outcome::kHold;
@@ -133,7 +133,7 @@ struct EventNames {
   int action = -1;
 };
 bool TriggerFires(const CompiledTrigger& t, const EvalContext& ctx, const EventNames& names);
-std::string TriggerDetail(const CompiledTrigger& t, const EvalContext& ctx,
-                          const EventNames& names, const signals::PhraseMatcher& matcher);
+std::string TriggerDetail(const CompiledTrigger& t, const EvalContext& ctx, const EventNames& names,
+                          const signals::PhraseMatcher& matcher);
 
 }  // namespace hitlgate::policy::eval

@@ -14,9 +14,12 @@ using engine::Oversight;
 
 std::string_view ModelWords(Oversight o) {
   switch (o) {
-    case Oversight::kHitl: return "human-in-the-loop";
-    case Oversight::kHotl: return "human-on-the-loop";
-    case Oversight::kHootl: return "human-out-of-the-loop";
+    case Oversight::kHitl:
+      return "human-in-the-loop";
+    case Oversight::kHotl:
+      return "human-on-the-loop";
+    case Oversight::kHootl:
+      return "human-out-of-the-loop";
   }
   return "human-in-the-loop";
 }

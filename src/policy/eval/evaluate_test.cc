@@ -155,7 +155,7 @@ TEST(EvaluateTest, StrictestWinsAndEveryFiredRuleIsAReason) {
   EXPECT_EQ(d.outcome, Outcome::kHandoff);
   EXPECT_EQ(d.oversight, Oversight::kHitl);
   EXPECT_EQ(Fired(d), (std::vector<std::string>{"workflows.retail-bot.actions.refund",
-                                                 "refunds-over-100", "angry", "legal"}));
+                                                "refunds-over-100", "angry", "legal"}));
   EXPECT_EQ(FindReason(d, "refunds-over-100")->outcome, Outcome::kHold);
   EXPECT_EQ(FindReason(d, "legal")->outcome, Outcome::kHandoff);
   // `legal` names no queue: the workflow's queue, with the rule's priority.
@@ -272,8 +272,7 @@ TEST(EvaluateTest, AuditSampleIsDeterministicPerInteractionAndOnlyForAllow) {
     const engine::Decision a = s.Eval(*p);
     const engine::Decision b = s.Eval(*p);
     EXPECT_EQ(a.audit_sample, b.audit_sample);
-    EXPECT_EQ(a.audit_sample,
-              engine::StableHash(s.event.interaction_id) % 1000000 < 500000);
+    EXPECT_EQ(a.audit_sample, engine::StableHash(s.event.interaction_id) % 1000000 < 500000);
     sampled += a.audit_sample ? 1 : 0;
     s.Act("refund", 5, "EUR");  // a hold is never sampled
     EXPECT_FALSE(s.Eval(*p).audit_sample);
@@ -283,7 +282,8 @@ TEST(EvaluateTest, AuditSampleIsDeterministicPerInteractionAndOnlyForAllow) {
 }
 
 TEST(EvaluateTest, VersionIgnoresFormattingButNotContent) {
-  auto a = MustCompile("policy: v\n# a comment\nqueues: {q: {sla_seconds: 60}}\ndefaults: {queue: q}\n");
+  auto a =
+      MustCompile("policy: v\n# a comment\nqueues: {q: {sla_seconds: 60}}\ndefaults: {queue: q}\n");
   auto b = MustCompile(
       "defaults:\n  queue: q\nqueues:\n  q:\n    sla_seconds: 60   # same\npolicy: \"v\"\n");
   auto c = MustCompile("policy: v\nqueues: {q: {sla_seconds: 61}}\ndefaults: {queue: q}\n");

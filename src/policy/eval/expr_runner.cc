@@ -12,11 +12,21 @@ bool RunExpr(const ExprCode& code, int begin, int end, const EvalContext& ctx) {
   while (pc < end) {
     const Step& step = steps[pc];
     switch (step.op) {
-      case Op::kPushConst: ExecPushConst(step, &stack); break;
-      case Op::kLoadVar: ExecLoadVar(step, ctx, &stack); break;
-      case Op::kArith: ExecArith(step, &stack); break;
-      case Op::kCompare: ExecCompare(step, &stack); break;
-      case Op::kNot: ExecNot(&stack); break;
+      case Op::kPushConst:
+        ExecPushConst(step, &stack);
+        break;
+      case Op::kLoadVar:
+        ExecLoadVar(step, ctx, &stack);
+        break;
+      case Op::kArith:
+        ExecArith(step, &stack);
+        break;
+      case Op::kCompare:
+        ExecCompare(step, &stack);
+        break;
+      case Op::kNot:
+        ExecNot(&stack);
+        break;
       case Op::kJumpIfFalseElsePop:
       case Op::kJumpIfTrueElsePop:
         if (ExecLogicJump(step, &stack)) {
@@ -24,8 +34,12 @@ bool RunExpr(const ExprCode& code, int begin, int end, const EvalContext& ctx) {
           continue;
         }
         break;
-      case Op::kInList: ExecInList(step, code, &stack); break;
-      case Op::kCall: ExecCall(step, code, ctx, &stack); break;
+      case Op::kInList:
+        ExecInList(step, code, &stack);
+        break;
+      case Op::kCall:
+        ExecCall(step, code, ctx, &stack);
+        break;
     }
     ++pc;
   }

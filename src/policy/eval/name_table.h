@@ -55,7 +55,9 @@ class NameTable {
     }
     exact_.emplace_back(id, std::move(value));
   }
-  void AddGlob(std::string pattern, T value) { globs_.emplace_back(std::move(pattern), std::move(value)); }
+  void AddGlob(std::string pattern, T value) {
+    globs_.emplace_back(std::move(pattern), std::move(value));
+  }
   void Finish() {
     std::sort(exact_.begin(), exact_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });

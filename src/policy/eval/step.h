@@ -18,15 +18,15 @@ namespace hitlgate::policy::eval {
 inline constexpr int kMaxStack = 32;
 
 enum class Op : std::uint8_t {
-  kPushConst,          // push `constant`
-  kLoadVar,            // push variable `sub` (Var)
-  kArith,              // ArithOp `sub` on the top one or two values
-  kCompare,            // CmpOp `sub` on the top two values
-  kNot,                // logical not of the top value
-  kJumpIfFalseElsePop, // `and`: if top is false jump to `arg` keeping it; else pop
-  kJumpIfTrueElsePop,  // `or`: if top is true jump to `arg` keeping it; else pop
-  kInList,             // top string in lists[arg]
-  kCall,               // Fn `sub` (arguments on the stack or in arg/number)
+  kPushConst,           // push `constant`
+  kLoadVar,             // push variable `sub` (Var)
+  kArith,               // ArithOp `sub` on the top one or two values
+  kCompare,             // CmpOp `sub` on the top two values
+  kNot,                 // logical not of the top value
+  kJumpIfFalseElsePop,  // `and`: if top is false jump to `arg` keeping it; else pop
+  kJumpIfTrueElsePop,   // `or`: if top is true jump to `arg` keeping it; else pop
+  kInList,              // top string in lists[arg]
+  kCall,                // Fn `sub` (arguments on the stack or in arg/number)
 };
 
 enum class ArithOp : std::uint8_t { kAdd, kSub, kNeg };

@@ -50,26 +50,36 @@ bool ActionInScope(const CompiledTrigger& t, const EvalContext& ctx, const Event
 bool TriggerFires(const CompiledTrigger& t, const EvalContext& ctx, const EventNames& n) {
   const engine::Signals& s = ctx.signals;
   switch (t.kind) {
-    case TriggerKind::kCondition: return true;
+    case TriggerKind::kCondition:
+      return true;
     case TriggerKind::kConfidenceBelow: {
       const std::optional<double> c = ConfidenceOf(t, ctx);
       if (!c) return t.fire_when_missing;
       return *c < ThresholdFor(t, ctx, n);
     }
-    case TriggerKind::kSentimentBelow: return s.sentiment < t.level;
-    case TriggerKind::kSentimentFalling: return s.sentiment_trend <= -t.level;
-    case TriggerKind::kFrustration: return s.frustration;
-    case TriggerKind::kMessageRateAbove: return ctx.snapshot.MessagesWithin(t.per) > t.count;
-    case TriggerKind::kRepeatContact: return RepeatContacts(t, ctx) >= t.contacts;
-    case TriggerKind::kHumanRequest: return s.human_request;
-    case TriggerKind::kLegalThreat: return s.legal_threat;
-    case TriggerKind::kSensitiveTopic: return (s.category_bits & t.topic_mask) != 0;
+    case TriggerKind::kSentimentBelow:
+      return s.sentiment < t.level;
+    case TriggerKind::kSentimentFalling:
+      return s.sentiment_trend <= -t.level;
+    case TriggerKind::kFrustration:
+      return s.frustration;
+    case TriggerKind::kMessageRateAbove:
+      return ctx.snapshot.MessagesWithin(t.per) > t.count;
+    case TriggerKind::kRepeatContact:
+      return RepeatContacts(t, ctx) >= t.contacts;
+    case TriggerKind::kHumanRequest:
+      return s.human_request;
+    case TriggerKind::kLegalThreat:
+      return s.legal_threat;
+    case TriggerKind::kSensitiveTopic:
+      return (s.category_bits & t.topic_mask) != 0;
     case TriggerKind::kActionValueAbove: {
       if (!ActionInScope(t, ctx, n) || !ctx.event.action->amount) return false;
       const double* limit = LimitFor(t, ctx.event.action->currency);
       return limit == nullptr || *ctx.event.action->amount > *limit;
     }
-    case TriggerKind::kAction: return ActionInScope(t, ctx, n);
+    case TriggerKind::kAction:
+      return ActionInScope(t, ctx, n);
     case TriggerKind::kIntent:
       return !ctx.event.intent.empty() && t.names.Matches(n.intent, ctx.event.intent);
   }
@@ -80,7 +90,8 @@ std::string TriggerDetail(const CompiledTrigger& t, const EvalContext& ctx, cons
                           const signals::PhraseMatcher& matcher) {
   const engine::Signals& s = ctx.signals;
   switch (t.kind) {
-    case TriggerKind::kCondition: return "";
+    case TriggerKind::kCondition:
+      return "";
     case TriggerKind::kConfidenceBelow: {
       const std::optional<double> c = ConfidenceOf(t, ctx);
       if (!c) return "no confidence reported";
@@ -94,7 +105,8 @@ std::string TriggerDetail(const CompiledTrigger& t, const EvalContext& ctx, cons
       return "sentiment " + Fixed2(s.sentiment) + " < " + Fixed2(t.level);
     case TriggerKind::kSentimentFalling:
       return "sentiment fell by " + Fixed2(-s.sentiment_trend) + " (>= " + Fixed2(t.level) + ")";
-    case TriggerKind::kFrustration: return "customer is frustrated";
+    case TriggerKind::kFrustration:
+      return "customer is frustrated";
     case TriggerKind::kMessageRateAbove:
       return std::to_string(ctx.snapshot.MessagesWithin(t.per)) + " messages in " +
              std::to_string(t.per_seconds) + " s (> " + std::to_string(t.count) + ")";
@@ -104,8 +116,10 @@ std::string TriggerDetail(const CompiledTrigger& t, const EvalContext& ctx, cons
       if (t.same_intent) out += " about " + ctx.event.intent;
       return out;
     }
-    case TriggerKind::kHumanRequest: return "customer asked for a person";
-    case TriggerKind::kLegalThreat: return "legal-threat language";
+    case TriggerKind::kHumanRequest:
+      return "customer asked for a person";
+    case TriggerKind::kLegalThreat:
+      return "legal-threat language";
     case TriggerKind::kSensitiveTopic: {
       std::string names;
       int count = 0;
@@ -122,8 +136,10 @@ std::string TriggerDetail(const CompiledTrigger& t, const EvalContext& ctx, cons
       if (limit == nullptr) return "no limit configured for currency " + a.currency;
       return Fixed2(*a.amount) + " " + a.currency + " > " + Fixed2(*limit) + " " + a.currency;
     }
-    case TriggerKind::kAction: return "action " + ctx.event.action->name;
-    case TriggerKind::kIntent: return "intent " + ctx.event.intent;
+    case TriggerKind::kAction:
+      return "action " + ctx.event.action->name;
+    case TriggerKind::kIntent:
+      return "intent " + ctx.event.intent;
   }
   return "";
 }

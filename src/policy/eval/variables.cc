@@ -44,32 +44,52 @@ Value LoadVariable(Var var, const EvalContext& ctx) {
   const engine::Event& e = ctx.event;
   const engine::Signals& s = ctx.signals;
   switch (var) {
-    case Var::kSentiment: return Value::Number(s.sentiment);
-    case Var::kSentimentTrend: return Value::Number(s.sentiment_trend);
+    case Var::kSentiment:
+      return Value::Number(s.sentiment);
+    case Var::kSentimentTrend:
+      return Value::Number(s.sentiment_trend);
     case Var::kConfidence:
       return e.confidence ? Value::Number(*e.confidence) : Value::Missing();
     case Var::kCalibratedConfidence:
       return s.calibrated_confidence ? Value::Number(*s.calibrated_confidence) : Value::Missing();
     case Var::kAmount:
       return e.action && e.action->amount ? Value::Number(*e.action->amount) : Value::Missing();
-    case Var::kRepeatContacts: return Value::Number(s.repeat_contacts);
-    case Var::kMessagesPerMinute: return Value::Number(s.messages_per_minute);
-    case Var::kEventIndex: return Value::Number(static_cast<double>(ctx.snapshot.event_index));
-    case Var::kTextLength: return Value::Number(static_cast<double>(e.text.size()));
-    case Var::kFrustration: return Value::Bool(s.frustration);
-    case Var::kHumanRequest: return Value::Bool(s.human_request);
-    case Var::kLegalThreat: return Value::Bool(s.legal_threat);
-    case Var::kIsCustomerMessage: return Value::Bool(e.type == engine::EventType::kCustomerMessage);
-    case Var::kIsProposal: return Value::Bool(e.type == engine::EventType::kAiProposal);
-    case Var::kHasAction: return Value::Bool(e.action.has_value());
-    case Var::kIntent: return Value::String(e.intent);
-    case Var::kAction: return Value::String(e.action ? std::string_view(e.action->name) : "");
-    case Var::kCurrency: return Value::String(e.action ? std::string_view(e.action->currency) : "");
-    case Var::kWorkflow: return Value::String(e.workflow);
-    case Var::kChannel: return Value::String(e.channel);
-    case Var::kType: return Value::String(engine::EventTypeName(e.type));
-    case Var::kLanguage: return Value::String(e.language);
-    case Var::kTopics: return Value::Missing();  // only through `in topics` (a kTopic call)
+    case Var::kRepeatContacts:
+      return Value::Number(s.repeat_contacts);
+    case Var::kMessagesPerMinute:
+      return Value::Number(s.messages_per_minute);
+    case Var::kEventIndex:
+      return Value::Number(static_cast<double>(ctx.snapshot.event_index));
+    case Var::kTextLength:
+      return Value::Number(static_cast<double>(e.text.size()));
+    case Var::kFrustration:
+      return Value::Bool(s.frustration);
+    case Var::kHumanRequest:
+      return Value::Bool(s.human_request);
+    case Var::kLegalThreat:
+      return Value::Bool(s.legal_threat);
+    case Var::kIsCustomerMessage:
+      return Value::Bool(e.type == engine::EventType::kCustomerMessage);
+    case Var::kIsProposal:
+      return Value::Bool(e.type == engine::EventType::kAiProposal);
+    case Var::kHasAction:
+      return Value::Bool(e.action.has_value());
+    case Var::kIntent:
+      return Value::String(e.intent);
+    case Var::kAction:
+      return Value::String(e.action ? std::string_view(e.action->name) : "");
+    case Var::kCurrency:
+      return Value::String(e.action ? std::string_view(e.action->currency) : "");
+    case Var::kWorkflow:
+      return Value::String(e.workflow);
+    case Var::kChannel:
+      return Value::String(e.channel);
+    case Var::kType:
+      return Value::String(engine::EventTypeName(e.type));
+    case Var::kLanguage:
+      return Value::String(e.language);
+    case Var::kTopics:
+      return Value::Missing();  // only through `in topics` (a kTopic call)
   }
   return Value::Missing();
 }

@@ -86,13 +86,27 @@ void AppendJsonString(std::string_view s, std::string* out) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         if (u < 0x20) {
           out->append("\\u00");
@@ -109,13 +123,19 @@ void AppendJsonString(std::string_view s, std::string* out) {
 void AppendScalarJson(const Node& n, std::string* out) {
   const ScalarType type = TypeOf(n);
   switch (type) {
-    case ScalarType::kNull: out->append("null"); return;
+    case ScalarType::kNull:
+      out->append("null");
+      return;
     case ScalarType::kBool:
       out->append(n.scalar[0] == 't' || n.scalar[0] == 'T' ? "true" : "false");
       return;
     case ScalarType::kInteger:
-    case ScalarType::kFloat: AppendNumber(n.scalar, type, out); return;
-    case ScalarType::kString: AppendJsonString(n.scalar, out); return;
+    case ScalarType::kFloat:
+      AppendNumber(n.scalar, type, out);
+      return;
+    case ScalarType::kString:
+      AppendJsonString(n.scalar, out);
+      return;
   }
 }
 

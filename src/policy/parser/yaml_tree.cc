@@ -82,11 +82,16 @@ class Converter {
   ScalarStyle StyleAt(std::size_t offset, const std::string& tag) const {
     if (tag == "?" || offset >= text_.size()) return ScalarStyle::kPlain;
     switch (text_[offset]) {
-      case '\'': return ScalarStyle::kSingleQuoted;
-      case '"': return ScalarStyle::kDoubleQuoted;
-      case '|': return ScalarStyle::kLiteral;
-      case '>': return ScalarStyle::kFolded;
-      default: return ScalarStyle::kPlain;
+      case '\'':
+        return ScalarStyle::kSingleQuoted;
+      case '"':
+        return ScalarStyle::kDoubleQuoted;
+      case '|':
+        return ScalarStyle::kLiteral;
+      case '>':
+        return ScalarStyle::kFolded;
+      default:
+        return ScalarStyle::kPlain;
     }
   }
 
@@ -112,10 +117,14 @@ const Node* Node::Find(std::string_view key) const {
 
 std::string Node::Describe() const {
   switch (kind) {
-    case Kind::kNull: return "nothing";
-    case Kind::kSequence: return "a list";
-    case Kind::kMap: return "a map";
-    case Kind::kScalar: break;
+    case Kind::kNull:
+      return "nothing";
+    case Kind::kSequence:
+      return "a list";
+    case Kind::kMap:
+      return "a map";
+    case Kind::kScalar:
+      break;
   }
   std::string shown = scalar.size() > 40 ? scalar.substr(0, 37) + "..." : scalar;
   return "'" + shown + "'";

@@ -24,9 +24,9 @@ struct Node {
   Kind kind = Kind::kNull;
   std::string scalar;  // the scalar's value (after unquoting), for kScalar
   ScalarStyle style = ScalarStyle::kPlain;
-  int line = 0;         // 1-based; 0 when unknown
-  int column = 0;       // 1-based
-  std::size_t offset = 0;  // byte offset of the node's first character
+  int line = 0;                   // 1-based; 0 when unknown
+  int column = 0;                 // 1-based
+  std::size_t offset = 0;         // byte offset of the node's first character
   std::vector<Node> items;        // kSequence
   std::vector<MapEntry> entries;  // kMap, in file order (duplicates kept)
 

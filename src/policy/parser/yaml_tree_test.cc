@@ -1,8 +1,9 @@
 // The document tree: positions, scalar styles, limits, and canonical JSON.
+#include "policy/parser/yaml_tree.h"
+
 #include <gtest/gtest.h>
 
 #include "policy/parser/json_writer.h"
-#include "policy/parser/yaml_tree.h"
 
 namespace hitlgate::policy::parser {
 namespace {
@@ -68,7 +69,8 @@ TEST(YamlTreeTest, CanonicalJsonSortsKeysAndNormalizesNumbers) {
   auto a = ParseYaml("b: 0.50\na: {d: [1, 'x', true, ~], c: \"q\\\"\"}\n");
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(CanonicalJson(*a), R"({"a":{"c":"q\"","d":[1,"x",true,null]},"b":0.5})");
-  auto b = ParseYaml("# comment\na:\n  c: 'q\"'\n  d:\n    - 1\n    - x\n    - true\n    - null\nb: 5e-1\n");
+  auto b = ParseYaml(
+      "# comment\na:\n  c: 'q\"'\n  d:\n    - 1\n    - x\n    - true\n    - null\nb: 5e-1\n");
   ASSERT_TRUE(b.has_value());
   EXPECT_EQ(CanonicalJson(*a), CanonicalJson(*b));
 }
