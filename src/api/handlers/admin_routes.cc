@@ -1,5 +1,7 @@
 // Admins and auditors: policies (validate, upload, activate, roll back),
 // keys, webhooks, the audit log, and "who am I".
+#include <charconv>
+
 #include "api/handlers/api_context.h"
 #include "hitlgate/audit/json_lines.h"
 #include "hitlgate/codec/json_reader.h"

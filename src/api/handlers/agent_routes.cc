@@ -59,7 +59,8 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
                                                                       std::chrono::steady_clock::now());
     if (!pending || left.count() <= 0) co_return Json(200, std::move(*view));
-    const bool changed = co_await ctx.notifier.WaitFor("task:" + task_id, left);
+    std::string key = "task:" + task_id;  // named: see BlockingPool::Run on temporaries
+    const bool changed = co_await ctx.notifier.WaitFor(std::move(key), left);
     if (!changed) {
       auto last = co_await ctx.pool.Run([&] { return ctx.gateway.TaskStatusJson(*who, task_id); });
       if (!last) co_return JsonError(last.error());
@@ -73,6 +74,30 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
       co_return Json(200, std::move(*after));
     }
   }
+}
+
+// Forwards published events to one SSE stream until it closes. Parameters
+// by value: they live in the coroutine frame, not in the caller's lambda.
+asio::awaitable<void> StreamEvents(Notifier* notifier, gateway::Principal principal,
+                                   std::vector<std::string> prefixes,
+                                   std::shared_ptr<SseWriter> writer) {
+  auto wants = [principal, prefixes](std::string_view topic, std::string_view data) {
+    bool topic_ok = prefixes.empty() ||
+                    std::any_of(prefixes.begin(), prefixes.end(),
+                                [&](const std::string& p) { return topic.starts_with(p); });
+    if (!topic_ok) return false;
+    if (principal.role != store::Role::kAgent || principal.workflows.empty()) return true;
+    return std::any_of(principal.workflows.begin(), principal.workflows.end(), [&](const std::string& w) {
+      return data.find("\"workflow\":\"" + w + "\"") != std::string_view::npos;
+    });
+  };
+  const std::uint64_t token = notifier->Subscribe(
+      [writer, wants](std::string_view topic, std::string_view data) {
+        if (wants(topic, data)) writer->Send(topic, data);
+      });
+  writer->Send("hello", "{\"ok\":true}");
+  co_await writer->WaitClosed();
+  notifier->Unsubscribe(token);
 }
 
 // GET /v1/stream?topics=task.,decision: server-sent events. Agents only see
@@ -91,25 +116,9 @@ asio::awaitable<Response> Stream(ApiContext& ctx, Request& req) {
     topics.remove_prefix(comma + 1);
   }
   Response response;
-  gateway::Principal principal = *who;
-  Notifier* notifier = &ctx.notifier;
-  response.sse = [notifier, principal, prefixes](std::shared_ptr<SseWriter> writer) -> asio::awaitable<void> {
-    auto wants = [principal, prefixes](std::string_view topic, std::string_view data) {
-      bool topic_ok = prefixes.empty() ||
-                      std::any_of(prefixes.begin(), prefixes.end(),
-                                  [&](const std::string& p) { return topic.starts_with(p); });
-      if (!topic_ok) return false;
-      if (principal.role != store::Role::kAgent || principal.workflows.empty()) return true;
-      return std::any_of(principal.workflows.begin(), principal.workflows.end(), [&](const std::string& w) {
-        return data.find("\"workflow\":\"" + w + "\"") != std::string_view::npos;
-      });
-    };
-    std::uint64_t token_id = notifier->Subscribe([writer, wants](std::string_view topic, std::string_view data) {
-      if (wants(topic, data)) writer->Send(topic, data);
-    });
-    writer->Send("hello", "{\"ok\":true}");
-    co_await writer->WaitClosed();
-    notifier->Unsubscribe(token_id);
+  response.sse = [notifier = &ctx.notifier, principal = *who,
+                  prefixes = std::move(prefixes)](std::shared_ptr<SseWriter> writer) {
+    return StreamEvents(notifier, principal, prefixes, std::move(writer));
   };
   co_return response;
 }

@@ -34,12 +34,14 @@ std::string BearerToken(const Request& request);
 // error becomes the matching JSON error response, a value a 200 with it.
 template <typename Op>
 asio::awaitable<Response> AuthedJson(ApiContext& ctx, Request& request, Op op) {
-  std::string token = BearerToken(request);
-  auto result = co_await ctx.pool.Run([&ctx, token = std::move(token), &op]() -> Result<std::string> {
+  const std::string token = BearerToken(request);
+  // Captures by reference only: the frame outlives the blocking call.
+  auto work = [&ctx, &token, &op]() -> Result<std::string> {
     auto who = ctx.gateway.Authenticate(token);
     if (!who) return std::unexpected(who.error());
     return op(*who);
-  });
+  };
+  auto result = co_await ctx.pool.Run(std::move(work));
   if (!result) co_return JsonError(result.error());
   co_return Json(200, std::move(*result));
 }

@@ -1,5 +1,7 @@
 // Reviewers and supervisors: queues, tasks, claims under leases, verdicts,
 // and the whole record of an interaction.
+#include <charconv>
+
 #include "api/handlers/api_context.h"
 #include "hitlgate/codec/json_reader.h"
 

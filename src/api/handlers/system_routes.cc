@@ -35,6 +35,10 @@ void RegisterSystemRoutes(Router& router, ApiContext& ctx) {
 }
 
 void RegisterRoutes(Router& router, ApiContext& ctx) {
+  if (!ctx.console_dir.empty()) {
+    auto files = std::make_shared<StaticFiles>(ctx.console_dir);
+    router.SetFallback([files](Request& req) -> asio::awaitable<Response> { co_return files->Serve(req); });
+  }
   RegisterSystemRoutes(router, ctx);
   RegisterAgentRoutes(router, ctx);
   RegisterReviewRoutes(router, ctx);
