@@ -220,7 +220,10 @@ std::string EncodeEvent(const engine::Event& e) {
   field("text", e.text);
   field("language", e.language);
   field("intent", e.intent);
-  if (e.confidence) out += ",\"confidence\":" + json::serialize(json::value(*e.confidence));
+  if (e.confidence) {
+    out += ",\"confidence\":";
+    AppendJsonNumber(*e.confidence, &out);
+  }
   if (e.action) out += ",\"action\":" + EncodeAction(*e.action);
   field("summary", e.summary);
   if (!e.collected.empty()) {
@@ -249,7 +252,8 @@ std::string EncodeAction(const engine::Action& a) {
   std::string out = "{\"name\":";
   AppendJsonString(a.name, &out);
   if (a.amount) {
-    out += ",\"amount\":" + json::serialize(json::value(*a.amount));
+    out += ",\"amount\":";
+    AppendJsonNumber(*a.amount, &out);
     out += ",\"currency\":";
     AppendJsonString(a.currency, &out);
   }

@@ -125,3 +125,15 @@ TEST(EventCodecTest, CanonicalJsonSortsKeys) {
 
 }  // namespace
 }  // namespace hitlgate::codec
+
+namespace hitlgate::codec {
+namespace {
+
+TEST(EventCodecTest, NumbersAreWrittenPlainly) {
+  auto a = ParseAction(R"({"name":"refund","amount":100.0,"currency":"usd","params":{"x":2.50}})");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(EncodeAction(*a), R"({"name":"refund","amount":100,"currency":"USD","params":{"x":2.5}})");
+}
+
+}  // namespace
+}  // namespace hitlgate::codec

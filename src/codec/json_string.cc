@@ -1,7 +1,11 @@
 // JSON string escaping. Hand-written because the decision encoder writes a
 // fixed-shape object straight into a buffer (no DOM, no allocation per
 // field), and Boost.JSON exposes escaping only through whole values.
+#include <fmt/format.h>
+
+#include <cmath>
 #include <cstdio>
+#include <iterator>
 
 #include "hitlgate/codec/json.h"
 
@@ -32,6 +36,14 @@ void AppendJsonString(std::string_view s, std::string* out) {
   }
   out->append(s.data() + run_start, s.size() - run_start);
   out->push_back('"');
+}
+
+void AppendJsonNumber(double v, std::string* out) {
+  if (!std::isfinite(v)) {
+    out->append("null");
+    return;
+  }
+  fmt::format_to(std::back_inserter(*out), "{}", v);
 }
 
 }  // namespace hitlgate::codec

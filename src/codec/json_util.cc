@@ -108,6 +108,9 @@ void AppendCanonical(const json::value& v, std::string* out) {
     case json::kind::string:
       AppendJsonString(v.get_string(), out);
       return;
+    case json::kind::double_:
+      AppendJsonNumber(v.get_double(), out);
+      return;
     default:
       out->append(json::serialize(v));
       return;

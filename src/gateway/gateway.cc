@@ -2,6 +2,8 @@
 // gateway_*.cc by area (auth, events, review, policies, tick).
 #include "hitlgate/gateway/gateway.h"
 
+#include <algorithm>
+
 #include "hitlgate/engine/conversation.h"
 
 namespace hitlgate::gateway {
@@ -30,8 +32,15 @@ store::ClaimRequest Gateway::ClaimRequestFor(const Principal& who) const {
   r.max_concurrent = who.max_concurrent;
   r.now = clock_.Now();
   r.lease_ttl = options_.lease_ttl;
-  // Supervisors work the escalation queue with every skill a task may need:
-  // escalated tasks must not wait for a rare specialist.
+  if (who.Can(Permission::kSuperviseTasks)) {
+    // Supervisors work the escalation queue with every skill a task may need:
+    // escalated tasks must not wait for a rare specialist.
+    for (const auto& q : engine_.policy()->queues()) {
+      for (const std::string& s : q.skills) {
+        if (std::find(r.skills.begin(), r.skills.end(), s) == r.skills.end()) r.skills.push_back(s);
+      }
+    }
+  }
   return r;
 }
 

@@ -279,9 +279,9 @@ TEST_F(GatewayTest, BrokenPolicyUploadNamesLineAndColumnAndChangesNothing) {
   broken.replace(broken.find("sla_seconds: 120"), 16, "sla_seconds: fast");
   auto check = Parse(gateway_->ValidatePolicy(admin_, broken));
   EXPECT_FALSE(check.at("ok").as_bool());
-  EXPECT_EQ(check.at("issues").at(0).at("line").as_int64(), 3);
+  EXPECT_EQ(check.at("issues").at(0).at("line").as_int64(), 4);  // the billing queue's line
   EXPECT_THAT(gateway_->UploadPolicy(admin_, broken, true),
-              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("policy.yaml:3:")));
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("policy.yaml:4:")));
   EXPECT_EQ(engine_->policy()->version(), active);
 }
 

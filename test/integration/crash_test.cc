@@ -106,7 +106,9 @@ TEST(CrashTest, SigkillDuringLoadLosesNothingAcknowledged) {
     ASSERT_EQ(r.status, 200) << interaction << ": " << r.body;
     auto v = json::parse(r.body);
     ASSERT_EQ(v.at("events").as_array().size(), 1u) << interaction;
-    if (!task_id.empty()) EXPECT_EQ(v.at("tasks").at(0).at("id").as_string(), task_id);
+    if (!task_id.empty()) {
+      EXPECT_EQ(v.at("tasks").at(0).at("id").as_string(), task_id);
+    }
   }
   // Every acknowledged verdict is there.
   for (const std::string& task_id : acked_verdicts) {

@@ -48,7 +48,7 @@ class ServerProcess {
       output_ += line;
       const char* at = std::strstr(line, "listening on http://");
       if (at == nullptr) continue;
-      const char* colon = std::strrchr(at + std::strlen("listening on http://"), ':');
+      const char* colon = std::strchr(at + std::strlen("listening on http://"), ':');
       if (colon == nullptr) return false;
       port_ = static_cast<unsigned short>(std::atoi(colon + 1));
       return port_ != 0;

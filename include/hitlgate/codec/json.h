@@ -38,6 +38,10 @@ std::string EncodeDecision(const engine::Decision& decision);
 // Appends `s` as a JSON string literal (quotes and escapes) to `out`.
 void AppendJsonString(std::string_view s, std::string* out);
 
+// Appends the shortest decimal that reads back as `v` ("100", "0.71",
+// "1e+21"); non-finite values become null. Boost.JSON would write "1E2".
+void AppendJsonNumber(double v, std::string* out);
+
 }  // namespace hitlgate::codec
 
 namespace hitlgate::codec {
