@@ -60,6 +60,27 @@ audit::AuditEntry WebhookUpsertedAudit(const Webhook& w, const std::string& acto
               .Build()};
 }
 
+audit::AuditEntry ControlSetAudit(const Control& c) {
+  return {"control_set", c.actor, c.target,
+          audit::PayloadBuilder()
+              .Str("kind", ControlKindName(c.kind))
+              .Str("reason", c.reason)
+              .Time("at", c.at)
+              .Build()};
+}
+
+audit::AuditEntry ControlClearedAudit(ControlKind kind, const std::string& target,
+                                      const std::string& actor) {
+  return {"control_cleared", actor, target,
+          audit::PayloadBuilder().Str("kind", ControlKindName(kind)).Build()};
+}
+
+Result<void> ValidateControl(const Control& c) {
+  if (c.target.empty()) return InvalidArgument("a control needs a target");
+  if (c.actor.empty()) return InvalidArgument("a control needs an actor");
+  return {};
+}
+
 audit::AuditEntry DeliveredAudit(const OutboxMessage& m) {
   return {std::string(audit::kinds::kWebhookDelivered), std::string(kSystemActor), m.workflow,
           audit::PayloadBuilder()

@@ -19,6 +19,10 @@ audit::AuditEntry KeyCreatedAudit(const ApiKey& k);
 audit::AuditEntry KeyRevokedAudit(const std::string& key_id, const std::string& actor);
 [[nodiscard]] Result<void> ValidateWebhook(const Webhook& w);
 audit::AuditEntry WebhookUpsertedAudit(const Webhook& w, const std::string& actor);
+audit::AuditEntry ControlSetAudit(const Control& c);
+audit::AuditEntry ControlClearedAudit(ControlKind kind, const std::string& target,
+                                      const std::string& actor);
+Result<void> ValidateControl(const Control& c);
 audit::AuditEntry DeliveredAudit(const OutboxMessage& m);
 audit::AuditEntry DeliveryFailedAudit(const OutboxMessage& m, TimePoint next_attempt_at,
                                       const std::string& error);

@@ -46,6 +46,12 @@ constexpr std::pair<Role, std::string_view> kRoles[] = {
     {Role::kAuditor, "auditor"},   {Role::kAdmin, "admin"},
 };
 
+constexpr std::pair<ControlKind, std::string_view> kControlKinds[] = {
+    {ControlKind::kWorkflowPaused, "workflow_paused"},
+    {ControlKind::kHoldNext, "hold_next"},
+    {ControlKind::kTakenOver, "taken_over"},
+};
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -70,6 +76,8 @@ std::optional<TaskStatus> ParseTaskStatus(std::string_view s) { return Parse(s, 
 std::string_view VerdictKindName(VerdictKind k) { return Name(k, kVerdictKinds); }
 std::optional<VerdictKind> ParseVerdictKind(std::string_view s) { return Parse(s, kVerdictKinds); }
 std::string_view RoleName(Role r) { return Name(r, kRoles); }
+std::string_view ControlKindName(ControlKind k) { return Name(k, kControlKinds); }
+std::optional<ControlKind> ParseControlKind(std::string_view s) { return Parse(s, kControlKinds); }
 std::optional<Role> ParseRole(std::string_view s) { return Parse(s, kRoles); }
 
 bool HasLiveLease(const Task& task, TimePoint now) {

@@ -819,3 +819,36 @@ TEST_P(StoreConformanceTest, PurgeKeepsTheChainVerifiable) {
 
 }  // namespace
 }  // namespace hitlgate::store
+
+namespace hitlgate::store {
+namespace {
+
+TEST_P(StoreConformanceTest, ControlsAreSetListedClearedAndAudited) {
+  auto head = store_->GetAuditHead();
+  ASSERT_THAT(head, IsOk());
+  Control pause{ControlKind::kWorkflowPaused, "refunds", "k-sup", "incident 42", t0_};
+  ASSERT_THAT(store_->SetControl(pause), IsOk());
+  Control hold{ControlKind::kHoldNext, "c-1", "k-sup", "", t0_};
+  ASSERT_THAT(store_->SetControl(hold), IsOk());
+  pause.reason = "incident 43";  // replacing keeps one control per (kind, target)
+  ASSERT_THAT(store_->SetControl(pause), IsOk());
+  auto all = store_->ListControls();
+  ASSERT_THAT(all, IsOk());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0], hold);  // "hold_next" sorts before "workflow_paused"
+  EXPECT_EQ((*all)[1], pause);
+  EXPECT_THAT(store_->ClearControl(ControlKind::kWorkflowPaused, "refunds", "k-sup", t0_), IsOk());
+  EXPECT_THAT(store_->ClearControl(ControlKind::kWorkflowPaused, "refunds", "k-sup", t0_),
+              IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store_->SetControl({ControlKind::kHoldNext, "", "k", "", t0_}),
+              IsError(ErrorCode::kInvalidArgument));
+  auto records = store_->ReadAudit(head->seq + 1, 100);
+  ASSERT_THAT(records, IsOk());
+  ASSERT_EQ(records->size(), 4u);  // three sets, one clear; the failures wrote nothing
+  EXPECT_EQ((*records)[0].kind, "control_set");
+  EXPECT_EQ((*records)[3].kind, "control_cleared");
+  EXPECT_EQ((*records)[3].subject, "refunds");
+}
+
+}  // namespace
+}  // namespace hitlgate::store

@@ -83,6 +83,10 @@ class SqliteStore final : public Store {
                          TimePoint at) override;
   Result<void> UpsertWebhook(const Webhook& webhook, const std::string& actor) override;
   Result<std::vector<Webhook>> ListWebhooks() override;
+  Result<void> SetControl(const Control& control) override;
+  Result<void> ClearControl(ControlKind kind, const std::string& target, const std::string& actor,
+                            TimePoint at) override;
+  Result<std::vector<Control>> ListControls() override;
   Result<std::vector<std::int64_t>> EnqueueDeliveries(const std::vector<OutboxMessage>& messages,
                                                       TimePoint now) override;
   Result<std::vector<OutboxMessage>> NextDeliveries(TimePoint now, int limit,

@@ -219,6 +219,17 @@ class Store {
                                                 TimePoint next_attempt_at,
                                                 const std::string& error) = 0;
 
+  // ---- Controls (supervisors' interventions) ----
+
+  // Sets or replaces the control (kind, target), with an audit record
+  // "control_set". InvalidArgument: empty target or actor.
+  [[nodiscard]] virtual Result<void> SetControl(const Control& control) = 0;
+  // Removes it, with an audit record "control_cleared". NotFound: not set.
+  [[nodiscard]] virtual Result<void> ClearControl(ControlKind kind, const std::string& target,
+                                                  const std::string& actor, TimePoint at) = 0;
+  // Every control in force, ordered by kind name, then target.
+  [[nodiscard]] virtual Result<std::vector<Control>> ListControls() = 0;
+
   // ---- Audit log ----
 
   // Appends standalone records (key use, logins, exports) stamped `at`.

@@ -235,4 +235,24 @@ struct OutboxMessage {
   std::optional<TimePoint> delivered_at;
 };
 
+// ---- Controls: supervisors' interventions that outlive a request ---------------
+
+enum class ControlKind {
+  kWorkflowPaused,  // target = workflow: every AI proposal of it is held
+  kHoldNext,        // target = interaction: its next AI proposal is held
+  kTakenOver,       // target = interaction: a person answers; AI proposals hand off
+};
+std::string_view ControlKindName(ControlKind k);
+std::optional<ControlKind> ParseControlKind(std::string_view s);
+
+struct Control {
+  ControlKind kind = ControlKind::kWorkflowPaused;
+  std::string target;
+  std::string actor;   // who set it (the audit actor)
+  std::string reason;
+  TimePoint at;
+
+  friend bool operator==(const Control&, const Control&) = default;
+};
+
 }  // namespace hitlgate::store

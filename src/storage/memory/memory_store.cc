@@ -318,6 +318,33 @@ class MemoryStore final : public Store {
     return {};
   }
 
+  Result<void> SetControl(const Control& control) override {
+    if (auto v = internal::ValidateControl(control); !v) return v;
+    std::lock_guard lock(mu_);
+    controls_[{std::string(ControlKindName(control.kind)), control.target}] = control;
+    AppendLocked({internal::ControlSetAudit(control)}, control.at);
+    return {};
+  }
+
+  Result<void> ClearControl(ControlKind kind, const std::string& target, const std::string& actor,
+                            TimePoint at) override {
+    std::lock_guard lock(mu_);
+    auto it = controls_.find({std::string(ControlKindName(kind)), target});
+    if (it == controls_.end()) {
+      return NotFound(std::string(ControlKindName(kind)) + " is not set for " + target);
+    }
+    controls_.erase(it);
+    AppendLocked({internal::ControlClearedAudit(kind, target, actor)}, at);
+    return {};
+  }
+
+  Result<std::vector<Control>> ListControls() override {
+    std::lock_guard lock(mu_);
+    std::vector<Control> out;
+    for (const auto& [key, c] : controls_) out.push_back(c);
+    return out;
+  }
+
   Result<std::vector<Webhook>> ListWebhooks() override {
     std::lock_guard lock(mu_);
     std::vector<Webhook> out;
@@ -518,6 +545,8 @@ class MemoryStore final : public Store {
   std::vector<Activation> activations_;  // in order; the last one is active
   std::map<std::string, ApiKey> keys_;
   std::map<std::string, Webhook> webhooks_;
+  // By kind name, then target: the order ListControls promises.
+  std::map<std::pair<std::string, std::string>, Control> controls_;
   std::map<std::int64_t, OutboxMessage> outbox_;
   std::int64_t next_outbox_id_ = 1;
   std::deque<AuditRecord> audit_;  // seq order; purges drop a prefix

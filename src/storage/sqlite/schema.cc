@@ -125,6 +125,16 @@ CREATE TABLE audit(
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL);
 )sql"},
+    {2, R"sql(
+-- Supervisors' interventions in force (workflow paused, hold next, taken over).
+CREATE TABLE controls(
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at_us INTEGER NOT NULL,
+  PRIMARY KEY(kind, target));
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& conn) {

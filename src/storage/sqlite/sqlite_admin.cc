@@ -237,6 +237,53 @@ Result<void> SqliteStore::UpsertWebhook(const Webhook& w, const std::string& act
   });
 }
 
+Result<void> SqliteStore::SetControl(const Control& c) {
+  if (auto v = internal::ValidateControl(c); !v) return v;
+  return Write<void>([&](WriteTxn& txn) -> Result<void> {
+    auto st = txn.conn().Prepare(
+        "INSERT OR REPLACE INTO controls(kind, target, actor, reason, at_us) "
+        "VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (!st) return std::unexpected(st.error());
+    if (auto r = st->BindAll(ControlKindName(c.kind), c.target, c.actor, c.reason, c.at).Run(); !r) {
+      return r;
+    }
+    auto a = txn.Append({internal::ControlSetAudit(c)}, c.at);
+    if (!a) return std::unexpected(a.error());
+    return {};
+  });
+}
+
+Result<void> SqliteStore::ClearControl(ControlKind kind, const std::string& target,
+                                       const std::string& actor, TimePoint at) {
+  return Write<void>([&](WriteTxn& txn) -> Result<void> {
+    auto st = txn.conn().Prepare("DELETE FROM controls WHERE kind = ?1 AND target = ?2");
+    if (!st) return std::unexpected(st.error());
+    if (auto r = st->BindAll(ControlKindName(kind), target).Run(); !r) return r;
+    if (txn.conn().Changes() == 0) {
+      return NotFound(std::string(ControlKindName(kind)) + " is not set for " + target);
+    }
+    auto a = txn.Append({internal::ControlClearedAudit(kind, target, actor)}, at);
+    if (!a) return std::unexpected(a.error());
+    return {};
+  });
+}
+
+Result<std::vector<Control>> SqliteStore::ListControls() {
+  return Read<std::vector<Control>>([&](Connection& conn) -> Result<std::vector<Control>> {
+    auto st = conn.Prepare("SELECT kind, target, actor, reason, at_us FROM controls ORDER BY kind, target");
+    if (!st) return std::unexpected(st.error());
+    std::vector<Control> out;
+    while (true) {
+      auto row = st->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return out;
+      auto kind = ParseControlKind(st->Text(0));
+      if (!kind) return DataLoss("unknown control kind '" + st->Text(0) + "' in the database");
+      out.push_back(Control{*kind, st->Text(1), st->Text(2), st->Text(3), st->Time(4)});
+    }
+  });
+}
+
 Result<std::vector<Webhook>> SqliteStore::ListWebhooks() {
   return Read<std::vector<Webhook>>([&](Connection& conn) -> Result<std::vector<Webhook>> {
     auto st = conn.Prepare(

@@ -2,6 +2,7 @@
 // persistence across reopen, schema versions, group commit, and savepoint
 // isolation inside a batch.
 #include "hitlgate/store/sqlite_store.h"
+#include "storage/sqlite/schema.h"
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -224,8 +225,8 @@ TEST(SqliteStoreTest, SchemaVersionIsRecordedAndNewerSchemasRefused) {
                                nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
-  EXPECT_EQ(sqlite3_column_int(st, 1), 1);
+  EXPECT_EQ(sqlite3_column_int(st, 0), sqlite::kSchemaVersion);
+  EXPECT_EQ(sqlite3_column_int(st, 1), sqlite::kSchemaVersion);  // one row per migration
   sqlite3_finalize(st);
   ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version(version) VALUES(99)", nullptr, nullptr,
                          nullptr),
