@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gateway/live_stats.h"
 #include "hitlgate/engine/conversation.h"
 
 namespace hitlgate::gateway {
@@ -18,7 +19,10 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
       random_(random),
       live_(live),
       metrics_(metrics),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      stats_(std::make_unique<LiveStats>()) {}
+
+Gateway::~Gateway() = default;
 
 std::mutex& Gateway::InteractionLock(std::string_view interaction_id) {
   return interaction_locks_[engine::StableHash(interaction_id) % kLockStripes];

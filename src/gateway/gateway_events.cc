@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "gateway/access.h"
+#include "gateway/live_stats.h"
 #include "gateway/json_views.h"
 #include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_reader.h"
@@ -82,6 +83,7 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
   std::lock_guard interaction_lock(InteractionLock(event->interaction_id));
   const TimePoint now = clock_.Now();
   engine::Decision decision = engine_.Decide(*event);
+  const std::optional<store::Control> consumed = ApplyControls(*event, &decision);
   std::string decision_json = codec::EncodeDecision(decision);
 
   std::optional<store::NewTask> task;
@@ -99,6 +101,18 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
     if (t.kind == store::TaskKind::kHold && route.hold_notice_seconds > 0) {
       t.hold_notice_at = now + std::chrono::seconds(route.hold_notice_seconds);
     }
+    t.context_json = BuildTaskContext(*event, event_json, decision);
+    task = std::move(t);
+  } else if (decision.audit_sample && decision.event_index == 0 &&
+             decision.outcome == engine::Outcome::kAllow) {
+    // A sampled autonomous conversation: one task per interaction, opened at
+    // its first event, for auditors to review in batches.
+    store::NewTask t;
+    t.kind = store::TaskKind::kAuditSample;
+    t.queue = options_.audit_queue;
+    t.priority = 5;
+    t.created_at = now;
+    t.due_at = now + options_.audit_sample_due;
     t.context_json = BuildTaskContext(*event, event_json, decision);
     task = std::move(t);
   }
@@ -120,6 +134,13 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
   auto recorded = store_.RecordDecision(record, task, {}, now);
   if (!recorded) return std::unexpected(recorded.error());
 
+  if (consumed && !recorded->duplicate) {
+    // Durable first, then cleared: a crash in between holds one more turn,
+    // the safe side.
+    (void)store_.ClearControl(consumed->kind, consumed->target, consumed->actor, now);
+    (void)RefreshControls();
+  }
+  stats_->Record(*event, decision, now);
   metrics_.DecisionMade(event->workflow, decision.outcome, decision.reasons,
                         std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started));
 

@@ -45,7 +45,16 @@ Result<store::Verdict> ToVerdict(const Principal& who, const VerdictRequest& r) 
   return v;
 }
 
+bool IsAuditor(const Principal& who) { return who.role == store::Role::kAuditor; }
+
 }  // namespace
+
+bool Gateway::CanWorkTask(const Principal& who, const store::Task& task) const {
+  // Audit samples are the auditors' work (and supervisors' and admins');
+  // everything else needs the right to work tasks.
+  if (task.kind == store::TaskKind::kAuditSample) return IsAuditor(who) || who.Can(Permission::kSuperviseTasks);
+  return who.Can(Permission::kWorkTasks);
+}
 
 Result<std::string> Gateway::QueuesJson(const Principal& who) {
   if (auto ok = Require(who, Permission::kReadQueues); !ok) return std::unexpected(ok.error());
@@ -57,6 +66,7 @@ Result<std::string> Gateway::QueuesJson(const Principal& who) {
                    [&](const auto& q) { return q.name == options_.escalation_queue; })) {
     queues.push_back({options_.escalation_queue, {}, 1, 60});
   }
+  queues.push_back({options_.audit_queue, {}, 5, static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(options_.audit_sample_due).count())});
   store::ClaimRequest me = ClaimRequestFor(who);
   codec::JsonWriter w;
   w.BeginObject().Key("queues").BeginArray();
@@ -72,7 +82,9 @@ Result<std::string> Gateway::QueuesJson(const Principal& who) {
     w.Field("priority", q.priority);
     w.Field("sla_seconds", q.sla_seconds);
     w.Field("open", static_cast<std::int64_t>(it == counts->end() ? 0 : it->second));
-    w.Field("can_work", who.Can(Permission::kWorkTasks) && (escalation ? IsSupervisor(who) : has_skills));
+    const bool audit = q.name == options_.audit_queue;
+    w.Field("can_work", audit ? (IsAuditor(who) || IsSupervisor(who))
+                              : who.Can(Permission::kWorkTasks) && (escalation ? IsSupervisor(who) : has_skills));
     w.EndObject();
   }
   w.EndArray().EndObject();
@@ -95,7 +107,7 @@ Result<std::string> Gateway::TasksJson(const Principal& who, const store::TaskFi
     std::string one = gateway::TaskJson(t, /*with_context=*/false);
     one.pop_back();
     one += ",\"can_claim\":";
-    one += (who.Can(Permission::kWorkTasks) && store::Qualifies(t, me)) ? "true}" : "false}";
+    one += (CanWorkTask(who, t) && store::Qualifies(t, me)) ? "true}" : "false}";
     w.Raw(one);
   }
   w.EndArray().EndObject();
@@ -110,10 +122,18 @@ Result<std::string> Gateway::TaskJson(const Principal& who, const std::string& t
 }
 
 Result<std::string> Gateway::ClaimNext(const Principal& who, const std::vector<std::string>& queues) {
-  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
   store::ClaimRequest request = ClaimRequestFor(who);
   request.queues = queues;
-  if (!IsSupervisor(who)) {
+  if (IsAuditor(who)) {
+    // Auditors work the sampled autonomous conversations, nothing else.
+    request.queues = {options_.audit_queue};
+  } else if (auto ok = Require(who, Permission::kWorkTasks); !ok) {
+    return std::unexpected(ok.error());
+  } else if (IsSupervisor(who) && request.queues.empty()) {
+    for (const auto& q : engine_.policy()->queues()) request.queues.push_back(q.name);
+    request.queues.push_back(options_.escalation_queue);
+  }
+  if (!IsSupervisor(who) && !IsAuditor(who)) {
     // Only supervisors work the escalation queue.
     if (request.queues.empty()) {
       for (const auto& q : engine_.policy()->queues()) {
@@ -121,8 +141,10 @@ Result<std::string> Gateway::ClaimNext(const Principal& who, const std::vector<s
       }
     } else {
       std::erase(request.queues, options_.escalation_queue);
+      std::erase(request.queues, options_.audit_queue);
       if (request.queues.empty()) {
-        return MakeError(ErrorCode::kPermissionDenied, "only supervisors work the escalation queue");
+        return MakeError(ErrorCode::kPermissionDenied,
+                         "only supervisors work the escalation queue, and auditors the audit queue");
       }
     }
   }
@@ -133,7 +155,11 @@ Result<std::string> Gateway::ClaimNext(const Principal& who, const std::vector<s
 }
 
 Result<std::string> Gateway::Claim(const Principal& who, const std::string& task_id) {
-  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  auto current = store_.GetTask(task_id);
+  if (!current) return std::unexpected(current.error());
+  if (!CanWorkTask(who, *current)) {
+    return MakeError(ErrorCode::kPermissionDenied, "this key may not work task " + task_id);
+  }
   store::ClaimRequest request = ClaimRequestFor(who);
   if (IsSupervisor(who)) {
     // A supervisor may take any task over, whatever skills it asks for.
@@ -150,7 +176,9 @@ Result<std::string> Gateway::Claim(const Principal& who, const std::string& task
 
 Result<std::string> Gateway::RenewLease(const Principal& who, const std::string& task_id,
                                         const std::string& lease_id) {
-  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  if (!who.Can(Permission::kWorkTasks) && !IsAuditor(who)) {
+    return MakeError(ErrorCode::kPermissionDenied, "this key may not work tasks");
+  }
   auto task = store_.RenewLease(task_id, lease_id, who.key_id, clock_.Now(), options_.lease_ttl);
   if (!task) return std::unexpected(task.error());
   return gateway::TaskJson(*task, false);
@@ -158,7 +186,9 @@ Result<std::string> Gateway::RenewLease(const Principal& who, const std::string&
 
 Result<std::string> Gateway::Release(const Principal& who, const std::string& task_id,
                                      const std::string& lease_id) {
-  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  if (!who.Can(Permission::kWorkTasks) && !IsAuditor(who)) {
+    return MakeError(ErrorCode::kPermissionDenied, "this key may not work tasks");
+  }
   auto task = store_.Release(task_id, lease_id, who.key_id, clock_.Now());
   if (!task) return std::unexpected(task.error());
   live_.Publish("task.released", gateway::TaskJson(*task, false));
@@ -167,7 +197,9 @@ Result<std::string> Gateway::Release(const Principal& who, const std::string& ta
 
 Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::string& task_id,
                                            const VerdictRequest& request) {
-  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  if (!who.Can(Permission::kWorkTasks) && !IsAuditor(who)) {
+    return MakeError(ErrorCode::kPermissionDenied, "this key may not give verdicts");
+  }
   if (request.override) {
     if (auto ok = Require(who, Permission::kSuperviseTasks); !ok) return std::unexpected(ok.error());
   }
@@ -181,7 +213,10 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
   // verdict always reaches the agent, at least once.
   auto current = store_.GetTask(task_id);
   if (!current) return std::unexpected(current.error());
-  if (auto hooks = store_.ListWebhooks()) {
+  if (!CanWorkTask(who, *current)) {
+    return MakeError(ErrorCode::kPermissionDenied, "this key may not answer task " + task_id);
+  }
+  if (auto hooks = store_.ListWebhooks(); hooks && current->kind != store::TaskKind::kAuditSample) {
     for (const store::Webhook& hook : *hooks) {
       if (hook.workflow != current->workflow) continue;
       store::Task answered = *current;

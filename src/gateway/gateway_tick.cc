@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "gateway/json_views.h"
+#include "gateway/live_stats.h"
 #include "hitlgate/gateway/gateway.h"
 
 namespace hitlgate::gateway {
@@ -11,6 +12,8 @@ namespace hitlgate::gateway {
 Result<Gateway::TickReport> Gateway::Tick() {
   TickReport report;
   const TimePoint now = clock_.Now();
+  // Another node (or an operator's tool) may have changed the controls.
+  if (auto c = RefreshControls(); !c) return std::unexpected(c.error());
 
   auto expired = store_.ExpireLeases(now);
   if (!expired) return std::unexpected(expired.error());
@@ -24,6 +27,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
   auto escalated = store_.EscalateOverdue(now, options_.escalation_queue);
   if (!escalated) return std::unexpected(escalated.error());
   for (const store::Task& t : *escalated) {
+    stats_->SlaBreach(t.workflow, t.interaction_id, now);
     live_.Publish("task.escalated", gateway::TaskJson(t, false));
     live_.TaskChanged(t.id);
   }

@@ -31,6 +31,10 @@
 #include "hitlgate/store/store.h"
 
 namespace hitlgate::gateway {
+class LiveStats;
+}
+
+namespace hitlgate::gateway {
 
 // Where live updates go (SSE streams, long-polls). Called after the change is
 // durable. Implementations must be thread-safe and must not block.
@@ -55,6 +59,9 @@ struct GatewayOptions {
   // Key use is audited at most once per key per this interval (every
   // authentication failure is audited).
   Duration key_use_audit_interval = std::chrono::minutes(1);
+  // Where sampled autonomous conversations wait for auditors.
+  std::string audit_queue = "audit";
+  Duration audit_sample_due = std::chrono::hours(24 * 7);
 };
 
 // What an agent gets back for one event.
@@ -96,6 +103,7 @@ class Gateway {
   Gateway(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
           store::IdGenerator& ids, crypto::RandomSource& random, LiveEvents& live,
           GatewayMetrics& metrics, GatewayOptions options);
+  ~Gateway();
 
   // ---- Authentication ----
   // Unauthenticated for a missing, malformed, unknown or revoked token (and
@@ -152,6 +160,31 @@ class Gateway {
   [[nodiscard]] Result<void> RevokeKey(const Principal& who, const std::string& key_id);
   [[nodiscard]] Result<void> SetWebhook(const Principal& who, const store::Webhook& webhook);
 
+  // ---- Supervisors (human-on-the-loop) ----
+  // Workflows seen recently or paused, with their pause state.
+  [[nodiscard]] Result<std::string> WorkflowsJson(const Principal& who);
+  // Every AI proposal of the workflow is held until it is resumed. Audited.
+  [[nodiscard]] Result<std::string> PauseWorkflow(const Principal& who, const std::string& workflow,
+                                                  const std::string& reason);
+  [[nodiscard]] Result<std::string> ResumeWorkflow(const Principal& who, const std::string& workflow);
+  // The interaction's next AI proposal is held for a person. Audited.
+  [[nodiscard]] Result<std::string> HoldNextTurn(const Principal& who, const std::string& interaction_id,
+                                                 const std::string& reason);
+  // A person answers the customer from now on: the AI's proposals in this
+  // interaction are blocked until it is handed back. Audited.
+  [[nodiscard]] Result<std::string> TakeOver(const Principal& who, const std::string& interaction_id,
+                                             const std::string& reason);
+  [[nodiscard]] Result<std::string> HandBack(const Principal& who, const std::string& interaction_id);
+  // Volume, escalation rate, sentiment and SLA breaches per workflow over the
+  // last `window`, and the alerts they raise.
+  [[nodiscard]] Result<std::string> StatsJson(const Principal& who, Duration window);
+  // Runs a policy's test cases (policy test) against a policy text.
+  [[nodiscard]] Result<std::string> TestPolicy(const Principal& who, std::string_view policy_yaml,
+                                               std::string_view cases_yaml);
+  // Reloads the controls in force from the store (another node may have set
+  // them). Tick calls it.
+  [[nodiscard]] Result<void> RefreshControls();
+
   // ---- Audit ----
   [[nodiscard]] Result<std::vector<audit::AuditRecord>> ReadAudit(const Principal& who,
                                                                   std::int64_t from_seq, int limit);
@@ -176,6 +209,14 @@ class Gateway {
   void AuditKeyUse(const Principal& who);
   std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                const engine::Decision& decision);
+  // Raises `decision` for the controls in force on this event (paused
+  // workflow, hold next turn, taken over). Returns the hold-next control it
+  // consumed, if any, to be cleared once the decision is durable.
+  std::optional<store::Control> ApplyControls(const engine::Event& event, engine::Decision* decision);
+  bool CanWorkTask(const Principal& who, const store::Task& task) const;
+  Result<std::string> SetControl(const Principal& who, store::ControlKind kind, const std::string& target,
+                                 const std::string& reason);
+  Result<std::string> ClearControl(const Principal& who, store::ControlKind kind, const std::string& target);
 
   store::Store& store_;
   engine::DecisionEngine& engine_;
@@ -191,6 +232,11 @@ class Gateway {
 
   std::mutex key_use_mu_;
   std::vector<std::pair<std::string, TimePoint>> key_use_seen_;  // guarded by key_use_mu_
+
+  std::mutex controls_mu_;
+  std::vector<store::Control> controls_;  // guarded by controls_mu_; mirror of the store's
+
+  std::unique_ptr<LiveStats> stats_;
 
   std::mutex notice_mu_;
   std::vector<std::string> noticed_tasks_;  // guarded by notice_mu_; hold notices sent

@@ -54,5 +54,6 @@ void RegisterAgentRoutes(Router& router, ApiContext& ctx);
 void RegisterReviewRoutes(Router& router, ApiContext& ctx);
 void RegisterAdminRoutes(Router& router, ApiContext& ctx);
 void RegisterSystemRoutes(Router& router, ApiContext& ctx);
+void RegisterSuperviseRoutes(Router& router, ApiContext& ctx);
 
 }  // namespace hitlgate::api

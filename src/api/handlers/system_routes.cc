@@ -43,6 +43,7 @@ void RegisterRoutes(Router& router, ApiContext& ctx) {
   RegisterAgentRoutes(router, ctx);
   RegisterReviewRoutes(router, ctx);
   RegisterAdminRoutes(router, ctx);
+  RegisterSuperviseRoutes(router, ctx);
 }
 
 }  // namespace hitlgate::api

@@ -1,0 +1,84 @@
+// LiveStats: per-workflow counts over a sliding window, in minute buckets,
+// for the supervisors' board and its alerts (escalation rate, negative
+// sentiment, SLA breaches). Kept in memory by each gateway node: the board is
+// a live view; durable figures come from the store (measurement reports).
+// Thread-safe.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "hitlgate/common/clock.h"
+#include "hitlgate/engine/decision.h"
+#include "hitlgate/engine/event.h"
+
+namespace hitlgate::gateway {
+
+struct AlertThresholds {
+  double escalation_rate = 0.30;  // holds + handoffs + blocks per proposal
+  double negative_share = 0.35;   // customer messages with sentiment <= -0.3
+  int min_events = 20;            // rates below this volume are noise
+  int sla_breaches = 1;
+};
+
+struct WorkflowStats {
+  std::string workflow;
+  std::int64_t events = 0;
+  std::int64_t proposals = 0;
+  std::int64_t customer_messages = 0;
+  std::int64_t escalations = 0;  // hold + handoff + block
+  std::int64_t holds = 0;
+  std::int64_t handoffs = 0;
+  std::int64_t blocks = 0;
+  std::int64_t monitored = 0;
+  double sentiment_sum = 0;
+  std::int64_t negative = 0;
+  std::int64_t sla_breaches = 0;
+  double escalation_rate() const { return events ? double(escalations) / double(events) : 0.0; }
+  double avg_sentiment() const { return customer_messages ? sentiment_sum / double(customer_messages) : 0.0; }
+  double negative_share() const { return customer_messages ? double(negative) / double(customer_messages) : 0.0; }
+};
+
+struct Alert {
+  std::string workflow;
+  std::string kind;  // escalation_rate | negative_sentiment | sla_breach
+  double value = 0;
+  double threshold = 0;
+  std::vector<std::string> interactions;  // the conversations behind it, newest first
+};
+
+class LiveStats {
+ public:
+  explicit LiveStats(AlertThresholds thresholds = {}) : thresholds_(thresholds) {}
+
+  void Record(const engine::Event& event, const engine::Decision& decision, TimePoint now);
+  void SlaBreach(const std::string& workflow, const std::string& interaction_id, TimePoint now);
+
+  std::vector<WorkflowStats> Window(TimePoint now, Duration window) const;
+  std::vector<Alert> Alerts(TimePoint now, Duration window) const;
+
+ private:
+  struct Bucket {
+    std::int64_t minute = 0;
+    WorkflowStats stats;
+  };
+  struct PerWorkflow {
+    std::deque<Bucket> buckets;                // oldest first, at most kKeepMinutes
+    std::deque<std::string> escalated;         // recent interaction ids
+    std::deque<std::string> negative;
+    std::deque<std::string> breached;
+  };
+  static constexpr std::int64_t kKeepMinutes = 24 * 60;
+  static constexpr size_t kKeepIds = 20;
+
+  Bucket& BucketFor(PerWorkflow& w, TimePoint now);
+
+  AlertThresholds thresholds_;
+  mutable std::mutex mu_;
+  std::map<std::string, PerWorkflow> workflows_;  // guarded by mu_
+};
+
+}  // namespace hitlgate::gateway
