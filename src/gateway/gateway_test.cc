@@ -44,6 +44,8 @@ rules:
     when: {action_value_above: {action: refund, limits: {EUR: 100}}}
     decision: hold
     queue: billing
+audit:
+  sample_rate: 1.0
 )";
 
 class RecordingLive final : public LiveEvents {
@@ -313,6 +315,108 @@ TEST_F(GatewayTest, AuditChainVerifiesAfterAMixedWorkload) {
   auto summary = audit::VerifyChain(source);
   EXPECT_TRUE(summary.ok()) << summary.detail;
   EXPECT_GT(summary.records_checked, 10);
+}
+
+TEST_F(GatewayTest, PausedWorkflowHoldsEveryProposalUntilResumed) {
+  EXPECT_THAT(gateway_->PauseWorkflow(reviewer_, "shop-bot", "x"), IsError(ErrorCode::kPermissionDenied));
+  ASSERT_THAT(gateway_->PauseWorkflow(supervisor_, "shop-bot", "incident 7"), IsOk());
+  auto held = gateway_->SubmitEvent(agent_, Refund("p-1", 20));
+  ASSERT_THAT(held, IsOk());
+  EXPECT_FALSE(held->task_id.empty());
+  EXPECT_THAT(held->decision_json, HasSubstr(R"("trigger":"workflow_paused")"));
+  EXPECT_THAT(held->decision_json, HasSubstr("incident 7"));
+  auto task = Parse(gateway_->TaskJson(supervisor_, held->task_id));
+  EXPECT_EQ(task.at("queue").as_string(), "supervisors");
+  auto workflows = Parse(gateway_->WorkflowsJson(supervisor_));
+  EXPECT_TRUE(workflows.at("workflows").at(0).at("paused").as_bool());
+  ASSERT_THAT(gateway_->ResumeWorkflow(supervisor_, "shop-bot"), IsOk());
+  auto free = gateway_->SubmitEvent(agent_, Refund("p-2", 20));
+  EXPECT_TRUE(free->task_id.empty());
+  EXPECT_THAT(gateway_->ResumeWorkflow(supervisor_, "shop-bot"), IsError(ErrorCode::kNotFound));
+  // Both interventions are in the audit log.
+  auto records = store_->ReadAudit(1, 1000);
+  int set = 0, cleared = 0;
+  for (const auto& r : *records) {
+    set += r.kind == "control_set";
+    cleared += r.kind == "control_cleared";
+  }
+  EXPECT_EQ(set, 1);
+  EXPECT_EQ(cleared, 1);
+}
+
+TEST_F(GatewayTest, HoldNextHoldsExactlyOneTurn) {
+  ASSERT_THAT(gateway_->HoldNextTurn(supervisor_, "h-1", "check tone"), IsOk());
+  auto first = gateway_->SubmitEvent(agent_, Refund("h-1", 20));
+  EXPECT_FALSE(first->task_id.empty());
+  EXPECT_THAT(first->decision_json, HasSubstr(R"("trigger":"hold_next")"));
+  auto second = gateway_->SubmitEvent(agent_, Refund("h-1", 20));
+  EXPECT_TRUE(second->task_id.empty());
+  // Another interaction was never affected.
+  EXPECT_TRUE(gateway_->SubmitEvent(agent_, Refund("h-2", 20))->task_id.empty());
+}
+
+TEST_F(GatewayTest, TakenOverConversationBlocksTheAiUntilHandedBack) {
+  ASSERT_THAT(gateway_->TakeOver(supervisor_, "t-1", ""), IsOk());
+  auto r = gateway_->SubmitEvent(agent_, Refund("t-1", 20));
+  EXPECT_THAT(r->decision_json, HasSubstr(R"("decision":"block")"));
+  EXPECT_TRUE(r->task_id.empty());
+  ASSERT_THAT(gateway_->HandBack(supervisor_, "t-1"), IsOk());
+  EXPECT_THAT(gateway_->SubmitEvent(agent_, Refund("t-1", 20))->decision_json,
+              HasSubstr(R"("decision":"allow_monitored")"));
+}
+
+TEST_F(GatewayTest, SampledAutonomousConversationsGoToAuditors) {
+  auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"a-1","customer_id":"u-3","workflow":"shop-bot",
+      "type":"customer_message","text":"What are your opening hours?"})");
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(r->decision_json, HasSubstr(R"("audit_sample":true)"));
+  ASSERT_FALSE(r->task_id.empty());
+  EXPECT_THAT(gateway_->ClaimNext(reviewer_, {"audit"}), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->ClaimNext(reviewer_, {}), IsError(ErrorCode::kNotFound));
+  auto claimed = Parse(gateway_->ClaimNext(auditor_, {}));
+  EXPECT_EQ(claimed.at("kind").as_string(), "audit_sample");
+  VerdictRequest flag;
+  flag.lease_id = std::string(claimed.at("lease").at("lease_id").as_string());
+  flag.kind = store::VerdictKind::kRejected;
+  flag.reason = "flag:wrong_information";
+  flag.note = "the hours changed last week";
+  ASSERT_THAT(gateway_->SubmitVerdict(auditor_, std::string(claimed.at("id").as_string()), flag), IsOk());
+  // An auditor still cannot answer customers' held proposals.
+  std::string held = HeldTask("a-2");
+  EXPECT_THAT(gateway_->Claim(auditor_, held), IsError(ErrorCode::kPermissionDenied));
+}
+
+TEST_F(GatewayTest, StatsRaiseAnEscalationAlertWithTheConversationsBehindIt) {
+  for (int i = 0; i < 25; ++i) HeldTask("s-" + std::to_string(i));
+  auto stats = Parse(gateway_->StatsJson(supervisor_, std::chrono::hours(1)));
+  const auto& wf = stats.at("workflows").at(0);
+  EXPECT_EQ(wf.at("workflow").as_string(), "shop-bot");
+  EXPECT_EQ(wf.at("escalations").as_int64(), 25);
+  ASSERT_FALSE(stats.at("alerts").as_array().empty());
+  const auto& alert = stats.at("alerts").at(0);
+  EXPECT_EQ(alert.at("kind").as_string(), "escalation_rate");
+  EXPECT_EQ(alert.at("interactions").at(0).as_string(), "s-24");
+  EXPECT_THAT(gateway_->StatsJson(agent_, std::chrono::hours(1)), IsError(ErrorCode::kPermissionDenied));
+}
+
+TEST_F(GatewayTest, PolicyTestCasesRunThroughTheApi) {
+  std::string cases = R"(cases:
+  - name: big refund is held
+    steps:
+      - event: {interaction_id: c1, customer_id: u1, workflow: shop-bot, type: ai_proposal, text: ok,
+                action: {name: refund, amount: 150, currency: EUR}}
+        expect: {decision: hold, rules: [refunds-over-100], queue: billing}
+  - name: wrong expectation
+    steps:
+      - event: {interaction_id: c2, customer_id: u1, workflow: shop-bot, type: ai_proposal, text: ok,
+                action: {name: refund, amount: 10, currency: EUR}}
+        expect: {decision: hold}
+)";
+  auto report = Parse(gateway_->TestPolicy(admin_, kPolicy, cases));
+  EXPECT_EQ(report.at("cases").as_int64(), 2);
+  EXPECT_EQ(report.at("passed").as_int64(), 1);
+  EXPECT_THAT(std::string(report.at("failures").at(0).as_string()), HasSubstr("expected decision hold"));
+  EXPECT_THAT(gateway_->TestPolicy(reviewer_, kPolicy, cases), IsError(ErrorCode::kPermissionDenied));
 }
 
 }  // namespace
