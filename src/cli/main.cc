@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
   serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
   serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");
+  serve_cmd->add_option("--audit-retention-days", serve.audit_retention_days,
+                        "Keep audit records this long (at least 183 unless --allow-short-retention)");
+  serve_cmd->add_flag("--allow-short-retention", serve.allow_short_retention,
+                      "Allow an audit retention under 183 days");
 
   CLI::App* audit_cmd = app.add_subcommand("audit", "Verify and export the audit log");
   audit_cmd->require_subcommand(1);

@@ -421,3 +421,26 @@ TEST_F(GatewayTest, PolicyTestCasesRunThroughTheApi) {
 
 }  // namespace
 }  // namespace hitlgate::gateway
+
+namespace hitlgate::gateway {
+namespace {
+
+TEST_F(GatewayTest, RetentionPurgesOnlyPastTheRetentionPeriodAndAuditsIt) {
+  HeldTask("r-1");
+  ASSERT_THAT(gateway_->Tick(), IsOk());  // first purge: nothing is that old
+  auto head = store_->GetAuditHead();
+  clock_.Advance(std::chrono::hours(24 * 184));
+  auto tick = gateway_->Tick();
+  ASSERT_THAT(tick, IsOk());
+  EXPECT_GT(tick->audit_purged, 0);
+  auto records = store_->ReadAudit(1, 10000);
+  ASSERT_THAT(records, IsOk());
+  EXPECT_EQ(records->back().kind, "audit_purged");
+  EXPECT_GT(records->front().seq, 1);
+  store::StoreAuditSource source(store_.get());
+  EXPECT_TRUE(audit::VerifyChain(source).ok());
+  EXPECT_GT(store_->GetAuditHead()->seq, head->seq);
+}
+
+}  // namespace
+}  // namespace hitlgate::gateway

@@ -57,6 +57,24 @@ Result<Gateway::TickReport> Gateway::Tick() {
       ++report.hold_notices;
     }
   }
+  // Retention: at most once an hour, purge audit records past the retention
+  // period. The store refuses a period under the legal minimum unless the
+  // operator explicitly allowed it, and audits the purge itself.
+  bool purge_due = false;
+  {
+    std::lock_guard lock(purge_mu_);
+    if (now - last_purge_ >= std::chrono::hours(1)) {
+      last_purge_ = now;
+      purge_due = true;
+    }
+  }
+  if (purge_due) {
+    store::PurgeOptions po;
+    po.allow_short_retention = options_.allow_short_retention;
+    auto purged = store_.PurgeAuditBefore(now - options_.audit_retention, now, po);
+    if (!purged) return std::unexpected(purged.error());
+    report.audit_purged = purged->purged_count;
+  }
   return report;
 }
 

@@ -123,6 +123,15 @@ int RunServe(const ServeOptions& options) {
   gopts.key_pepper = *pepper;
   gopts.lease_ttl = std::chrono::seconds(options.lease_seconds);
   gopts.escalation_queue = options.escalation_queue;
+  if (options.audit_retention_days < 183 && !options.allow_short_retention) {
+    std::fprintf(stderr,
+                 "hitlgate: --audit-retention-days %d is under the 183-day minimum for decision logs "
+                 "(EU AI Act); add --allow-short-retention to override deliberately\n",
+                 options.audit_retention_days);
+    return 1;
+  }
+  gopts.audit_retention = std::chrono::hours(24) * options.audit_retention_days;
+  gopts.allow_short_retention = options.allow_short_retention;
   gateway::Gateway gateway(**store, engine, clock, ids, *random, live, metrics, gopts);
 
   if (auto loaded = gateway.LoadActivePolicy(fallback_yaml, fallback_name); !loaded) {

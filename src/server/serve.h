@@ -19,6 +19,8 @@ struct ServeOptions {
   int threads = 0;          // io threads; 0 = cores
   int lease_seconds = 120;
   std::string escalation_queue = "supervisors";
+  int audit_retention_days = 183;  // EU AI Act: decision logs at least six months
+  bool allow_short_retention = false;
 };
 
 int RunServe(const ServeOptions& options);

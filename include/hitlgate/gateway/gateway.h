@@ -59,6 +59,10 @@ struct GatewayOptions {
   // Key use is audited at most once per key per this interval (every
   // authentication failure is audited).
   Duration key_use_audit_interval = std::chrono::minutes(1);
+  // Audit records older than this are purged (hourly, itself audited).
+  // At least 183 days (EU AI Act: six months) unless allow_short_retention.
+  Duration audit_retention = std::chrono::hours(24 * 183);
+  bool allow_short_retention = false;
   // Where sampled autonomous conversations wait for auditors.
   std::string audit_queue = "audit";
   Duration audit_sample_due = std::chrono::hours(24 * 7);
@@ -194,6 +198,7 @@ class Gateway {
     int leases_expired = 0;
     int escalated = 0;
     int hold_notices = 0;
+    std::int64_t audit_purged = 0;
   };
   [[nodiscard]] Result<TickReport> Tick();
 
@@ -237,6 +242,9 @@ class Gateway {
   std::vector<store::Control> controls_;  // guarded by controls_mu_; mirror of the store's
 
   std::unique_ptr<LiveStats> stats_;
+
+  std::mutex purge_mu_;
+  TimePoint last_purge_{};  // guarded by purge_mu_
 
   std::mutex notice_mu_;
   std::vector<std::string> noticed_tasks_;  // guarded by notice_mu_; hold notices sent
