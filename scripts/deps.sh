@@ -2,7 +2,8 @@
 # Installs what hitlgate needs to build, test and run, from Debian packages.
 # Idempotent: does nothing when everything is already there.
 #   scripts/deps.sh build   compiler toolchain and libraries
-#   scripts/deps.sh test    + test-only tools (wrk, nginx, chromium, postgresql)
+#   scripts/deps.sh test    + test-only tools (wrk, nginx, curl)
+#   scripts/deps.sh console + what the console's browser tests need (Chromium, Node.js)
 set -euo pipefail
 
 build_packages=(
@@ -14,13 +15,20 @@ build_packages=(
 )
 test_packages=(wrk nginx-light curl)
 
+console_packages=(chromium nodejs npm)
+
 want=("${build_packages[@]}")
-if [[ "${1:-build}" == "test" ]]; then
-  want+=("${test_packages[@]}")
-fi
+case "${1:-build}" in
+  test) want+=("${test_packages[@]}") ;;
+  console) want=("${console_packages[@]}") ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do
+  # Node.js may come from outside Debian (the machine's own install): fine.
+  if [[ "$p" == nodejs || "$p" == npm ]] && command -v "${p/nodejs/node}" >/dev/null 2>&1; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

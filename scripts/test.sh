@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds once, runs every
-# test (unit, integration, golden, policy cases, fuzz smoke), then the unit
-# tests again under AddressSanitizer + UBSan.
+# test (unit, integration with the real server, golden policies, policy cases,
+# fuzz smoke runs, the console in headless Chromium), then the unit tests
+# again under AddressSanitizer + UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 
 scripts/deps.sh test
 
+# ccache across clones of the repository (CI builds a fresh clone).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true CCACHE_COMPILERCHECK=content
 jobs=$(nproc)
+
 echo "== build (RelWithDebInfo) =="
 scripts/build.sh dev
 echo "== tests =="
@@ -23,6 +27,17 @@ for policy in examples/policies/*.yaml; do
     build/dev/src/cli/hitlgate policy test "$policy" --cases "$cases"
   fi
 done
+
+echo "== decide: the sample stream =="
+build/dev/src/cli/hitlgate decide --policy examples/policies/retail.yaml \
+  --input examples/events/retail-sample.jsonl --output /dev/null --stats
+
+if [[ -f web/package.json ]]; then
+  echo "== console in headless Chromium =="
+  scripts/deps.sh console
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent &&
+     HITLGATE_BIN="$PWD/../build/dev/src/cli/hitlgate" node --test test/)
+fi
 
 echo "== unit tests under AddressSanitizer + UBSan =="
 scripts/build.sh asan
