@@ -3,6 +3,8 @@
 // Header-only; not thread-safe (plain functions over files).
 #pragma once
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -85,6 +87,33 @@ inline std::vector<LabeledText> BitextIntents(const std::string& data_dir) {
       data_dir + "/bitext_intent/Bitext_Sample_Customer_Service_Validation_Dataset.csv", 0, 1);
   train.insert(train.end(), val.begin(), val.end());
   return train;
+}
+
+// A VADER ground-truth file (icwsm2014_ground_truth/*_GroundTruth.txt): tab
+// separated id, mean human rating in [-4, 4], text. Lines that do not parse
+// are skipped. Empty when the file cannot be opened.
+struct RatedText {
+  std::string text;
+  double rating = 0;
+};
+
+inline std::vector<RatedText> ReadRatedTsv(const std::string& path) {
+  std::vector<RatedText> out;
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const size_t t1 = line.find('\t');
+    if (t1 == std::string::npos) continue;
+    const size_t t2 = line.find('\t', t1 + 1);
+    if (t2 == std::string::npos) continue;
+    const std::string rating = line.substr(t1 + 1, t2 - t1 - 1);
+    char* end = nullptr;
+    const double v = std::strtod(rating.c_str(), &end);
+    if (end == rating.c_str()) continue;
+    out.push_back({line.substr(t2 + 1), v});
+  }
+  return out;
 }
 
 }  // namespace hitlgate::bench

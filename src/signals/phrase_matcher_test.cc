@@ -30,6 +30,20 @@ TEST_F(BuiltinMatcherTest, AsksForAPerson) {
   EXPECT_FALSE(Is("human_request", "How do I contact customer service"));
 }
 
+TEST_F(BuiltinMatcherTest, AsksForAPersonInOtherWords) {
+  EXPECT_TRUE(Is("human_request", "I want a human"));
+  EXPECT_TRUE(Is("human_request", "just give me a manager"));
+  EXPECT_TRUE(Is("human_request", "let me speak to a real live person"));
+  EXPECT_TRUE(Is("human_request", "I need to talk to a damn agent"));
+  EXPECT_TRUE(Is("human_request", "please pass me over to a supervisor"));
+  EXPECT_TRUE(Is("human_request", "how do I get in touch with a representative"));
+  // Not being able to reach a person is asking for one, not a negation.
+  EXPECT_TRUE(Is("human_request", "I can't get through to a person"));
+  EXPECT_TRUE(Is("human_request", "i cannot chat with someone"));
+  EXPECT_FALSE(Is("human_request", "I need someone to fix this"));
+  EXPECT_FALSE(Is("human_request", "I don't want a human, the bot is fine"));
+}
+
 TEST_F(BuiltinMatcherTest, NegationCancelsAMatch) {
   EXPECT_FALSE(Is("human_request", "I don't need an agent, just the tracking link"));
   EXPECT_FALSE(Is("human_request", "no need to talk to a person"));
