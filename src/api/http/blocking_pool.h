@@ -1,27 +1,37 @@
 // BlockingPool: runs blocking work (a store write that waits for its group
-// commit's fsync, a database read) on threads of its own, so the HTTP
-// threads keep serving. It is large (64 threads by default) because most of
-// its threads sleep on fsync: many concurrent requests then share one commit.
-// Thread-safe.
+// commit's fsync, a database read) on threads of its own, so the HTTP I/O
+// threads keep serving. It is large (64 threads in the server) because most
+// of its threads sleep on fsync: many concurrent requests then share one
+// commit.
+//
+// Ownership: owns its threads; must outlive every Run() in flight.
+// Thread-safety: Run from any coroutine; Stop from any non-pool thread.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cstddef>
 #include <type_traits>
-
-#include "api/http/request.h"
+#include <utility>
 
 namespace hitlgate::api {
 
+namespace asio = boost::asio;
+
 class BlockingPool {
  public:
-  explicit BlockingPool(int threads) : pool_(static_cast<size_t>(threads)) {}
+  explicit BlockingPool(int threads) : pool_(static_cast<size_t>(threads > 0 ? threads : 1)) {}
   ~BlockingPool() { Stop(); }
+  BlockingPool(const BlockingPool&) = delete;
+  BlockingPool& operator=(const BlockingPool&) = delete;
 
-  // Runs `f` on the pool; the calling coroutine resumes on its own executor
-  // with f's result. `f` must not throw across (callers return Result).
+  // Runs `f` on a pool thread; the calling coroutine resumes on its own
+  // executor (its strand) with f's result. An exception from `f` is
+  // rethrown in the caller, but callers should return Result instead.
+  // After Stop() the work never runs and the caller never resumes.
   template <typename F>
   asio::awaitable<std::invoke_result_t<F&>> Run(F f) {
     // The work is a coroutine taking `f` as a parameter (so it lives in the
@@ -31,6 +41,7 @@ class BlockingPool {
     co_return co_await asio::co_spawn(pool_.get_executor(), std::move(work), asio::use_awaitable);
   }
 
+  // Stops and joins the threads; idempotent.
   void Stop() {
     pool_.stop();
     pool_.join();

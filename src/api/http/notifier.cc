@@ -1,7 +1,14 @@
+// Notifier: each waiter has a timer on a strand of its own. The wait starts
+// on that strand and Notify() cancels through it, so there is no window in
+// which a notification arrives but the timer is not yet waiting (timers are
+// not thread-safe, and the caller's executor need not be a strand).
 #include "api/http/notifier.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -9,10 +16,31 @@
 
 namespace hitlgate::api {
 
+struct Notifier::Waiter {
+  explicit Waiter(const asio::any_io_executor& ex) : strand(asio::make_strand(ex)), timer(strand) {}
+  asio::strand<asio::any_io_executor> strand;
+  asio::steady_timer timer;  // touched only on `strand`
+  std::atomic<bool> fired{false};
+};
+
+namespace {
+
+// Runs on the waiter's strand.
+template <typename W>
+asio::awaitable<void> Sleep(std::shared_ptr<W> waiter, std::chrono::milliseconds timeout) {
+  if (waiter->fired.load()) co_return;
+  waiter->timer.expires_after(timeout);
+  co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+}  // namespace
+
+Notifier::Notifier() = default;
+Notifier::~Notifier() = default;
+
 asio::awaitable<bool> Notifier::WaitFor(std::string key, std::chrono::milliseconds timeout) {
   auto executor = co_await asio::this_coro::executor;
   auto waiter = std::make_shared<Waiter>(executor);
-  waiter->timer.expires_after(timeout);
   {
     std::lock_guard lock(mu_);
     auto& list = waiters_[key];
@@ -20,7 +48,8 @@ asio::awaitable<bool> Notifier::WaitFor(std::string key, std::chrono::millisecon
     std::erase_if(list, [](const std::weak_ptr<Waiter>& w) { return w.expired(); });
     list.push_back(waiter);
   }
-  co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  auto sleep = Sleep(waiter, timeout);
+  co_await asio::co_spawn(waiter->strand, std::move(sleep), asio::use_awaitable);
   {
     std::lock_guard lock(mu_);
     auto it = waiters_.find(key);
@@ -46,14 +75,16 @@ void Notifier::Notify(const std::string& key) {
     }
   }
   for (auto& w : wake) {
-    w->fired = true;
-    asio::post(w->executor, [w] { w->timer.cancel(); });
+    // Set before the cancel is posted: a wait that has not started yet sees
+    // the flag and does not start.
+    w->fired.store(true);
+    asio::post(w->strand, [w] { w->timer.cancel(); });
   }
 }
 
 std::uint64_t Notifier::Subscribe(Callback callback) {
   std::lock_guard lock(mu_);
-  std::uint64_t token = next_token_++;
+  const std::uint64_t token = next_token_++;
   subscribers_[token] = std::make_shared<Callback>(std::move(callback));
   return token;
 }
@@ -71,12 +102,20 @@ void Notifier::Publish(std::string_view topic, std::string_view data) {
     targets.reserve(subscribers_.size());
     for (auto& [token, cb] : subscribers_) targets.push_back(cb);
   }
+  // Outside the lock: a callback may Unsubscribe or Publish itself.
   for (auto& cb : targets) (*cb)(topic, data);
 }
 
 size_t Notifier::subscriber_count() const {
   std::lock_guard lock(mu_);
   return subscribers_.size();
+}
+
+size_t Notifier::waiter_count() const {
+  std::lock_guard lock(mu_);
+  size_t n = 0;
+  for (const auto& [key, list] : waiters_) n += list.size();
+  return n;
 }
 
 }  // namespace hitlgate::api

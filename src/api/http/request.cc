@@ -1,5 +1,7 @@
+// Target parsing and lookups for Request. Stateless.
 #include "api/http/request.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace hitlgate::api {
@@ -12,6 +14,12 @@ int HexValue(char c) {
   return -1;
 }
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return std::ranges::equal(a, b, [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
 }  // namespace
 
 std::string PercentDecode(std::string_view s, bool plus_is_space) {
@@ -19,8 +27,8 @@ std::string PercentDecode(std::string_view s, bool plus_is_space) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = HexValue(s[i + 1]);
-      int lo = HexValue(s[i + 2]);
+      const int hi = HexValue(s[i + 1]);
+      const int lo = HexValue(s[i + 2]);
       if (hi >= 0 && lo >= 0) {
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;
@@ -32,20 +40,23 @@ std::string PercentDecode(std::string_view s, bool plus_is_space) {
   return out;
 }
 
-void ParseTarget(std::string_view target, Request* r) {
-  r->target = std::string(target);
-  size_t q = target.find('?');
-  r->path = PercentDecode(target.substr(0, q), /*plus_is_space=*/false);
-  r->query.clear();
+void ParseTarget(std::string_view target, Request* request) {
+  request->target = std::string(target);
+  const size_t q = target.find('?');
+  request->path = PercentDecode(target.substr(0, q), /*plus_is_space=*/false);
+  request->query.clear();
   if (q == std::string_view::npos) return;
   std::string_view rest = target.substr(q + 1);
+  // A fragment is never sent by conforming clients; drop it if one is.
+  rest = rest.substr(0, rest.find('#'));
   while (!rest.empty()) {
-    size_t amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
     if (!pair.empty()) {
-      size_t eq = pair.find('=');
-      r->query.emplace_back(PercentDecode(pair.substr(0, eq), true),
-                            eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true));
+      const size_t eq = pair.find('=');
+      request->query.emplace_back(
+          PercentDecode(pair.substr(0, eq), /*plus_is_space=*/true),
+          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), /*plus_is_space=*/true));
     }
     if (amp == std::string_view::npos) break;
     rest.remove_prefix(amp + 1);
@@ -61,7 +72,7 @@ std::string_view Request::Query(std::string_view name) const {
 
 std::string Request::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k == name) return v;
+    if (EqualsIgnoreCase(k, name)) return v;
   }
   return {};
 }

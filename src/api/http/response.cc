@@ -1,8 +1,5 @@
+// Error-to-HTTP mapping and JSON response helpers. Stateless.
 #include "api/http/response.h"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "hitlgate/codec/json.h"
 
@@ -23,7 +20,16 @@ unsigned HttpStatusFor(ErrorCode code) {
     case ErrorCode::kDataLoss:
     case ErrorCode::kInternal: return 500;
   }
-  return 500;
+  return 500;  // an enum value from a newer build: fail closed
+}
+
+std::string JsonErrorBody(std::string_view code, std::string_view message) {
+  std::string body = "{\"error\":{\"code\":\"";
+  body += code;
+  body += "\",\"message\":";
+  codec::AppendJsonString(message, &body);
+  body += "}}";
+  return body;
 }
 
 Response Json(unsigned status, std::string body) {
@@ -34,92 +40,9 @@ Response Json(unsigned status, std::string body) {
 }
 
 Response JsonError(const Error& error) {
-  std::string body = "{\"error\":{\"code\":\"";
-  body += ErrorCodeName(error.code());
-  body += "\",\"message\":";
-  codec::AppendJsonString(error.message(), &body);
-  body += "}}";
-  Response r = Json(HttpStatusFor(error.code()), std::move(body));
+  Response r = Json(HttpStatusFor(error.code()), JsonErrorBody(ErrorCodeName(error.code()), error.message()));
   if (error.code() == ErrorCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
-}
-
-SseWriter::SseWriter(asio::any_io_executor executor, size_t queue_limit)
-    : executor_(executor),
-      queue_limit_(queue_limit),
-      frames_timer_(executor),
-      closed_timer_(executor, asio::steady_timer::time_point::max()) {}
-
-bool SseWriter::Send(std::string_view event, std::string_view data, std::string_view id) {
-  std::string frame;
-  frame.reserve(event.size() + data.size() + 32);
-  if (!id.empty()) {
-    frame += "id: ";
-    frame += id;
-    frame += '\n';
-  }
-  frame += "event: ";
-  frame += event;
-  frame += "\ndata: ";
-  // Data is one JSON line here; newlines would break the SSE framing.
-  for (char c : data) frame += c == '\n' ? ' ' : c;
-  frame += "\n\n";
-  {
-    std::lock_guard lock(mu_);
-    if (closed_) return false;
-    if (frames_.size() >= queue_limit_) {
-      closed_ = true;
-      frames_.clear();
-    } else {
-      frames_.push_back(std::move(frame));
-    }
-  }
-  Wake();
-  return open();
-}
-
-bool SseWriter::open() const {
-  std::lock_guard lock(mu_);
-  return !closed_;
-}
-
-void SseWriter::Close() {
-  {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-  }
-  Wake();
-}
-
-void SseWriter::Wake() {
-  // Timers are not thread-safe: cancel them on their own executor.
-  asio::post(executor_, [self = shared_from_this()] {
-    self->frames_timer_.cancel();
-    if (!self->open()) self->closed_timer_.cancel();
-  });
-}
-
-asio::awaitable<void> SseWriter::WaitClosed() {
-  while (open()) {
-    co_await closed_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-}
-
-asio::awaitable<std::deque<std::string>> SseWriter::NextFrames(std::chrono::milliseconds keepalive) {
-  {
-    std::lock_guard lock(mu_);
-    if (closed_ || !frames_.empty()) {
-      std::deque<std::string> out;
-      out.swap(frames_);
-      co_return out;
-    }
-  }
-  frames_timer_.expires_after(keepalive);
-  co_await frames_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-  std::lock_guard lock(mu_);
-  std::deque<std::string> out;
-  out.swap(frames_);
-  co_return out;
 }
 
 }  // namespace hitlgate::api

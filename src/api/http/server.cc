@@ -1,168 +1,49 @@
+// HttpServer: the listener and the thread pool around the sessions.
 #include "api/http/server.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
-#include <cctype>
+#include <cstdio>
+#include <exception>
 
-#include "hitlgate/codec/json.h"
+#include "api/http/session.h"
 
 namespace hitlgate::api {
+namespace {
 
-namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-struct HttpServer::State {
-  ServerOptions options;
-  std::shared_ptr<const Router> router;
-  std::atomic<size_t>* connections;
-  std::unique_ptr<tcp::acceptor> acceptor;
-};
-
-namespace {
-
-Request ToRequest(const http::request<http::string_body>& req, std::string remote) {
-  Request r;
-  r.method = req.method();
-  ParseTarget(std::string_view(req.target().data(), req.target().size()), &r);
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    r.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  r.body = req.body();
-  r.remote_address = std::move(remote);
-  return r;
-}
-
-http::response<http::string_body> ToBeast(Response&& resp, unsigned version, bool keep_alive) {
-  http::response<http::string_body> res{static_cast<http::status>(resp.status), version};
-  res.set(http::field::server, "hitlgate");
-  res.set(http::field::content_type, resp.content_type);
-  bool cache_set = false;
-  for (auto& [k, v] : resp.headers) {
-    if (beast::iequals(k, "cache-control")) cache_set = true;
-    res.set(k, v);
-  }
-  if (!cache_set) res.set(http::field::cache_control, "no-store");
-  res.keep_alive(keep_alive);
-  res.body() = std::move(resp.body);
-  res.prepare_payload();
-  return res;
-}
-
-// An error the session answers itself (bad request, too large) before closing.
-Response SessionError(unsigned status, std::string_view code, std::string_view message) {
-  std::string body = "{\"error\":{\"code\":\"";
-  body += code;
-  body += "\",\"message\":";
-  codec::AppendJsonString(message, &body);
-  body += "}}";
-  return Json(status, std::move(body));
-}
-
-asio::awaitable<void> StreamSse(beast::tcp_stream& stream, const http::request<http::string_body>& req,
-                                Response& resp, const ServerOptions& options) {
-  auto executor = co_await asio::this_coro::executor;
-  http::response<http::empty_body> head{http::status::ok, req.version()};
-  head.set(http::field::server, "hitlgate");
-  head.set(http::field::content_type, "text/event-stream");
-  head.set(http::field::cache_control, "no-store");
-  head.chunked(true);
-  http::response_serializer<http::empty_body> sr{head};
-  stream.expires_never();
-  auto [hec, hn] = co_await http::async_write_header(stream, sr, kTuple);
-  if (hec) co_return;
-  auto writer = std::make_shared<SseWriter>(executor, options.sse_queue_limit);
-  // The handler subscribes and waits for the stream to close.
-  asio::co_spawn(executor, resp.sse(writer), asio::detached);
-  while (writer->open()) {
-    std::deque<std::string> frames = co_await writer->NextFrames(options.sse_keepalive);
-    std::string chunk;
-    for (auto& f : frames) chunk += f;
-    if (chunk.empty()) chunk = ": keep-alive\n\n";  // also detects a client that left
-    stream.expires_after(std::chrono::seconds(30));
-    auto [wec, wn] = co_await asio::async_write(stream, http::make_chunk(asio::buffer(chunk)), kTuple);
-    if (wec) break;
-  }
-  writer->Close();
-  beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-}
-
-asio::awaitable<void> Session(tcp::socket socket, std::shared_ptr<HttpServer::State> state) {
-  struct Counted {
-    std::atomic<size_t>* n;
-    ~Counted() { --*n; }
-  } counted{state->connections};
-  beast::error_code ec;
-  std::string remote = socket.remote_endpoint(ec).address().to_string();
-  beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
-  const ServerOptions& options = state->options;
+// Accepts on the acceptor's strand; each connection gets a strand of its own.
+asio::awaitable<void> AcceptLoop(std::shared_ptr<ServerState> state, std::shared_ptr<tcp::acceptor> acceptor,
+                                 asio::io_context& io) {
+  asio::steady_timer backoff(acceptor->get_executor());
   for (;;) {
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(options.body_limit);
-    parser.header_limit(32 * 1024);
-    stream.expires_after(options.read_timeout);
-    auto [rec, rn] = co_await http::async_read(stream, buffer, parser, kTuple);
-    if (rec == http::error::end_of_stream || rec == beast::error::timeout ||
-        rec == asio::error::connection_reset || rec == asio::error::eof) {
-      break;
-    }
-    if (rec) {
-      Response err = rec == http::error::body_limit
-                         ? SessionError(413, "resource_exhausted",
-                                        "request body over the limit of " +
-                                            std::to_string(options.body_limit) + " bytes")
-                         : SessionError(400, "invalid_argument", "malformed HTTP request: " + rec.message());
-      auto res = ToBeast(std::move(err), 11, false);
-      stream.expires_after(std::chrono::seconds(5));
-      co_await http::async_write(stream, res, kTuple);
-      break;
-    }
-    http::request<http::string_body> req = parser.release();
-    Request request = ToRequest(req, remote);
-    Response response;
-    try {
-      response = co_await state->router->Dispatch(request);
-    } catch (const std::exception& e) {
-      // The last net: a handler bug answers 500, never takes the process down.
-      response = SessionError(500, "internal", std::string("internal error: ") + e.what());
-    }
-    if (response.sse) {
-      co_await StreamSse(stream, req, response, options);
-      co_return;
-    }
-    const bool keep_alive = req.keep_alive();
-    auto res = ToBeast(std::move(response), req.version(), keep_alive);
-    stream.expires_after(options.read_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
-    if (wec || !keep_alive) break;
-  }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-}
-
-asio::awaitable<void> Accept(std::shared_ptr<HttpServer::State> state, asio::io_context& io) {
-  for (;;) {
-    auto [ec, socket] = co_await state->acceptor->async_accept(asio::make_strand(io), kTuple);
-    if (ec == asio::error::operation_aborted || !state->acceptor->is_open()) co_return;
-    if (ec) continue;
-    if (state->connections->load() >= state->options.max_connections) {
-      beast::error_code ignored;
-      socket.close(ignored);  // over the limit: refuse rather than starve everyone
+    auto strand = asio::make_strand(io);
+    auto [ec, socket] = co_await acceptor->async_accept(strand, kTuple);
+    if (state->stopping.load() || !acceptor->is_open() || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      // Out of descriptors and the like: pause rather than spin on the error.
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(kTuple);
       continue;
     }
-    ++*state->connections;
+    if (state->connections.load() >= state->options.max_connections) {
+      // Refusing one client beats starving all of them.
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    ++state->connections;
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, Session(std::move(socket), state), asio::detached);
+    asio::co_spawn(executor, RunSession(std::move(socket), state), asio::detached);
   }
 }
 
@@ -173,39 +54,66 @@ HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> rout
 
 HttpServer::~HttpServer() { Stop(); }
 
+size_t HttpServer::open_connections() const { return state_ ? state_->connections.load() : 0; }
+
 Result<std::uint16_t> HttpServer::Start() {
-  beast::error_code ec;
-  auto address = asio::ip::make_address(options_.address, ec);
+  if (started_.exchange(true)) return FailedPrecondition("HttpServer::Start called twice");
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(options_.address, ec);
   if (ec) return InvalidArgument("bad listen address '" + options_.address + "': " + ec.message());
-  state_ = std::make_shared<State>();
+  auto acceptor = std::make_shared<tcp::acceptor>(asio::make_strand(io_));
+  const tcp::endpoint endpoint(address, options_.port);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kUnavailable, "cannot listen on " + options_.address + ":" +
+                                                  std::to_string(options_.port) + ": " + ec.message());
+  }
+  const std::uint16_t port = acceptor->local_endpoint().port();
+
+  state_ = std::make_shared<ServerState>();
   state_->options = options_;
   state_->router = router_;
-  state_->connections = &connections_;
-  state_->acceptor = std::make_unique<tcp::acceptor>(io_);
-  tcp::endpoint endpoint(address, options_.port);
-  auto& acc = *state_->acceptor;
-  acc.open(endpoint.protocol(), ec);
-  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acc.bind(endpoint, ec);
-  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Unavailable("cannot listen on " + options_.address + ":" + std::to_string(options_.port) +
-                       ": " + ec.message());
+  state_->acceptor = acceptor;
+  asio::co_spawn(acceptor->get_executor(), AcceptLoop(state_, acceptor, io_), asio::detached);
+
+  const int n = options_.threads > 0 ? options_.threads
+                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < n; ++i) {
+    threads_.emplace_back([this] {
+      // A handler posted by someone else may throw; log it and keep serving.
+      for (;;) {
+        try {
+          io_.run();
+          return;
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "hitlgate: uncaught exception on an I/O thread: %s\n", e.what());
+        } catch (...) {
+          std::fprintf(stderr, "hitlgate: uncaught exception on an I/O thread\n");
+        }
+      }
+    });
   }
-  const std::uint16_t port = acc.local_endpoint().port();
-  asio::co_spawn(io_, Accept(state_, io_), asio::detached);
-  int n = options_.threads > 0 ? options_.threads
-                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
   return port;
 }
 
 void HttpServer::Stop() {
-  if (stopped_.exchange(true) || !state_) return;
-  asio::post(io_, [state = state_] {
-    beast::error_code ec;
-    state->acceptor->close(ec);
+  if (!state_ || stopped_.exchange(true)) return;
+  state_->stopping = true;
+  asio::post(state_->acceptor->get_executor(), [acceptor = state_->acceptor] {
+    boost::system::error_code ec;
+    acceptor->close(ec);
   });
+  CloseAllSessions(*state_);
+  {
+    std::unique_lock lock(state_->mu);
+    state_->all_closed.wait_for(lock, options_.stop_grace,
+                                [this] { return state_->connections.load() == 0; });
+  }
+  // Handlers still running (a long poll, a slow store call) are abandoned;
+  // their frames are destroyed with the io_context.
   io_.stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();

@@ -1,0 +1,52 @@
+// Session: one HTTP/1.1 connection served by one coroutine, as in Beast's
+// awaitable server example: read a request (with a body limit and a read
+// timeout), route it, write the response, repeat while keep-alive. Requests
+// are answered strictly in order, one at a time, so pipelined requests are
+// safe and at most one response is ever queued per connection; SSE streams
+// have their own bounded queue (SseWriter). Beast lives only in session.cc.
+//
+// Internal to api/http. ServerState is shared (shared_ptr) by the server and
+// every session, so it outlives the last coroutine frame even when the
+// io_context destroys abandoned frames. Thread-safety: ServerState's
+// members are atomics or guarded by `mu`.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "api/http/router.h"
+#include "api/http/server.h"
+
+namespace hitlgate::api {
+
+class Connection;  // session.cc
+
+struct ServerState {
+  ServerOptions options;
+  std::shared_ptr<const Router> router;
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> connections{0};  // sessions running (or being torn down)
+  std::shared_ptr<asio::ip::tcp::acceptor> acceptor;  // set by Start(), then constant
+
+  std::mutex mu;
+  std::condition_variable all_closed;  // signalled when `connections` hits 0
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> live;  // guarded by mu
+  std::uint64_t next_id = 1;                                          // guarded by mu
+};
+
+// Serves `socket` until the client leaves, a timeout, an error or shutdown.
+// The caller has already counted it in state->connections; the session
+// uncounts it when it ends. Never throws.
+asio::awaitable<void> RunSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state);
+
+// Closes every live connection (on its strand). Thread-safe.
+void CloseAllSessions(ServerState& state);
+
+}  // namespace hitlgate::api
