@@ -8,11 +8,24 @@ quick=0
 [[ "${1:-}" == "--quick" ]] && quick=1
 
 scripts/deps.sh test
-if [[ ! -f build/bench/build.ninja ]]; then
-  cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DHITLGATE_BUILD_TESTS=OFF >/dev/null
-fi
-ninja -C build/bench >/dev/null
+# g++ 12 at -O3 reports false positives (-Wrestrict in std::string
+# operator+, GCC bug 105651; -Wmaybe-uninitialized through std::chrono) that
+# -Werror turns into errors; keep them as warnings in this build only.
+relaxed="-Wno-error=restrict -Wno-error=maybe-uninitialized -Wno-error=stringop-overflow"
+relaxed+=" -Wno-error=array-bounds -Wno-error=stringop-overread -Wno-error=dangling-pointer"
+cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DHITLGATE_BUILD_TESTS=OFF \
+  -DCMAKE_CXX_FLAGS="$relaxed" >/dev/null
 B=build/bench
+# Only what this script runs (the whole tree takes much longer on few cores).
+targets=(policy_bench engine_bench make_events hitlgate)
+if ninja -C "$B" -t query signals_bench >/dev/null 2>&1; then
+  targets+=(signals_bench)
+fi
+ninja -C "$B" "${targets[@]}" >/dev/null
+# One core for every figure: Google Benchmark runs single-threaded, and
+# `decide` is measured as events per second per core.
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c 0); fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -21,31 +34,45 @@ min_time=1
 if ((quick)); then events=100000; min_time=0.2; fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "build: Release (build/bench), $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 # Google Benchmarks, single-threaded.
 for b in policy_bench engine_bench signals_bench; do
   if [[ -x "$B/bench/$b" ]]; then
-    "$B/bench/$b" --benchmark_min_time="$min_time" --benchmark_format=csv 2>/dev/null \
-      | grep '^"BM_' >> "$out/gbench.csv" || true
+    "${pin[@]}" "$B/bench/$b" --benchmark_min_time="$min_time" --benchmark_format=csv \
+      2>"$out/$b.err" | grep '^"BM_' >> "$out/gbench.csv" || true
   fi
 done
-printf '%-44s %14s %14s\n' "benchmark (one core)" "ns/op" "ops/s"
-while IFS=, read -r name _iters real _cpu _unit _bytes items _rest; do
-  name=${name//\"/}
-  printf '%-44s %14.0f %14.0f\n' "$name" "$real" "$(awk -v r="$real" 'BEGIN{print 1e9/r}')"
-done < "$out/gbench.csv"
+# CSV columns: name,iterations,real_time,cpu_time,time_unit,bytes_per_second,
+# items_per_second,label,error_occurred,error_message. Times are in time_unit
+# (ns, us, ms or s); a skipped benchmark has empty times and an error message.
+printf '%-44s %14s %14s\n' "benchmark (one core)" "cpu ns/op" "ops/s"
+touch "$out/gbench.csv"
+awk -F, '{
+  name = $1; gsub(/"/, "", name)
+  if ($3 == "") {
+    msg = $10; for (i = 11; i <= NF; ++i) msg = msg "," $i; gsub(/"/, "", msg)
+    printf "%-44s %14s %14s  (skipped: %s)\n", name, "-", "-", msg
+    next
+  }
+  scale = $5 == "us" ? 1e3 : $5 == "ms" ? 1e6 : $5 == "s" ? 1e9 : 1
+  ns = $4 * scale
+  printf "%-44s %14.1f %14.0f\n", name, ns, 1e9 / ns
+}' "$out/gbench.csv"
 echo
 
-# hitlgate decide over a file of real messages, pinned to one core.
+# hitlgate decide over a file of real messages, pinned to one core. Wall
+# clock and CPU time (user + sys) both: on a busy machine the pinned core is
+# shared, and CPU time is the fairer "per core" figure.
 if "$B/bench/make_events" --events "$events" > "$out/events.jsonl"; then
+  printf '%-52s %14s %14s\n' "hitlgate decide (one core)" "events/s wall" "events/s cpu"
   for policy in retail bank; do
-    start=$(date +%s.%N)
-    taskset -c 0 "$B/src/cli/hitlgate" decide --policy "examples/policies/$policy.yaml" \
-      --input "$out/events.jsonl" --output /dev/null
-    end=$(date +%s.%N)
-    awk -v n="$events" -v s="$start" -v e="$end" -v p="$policy" \
-      'BEGIN{printf "%-44s %14s %14.0f\n", "hitlgate decide, " p " policy (1 core, " n " events)", "-", n/(e-s)}'
+    /usr/bin/time -f '%e %U %S' -o "$out/time" "${pin[@]}" "$B/src/cli/hitlgate" decide \
+      --policy "examples/policies/$policy.yaml" --input "$out/events.jsonl" --output /dev/null
+    read -r wall user sys < "$out/time"
+    awk -v n="$events" -v w="$wall" -v u="$user" -v s="$sys" -v p="$policy" \
+      'BEGIN{printf "%-52s %14.0f %14.0f\n", "decide, " p " policy, " n " events", n/w, n/(u+s)}'
   done
 else
   echo "hitlgate decide: skipped (no data sets under ../shared/data)"

@@ -160,8 +160,9 @@ std::expected<std::shared_ptr<const PhraseMatcher>, std::vector<PatternError>> P
 std::uint64_t PhraseMatcher::Match(std::string_view text) const {
   if (impl_->entries.empty() || text.empty()) return 0;
   const re2::StringPiece piece(text.data(), text.size());
-  // The common case, nothing matches, costs one pass and no allocation.
-  if (!impl_->set->Match(piece, nullptr)) return 0;
+  // One pass over the text. The common case, nothing matches, allocates
+  // nothing (the vector stays empty); asking for the hits costs no second
+  // pass when something does match.
   std::vector<int> hits;
   if (!impl_->set->Match(piece, &hits)) return 0;
   std::uint64_t bits = 0;

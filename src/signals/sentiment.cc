@@ -7,7 +7,6 @@
 #include "hitlgate/signals/sentiment.h"
 
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <algorithm>
 #include <cmath>
@@ -33,15 +32,32 @@ constexpr double kAlpha = 15.0;
 constexpr int kMaxWords = 512;       // longer texts: the rest is ignored
 constexpr size_t kMaxWordBytes = 48;  // longer tokens are not words we know
 
-bool IsWordByte(unsigned char c) { return std::isalnum(c) || c == '\'' || c == '-' || c >= 0x80; }
+// ASCII classification: what <cctype> does in the "C" locale (hitlgate never
+// sets another), inlined; the library calls were a tenth of the scorer's time.
+// Bytes >= 0x80 (UTF-8) are none of these.
+constexpr bool IsUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+constexpr bool IsLower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+constexpr bool IsAlpha(unsigned char c) { return IsUpper(c) || IsLower(c); }
+constexpr bool IsAlnum(unsigned char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
+constexpr bool IsSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+constexpr char ToLower(unsigned char c) { return static_cast<char>(IsUpper(c) ? c + 32 : c); }
+
+bool IsWordByte(unsigned char c) { return IsAlnum(c) || c == '\'' || c == '-' || c >= 0x80; }
 
 bool IsAllCaps(std::string_view w) {
   bool letter = false;
   for (unsigned char c : w) {
-    if (std::islower(c)) return false;
-    if (std::isupper(c)) letter = true;
+    if (IsLower(c)) return false;
+    if (IsUpper(c)) letter = true;
   }
   return letter && w.size() > 1;
+}
+
+bool HasNonAscii(std::string_view w) {
+  for (unsigned char c : w) {
+    if (c >= 0x80) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -52,17 +68,46 @@ class SentimentLexicon {
   WordMap boosters;
   WordMap negations;  // value unused
 
-  double Find(const WordMap& m, std::string_view key) const {
-    auto it = m.find(key);
-    return it == m.end() ? 0.0 : it->second;
+  // Everything Score() needs to know about one lower-cased token, found with
+  // one hash lookup: built by Finalize() from the maps above.
+  struct Entry {
+    double valence = 0;  // from `words`
+    double emoji = 0;    // from the built-in emoji (all non-ASCII)
+    double booster = 0;
+    bool in_words = false;
+    bool is_booster = false;
+    bool is_negation = false;
+  };
+  std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> index;
+
+  const Entry* Lookup(std::string_view lower) const {
+    auto it = index.find(lower);
+    return it == index.end() ? nullptr : &it->second;
   }
-  bool Has(const WordMap& m, std::string_view key) const { return m.find(key) != m.end(); }
+
+  // Call once the maps are complete, before the lexicon is shared.
+  void Finalize() {
+    index.clear();
+    for (const auto& [w, v] : words) {
+      Entry& e = index[w];
+      e.valence = v;
+      e.in_words = true;
+    }
+    for (const auto& em : internal::BuiltinEmoji()) index[std::string(em.word)].emoji = em.valence;
+    for (const auto& [w, v] : boosters) {
+      Entry& e = index[w];
+      e.booster = v;
+      e.is_booster = true;
+    }
+    for (const auto& [w, v] : negations) index[w].is_negation = true;
+  }
 
   static std::shared_ptr<SentimentLexicon> Builtin() {
     auto lex = std::make_shared<SentimentLexicon>();
     for (const auto& e : internal::BuiltinLexicon()) lex->words.emplace(std::string(e.word), e.valence);
     for (const auto& e : internal::Boosters()) lex->boosters.emplace(std::string(e.word), e.valence);
     for (std::string_view n : internal::Negations()) lex->negations.emplace(std::string(n), 0.0);
+    lex->Finalize();
     return lex;
   }
 };
@@ -100,96 +145,109 @@ Result<std::shared_ptr<const SentimentScorer>> SentimentScorer::FromFile(const s
                              "' is not a number in [-4, 4]");
     }
     std::string token = line.substr(0, tab);
-    for (char& c : token) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : token) c = ToLower(static_cast<unsigned char>(c));
     lex->words[token] = valence;
   }
+  lex->Finalize();
   return std::make_shared<const SentimentScorer>(std::move(lex));
 }
 
 SentimentScore SentimentScorer::Score(std::string_view text) const {
+  using Entry = SentimentLexicon::Entry;
+  const SentimentLexicon& lex = *lexicon_;
   SentimentScore out;
+  // What the rules need of each word, looked up once per word. Trivially
+  // constructible on purpose: only the first n are ever written or read.
   struct Word {
-    std::string_view raw;
-    std::array<char, kMaxWordBytes> lower;
-    size_t size;
-    std::string_view Lower() const { return {lower.data(), size}; }
+    const Entry* entry;  // nullptr: not a word we know
+    bool all_caps;       // IsAllCaps of the word as written
+    bool negates;        // a negation, or ends in "n't"
+    bool is_but;
   };
   std::array<Word, kMaxWords> words;
   int n = 0;
   int caps_words = 0, alpha_words = 0;
 
-  // Push one word (lower-cased copy kept beside the raw view).
-  auto push = [&](std::string_view raw) {
+  std::array<char, kMaxWordBytes> lower;
+  // Lower-cases `raw` into `lower` and looks it up; nullptr when unknown.
+  auto lookup = [&](std::string_view raw) -> const Entry* {
+    if (raw.empty() || raw.size() > kMaxWordBytes) return nullptr;
+    for (size_t k = 0; k < raw.size(); ++k) lower[k] = ToLower(static_cast<unsigned char>(raw[k]));
+    return lex.Lookup(std::string_view(lower.data(), raw.size()));
+  };
+  // Pushes one word (`entry` is its lookup).
+  auto push = [&](std::string_view raw, const Entry* entry) {
     if (n >= kMaxWords || raw.empty() || raw.size() > kMaxWordBytes) return;
     Word& w = words[n++];
-    w.raw = raw;
-    w.size = raw.size();
-    for (size_t k = 0; k < raw.size(); ++k) {
-      w.lower[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(raw[k])));
-    }
-    if (std::any_of(raw.begin(), raw.end(), [](unsigned char c) { return std::isalpha(c); })) {
+    w.entry = entry;
+    w.all_caps = false;
+    bool alpha = false;
+    for (unsigned char c : raw) alpha |= IsAlpha(c);
+    if (alpha) {
       ++alpha_words;
-      if (IsAllCaps(raw)) ++caps_words;
+      w.all_caps = IsAllCaps(raw);
+      caps_words += w.all_caps;
     }
+    auto lower_at = [&](size_t k) { return ToLower(static_cast<unsigned char>(raw[k])); };
+    const size_t z = raw.size();
+    w.is_but = z == 3 && lower_at(0) == 'b' && lower_at(1) == 'u' && lower_at(2) == 't';
+    w.negates = (entry != nullptr && entry->is_negation) ||
+                (z >= 3 && lower_at(z - 3) == 'n' && raw[z - 2] == '\'' && lower_at(z - 1) == 't');
   };
   // Tokenize on whitespace; strip surrounding punctuation unless the token
   // itself is in the lexicon (emoticons like ":)").
   size_t i = 0;
-  std::array<char, kMaxWordBytes> probe;
   while (i < text.size() && n < kMaxWords) {
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && IsSpace(static_cast<unsigned char>(text[i]))) ++i;
     size_t start = i;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && !IsSpace(static_cast<unsigned char>(text[i]))) ++i;
     if (i == start) break;
     std::string_view token = text.substr(start, i - start);
     for (char c : token) out.exclamations += c == '!';
-    if (token.size() <= kMaxWordBytes) {
-      for (size_t k = 0; k < token.size(); ++k) {
-        probe[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(token[k])));
-      }
-      if (lexicon_->Has(lexicon_->words, std::string_view(probe.data(), token.size()))) {
-        push(token);
-        continue;
-      }
+    const Entry* whole = lookup(token);
+    if (whole != nullptr && whole->in_words) {
+      push(token, whole);
+      continue;
     }
-    // Emoji glued to words ("thanks🙏") count on their own.
-    for (const auto& emoji : internal::BuiltinEmoji()) {
-      if (token.find(emoji.word) != std::string_view::npos) push(emoji.word);
+    // Emoji glued to words ("thanks🙏") count on their own. Every emoji is
+    // non-ASCII, so plain ASCII tokens skip the scan.
+    if (HasNonAscii(token)) {
+      for (const auto& emoji : internal::BuiltinEmoji()) {
+        if (token.find(emoji.word) != std::string_view::npos) push(emoji.word, lex.Lookup(emoji.word));
+      }
     }
     size_t b = 0, e = token.size();
     while (b < e && !IsWordByte(static_cast<unsigned char>(token[b]))) ++b;
     while (e > b && !IsWordByte(static_cast<unsigned char>(token[e - 1]))) --e;
-    push(token.substr(b, e - b));
+    const std::string_view word = token.substr(b, e - b);
+    push(word, word.size() == token.size() ? whole : lookup(word));
   }
   out.caps_ratio = alpha_words ? static_cast<double>(caps_words) / alpha_words : 0.0;
   const bool caps_differ = caps_words > 0 && caps_words < alpha_words;
 
-  std::array<double, kMaxWords> valences{};
+  std::array<double, kMaxWords> valences;  // first n written below
   int but_index = -1;
   for (int k = 0; k < n; ++k) {
-    std::string_view lw = words[k].Lower();
-    if (lw == "but" && but_index < 0) but_index = k;
-    double v = lexicon_->Find(lexicon_->words, lw);
-    if (v == 0.0) {
-      for (const auto& emoji : internal::BuiltinEmoji()) {
-        if (lw == emoji.word) v = emoji.valence;
-      }
-    }
-    if (v == 0.0 || lexicon_->Has(lexicon_->boosters, lw)) continue;
-    if (caps_differ && IsAllCaps(words[k].raw)) v += v > 0 ? kBoostCaps : -kBoostCaps;
+    const Word& w = words[k];
+    valences[k] = 0.0;
+    if (w.is_but && but_index < 0) but_index = k;
+    if (w.entry == nullptr) continue;
+    double v = w.entry->valence;
+    if (v == 0.0) v = w.entry->emoji;
+    if (v == 0.0 || w.entry->is_booster) continue;
+    if (caps_differ && w.all_caps) v += v > 0 ? kBoostCaps : -kBoostCaps;
     static constexpr double kDecay[] = {1.0, 0.95, 0.9};
     for (int back = 1; back <= 3 && k - back >= 0; ++back) {
       const Word& prev = words[k - back];
-      double boost = lexicon_->Find(lexicon_->boosters, prev.Lower());
+      const double boost = prev.entry != nullptr ? prev.entry->booster : 0.0;
       if (boost != 0.0) {
         double scalar = v > 0 ? boost : -boost;
-        if (caps_differ && IsAllCaps(prev.raw)) scalar += v > 0 ? kBoostCaps : -kBoostCaps;
+        if (caps_differ && prev.all_caps) scalar += v > 0 ? kBoostCaps : -kBoostCaps;
         v += scalar * kDecay[back - 1];
       }
     }
     for (int back = 1; back <= 3 && k - back >= 0; ++back) {
-      std::string_view pw = words[k - back].Lower();
-      if (lexicon_->Has(lexicon_->negations, pw) || pw.ends_with("n't")) {
+      if (words[k - back].negates) {
         v *= kNegationScalar;
         break;
       }

@@ -1,0 +1,64 @@
+// The signals alone, on real customer messages from ../shared/data
+// (banking77 and bitext_intent), one message per iteration:
+//   BM_SentimentScore: SentimentScorer::Default()->Score(text)
+//   BM_PhraseMatch:    the built-in phrase sets (one RE2::Set) over the text
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "bench/data_sets.h"
+#include "hitlgate/signals/phrase_matcher.h"
+#include "hitlgate/signals/sentiment.h"
+
+namespace {
+
+using namespace hitlgate;
+
+const std::vector<std::string>& Texts() {
+  static const std::vector<std::string>* texts = [] {
+    auto* t = new std::vector<std::string>;
+    for (auto& row : bench::Banking77(HITLGATE_SHARED_DATA)) t->push_back(row.text);
+    for (auto& row : bench::BitextIntents(HITLGATE_SHARED_DATA)) t->push_back(row.text);
+    return t;
+  }();
+  return *texts;
+}
+
+void BM_SentimentScore(benchmark::State& state) {
+  const auto& texts = Texts();
+  if (texts.empty()) {
+    state.SkipWithError("no data under ../shared/data (banking77, bitext_intent)");
+    return;
+  }
+  auto scorer = signals::SentimentScorer::Default();
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(scorer->Score(texts[i++ % texts.size()]));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SentimentScore);
+
+void BM_PhraseMatch(benchmark::State& state) {
+  const auto& texts = Texts();
+  if (texts.empty()) {
+    state.SkipWithError("no data under ../shared/data (banking77, bitext_intent)");
+    return;
+  }
+  auto matcher = signals::PhraseMatcher::Build(signals::PhraseMatcher::BuiltinCategories());
+  if (!matcher) {
+    state.SkipWithError("the built-in phrase sets do not compile");
+    return;
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize((*matcher)->Match(texts[i++ % texts.size()]));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PhraseMatch);
+
+}  // namespace
+
+BENCHMARK_MAIN();
