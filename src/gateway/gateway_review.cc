@@ -107,7 +107,8 @@ Result<std::string> Gateway::TasksJson(const Principal& who, const store::TaskFi
     std::string one = gateway::TaskJson(t, /*with_context=*/false);
     one.pop_back();
     one += ",\"can_claim\":";
-    one += (CanWorkTask(who, t) && store::Qualifies(t, me)) ? "true}" : "false}";
+    const bool escalation_ok = t.queue != options_.escalation_queue || IsSupervisor(who);
+    one += (CanWorkTask(who, t) && escalation_ok && store::Qualifies(t, me)) ? "true}" : "false}";
     w.Raw(one);
   }
   w.EndArray().EndObject();
@@ -159,6 +160,13 @@ Result<std::string> Gateway::Claim(const Principal& who, const std::string& task
   if (!current) return std::unexpected(current.error());
   if (!CanWorkTask(who, *current)) {
     return MakeError(ErrorCode::kPermissionDenied, "this key may not work task " + task_id);
+  }
+  // Only supervisors work the escalation queue (as in ClaimNext); an escalated
+  // task keeps its skills, so the store alone would let a reviewer take it.
+  // Whoever held the lease when it escalated keeps it.
+  if (current->queue == options_.escalation_queue && !IsSupervisor(who) &&
+      !(current->lease && current->lease->owner == who.key_id)) {
+    return MakeError(ErrorCode::kPermissionDenied, "only supervisors work the escalation queue");
   }
   store::ClaimRequest request = ClaimRequestFor(who);
   if (IsSupervisor(who)) {
