@@ -17,7 +17,7 @@ cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DHITLGATE_BUILD_T
   -DCMAKE_CXX_FLAGS="$relaxed" >/dev/null
 B=build/bench
 # Only what this script runs (the whole tree takes much longer on few cores).
-targets=(policy_bench engine_bench make_events hitlgate)
+targets=(policy_bench engine_bench make_events hitlgate detection_eval)
 if ninja -C "$B" -t query signals_bench >/dev/null 2>&1; then
   targets+=(signals_bench)
 fi
@@ -77,3 +77,7 @@ if "$B/bench/make_events" --events "$events" > "$out/events.jsonl"; then
 else
   echo "hitlgate decide: skipped (no data sets under ../shared/data)"
 fi
+
+# Detection quality (sentiment vs. human ratings, "asks for a person").
+echo
+"$B/bench/detection_eval"
