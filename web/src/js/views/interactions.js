@@ -1,0 +1,78 @@
+// The full decision trail of one interaction: every event with its decision,
+// the rules that fired, the tasks and verdicts; export as JSON. Supervisors
+// can intervene from here; auditors can export the audit log.
+import { get, post } from '../api.js';
+import { h, replace, field, fmtTime, toast, errorText, download } from '../dom.js';
+import { decisionLabel, kindLabel, VERDICT_LABELS } from '../reasons.js';
+import { reasonsView, signalsView, actionSummary, section } from './shared.js';
+
+export async function mount(root, { me, params, navigate }) {
+  const input = h('input', { name: 'interaction', placeholder: 'e.g. chat-20260412-0042', autocomplete: 'off', value: params[0] || '' });
+  const out = h('div');
+  const canSupervise = me.role === 'supervisor' || me.role === 'admin';
+  const canAudit = me.role === 'auditor' || me.role === 'admin';
+  replace(root,
+    h('div.page-head', h('h1', 'Interactions'),
+      h('form.head-tools', { role: 'search', onsubmit: (e) => { e.preventDefault(); if (input.value.trim()) navigate(`#/interactions/${encodeURIComponent(input.value.trim())}`); } },
+        field('Interaction id', input), h('button.btn.primary', { type: 'submit' }, 'Open'),
+        canAudit ? h('button.btn', { type: 'button', onclick: exportAudit }, 'Export audit log (JSON lines)') : null)),
+    out);
+
+  async function exportAudit() {
+    try {
+      const text = await get('/v1/audit?from_seq=0&limit=10000', { text: true });
+      download(`hitlgate-audit-${new Date().toISOString().slice(0, 19)}.jsonl`, text, 'application/x-ndjson');
+      toast('Audit log exported.', 'ok');
+    } catch (e) { toast(errorText(e), 'error'); }
+  }
+
+  async function show(id) {
+    input.value = id || '';
+    if (!id) { replace(out, h('p.muted', 'Enter an interaction id, or follow a link from a task, an alert or the live board.')); return; }
+    replace(out, h('p.muted', 'Loading…'));
+    let trail;
+    try { trail = await get(`/v1/interactions/${encodeURIComponent(id)}`); } catch (e) {
+      replace(out, h('p.form-error', { role: 'alert' }, e.status === 404 ? `No interaction ${id} is known to the gateway.` : errorText(e)));
+      return;
+    }
+    const tasks = trail.tasks || [];
+    const reason = h('input', { placeholder: 'reason (audited)' });
+    const control = async (kind) => {
+      try {
+        await post(`/v1/interactions/${encodeURIComponent(id)}/${kind}`, kind === 'handback' ? {} : { reason: reason.value.trim() });
+        toast({ 'hold-next': 'The next AI turn will be held for review.', takeover: 'You took the conversation over.', handback: 'Handed back to the AI.' }[kind], 'ok');
+      } catch (e) { toast(errorText(e), 'error'); }
+    };
+    replace(out,
+      h('div.trail-head',
+        h('p.meta', `Customer ${trail.customer_id || '—'} · ${trail.events.length} events · ${tasks.length} tasks`),
+        h('div.form-actions',
+          h('button.btn', { type: 'button', onclick: () => download(`interaction-${id}.json`, JSON.stringify(trail, null, 2)) }, '⭳ Export trail (JSON)'),
+          canSupervise ? [field('Reason', reason),
+            h('button.btn', { type: 'button', onclick: () => control('hold-next') }, '⏸ Hold next AI turn'),
+            h('button.btn', { type: 'button', onclick: () => control('takeover') }, '✋ Take over'),
+            h('button.btn.ghost', { type: 'button', onclick: () => control('handback') }, 'Hand back to the AI')] : null)),
+      h('ol.trail', { 'aria-label': 'Decision trail' }, trail.events.map((e) => {
+        const ev = e.event || {}, d = e.decision || {};
+        const task = e.task_id ? tasks.find((t) => t.id === e.task_id) : null;
+        return h('li.trail-item', { class: `d-${d.decision}` },
+          h('div.trail-marker', { 'aria-hidden': 'true' }, e.seq ?? ''),
+          h('div.card',
+            h('div.trail-top', h('strong', ev.type === 'customer_message' ? 'Customer' : ev.type === 'ai_proposal' ? 'AI proposal' : ev.type),
+              ev.at ? h('time.muted', { datetime: ev.at }, ' · ', fmtTime(ev.at)) : null,
+              h('span.decision-chip', { class: `d-${d.decision}` }, decisionLabel(d.decision)),
+              d.policy_version ? h('span.muted.small', { title: d.policy_version }, ` policy ${String(d.policy_version).slice(7, 19)}`) : null),
+            ev.text ? h('p.bubble-text', ev.text) : null,
+            ev.action ? h('p.bubble-action', '⚙ ', actionSummary(ev.action)) : null,
+            h('details', h('summary', 'Why (rules and signals)'), reasonsView(d, ev), signalsView(d.signals)),
+            task ? h('p.task-line', `${kindLabel(task.kind)} ${task.id} in ${task.queue}: ${task.status}`,
+              task.verdict ? ` — ${VERDICT_LABELS[task.verdict.kind] || task.verdict.kind} by ${task.verdict.reviewer} at ${fmtTime(task.verdict.at)}${task.verdict.reason ? ` (${task.verdict.reason})` : ''}${task.verdict.edited_action ? `; final action ${actionSummary(task.verdict.edited_action)}` : ''}${task.verdict.note ? `; note: ${task.verdict.note}` : ''}` : '') : null));
+      })),
+      tasks.filter((t) => !trail.events.some((e) => e.task_id === t.id)).length
+        ? section('Other tasks', h('ul', tasks.filter((t) => !trail.events.some((e) => e.task_id === t.id)).map((t) => h('li', `${kindLabel(t.kind)} ${t.id} (${t.queue}): ${t.status}${t.verdict ? ' — ' + (VERDICT_LABELS[t.verdict.kind] || t.verdict.kind) + (t.verdict.reason ? ` (${t.verdict.reason})` : '') : ''}`))))
+        : null);
+  }
+
+  await show(params[0]);
+  return { update(p) { show(p[0]); } };
+}
