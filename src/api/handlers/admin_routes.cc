@@ -126,8 +126,19 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::get, "/v1/audit", [&ctx](Request& req) -> asio::awaitable<Response> {
     std::int64_t from = 1;
     int limit = 1000;
-    if (auto f = req.Query("from_seq"); !f.empty()) std::from_chars(f.data(), f.data() + f.size(), from);
-    if (auto l = req.Query("limit"); !l.empty()) std::from_chars(l.data(), l.data() + l.size(), limit);
+    // A bad number is refused, not silently read as the default.
+    if (auto f = req.Query("from_seq"); !f.empty()) {
+      auto [end, ec] = std::from_chars(f.data(), f.data() + f.size(), from);
+      if (ec != std::errc() || end != f.data() + f.size() || from < 1) {
+        co_return JsonError(InvalidArgument("query 'from_seq': expected an integer >= 1").error());
+      }
+    }
+    if (auto l = req.Query("limit"); !l.empty()) {
+      auto [end, ec] = std::from_chars(l.data(), l.data() + l.size(), limit);
+      if (ec != std::errc() || end != l.data() + l.size() || limit < 1 || limit > 10000) {
+        co_return JsonError(InvalidArgument("query 'limit': expected 1..10000").error());
+      }
+    }
     std::string token = BearerToken(req);
     auto records = co_await ctx.pool.Run([&]() -> Result<std::vector<audit::AuditRecord>> {
       auto who = ctx.gateway.Authenticate(token);
