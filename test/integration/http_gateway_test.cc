@@ -748,6 +748,9 @@ TEST_F(HttpGatewayTest, BadInputIsRefusedWithTheFieldNamedAndWritesNothing) {
       {"bad wait", "GET", "/v1/tasks/" + task_id + "?wait=soon", "", keys().agent, 400, "'wait'"},
       {"bad status filter", "GET", "/v1/review/tasks?status=lost", "", keys().reviewer, 400, "'status'"},
       {"bad stats window", "GET", "/v1/stats?window=5", "", keys().supervisor, 400, "'window'"},
+      {"bad audit limit", "GET", "/v1/audit?limit=lots", "", keys().admin, 400, "'limit'"},
+      {"bad audit start", "GET", "/v1/audit?from_seq=-3", "", keys().admin, 400, "'from_seq'"},
+      {"bad task limit", "GET", "/v1/review/tasks?limit=0", "", keys().reviewer, 400, "'limit'"},
       {"unknown task", "GET", "/v1/review/tasks/t-00000000000000ff", "", keys().reviewer, 404, ""},
       {"unknown route", "GET", "/v1/nothing-here", "", keys().admin, 404, "/v1/nothing-here"},
   };
