@@ -115,5 +115,6 @@ export async function postEvent(gw, agentToken, event) {
 /** Is a GET endpoint there? (The lead adds some endpoints later; 404 = not yet.) */
 export async function hasEndpoint(gw, token, path) {
   const r = await gw.call(token, 'GET', path);
-  return r.status !== 404;
+  // An older gateway answers unknown paths with the console's index.html.
+  return r.status !== 404 && r.json !== null;
 }

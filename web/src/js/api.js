@@ -49,7 +49,14 @@ export async function api(method, path, body, opts = {}) {
     throw err;
   }
   if (opts.text) return text;
-  return text ? JSON.parse(text) : {};
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    // An older gateway answers unknown API paths with the console's
+    // index.html: treat that as "this endpoint does not exist here".
+    throw new ApiError(404, 'not_found', `${method} ${path.split('?')[0]} is not available on this gateway`);
+  }
 }
 
 export const get = (p, o) => api('GET', p, undefined, o);

@@ -94,7 +94,7 @@ export function tickSla(el) {
   el.classList.toggle('breached', breached);
   el.classList.toggle('soon', !breached && left < 30000);
   const esc = el.dataset.escalated ? ' · escalated' : '';
-  el.textContent = breached ? `⚠ SLA breached ${fmtDuration(left)} ago${esc}` : `⏱ ${fmtDuration(left)} left${esc}`;
+  el.textContent = breached ? `⚠ SLA breached ${fmtDuration(left)} ago${esc}` : `${fmtDuration(left)} left${esc}`;
 }
 
 export function toast(message, kind = 'info', ms = 5000) {

@@ -14,6 +14,11 @@ const VIEWS = [
 ];
 
 const app = document.getElementById('app');
+function logoSvg() {
+  const span = h('span.logo', { 'aria-hidden': 'true' });
+  span.innerHTML = '<svg width="18" height="18" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="currentColor"/><path d="M4 8h8M8 4v8" stroke="#132033" stroke-width="2"/></svg>';
+  return span;
+}
 let me = null;
 let current = null; // {view, handle, container}
 let routeSeq = 0;
@@ -50,7 +55,7 @@ function renderLogin(message) {
         input.select();
       }
     } },
-    h('div.brand.big', h('span.logo', { 'aria-hidden': 'true' }, '⛨'), ' hitlgate'),
+    h('div.brand.big', logoSvg(), ' hitlgate'),
     h('h1', { id: 'login-title' }, 'Sign in to the console'),
     field('API key', input),
     h('p.hint', { id: 'login-hint' }, 'Paste the key your administrator gave you. It is kept only in this browser tab and forgotten when you sign out or close it.'),
@@ -81,7 +86,7 @@ function start(who) {
   navEl = h('nav.nav', { 'aria-label': 'Views' });
   mainEl = h('main.main', { id: 'main', tabindex: '-1' });
   const header = h('header.topbar',
-    h('a.brand', { href: '#/', 'aria-label': 'hitlgate console home' }, h('span.logo', { 'aria-hidden': 'true' }, '⛨'), ' hitlgate'),
+    h('a.brand', { href: '#/', 'aria-label': 'hitlgate console home' }, logoSvg(), ' hitlgate'),
     navEl,
     h('div.topbar-right', liveEl,
       h('span.who', { title: `key ${me.key_id}` }, h('strong', me.name), ' ', h('span.role-chip', me.role)),

@@ -63,13 +63,13 @@ export async function mount(root, { me }) {
         const alerting = alerts.filter((a) => a.workflow === w.workflow);
         return h('tr', { class: paused ? 'paused' : '', dataset: { workflow: w.workflow } },
           h('th', { scope: 'row' }, w.workflow, alerting.length ? h('span.tag.bad', { title: alerting.map((a) => ALERT_LABELS[a.kind]).join(', ') }, '⚠ alert') : null),
-          h('td', paused ? h('span.status-chip.s-paused', { title: `Paused by ${w.control.paused_by} at ${fmtTime(w.control.paused_at)}${w.control.reason ? ': ' + w.control.reason : ''}` }, '⏸ Paused') : h('span.status-chip.s-live', '▶ Running')),
+          h('td', paused ? h('span.status-chip.s-paused', { title: `Paused by ${w.control.paused_by} at ${fmtTime(w.control.paused_at)}${w.control.reason ? ': ' + w.control.reason : ''}` }, '❚❚ Paused') : h('span.status-chip.s-live', '▶ Running')),
           h('td.num', w.events ?? '—'), h('td.num', w.escalations ?? '—'), h('td.num', { class: alerting.some((a) => a.kind === 'escalation_rate') ? 'bad' : '' }, pct(w.escalation_rate)),
           h('td.num', num(w.avg_sentiment)), h('td.num', { class: alerting.some((a) => a.kind === 'negative_sentiment') ? 'bad' : '' }, pct(w.negative_share)),
           h('td.num', { class: w.sla_breaches ? 'bad' : '' }, w.sla_breaches ?? '—'), h('td.num', w.open_tasks ?? '—'),
           h('td', paused
             ? h('button.btn.small', { type: 'button', onclick: () => resume(w.workflow), 'aria-label': `Resume workflow ${w.workflow}` }, '▶ Resume')
-            : h('button.btn.small.danger', { type: 'button', onclick: () => pauseDialog(w.workflow), 'aria-label': `Pause workflow ${w.workflow}` }, '⏸ Pause')));
+            : h('button.btn.small.danger', { type: 'button', onclick: () => pauseDialog(w.workflow), 'aria-label': `Pause workflow ${w.workflow}` }, '❚❚ Pause')));
       }))));
     if (st.wfMissing) tableEl.append(h('p.muted.small', 'Pausing workflows is not available on this gateway yet.'));
   }
@@ -116,8 +116,8 @@ export async function mount(root, { me }) {
   replace(interveneEl, h('form.inline-form', { onsubmit: (e) => { e.preventDefault(); doControl('hold-next'); } },
     field('Conversation', convInput), field('Reason', convReason),
     h('div.form-actions',
-      h('button.btn', { type: 'submit' }, '⏸ Hold next AI turn'),
-      h('button.btn', { type: 'button', onclick: () => doControl('takeover') }, '✋ Take over'))),
+      h('button.btn', { type: 'submit' }, 'Hold next AI turn'),
+      h('button.btn', { type: 'button', onclick: () => doControl('takeover') }, 'Take over'))),
   h('p.muted.small', 'Or use the buttons on a decision below.'));
 
   async function intervene(kind, id, reason) {

@@ -47,10 +47,10 @@ export async function mount(root, { me, params, navigate }) {
       h('div.trail-head',
         h('p.meta', `Customer ${trail.customer_id || '—'} · ${trail.events.length} events · ${tasks.length} tasks`),
         h('div.form-actions',
-          h('button.btn', { type: 'button', onclick: () => download(`interaction-${id}.json`, JSON.stringify(trail, null, 2)) }, '⭳ Export trail (JSON)'),
+          h('button.btn', { type: 'button', onclick: () => download(`interaction-${id}.json`, JSON.stringify(trail, null, 2)) }, 'Export trail (JSON)'),
           canSupervise ? [field('Reason', reason),
-            h('button.btn', { type: 'button', onclick: () => control('hold-next') }, '⏸ Hold next AI turn'),
-            h('button.btn', { type: 'button', onclick: () => control('takeover') }, '✋ Take over'),
+            h('button.btn', { type: 'button', onclick: () => control('hold-next') }, 'Hold next AI turn'),
+            h('button.btn', { type: 'button', onclick: () => control('takeover') }, 'Take over'),
             h('button.btn.ghost', { type: 'button', onclick: () => control('handback') }, 'Hand back to the AI')] : null)),
       h('ol.trail', { 'aria-label': 'Decision trail' }, trail.events.map((e) => {
         const ev = e.event || {}, d = e.decision || {};

@@ -15,7 +15,8 @@ export async function mount(root, { me, params }) {
   const gutter = h('div.gutter', { 'aria-hidden': 'true' });
   const layer = h('pre.code-layer', { 'aria-hidden': 'true' });
   const ta = h('textarea.code-input', { id: 'policy-source', wrap: 'off', spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', 'aria-describedby': 'policy-status policy-issues' });
-  const editor = h('div.code-editor', gutter, h('div.code-scroll', layer, ta));
+  const msgs = h('div.code-msgs-inner');
+  const editor = h('div.code-editor', gutter, h('div.code-scroll', layer, ta, h('div.code-msgs', { 'aria-hidden': 'true' }, msgs)));
   const statusEl = h('p.policy-status', { id: 'policy-status', role: 'status' });
   const issuesEl = h('ul.issues', { id: 'policy-issues', 'aria-label': 'Checker messages' });
   const cases = h('textarea.code-input.plain', { rows: 8, wrap: 'off', spellcheck: 'false', placeholder: 'cases:\n  - name: a big refund is held\n    steps:\n      - event: {type: ai_proposal, workflow: retail-bot, interaction_id: t1, action: {name: refund, amount: 500, currency: EUR}}\n        expect: {decision: hold}' });
@@ -63,13 +64,18 @@ export async function mount(root, { me, params }) {
       const sev = iss.some((x) => x.severity === 'error') ? 'error' : 'warning';
       const col = Math.max(1, iss[0].column || 1);
       return h('div.code-line', { class: `has-${sev}`, dataset: { line: n + 1 } },
-        l.slice(0, col - 1), h('span.mark', l.slice(col - 1) || ' '),
-        h('span.inline-msg', { class: sev, 'data-line-message': n + 1 }, `${sev === 'error' ? '✖' : '⚠'} ${iss.map((x) => x.message).join(' · ')}`));
+        l.slice(0, col - 1), h('span.mark', l.slice(col - 1) || ' '));
+    }));
+    // The checker's messages, just under their line, starting at their column.
+    replace(msgs, [...byLine.entries()].map(([line, iss]) => {
+      const sev = iss.some((x) => x.severity === 'error') ? 'error' : 'warning';
+      return h('div.inline-msg', { class: sev, 'data-line-message': line, style: { top: `${6 + line * 18}px`, left: `calc(8px + ${Math.max(0, (iss[0].column || 1) - 1)}ch)` } },
+        `${sev === 'error' ? '✖' : '⚠'} line ${line}: ${iss.map((x) => x.message).join(' · ')}`);
     }));
     sync();
   }
   function sync() {
-    layer.style.transform = `translate(${-ta.scrollLeft}px, ${-ta.scrollTop}px)`;
+    layer.style.transform = msgs.style.transform = `translate(${-ta.scrollLeft}px, ${-ta.scrollTop}px)`;
     gutter.scrollTop = ta.scrollTop;
   }
   ta.addEventListener('scroll', sync);
