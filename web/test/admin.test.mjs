@@ -3,7 +3,7 @@
 // reviewer's key.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, startBrowser, signIn, shot } from './helpers.mjs';
+import { startGateway, startBrowser, signIn, shot, unlabelledControls } from './helpers.mjs';
 
 let gw, browser;
 before(async () => { gw = await startGateway(); });
@@ -44,6 +44,7 @@ test('admin: fixes a broken policy in the editor, validates and activates it', a
     assert.equal(caretLine, ruleLine);
     await page.getByText(/1 error/).waitFor();
     await shot(page, 'admin-02-checker-error-at-line');
+    assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
 
     // Activating is refused while there are errors.
     await page.getByRole('button', { name: 'Save and activate' }).click();
@@ -86,6 +87,7 @@ test('admin: fixes a broken policy in the editor, validates and activates it', a
     assert.deepEqual([me.role, me.skills, me.languages], ['reviewer', ['billing', 'legal'], ['en', 'de']]);
     await page.locator('table[aria-label="Keys"]').getByText('Rita Gomez').waitFor();
     await shot(page, 'admin-05-people');
+    assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
 
     // Tablet width.
     await page.setViewportSize({ width: 820, height: 1180 });

@@ -2,7 +2,7 @@
 // category and a note (kept as feedback for retraining).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, startBrowser, signIn, shot, postEvent } from './helpers.mjs';
+import { startGateway, startBrowser, signIn, shot, postEvent, unlabelledControls } from './helpers.mjs';
 
 let gw, browser;
 before(async () => { gw = await startGateway(); });
@@ -42,6 +42,7 @@ test('auditor: flags a sampled conversation with a category and a note', async (
     await detail.getByLabel('Category').selectOption('wrong_answer');
     await detail.getByLabel('Note').fill('We close at 3 on Sundays since October.');
     await shot(page, 'auditor-02-flagging');
+    assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
     await page.keyboard.press('Control+Enter');
     await page.locator('.toast').filter({ hasText: 'Flagged' }).waitFor();
     await page.getByText(/1 reviewed, 1 flagged/).waitFor();

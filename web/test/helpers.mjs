@@ -118,3 +118,18 @@ export async function hasEndpoint(gw, token, path) {
   // An older gateway answers unknown paths with the console's index.html.
   return r.status !== 404 && r.json !== null;
 }
+
+/** Controls without an accessible name (label, aria-label, aria-labelledby, text). */
+export async function unlabelledControls(page) {
+  return page.evaluate(() => {
+    const bad = [];
+    for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href], [role=option], [role=listbox]')) {
+      if (el.closest('[hidden]') || el.getClientRects().length === 0) continue;
+      const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') ||
+        (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)) || el.closest('label') ||
+        (['BUTTON', 'A', 'LI'].includes(el.tagName) && el.textContent.trim());
+      if (!named) bad.push(el.outerHTML.slice(0, 120));
+    }
+    return bad;
+  });
+}

@@ -4,7 +4,7 @@
 // verdict) receives the edited action.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, startBrowser, signIn, shot, postEvent } from './helpers.mjs';
+import { startGateway, startBrowser, signIn, shot, postEvent, unlabelledControls } from './helpers.mjs';
 
 let gw, browser;
 before(async () => { gw = await startGateway(); });
@@ -66,6 +66,7 @@ async function reviewerFlow() {
   await detail.getByText('Espresso machine', { exact: true }).waitFor();
   await detail.locator('.bubble.from-customer').first().waitFor();
   await shot(page, 'reviewer-03-task-open');
+  assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
 
   // E: edit. The amount field has the focus; change it to 95.
   await page.keyboard.press('e');
@@ -79,6 +80,7 @@ async function reviewerFlow() {
   await detail.locator('table.param-diff').getByText('95').waitFor();
   await detail.locator('.diff-text ins').first().waitFor();
   await shot(page, 'reviewer-04-editing');
+  assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
 
   // Ctrl+Enter approves with the edits.
   await page.keyboard.press('Control+Enter');
@@ -113,10 +115,19 @@ async function reviewerFlow() {
   await detail.getByLabel('Reason (kept for retraining)').selectOption('Suspected fraud');
   await detail.getByLabel('Message for the customer').fill('We need to check this refund with our billing team; we will contact you within a day.');
   await shot(page, 'reviewer-07-tablet-reject');
+  assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
   await page.keyboard.press('Control+Enter');
   await page.locator('.toast').filter({ hasText: 'Rejected' }).waitFor();
   const r2 = await gw.call(agent, 'GET', `/v1/tasks/${d2.task_id}`);
   assert.equal(r2.json.status, 'answered');
   assert.equal(r2.json.final.deliver, false);
+
+  // The decision trail of the first conversation, from the task's link.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${gw.url}/#/interactions/chat-4711`);
+  const trail = page.getByRole('list', { name: 'Decision trail' });
+  await trail.waitFor();
+  assert.match(await trail.innerText(), /Approved with edits by .*final action refund 95\.00 EUR/);
+  await shot(page, 'reviewer-08-decision-trail');
   assert.equal(browser.errors.filter((e) => !/favicon/.test(e)).length, 0, browser.errors.join('\n'));
 }

@@ -2,7 +2,7 @@
 // of the paused workflow is then held for a person, until it is resumed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, startBrowser, signIn, shot, postEvent, hasEndpoint } from './helpers.mjs';
+import { startGateway, startBrowser, signIn, shot, postEvent, hasEndpoint, unlabelledControls } from './helpers.mjs';
 
 let gw, browser;
 before(async () => { gw = await startGateway(); });
@@ -44,6 +44,7 @@ test('supervisor: the live board, pausing a workflow holds its proposals', async
     await dlg.getByRole('button', { name: 'Pause workflow' }).click();
     await row.getByText('Paused').waitFor();
     await shot(page, 'supervisor-03-paused');
+    assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
 
     // The next proposal of that workflow is held, whatever it is.
     const held = await postEvent(gw, agent, { interaction_id: 'sup-0', customer_id: 'c-0', workflow: 'retail-bot', type: 'ai_proposal', intent: 'track_order', confidence: 0.99, text: 'It ships tomorrow.' });

@@ -103,6 +103,7 @@ export function toast(message, kind = 'info', ms = 5000) {
   const icon = { ok: '✓', error: '✖', warn: '⚠', info: 'ℹ' }[kind] || 'ℹ';
   const t = h('div.toast', { class: 'toast-' + kind }, h('span.toast-icon', { 'aria-hidden': 'true' }, icon), h('span', message));
   box.append(t);
+  while (box.children.length > 3) box.firstElementChild.remove();
   setTimeout(() => t.remove(), ms);
 }
 

@@ -66,7 +66,7 @@ export async function mount(root, { me, params, navigate }) {
             ev.action ? h('p.bubble-action', '⚙ ', actionSummary(ev.action)) : null,
             h('details', h('summary', 'Why (rules and signals)'), reasonsView(d, ev), signalsView(d.signals)),
             task ? h('p.task-line', `${kindLabel(task.kind)} ${task.id} in ${task.queue}: ${task.status}`,
-              task.verdict ? ` — ${VERDICT_LABELS[task.verdict.kind] || task.verdict.kind} by ${task.verdict.reviewer} at ${fmtTime(task.verdict.at)}${task.verdict.reason ? ` (${task.verdict.reason})` : ''}${task.verdict.edited_action ? `; final action ${actionSummary(task.verdict.edited_action)}` : ''}${task.verdict.note ? `; note: ${task.verdict.note}` : ''}` : '') : null));
+              task.verdict ? ` — ${VERDICT_LABELS[task.verdict.kind] || task.verdict.kind} by ${task.verdict.reviewer} at ${fmtTime(task.verdict.at)}${task.verdict.reason ? ` (${task.verdict.reason})` : ''}${task.verdict.edited_action ? `; final action ${actionSummary(task.verdict.edited_action)}` : ''}${task.verdict.edited_text ? `; final text “${task.verdict.edited_text}”` : ''}${task.verdict.customer_message ? `; message to the customer “${task.verdict.customer_message}”` : ''}${task.verdict.note ? `; note: ${task.verdict.note}` : ''}` : '') : null));
       })),
       tasks.filter((t) => !trail.events.some((e) => e.task_id === t.id)).length
         ? section('Other tasks', h('ul', tasks.filter((t) => !trail.events.some((e) => e.task_id === t.id)).map((t) => h('li', `${kindLabel(t.kind)} ${t.id} (${t.queue}): ${t.status}${t.verdict ? ' — ' + (VERDICT_LABELS[t.verdict.kind] || t.verdict.kind) + (t.verdict.reason ? ` (${t.verdict.reason})` : '') : ''}`))))

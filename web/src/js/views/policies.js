@@ -143,8 +143,10 @@ export async function mount(root, { me, params }) {
       const r = await api('POST', '/v1/policies' + (activate ? '?activate=true' : ''), ta.value);
       st.dirty = false;
       toast(activate ? `Version ${short(r.version)} (${r.name}) is now active.` : `Saved version ${short(r.version)}.`, 'ok');
+      st.base = r.version;
+      titleEl.textContent = `Editing ${r.name} · ${short(r.version)}${activate ? ' (active)' : ''}`;
       await loadVersions();
-      st.base = r.version; renderIssues();
+      renderIssues();
     } catch (e) { toast(errorText(e), 'error'); }
   }
 
@@ -178,16 +180,17 @@ export async function mount(root, { me, params }) {
     try {
       await post(`/v1/policies/${encodeURIComponent(v.version)}/activate`);
       toast(`${older ? 'Rolled back to' : 'Activated'} ${short(v.version)}.`, 'ok');
-      loadVersions();
+      await loadVersions();
+      if (st.base) titleEl.textContent = titleEl.textContent.replace(/ \(active\)$/, '') + (st.base === v.version ? ' (active)' : '');
     } catch (e) { toast(errorText(e), 'error'); }
   }
 
   function renderVersions() {
     replace(versionsEl, h('table.data', { 'aria-label': 'Policy versions' },
-      h('thead', h('tr', ['Version', 'Name', 'Uploaded', 'State', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', h('tr', ['Version', 'Uploaded', 'State', ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', st.versions.map((v) => h('tr', { class: v.version === st.base ? 'selected' : '' },
-        h('td', h('code', { title: v.version }, short(v.version))), h('td', v.name),
-        h('td.small', fmtTime(v.uploaded_at), h('br'), h('span.muted', v.uploaded_by)),
+        h('td', h('code', { title: v.version }, short(v.version)), h('br'), h('span.small', v.name)),
+        h('td.small', fmtTime(v.uploaded_at), h('br'), h('span.muted', `by ${v.uploaded_by}`)),
         h('td', v.active ? h('span.status-chip.s-live', { title: `Activated ${fmtTime(v.activated_at)} by ${v.activated_by}` }, '● Active') : h('span.muted', 'inactive')),
         h('td.nowrap',
           h('button.btn.tiny', { type: 'button', onclick: () => open(v.version), 'aria-label': `Open version ${short(v.version)} in the editor` }, 'Open'),
