@@ -61,6 +61,6 @@ test('supervisor: the live board, pausing a workflow holds its proposals', async
     const after = await postEvent(gw, agent, { interaction_id: 'sup-1', customer_id: 'c-1', workflow: 'retail-bot', type: 'ai_proposal', intent: 'track_order', confidence: 0.99, text: 'It ships tomorrow.' });
     assert.notEqual(after.decision, 'hold');
     await shot(page, 'supervisor-04-resumed');
-    assert.equal(browser.errors.filter((e) => !/favicon|404/.test(e)).length, 0, browser.errors.join('\n'));
+    assert.equal(browser.errors.filter((e) => !/favicon|Failed to load resource/.test(e)).length, 0, browser.errors.join('\n'));
   } catch (e) { await shot(page, 'supervisor-FAILED').catch(() => {}); throw e; }
 });
