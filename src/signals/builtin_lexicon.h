@@ -13,8 +13,8 @@ struct LexiconEntry {
 };
 
 std::span<const LexiconEntry> BuiltinLexicon();
-std::span<const LexiconEntry> BuiltinEmoji();   // UTF-8 emoji and emoticons
-std::span<const LexiconEntry> Boosters();       // +: intensifiers, -: dampeners
+std::span<const LexiconEntry> BuiltinEmoji();  // UTF-8 emoji and emoticons
+std::span<const LexiconEntry> Boosters();      // +: intensifiers, -: dampeners
 std::span<const std::string_view> Negations();
 
 }  // namespace hitlgate::signals::internal

@@ -1,3 +1,6 @@
+// Unit tests for PhraseMatcher: the built-in categories on typical
+// messages, negation, wildcards, category bits and build errors.
+// Single-threaded.
 #include "hitlgate/signals/phrase_matcher.h"
 
 #include <gmock/gmock.h>
@@ -54,6 +57,44 @@ TEST_F(BuiltinMatcherTest, NegationCancelsAMatch) {
   EXPECT_TRUE(Is("human_request", "I do not know how to speak to an agent"));
 }
 
+TEST_F(BuiltinMatcherTest, APersonAloneIsARequest) {
+  EXPECT_TRUE(Is("human_request", "representative"));
+  EXPECT_TRUE(Is("human_request", "Operator!"));
+  EXPECT_TRUE(Is("human_request", "customer service agent please"));
+  EXPECT_FALSE(Is("human_request", "a sales representative called me"));
+}
+
+TEST_F(BuiltinMatcherTest, AttorneyIsAThreatButPowerOfAttorneyIsATopic) {
+  EXPECT_TRUE(Is("legal_threat", "my attorney will be in touch"));
+  EXPECT_TRUE(Is("legal_threat", "I want to sue"));
+  EXPECT_FALSE(Is("legal_threat", "I don't want to sue"));
+  EXPECT_FALSE(Is("legal_threat", "I hold power of attorney for my mother"));
+  EXPECT_TRUE(Is("legal", "I hold power of attorney for my mother"));
+}
+
+TEST_F(BuiltinMatcherTest, NegationInOtherSpellings) {
+  EXPECT_FALSE(Is("human_request", "I do not need a human"));
+  EXPECT_FALSE(Is("human_request", "I don\u2019t need an agent"));  // typographic apostrophe
+  EXPECT_FALSE(Is("legal_threat", "we won't sue"));
+  // One negated occurrence and one that is not: the category fires.
+  EXPECT_TRUE(Is("human_request", "I don't need an agent now. Actually, get me an agent"));
+}
+
+TEST_F(BuiltinMatcherTest, OddBytesDoNotBreakMatching) {
+  EXPECT_TRUE(Is("human_request", "\xff\xfe speak to a human \xc3"));
+  EXPECT_FALSE(Is("human_request", std::string_view("\0\0\0", 3)));
+  EXPECT_EQ(matcher_->Match(""), 0u);
+  EXPECT_TRUE(Is("legal_threat", "J'appelle mon avocat\u2026 or my lawyer \xF0\x9F\x98\xA1"));
+}
+
+TEST_F(BuiltinMatcherTest, CategoriesHaveTheDocumentedNames) {
+  for (const char* name :
+       {"human_request", "legal_threat", "frustration", "medical", "financial", "legal"}) {
+    EXPECT_GE(matcher_->FindCategory(name), 0) << name;
+  }
+  EXPECT_EQ(matcher_->category_count(), 6);
+}
+
 TEST_F(BuiltinMatcherTest, LegalThreatsAndTopics) {
   EXPECT_TRUE(Is("legal_threat", "If this isn't fixed I'm calling my lawyer"));
   EXPECT_TRUE(Is("legal_threat", "I will sue"));
@@ -82,8 +123,8 @@ TEST(PhraseMatcherTest, CategoryBitsFollowOrder) {
 }
 
 TEST(PhraseMatcherTest, InvalidPatternsAreAllReportedWithIndices) {
-  auto m = PhraseMatcher::Build({{"ok", {"fine"}, {"good"}, true},
-                                 {"bad", {"x"}, {"(unclosed", "fine", "[z-a]"}, true}});
+  auto m = PhraseMatcher::Build(
+      {{"ok", {"fine"}, {"good"}, true}, {"bad", {"x"}, {"(unclosed", "fine", "[z-a]"}, true}});
   ASSERT_FALSE(m.has_value());
   ASSERT_EQ(m.error().size(), 2u);
   EXPECT_EQ(m.error()[0].category, 1);
@@ -95,8 +136,39 @@ TEST(PhraseMatcherTest, InvalidPatternsAreAllReportedWithIndices) {
 
 TEST(PhraseMatcherTest, TooManyCategoriesAreRejected) {
   std::vector<PhraseCategory> many;
-  for (int i = 0; i < kMaxCategories + 1; ++i) many.push_back({"c" + std::to_string(i), {"w"}, {}, true});
-  EXPECT_FALSE(PhraseMatcher::Build(many).has_value());
+  for (int i = 0; i < kMaxCategories + 1; ++i)
+    many.push_back({"c" + std::to_string(i), {"w"}, {}, true});
+  auto m = PhraseMatcher::Build(many);
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error()[0].category, kMaxCategories);  // the first one too many
+  EXPECT_THAT(m.error()[0].message, ::testing::HasSubstr("64"));
+}
+
+TEST(PhraseMatcherTest, SixtyFourCategoriesUseEveryBit) {
+  std::vector<PhraseCategory> cats;
+  for (int i = 0; i < kMaxCategories; ++i)
+    cats.push_back({"c" + std::to_string(i), {"w" + std::to_string(i)}, {}, true});
+  auto m = PhraseMatcher::Build(cats);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ((*m)->Match("w63"), std::uint64_t{1} << 63);
+  EXPECT_EQ((*m)->Match("w0 w63"), (std::uint64_t{1} << 63) | 1u);
+}
+
+TEST(PhraseMatcherTest, EmptyPhraseIsReported) {
+  auto m = PhraseMatcher::Build({{"a", {"ok", "   "}, {}, true}});
+  ASSERT_FALSE(m.has_value());
+  ASSERT_EQ(m.error().size(), 1u);
+  EXPECT_FALSE(m.error()[0].is_pattern);
+  EXPECT_EQ(m.error()[0].index, 1);
+}
+
+TEST(PhraseMatcherTest, PhrasesAreLiteralAndOnWordBoundaries) {
+  auto m = PhraseMatcher::Build({{"a", {"c++ help", "sue"}, {}, false}});
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ((*m)->Match("need C++ HELP"), 1u);  // "+" is literal, case ignored
+  EXPECT_EQ((*m)->Match("cc help"), 0u);
+  EXPECT_EQ((*m)->Match("pursue it"), 0u);  // not inside a word
+  EXPECT_EQ((*m)->Match("I'll sue."), 1u);
 }
 
 TEST(PhraseMatcherTest, EmptyMatcherMatchesNothing) {

@@ -4,11 +4,19 @@
 // dampeners up to three words back (decaying 1, 0.95, 0.9); negation up to
 // three words back (x -0.74); "but" shifts weight to what follows (0.5 before,
 // 1.5 after); "!" and "?" amplify; the sum is normalized x / sqrt(x^2 + 15).
+// A preceding word acts as booster or negation only when it carries no valence
+// of its own, as in VADER; "no", "never so", "without doubt", "least" and
+// "kind of" follow VADER's idiom rules.
+//
+// Thread-safety: the lexicon is built once (Default() or FromFile()) and only
+// read afterwards; Score() keeps its state on the stack and may run
+// concurrently on one scorer. It allocates nothing (at most kMaxWords words
+// are considered).
 #include "hitlgate/signals/sentiment.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
-#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <string>
@@ -29,7 +37,7 @@ using WordMap = std::unordered_map<std::string, double, StringHash, std::equal_t
 constexpr double kBoostCaps = 0.733;
 constexpr double kNegationScalar = -0.74;
 constexpr double kAlpha = 15.0;
-constexpr int kMaxWords = 512;       // longer texts: the rest is ignored
+constexpr int kMaxWords = 512;        // longer texts: the rest is ignored
 constexpr size_t kMaxWordBytes = 48;  // longer tokens are not words we know
 
 // ASCII classification: what <cctype> does in the "C" locale (hitlgate never
@@ -58,6 +66,62 @@ bool HasNonAscii(std::string_view w) {
     if (c >= 0x80) return true;
   }
   return false;
+}
+
+// The handful of words whose role depends on their neighbours (VADER's
+// idiom rules). Classified once per word, from the text as written.
+enum class Special : unsigned char {
+  kNone,
+  kBut,
+  kNo,
+  kOr,
+  kNever,
+  kSoThis,
+  kWithout,
+  kDoubt,
+  kLeast,
+  kAt,
+  kVery,
+  kKind,
+  kOf
+};
+
+bool EqualsLower(std::string_view raw, std::string_view lower) {
+  if (raw.size() != lower.size()) return false;
+  for (size_t k = 0; k < raw.size(); ++k) {
+    if (ToLower(static_cast<unsigned char>(raw[k])) != lower[k]) return false;
+  }
+  return true;
+}
+
+Special Classify(std::string_view raw) {
+  switch (raw.size()) {
+    case 2:
+      if (EqualsLower(raw, "no")) return Special::kNo;
+      if (EqualsLower(raw, "or")) return Special::kOr;
+      if (EqualsLower(raw, "so")) return Special::kSoThis;
+      if (EqualsLower(raw, "at")) return Special::kAt;
+      if (EqualsLower(raw, "of")) return Special::kOf;
+      return Special::kNone;
+    case 3:
+      if (EqualsLower(raw, "but")) return Special::kBut;
+      if (EqualsLower(raw, "nor")) return Special::kOr;
+      return Special::kNone;
+    case 4:
+      if (EqualsLower(raw, "this")) return Special::kSoThis;
+      if (EqualsLower(raw, "very")) return Special::kVery;
+      if (EqualsLower(raw, "kind")) return Special::kKind;
+      return Special::kNone;
+    case 5:
+      if (EqualsLower(raw, "never")) return Special::kNever;
+      if (EqualsLower(raw, "doubt")) return Special::kDoubt;
+      if (EqualsLower(raw, "least")) return Special::kLeast;
+      return Special::kNone;
+    case 7:
+      return EqualsLower(raw, "without") ? Special::kWithout : Special::kNone;
+    default:
+      return Special::kNone;
+  }
 }
 
 }  // namespace
@@ -104,8 +168,10 @@ class SentimentLexicon {
 
   static std::shared_ptr<SentimentLexicon> Builtin() {
     auto lex = std::make_shared<SentimentLexicon>();
-    for (const auto& e : internal::BuiltinLexicon()) lex->words.emplace(std::string(e.word), e.valence);
-    for (const auto& e : internal::Boosters()) lex->boosters.emplace(std::string(e.word), e.valence);
+    for (const auto& e : internal::BuiltinLexicon())
+      lex->words.emplace(std::string(e.word), e.valence);
+    for (const auto& e : internal::Boosters())
+      lex->boosters.emplace(std::string(e.word), e.valence);
     for (std::string_view n : internal::Negations()) lex->negations.emplace(std::string(n), 0.0);
     lex->Finalize();
     return lex;
@@ -137,12 +203,14 @@ Result<std::shared_ptr<const SentimentScorer>> SentimentScorer::FromFile(const s
                              ": expected 'token<TAB>mean valence<TAB>...'");
     }
     size_t end = line.find('\t', tab + 1);
-    std::string_view value(line.data() + tab + 1, (end == std::string::npos ? line.size() : end) - tab - 1);
+    std::string_view value(line.data() + tab + 1,
+                           (end == std::string::npos ? line.size() : end) - tab - 1);
     double valence = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), valence);
-    if (ec != std::errc() || ptr != value.data() + value.size() || valence < -4.0 || valence > 4.0) {
-      return InvalidArgument(path + ":" + std::to_string(number) + ": valence '" + std::string(value) +
-                             "' is not a number in [-4, 4]");
+    if (ec != std::errc() || ptr != value.data() + value.size() || valence < -4.0 ||
+        valence > 4.0) {
+      return InvalidArgument(path + ":" + std::to_string(number) + ": valence '" +
+                             std::string(value) + "' is not a number in [-4, 4]");
     }
     std::string token = line.substr(0, tab);
     for (char& c : token) c = ToLower(static_cast<unsigned char>(c));
@@ -157,12 +225,13 @@ SentimentScore SentimentScorer::Score(std::string_view text) const {
   const SentimentLexicon& lex = *lexicon_;
   SentimentScore out;
   // What the rules need of each word, looked up once per word. Trivially
-  // constructible on purpose: only the first n are ever written or read.
+  // constructible on purpose: only the first n are ever written or read, and
+  // the arrays live on the stack, so scoring allocates nothing.
   struct Word {
     const Entry* entry;  // nullptr: not a word we know
     bool all_caps;       // IsAllCaps of the word as written
-    bool negates;        // a negation, or ends in "n't"
-    bool is_but;
+    bool negates;        // a negation, or ends in "n't" (VADER's negated())
+    Special special;     // the few words VADER's idiom rules name
   };
   std::array<Word, kMaxWords> words;
   int n = 0;
@@ -188,11 +257,15 @@ SentimentScore SentimentScorer::Score(std::string_view text) const {
       w.all_caps = IsAllCaps(raw);
       caps_words += w.all_caps;
     }
-    auto lower_at = [&](size_t k) { return ToLower(static_cast<unsigned char>(raw[k])); };
+    w.special = Classify(raw);
     const size_t z = raw.size();
-    w.is_but = z == 3 && lower_at(0) == 'b' && lower_at(1) == 'u' && lower_at(2) == 't';
-    w.negates = (entry != nullptr && entry->is_negation) ||
-                (z >= 3 && lower_at(z - 3) == 'n' && raw[z - 2] == '\'' && lower_at(z - 1) == 't');
+    // "n't" with an ASCII or a typographic (U+2019, phones insert it) apostrophe.
+    auto lower_at = [&](size_t k) { return ToLower(static_cast<unsigned char>(raw[k])); };
+    w.negates =
+        (entry != nullptr && entry->is_negation) ||
+        (z >= 3 && lower_at(z - 3) == 'n' && raw[z - 2] == '\'' && lower_at(z - 1) == 't') ||
+        (z >= 5 && lower_at(z - 5) == 'n' && raw.substr(z - 4, 3) == "\u2019" &&
+         lower_at(z - 1) == 't');
   };
   // Tokenize on whitespace; strip surrounding punctuation unless the token
   // itself is in the lexicon (emoticons like ":)").
@@ -213,7 +286,8 @@ SentimentScore SentimentScorer::Score(std::string_view text) const {
     // non-ASCII, so plain ASCII tokens skip the scan.
     if (HasNonAscii(token)) {
       for (const auto& emoji : internal::BuiltinEmoji()) {
-        if (token.find(emoji.word) != std::string_view::npos) push(emoji.word, lex.Lookup(emoji.word));
+        if (token.find(emoji.word) != std::string_view::npos)
+          push(emoji.word, lex.Lookup(emoji.word));
       }
     }
     size_t b = 0, e = token.size();
@@ -225,39 +299,71 @@ SentimentScore SentimentScorer::Score(std::string_view text) const {
   out.caps_ratio = alpha_words ? static_cast<double>(caps_words) / alpha_words : 0.0;
   const bool caps_differ = caps_words > 0 && caps_words < alpha_words;
 
+  // A word "counts as lexicon" when it carries a valence of its own; VADER
+  // lets only the other words act as boosters or negations of what follows.
+  auto in_lexicon = [&](int k) {
+    return words[k].entry != nullptr && (words[k].entry->in_words || words[k].entry->emoji != 0);
+  };
+  auto special = [&](int k, Special s) { return k >= 0 && k < n && words[k].special == s; };
+
   std::array<double, kMaxWords> valences;  // first n written below
   int but_index = -1;
   for (int k = 0; k < n; ++k) {
     const Word& w = words[k];
     valences[k] = 0.0;
-    if (w.is_but && but_index < 0) but_index = k;
-    if (w.entry == nullptr) continue;
-    double v = w.entry->valence;
-    if (v == 0.0) v = w.entry->emoji;
-    if (v == 0.0 || w.entry->is_booster) continue;
+    if (w.special == Special::kBut && but_index < 0) but_index = k;
+    if (w.entry == nullptr || w.entry->is_booster) continue;
+    // "kind of" is a hedge, not kindness.
+    if (w.special == Special::kKind && special(k + 1, Special::kOf)) continue;
+    const double base = w.entry->valence != 0.0 ? w.entry->valence : w.entry->emoji;
+    if (base == 0.0) continue;
+    double v = base;
+    // "no" before a known word only negates it ("no help"), it is not itself
+    // negative; a word one or two after "no" (three with "or"/"nor") flips.
+    if (w.special == Special::kNo && k + 1 < n && in_lexicon(k + 1)) v = 0.0;
+    if (special(k - 1, Special::kNo) || special(k - 2, Special::kNo) ||
+        (special(k - 3, Special::kNo) && (special(k - 1, Special::kOr)))) {
+      v = base * kNegationScalar;
+    }
+    if (v == 0.0) continue;
     if (caps_differ && w.all_caps) v += v > 0 ? kBoostCaps : -kBoostCaps;
     static constexpr double kDecay[] = {1.0, 0.95, 0.9};
     for (int back = 1; back <= 3 && k - back >= 0; ++back) {
       const Word& prev = words[k - back];
+      if (in_lexicon(k - back)) continue;
       const double boost = prev.entry != nullptr ? prev.entry->booster : 0.0;
       if (boost != 0.0) {
         double scalar = v > 0 ? boost : -boost;
         if (caps_differ && prev.all_caps) scalar += v > 0 ? kBoostCaps : -kBoostCaps;
         v += scalar * kDecay[back - 1];
       }
-    }
-    for (int back = 1; back <= 3 && k - back >= 0; ++back) {
-      if (words[k - back].negates) {
+      // Negation, each negator on its own (VADER's _negation_check), except
+      // the idioms "never so good" (more, not less) and "without doubt".
+      // "no" was handled above.
+      if (back >= 2 && prev.special == Special::kNever &&
+          (special(k - 1, Special::kSoThis) || (back == 3 && special(k - 2, Special::kSoThis)))) {
+        v *= 1.25;
+      } else if (back >= 2 && prev.special == Special::kWithout &&
+                 (special(k - 1, Special::kDoubt) ||
+                  (back == 3 && special(k - 2, Special::kDoubt)))) {
+        // unchanged
+      } else if (prev.negates && prev.special != Special::kNo) {
         v *= kNegationScalar;
-        break;
       }
+    }
+    // "least good" is not good; "at least" and "very least" are not negations.
+    if (k >= 1 && words[k - 1].special == Special::kLeast && !in_lexicon(k - 1) &&
+        !special(k - 2, Special::kAt) && !special(k - 2, Special::kVery)) {
+      v *= kNegationScalar;
     }
     valences[k] = v;
   }
   if (but_index >= 0) {
     for (int k = 0; k < n; ++k) {
-      if (k < but_index) valences[k] *= 0.5;
-      else if (k > but_index) valences[k] *= 1.5;
+      if (k < but_index)
+        valences[k] *= 0.5;
+      else if (k > but_index)
+        valences[k] *= 1.5;
     }
   }
   double sum = 0, pos = 0, neg = 0;
@@ -265,22 +371,30 @@ SentimentScore SentimentScorer::Score(std::string_view text) const {
   for (int k = 0; k < n; ++k) {
     double v = valences[k];
     sum += v;
-    if (v > 0) pos += v + 1;
-    else if (v < 0) neg += v - 1;
-    else ++neutral;
+    if (v > 0)
+      pos += v + 1;
+    else if (v < 0)
+      neg += v - 1;
+    else
+      ++neutral;
   }
   int questions = 0;
   for (char c : text) questions += c == '?';
   double emphasis = std::min(out.exclamations, 4) * 0.292;
-  if (questions > 1) emphasis += std::min(questions * 0.18, 0.96);
+  if (questions > 1) emphasis += questions <= 3 ? questions * 0.18 : 0.96;
   if (sum > 0) {
     sum += emphasis;
-    pos += emphasis;
   } else if (sum < 0) {
     sum -= emphasis;
-    neg -= emphasis;
   }
   out.compound = sum == 0 ? 0.0 : std::clamp(sum / std::sqrt(sum * sum + kAlpha), -1.0, 1.0);
+  // The shares take the emphasis on whichever side is larger (VADER does the
+  // same), so "!!!" makes a positive text more positive, not less neutral.
+  if (pos > std::fabs(neg)) {
+    pos += emphasis;
+  } else if (pos < std::fabs(neg)) {
+    neg -= emphasis;
+  }
   double total = pos + std::fabs(neg) + neutral;
   if (total > 0) {
     out.positive = pos / total;

@@ -1,3 +1,6 @@
+// Unit tests for SentimentScorer: the VADER rules one by one, tokenization of
+// odd input, and lexicon files (temporary files; the VADER lexicon from
+// ../shared/data when present). Single-threaded.
 #include "hitlgate/signals/sentiment.h"
 
 #include <gmock/gmock.h>
@@ -42,6 +45,34 @@ TEST(SentimentTest, BoostersCapsAndExclamationsIntensify) {
   EXPECT_GE(SentimentScorer::Default()->Score("NO! NO!").exclamations, 2);
 }
 
+TEST(SentimentTest, VaderIdioms) {
+  // "no" negates what follows instead of being negative itself.
+  EXPECT_LT(Compound("no helpful answer"), 0);
+  // "never so good" is better than good, "never good" is bad.
+  EXPECT_GT(Compound("never so good"), Compound("so good"));
+  EXPECT_LT(Compound("never good"), 0);
+  // "kind of" hedges; it is not kindness.
+  EXPECT_LT(Compound("the app is kind of slow"), 0);
+  EXPECT_GT(Compound("the agent was kind"), 0);
+  // "least" negates, "at least" does not.
+  EXPECT_LT(Compound("the least helpful agent"), 0);
+  EXPECT_GT(Compound("at least the agent was helpful"), 0);
+  // A typographic apostrophe negates like an ASCII one.
+  EXPECT_LT(Compound("it isn\u2019t helpful"), 0);
+}
+
+TEST(SentimentTest, QuestionMarksAmplify) {
+  EXPECT_LT(Compound("is this a scam??"), Compound("is this a scam?"));
+  EXPECT_DOUBLE_EQ(Compound("why???"), 0.0);  // no valence: nothing to amplify
+}
+
+TEST(SentimentTest, SharesAddUp) {
+  auto s = SentimentScorer::Default()->Score("thanks, but the parcel is broken and late");
+  EXPECT_GT(s.negative, s.positive);
+  EXPECT_LE(s.positive + s.negative, 1.0 + 1e-9);
+  EXPECT_GT(s.positive, 0.0);
+}
+
 TEST(SentimentTest, ButShiftsWeightToWhatFollows) {
   EXPECT_LT(Compound("The agent was nice but the refund is still missing and I am angry"), 0);
   EXPECT_GT(Compound("The delivery was late but the agent was great"), 0);
@@ -68,7 +99,9 @@ TEST(SentimentTest, InvalidUtf8AndHugeInputAreHarmless) {
 class LexiconFileTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& content) {
-    path_ = (std::filesystem::temp_directory_path() / ("lexicon-" + std::to_string(::getpid()) + ".txt")).string();
+    path_ = (std::filesystem::temp_directory_path() /
+             ("lexicon-" + std::to_string(::getpid()) + ".txt"))
+                .string();
     std::ofstream(path_) << content;
     return path_;
   }
@@ -81,6 +114,8 @@ TEST_F(LexiconFileTest, LoadsAndOverridesBuiltin) {
   ASSERT_THAT(scorer, testing::IsOk());
   EXPECT_LT((*scorer)->Score("blorp").compound, -0.5);
   EXPECT_LT((*scorer)->Score("thanks").compound, 0);
+  // Merged over the built-in lexicon: words the file does not name remain.
+  EXPECT_LT((*scorer)->Score("useless").compound, -0.5);
 }
 
 TEST_F(LexiconFileTest, MalformedLineNamesFileAndLine) {
@@ -88,6 +123,11 @@ TEST_F(LexiconFileTest, MalformedLineNamesFileAndLine) {
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr(":2:")));
   EXPECT_THAT(SentimentScorer::FromFile(Write("good\tvery\n")),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr(":1: valence 'very'")));
+  // Comments and blank lines count as lines.
+  EXPECT_THAT(SentimentScorer::FromFile(Write("# header\n\ngood\t9.5\t0\t[]\n")),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr(":3: valence '9.5'")));
+  EXPECT_THAT(SentimentScorer::FromFile(Write("\tgood\t1.0\n")),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr(":1:")));
   EXPECT_THAT(SentimentScorer::FromFile("/nonexistent/lexicon.txt"),
               IsErrorWith(ErrorCode::kNotFound, HasSubstr("/nonexistent/lexicon.txt")));
 }
