@@ -3,7 +3,7 @@
 // reviewer's key.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, startBrowser, signIn, shot, unlabelledControls } from './helpers.mjs';
+import { startGateway, startBrowser, signIn, shot, unlabelledControls } from '../testlib/helpers.mjs';
 
 let gw, browser;
 before(async () => { gw = await startGateway(); });

@@ -2,7 +2,7 @@
 // category and a note (kept as feedback for retraining).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, startBrowser, signIn, shot, postEvent, unlabelledControls } from './helpers.mjs';
+import { startGateway, startBrowser, signIn, shot, postEvent, unlabelledControls } from '../testlib/helpers.mjs';
 
 let gw, browser;
 before(async () => { gw = await startGateway(); });
@@ -62,7 +62,7 @@ test('auditor: flags a sampled conversation with a category and a note', async (
 
     // The decision trail of the flagged conversation, with its verdict.
     await page.goto(`${gw.url}/#/interactions/${sampled[0]}`);
-    await page.getByText('flag:wrong_answer', { exact: false }).first().waitFor();
+    await page.getByText(/Audited: flagged as wrong answer by .*note: We close at 3/).first().waitFor();
     await shot(page, 'auditor-04-trail');
     assert.equal(browser.errors.filter((e) => !/favicon|Failed to load resource/.test(e)).length, 0, browser.errors.join('\n'));
   } catch (e) { await shot(page, 'auditor-FAILED').catch(() => {}); throw e; }

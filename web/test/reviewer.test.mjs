@@ -4,7 +4,7 @@
 // verdict) receives the edited action.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, startBrowser, signIn, shot, postEvent, unlabelledControls } from './helpers.mjs';
+import { startGateway, startBrowser, signIn, shot, postEvent, unlabelledControls } from '../testlib/helpers.mjs';
 
 let gw, browser;
 before(async () => { gw = await startGateway(); });

@@ -2,7 +2,7 @@
 // of the paused workflow is then held for a person, until it is resumed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, startBrowser, signIn, shot, postEvent, hasEndpoint, unlabelledControls } from './helpers.mjs';
+import { startGateway, startBrowser, signIn, shot, postEvent, hasEndpoint, unlabelledControls } from '../testlib/helpers.mjs';
 
 let gw, browser;
 before(async () => { gw = await startGateway(); });
@@ -21,6 +21,13 @@ test('supervisor: the live board, pausing a workflow holds its proposals', async
     await postEvent(gw, agent, { ...base, type: 'customer_message', text: i === 2 ? 'This is terrible, I am furious, nothing works!' : 'Where is my order?' });
     await postEvent(gw, agent, { ...base, type: 'ai_proposal', intent: 'track_order', confidence: 0.95, text: 'Your order ships tomorrow.' });
   }
+  // A workflow in trouble: angry customers and refunds over the limit, so its
+  // escalation rate and negative sentiment cross the alert thresholds.
+  for (let i = 0; i < 12; i++) {
+    const base = { interaction_id: `angry-${i}`, customer_id: `a-${i}`, workflow: 'billing-bot', channel: 'chat' };
+    await postEvent(gw, agent, { ...base, type: 'customer_message', text: 'This is terrible and useless, I am furious, you charged me twice!' });
+    await postEvent(gw, agent, { ...base, type: 'ai_proposal', intent: 'refund_request', confidence: 0.8, text: 'I refunded the double charge.', action: { name: 'refund', amount: 180 + i, currency: 'EUR' } });
+  }
   browser = await startBrowser();
   const { page } = browser;
   try {
@@ -34,6 +41,10 @@ test('supervisor: the live board, pausing a workflow holds its proposals', async
     // A decision arrives live in the feed.
     await postEvent(gw, agent, { interaction_id: 'sup-live', customer_id: 'c-9', workflow: 'retail-bot', type: 'customer_message', text: 'Hello, can you help me with a return?' });
     await page.locator('table.feed').getByRole('link', { name: 'sup-live' }).waitFor();
+    const alert = page.locator('li.alert').filter({ hasText: 'billing-bot' }).first();
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /Escalation rate|Negative sentiment/);
+    await alert.getByRole('link', { name: /angry-/ }).first().waitFor();
     await shot(page, 'supervisor-01-board');
 
     // Pause, with a reason, from the keyboard-reachable button.
@@ -52,7 +63,7 @@ test('supervisor: the live board, pausing a workflow holds its proposals', async
     assert.ok(held.reasons.some((r) => r.trigger === 'workflow_paused'), JSON.stringify(held.reasons));
 
     // The pause is in the audit log.
-    const audit = await gw.call(gw.adminToken, 'GET', '/v1/audit?from_seq=0&limit=1000');
+    const audit = await gw.call(gw.adminToken, 'GET', '/v1/audit?from_seq=1&limit=1000');
     assert.match(audit.text, /paus/i);
 
     // Resume.

@@ -21,15 +21,17 @@ export async function mount(root, { me }) {
   const interveneEl = h('div');
   replace(root,
     h('div.page-head', h('h1', 'Live board'), h('div.head-tools', field('Window', windowSel), updatedEl)),
+    section('Alerts', alertsEl),
+    section('Workflows', tableEl),
     h('div.board-grid',
-      h('div.col', section('Alerts', alertsEl), section('Workflows', tableEl)),
-      h('div.col', section('Intervene in a conversation', interveneEl), section('Live decisions', feedEl))));
+      h('div.col', section('Live decisions', feedEl)),
+      h('div.col', section('Intervene in a conversation', interveneEl))));
 
   async function refresh() {
     const [stats, wfs] = await Promise.allSettled([get('/v1/stats' + qs({ window: st.window })), get('/v1/workflows')]);
     if (stats.status === 'fulfilled') { st.stats = stats.value; st.statsMissing = false; } else { st.statsMissing = stats.reason?.status === 404; if (!st.statsMissing) toast(errorText(stats.reason), 'error'); }
     if (wfs.status === 'fulfilled') { st.workflows = wfs.value.workflows || []; st.wfMissing = false; } else st.wfMissing = wfs.reason?.status === 404;
-    updatedEl.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    updatedEl.textContent = `Updated ${new Date().toLocaleTimeString([], { hour12: false })}`;
     render();
   }
 
@@ -57,7 +59,7 @@ export async function mount(root, { me }) {
     const rows = [...byName.values()].sort((a, b) => a.workflow.localeCompare(b.workflow));
     if (!rows.length) { replace(tableEl, h('p.muted', 'No workflow has sent events in this window yet.')); return; }
     replace(tableEl, h('table.data', { 'aria-label': 'Workflows' },
-      h('thead', h('tr', ['Workflow', 'State', 'Events', 'Escalations', 'Esc. rate', 'Avg sentiment', 'Negative', 'SLA breaches', 'Open tasks', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', h('tr', ['Workflow', 'State', 'Events', 'Escalations', 'Escalation rate', 'Avg sentiment', 'Negative share', 'SLA breaches', 'Open tasks', 'Control'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', rows.map((w) => {
         const paused = w.control?.paused;
         const alerting = alerts.filter((a) => a.workflow === w.workflow);
@@ -132,7 +134,7 @@ export async function mount(root, { me }) {
     replace(feedEl, h('table.data.feed', { 'aria-label': 'Live decisions' },
       h('thead', h('tr', ['Time', 'Workflow', 'Conversation', 'Decision', 'Sentiment', 'Why', ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', st.feed.map((d) => h('tr',
-        h('td', d.t.toLocaleTimeString()), h('td', d.workflow),
+        h('td.nowrap', d.t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })), h('td', d.workflow),
         h('td', h('a', { href: `#/interactions/${encodeURIComponent(d.interaction_id)}` }, d.interaction_id)),
         h('td', h('span.decision-chip', { class: `d-${d.decision}` }, decisionLabel(d.decision))),
         h('td.num', { class: d.sentiment <= -0.5 ? 'bad' : '' }, num(d.sentiment)),

@@ -125,7 +125,7 @@ export async function mount(root, { me, params, navigate }) {
     const dec = ctx.decision || {};
     const answered = t.status === 'answered' || t.status === 'cancelled';
     const leaseMine = t.lease && t.lease.owner === me.key_id;
-    const title = ev.action ? `${ev.action.name.replace(/_/g, ' ')}${ev.action.amount != null ? ' · ' + fmtMoney(ev.action.amount, ev.action.currency) : ''}` : kindLabel(t.kind);
+    const title = ev.action ? `${ev.action.name.charAt(0).toUpperCase()}${ev.action.name.slice(1).replace(/_/g, ' ')}${ev.action.amount != null ? ' · ' + fmtMoney(ev.action.amount, ev.action.currency) : ''}` : kindLabel(t.kind);
     const statusChip = answered
       ? h('span.status-chip.s-answered', `✓ ${t.status}${t.verdict ? ': ' + (VERDICT_LABELS[t.verdict.kind] || t.verdict.kind) : ''}`)
       : leaseMine ? h('span.status-chip.s-mine', '● Claimed by you')

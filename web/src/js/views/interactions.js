@@ -6,6 +6,15 @@ import { h, replace, field, fmtTime, toast, errorText, download } from '../dom.j
 import { decisionLabel, kindLabel, VERDICT_LABELS } from '../reasons.js';
 import { reasonsView, signalsView, actionSummary, section } from './shared.js';
 
+function verdictLabel(t) {
+  const v = t.verdict;
+  if (t.kind === 'audit_sample') {
+    if (v.kind === 'approved') return 'Audited: fine';
+    if (v.kind === 'rejected' && /^flag:/.test(v.reason || '')) return `Audited: flagged as ${v.reason.slice(5).replace(/_/g, ' ')}`;
+  }
+  return VERDICT_LABELS[v.kind] || v.kind;
+}
+
 export async function mount(root, { me, params, navigate }) {
   const input = h('input', { name: 'interaction', placeholder: 'e.g. chat-20260412-0042', autocomplete: 'off', value: params[0] || '' });
   const out = h('div');
@@ -20,7 +29,17 @@ export async function mount(root, { me, params, navigate }) {
 
   async function exportAudit() {
     try {
-      const text = await get('/v1/audit?from_seq=0&limit=10000', { text: true });
+      // Page through the log (JSON lines, each with its seq).
+      let text = '', from = 1;
+      for (let page = 0; page < 200; page++) {
+        const chunk = await get(`/v1/audit?from_seq=${from}&limit=1000`, { text: true });
+        const lines = chunk.split('\n').filter(Boolean);
+        text += lines.map((l) => l + '\n').join('');
+        if (lines.length < 1000) break;
+        const last = JSON.parse(lines[lines.length - 1]).seq;
+        if (!Number.isFinite(last)) break;
+        from = last + 1;
+      }
       download(`hitlgate-audit-${new Date().toISOString().slice(0, 19)}.jsonl`, text, 'application/x-ndjson');
       toast('Audit log exported.', 'ok');
     } catch (e) { toast(errorText(e), 'error'); }
@@ -52,11 +71,11 @@ export async function mount(root, { me, params, navigate }) {
             h('button.btn', { type: 'button', onclick: () => control('hold-next') }, 'Hold next AI turn'),
             h('button.btn', { type: 'button', onclick: () => control('takeover') }, 'Take over'),
             h('button.btn.ghost', { type: 'button', onclick: () => control('handback') }, 'Hand back to the AI')] : null)),
-      h('ol.trail', { 'aria-label': 'Decision trail' }, trail.events.map((e) => {
+      h('ol.trail', { 'aria-label': 'Decision trail' }, trail.events.map((e, idx) => {
         const ev = e.event || {}, d = e.decision || {};
         const task = e.task_id ? tasks.find((t) => t.id === e.task_id) : null;
         return h('li.trail-item', { class: `d-${d.decision}` },
-          h('div.trail-marker', { 'aria-hidden': 'true' }, e.seq ?? ''),
+          h('div.trail-marker', { 'aria-hidden': 'true', title: e.seq !== undefined ? `audit seq ${e.seq}` : null }, idx + 1),
           h('div.card',
             h('div.trail-top', h('strong', ev.type === 'customer_message' ? 'Customer' : ev.type === 'ai_proposal' ? 'AI proposal' : ev.type),
               ev.at ? h('time.muted', { datetime: ev.at }, ' · ', fmtTime(ev.at)) : null,
@@ -66,7 +85,7 @@ export async function mount(root, { me, params, navigate }) {
             ev.action ? h('p.bubble-action', '⚙ ', actionSummary(ev.action)) : null,
             h('details', h('summary', 'Why (rules and signals)'), reasonsView(d, ev), signalsView(d.signals)),
             task ? h('p.task-line', `${kindLabel(task.kind)} ${task.id} in ${task.queue}: ${task.status}`,
-              task.verdict ? ` — ${VERDICT_LABELS[task.verdict.kind] || task.verdict.kind} by ${task.verdict.reviewer} at ${fmtTime(task.verdict.at)}${task.verdict.reason ? ` (${task.verdict.reason})` : ''}${task.verdict.edited_action ? `; final action ${actionSummary(task.verdict.edited_action)}` : ''}${task.verdict.edited_text ? `; final text “${task.verdict.edited_text}”` : ''}${task.verdict.customer_message ? `; message to the customer “${task.verdict.customer_message}”` : ''}${task.verdict.note ? `; note: ${task.verdict.note}` : ''}` : '') : null));
+              task.verdict ? ` — ${verdictLabel(task)} by ${task.verdict.reviewer} at ${fmtTime(task.verdict.at)}${task.verdict.reason ? ` (${task.verdict.reason})` : ''}${task.verdict.edited_action ? `; final action ${actionSummary(task.verdict.edited_action)}` : ''}${task.verdict.edited_text ? `; final text “${task.verdict.edited_text}”` : ''}${task.verdict.customer_message ? `; message to the customer “${task.verdict.customer_message}”` : ''}${task.verdict.note ? `; note: ${task.verdict.note}` : ''}` : '') : null));
       })),
       tasks.filter((t) => !trail.events.some((e) => e.task_id === t.id)).length
         ? section('Other tasks', h('ul', tasks.filter((t) => !trail.events.some((e) => e.task_id === t.id)).map((t) => h('li', `${kindLabel(t.kind)} ${t.id} (${t.queue}): ${t.status}${t.verdict ? ' — ' + (VERDICT_LABELS[t.verdict.kind] || t.verdict.kind) + (t.verdict.reason ? ` (${t.verdict.reason})` : '') : ''}`))))
