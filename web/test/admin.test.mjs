@@ -55,6 +55,30 @@ test('admin: fixes a broken policy in the editor, validates and activates it', a
     await page.keyboard.press('Control+Enter');
     await page.locator('.toast').filter({ hasText: 'The policy is valid.' }).waitFor();
     await marker.waitFor({ state: 'detached' });
+    // Run the policy's test cases against the editor's text (if the gateway can).
+    const probe = await gw.call(gw.adminToken, 'POST', '/v1/policies/test', { policy: fixed, cases: 'cases: []' });
+    if (probe.status !== 404 && probe.json) {
+      await page.getByLabel('Cases (YAML)').fill([
+        'cases:',
+        '  - name: a big refund waits for billing',
+        '    defaults: {interaction_id: t-1, customer_id: u-1, workflow: retail-bot, channel: chat}',
+        '    steps:',
+        '      - event: {type: ai_proposal, text: "Refunded.", intent: refund_request, confidence: 0.9, action: {name: refund, amount: 500, currency: EUR}}',
+        '        expect: {decision: hold, rules: [refunds-over-100]}',
+        '  - name: a refund of 120 EUR is now only watched',
+        '    defaults: {interaction_id: t-2, customer_id: u-2, workflow: retail-bot, channel: chat}',
+        '    steps:',
+        '      - event: {type: ai_proposal, text: "Refunded.", intent: refund_request, confidence: 0.9, action: {name: refund, amount: 120, currency: EUR}}',
+        '        expect: {decision: allow_monitored, not_rules: [refunds-over-100]}',
+      ].join('\n'));
+      await page.getByRole('button', { name: 'Run the tests' }).click();
+      await page.getByText('2 of 2 cases passed').waitFor();
+      await page.getByText('2 of 2 cases passed').scrollIntoViewIfNeeded();
+      await shot(page, 'admin-03a-policy-tests');
+      await page.locator('#policy-source').scrollIntoViewIfNeeded();
+    } else {
+      console.log('# POST /v1/policies/test is not available on this gateway: running test cases not exercised');
+    }
     await page.getByRole('button', { name: 'Save and activate' }).click();
     await page.locator('.toast').filter({ hasText: 'is now active' }).waitFor();
     const now = (await gw.call(gw.adminToken, 'GET', '/v1/policies/active')).json;
