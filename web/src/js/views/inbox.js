@@ -435,7 +435,7 @@ export async function mount(root, { me, params, navigate }) {
       clearTimeout(reloadTimer);
       reloadTimer = setTimeout(async () => {
         const before = new Set(st.tasks.keys());
-        await loadTasks();
+        await Promise.all([loadTasks(), loadQueues()]);
         for (const x of st.tasks.values()) {
           if (!before.has(x.id) && x.status === 'open' && st.picked.has(x.queue)) toast(`New task in ${x.queue}: ${kindLabel(x.kind)} from ${x.workflow}`, 'info', 4000);
         }

@@ -58,5 +58,5 @@ export function section(title, ...body) {
 }
 
 export function kbdButton(label, key, onclick, cls = '') {
-  return h('button.btn', { type: 'button', class: cls, onclick, 'aria-keyshortcuts': key.length === 1 ? key.toUpperCase() : key, title: `${label} (${key})` }, label, ' ', h('kbd', key));
+  return h('button.btn', { type: 'button', class: cls, onclick, 'aria-keyshortcuts': key.length === 1 ? key.toUpperCase() : key, title: `${label} (${key})` }, label, ' ', h('kbd', key.length === 1 ? key.toUpperCase() : key));
 }
