@@ -80,9 +80,10 @@ export const pct = (x) => (x === undefined || x === null ? '—' : `${(Number(x)
 export const num = (x, d = 2) => (x === undefined || x === null ? '—' : Number(x).toFixed(d));
 
 // An SLA countdown: <span data-due=ISO>; main.js ticks them all every second.
-export function slaBadge(dueAt, { escalated = false, label = 'SLA' } = {}) {
+export function slaBadge(dueAt, { escalated = false, label = 'SLA', short = false } = {}) {
   const el = h('span.sla', { dataset: { due: dueAt }, title: `${label} due ${fmtTime(dueAt)}` });
   if (escalated) el.dataset.escalated = '1';
+  if (short) el.dataset.short = '1';
   tickSla(el);
   return el;
 }
@@ -94,7 +95,10 @@ export function tickSla(el) {
   el.classList.toggle('breached', breached);
   el.classList.toggle('soon', !breached && left < 30000);
   const esc = el.dataset.escalated ? ' · escalated' : '';
-  el.textContent = breached ? `⚠ SLA breached ${fmtDuration(left)} ago${esc}` : `${fmtDuration(left)} left${esc}`;
+  const d = fmtDuration(breached ? Math.min(left, -1000) : left);
+  if (el.dataset.short) el.textContent = breached ? `⚠ ${d} over` : `${d} left`;
+  else el.textContent = breached ? `⚠ SLA breached ${d} ago${esc}` : `${d} left${esc}`;
+  el.setAttribute('aria-label', breached ? `SLA breached ${d} ago${esc}` : `${d} left before the SLA${esc}`);
 }
 
 export function toast(message, kind = 'info', ms = 5000) {

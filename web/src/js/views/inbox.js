@@ -58,7 +58,7 @@ export async function mount(root, { me, params, navigate }) {
         sessionStorage.setItem('hitlgate.queues', JSON.stringify([...st.picked]));
         renderList();
       } });
-      return h('label.queue-chip', cb, ` ${q.name} `, h('span.badge', { 'aria-label': `${q.open} open` }, q.open), h('span.muted.small', ` SLA ${Math.round(q.sla_seconds / 60)} min`));
+      return h('label.queue-chip', cb, ` ${q.name} `, h('span.badge', { 'aria-label': `${q.open} open` }, q.open), h('span.muted.small', ` SLA ${q.sla_seconds < 120 ? `${q.sla_seconds} s` : `${Math.round(q.sla_seconds / 60)} min`}`));
     }), st.queues.some((q) => !q.can_work)
       ? h('p.muted.small', 'Not your skills: ', st.queues.filter((q) => !q.can_work).map((q) => q.name).join(', '))
       : null);
@@ -80,7 +80,7 @@ export async function mount(root, { me, params, navigate }) {
         onclick: () => select(t.id),
       },
       h('div.row1', h('span.prio', { class: `p${t.priority}`, title: `Priority ${t.priority} (1 = most urgent)` }, `P${t.priority}`),
-        h('span.kind', kindLabel(t.kind)), slaBadge(t.due_at, { escalated: t.escalated })),
+        h('span.kind', kindLabel(t.kind)), t.escalated ? h('span.tag.bad', { title: 'Escalated: the SLA was breached' }, 'escalated') : null, slaBadge(t.due_at, { short: true })),
       h('div.row2.muted', `${t.queue} · ${t.workflow} · ${t.interaction_id}`, mine(t) ? h('span.tag.mine', 'claimed by you') : null));
     }));
     if (st.selectedId && st.tasks.has(st.selectedId)) {
