@@ -135,9 +135,9 @@ async function reviewerFlow() {
   assert.match(await trail.innerText(), /Approved with edits by .*final action refund 95\.00 EUR/);
   await shot(page, 'reviewer-08-decision-trail');
 
-  // The SLA countdown ticks and turns red when breached (a 3-second billing SLA).
+  // The SLA countdown ticks and turns red when breached (a 5-second billing SLA).
   const active = (await gw.call(gw.adminToken, 'GET', '/v1/policies/active')).json;
-  const fast = active.source.replace(/billing:(\s*)\{skills: \[billing\], sla_seconds: \d+/, 'billing:$1{skills: [billing], sla_seconds: 3');
+  const fast = active.source.replace(/billing:(\s*)\{skills: \[billing\], sla_seconds: \d+/, 'billing:$1{skills: [billing], sla_seconds: 5');
   assert.notEqual(fast, active.source);
   const up = await gw.call(gw.adminToken, 'POST', '/v1/policies?activate=true', fast);
   assert.equal(up.status, 200, up.text);
@@ -146,12 +146,14 @@ async function reviewerFlow() {
     interaction_id: 'chat-4713', customer_id: 'cust-91', workflow: 'retail-bot', type: 'ai_proposal', intent: 'refund_request', confidence: 0.9,
     text: 'Refunded 300.00 EUR.', action: { name: 'refund', amount: 300, currency: 'EUR', params: { order_id: '777' } },
   });
+  // Claim it at once (N): unclaimed, a breached task escalates to the supervisors' queue.
   const late = page.locator(`.task-item[data-id="${d3.task_id}"] .sla`);
   await late.waitFor();
-  await page.waitForFunction((id) => document.querySelector(`.task-item[data-id="${id}"] .sla.breached`), d3.task_id, { timeout: 10000 });
+  await page.keyboard.press('n');
+  await detail.getByText('Claimed by you').waitFor();
+  await detail.locator('.head-right .sla.breached').filter({ hasText: /SLA breached \d+:\d\d ago/ }).waitFor({ timeout: 10000 });
+  await page.waitForFunction((id) => document.querySelector(`.task-item[data-id="${id}"] .sla.breached`), d3.task_id, { timeout: 5000 });
   assert.match(await late.innerText(), /⚠ \d+:\d\d over/);
-  await page.keyboard.press('j');
-  await detail.locator('.head-right .sla.breached').filter({ hasText: /SLA breached \d+:\d\d ago/ }).waitFor();
   await shot(page, 'reviewer-09-sla-breached');
   assert.equal(browser.errors.filter((e) => !/favicon|Failed to load resource/.test(e)).length, 0, browser.errors.join('\n'));
 }

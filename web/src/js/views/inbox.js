@@ -446,10 +446,16 @@ export async function mount(root, { me, params, navigate }) {
       st.tasks.delete(t.id);
     }
     if (name === 'task.escalated' && visible(t)) toast(`Escalated: task ${t.id} in ${t.queue} breached its SLA`, 'warn');
-    if (st.detail && st.detail.id === t.id && t.status !== st.detail.status && !(mine(t) && st.lease)) {
+    if (st.detail && st.detail.id === t.id) {
+      const changed = t.status !== st.detail.status || t.escalated !== st.detail.escalated || t.queue !== st.detail.queue;
+      const lostIt = t.status !== 'claimed' || t.lease?.owner !== me.key_id;
+      if (lostIt) st.lease = null;
       st.detail = { ...t, context: st.detail.context };
-      if (t.status !== 'open') st.mode = 'view';
-      renderDetail();
+      if (changed && (st.mode === 'view' || lostIt)) {
+        if (lostIt && st.mode !== 'view') toast('This task is no longer yours (answered, released or escalated elsewhere).', 'warn');
+        st.mode = 'view';
+        renderDetail();
+      }
     }
     renderList();
     clearTimeout(queueRefresh);
