@@ -348,6 +348,7 @@ export async function mount(root, { me, params, navigate }) {
     if (st.busy) return;
     st.busy = true;
     const t = st.detail;
+    st.answering = t.id;
     try {
       const lease = await ensureLease();
       const res = await post(`/v1/review/tasks/${encodeURIComponent(t.id)}/verdict`, { ...body, lease_id: lease.lease_id });
@@ -365,6 +366,7 @@ export async function mount(root, { me, params, navigate }) {
       toast(errorText(e), 'error');
     } finally {
       st.busy = false;
+      st.answering = null;
     }
   }
 
@@ -446,7 +448,7 @@ export async function mount(root, { me, params, navigate }) {
       st.tasks.delete(t.id);
     }
     if (name === 'task.escalated' && visible(t)) toast(`Escalated: task ${t.id} in ${t.queue} breached its SLA`, 'warn');
-    if (st.detail && st.detail.id === t.id) {
+    if (st.detail && st.detail.id === t.id && st.answering !== t.id) {
       const changed = t.status !== st.detail.status || t.escalated !== st.detail.escalated || t.queue !== st.detail.queue;
       const lostIt = t.status !== 'claimed' || t.lease?.owner !== me.key_id;
       if (lostIt) st.lease = null;
