@@ -9,10 +9,9 @@
 // own executor.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -62,7 +61,7 @@ class Notifier {
 
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::vector<std::weak_ptr<Waiter>>> waiters_;  // guarded by mu_
-  std::map<std::uint64_t, std::shared_ptr<Callback>> subscribers_;              // guarded by mu_
+  std::map<std::uint64_t, std::shared_ptr<Callback>> subscribers_;               // guarded by mu_
   std::uint64_t next_token_ = 1;                                                 // guarded by mu_
 };
 

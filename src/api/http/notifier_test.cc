@@ -1,12 +1,12 @@
 // Notifier and BlockingPool: cross-thread wake-ups and off-thread work.
 #include "api/http/notifier.h"
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
-
 #include <stdexcept>
 #include <thread>
 
@@ -49,7 +49,8 @@ bool AwaitWaiters(const Notifier& n, size_t count) {
 TEST(NotifierTest, WaitForWakesOnNotifyFromAnotherThread) {
   Loop loop(2);
   Notifier notifier;
-  auto woke = asio::co_spawn(loop.io(), notifier.WaitFor("task:1", milliseconds(60000)), asio::use_future);
+  auto woke =
+      asio::co_spawn(loop.io(), notifier.WaitFor("task:1", milliseconds(60000)), asio::use_future);
   ASSERT_TRUE(AwaitWaiters(notifier, 1));
   std::thread([&] { notifier.Notify("task:1"); }).join();
   ASSERT_EQ(woke.wait_for(std::chrono::seconds(10)), std::future_status::ready);
@@ -61,8 +62,10 @@ TEST(NotifierTest, WaitForTimesOutWithFalse) {
   Loop loop(1);
   Notifier notifier;
   notifier.Notify("task:1");  // before the wait: does not count
-  auto woke = asio::co_spawn(loop.io(), notifier.WaitFor("task:1", milliseconds(20)), asio::use_future);
-  ASSERT_TRUE(AwaitWaiters(notifier, 1) || woke.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+  auto woke =
+      asio::co_spawn(loop.io(), notifier.WaitFor("task:1", milliseconds(20)), asio::use_future);
+  ASSERT_TRUE(AwaitWaiters(notifier, 1) ||
+              woke.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
   notifier.Notify("task:2");  // another key
   EXPECT_FALSE(woke.get());
 }
@@ -74,7 +77,8 @@ TEST(NotifierTest, NoWakeUpIsLostToARace) {
   Notifier notifier;
   for (int i = 0; i < 300; ++i) {
     const std::string key = "k" + std::to_string(i);
-    auto woke = asio::co_spawn(loop.io(), notifier.WaitFor(key, milliseconds(60000)), asio::use_future);
+    auto woke =
+        asio::co_spawn(loop.io(), notifier.WaitFor(key, milliseconds(60000)), asio::use_future);
     ASSERT_TRUE(AwaitWaiters(notifier, 1));
     notifier.Notify(key);
     ASSERT_EQ(woke.wait_for(std::chrono::seconds(10)), std::future_status::ready) << i;
@@ -87,7 +91,8 @@ TEST(NotifierTest, NotifyWakesEveryWaiterOfTheKey) {
   Notifier notifier;
   std::vector<std::future<bool>> futures;
   for (int i = 0; i < 20; ++i) {
-    futures.push_back(asio::co_spawn(loop.io(), notifier.WaitFor("same", milliseconds(60000)), asio::use_future));
+    futures.push_back(
+        asio::co_spawn(loop.io(), notifier.WaitFor("same", milliseconds(60000)), asio::use_future));
   }
   ASSERT_TRUE(AwaitWaiters(notifier, 20));
   notifier.Notify("same");

@@ -16,7 +16,8 @@ int HexValue(char c) {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return std::ranges::equal(a, b, [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -54,9 +55,10 @@ void ParseTarget(std::string_view target, Request* request) {
     const std::string_view pair = rest.substr(0, amp);
     if (!pair.empty()) {
       const size_t eq = pair.find('=');
-      request->query.emplace_back(
-          PercentDecode(pair.substr(0, eq), /*plus_is_space=*/true),
-          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), /*plus_is_space=*/true));
+      request->query.emplace_back(PercentDecode(pair.substr(0, eq), /*plus_is_space=*/true),
+                                  eq == std::string_view::npos
+                                      ? ""
+                                      : PercentDecode(pair.substr(eq + 1), /*plus_is_space=*/true));
     }
     if (amp == std::string_view::npos) break;
     rest.remove_prefix(amp + 1);

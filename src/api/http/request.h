@@ -9,7 +9,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/verb.hpp>
-
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,8 +23,8 @@ struct Request {
   http::verb method = http::verb::get;
   std::string target;  // as sent, with the query
   std::string path;    // without the query, percent-decoded ('+' stays '+')
-  std::vector<std::pair<std::string, std::string>> query;    // decoded (%XX and '+')
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
+  std::vector<std::pair<std::string, std::string>> query;        // decoded (%XX and '+')
+  std::vector<std::pair<std::string, std::string>> headers;      // names lower-cased, in order
   std::vector<std::pair<std::string, std::string>> path_params;  // filled by the Router
   std::string body;
   std::string remote_address;  // peer IP, "" when unknown

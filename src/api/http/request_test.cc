@@ -52,7 +52,8 @@ TEST(ResponseTest, JsonErrorMapsEveryCode) {
     const Response r = JsonError(Error(code, "m"));
     EXPECT_EQ(r.status, status) << ErrorCodeName(code);
     EXPECT_EQ(r.content_type, "application/json");
-    EXPECT_EQ(r.body, "{\"error\":{\"code\":\"" + std::string(ErrorCodeName(code)) + "\",\"message\":\"m\"}}");
+    EXPECT_EQ(r.body, "{\"error\":{\"code\":\"" + std::string(ErrorCodeName(code)) +
+                          "\",\"message\":\"m\"}}");
   }
 }
 

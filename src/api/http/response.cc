@@ -7,18 +7,29 @@ namespace hitlgate::api {
 
 unsigned HttpStatusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
-    case ErrorCode::kAborted: return 409;
-    case ErrorCode::kFailedPrecondition: return 412;
-    case ErrorCode::kResourceExhausted: return 429;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kDeadlineExceeded: return 504;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+      return 409;
+    case ErrorCode::kAborted:
+      return 409;
+    case ErrorCode::kFailedPrecondition:
+      return 412;
+    case ErrorCode::kResourceExhausted:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kDeadlineExceeded:
+      return 504;
     case ErrorCode::kDataLoss:
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;  // an enum value from a newer build: fail closed
 }
@@ -40,8 +51,10 @@ Response Json(unsigned status, std::string body) {
 }
 
 Response JsonError(const Error& error) {
-  Response r = Json(HttpStatusFor(error.code()), JsonErrorBody(ErrorCodeName(error.code()), error.message()));
-  if (error.code() == ErrorCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  Response r = Json(HttpStatusFor(error.code()),
+                    JsonErrorBody(ErrorCodeName(error.code()), error.message()));
+  if (error.code() == ErrorCode::kUnauthenticated)
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }
 

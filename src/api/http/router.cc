@@ -74,10 +74,10 @@ asio::awaitable<Response> Router::Dispatch(Request& request) const {
     }
   }
   if (!allow.empty()) {
-    Response r = Json(405, JsonErrorBody("method_not_allowed",
-                                         "method " + std::string(http::to_string(request.method)) +
-                                             " is not allowed on " + request.path + " (allowed: " +
-                                             allow + ")"));
+    Response r = Json(
+        405, JsonErrorBody("method_not_allowed",
+                           "method " + std::string(http::to_string(request.method)) +
+                               " is not allowed on " + request.path + " (allowed: " + allow + ")"));
     r.headers.emplace_back("Allow", allow);
     co_return r;
   }

@@ -1,15 +1,17 @@
 // Router matching, without a server: dispatch runs on a local io_context.
 #include "api/http/router.h"
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
 
 namespace hitlgate::api {
 namespace {
 
-Response Dispatch(const Router& router, http::verb method, std::string target, Request* seen = nullptr) {
+Response Dispatch(const Router& router, http::verb method, std::string target,
+                  Request* seen = nullptr) {
   asio::io_context io;
   Request request;
   request.method = method;

@@ -9,7 +9,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <cstdio>
 #include <exception>
 
@@ -22,13 +21,14 @@ using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // Accepts on the acceptor's strand; each connection gets a strand of its own.
-asio::awaitable<void> AcceptLoop(std::shared_ptr<ServerState> state, std::shared_ptr<tcp::acceptor> acceptor,
-                                 asio::io_context& io) {
+asio::awaitable<void> AcceptLoop(std::shared_ptr<ServerState> state,
+                                 std::shared_ptr<tcp::acceptor> acceptor, asio::io_context& io) {
   asio::steady_timer backoff(acceptor->get_executor());
   for (;;) {
     auto strand = asio::make_strand(io);
     auto [ec, socket] = co_await acceptor->async_accept(strand, kTuple);
-    if (state->stopping.load() || !acceptor->is_open() || ec == asio::error::operation_aborted) co_return;
+    if (state->stopping.load() || !acceptor->is_open() || ec == asio::error::operation_aborted)
+      co_return;
     if (ec) {
       // Out of descriptors and the like: pause rather than spin on the error.
       backoff.expires_after(std::chrono::milliseconds(50));
@@ -69,7 +69,8 @@ Result<std::uint16_t> HttpServer::Start() {
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return MakeError(ErrorCode::kUnavailable, "cannot listen on " + options_.address + ":" +
-                                                  std::to_string(options_.port) + ": " + ec.message());
+                                                  std::to_string(options_.port) + ": " +
+                                                  ec.message());
   }
   const std::uint16_t port = acceptor->local_endpoint().port();
 
@@ -79,8 +80,9 @@ Result<std::uint16_t> HttpServer::Start() {
   state_->acceptor = acceptor;
   asio::co_spawn(acceptor->get_executor(), AcceptLoop(state_, acceptor, io_), asio::detached);
 
-  const int n = options_.threads > 0 ? options_.threads
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = options_.threads > 0
+                    ? options_.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < n; ++i) {
     threads_.emplace_back([this] {
       // A handler posted by someone else may throw; log it and keep serving.

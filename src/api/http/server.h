@@ -7,9 +7,8 @@
 // once; Stop() from any thread, idempotent, also run by the destructor.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +24,7 @@ namespace hitlgate::api {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0 = any free port (Start() returns it)
+  std::uint16_t port = 8080;    // 0 = any free port (Start() returns it)
   size_t body_limit = 1 << 20;  // bytes; over it: 413 and the connection closes
   // A request (header and body) must arrive within this, counted from its
   // first byte, or from the accept for a new connection; else the

@@ -2,13 +2,13 @@
 // concurrency. Servers bind port 0; nothing sleeps to synchronize.
 #include "api/http/server.h"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -114,8 +114,9 @@ TEST(HttpServerTest, ChunkedBodyOverTheLimitIs413) {
   o.body_limit = 16;
   Harness h(EchoRouter(&calls), o);
   TestClient client(h.port);
-  ASSERT_TRUE(client.Write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                           "10\r\n0123456789abcdef\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      client.Write("POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "10\r\n0123456789abcdef\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n"));
   auto r = client.ReadResponse();
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_EQ(r->status, 413u);
@@ -152,7 +153,8 @@ TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   std::string wire;
   for (int i = 0; i < 5; ++i) {
     const std::string body = "req" + std::to_string(i);
-    wire += "POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    wire += "POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+            "\r\n\r\n" + body;
   }
   ASSERT_TRUE(client.Write(wire));
   for (int i = 0; i < 5; ++i) {
@@ -230,7 +232,9 @@ TEST(HttpServerTest, HandlerHeadersAreSanitized) {
   auto router = std::make_shared<Router>();
   router->Add(V::get, "/h", [](Request&) -> asio::awaitable<Response> {
     Response r = Json(201, "{}");
-    r.headers = {{"X-Ok", "a\r\nX-Injected: 1"}, {"Bad Name", "v"}, {"Cache-Control", "max-age=5"},
+    r.headers = {{"X-Ok", "a\r\nX-Injected: 1"},
+                 {"Bad Name", "v"},
+                 {"Cache-Control", "max-age=5"},
                  {"Content-Length", "999"}};
     co_return r;
   });
@@ -301,13 +305,15 @@ TEST(HttpServerTest, StopAbandonsAHandlerThatNeverFinishes) {
 
 TEST(HttpServerTest, ServesStaticFilesAsFallback) {
   namespace fs = std::filesystem;
-  const fs::path root = fs::temp_directory_path() / ("hitlgate_http_static_" + std::to_string(::getpid()));
+  const fs::path root =
+      fs::temp_directory_path() / ("hitlgate_http_static_" + std::to_string(::getpid()));
   fs::create_directories(root);
   std::ofstream(root / "index.html") << "<html></html>";
   std::ofstream(root / "app.js") << "js";
   auto router = EchoRouter();
   auto files = std::make_shared<StaticFiles>(root.string());
-  router->SetFallback([files](Request& r) -> asio::awaitable<Response> { co_return files->Serve(r); });
+  router->SetFallback(
+      [files](Request& r) -> asio::awaitable<Response> { co_return files->Serve(r); });
   Harness h(router);
   TestClient client(h.port);
   auto js = client.Request(V::get, "/app.js");

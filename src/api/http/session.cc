@@ -14,7 +14,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-
 #include <cctype>
 #include <cstdio>
 #include <exception>
@@ -61,8 +60,8 @@ bool ValidHeaderName(std::string_view name) {
 }
 
 template <typename Message>
-void SetHeaders(const std::string& content_type, const std::vector<std::pair<std::string, std::string>>& extra,
-                Message* m) {
+void SetHeaders(const std::string& content_type,
+                const std::vector<std::pair<std::string, std::string>>& extra, Message* m) {
   m->set(http::field::server, "hitlgate");
   m->set(http::field::content_type, CleanHeaderValue(content_type));
   bool has_cache_control = false;
@@ -133,14 +132,38 @@ asio::awaitable<Response> SafeDispatch(const Router& router, Request& request) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "hitlgate: handler for %s failed: %s\n", request.path.c_str(), e.what());
   } catch (...) {
-    std::fprintf(stderr, "hitlgate: handler for %s failed: unknown exception\n", request.path.c_str());
+    std::fprintf(stderr, "hitlgate: handler for %s failed: unknown exception\n",
+                 request.path.c_str());
   }
   co_return ErrorResponse(500, "internal", "internal error");
 }
 
 // Runs a handler's SSE coroutine (owning the function object, whose
 // captures the coroutine may use) and ends the stream when it returns.
-asio::awaitable<void> RunSseHandler(SseFunction fn, std::shared_ptr<SseWriter> writer) {
+//
+// It counts in `state->connections` while it runs, so Stop() gives it the
+// grace period to see its writer closed and clean up (unsubscribe) instead
+// of the io_context destroying it mid-way once the connection is gone.
+// The count is taken before the spawn and given back by the token's
+// destructor, which runs even if the coroutine never started.
+class CountToken {
+ public:
+  explicit CountToken(std::shared_ptr<ServerState> state) : state_(std::move(state)) {
+    ++state_->connections;
+  }
+  ~CountToken() {
+    std::lock_guard lock(state_->mu);
+    if (--state_->connections == 0) state_->all_closed.notify_all();
+  }
+  CountToken(const CountToken&) = delete;
+  CountToken& operator=(const CountToken&) = delete;
+
+ private:
+  std::shared_ptr<ServerState> state_;
+};
+
+asio::awaitable<void> RunSseHandler(SseFunction fn, std::shared_ptr<SseWriter> writer,
+                                    [[maybe_unused]] std::unique_ptr<CountToken> count) {
   try {
     auto call = fn(writer);
     co_await std::move(call);
@@ -187,7 +210,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<void> AnswerReadError(const beast::error_code& ec);
   asio::awaitable<void> LingeringClose();
   asio::awaitable<void> StreamSse(Response& response, unsigned version);
-  static asio::awaitable<void> WatchHangup(std::shared_ptr<Connection> self, std::shared_ptr<SseWriter> writer);
+  static asio::awaitable<void> WatchHangup(std::shared_ptr<Connection> self,
+                                           std::shared_ptr<SseWriter> writer);
 
   void CloseSocket() {
     beast::error_code ec;
@@ -202,7 +226,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::shared_ptr<SseWriter> sse_;  // while streaming, so Shutdown can end it
 };
 
-asio::awaitable<beast::error_code> Connection::ReadRequest(http::request_parser<http::string_body>& parser) {
+asio::awaitable<beast::error_code> Connection::ReadRequest(
+    http::request_parser<http::string_body>& parser) {
   // One deadline for the whole request, header and body: a client trickling
   // bytes (slowloris) cannot hold the connection past it.
   stream_.expires_after(state_->options.read_timeout);
@@ -227,9 +252,9 @@ asio::awaitable<bool> Connection::Write(BeastResponse& res) {
 asio::awaitable<void> Connection::AnswerReadError(const beast::error_code& ec) {
   Response answer;
   if (ec == http::error::body_limit) {
-    answer = ErrorResponse(413, "payload_too_large",
-                           "request body over the limit of " + std::to_string(state_->options.body_limit) +
-                               " bytes");
+    answer = ErrorResponse(
+        413, "payload_too_large",
+        "request body over the limit of " + std::to_string(state_->options.body_limit) + " bytes");
   } else if (ec == http::error::header_limit) {
     answer = ErrorResponse(431, "invalid_argument", "request header fields too large");
   } else if (IsHttpParseError(ec) && ec != http::error::partial_message) {
@@ -320,7 +345,10 @@ asio::awaitable<void> Connection::StreamSse(Response& response, unsigned version
     if (auto self = weak.lock()) self->CloseSocket();
   });
   if (state_->stopping.load()) writer->Close();
-  asio::co_spawn(executor, RunSseHandler(std::move(response.sse), writer), asio::detached);
+  asio::co_spawn(
+      executor,
+      RunSseHandler(std::move(response.sse), writer, std::make_unique<CountToken>(state_)),
+      asio::detached);
   asio::co_spawn(executor, WatchHangup(shared_from_this(), writer), asio::detached);
 
   bool aborted = false;
@@ -352,7 +380,8 @@ asio::awaitable<void> Connection::StreamSse(Response& response, unsigned version
   sse_.reset();
 }
 
-asio::awaitable<void> Connection::WatchHangup(std::shared_ptr<Connection> self, std::shared_ptr<SseWriter> writer) {
+asio::awaitable<void> Connection::WatchHangup(std::shared_ptr<Connection> self,
+                                              std::shared_ptr<SseWriter> writer) {
   // An SSE client sends nothing after its request, so a completed read means
   // it hung up (or we closed the socket). Bytes it does send are ignored.
   std::vector<char> sink(512);

@@ -11,10 +11,9 @@
 // members are atomics or guarded by `mu`.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -32,7 +31,8 @@ struct ServerState {
   ServerOptions options;
   std::shared_ptr<const Router> router;
   std::atomic<bool> stopping{false};
-  std::atomic<size_t> connections{0};  // sessions running (or being torn down)
+  // Sessions running, plus SSE handler coroutines still running after theirs.
+  std::atomic<size_t> connections{0};
   std::shared_ptr<asio::ip::tcp::acceptor> acceptor;  // set by Start(), then constant
 
   std::mutex mu;

@@ -33,7 +33,8 @@ struct SseWriter::Timers {
 };
 
 SseWriter::SseWriter(asio::any_io_executor executor, size_t queue_limit)
-    : queue_limit_(queue_limit == 0 ? 1 : queue_limit), timers_(std::make_unique<Timers>(executor)) {}
+    : queue_limit_(queue_limit == 0 ? 1 : queue_limit),
+      timers_(std::make_unique<Timers>(executor)) {}
 
 SseWriter::~SseWriter() = default;
 
@@ -47,7 +48,8 @@ bool SseWriter::Send(std::string_view event, std::string_view data, std::string_
   size_t start = 0;
   for (;;) {
     const size_t nl = data.find('\n', start);
-    std::string_view line = data.substr(start, nl == std::string_view::npos ? data.npos : nl - start);
+    std::string_view line =
+        data.substr(start, nl == std::string_view::npos ? data.npos : nl - start);
     if (line.ends_with('\r')) line.remove_suffix(1);
     AppendField("data", line, &frame);
     if (nl == std::string_view::npos) break;
@@ -67,6 +69,8 @@ bool SseWriter::Comment(std::string_view text) {
 bool SseWriter::Enqueue(std::string frame) {
   {
     std::lock_guard lock(mu_);
+    // Returning before Wake() matters: a subscription that outlives the
+    // server must not post to its stopped (or destroyed) io_context.
     if (state_ != State::kOpen) return false;
     if (frames_.size() >= queue_limit_) {
       // Drop the subscriber rather than block the producer or grow without

@@ -12,7 +12,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -52,8 +51,8 @@ class SseWriter : public std::enable_shared_from_this<SseWriter> {
 
   // --- session side ---
   struct Batch {
-    std::string bytes;  // frames to write; empty = time for a keep-alive
-    bool end = false;   // nothing more will come (bytes is then empty)
+    std::string bytes;     // frames to write; empty = time for a keep-alive
+    bool end = false;      // nothing more will come (bytes is then empty)
     bool aborted = false;  // with end: closed, not finished; skip the last chunk
   };
   // Waits up to `keepalive` for frames and takes all queued ones.

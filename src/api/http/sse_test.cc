@@ -1,10 +1,10 @@
 // Server-sent events end to end: ordering, stream end, client hang-up,
 // slow subscribers, keep-alives and shutdown.
+#include <gtest/gtest.h>
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
-
 #include <future>
 #include <thread>
 
@@ -39,7 +39,8 @@ struct Harness {
 };
 
 // A route whose SSE coroutine is `fn`.
-std::shared_ptr<Router> StreamRouter(std::function<asio::awaitable<void>(std::shared_ptr<SseWriter>)> fn) {
+std::shared_ptr<Router> StreamRouter(
+    std::function<asio::awaitable<void>(std::shared_ptr<SseWriter>)> fn) {
   auto router = std::make_shared<Router>();
   router->Add(V::get, "/v1/stream", [fn](Request&) -> asio::awaitable<Response> {
     Response r;
@@ -55,7 +56,8 @@ std::shared_ptr<Router> StreamRouter(std::function<asio::awaitable<void>(std::sh
 
 TEST(SseTest, EventsArriveInOrderAndTheStreamEnds) {
   Harness h(StreamRouter([](std::shared_ptr<SseWriter> w) -> asio::awaitable<void> {
-    for (int i = 0; i < 100; ++i) w->Send("tick", "{\"n\":" + std::to_string(i) + "}", std::to_string(i));
+    for (int i = 0; i < 100; ++i)
+      w->Send("tick", "{\"n\":" + std::to_string(i) + "}", std::to_string(i));
     w->Send("multi", "line one\nline two");
     co_return;  // the stream ends once the queue is drained
   }));
@@ -100,13 +102,16 @@ TEST(SseTest, SlowSubscriberIsDroppedWithoutBlockingThePublisher) {
   auto finished = std::make_shared<std::promise<bool>>();
   ServerOptions o = TestOptions();
   o.sse_queue_limit = 8;
-  Harness h(StreamRouter([&notifier, subscribed, finished](std::shared_ptr<SseWriter> w) -> asio::awaitable<void> {
-    const auto token = notifier.Subscribe([w](std::string_view topic, std::string_view data) { w->Send(topic, data); });
-    subscribed->set_value();
-    co_await w->WaitClosed();
-    notifier.Unsubscribe(token);
-    finished->set_value(w->overflowed());
-  }), o);
+  Harness h(StreamRouter([&notifier, subscribed,
+                          finished](std::shared_ptr<SseWriter> w) -> asio::awaitable<void> {
+              const auto token = notifier.Subscribe(
+                  [w](std::string_view topic, std::string_view data) { w->Send(topic, data); });
+              subscribed->set_value();
+              co_await w->WaitClosed();
+              notifier.Unsubscribe(token);
+              finished->set_value(w->overflowed());
+            }),
+            o);
   SseClient client(h.port);  // never reads the body
   ASSERT_TRUE(client.Open("/v1/stream").has_value());
   subscribed->get_future().wait();
@@ -116,7 +121,8 @@ TEST(SseTest, SlowSubscriberIsDroppedWithoutBlockingThePublisher) {
   const std::string payload(4096, 'x');
   auto finished_future = finished->get_future();
   int published = 0;
-  while (finished_future.wait_for(std::chrono::seconds(0)) != std::future_status::ready && published < 1000000) {
+  while (finished_future.wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
+         published < 1000000) {
     notifier.Publish("task.created", payload);
     ++published;
   }
@@ -133,8 +139,9 @@ TEST(SseTest, KeepAliveCommentsFlowWhileIdle) {
   ServerOptions o = TestOptions();
   o.sse_keepalive = std::chrono::milliseconds(50);
   Harness h(StreamRouter([](std::shared_ptr<SseWriter> w) -> asio::awaitable<void> {
-    co_await w->WaitClosed();
-  }), o);
+              co_await w->WaitClosed();
+            }),
+            o);
   SseClient client(h.port);
   ASSERT_TRUE(client.Open("/v1/stream").has_value());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

@@ -35,7 +35,8 @@ StaticFiles::StaticFiles(std::string root, std::string prefix) : root_(std::move
 
 std::string_view StaticFiles::MimeType(std::string_view path) {
   const size_t dot = path.rfind('.');
-  const std::string_view ext = dot == std::string_view::npos ? std::string_view() : path.substr(dot);
+  const std::string_view ext =
+      dot == std::string_view::npos ? std::string_view() : path.substr(dot);
   if (ext == ".html" || ext == ".htm") return "text/html; charset=utf-8";
   if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
   if (ext == ".css") return "text/css; charset=utf-8";
@@ -83,8 +84,9 @@ Response StaticFiles::Serve(const Request& request) const {
   // the assets themselves may be cached briefly.
   r.headers.emplace_back("Cache-Control", name == "index.html" ? "no-cache" : "max-age=300");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
+  r.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
   return r;
 }
 

@@ -15,8 +15,9 @@ namespace fs = std::filesystem;
 class StaticFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = fs::temp_directory_path() / ("hitlgate_static_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    base_ = fs::temp_directory_path() /
+            ("hitlgate_static_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(base_);
     root_ = base_ / "dist";
     fs::create_directories(root_ / "assets");
@@ -33,7 +34,9 @@ class StaticFilesTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(base_); }
 
-  static void Write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+  static void Write(const fs::path& p, const std::string& text) {
+    std::ofstream(p, std::ios::binary) << text;
+  }
 
   Response Get(const StaticFiles& files, std::string target) {
     Request r;

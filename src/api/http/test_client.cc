@@ -3,6 +3,7 @@
 // timer cancels the socket's operations (without closing it) on timeout.
 #include "api/http/test_client.h"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,8 +12,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <optional>
@@ -35,7 +34,8 @@ std::string Lower(std::string_view s) {
 // One connection plus the machinery to run its operations with a timeout.
 class Link {
  public:
-  Link(std::uint16_t port, std::string host) : port_(port), host_(std::move(host)), socket_(io_), timer_(io_) {}
+  Link(std::uint16_t port, std::string host)
+      : port_(port), host_(std::move(host)), socket_(io_), timer_(io_) {}
 
   // Runs `start(handler)` until it completes or `timeout` passes; the
   // handler is called as handler(error_code, size_t).
@@ -80,7 +80,8 @@ class Link {
   }
 
   Result<void> Write(std::string_view bytes, std::chrono::milliseconds timeout) {
-    auto ec = Run(timeout, [&](auto handler) { asio::async_write(socket_, asio::buffer(bytes), handler); });
+    auto ec = Run(timeout,
+                  [&](auto handler) { asio::async_write(socket_, asio::buffer(bytes), handler); });
     return Check(ec, "write");
   }
 
@@ -88,12 +89,14 @@ class Link {
     http::response_parser<http::string_body> parser;
     parser.body_limit(64u << 20);
     parser.skip(head);
-    auto ec = Run(timeout, [&](auto handler) { http::async_read(socket_, buffer_, parser, handler); });
+    auto ec =
+        Run(timeout, [&](auto handler) { http::async_read(socket_, buffer_, parser, handler); });
     if (auto ok = Check(ec, "read"); !ok) return std::unexpected(ok.error());
     auto res = parser.release();
     TestResponse out;
     out.status = res.result_int();
-    for (const auto& field : res) out.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+    for (const auto& field : res)
+      out.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
     out.body = std::move(res.body());
     out.keep_alive = res.keep_alive();
     if (!out.keep_alive) Close();
@@ -105,11 +108,12 @@ class Link {
     buffer_.consume(buffer_.size());
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
       char sink[4096];
-      auto ec = Run(left, [&](auto handler) { socket_.async_read_some(asio::buffer(sink), handler); });
+      auto ec =
+          Run(left, [&](auto handler) { socket_.async_read_some(asio::buffer(sink), handler); });
       if (ec == beast::error::timeout) return false;
       if (ec) {
         Close();
@@ -134,7 +138,8 @@ class Link {
   Result<void> Check(const beast::error_code& ec, std::string_view what) {
     if (!ec) return {};
     Close();
-    if (ec == beast::error::timeout) return MakeError(ErrorCode::kDeadlineExceeded, std::string(what) + " timed out");
+    if (ec == beast::error::timeout)
+      return MakeError(ErrorCode::kDeadlineExceeded, std::string(what) + " timed out");
     return Unavailable(std::string(what) + ": " + ec.message());
   }
 
@@ -147,8 +152,8 @@ class Link {
   size_t connects_ = 0;
 };
 
-std::string Serialize(http::verb method, std::string_view target, std::string_view body, const Headers& headers,
-                      const std::string& host) {
+std::string Serialize(http::verb method, std::string_view target, std::string_view body,
+                      const Headers& headers, const std::string& host) {
   http::request<http::string_body> req{method, std::string(target), 11};
   req.set(http::field::host, host);
   req.set(http::field::user_agent, "hitlgate-test");
@@ -183,8 +188,8 @@ TestClient::~TestClient() = default;
 
 Result<void> TestClient::Connect() { return impl_->link.Connect(timeout_); }
 
-Result<TestResponse> TestClient::Request(http::verb method, std::string_view target, std::string_view body,
-                                         const Headers& headers) {
+Result<TestResponse> TestClient::Request(http::verb method, std::string_view target,
+                                         std::string_view body, const Headers& headers) {
   if (auto ok = Connect(); !ok) return std::unexpected(ok.error());
   const std::string wire = Serialize(method, target, body, headers, impl_->link.host());
   if (auto ok = impl_->link.Write(wire, timeout_); !ok) return std::unexpected(ok.error());
@@ -196,9 +201,13 @@ Result<void> TestClient::Write(std::string_view bytes) {
   return impl_->link.Write(bytes, timeout_);
 }
 
-Result<TestResponse> TestClient::ReadResponse(bool head) { return impl_->link.ReadResponse(head, timeout_); }
+Result<TestResponse> TestClient::ReadResponse(bool head) {
+  return impl_->link.ReadResponse(head, timeout_);
+}
 
-bool TestClient::WaitForClose(std::chrono::milliseconds timeout) { return impl_->link.WaitForClose(timeout); }
+bool TestClient::WaitForClose(std::chrono::milliseconds timeout) {
+  return impl_->link.WaitForClose(timeout);
+}
 
 void TestClient::Close() { impl_->link.Close(); }
 
@@ -228,7 +237,8 @@ struct SseClient::Impl {
         }
         const size_t colon = line.find(':');
         std::string_view name = line.substr(0, colon);
-        std::string_view value = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+        std::string_view value =
+            colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
         if (value.starts_with(' ')) value.remove_prefix(1);
         has_field = true;
         if (name == "event") {
@@ -260,7 +270,8 @@ struct SseClient::Impl {
   bool ended = false;
 };
 
-SseClient::SseClient(std::uint16_t port, std::string host) : impl_(std::make_unique<Impl>(port, std::move(host))) {}
+SseClient::SseClient(std::uint16_t port, std::string host)
+    : impl_(std::make_unique<Impl>(port, std::move(host))) {}
 SseClient::~SseClient() = default;
 
 Result<TestResponse> SseClient::Open(std::string_view target, const Headers& headers,
@@ -269,7 +280,8 @@ Result<TestResponse> SseClient::Open(std::string_view target, const Headers& hea
   if (auto ok = s.link.Connect(timeout); !ok) return std::unexpected(ok.error());
   Headers all = headers;
   all.emplace_back("Accept", "text/event-stream");
-  if (auto ok = s.link.Write(Serialize(http::verb::get, target, {}, all, s.link.host()), timeout); !ok) {
+  if (auto ok = s.link.Write(Serialize(http::verb::get, target, {}, all, s.link.host()), timeout);
+      !ok) {
     return std::unexpected(ok.error());
   }
   s.parser.emplace();
@@ -285,7 +297,8 @@ Result<TestResponse> SseClient::Open(std::string_view target, const Headers& hea
   const auto& head = s.parser->get();
   TestResponse out;
   out.status = head.result_int();
-  for (const auto& field : head) out.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+  for (const auto& field : head)
+    out.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
   if (!s.parser->chunked()) {
     // Not a stream: an error answer with a plain body.
     ec = s.link.Run(timeout, [&](auto handler) {
@@ -301,8 +314,8 @@ std::vector<SseEvent> SseClient::ReadEvents(size_t n, std::chrono::milliseconds 
   Impl& s = *impl_;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (s.events.size() < n && !s.ended && s.parser) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     auto ec = s.link.Run(left, [&](auto handler) {
       http::async_read_some(s.link.socket(), s.link.buffer(), *s.parser, handler);
@@ -312,8 +325,9 @@ std::vector<SseEvent> SseClient::ReadEvents(size_t n, std::chrono::milliseconds 
     if (ec || s.parser->is_done()) s.ended = true;
   }
   const size_t take = std::min(n, s.events.size());
-  std::vector<SseEvent> out(std::make_move_iterator(s.events.begin()),
-                            std::make_move_iterator(s.events.begin() + static_cast<std::ptrdiff_t>(take)));
+  std::vector<SseEvent> out(
+      std::make_move_iterator(s.events.begin()),
+      std::make_move_iterator(s.events.begin() + static_cast<std::ptrdiff_t>(take)));
   s.events.erase(s.events.begin(), s.events.begin() + static_cast<std::ptrdiff_t>(take));
   return out;
 }

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <boost/beast/http/verb.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -50,8 +49,8 @@ class TestClient {
   // Sends one request and reads its response on this client's connection,
   // opened on first use and reused while both sides keep it alive.
   // Unavailable when the connection fails, DeadlineExceeded on timeout.
-  Result<TestResponse> Request(http::verb method, std::string_view target, std::string_view body = {},
-                               const Headers& headers = {});
+  Result<TestResponse> Request(http::verb method, std::string_view target,
+                               std::string_view body = {}, const Headers& headers = {});
   // Writes raw bytes (malformed or pipelined requests).
   Result<void> Write(std::string_view bytes);
   // Reads the next response from the connection.
