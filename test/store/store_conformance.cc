@@ -20,6 +20,7 @@ using std::chrono::seconds;
 void StoreConformanceTest::SetUp() {
   t0_ = TimePoint(std::chrono::duration_cast<Duration>(seconds(1'795'000'000)));
   store_ = GetParam().create(&ids_);
+  if (IsSkipped()) return;  // the backend is not configured here (PostgreSQL)
   ASSERT_NE(store_, nullptr);
 }
 

@@ -1,0 +1,140 @@
+// PostgresStore: the Store for several gateway nodes sharing one PostgreSQL
+// (or a PostgreSQL-compatible database). Every node opens its own
+// PostgresStore on the same database; nothing durable lives in a node.
+//
+//  * Writes: one writer connection per node batches whatever its callers
+//    queued into one transaction (each call in a SAVEPOINT), so concurrent
+//    callers share one commit. Every write transaction first locks the
+//    audit chain's head row (audit_head): the chain is one gapless sequence
+//    for the whole cluster, and writers never deadlock (ADR 0005).
+//  * Claims: SELECT ... FOR UPDATE SKIP LOCKED in claim order, filtered by
+//    skills, languages and queues in SQL, so two nodes never hand out the
+//    same task; a verdict locks its task row and is accepted once; lease
+//    expiry is compared with the caller's `now` in the database row,
+//    whichever node the reviewer talks to.
+//  * Reads: a pool of connections, each call in one REPEATABLE READ
+//    READ ONLY transaction (a consistent snapshot), never waiting for writers.
+//  * Schema: created and migrated on Open, in one transaction under an
+//    advisory lock (safe when several nodes start at once).
+//
+// Thread-safe: every method may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "hitlgate/store/id_generator.h"
+#include "hitlgate/store/store.h"
+
+namespace hitlgate::store {
+
+namespace postgres {
+class Pool;
+class Writer;
+class WriteTxn;
+class Connection;
+}  // namespace postgres
+
+struct PostgresStoreOptions {
+  IdGenerator* ids = nullptr;  // required; must outlive the store
+  // Tables live in this schema (created when missing); empty = the
+  // connection's default search_path. Letters, digits and '_' only.
+  std::string schema;
+  // Most write calls run in one transaction.
+  size_t max_batch = 256;
+  // Reader connections this node opens at most.
+  int read_connections = 8;
+};
+
+class PostgresStore final : public Store {
+ public:
+  // Connects to `url` (a libpq URI such as postgresql://user@host:5432/db, or
+  // a key=value string) and migrates the schema.
+  // InvalidArgument: no IdGenerator or a bad schema name. Unavailable: the
+  // server cannot be reached. FailedPrecondition: the schema is newer than
+  // this binary's.
+  [[nodiscard]] static Result<std::unique_ptr<PostgresStore>> Open(
+      const std::string& url, const PostgresStoreOptions& options);
+  // Finishes queued writes, then closes every connection.
+  ~PostgresStore() override;
+
+  // True for the URLs Open takes by prefix: postgres:// and postgresql://.
+  static bool IsPostgresUrl(std::string_view url);
+
+  Result<RecordedDecision> RecordDecision(const DecisionRecord& decision,
+                                          const std::optional<NewTask>& task,
+                                          const std::vector<audit::AuditEntry>& extra_audit,
+                                          TimePoint now,
+                                          const std::vector<OutboxMessage>& outbox = {}) override;
+  Result<Task> ClaimNext(const ClaimRequest& request) override;
+  Result<Task> Claim(const std::string& task_id, const ClaimRequest& request) override;
+  Result<Task> RenewLease(const std::string& task_id, const std::string& lease_id,
+                          const std::string& reviewer, TimePoint now, Duration ttl) override;
+  Result<Task> Release(const std::string& task_id, const std::string& lease_id,
+                       const std::string& reviewer, TimePoint now) override;
+  Result<Task> SubmitVerdict(const std::string& task_id, const std::string& lease_id,
+                             const Verdict& verdict, TimePoint now,
+                             const VerdictOptions& options = {}) override;
+  Result<Task> CancelTask(const std::string& task_id, const std::string& actor,
+                          const std::string& reason, TimePoint now) override;
+  Result<std::vector<Task>> ExpireLeases(TimePoint now) override;
+  Result<std::vector<Task>> EscalateOverdue(TimePoint now,
+                                            const std::string& escalation_queue) override;
+  Result<Task> GetTask(const std::string& task_id) override;
+  Result<std::vector<Task>> ListTasks(const TaskFilter& filter) override;
+  Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;
+  Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
+  Result<std::vector<InteractionRecord>> ListCustomerInteractions(
+      const std::string& customer_id) override;
+  Result<void> SavePolicyVersion(const PolicyVersion& policy) override;
+  Result<void> ActivatePolicy(const std::string& version, const std::string& actor,
+                              TimePoint at) override;
+  Result<PolicyVersionInfo> GetActivePolicy() override;
+  Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() override;
+  Result<void> CreateKey(const ApiKey& key) override;
+  Result<ApiKey> FindKey(const std::string& key_id) override;
+  Result<std::vector<ApiKey>> ListKeys() override;
+  Result<void> RevokeKey(const std::string& key_id, const std::string& actor,
+                         TimePoint at) override;
+  Result<void> UpsertWebhook(const Webhook& webhook, const std::string& actor) override;
+  Result<std::vector<Webhook>> ListWebhooks() override;
+  Result<void> SetControl(const Control& control) override;
+  Result<void> ClearControl(ControlKind kind, const std::string& target, const std::string& actor,
+                            TimePoint at) override;
+  Result<std::vector<Control>> ListControls() override;
+  Result<std::vector<std::int64_t>> EnqueueDeliveries(const std::vector<OutboxMessage>& messages,
+                                                      TimePoint now) override;
+  Result<std::vector<OutboxMessage>> NextDeliveries(TimePoint now, int limit,
+                                                    Duration visibility) override;
+  Result<void> MarkDelivered(std::int64_t id, TimePoint now) override;
+  Result<void> MarkFailed(std::int64_t id, TimePoint now, TimePoint next_attempt_at,
+                          const std::string& error) override;
+  Result<std::vector<audit::AuditRecord>> AppendAudit(
+      const std::vector<audit::AuditEntry>& entries, TimePoint at) override;
+  Result<std::vector<audit::AuditRecord>> ReadAudit(std::int64_t from_seq, int limit) override;
+  Result<AuditHead> GetAuditHead() override;
+  Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
+                                       const PurgeOptions& options = {}) override;
+
+  // Write transactions run so far, and write calls served by them.
+  std::int64_t TransactionCountForTest() const;
+  std::int64_t WriteOpCountForTest() const;
+
+ private:
+  PostgresStore() = default;
+
+  // Runs fn(WriteTxn&) -> Result<T> on the writer thread inside the next
+  // batch; returns once that transaction committed (or failed).
+  template <typename T, typename F>
+  Result<T> Write(F&& fn);
+  // Runs fn(postgres::Connection&) -> Result<T> on a pooled connection, in
+  // one snapshot when `snapshot` (calls with several queries).
+  template <typename T, typename F>
+  Result<T> Read(F&& fn, bool snapshot = false);
+
+  std::unique_ptr<postgres::Pool> readers_;
+  std::unique_ptr<postgres::Writer> writer_;  // last: stops first
+};
+
+}  // namespace hitlgate::store

@@ -1,0 +1,143 @@
+// Thin RAII wrappers over one libpq connection, its prepared statements and
+// its results. The only place in the PostgreSQL backend that speaks the libpq
+// C API (with live_bridge.cc, which needs LISTEN).
+//
+// Parameters and results travel in libpq's text format; times are BIGINT
+// microseconds since the Unix epoch, like the SQLite backend's. Every
+// statement with parameters is prepared once per connection (PQprepare) and
+// cached by its SQL text.
+//
+// A Connection is used by one thread at a time (the writer thread, or a
+// reader that checked it out of the Pool); it is not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "hitlgate/common/clock.h"
+#include "hitlgate/common/error.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace hitlgate::store::postgres {
+
+inline std::int64_t Us(TimePoint t) { return t.time_since_epoch().count(); }
+inline TimePoint FromUs(std::int64_t us) { return TimePoint(Duration(us)); }
+
+// The parameters of one statement ($1, $2, ... in order of Add).
+class Params {
+ public:
+  Params() = default;
+  template <typename... Args>
+  static Params Of(const Args&... args) {
+    Params p;
+    (p.Add(args), ...);
+    return p;
+  }
+
+  Params& Add(std::string_view text) {
+    values_.emplace_back(std::string(text));
+    return *this;
+  }
+  Params& Add(const std::string& text) { return Add(std::string_view(text)); }
+  Params& Add(const char* text) { return Add(std::string_view(text)); }
+  Params& Add(std::int64_t value) {
+    values_.emplace_back(std::to_string(value));
+    return *this;
+  }
+  Params& Add(int value) { return Add(static_cast<std::int64_t>(value)); }
+  Params& Add(bool value) { return Add(static_cast<std::int64_t>(value ? 1 : 0)); }
+  Params& Add(TimePoint value) { return Add(Us(value)); }
+  Params& AddNull() {
+    values_.emplace_back(std::nullopt);
+    return *this;
+  }
+  template <typename T>
+  Params& Add(const std::optional<T>& value) {
+    return value ? Add(*value) : AddNull();
+  }
+
+  int size() const { return static_cast<int>(values_.size()); }
+  const std::vector<std::optional<std::string>>& values() const { return values_; }
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+};
+
+// The rows of one statement's result (owned PGresult).
+class Rows {
+ public:
+  explicit Rows(pg_result* result);
+  Rows(Rows&& other) noexcept;
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+  Rows& operator=(Rows&&) = delete;
+  ~Rows();
+
+  int size() const;
+  bool empty() const { return size() == 0; }
+  // Rows an INSERT/UPDATE/DELETE changed.
+  std::int64_t affected() const;
+
+  // Rows and columns are 0-based. NULL reads as "" / 0.
+  std::string Text(int row, int col) const;
+  std::int64_t Int(int row, int col) const;
+  bool IsNull(int row, int col) const;
+  TimePoint Time(int row, int col) const { return FromUs(Int(row, col)); }
+  std::optional<TimePoint> OptTime(int row, int col) const {
+    return IsNull(row, col) ? std::nullopt : std::optional<TimePoint>(Time(row, col));
+  }
+
+ private:
+  pg_result* result_;
+};
+
+// Where to connect and which schema to use.
+struct ConnectOptions {
+  std::string url;     // libpq connection URI or key=value string
+  std::string schema;  // search_path; empty = the server's default
+};
+
+class Connection {
+ public:
+  // Connects. Unavailable when the server cannot be reached or refuses.
+  [[nodiscard]] static Result<std::unique_ptr<Connection>> Open(const ConnectOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs SQL without parameters (may hold several statements).
+  [[nodiscard]] Result<void> Exec(std::string_view sql);
+  // Runs one statement with parameters, prepared once per connection.
+  // Errors by SQLSTATE: unique violation AlreadyExists, deadlock or
+  // serialization failure Aborted, lost connection Unavailable, others
+  // Internal (with the server's message).
+  [[nodiscard]] Result<Rows> Query(const std::string& sql, const Params& params = {});
+
+  // True inside a transaction block (also a failed one).
+  bool InTransaction() const;
+  // True inside a transaction that had an error (only ROLLBACK helps).
+  bool InFailedTransaction() const;
+  // True when the connection is gone; the pool drops such connections.
+  bool Broken() const;
+
+  pg_conn* raw() { return conn_; }
+
+ private:
+  explicit Connection(pg_conn* conn) : conn_(conn) {}
+  Result<Rows> Check(pg_result* result, std::string_view what);
+
+  pg_conn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+};
+
+// An Error for a failed libpq call on `conn`, mapped by SQLSTATE.
+Error PgError(pg_conn* conn, pg_result* result, std::string_view what);
+
+}  // namespace hitlgate::store::postgres

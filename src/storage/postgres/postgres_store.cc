@@ -1,0 +1,275 @@
+// PostgresStore: opening, decisions, interactions and the audit log.
+#include "hitlgate/store/postgres_store.h"
+
+#include <algorithm>
+
+#include "storage/audit_entries.h"
+#include "storage/postgres/schema.h"
+#include "storage/postgres/store_ops.h"
+#include "storage/task_rules.h"
+
+namespace hitlgate::store {
+
+using postgres::Connection;
+using postgres::Params;
+using postgres::WriteTxn;
+
+namespace postgres {
+
+Result<std::int64_t> LiveLeases(Connection& conn, const std::string& reviewer, TimePoint now) {
+  auto rows = conn.Query(
+      "SELECT COUNT(*) FROM tasks WHERE status = 'claimed' AND lease_owner = $1 "
+      "AND lease_expires_us > $2",
+      Params::Of(reviewer, now));
+  if (!rows) return std::unexpected(rows.error());
+  return rows->Int(0, 0);
+}
+
+Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
+                                               const std::vector<OutboxMessage>& messages,
+                                               TimePoint now) {
+  std::vector<std::int64_t> ids;
+  for (const auto& m : messages) {
+    auto rows = conn.Query(
+        "INSERT INTO outbox(workflow, url, event_type, payload_json, created_at_us, "
+        "next_attempt_us, attempts, last_error) VALUES($1, $2, $3, $4, $5, $6, 0, '') "
+        "RETURNING id",
+        Params::Of(m.workflow, m.url, m.event_type, m.payload_json, now,
+                   std::max(now, m.next_attempt_at)));
+    if (!rows) return std::unexpected(rows.error());
+    ids.push_back(rows->Int(0, 0));
+  }
+  return ids;
+}
+
+}  // namespace postgres
+
+namespace {
+
+bool ValidSchemaName(const std::string& s) {
+  if (s.empty() || s.size() > 63) return false;
+  if (!(std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+           c == '_';
+  });
+}
+
+Result<std::vector<StoredDecision>> ReadDecisions(const postgres::Rows& rows) {
+  std::vector<StoredDecision> out;
+  for (int i = 0; i < rows.size(); ++i) {
+    auto d = postgres::ReadDecision(rows, i);
+    if (!d) return std::unexpected(d.error());
+    out.push_back(std::move(*d));
+  }
+  return out;
+}
+
+Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
+  static const std::string kDecisions = std::string("SELECT ") + postgres::kDecisionColumns +
+                                        " FROM decisions WHERE interaction_id = $1 ORDER BY seq";
+  static const std::string kTasks = std::string("SELECT ") + postgres::kTaskColumns +
+                                    " FROM tasks WHERE interaction_id = $1 "
+                                    "ORDER BY created_at_us, id";
+  InteractionRecord r;
+  r.interaction_id = interaction_id;
+  auto drows = conn.Query(kDecisions, Params::Of(interaction_id));
+  if (!drows) return std::unexpected(drows.error());
+  auto ds = ReadDecisions(*drows);
+  if (!ds) return std::unexpected(ds.error());
+  r.decisions = std::move(*ds);
+  auto trows = conn.Query(kTasks, Params::Of(interaction_id));
+  if (!trows) return std::unexpected(trows.error());
+  auto ts = postgres::ReadTasks(*trows);
+  if (!ts) return std::unexpected(ts.error());
+  r.tasks = std::move(*ts);
+  if (!r.decisions.empty()) r.customer_id = r.decisions.front().record.customer_id;
+  return r;
+}
+
+}  // namespace
+
+bool PostgresStore::IsPostgresUrl(std::string_view url) {
+  return url.starts_with("postgres://") || url.starts_with("postgresql://");
+}
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url,
+                                                           const PostgresStoreOptions& options) {
+  if (options.ids == nullptr) return InvalidArgument("PostgresStore needs an IdGenerator");
+  if (!options.schema.empty() && !ValidSchemaName(options.schema)) {
+    return InvalidArgument("postgres schema name '" + options.schema +
+                           "': use lower-case letters, digits and '_'");
+  }
+  postgres::ConnectOptions connect{url, options.schema};
+  {
+    auto conn = Connection::Open(connect);
+    if (!conn) return std::unexpected(conn.error());
+    if (auto r = postgres::Migrate(**conn, options.schema); !r) return std::unexpected(r.error());
+  }
+  std::unique_ptr<PostgresStore> store(new PostgresStore());
+  store->readers_ = std::make_unique<postgres::Pool>(connect, options.read_connections);
+  store->writer_ = std::make_unique<postgres::Writer>(connect, options.ids, options.max_batch);
+  return store;
+}
+
+PostgresStore::~PostgresStore() {
+  writer_.reset();  // drains queued writes before the pool closes
+}
+
+std::int64_t PostgresStore::TransactionCountForTest() const { return writer_->transactions(); }
+std::int64_t PostgresStore::WriteOpCountForTest() const { return writer_->ops(); }
+
+// ---- Decisions ----
+
+Result<RecordedDecision> PostgresStore::RecordDecision(const DecisionRecord& d,
+                                                       const std::optional<NewTask>& task,
+                                                       const std::vector<audit::AuditEntry>& extra,
+                                                       TimePoint now,
+                                                       const std::vector<OutboxMessage>& outbox) {
+  if (auto v = internal::ValidateDecision(d, task); !v) return std::unexpected(v.error());
+  if (auto v = internal::ValidateEntries(extra); !v) return std::unexpected(v.error());
+  return Write<RecordedDecision>([&](WriteTxn& txn) -> Result<RecordedDecision> {
+    Connection& conn = txn.conn();
+    if (!d.event_id.empty()) {
+      // Writers are serialized by the audit head, so a duplicate committed
+      // by another node is visible here.
+      auto rows =
+          conn.Query("SELECT seq, task_id FROM decisions WHERE event_id = $1", Params::Of(d.event_id));
+      if (!rows) return std::unexpected(rows.error());
+      if (!rows->empty()) return RecordedDecision{rows->Int(0, 0), rows->Text(0, 1), true};
+    }
+    // The task id is known before the insert, so one statement writes both.
+    std::optional<Task> t;
+    std::string task_id;
+    if (task) task_id = txn.ids().NewId("t");
+    Params p = Params::Of(d.interaction_id, d.customer_id, d.workflow, d.channel, d.event_index,
+                          engine::EventTypeName(d.type), d.at, d.event_json, d.decision_json,
+                          engine::OutcomeName(d.outcome), d.policy_version, d.recorded_by, task_id);
+    if (d.event_id.empty()) {
+      p.AddNull();  // NULLs never collide in the unique index
+    } else {
+      p.Add(d.event_id);
+    }
+    auto rows = conn.Query(
+        "INSERT INTO decisions(interaction_id, customer_id, workflow, channel, event_index, type, "
+        "at_us, event_json, decision_json, outcome, policy_version, recorded_by, task_id, "
+        "event_id) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+        "RETURNING seq",
+        p);
+    if (!rows) return std::unexpected(rows.error());
+    RecordedDecision out{rows->Int(0, 0), task_id, false};
+    if (task) {
+      t = internal::MakeTask(*task, d, task_id, out.decision_seq);
+      if (auto r = postgres::SaveTask(conn, *t, /*is_new=*/true); !r) {
+        return std::unexpected(r.error());
+      }
+    }
+    auto sealed = txn.Append(internal::DecisionAudit(d, out.decision_seq, t ? &*t : nullptr, extra),
+                             now);
+    if (!sealed) return std::unexpected(sealed.error());
+    if (auto r = postgres::InsertOutbox(conn, outbox, now); !r) return std::unexpected(r.error());
+    return out;
+  });
+}
+
+// ---- Interactions ----
+
+Result<InteractionRecord> PostgresStore::GetInteraction(const std::string& interaction_id) {
+  return Read<InteractionRecord>(
+      [&](Connection& conn) -> Result<InteractionRecord> {
+        auto r = LoadInteraction(conn, interaction_id);
+        if (r && r->decisions.empty() && r->tasks.empty()) {
+          return NotFound("no interaction " + interaction_id);
+        }
+        return r;
+      },
+      /*snapshot=*/true);
+}
+
+Result<std::vector<InteractionRecord>> PostgresStore::ListCustomerInteractions(
+    const std::string& customer_id) {
+  return Read<std::vector<InteractionRecord>>(
+      [&](Connection& conn) -> Result<std::vector<InteractionRecord>> {
+        auto ids = conn.Query(
+            "SELECT interaction_id FROM decisions WHERE customer_id = $1 "
+            "GROUP BY interaction_id ORDER BY MIN(seq)",
+            Params::Of(customer_id));
+        if (!ids) return std::unexpected(ids.error());
+        std::vector<InteractionRecord> out;
+        for (int i = 0; i < ids->size(); ++i) {
+          auto r = LoadInteraction(conn, ids->Text(i, 0));
+          if (!r) return std::unexpected(r.error());
+          out.push_back(std::move(*r));
+        }
+        return out;
+      },
+      /*snapshot=*/true);
+}
+
+// ---- Audit log ----
+
+Result<std::vector<audit::AuditRecord>> PostgresStore::AppendAudit(
+    const std::vector<audit::AuditEntry>& entries, TimePoint at) {
+  if (auto v = internal::ValidateEntries(entries); !v) return std::unexpected(v.error());
+  return Write<std::vector<audit::AuditRecord>>(
+      [&](WriteTxn& txn) { return txn.Append(entries, at); });
+}
+
+Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAudit(std::int64_t from_seq, int limit) {
+  return Read<std::vector<audit::AuditRecord>>(
+      [&](Connection& conn) -> Result<std::vector<audit::AuditRecord>> {
+        static const std::string kSql = std::string("SELECT ") + postgres::kAuditColumns +
+                                        " FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2";
+        auto rows = conn.Query(kSql, Params::Of(from_seq, std::max(limit, 0)));
+        if (!rows) return std::unexpected(rows.error());
+        std::vector<audit::AuditRecord> out;
+        out.reserve(static_cast<size_t>(rows->size()));
+        for (int i = 0; i < rows->size(); ++i) out.push_back(postgres::ReadAuditRecord(*rows, i));
+        return out;
+      });
+}
+
+Result<AuditHead> PostgresStore::GetAuditHead() {
+  return Read<AuditHead>([&](Connection& conn) -> Result<AuditHead> {
+    auto rows = conn.Query("SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return DataLoss("audit_head row is missing");
+    return AuditHead{rows->Int(0, 0), rows->Text(0, 1)};
+  });
+}
+
+Result<PurgeResult> PostgresStore::PurgeAuditBefore(TimePoint cutoff, TimePoint now,
+                                                    const PurgeOptions& options) {
+  if (cutoff > now - options.min_retention && !options.allow_short_retention) {
+    return FailedPrecondition("purge cutoff is inside the retention period");
+  }
+  return Write<PurgeResult>([&](WriteTxn& txn) -> Result<PurgeResult> {
+    Connection& conn = txn.conn();
+    audit::PurgeAnchor anchor;
+    anchor.cutoff = cutoff;
+    anchor.retention_days =
+        std::chrono::duration_cast<std::chrono::days>(options.min_retention).count();
+    anchor.first_kept_seq = txn.head().seq + 1;
+    anchor.first_kept_prev_hash = txn.head().hash;
+    // The purge removes a prefix of the chain (never a hole): the first
+    // record young enough to keep ends it.
+    auto first = conn.Query(
+        "SELECT seq, prev_hash FROM audit WHERE at_us >= $1 ORDER BY seq LIMIT 1",
+        Params::Of(cutoff));
+    if (!first) return std::unexpected(first.error());
+    if (!first->empty()) {
+      anchor.first_kept_seq = first->Int(0, 0);
+      anchor.first_kept_prev_hash = first->Text(0, 1);
+    }
+    auto del = conn.Query("DELETE FROM audit WHERE seq < $1", Params::Of(anchor.first_kept_seq));
+    if (!del) return std::unexpected(del.error());
+    anchor.purged_count = del->affected();
+    auto sealed = txn.Append({{std::string(audit::kinds::kAuditPurged), options.actor, "audit",
+                               audit::EncodePurgePayload(anchor)}},
+                             now);
+    if (!sealed) return std::unexpected(sealed.error());
+    return PurgeResult{anchor.purged_count, anchor.first_kept_seq, sealed->back().seq};
+  });
+}
+
+}  // namespace hitlgate::store

@@ -1,0 +1,241 @@
+// PostgresStore: review tasks, leases, verdicts, escalation.
+#include "hitlgate/store/postgres_store.h"
+#include "storage/audit_entries.h"
+#include "storage/postgres/store_ops.h"
+#include "storage/task_rules.h"
+
+namespace hitlgate::store {
+
+using postgres::Connection;
+using postgres::Params;
+using postgres::WriteTxn;
+
+namespace {
+
+// Claimable tasks the reviewer qualifies for, in claim order, locked for
+// this transaction. SKIP LOCKED passes over rows another transaction holds
+// (another node's claim in flight) instead of waiting for them. Skills,
+// languages and queues are checked in SQL (the same rules as Qualifies,
+// which the caller applies again), so the rows locked are only ones the
+// reviewer can take. $1 now, $2 skills, $3 languages, $4 queues (U+001F-
+// joined lists), $5 how many.
+const std::string kClaimable =
+    std::string("SELECT ") + postgres::kTaskColumns +
+    " FROM tasks t WHERE (status = 'open' OR (status = 'claimed' AND lease_expires_us <= $1))"
+    " AND string_to_array(skills, chr(31)) <@ string_to_array($2, chr(31))"
+    " AND (language = '' OR EXISTS (SELECT 1 FROM unnest(string_to_array($3, chr(31))) AS l(tag)"
+    "      WHERE lower(t.language) = lower(l.tag)"
+    "         OR left(lower(t.language), length(l.tag) + 1) = lower(l.tag) || '-'))"
+    " AND ($4 = '' OR queue = ANY(string_to_array($4, chr(31))))"
+    " ORDER BY priority, due_at_us, created_at_us, id LIMIT $5 FOR UPDATE SKIP LOCKED";
+
+// Claims `t` for `r`: lease, row, audit.
+Result<Task> DoClaim(WriteTxn& txn, Task t, const ClaimRequest& r) {
+  std::vector<audit::AuditEntry> entries;
+  internal::ApplyClaim(t, r, txn.ids().NewId("l"), &entries);
+  if (auto s = postgres::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
+  if (auto a = txn.Append(std::move(entries), r.now); !a) return std::unexpected(a.error());
+  return t;
+}
+
+// Loads and locks a task, applies `change` (which checks and returns the
+// audit entries, or an error), saves it and appends the entries.
+template <typename Change>
+Result<Task> Mutate(WriteTxn& txn, const std::string& task_id, TimePoint now, Change change) {
+  auto t = postgres::LoadTask(txn.conn(), task_id, /*for_update=*/true);
+  if (!t) return std::unexpected(t.error());
+  Result<std::vector<audit::AuditEntry>> entries = change(*t);
+  if (!entries) return std::unexpected(entries.error());
+  if (auto s = postgres::SaveTask(txn.conn(), *t); !s) return std::unexpected(s.error());
+  if (auto a = txn.Append(std::move(*entries), now); !a) return std::unexpected(a.error());
+  return t;
+}
+
+using Entries = Result<std::vector<audit::AuditEntry>>;
+
+// Every task a SELECT of kTaskColumns with `params` returns, each changed by
+// `apply` (which returns its audit entry), saved and audited.
+template <typename Apply>
+Result<std::vector<Task>> MutateAll(WriteTxn& txn, const std::string& sql, const Params& params,
+                                    TimePoint now, Apply apply) {
+  auto rows = txn.conn().Query(sql, params);
+  if (!rows) return std::unexpected(rows.error());
+  auto tasks = postgres::ReadTasks(*rows);
+  if (!tasks) return std::unexpected(tasks.error());
+  std::vector<audit::AuditEntry> entries;
+  for (Task& t : *tasks) {
+    entries.push_back(apply(t));
+    if (auto s = postgres::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
+  }
+  if (auto a = txn.Append(std::move(entries), now); !a) return std::unexpected(a.error());
+  return tasks;
+}
+
+}  // namespace
+
+Result<Task> PostgresStore::ClaimNext(const ClaimRequest& r) {
+  if (auto v = internal::ValidateClaimRequest(r); !v) return std::unexpected(v.error());
+  return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
+    auto live = postgres::LiveLeases(txn.conn(), r.reviewer, r.now);
+    if (!live) return std::unexpected(live.error());
+    if (auto c = internal::CheckConcurrency(r, *live); !c) return std::unexpected(c.error());
+    // SQL applies the same rules, so the first row qualifies; a wider look
+    // only happens if SQL's lower() and the C++ rules ever disagree
+    // (non-ASCII language tags), and it locks more rows for a moment.
+    for (int limit : {1, 64}) {
+      auto rows = txn.conn().Query(
+          kClaimable, Params::Of(r.now, internal::JoinList(r.skills),
+                                 internal::JoinList(r.languages), internal::JoinList(r.queues),
+                                 limit));
+      if (!rows) return std::unexpected(rows.error());
+      for (int i = 0; i < rows->size(); ++i) {
+        auto t = postgres::ReadTask(*rows, i);
+        if (!t) return std::unexpected(t.error());
+        if (internal::Claimable(*t, r.now) && Qualifies(*t, r)) {
+          return DoClaim(txn, std::move(*t), r);
+        }
+      }
+      if (rows->size() < limit) break;  // nothing more to look at
+    }
+    return NotFound("no task for reviewer " + r.reviewer);
+  });
+}
+
+Result<Task> PostgresStore::Claim(const std::string& task_id, const ClaimRequest& r) {
+  if (auto v = internal::ValidateClaimRequest(r); !v) return std::unexpected(v.error());
+  return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
+    auto t = postgres::LoadTask(txn.conn(), task_id, /*for_update=*/true);
+    if (!t) return std::unexpected(t.error());
+    auto live = postgres::LiveLeases(txn.conn(), r.reviewer, r.now);
+    if (!live) return std::unexpected(live.error());
+    auto held = internal::CheckClaimOne(*t, r, *live);
+    if (!held) return std::unexpected(held.error());
+    if (*held) return t;
+    return DoClaim(txn, std::move(*t), r);
+  });
+}
+
+Result<Task> PostgresStore::RenewLease(const std::string& task_id, const std::string& lease_id,
+                                       const std::string& reviewer, TimePoint now, Duration ttl) {
+  if (ttl <= Duration::zero()) return InvalidArgument("renew: ttl must be > 0");
+  return Write<Task>([&](WriteTxn& txn) {
+    return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
+      if (auto c = internal::CheckLeaseHolder(t, lease_id, reviewer, now); !c) {
+        return std::unexpected(c.error());
+      }
+      return std::vector{internal::ApplyRenew(t, now, ttl)};
+    });
+  });
+}
+
+Result<Task> PostgresStore::Release(const std::string& task_id, const std::string& lease_id,
+                                    const std::string& reviewer, TimePoint now) {
+  return Write<Task>([&](WriteTxn& txn) {
+    return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
+      if (auto c = internal::CheckLeaseHolder(t, lease_id, reviewer, now); !c) {
+        return std::unexpected(c.error());
+      }
+      return std::vector{internal::ApplyRelease(t, now)};
+    });
+  });
+}
+
+Result<Task> PostgresStore::SubmitVerdict(const std::string& task_id, const std::string& lease_id,
+                                          const Verdict& verdict, TimePoint now,
+                                          const VerdictOptions& options) {
+  if (auto v = internal::ValidateEntries(options.audit); !v) return std::unexpected(v.error());
+  return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
+    auto t = Mutate(txn, task_id, now, [&](Task& task) -> Entries {
+      if (auto c = internal::CheckVerdict(task, lease_id, verdict, now, options.override); !c) {
+        return std::unexpected(c.error());
+      }
+      std::vector entries{internal::ApplyVerdict(task, lease_id, verdict, now, options.override)};
+      entries.insert(entries.end(), options.audit.begin(), options.audit.end());
+      return entries;
+    });
+    if (!t) return t;
+    if (auto r = postgres::InsertOutbox(txn.conn(), options.outbox, now); !r) {
+      return std::unexpected(r.error());
+    }
+    return t;
+  });
+}
+
+Result<Task> PostgresStore::CancelTask(const std::string& task_id, const std::string& actor,
+                                       const std::string& reason, TimePoint now) {
+  return Write<Task>([&](WriteTxn& txn) {
+    return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
+      if (auto c = internal::CheckCancel(t); !c) return std::unexpected(c.error());
+      return std::vector{internal::ApplyCancel(t, actor, reason, now)};
+    });
+  });
+}
+
+Result<std::vector<Task>> PostgresStore::ExpireLeases(TimePoint now) {
+  static const std::string kSql = std::string("SELECT ") + postgres::kTaskColumns +
+                                  " FROM tasks WHERE status = 'claimed' AND lease_expires_us <= $1"
+                                  " ORDER BY lease_expires_us, id FOR UPDATE";
+  return Write<std::vector<Task>>([&](WriteTxn& txn) {
+    return MutateAll(txn, kSql, Params::Of(now), now,
+                     [&](Task& t) { return internal::ApplyExpire(t, now); });
+  });
+}
+
+Result<std::vector<Task>> PostgresStore::EscalateOverdue(TimePoint now,
+                                                         const std::string& escalation_queue) {
+  if (escalation_queue.empty()) return InvalidArgument("escalation queue is empty");
+  static const std::string kSql = std::string("SELECT ") + postgres::kTaskColumns +
+                                  " FROM tasks WHERE escalated = false AND due_at_us < $1"
+                                  " AND status IN ('open', 'claimed') ORDER BY due_at_us, id"
+                                  " FOR UPDATE";
+  return Write<std::vector<Task>>([&](WriteTxn& txn) {
+    return MutateAll(txn, kSql, Params::Of(now), now, [&](Task& t) {
+      return internal::ApplyEscalate(t, escalation_queue, now);
+    });
+  });
+}
+
+Result<Task> PostgresStore::GetTask(const std::string& task_id) {
+  return Read<Task>([&](Connection& conn) { return postgres::LoadTask(conn, task_id); });
+}
+
+Result<std::vector<Task>> PostgresStore::ListTasks(const TaskFilter& f) {
+  // NULL parameters switch filters off, so one prepared statement serves all.
+  static const std::string kSql =
+      std::string("SELECT ") + postgres::kTaskColumns +
+      " FROM tasks WHERE ($1::text IS NULL OR queue = $1) AND ($2::text IS NULL OR status = $2)"
+      " AND ($3::text IS NULL OR workflow = $3) AND ($4::text IS NULL OR interaction_id = $4)"
+      " ORDER BY created_at_us, id LIMIT $5";
+  Params p;
+  p.Add(f.queue);
+  if (f.status) {
+    p.Add(TaskStatusName(*f.status));
+  } else {
+    p.AddNull();
+  }
+  p.Add(f.workflow).Add(f.interaction_id);
+  if (f.limit < 0) {
+    p.AddNull();  // LIMIT NULL: no limit
+  } else {
+    p.Add(f.limit);
+  }
+  return Read<std::vector<Task>>([&](Connection& conn) -> Result<std::vector<Task>> {
+    auto rows = conn.Query(kSql, p);
+    if (!rows) return std::unexpected(rows.error());
+    return postgres::ReadTasks(*rows);
+  });
+}
+
+Result<std::map<std::string, std::int64_t>> PostgresStore::CountOpenByQueue() {
+  return Read<std::map<std::string, std::int64_t>>(
+      [&](Connection& conn) -> Result<std::map<std::string, std::int64_t>> {
+        auto rows =
+            conn.Query("SELECT queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY queue");
+        if (!rows) return std::unexpected(rows.error());
+        std::map<std::string, std::int64_t> out;
+        for (int i = 0; i < rows->size(); ++i) out[rows->Text(i, 0)] = rows->Int(i, 1);
+        return out;
+      });
+}
+
+}  // namespace hitlgate::store

@@ -1,0 +1,195 @@
+#include "storage/postgres/schema.h"
+
+namespace hitlgate::store::postgres {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: a released migration is never edited, a change is a new one.
+// The tables mirror the SQLite backend's (times are BIGINT microseconds,
+// lists are U+001F-joined text), plus audit_head: the one row every
+// audit-writing transaction locks, which makes the chain one gapless
+// sequence whichever node writes (docs/adr/0005-audit-chain-on-postgres.md).
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE decisions(
+  seq BIGSERIAL PRIMARY KEY,
+  event_id TEXT,
+  interaction_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  event_index BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  at_us BIGINT NOT NULL,
+  event_json TEXT NOT NULL,
+  decision_json TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  policy_version TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  task_id TEXT NOT NULL DEFAULT '');
+CREATE UNIQUE INDEX decisions_event_id ON decisions(event_id) WHERE event_id IS NOT NULL;
+CREATE INDEX decisions_interaction ON decisions(interaction_id, seq);
+CREATE INDEX decisions_customer ON decisions(customer_id, seq);
+
+CREATE TABLE tasks(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  interaction_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  skills TEXT NOT NULL,
+  language TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  created_at_us BIGINT NOT NULL,
+  due_at_us BIGINT NOT NULL,
+  hold_notice_at_us BIGINT,
+  escalated BOOLEAN NOT NULL,
+  context_json TEXT NOT NULL,
+  lease_owner TEXT,
+  lease_id TEXT,
+  lease_expires_us BIGINT,
+  claim_count INTEGER NOT NULL,
+  verdict_kind TEXT,
+  verdict_reviewer TEXT,
+  verdict_at_us BIGINT,
+  verdict_edited_text TEXT,
+  verdict_edited_action_json TEXT,
+  verdict_reason TEXT,
+  verdict_customer_message TEXT,
+  verdict_note TEXT,
+  decision_seq BIGINT NOT NULL);
+CREATE INDEX tasks_claim ON tasks(status, priority, due_at_us, created_at_us, id);
+CREATE INDEX tasks_lease ON tasks(status, lease_expires_us);
+CREATE INDEX tasks_owner ON tasks(lease_owner) WHERE status = 'claimed';
+CREATE INDEX tasks_due ON tasks(escalated, due_at_us);
+CREATE INDEX tasks_interaction ON tasks(interaction_id, created_at_us);
+CREATE INDEX tasks_created ON tasks(created_at_us, id);
+
+CREATE TABLE policies(
+  version TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  source_yaml TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at_us BIGINT NOT NULL);
+CREATE TABLE policy_activations(
+  id BIGSERIAL PRIMARY KEY,
+  version TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at_us BIGINT NOT NULL);
+
+CREATE TABLE api_keys(
+  key_id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  skills TEXT NOT NULL,
+  languages TEXT NOT NULL,
+  workflows TEXT NOT NULL,
+  max_concurrent INTEGER NOT NULL,
+  created_at_us BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at_us BIGINT);
+
+CREATE TABLE webhooks(
+  workflow TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  updated_at_us BIGINT NOT NULL);
+CREATE TABLE outbox(
+  id BIGSERIAL PRIMARY KEY,
+  workflow TEXT NOT NULL,
+  url TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  payload_json TEXT NOT NULL,
+  created_at_us BIGINT NOT NULL,
+  next_attempt_us BIGINT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  delivered_at_us BIGINT);
+CREATE INDEX outbox_due ON outbox(next_attempt_us, id) WHERE delivered_at_us IS NULL;
+
+CREATE TABLE controls(
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at_us BIGINT NOT NULL,
+  PRIMARY KEY(kind, target));
+
+-- The hash-chained audit log (docs/audit-format.md). seq is assigned by the
+-- writer from audit_head, which it holds locked until it commits.
+CREATE TABLE audit(
+  seq BIGINT PRIMARY KEY,
+  at_us BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  payload_json TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE TABLE audit_head(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq BIGINT NOT NULL,
+  hash TEXT NOT NULL);
+INSERT INTO audit_head(id, seq, hash)
+  VALUES(1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- Live updates too large for a NOTIFY payload (8000 bytes) wait here for
+-- the other nodes; pruned by the publishing node.
+CREATE TABLE live_spill(
+  id BIGSERIAL PRIMARY KEY,
+  payload TEXT NOT NULL);
+)sql"},
+};
+
+}  // namespace
+
+Result<void> Migrate(Connection& conn, const std::string& schema) {
+  if (auto r = conn.Exec("BEGIN"); !r) return r;
+  auto fail = [&](Error e) -> Result<void> {
+    (void)conn.Exec("ROLLBACK");
+    return std::unexpected(std::move(e));
+  };
+  // Held until COMMIT: a second node waits here, then finds the work done.
+  if (auto r = conn.Query("SELECT pg_advisory_xact_lock(hashtext($1))",
+                          Params::Of("hitlgate.migrate." + schema));
+      !r) {
+    return fail(r.error());
+  }
+  if (!schema.empty()) {
+    if (auto r = conn.Exec("CREATE SCHEMA IF NOT EXISTS " + schema); !r) return fail(r.error());
+  }
+  if (auto r = conn.Exec(
+          "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, "
+          "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+      !r) {
+    return fail(r.error());
+  }
+  auto current = conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!current) return fail(current.error());
+  const int version = static_cast<int>(current->Int(0, 0));
+  if (version > kSchemaVersion) {
+    return fail(Error(ErrorCode::kFailedPrecondition,
+                      "database schema version " + std::to_string(version) +
+                          " is newer than this hitlgate's (" + std::to_string(kSchemaVersion) +
+                          ")"));
+  }
+  for (const auto& m : kMigrations) {
+    if (m.version <= version) continue;
+    if (auto r = conn.Exec(m.sql); !r) return fail(r.error());
+    if (auto r = conn.Query("INSERT INTO schema_version(version) VALUES($1)",
+                            Params::Of(m.version));
+        !r) {
+      return fail(r.error());
+    }
+  }
+  return conn.Exec("COMMIT");
+}
+
+}  // namespace hitlgate::store::postgres

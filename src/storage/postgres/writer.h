@@ -1,0 +1,99 @@
+// Writer: the one writer connection of a PostgresStore node and its thread.
+// Callers submit a WriteOp and block; the thread takes everything queued and
+// runs it in ONE transaction that first locks the audit chain's head row
+// (audit_head, SELECT ... FOR UPDATE), each op in its own SAVEPOINT when the
+// batch holds several (so one op's failure rolls back only that op), then
+// stores the new head, commits and wakes the callers.
+//
+// Locking the head first serializes every write transaction of the whole
+// cluster (that is what makes the audit chain one gapless sequence, ADR
+// 0005), so the head is held across the commit's WAL flush; batching is what
+// lets a node's concurrent callers share that flush and that lock hand-off.
+// Because the head is always the first lock a write transaction takes, two
+// writers can never wait for each other's rows: no deadlocks.
+//
+// Thread-safe: Submit may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "hitlgate/audit/record.h"
+#include "hitlgate/common/error.h"
+#include "hitlgate/store/id_generator.h"
+#include "hitlgate/store/store.h"
+#include "storage/postgres/connection.h"
+
+namespace hitlgate::store::postgres {
+
+// What a write operation sees inside the batch transaction.
+class WriteTxn {
+ public:
+  WriteTxn(Connection* conn, IdGenerator* ids, const AuditHead& head)
+      : conn_(conn), ids_(ids), head_(head) {}
+
+  Connection& conn() { return *conn_; }
+  IdGenerator& ids() { return *ids_; }
+  const AuditHead& head() const { return head_; }
+  void RestoreHead(AuditHead head) { head_ = std::move(head); }
+
+  // Seals `entries` onto the chain at `at` and inserts them (one statement).
+  [[nodiscard]] Result<std::vector<audit::AuditRecord>> Append(
+      std::vector<audit::AuditEntry> entries, TimePoint at);
+
+ private:
+  Connection* conn_;
+  IdGenerator* ids_;
+  AuditHead head_;
+};
+
+class WriteOp {
+ public:
+  virtual ~WriteOp() = default;
+  // Runs on the writer thread inside the batch. Returns false when the op
+  // failed (its result holds the error) and its changes must roll back.
+  virtual bool Run(WriteTxn& txn) = 0;
+  // Called once after the batch: commit_error is null when it committed.
+  virtual void Finish(const Error* commit_error) = 0;
+};
+
+class Writer {
+ public:
+  // `ids` must outlive the writer. Connects lazily (and again after the
+  // connection broke).
+  Writer(ConnectOptions options, IdGenerator* ids, size_t max_batch);
+  // Drains the queue, then joins the thread.
+  ~Writer();
+
+  void Submit(WriteOp* op);
+
+  std::int64_t transactions() const { return transactions_.load(); }
+  std::int64_t ops() const { return ops_.load(); }
+
+ private:
+  void Loop();
+  void RunBatch(const std::vector<WriteOp*>& batch);
+
+  const ConnectOptions options_;
+  IdGenerator* const ids_;
+  const size_t max_batch_;
+  std::unique_ptr<Connection> conn_;  // writer thread only
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<WriteOp*> queue_;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  std::atomic<std::int64_t> transactions_{0};
+  std::atomic<std::int64_t> ops_{0};
+  std::thread thread_;  // last: starts after everything above is built
+};
+
+// A PostgreSQL array literal ('{"a","b"}') for text elements, any bytes.
+std::string TextArray(const std::vector<std::string>& items);
+
+}  // namespace hitlgate::store::postgres
