@@ -11,7 +11,7 @@
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/crypto/random.h"
 #include "hitlgate/store/audit_source.h"
-#include "hitlgate/store/sqlite_store.h"
+#include "server/store_factory.h"
 
 namespace hitlgate::cli {
 namespace {
@@ -19,20 +19,15 @@ namespace {
 struct OpenedStore {
   std::unique_ptr<crypto::RandomSource> random;
   std::unique_ptr<store::IdGenerator> ids;
-  std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<store::Store> store;
 };
 
-Result<OpenedStore> OpenDataDir(const std::string& data_dir) {
+// The data folder's SQLite database, or the cluster's PostgreSQL.
+Result<OpenedStore> OpenAuditStore(const std::string& data_dir, const std::string& store_url) {
   OpenedStore s;
   s.random = crypto::MakeSystemRandom();
   s.ids = std::make_unique<store::RandomIdGenerator>(s.random.get());
-  const std::string path = data_dir + "/hitlgate.db";
-  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
-    std::fclose(f);
-  } else {
-    return NotFound("no gateway database at " + path);
-  }
-  auto opened = store::SqliteStore::Open(path, {.ids = s.ids.get()});
+  auto opened = server::OpenStore(store_url, data_dir, s.ids.get(), /*must_exist=*/true);
   if (!opened) return std::unexpected(opened.error());
   s.store = std::move(*opened);
   return s;
@@ -71,7 +66,7 @@ int RunAuditVerify(const AuditVerifyOptions& options) {
     vo.allow_unanchored_start = options.partial;
     return Report(audit::VerifyChain(source, vo, reporter), options.file);
   }
-  auto opened = OpenDataDir(options.data_dir);
+  auto opened = OpenAuditStore(options.data_dir, options.store_url);
   if (!opened) {
     std::fprintf(stderr, "hitlgate: %s\n", opened.error().ToString().c_str());
     return 2;
@@ -86,7 +81,8 @@ int RunAuditVerify(const AuditVerifyOptions& options) {
   // The chain must reach the head the database itself names: a cut-off
   // tail is detected too.
   if (head->seq > 0) vo.expected_head = audit::ChainPoint{head->seq, head->hash};
-  return Report(audit::VerifyChain(source, vo, reporter), options.data_dir);
+  return Report(audit::VerifyChain(source, vo, reporter),
+                options.store_url.empty() ? options.data_dir : "the cluster database");
 }
 
 int RunAuditExport(const AuditExportOptions& options) {
@@ -107,7 +103,7 @@ int RunAuditExport(const AuditExportOptions& options) {
     }
     to = *t;
   }
-  auto opened = OpenDataDir(options.data_dir);
+  auto opened = OpenAuditStore(options.data_dir, options.store_url);
   if (!opened) {
     std::fprintf(stderr, "hitlgate: %s\n", opened.error().ToString().c_str());
     return 2;

@@ -32,12 +32,14 @@ namespace hitlgate::cli {
 struct AuditVerifyOptions {
   std::string data_dir = "data";
   std::string file;      // a JSON-lines export instead of the data folder
+  std::string store_url;  // a cluster's postgres:// URL instead of the data folder
   bool partial = false;  // the file is a range: do not require it to start at seq 1
 };
 int RunAuditVerify(const AuditVerifyOptions& options);
 
 struct AuditExportOptions {
   std::string data_dir = "data";
+  std::string store_url;  // a cluster's postgres:// URL instead of the data folder
   std::string from;  // RFC 3339, inclusive
   std::string to;    // RFC 3339, exclusive
   std::string output = "-";

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   CLI::App* serve_cmd = app.add_subcommand(
       "serve", "Run the gateway: HTTP API, review queues, audit log and console on an embedded store");
   serve_cmd->add_option("--data", serve.data_dir, "Data folder (SQLite database, key secret)");
+  serve_cmd->add_option("--store", serve.store_url,
+                        "postgres://... to share PostgreSQL with other nodes (default: SQLite in --data)");
   serve_cmd->add_option("--address", serve.address, "Address to listen on");
   serve_cmd->add_option("--port", serve.port, "Port to listen on (0 = any free port)");
   serve_cmd->add_option("--policy", serve.policy_path,
@@ -59,11 +61,13 @@ int main(int argc, char** argv) {
   CLI::App* verify_cmd = audit_cmd->add_subcommand(
       "verify", "Check the hash chain; name the first changed, removed, inserted or reordered record");
   verify_cmd->add_option("--data", verify.data_dir, "The gateway's data folder");
+  verify_cmd->add_option("--store", verify.store_url, "A cluster's postgres://... URL instead of --data");
   verify_cmd->add_option("--file", verify.file, "A JSON-lines export instead of the data folder");
   verify_cmd->add_flag("--partial", verify.partial, "The file is a range that need not start at seq 1");
   AuditExportOptions export_opts;
   CLI::App* export_cmd = audit_cmd->add_subcommand("export", "Write audit records as JSON lines");
   export_cmd->add_option("--data", export_opts.data_dir, "The gateway's data folder");
+  export_cmd->add_option("--store", export_opts.store_url, "A cluster's postgres://... URL instead of --data");
   export_cmd->add_option("--from", export_opts.from, "RFC 3339 time, inclusive");
   export_cmd->add_option("--to", export_opts.to, "RFC 3339 time, exclusive");
   export_cmd->add_option("--output,-o", export_opts.output, "Output file (- = stdout)");

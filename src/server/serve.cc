@@ -18,6 +18,7 @@
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/metrics/prometheus_metrics.h"
 #include "hitlgate/store/sqlite_store.h"
+#include "server/store_factory.h"
 
 namespace hitlgate::server {
 namespace {
@@ -85,7 +86,7 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "hitlgate: %s\n", pepper.error().ToString().c_str());
     return 1;
   }
-  auto store = store::SqliteStore::Open(options.data_dir + "/hitlgate.db", {.ids = &ids});
+  auto store = OpenStore(options.store_url, options.data_dir, &ids);
   if (!store) {
     std::fprintf(stderr, "hitlgate: %s\n", store.error().ToString().c_str());
     return 1;
@@ -118,7 +119,19 @@ int RunServe(const ServeOptions& options) {
                                 scorer, clock);
   metrics::PrometheusMetrics metrics;
   api::Notifier notifier;
-  NotifierLiveEvents live(notifier);
+  NotifierLiveEvents local_live(notifier);
+  // In a cluster, live updates also reach (and come from) the other nodes.
+  std::unique_ptr<ClusterLiveEvents> cluster_live;
+  if (IsSharedStore(options.store_url)) {
+    auto started = ClusterLiveEvents::Start(options.store_url, local_live);
+    if (!started) {
+      std::fprintf(stderr, "hitlgate: live updates: %s\n", started.error().ToString().c_str());
+      return 1;
+    }
+    cluster_live = std::move(*started);
+  }
+  gateway::LiveEvents& live = cluster_live ? static_cast<gateway::LiveEvents&>(*cluster_live)
+                                           : local_live;
   gateway::GatewayOptions gopts;
   gopts.key_pepper = *pepper;
   gopts.lease_ttl = std::chrono::seconds(options.lease_seconds);

@@ -11,6 +11,9 @@ namespace hitlgate::server {
 
 struct ServeOptions {
   std::string data_dir = "data";
+  // Empty: SQLite in data_dir. postgres://...: PostgreSQL shared by several
+  // nodes (store_factory.h); data_dir still holds the key secret.
+  std::string store_url;
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;
   std::string policy_path;  // used when the store has no active policy yet; empty = built-in example

@@ -86,6 +86,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectOptions& optio
     PQfinish(conn);
     return Unavailable("postgres: cannot connect: " + message);
   }
+  // Notices ("already exists, skipping") are not for the operator's log.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<Connection>(new Connection(conn));
 }
 

@@ -5,11 +5,13 @@
 // Needs a server: set HITLGATE_TEST_PG_URL (scripts/pg.sh start prints it);
 // every test skips with a message when it is unset.
 #include "hitlgate/store/postgres_store.h"
+#include "hitlgate/store/postgres_live_bridge.h"
 
 #include <libpq-fe.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -45,6 +47,7 @@ std::string RunSql(const std::string& sql) {
   if (PQstatus(conn) != CONNECTION_OK) {
     error = PQerrorMessage(conn);
   } else {
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
     PGresult* r = PQexec(conn, sql.c_str());
     if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
       error = PQresultErrorMessage(r);
@@ -303,6 +306,50 @@ TEST_F(PostgresStoreTest, ConcurrentCallersShareTransactions) {
   // Not a timing assertion: with 16 callers some calls always queue behind
   // a running transaction and share the next one.
   EXPECT_LT(a->TransactionCountForTest(), a->WriteOpCountForTest());
+}
+
+// Collects what a bridge hands over, and waits (bounded) for a count.
+struct Inbox {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::pair<std::string, std::string>> got;
+
+  PostgresLiveBridge::Handler Handler() {
+    return [this](std::string_view topic, std::string_view data) {
+      std::lock_guard lock(mu);
+      got.emplace_back(topic, data);
+      cv.notify_all();
+    };
+  }
+  bool WaitFor(size_t n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, seconds(20), [&] { return got.size() >= n; });
+  }
+};
+
+TEST_F(PostgresStoreTest, LiveBridgeCarriesMessagesToOtherNodesOnly) {
+  ASSERT_NE(OpenNode(schema_, &ids_a_), nullptr);  // creates live_spill
+  Inbox at_a, at_b;
+  auto a = PostgresLiveBridge::Start(PgUrl(), schema_, at_a.Handler());
+  auto b = PostgresLiveBridge::Start(PgUrl(), schema_, at_b.Handler());
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  const std::string big(20000, 'x');  // over NOTIFY's 8000-byte limit
+  (*a)->Send("task.created", R"({"id":"t-1"})");
+  (*a)->Send("task.answered", big);
+  (*b)->Send("decision", "{}");
+  ASSERT_TRUE(at_b.WaitFor(2));
+  ASSERT_TRUE(at_a.WaitFor(1));
+  {
+    std::lock_guard lock(at_b.mu);
+    ASSERT_EQ(at_b.got.size(), 2u);
+    EXPECT_EQ(at_b.got[0], std::make_pair(std::string("task.created"), std::string(R"({"id":"t-1"})")));
+    EXPECT_EQ(at_b.got[1].first, "task.answered");
+    EXPECT_EQ(at_b.got[1].second, big);
+  }
+  std::lock_guard lock(at_a.mu);
+  ASSERT_EQ(at_a.got.size(), 1u);  // not its own two
+  EXPECT_EQ(at_a.got[0].first, "decision");
 }
 
 TEST(PostgresStoreOpenTest, UnreachableServerIsUnavailable) {

@@ -1,0 +1,70 @@
+#include "server/store_factory.h"
+
+#include <filesystem>
+
+#include "hitlgate/store/postgres_live_bridge.h"
+#include "hitlgate/store/postgres_store.h"
+#include "hitlgate/store/sqlite_store.h"
+
+namespace hitlgate::server {
+namespace {
+
+// The bridge's topic for TaskChanged (never a published topic's name).
+constexpr std::string_view kTaskChangedTopic = "~task_changed";
+
+}  // namespace
+
+bool IsSharedStore(const std::string& store_url) {
+  return store::PostgresStore::IsPostgresUrl(store_url);
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const std::string& store_url,
+                                                const std::string& data_dir,
+                                                store::IdGenerator* ids, bool must_exist) {
+  if (IsSharedStore(store_url)) {
+    auto pg = store::PostgresStore::Open(store_url, {.ids = ids});
+    if (!pg) return std::unexpected(pg.error());
+    return std::unique_ptr<store::Store>(std::move(*pg));
+  }
+  if (!store_url.empty() && store_url.find("://") != std::string::npos) {
+    return InvalidArgument("--store " + store_url +
+                           ": use a postgres:// or postgresql:// URL, or leave it out for SQLite");
+  }
+  const std::string path = store_url.empty() ? data_dir + "/hitlgate.db" : store_url;
+  if (must_exist && !std::filesystem::exists(path)) {
+    return NotFound("no gateway database at " + path);
+  }
+  auto sqlite = store::SqliteStore::Open(path, {.ids = ids});
+  if (!sqlite) return std::unexpected(sqlite.error());
+  return std::unique_ptr<store::Store>(std::move(*sqlite));
+}
+
+Result<std::unique_ptr<ClusterLiveEvents>> ClusterLiveEvents::Start(const std::string& store_url,
+                                                                    gateway::LiveEvents& local) {
+  std::unique_ptr<ClusterLiveEvents> live(new ClusterLiveEvents(local));
+  auto bridge = store::PostgresLiveBridge::Start(
+      store_url, "", [&local](std::string_view topic, std::string_view data) {
+        if (topic == kTaskChangedTopic) {
+          local.TaskChanged(std::string(data));
+        } else {
+          local.Publish(topic, data);
+        }
+      });
+  if (!bridge) return std::unexpected(bridge.error());
+  live->bridge_ = std::move(*bridge);
+  return live;
+}
+
+ClusterLiveEvents::~ClusterLiveEvents() = default;
+
+void ClusterLiveEvents::Publish(std::string_view topic, std::string_view data) {
+  local_.Publish(topic, data);
+  if (topic != "task.hold_notice") bridge_->Send(topic, data);
+}
+
+void ClusterLiveEvents::TaskChanged(const std::string& task_id) {
+  local_.TaskChanged(task_id);
+  bridge_->Send(kTaskChangedTopic, task_id);
+}
+
+}  // namespace hitlgate::server

@@ -1,0 +1,52 @@
+// Which Store a process uses, chosen by configuration: empty or a path-like
+// value means the embedded SQLite database in the data folder; a
+// postgres:// or postgresql:// URL means PostgreSQL shared by every gateway
+// node (docs/cluster.md). With ClusterLiveEvents, the wiring that differs
+// between one node and a cluster. Used by `serve` and `audit`.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "hitlgate/common/error.h"
+#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/store/id_generator.h"
+#include "hitlgate/store/postgres_live_bridge.h"
+#include "hitlgate/store/store.h"
+
+namespace hitlgate::server {
+
+// Opens the store `store_url` names, or SQLite at data_dir/hitlgate.db when
+// it is empty. `must_exist`: a missing SQLite file is NotFound instead of
+// being created (audit commands). `ids` must outlive the store.
+[[nodiscard]] Result<std::unique_ptr<store::Store>> OpenStore(const std::string& store_url,
+                                                              const std::string& data_dir,
+                                                              store::IdGenerator* ids,
+                                                              bool must_exist = false);
+
+// True when `store_url` names a database several nodes share.
+bool IsSharedStore(const std::string& store_url);
+
+// LiveEvents for one node of a cluster: everything goes to this node's own
+// subscribers (`local`) and, through PostgreSQL LISTEN/NOTIFY, to every
+// other node's; what other nodes send arrives at `local`. Hold notices stay
+// local: every node's Tick announces them itself. Thread-safe.
+class ClusterLiveEvents final : public gateway::LiveEvents {
+ public:
+  // `local` must outlive the result. Unavailable when PostgreSQL cannot be
+  // reached.
+  [[nodiscard]] static Result<std::unique_ptr<ClusterLiveEvents>> Start(
+      const std::string& store_url, gateway::LiveEvents& local);
+  ~ClusterLiveEvents() override;
+
+  void Publish(std::string_view topic, std::string_view data) override;
+  void TaskChanged(const std::string& task_id) override;
+
+ private:
+  explicit ClusterLiveEvents(gateway::LiveEvents& local) : local_(local) {}
+
+  gateway::LiveEvents& local_;
+  std::unique_ptr<store::PostgresLiveBridge> bridge_;
+};
+
+}  // namespace hitlgate::server
