@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "cli/receipt_commands.h"
 #include "server/serve.h"
 
 int main(int argc, char** argv) {
@@ -72,6 +73,8 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--to", export_opts.to, "RFC 3339 time, exclusive");
   export_cmd->add_option("--output,-o", export_opts.output, "Output file (- = stdout)");
 
+  auto receipt_cmds = AddReceiptCommands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -84,6 +87,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return hitlgate::server::RunServe(serve);
     if (*verify_cmd) return RunAuditVerify(verify);
     if (*export_cmd) return RunAuditExport(export_opts);
+    if (auto status = RunReceiptCommands(*receipt_cmds)) return *status;
   } catch (const std::exception& e) {
     // Exceptions never cross module boundaries; this is the last net.
     std::fprintf(stderr, "hitlgate: internal error: %s\n", e.what());

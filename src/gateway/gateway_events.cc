@@ -198,7 +198,7 @@ Result<std::string> Gateway::TaskStatusJson(const Principal& who, const std::str
   auto task = store_.GetTask(task_id);
   if (!task) return std::unexpected(task.error());
   if (auto ok = RequireWorkflow(who, task->workflow); !ok) return std::unexpected(ok.error());
-  return AgentViewJson(*task, clock_.Now(), options_.holding_message);
+  return WithReceipt(*task, AgentViewJson(*task, clock_.Now(), options_.holding_message));
 }
 
 std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view holding_message) {

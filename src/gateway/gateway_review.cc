@@ -224,6 +224,10 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
   if (!CanWorkTask(who, *current)) {
     return MakeError(ErrorCode::kPermissionDenied, "this key may not answer task " + task_id);
   }
+  // Signed before the transaction and written in it: a receipt exists
+  // exactly when its verdict does.
+  auto receipt = PrepareReceipt(*current, *verdict, now, &options);
+  if (!receipt) return std::unexpected(receipt.error());
   if (auto hooks = store_.ListWebhooks(); hooks && current->kind != store::TaskKind::kAuditSample) {
     for (const store::Webhook& hook : *hooks) {
       if (hook.workflow != current->workflow) continue;
@@ -235,13 +239,14 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
       m.workflow = hook.workflow;
       m.url = hook.url;
       m.event_type = "task.answered";
-      m.payload_json = AgentViewJson(answered, now, options_.holding_message);
+      m.payload_json = AppendReceiptJson(AgentViewJson(answered, now, options_.holding_message), *receipt);
       m.next_attempt_at = now;
       options.outbox.push_back(std::move(m));
     }
   }
   auto task = store_.SubmitVerdict(task_id, request.lease_id, *verdict, now, options);
   if (!task) return std::unexpected(task.error());
+  if (*receipt) RememberReceipt(task_id, **receipt);
   metrics_.VerdictGiven(verdict->kind);
   live_.TaskChanged(task_id);
   live_.Publish("task.answered", gateway::TaskJson(*task, false));

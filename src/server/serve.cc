@@ -17,6 +17,7 @@
 #include "hitlgate/engine/memory_conversation_store.h"
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/metrics/prometheus_metrics.h"
+#include "hitlgate/receipts/signing_keys.h"
 #include "hitlgate/store/sqlite_store.h"
 #include "server/store_factory.h"
 
@@ -145,6 +146,15 @@ int RunServe(const ServeOptions& options) {
   }
   gopts.audit_retention = std::chrono::hours(24) * options.audit_retention_days;
   gopts.allow_short_retention = options.allow_short_retention;
+  // Approval receipts and audit checkpoints are signed with keys kept in the
+  // data folder (0600), made on the first start.
+  receipts::FileKeyStore key_file((fs::path(options.data_dir) / receipts::kKeyFileName).string());
+  auto signing_keys = receipts::SigningKeys::Open(key_file, *random, clock.Now());
+  if (!signing_keys) {
+    std::fprintf(stderr, "hitlgate: signing keys: %s\n", signing_keys.error().ToString().c_str());
+    return 1;
+  }
+  gopts.signing_keys = signing_keys->get();
   gateway::Gateway gateway(**store, engine, clock, ids, *random, live, metrics, gopts);
 
   if (auto loaded = gateway.LoadActivePolicy(fallback_yaml, fallback_name); !loaded) {

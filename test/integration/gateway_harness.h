@@ -45,6 +45,7 @@
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/metrics/prometheus_metrics.h"
 #include "hitlgate/policy/policy.h"
+#include "hitlgate/receipts/signing_keys.h"
 #include "hitlgate/signals/sentiment.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/sqlite_store.h"
@@ -113,6 +114,11 @@ class GatewayHarness {
     gopts.key_pepper = "pepper-for-integration-tests-0123456789";
     gopts.lease_ttl = options_.lease_ttl;
     gopts.escalation_queue = "supervisors";
+    // Signing keys as serve.cc makes them, kept in memory; their own seeded
+    // source, so the keys' draws do not shift the gateway's.
+    key_random_ = crypto::MakeSeededRandomForTest(options_.seed + 1);
+    signing_keys_ = std::move(*receipts::SigningKeys::Open(key_store_, *key_random_, clock_.Now()));
+    gopts.signing_keys = signing_keys_.get();
     gateway_ = std::make_unique<gateway::Gateway>(*store_, *engine_, clock_, ids_, *random_, *live_,
                                                   metrics_, gopts);
     if (auto loaded = gateway_->LoadActivePolicy(policy_yaml_, options_.policy_path); !loaded) {
@@ -191,6 +197,7 @@ class GatewayHarness {
   gateway::Gateway& gateway() { return *gateway_; }
   store::Store& store() { return *store_; }
   api::Notifier& notifier() { return notifier_; }
+  receipts::SigningKeys& signing_keys() { return *signing_keys_; }
   const HarnessKeys& keys() const { return keys_; }
   const std::string& policy_yaml() const { return policy_yaml_; }
   void set_ready(bool ready) { ready_ = ready; }
@@ -214,6 +221,9 @@ class GatewayHarness {
   store::SequentialIdGenerator ids_;
   std::unique_ptr<crypto::RandomSource> random_;
   std::unique_ptr<store::SqliteStore> store_;
+  receipts::MemoryKeyStore key_store_;
+  std::unique_ptr<crypto::RandomSource> key_random_;
+  std::unique_ptr<receipts::SigningKeys> signing_keys_;
   std::string policy_yaml_;
   std::unique_ptr<engine::DecisionEngine> engine_;
   metrics::PrometheusMetrics metrics_;

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <array>
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,6 +34,9 @@
 
 namespace hitlgate::gateway {
 class LiveStats;
+}
+namespace hitlgate::receipts {
+class SigningKeys;
 }
 
 namespace hitlgate::gateway {
@@ -66,6 +71,9 @@ struct GatewayOptions {
   // Where sampled autonomous conversations wait for auditors.
   std::string audit_queue = "audit";
   Duration audit_sample_due = std::chrono::hours(24 * 7);
+  // Signs approval receipts and audit checkpoints (docs/receipts.md); must
+  // outlive the Gateway. Null: no receipts, no checkpoints.
+  receipts::SigningKeys* signing_keys = nullptr;
 };
 
 // What an agent gets back for one event.
@@ -193,6 +201,16 @@ class Gateway {
   [[nodiscard]] Result<std::vector<audit::AuditRecord>> ReadAudit(const Principal& who,
                                                                   std::int64_t from_seq, int limit);
 
+  // ---- Approval receipts (gateway_receipts.cc, docs/receipts.md) ----
+  // The public signing keys, oldest first (unauthenticated: executors need
+  // them). FailedPrecondition when receipts are not enabled.
+  [[nodiscard]] Result<std::string> ReceiptKeysJson() const;
+  // Admins: a new current signing key; the old one stays published. Audited.
+  [[nodiscard]] Result<std::string> RotateReceiptKey(const Principal& who);
+  // Forgets cached receipts, so the next read finds them in the audit log
+  // (as another node or a restarted one would).
+  void ClearReceiptCacheForTest();
+
   // ---- Periodic work (the server calls it about once a second) ----
   struct TickReport {
     int leases_expired = 0;
@@ -245,6 +263,23 @@ class Gateway {
 
   std::mutex purge_mu_;
   TimePoint last_purge_{};  // guarded by purge_mu_
+
+  // Approval receipts (gateway_receipts.cc). Issued before the verdict's
+  // transaction (the receipt is an audit record in it); the cache saves the
+  // audit search when agents poll an answered task.
+  [[nodiscard]] Result<std::optional<std::string>> PrepareReceipt(const store::Task& task,
+                                                                  const store::Verdict& verdict,
+                                                                  TimePoint now,
+                                                                  store::VerdictOptions* options);
+  void RememberReceipt(const std::string& task_id, const std::string& receipt_json);
+  // `agent_view` with `receipt` added as "receipt" (unchanged when nullopt).
+  static std::string AppendReceiptJson(std::string agent_view, const std::optional<std::string>& receipt);
+  // `agent_view` with the task's receipt added, when it has one.
+  std::string WithReceipt(const store::Task& task, std::string agent_view);
+  std::optional<std::string> FindReceipt(const store::Task& task);
+  std::mutex receipts_mu_;
+  std::map<std::string, std::string> receipt_cache_;  // guarded by receipts_mu_; task -> receipt
+  std::deque<std::string> receipt_order_;             // guarded by receipts_mu_; oldest first
 
   std::mutex notice_mu_;
   std::vector<std::string> noticed_tasks_;  // guarded by notice_mu_; hold notices sent

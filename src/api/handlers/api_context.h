@@ -55,5 +55,6 @@ void RegisterReviewRoutes(Router& router, ApiContext& ctx);
 void RegisterAdminRoutes(Router& router, ApiContext& ctx);
 void RegisterSystemRoutes(Router& router, ApiContext& ctx);
 void RegisterSuperviseRoutes(Router& router, ApiContext& ctx);
+void RegisterReceiptRoutes(Router& router, ApiContext& ctx);
 
 }  // namespace hitlgate::api

@@ -44,6 +44,7 @@ void RegisterRoutes(Router& router, ApiContext& ctx) {
   RegisterReviewRoutes(router, ctx);
   RegisterAdminRoutes(router, ctx);
   RegisterSuperviseRoutes(router, ctx);
+  RegisterReceiptRoutes(router, ctx);
 }
 
 }  // namespace hitlgate::api

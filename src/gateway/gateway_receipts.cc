@@ -1,0 +1,188 @@
+// Approval receipts (docs/receipts.md): every approved or edited verdict on
+// a task with an action gets a receipt signed by the gateway, bound to the
+// exact action the agent is told to run. The receipt is an audit record
+// ("approval_receipt", subject: the task) written in the verdict's own
+// transaction, so it exists exactly when the verdict does; the agent gets it
+// in the task view (GET /v1/tasks/{id}, the long-poll) and the webhook.
+#include <algorithm>
+
+#include "gateway/access.h"
+#include "hitlgate/audit/payload.h"
+#include "hitlgate/codec/json.h"
+#include "hitlgate/codec/json_reader.h"
+#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/receipts/receipt.h"
+#include "hitlgate/receipts/signing_keys.h"
+
+namespace hitlgate::gateway {
+namespace {
+
+constexpr std::string_view kReceiptKind = "approval_receipt";
+constexpr size_t kReceiptCacheSize = 10000;
+// Audit records are stamped with their call's `now`, but concurrent calls
+// may commit in a different order than they read the clock; a receipt is
+// looked for this far around its verdict's time.
+constexpr Duration kAuditClockSlack = std::chrono::seconds(5);
+
+bool Approves(store::VerdictKind k) {
+  return k == store::VerdictKind::kApproved || k == store::VerdictKind::kEdited;
+}
+
+// The action the agent is told to run (AgentViewJson's "final.action") and
+// the policy version of the decision that held it.
+struct HeldAction {
+  std::string action_json;  // empty: the task has no action
+  std::string policy_version;
+};
+
+HeldAction ActionOf(const store::Task& task, const store::Verdict& verdict) {
+  HeldAction held;
+  auto context = codec::JsonObjectReader::Parse(task.context_json);
+  if (context) {
+    if (auto raw = context->OptRaw("decision"); raw && *raw) {
+      if (auto d = codec::ParseDecision(**raw)) held.policy_version = d->policy_version;
+    }
+  }
+  if (!verdict.edited_action_json.empty()) {
+    held.action_json = verdict.edited_action_json;
+  } else if (context) {
+    if (auto raw = context->OptRaw("event"); raw && *raw) {
+      if (auto e = codec::ParseEvent(**raw); e && e->action) held.action_json = codec::EncodeAction(*e->action);
+    }
+  }
+  return held;
+}
+
+std::optional<std::string> ReceiptFromRecord(const audit::AuditRecord& r) {
+  auto payload = codec::JsonObjectReader::Parse(r.payload_json);
+  if (!payload) return std::nullopt;
+  auto json = payload->OptString("receipt_json");
+  if (!json || !*json) return std::nullopt;
+  return **json;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> Gateway::PrepareReceipt(const store::Task& task,
+                                                           const store::Verdict& verdict, TimePoint now,
+                                                           store::VerdictOptions* options) {
+  if (options_.signing_keys == nullptr || !Approves(verdict.kind)) return std::optional<std::string>();
+  HeldAction held = ActionOf(task, verdict);
+  if (held.action_json.empty()) return std::optional<std::string>();
+  if (held.policy_version.empty()) held.policy_version = engine_.policy()->version();
+  receipts::Approval approval{task.id,
+                              task.interaction_id,
+                              verdict.reviewer,
+                              std::string(store::VerdictKindName(verdict.kind)),
+                              now,
+                              held.policy_version};
+  auto receipt = receipts::IssueReceipt(approval, held.action_json, *options_.signing_keys);
+  if (!receipt) return std::unexpected(receipt.error());
+  std::string json = receipts::EncodeReceipt(*receipt);
+  options->audit.push_back(audit::AuditEntry{
+      std::string(kReceiptKind), "system", task.id,
+      audit::PayloadBuilder()
+          .Str("action_sha256", receipt->action_sha256)
+          .Str("key_id", receipt->key_id)
+          .Str("receipt_json", json)
+          .Build()});
+  return std::optional<std::string>(std::move(json));
+}
+
+void Gateway::RememberReceipt(const std::string& task_id, const std::string& receipt_json) {
+  std::lock_guard lock(receipts_mu_);
+  if (!receipt_cache_.emplace(task_id, receipt_json).second) return;
+  receipt_order_.push_back(task_id);
+  if (receipt_order_.size() > kReceiptCacheSize) {
+    receipt_cache_.erase(receipt_order_.front());
+    receipt_order_.pop_front();
+  }
+}
+
+std::optional<std::string> Gateway::FindReceipt(const store::Task& task) {
+  {
+    std::lock_guard lock(receipts_mu_);
+    if (auto it = receipt_cache_.find(task.id); it != receipt_cache_.end()) return it->second;
+  }
+  if (!task.verdict) return std::nullopt;
+  // Not cached (another node answered, or this one restarted): the receipt
+  // record sits next to the verdict's in the audit log, which is in time
+  // order up to kAuditClockSlack. Binary search for the window, then scan it.
+  const TimePoint from = task.verdict->at - kAuditClockSlack;
+  const TimePoint to = task.verdict->at + kAuditClockSlack;
+  auto head = store_.GetAuditHead();
+  auto first = store_.ReadAudit(1, 1);
+  if (!head || !first || first->empty()) return std::nullopt;
+  std::int64_t lo = first->front().seq, hi = head->seq + 1;  // first seq with at >= from is in [lo, hi]
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    auto r = store_.ReadAudit(mid, 1);
+    if (!r || r->empty()) return std::nullopt;
+    if (r->front().at < from) lo = mid + 1; else hi = mid;
+  }
+  constexpr int kBatch = 256;
+  for (std::int64_t seq = lo; seq <= head->seq; seq += kBatch) {
+    auto batch = store_.ReadAudit(seq, kBatch);
+    if (!batch || batch->empty()) return std::nullopt;
+    for (const audit::AuditRecord& r : *batch) {
+      if (r.at > to) return std::nullopt;
+      if (r.kind == kReceiptKind && r.subject == task.id) {
+        auto json = ReceiptFromRecord(r);
+        if (json) RememberReceipt(task.id, *json);
+        return json;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Gateway::WithReceipt(const store::Task& task, std::string agent_view) {
+  if (options_.signing_keys == nullptr || task.status != store::TaskStatus::kAnswered ||
+      !task.verdict || !Approves(task.verdict->kind)) {
+    return agent_view;
+  }
+  return AppendReceiptJson(std::move(agent_view), FindReceipt(task));
+}
+
+std::string Gateway::AppendReceiptJson(std::string agent_view, const std::optional<std::string>& receipt) {
+  if (!receipt || agent_view.empty() || agent_view.back() != '}') return agent_view;
+  agent_view.pop_back();
+  agent_view += ",\"receipt\":" + *receipt + "}";
+  return agent_view;
+}
+
+void Gateway::ClearReceiptCacheForTest() {
+  std::lock_guard lock(receipts_mu_);
+  receipt_cache_.clear();
+  receipt_order_.clear();
+}
+
+Result<std::string> Gateway::ReceiptKeysJson() const {
+  if (options_.signing_keys == nullptr) {
+    return FailedPrecondition("approval receipts are not enabled on this gateway");
+  }
+  return receipts::EncodePublicKeys(options_.signing_keys->PublicKeys());
+}
+
+Result<std::string> Gateway::RotateReceiptKey(const Principal& who) {
+  if (auto ok = Require(who, Permission::kManageKeys); !ok) return std::unexpected(ok.error());
+  if (options_.signing_keys == nullptr) {
+    return FailedPrecondition("approval receipts are not enabled on this gateway");
+  }
+  const TimePoint now = clock_.Now();
+  const std::string previous = options_.signing_keys->Current().key_id;
+  auto rotated = options_.signing_keys->Rotate(now);
+  if (!rotated) return std::unexpected(rotated.error());
+  auto audited = store_.AppendAudit(
+      {audit::AuditEntry{"signing_key_rotated", who.key_id, rotated->key_id,
+                         audit::PayloadBuilder()
+                             .Str("previous_key_id", previous)
+                             .Str("public_key", rotated->public_key)
+                             .Time("not_before", rotated->not_before)
+                             .Build()}},
+      now);
+  if (!audited) return std::unexpected(audited.error());
+  return receipts::EncodePublicKeys(options_.signing_keys->PublicKeys());
+}
+
+}  // namespace hitlgate::gateway

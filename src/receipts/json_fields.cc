@@ -1,0 +1,13 @@
+#include "receipts/json_fields.h"
+
+namespace hitlgate::receipts::internal {
+
+Result<boost::json::object> ParseObject(std::string_view text, std::string_view what) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec) return InvalidArgument(std::string(what) + ": not JSON: " + ec.message());
+  if (!v.is_object()) return InvalidArgument(std::string(what) + ": expected a JSON object");
+  return std::move(v.get_object());
+}
+
+}  // namespace hitlgate::receipts::internal
