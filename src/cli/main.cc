@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "cli/learning_commands.h"
 #include "cli/receipt_commands.h"
 #include "server/serve.h"
 
@@ -75,6 +76,8 @@ int main(int argc, char** argv) {
 
   auto receipt_cmds = AddReceiptCommands(app);
 
+  auto learning = AddLearningCommands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -87,6 +90,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return hitlgate::server::RunServe(serve);
     if (*verify_cmd) return RunAuditVerify(verify);
     if (*export_cmd) return RunAuditExport(export_opts);
+    if (auto status = RunLearningCommands(*learning)) return *status;
     if (auto status = RunReceiptCommands(*receipt_cmds)) return *status;
   } catch (const std::exception& e) {
     // Exceptions never cross module boundaries; this is the last net.
