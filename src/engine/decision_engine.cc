@@ -34,6 +34,10 @@ void DecisionEngine::SetPolicy(std::shared_ptr<const policy::Program> program) {
 
 std::shared_ptr<const policy::Program> DecisionEngine::policy() const { return program_.load(); }
 
+void DecisionEngine::SetCalibrator(std::shared_ptr<const ConfidenceCalibrator> calibrator) {
+  calibrator_.store(std::move(calibrator));
+}
+
 Signals DecisionEngine::ComputeSignals(const policy::Program& program, const Event& event,
                                        const ConversationSnapshot& snap,
                                        ConversationUpdate* update) const {
@@ -93,6 +97,11 @@ Decision DecisionEngine::Decide(const Event& event, const policy::AutonomyLevels
   d.event_index = snap.event_index;
   d.signals = ComputeSignals(*program, event, snap, &update);
   d.policy_version = program->version();
+  if (event.confidence) {
+    if (std::shared_ptr<const ConfidenceCalibrator> calibrator = calibrator_.load()) {
+      d.signals.calibrated_confidence = calibrator->Calibrate(event);
+    }
+  }
   program->Evaluate(policy::EvalInput{event, d.signals, snap, autonomy}, &d);
   conversations_->Record(event, at, update);
   return d;

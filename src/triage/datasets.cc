@@ -11,15 +11,26 @@ namespace {
 
 namespace json = boost::json;
 
-// Splits one CSV record (RFC 4180 quotes; a quoted field may not span lines
-// here, which the data sets we read never need).
-Result<std::vector<std::string>> SplitCsv(std::string_view line) {
+// Parses CSV text into records (RFC 4180: quoted fields may hold commas,
+// doubled quotes and line breaks). `lines[i]` is the line record i starts on.
+Result<std::vector<std::vector<std::string>>> ParseCsv(std::string_view text, std::vector<int>* lines) {
+  std::vector<std::vector<std::string>> records;
   std::vector<std::string> fields(1);
   bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
+  int line = 1, record_line = 1;
+  auto end_record = [&] {
+    if (!(fields.size() == 1 && fields[0].empty())) {
+      records.push_back(std::move(fields));
+      lines->push_back(record_line);
+    }
+    fields.assign(1, "");
+    record_line = line;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') ++line;
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
         fields.back() += '"';
         ++i;
       } else if (c == '"') {
@@ -31,12 +42,15 @@ Result<std::vector<std::string>> SplitCsv(std::string_view line) {
       quoted = true;
     } else if (c == ',') {
       fields.emplace_back();
+    } else if (c == '\n') {
+      end_record();
     } else if (c != '\r') {
       fields.back() += c;
     }
   }
-  if (quoted) return InvalidArgument("unterminated quote");
-  return fields;
+  if (quoted) return InvalidArgument(std::to_string(record_line) + ": unterminated quote");
+  end_record();
+  return records;
 }
 
 Result<std::string> ReadAll(const std::string& path) {
@@ -50,19 +64,22 @@ Result<std::string> ReadAll(const std::string& path) {
 }  // namespace
 
 Result<std::vector<LabeledText>> ReadCsv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("cannot read " + path);
+  auto text = ReadAll(path);
+  if (!text) return std::unexpected(text.error());
+  std::vector<int> lines;
+  auto records = ParseCsv(*text, &lines);
+  if (!records) return InvalidArgument(path + ":" + records.error().message());
   std::vector<LabeledText> out;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (number == 1 || line.empty() || line == "\r") continue;  // header
-    auto fields = SplitCsv(line);
-    if (!fields) return InvalidArgument(path + ":" + std::to_string(number) + ": " + fields.error().message());
-    if (fields->size() < 2) return InvalidArgument(path + ":" + std::to_string(number) + ": expected text,label");
-    if (fields->back().empty()) return InvalidArgument(path + ":" + std::to_string(number) + ": empty label");
-    out.push_back({fields->front(), fields->back()});
+  for (size_t r = 1; r < records->size(); ++r) {  // record 0 is the header
+    const auto& fields = (*records)[r];
+    const std::string where = path + ":" + std::to_string(lines[r]);
+    if (fields.size() < 2) return InvalidArgument(where + ": expected text,label");
+    if (fields.back().empty()) return InvalidArgument(where + ": empty label");
+    std::string text_field = fields.front();
+    for (char& c : text_field) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    out.push_back({std::move(text_field), fields.back()});
   }
   if (out.empty()) return InvalidArgument(path + ": no rows after the header");
   return out;

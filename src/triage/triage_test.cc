@@ -96,11 +96,13 @@ TEST(DatasetTest, CsvWithQuotesAndBadLines) {
   const std::string path = TempPath("data.csv");
   {
     std::ofstream out(path);
-    out << "text,category\n\"hello, \"\"world\"\"\",greeting\nplain text,other\n";
+    out << "text,category\n\"hello, \"\"world\"\"\",greeting\nplain text,other\n\"\ntwo\nlines\",multi\n";
   }
   auto rows = ReadCsv(path);
   ASSERT_TRUE(rows.has_value()) << rows.error().ToString();
-  ASSERT_EQ(rows->size(), 2u);
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[2].text, " two lines");
+  EXPECT_EQ((*rows)[2].label, "multi");
   EXPECT_EQ((*rows)[0].text, "hello, \"world\"");
   EXPECT_EQ((*rows)[0].label, "greeting");
   {

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "hitlgate/common/clock.h"
+#include "hitlgate/engine/calibrator.h"
 #include "hitlgate/engine/conversation.h"
 #include "hitlgate/engine/decision.h"
 #include "hitlgate/engine/event.h"
@@ -37,8 +38,16 @@ class DecisionEngine {
   void SetPolicy(std::shared_ptr<const policy::Program> program);
   std::shared_ptr<const policy::Program> policy() const;
 
+  // The learning loop's calibration map (swapped atomically, like the
+  // policy). With one set, every event that reports a confidence gets
+  // Signals::calibrated_confidence; without one (null, the default) it stays
+  // absent and `confidence_below: {source: calibrated}` uses the reported
+  // confidence, i.e. the identity.
+  void SetCalibrator(std::shared_ptr<const ConfidenceCalibrator> calibrator);
+
  private:
   std::atomic<std::shared_ptr<const policy::Program>> program_;
+  std::atomic<std::shared_ptr<const ConfidenceCalibrator>> calibrator_;
   std::shared_ptr<ConversationStore> conversations_;
   std::shared_ptr<const signals::SentimentScorer> scorer_;
   const Clock& clock_;
