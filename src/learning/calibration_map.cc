@@ -14,6 +14,11 @@ namespace json = boost::json;
 constexpr std::string_view kFormat = "hitlgate.calibration.v1";
 constexpr std::string_view kAny = "*";
 
+// Stored numbers are rounded to 12 decimals: Boost.JSON's default parser
+// may read a double one ulp off, and a map read back must hash to the same
+// version. Rounding again after parsing absorbs that ulp.
+double Quantize(double x) { return std::round(x * 1e12) / 1e12; }
+
 // Isotonic fit, then each block shrunk toward `prior` with `m` pseudo-cases
 // (a Beta prior centred on the parent curve), then made monotone again:
 // blocks with few cases move more, which could otherwise break the order.
@@ -37,6 +42,10 @@ CalibrationCurve MakeCurve(std::string workflow, std::string intent,
   double agreed = 0;
   for (const auto& p : points) agreed += p.second;
   c.agree_rate = points.empty() ? 0 : agreed / points.size();
+  c.agree_rate = Quantize(c.agree_rate);
+  for (IsotonicBlock& b : blocks) {
+    for (double* v : {&b.lo, &b.hi, &b.x_mean, &b.value, &b.weight}) *v = Quantize(*v);
+  }
   c.blocks = std::move(blocks);
   return c;
 }
@@ -78,7 +87,7 @@ Result<double> Number(const json::object& o, std::string_view key, std::string_v
   if (it == o.end() || !it->value().is_number()) {
     return InvalidArgument(std::string(where) + ": '" + std::string(key) + "' must be a number");
   }
-  return it->value().to_number<double>();
+  return Quantize(it->value().to_number<double>());
 }
 
 Result<std::string> Text(const json::object& o, std::string_view key, std::string_view where) {
@@ -95,6 +104,7 @@ CalibrationMap CalibrationMap::Fit(const std::vector<CalibrationSample>& samples
                                    const CalibrationOptions& options) {
   CalibrationMap map;
   map.options_ = options;
+  map.options_.prior_strength = Quantize(options.prior_strength);
   const double m = std::max(options.prior_strength, 0.0);
   std::vector<std::pair<double, double>> all;
   std::map<std::string, std::vector<std::pair<double, double>>> by_workflow;
