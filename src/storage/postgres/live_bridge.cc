@@ -30,8 +30,8 @@ constexpr auto kRetry = std::chrono::milliseconds(500);
 
 class Bridge final : public PostgresLiveBridge {
  public:
-  Bridge(postgres::ConnectOptions options, std::string channel, Handler handler)
-      : options_(std::move(options)), channel_(std::move(channel)), handler_(std::move(handler)) {}
+  Bridge(postgres::ConnectOptions options, Handler handler)
+      : options_(std::move(options)), handler_(std::move(handler)) {}
 
   ~Bridge() override {
     {
@@ -44,13 +44,19 @@ class Bridge final : public PostgresLiveBridge {
   }
 
   Result<void> StartThreads() {
-    auto listen = ConnectListener();
-    if (!listen) return std::unexpected(listen.error());
-    listen_conn_ = std::move(*listen);
     auto send = Connection::Open(options_);
     if (!send) return std::unexpected(send.error());
     send_conn_ = std::move(*send);
     own_pid_ = PQbackendPID(send_conn_->raw());
+    // One channel per schema: clusters sharing a database in different
+    // schemas do not hear each other. Channel names are identifiers (63
+    // bytes at most).
+    auto schema = send_conn_->Query("SELECT COALESCE(current_schema(), '')");
+    if (!schema) return std::unexpected(schema.error());
+    channel_ = ("hitlgate_live_" + schema->Text(0, 0)).substr(0, 63);
+    auto listen = ConnectListener();
+    if (!listen) return std::unexpected(listen.error());
+    listen_conn_ = std::move(*listen);
     listener_ = std::thread([this] { ListenLoop(); });
     sender_ = std::thread([this] { SendLoop(); });
     return {};
@@ -74,7 +80,11 @@ class Bridge final : public PostgresLiveBridge {
   Result<std::unique_ptr<Connection>> ConnectListener() {
     auto conn = Connection::Open(options_);
     if (!conn) return conn;
-    if (auto r = (*conn)->Exec("LISTEN " + channel_); !r) return std::unexpected(r.error());
+    char* quoted = PQescapeIdentifier((*conn)->raw(), channel_.c_str(), channel_.size());
+    if (quoted == nullptr) return Internal("cannot quote the channel name " + channel_);
+    const std::string sql = std::string("LISTEN ") + quoted;
+    PQfreemem(quoted);
+    if (auto r = (*conn)->Exec(sql); !r) return std::unexpected(r.error());
     return conn;
   }
 
@@ -168,7 +178,7 @@ class Bridge final : public PostgresLiveBridge {
   }
 
   const postgres::ConnectOptions options_;
-  const std::string channel_;
+  std::string channel_;  // set before the threads start
   const Handler handler_;
   std::unique_ptr<Connection> listen_conn_;  // listener thread only (after start)
   std::unique_ptr<Connection> send_conn_;    // sender thread only (after start)
@@ -193,9 +203,7 @@ Result<std::unique_ptr<PostgresLiveBridge>> PostgresLiveBridge::Start(const std:
       return InvalidArgument("postgres schema name '" + schema + "': use a-z, 0-9 and '_'");
     }
   }
-  auto bridge = std::make_unique<Bridge>(postgres::ConnectOptions{url, schema},
-                                         schema.empty() ? "hitlgate_live" : "hitlgate_live_" + schema,
-                                         std::move(on_remote));
+  auto bridge = std::make_unique<Bridge>(postgres::ConnectOptions{url, schema}, std::move(on_remote));
   if (auto r = bridge->StartThreads(); !r) return std::unexpected(r.error());
   return std::unique_ptr<PostgresLiveBridge>(std::move(bridge));
 }
