@@ -3,6 +3,7 @@
 #include "cli/learning_commands.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -55,6 +56,12 @@ struct LearningCommands {
 };
 
 namespace {
+
+std::string Fixed4(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  return buf;
+}
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "hitlgate: %s\n", message.c_str());
@@ -271,7 +278,7 @@ int RunAdvise(const AdviseOptions& o) {
     automated += a.automated;
     automated_errors += a.automated_errors;
     std::printf("%-20s %-24s %6d %7d %9s %8.1f%% %9s %9.1f%%\n", a.workflow.c_str(), a.intent.c_str(), a.n,
-                a.observed_errors, a.threshold ? std::to_string(*a.threshold).substr(0, 6).c_str() : "none",
+                a.observed_errors, a.threshold ? Fixed4(std::ceil(*a.threshold * 1e4) / 1e4).c_str() : "none",
                 100 * a.automation_rate(), a.threshold ? (std::to_string(100 * a.error_upper).substr(0, 5) + "%").c_str() : "-",
                 100 * a.escalation_rate());
     double& t = per_intent[a.intent];
@@ -288,7 +295,9 @@ int RunAdvise(const AdviseOptions& o) {
               map ? "calibrated" : "reported");
   for (const auto& [intent, t] : per_intent) {
     if (intent == "-") continue;
-    std::printf("        %s: %.4f\n", intent.c_str(), std::max(t, 0.0001));
+    // Rounded up: a threshold rounded down would let through cases the
+    // bound was not computed for.
+    std::printf("        %s: %.4f\n", intent.c_str(), std::max(std::ceil(t * 1e4) / 1e4, 0.0001));
   }
   std::printf("  decision: hold\n");
   return 0;
