@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds once, runs every
-# test (unit, integration with the real server, golden policies, policy cases,
+# test (unit, integration with the real server, PostgreSQL store and cluster
+# on a private server, golden policies, policy cases,
 # fuzz smoke runs, the console in headless Chromium), then the unit tests
 # again under AddressSanitizer + UBSan.
 set -euo pipefail
@@ -17,6 +18,15 @@ echo "== build (RelWithDebInfo) =="
 scripts/build.sh dev
 echo "== tests =="
 (cd build/dev && ctest --output-on-failure -j"$jobs" --timeout 600)
+
+echo "== PostgreSQL: store conformance and a three-node cluster (ctest -L postgres) =="
+# A private cluster in a temporary folder, stopped and removed even on failure.
+eval "$(scripts/pg.sh start)"
+trap 'scripts/pg.sh stop "$HITLGATE_TEST_PG_DIR"' EXIT
+(cd build/dev && ctest --output-on-failure -j"$jobs" -L postgres --timeout 600)
+scripts/pg.sh stop "$HITLGATE_TEST_PG_DIR"
+trap - EXIT
+unset HITLGATE_TEST_PG_URL HITLGATE_TEST_PG_DIR
 
 echo "== example policies: check and cases =="
 for policy in examples/policies/*.yaml; do
