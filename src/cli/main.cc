@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/learning_commands.h"
 #include "cli/receipt_commands.h"
+#include "cli/measure_commands.h"
 #include "server/serve.h"
 
 int main(int argc, char** argv) {
@@ -74,6 +75,8 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--to", export_opts.to, "RFC 3339 time, exclusive");
   export_cmd->add_option("--output,-o", export_opts.output, "Output file (- = stdout)");
 
+  auto measure = AddMeasureCommands(app);
+
   auto receipt_cmds = AddReceiptCommands(app);
 
   auto learning = AddLearningCommands(app);
@@ -92,6 +95,7 @@ int main(int argc, char** argv) {
     if (*export_cmd) return RunAuditExport(export_opts);
     if (auto status = RunLearningCommands(*learning)) return *status;
     if (auto status = RunReceiptCommands(*receipt_cmds)) return *status;
+    if (auto status = RunMeasureCommands(*measure)) return *status;
   } catch (const std::exception& e) {
     // Exceptions never cross module boundaries; this is the last net.
     std::fprintf(stderr, "hitlgate: internal error: %s\n", e.what());

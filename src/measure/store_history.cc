@@ -1,0 +1,129 @@
+// Reads a gateway's history from its Store; see store_history.h.
+#include "hitlgate/measure/store_history.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "hitlgate/audit/record.h"
+#include "hitlgate/codec/json.h"
+
+namespace hitlgate::measure {
+namespace {
+
+constexpr int kAuditPage = 2000;
+
+// The verdict on the task an event opened, if it has one.
+HumanVerdict VerdictFor(const store::InteractionRecord& record, const store::StoredDecision& d) {
+  if (d.task_id.empty()) return HumanVerdict::kNone;
+  for (const store::Task& t : record.tasks) {
+    if (t.id == d.task_id && t.verdict) return ToHumanVerdict(t.verdict->kind);
+  }
+  return HumanVerdict::kNone;
+}
+
+}  // namespace
+
+HumanVerdict ToHumanVerdict(store::VerdictKind kind) {
+  switch (kind) {
+    case store::VerdictKind::kApproved: return HumanVerdict::kApproved;
+    case store::VerdictKind::kEdited: return HumanVerdict::kEdited;
+    case store::VerdictKind::kRejected: return HumanVerdict::kRejected;
+    case store::VerdictKind::kTakenOver: return HumanVerdict::kTakenOver;
+  }
+  return HumanVerdict::kNone;
+}
+
+Result<std::int64_t> SeekAudit(store::Store& store, TimePoint at) {
+  auto head = store.GetAuditHead();
+  if (!head) return std::unexpected(head.error());
+  auto first = store.ReadAudit(1, 1);
+  if (!first) return std::unexpected(first.error());
+  if (first->empty()) return head->seq + 1;
+  std::int64_t lo = first->front().seq, hi = head->seq + 1;  // answer in [lo, hi]
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    auto page = store.ReadAudit(mid, 1);
+    if (!page) return std::unexpected(page.error());
+    if (page->empty() || page->front().at >= at) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+Result<std::vector<std::string>> InteractionsInRange(store::Store& store, const TimeRange& range) {
+  auto start = SeekAudit(store, range.from);
+  if (!start) return std::unexpected(start.error());
+  std::vector<std::string> out;
+  std::unordered_set<std::string> seen;
+  std::int64_t next = *start;
+  for (;;) {
+    auto page = store.ReadAudit(next, kAuditPage);
+    if (!page) return std::unexpected(page.error());
+    if (page->empty()) break;
+    for (const audit::AuditRecord& r : *page) {
+      if (r.at >= range.to) return out;
+      if (r.kind == audit::kinds::kEvent && range.Contains(r.at) && seen.insert(r.subject).second) {
+        out.push_back(r.subject);
+      }
+    }
+    next = page->back().seq + 1;
+  }
+  return out;
+}
+
+Result<std::vector<HistoryEvent>> LoadStoreHistory(store::Store& store, const TimeRange& range) {
+  auto ids = InteractionsInRange(store, range);
+  if (!ids) return std::unexpected(ids.error());
+  struct Keyed {
+    TimePoint at;
+    std::int64_t seq;
+    HistoryEvent event;
+  };
+  std::vector<Keyed> events;
+  for (const std::string& id : *ids) {
+    auto record = store.GetInteraction(id);
+    if (!record) {
+      if (record.error().code() == ErrorCode::kNotFound) continue;  // erased since
+      return std::unexpected(record.error());
+    }
+    for (const store::StoredDecision& d : record->decisions) {
+      auto event = codec::ParseEvent(d.record.event_json);
+      if (!event) continue;  // stored by an older codec; nothing to replay
+      if (!event->at) event->at = d.record.at;
+      Keyed k{d.record.at, d.seq, HistoryEvent{std::move(*event), VerdictFor(*record, d)}};
+      events.push_back(std::move(k));
+    }
+  }
+  std::stable_sort(events.begin(), events.end(), [](const Keyed& a, const Keyed& b) {
+    return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+  });
+  std::vector<HistoryEvent> out;
+  out.reserve(events.size());
+  for (Keyed& k : events) out.push_back(std::move(k.event));
+  return out;
+}
+
+Result<VerdictIndex> LoadStoreVerdicts(store::Store& store, const TimeRange& range) {
+  auto ids = InteractionsInRange(store, range);
+  if (!ids) return std::unexpected(ids.error());
+  VerdictIndex index;
+  for (const std::string& id : *ids) {
+    auto record = store.GetInteraction(id);
+    if (!record) {
+      if (record.error().code() == ErrorCode::kNotFound) continue;
+      return std::unexpected(record.error());
+    }
+    for (const store::StoredDecision& d : record->decisions) {
+      HumanVerdict v = VerdictFor(*record, d);
+      if (v != HumanVerdict::kNone) {
+        index.Add(d.record.event_id, d.record.interaction_id, d.record.event_index, v);
+      }
+    }
+  }
+  return index;
+}
+
+}  // namespace hitlgate::measure
