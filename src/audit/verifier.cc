@@ -69,6 +69,7 @@ class Verifier {
   }
 
   void Report(Problem p, std::int64_t seq, std::string detail) {
+    reported_seq_ = seq;  // one report per record is enough
     ChainProblem cp{p, seq, std::move(detail)};
     ++summary_.problems_reported;
     // The summary keeps the lowest seq: an unanchored start is only known at
@@ -88,6 +89,13 @@ class Verifier {
     expected_prev_ = r.hash;
     summary_.last_seq = r.seq;
     summary_.last_hash = r.hash;
+    const auto& certified = options_.certified_hashes;
+    if (r.seq >= 1 && static_cast<std::uint64_t>(r.seq) <= certified.size() &&
+        r.hash != certified[r.seq - 1] && reported_seq_ != r.seq) {
+      Report(Problem::kChanged, r.seq,
+             "record " + S(r.seq) + " differs from the signed checkpoints (its hash is " + r.hash +
+                 ", they certify " + certified[r.seq - 1] + ")");
+    }
     if (options_.expected_head && r.seq == options_.expected_head->seq &&
         r.hash != options_.expected_head->hash) {
       Report(Problem::kChanged, r.seq,
@@ -214,6 +222,13 @@ class Verifier {
              "the chain starts at seq " + S(first_seq_) +
                  " and no audit_purged record anchors that start");
     }
+    const auto certified = static_cast<std::int64_t>(options_.certified_hashes.size());
+    const std::int64_t end = have_prev_ ? expected_seq_ - 1 : 0;
+    if (end < certified) {
+      Report(Problem::kTruncated, end + 1,
+             "the chain ends at seq " + S(end) + " but signed checkpoints certify records up to seq " +
+                 S(certified));
+    }
     if (options_.expected_head) {
       const auto& head = *options_.expected_head;
       std::int64_t last = have_prev_ ? expected_seq_ - 1 : 0;
@@ -238,6 +253,7 @@ class Verifier {
   std::int64_t first_seq_ = 0;
   std::string first_prev_;
   bool anchored_ = false;
+  std::int64_t reported_seq_ = 0;  // the seq of the latest report
 };
 
 }  // namespace

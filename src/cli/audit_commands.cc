@@ -1,10 +1,13 @@
 // `hitlgate audit verify` and `hitlgate audit export`: check the hash chain
 // of a gateway's data folder (or of an exported JSON-lines file) and name the
 // first record that was changed, removed, inserted or reordered; export a
-// time range as JSON lines.
+// time range as JSON lines. With --checkpoint-dir, the log is also checked
+// against signed checkpoints, and `audit prove` prints inclusion proofs
+// (audit_checkpoints.cc).
 #include <cstdio>
 #include <fstream>
 
+#include "cli/audit_checkpoints.h"
 #include "cli/commands.h"
 #include "hitlgate/audit/json_lines.h"
 #include "hitlgate/audit/verifier.h"
@@ -33,21 +36,6 @@ Result<OpenedStore> OpenAuditStore(const std::string& data_dir, const std::strin
   return s;
 }
 
-int Report(const audit::VerifySummary& summary, std::string_view what) {
-  if (summary.ok()) {
-    std::printf("ok: %s: %lld records, seq %lld..%lld, head %s\n", std::string(what).c_str(),
-                static_cast<long long>(summary.records_checked),
-                static_cast<long long>(summary.first_seq), static_cast<long long>(summary.last_seq),
-                summary.last_hash.c_str());
-    return 0;
-  }
-  std::printf("FAILED: %s: first bad record seq %lld: %s (%s); %d problem(s) in all\n",
-              std::string(what).c_str(), static_cast<long long>(summary.first_bad_seq),
-              std::string(audit::ProblemName(summary.problem)).c_str(), summary.detail.c_str(),
-              summary.problems_reported);
-  return 1;
-}
-
 }  // namespace
 
 int RunAuditVerify(const AuditVerifyOptions& options) {
@@ -64,7 +52,7 @@ int RunAuditVerify(const AuditVerifyOptions& options) {
     audit::JsonLinesRecordSource source(in);
     audit::VerifyOptions vo;
     vo.allow_unanchored_start = options.partial;
-    return Report(audit::VerifyChain(source, vo, reporter), options.file);
+    return VerifyAndReport(source, vo, reporter, options, options.file);
   }
   auto opened = OpenAuditStore(options.data_dir, options.store_url);
   if (!opened) {
@@ -81,8 +69,28 @@ int RunAuditVerify(const AuditVerifyOptions& options) {
   // The chain must reach the head the database itself names: a cut-off
   // tail is detected too.
   if (head->seq > 0) vo.expected_head = audit::ChainPoint{head->seq, head->hash};
-  return Report(audit::VerifyChain(source, vo, reporter),
-                options.store_url.empty() ? options.data_dir : "the cluster database");
+  return VerifyAndReport(source, vo, reporter, options,
+                         options.store_url.empty() ? options.data_dir : "the cluster database");
+}
+
+int RunAuditProve(const AuditProveOptions& options) {
+  const AuditVerifyOptions& o = options.source;
+  if (!o.file.empty()) {
+    std::ifstream in(o.file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "hitlgate: cannot read %s\n", o.file.c_str());
+      return 2;
+    }
+    audit::JsonLinesRecordSource source(in);
+    return ProveInclusion(source, options);
+  }
+  auto opened = OpenAuditStore(o.data_dir, o.store_url);
+  if (!opened) {
+    std::fprintf(stderr, "hitlgate: %s\n", opened.error().ToString().c_str());
+    return 2;
+  }
+  store::StoreAuditSource source(opened->store.get());
+  return ProveInclusion(source, options);
 }
 
 int RunAuditExport(const AuditExportOptions& options) {

@@ -2,6 +2,7 @@
 // parses flags (CLI11) and wires real clocks, files and stores.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,19 @@ struct AuditVerifyOptions {
   std::string file;      // a JSON-lines export instead of the data folder
   std::string store_url;  // a cluster's postgres:// URL instead of the data folder
   bool partial = false;  // the file is a range: do not require it to start at seq 1
+  std::string checkpoint_dir;  // signed checkpoints to check the log against (docs/audit-format.md)
+  std::string keys_path;       // their public keys (GET /v1/receipt-keys); default: the data folder's
 };
 int RunAuditVerify(const AuditVerifyOptions& options);
+
+// `hitlgate audit prove --seq N`: an RFC 6962 inclusion proof of record N,
+// against the first signed checkpoint that covers it when --checkpoint-dir
+// is given, else against the whole log.
+struct AuditProveOptions {
+  AuditVerifyOptions source;  // where the records (and checkpoints, keys) are
+  std::int64_t seq = 0;
+};
+int RunAuditProve(const AuditProveOptions& options);
 
 struct AuditExportOptions {
   std::string data_dir = "data";

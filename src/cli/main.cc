@@ -57,6 +57,12 @@ int main(int argc, char** argv) {
                         "Keep audit records this long (at least 183 unless --allow-short-retention)");
   serve_cmd->add_flag("--allow-short-retention", serve.allow_short_retention,
                       "Allow an audit retention under 183 days");
+  serve_cmd->add_option("--checkpoint-dir", serve.checkpoint_dir,
+                        "Export signed audit checkpoints to this folder (e.g. a mounted bucket)");
+  serve_cmd->add_option("--checkpoint-every-records", serve.checkpoint_every_records,
+                        "Checkpoint after this many new audit records");
+  serve_cmd->add_option("--checkpoint-minutes", serve.checkpoint_minutes,
+                        "Checkpoint new audit records at least this often");
 
   CLI::App* audit_cmd = app.add_subcommand("audit", "Verify and export the audit log");
   audit_cmd->require_subcommand(1);
@@ -67,6 +73,19 @@ int main(int argc, char** argv) {
   verify_cmd->add_option("--store", verify.store_url, "A cluster's postgres://... URL instead of --data");
   verify_cmd->add_option("--file", verify.file, "A JSON-lines export instead of the data folder");
   verify_cmd->add_flag("--partial", verify.partial, "The file is a range that need not start at seq 1");
+  verify_cmd->add_option("--checkpoint-dir", verify.checkpoint_dir,
+                         "Signed checkpoints to check the log against (a gateway's --checkpoint-dir)");
+  verify_cmd->add_option("--keys", verify.keys_path,
+                         "The gateway's public keys (GET /v1/receipt-keys); default: the data folder's");
+  AuditProveOptions prove;
+  CLI::App* prove_cmd = audit_cmd->add_subcommand(
+      "prove", "Print a Merkle inclusion proof of one record, against a signed checkpoint when given");
+  prove_cmd->add_option("--seq", prove.seq, "The record's seq")->required();
+  prove_cmd->add_option("--data", prove.source.data_dir, "The gateway's data folder");
+  prove_cmd->add_option("--store", prove.source.store_url, "A cluster's postgres://... URL instead of --data");
+  prove_cmd->add_option("--file", prove.source.file, "A JSON-lines export instead of the data folder");
+  prove_cmd->add_option("--checkpoint-dir", prove.source.checkpoint_dir, "Signed checkpoints");
+  prove_cmd->add_option("--keys", prove.source.keys_path, "The gateway's public keys");
   AuditExportOptions export_opts;
   CLI::App* export_cmd = audit_cmd->add_subcommand("export", "Write audit records as JSON lines");
   export_cmd->add_option("--data", export_opts.data_dir, "The gateway's data folder");
@@ -93,6 +112,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return hitlgate::server::RunServe(serve);
     if (*verify_cmd) return RunAuditVerify(verify);
     if (*export_cmd) return RunAuditExport(export_opts);
+    if (*prove_cmd) return RunAuditProve(prove);
     if (auto status = RunLearningCommands(*learning)) return *status;
     if (auto status = RunReceiptCommands(*receipt_cmds)) return *status;
     if (auto status = RunMeasureCommands(*measure)) return *status;

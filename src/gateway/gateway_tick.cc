@@ -75,6 +75,9 @@ Result<Gateway::TickReport> Gateway::Tick() {
     if (!purged) return std::unexpected(purged.error());
     report.audit_purged = purged->purged_count;
   }
+  auto checkpoints = WriteCheckpoints(now);
+  if (!checkpoints) return std::unexpected(checkpoints.error());
+  report.checkpoints_written = *checkpoints;
   return report;
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -155,6 +156,9 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   gopts.signing_keys = signing_keys->get();
+  gopts.checkpoint_dir = options.checkpoint_dir;
+  gopts.checkpoint_every_records = std::max(options.checkpoint_every_records, 1);
+  gopts.checkpoint_interval = std::chrono::minutes(std::max(options.checkpoint_minutes, 1));
   gateway::Gateway gateway(**store, engine, clock, ids, *random, live, metrics, gopts);
 
   if (auto loaded = gateway.LoadActivePolicy(fallback_yaml, fallback_name); !loaded) {

@@ -24,6 +24,10 @@ struct ServeOptions {
   std::string escalation_queue = "supervisors";
   int audit_retention_days = 183;  // EU AI Act: decision logs at least six months
   bool allow_short_retention = false;
+  // Signed audit checkpoints exported here (empty: none); see GatewayOptions.
+  std::string checkpoint_dir;
+  int checkpoint_every_records = 1000;
+  int checkpoint_minutes = 10;
 };
 
 int RunServe(const ServeOptions& options);

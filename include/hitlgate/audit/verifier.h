@@ -83,6 +83,12 @@ struct VerifyOptions {
   // When set, the chain must end exactly here (e.g. Store::AuditHead() or a
   // signed checkpoint), which detects truncation and a rewritten tail.
   std::optional<ChainPoint> expected_head;
+  // Record hashes certified by signed checkpoints: element i is the hash of
+  // seq i + 1 (see VerifyCheckpoints). A record whose hash differs is
+  // reported as changed, at its seq, even when it was rewritten with a
+  // recomputed chain after it; a chain that ends before the last certified
+  // record is truncated. Must outlive the verification.
+  std::span<const std::string> certified_hashes;
 };
 
 struct VerifySummary {

@@ -29,14 +29,12 @@
 #include "hitlgate/engine/engine.h"
 #include "hitlgate/gateway/metrics.h"
 #include "hitlgate/gateway/principal.h"
+#include "hitlgate/receipts/checkpoint.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
 
 namespace hitlgate::gateway {
 class LiveStats;
-}
-namespace hitlgate::receipts {
-class SigningKeys;
 }
 
 namespace hitlgate::gateway {
@@ -74,6 +72,13 @@ struct GatewayOptions {
   // Signs approval receipts and audit checkpoints (docs/receipts.md); must
   // outlive the Gateway. Null: no receipts, no checkpoints.
   receipts::SigningKeys* signing_keys = nullptr;
+  // Signed audit checkpoints (docs/audit-format.md, "Checkpoints"), one JSON
+  // file each, written by Tick into this folder (empty: none) every
+  // `checkpoint_every_records` new records or, when there are new records,
+  // every `checkpoint_interval`. Needs signing_keys. One node of a cluster.
+  std::string checkpoint_dir;
+  std::int64_t checkpoint_every_records = 1000;
+  Duration checkpoint_interval = std::chrono::minutes(10);
 };
 
 // What an agent gets back for one event.
@@ -217,6 +222,7 @@ class Gateway {
     int escalated = 0;
     int hold_notices = 0;
     std::int64_t audit_purged = 0;
+    int checkpoints_written = 0;
   };
   [[nodiscard]] Result<TickReport> Tick();
 
@@ -280,6 +286,12 @@ class Gateway {
   std::mutex receipts_mu_;
   std::map<std::string, std::string> receipt_cache_;  // guarded by receipts_mu_; task -> receipt
   std::deque<std::string> receipt_order_;             // guarded by receipts_mu_; oldest first
+
+  // Audit checkpoints (gateway_checkpoints.cc): brings the writer up to the
+  // audit head when a checkpoint is due; returns how many were written.
+  [[nodiscard]] Result<int> WriteCheckpoints(TimePoint now);
+  std::mutex checkpoint_mu_;
+  std::unique_ptr<receipts::CheckpointWriter> checkpoint_writer_;  // guarded by checkpoint_mu_
 
   std::mutex notice_mu_;
   std::vector<std::string> noticed_tasks_;  // guarded by notice_mu_; hold notices sent
