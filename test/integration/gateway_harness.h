@@ -80,6 +80,8 @@ struct HarnessOptions {
   std::chrono::seconds read_timeout{30};
   std::uint64_t seed = 42;
   bool ready = true;  // what /readyz says at first (set_ready changes it)
+  std::string checkpoint_dir;  // signed audit checkpoints written by Tick; empty = none
+  std::int64_t checkpoint_every_records = 1000;
 };
 
 // The key tokens the harness mints at start (Bearer values).
@@ -119,6 +121,8 @@ class GatewayHarness {
     key_random_ = crypto::MakeSeededRandomForTest(options_.seed + 1);
     signing_keys_ = std::move(*receipts::SigningKeys::Open(key_store_, *key_random_, clock_.Now()));
     gopts.signing_keys = signing_keys_.get();
+    gopts.checkpoint_dir = options_.checkpoint_dir;
+    gopts.checkpoint_every_records = options_.checkpoint_every_records;
     gateway_ = std::make_unique<gateway::Gateway>(*store_, *engine_, clock_, ids_, *random_, *live_,
                                                   metrics_, gopts);
     if (auto loaded = gateway_->LoadActivePolicy(policy_yaml_, options_.policy_path); !loaded) {
