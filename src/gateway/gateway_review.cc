@@ -119,7 +119,14 @@ Result<std::string> Gateway::TaskJson(const Principal& who, const std::string& t
   if (auto ok = Require(who, Permission::kReadQueues); !ok) return std::unexpected(ok.error());
   auto task = store_.GetTask(task_id);
   if (!task) return std::unexpected(task.error());
-  return gateway::TaskJson(*task);
+  constexpr size_t kRecentContacts = 10;
+  std::vector<store::InteractionRecord> history;
+  if (!task->customer_id.empty()) {
+    auto found = store_.ListCustomerInteractions(task->customer_id);
+    if (!found) return std::unexpected(found.error());
+    history = std::move(*found);
+  }
+  return gateway::TaskWithRecentContactsJson(*task, history, kRecentContacts);
 }
 
 Result<std::string> Gateway::ClaimNext(const Principal& who, const std::vector<std::string>& queues) {

@@ -1,5 +1,8 @@
 #include "gateway/json_views.h"
 
+#include <algorithm>
+
+#include "hitlgate/codec/json_reader.h"
 #include "hitlgate/common/time_format.h"
 
 namespace hitlgate::gateway {
@@ -17,8 +20,80 @@ void WriteVerdict(const store::Verdict& v, codec::JsonWriter& w) {
   w.EndObject();
 }
 
+namespace {
+
+void WriteTaskFields(const store::Task& t, codec::JsonWriter& w, bool with_context);
+
+// One earlier interaction, summarised: when, where, the first customer
+// words, the strictest decision and what people answered.
+void WriteContact(const store::InteractionRecord& r, codec::JsonWriter& w) {
+  w.BeginObject();
+  w.Field("interaction_id", r.interaction_id);
+  const store::DecisionRecord& first = r.decisions.front().record;
+  w.Field("workflow", first.workflow);
+  w.Field("channel", first.channel);
+  w.Field("first_at", FormatRfc3339(first.at));
+  w.Field("last_at", FormatRfc3339(r.decisions.back().record.at));
+  w.Field("events", static_cast<std::int64_t>(r.decisions.size()));
+  engine::Outcome strictest = engine::Outcome::kAllow;
+  std::string first_message;
+  for (const store::StoredDecision& d : r.decisions) {
+    strictest = std::max(strictest, d.record.outcome);
+    if (first_message.empty() && d.record.type == engine::EventType::kCustomerMessage) {
+      if (auto reader = codec::JsonObjectReader::Parse(d.record.event_json)) {
+        if (auto text = reader->OptString("text"); text && *text) first_message = **text;
+      }
+    }
+  }
+  constexpr size_t kPreview = 160;
+  if (first_message.size() > kPreview) {
+    size_t cut = kPreview;
+    // Never cut a UTF-8 sequence in half.
+    while (cut > 0 && (static_cast<unsigned char>(first_message[cut]) & 0xC0) == 0x80) --cut;
+    first_message = first_message.substr(0, cut) + "…";
+  }
+  w.Field("first_message", first_message);
+  w.Field("strictest_decision", engine::OutcomeName(strictest));
+  w.Key("verdicts").BeginArray();
+  for (const store::Task& task : r.tasks) {
+    if (task.verdict) w.String(store::VerdictKindName(task.verdict->kind));
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string TaskWithRecentContactsJson(const store::Task& t,
+                                       const std::vector<store::InteractionRecord>& history,
+                                       size_t limit) {
+  std::vector<const store::InteractionRecord*> others;
+  for (const store::InteractionRecord& r : history) {
+    if (r.interaction_id != t.interaction_id && !r.decisions.empty()) others.push_back(&r);
+  }
+  std::ranges::sort(others, [](const auto* a, const auto* b) {
+    return a->decisions.back().record.at > b->decisions.back().record.at;
+  });
+  if (others.size() > limit) others.resize(limit);
+  codec::JsonWriter w;
+  w.BeginObject();
+  WriteTaskFields(t, w, /*with_context=*/true);
+  w.Key("recent_contacts").BeginArray();
+  for (const auto* r : others) WriteContact(*r, w);
+  w.EndArray();
+  w.EndObject();
+  return w.Take();
+}
+
 void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context) {
   w.BeginObject();
+  WriteTaskFields(t, w, with_context);
+  w.EndObject();
+}
+
+namespace {
+
+void WriteTaskFields(const store::Task& t, codec::JsonWriter& w, bool with_context) {
   w.Field("id", t.id);
   w.Field("kind", store::TaskKindName(t.kind));
   w.Field("status", store::TaskStatusName(t.status));
@@ -50,8 +125,9 @@ void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context) {
     w.Null();
   }
   if (with_context) w.Key("context").Raw(t.context_json.empty() ? "{}" : t.context_json);
-  w.EndObject();
 }
+
+}  // namespace
 
 std::string TaskJson(const store::Task& t, bool with_context) {
   codec::JsonWriter w;

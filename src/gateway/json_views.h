@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "hitlgate/codec/json_writer.h"
 #include "hitlgate/store/types.h"
@@ -12,6 +13,12 @@ namespace hitlgate::gateway {
 void WriteVerdict(const store::Verdict& v, codec::JsonWriter& w);
 void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context = true);
 std::string TaskJson(const store::Task& t, bool with_context = true);
+// The task with its context and the customer's other contacts (newest
+// first, at most `limit`), so a reviewer sees the history without asking
+// the customer again. `history` is ListCustomerInteractions' answer.
+std::string TaskWithRecentContactsJson(const store::Task& t,
+                                       const std::vector<store::InteractionRecord>& history,
+                                       size_t limit);
 void WriteKey(const store::ApiKey& k, codec::JsonWriter& w);
 void WritePolicyInfo(const store::PolicyVersionInfo& p, codec::JsonWriter& w, bool with_source);
 

@@ -82,6 +82,7 @@ struct HarnessOptions {
   bool ready = true;  // what /readyz says at first (set_ready changes it)
   std::string checkpoint_dir;  // signed audit checkpoints written by Tick; empty = none
   std::int64_t checkpoint_every_records = 1000;
+  std::string console_dir;  // built console assets to serve at /; empty = none
 };
 
 // The key tokens the harness mints at start (Bearer values).
@@ -141,7 +142,7 @@ class GatewayHarness {
     pool_ = std::make_unique<api::BlockingPool>(4);
     ready_ = options_.ready;
     ctx_ = std::make_unique<api::ApiContext>(api::ApiContext{
-        *gateway_, notifier_, *pool_, metrics_, [this] { return ready_.load(); }, ""});
+        *gateway_, notifier_, *pool_, metrics_, [this] { return ready_.load(); }, options_.console_dir});
     auto router = std::make_shared<api::Router>();
     api::RegisterRoutes(*router, *ctx_);
     api::ServerOptions sopts;

@@ -417,6 +417,32 @@ TEST_F(HttpGatewayTest, HandoffCarriesTheEarlierTurnsCollectedSlotsAndSummary) {
   EXPECT_EQ(taken.status, 200) << taken.body;
 }
 
+TEST_F(HttpGatewayTest, ReviewerSeesTheCustomersEarlierContactsNewestFirst) {
+  auto message = [](const std::string& interaction, const std::string& at, const std::string& text,
+                    const std::string& customer = "u-history") {
+    return json::serialize(json::object{{"interaction_id", interaction}, {"customer_id", customer},
+                                        {"workflow", "retail-bot"},     {"channel", "chat"},
+                                        {"type", "customer_message"},   {"text", text},
+                                        {"at", at}});
+  };
+  Submit(message("c-old-1", "2026-11-20T09:00:00Z", "Where is my parcel W-1?"));
+  Submit(message("c-old-2", "2026-11-21T09:00:00Z", "The parcel W-1 still has not arrived."));
+  Submit(message("c-other-customer", "2026-11-21T10:00:00Z", "Unrelated", "u-someone-else"));
+  json::object refund = json::parse(Refund("c-now", 150)).as_object();
+  refund["customer_id"] = "u-history";
+  json::value held = Submit(json::serialize(refund));
+  ASSERT_EQ(Str(held.at("decision")), "hold") << held;
+
+  json::value task = Json(h_.Get("/v1/review/tasks/" + Str(held.at("task_id")), keys().reviewer));
+  const json::array& contacts = task.at("recent_contacts").as_array();
+  ASSERT_EQ(contacts.size(), 2u) << task;
+  EXPECT_EQ(Str(contacts[0].at("interaction_id")), "c-old-2");
+  EXPECT_EQ(Str(contacts[0].at("first_message")), "The parcel W-1 still has not arrived.");
+  EXPECT_EQ(Str(contacts[1].at("interaction_id")), "c-old-1");
+  EXPECT_EQ(contacts[1].at("events").as_int64(), 1);
+  EXPECT_EQ(Str(contacts[1].at("strictest_decision")), "allow");
+}
+
 // ---- (e) webhooks ----
 
 TEST_F(HttpGatewayTest, WebhookIsSignedRetriedAfterBackoffAndDeliveredOnce) {
@@ -912,6 +938,33 @@ TEST_F(HttpGatewayTest, HealthReadinessAndDecisionMetrics) {
   EXPECT_THAT(metrics.body, HasSubstr("outcome=\"allow_monitored\""));
   EXPECT_THAT(metrics.body, HasSubstr("workflow=\"retail-bot\""));
   EXPECT_THAT(metrics.body, HasSubstr("hitlgate_queue_open_tasks"));
+}
+
+// ---- (j) the console beside the API ----
+
+std::string ConsoleFolder() {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("hitlgate_console_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "index.html") << "<html>console</html>";
+  return dir.string();
+}
+
+class HttpGatewayConsoleTest : public HttpGatewayTest {
+ protected:
+  HttpGatewayConsoleTest() : HttpGatewayTest(HarnessOptions{.console_dir = ConsoleFolder()}) {}
+  ~HttpGatewayConsoleTest() override { std::filesystem::remove_all(ConsoleFolder()); }
+};
+
+TEST_F(HttpGatewayConsoleTest, UnknownApiPathIsA404NotTheConsolePage) {
+  HttpReply page = h_.Get("/tasks/t-1", "");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body, "<html>console</html>");
+  for (const char* path : {"/v1/no-such-thing", "/v1", "/v1/tasks/t-1/nope"}) {
+    HttpReply reply = h_.Get(path, keys().admin);
+    EXPECT_EQ(reply.status, 404) << path;
+    EXPECT_THAT(reply.body, HasSubstr("no endpoint")) << path;
+  }
 }
 
 }  // namespace

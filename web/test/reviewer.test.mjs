@@ -31,6 +31,10 @@ async function reviewerFlow() {
   await page.getByRole('option', { name: /No tasks waiting/ }).waitFor();
   await shot(page, 'reviewer-01-empty-inbox');
 
+  // The same customer wrote yesterday in another chat.
+  await postEvent(gw, agent, { interaction_id: 'chat-4702', customer_id: 'cust-88', workflow: 'retail-bot', channel: 'email',
+    type: 'customer_message', text: 'Order 1234 is late, where is it?' });
+
   // The agent's conversation: a customer message, then a refund over the limit.
   const base = { interaction_id: 'chat-4711', customer_id: 'cust-88', workflow: 'retail-bot', channel: 'chat', language: 'en' };
   await postEvent(gw, agent, { ...base, type: 'customer_message', text: 'My order 1234 arrived broken. I want my money back, this is the second time!' });
@@ -70,6 +74,8 @@ async function reviewerFlow() {
   await detail.getByText('Refund of 120.00 EUR is above the 100.00 EUR limit (rule refunds-over-100)').waitFor();
   await detail.getByText('Espresso machine', { exact: true }).waitFor();
   await detail.locator('.bubble.from-customer').first().waitFor();
+  // The customer's earlier contact is listed with its first words.
+  await detail.locator('ul.contacts li').filter({ hasText: 'Order 1234 is late, where is it?' }).waitFor();
   await shot(page, 'reviewer-03-task-open');
   assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
 

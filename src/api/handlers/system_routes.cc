@@ -37,7 +37,14 @@ void RegisterSystemRoutes(Router& router, ApiContext& ctx) {
 void RegisterRoutes(Router& router, ApiContext& ctx) {
   if (!ctx.console_dir.empty()) {
     auto files = std::make_shared<StaticFiles>(ctx.console_dir);
-    router.SetFallback([files](Request& req) -> asio::awaitable<Response> { co_return files->Serve(req); });
+    router.SetFallback([files](Request& req) -> asio::awaitable<Response> {
+      // An unknown API path is a client's mistake: answering it with the
+      // console's index.html (200, HTML) would hide it.
+      if (req.path == "/v1" || req.path.starts_with("/v1/")) {
+        co_return JsonError(Error(ErrorCode::kNotFound, "no endpoint " + req.path));
+      }
+      co_return files->Serve(req);
+    });
   }
   RegisterSystemRoutes(router, ctx);
   RegisterAgentRoutes(router, ctx);

@@ -167,9 +167,21 @@ export async function mount(root, { me, params, navigate }) {
             h('p', ctx.repeat_contacts > 1
               ? h('strong.warn-text', `⚠ ${ctx.repeat_contacts} contacts in the repeat-contact window`)
               : `${ctx.repeat_contacts ?? 1} contact in the repeat-contact window (this one)`),
+            recentContactsView(t.recent_contacts),
             h('p', h('a', { href: `#/interactions/${encodeURIComponent(t.interaction_id)}` }, 'Open the full decision trail →'))))));
     const focus = detailEl.querySelector('[data-autofocus]');
     if (focus) { focus.focus(); if (focus.select) focus.select(); }
+  }
+
+  // The customer's other interactions (the gateway sends up to ten, newest
+  // first), each a link to its decision trail.
+  function recentContactsView(contacts) {
+    if (!contacts || contacts.length === 0) return h('p.muted', 'No earlier contacts on record.');
+    return h('ul.contacts', contacts.map((c) => h('li',
+      h('a', { href: `#/interactions/${encodeURIComponent(c.interaction_id)}` }, fmtTime(c.last_at)),
+      ` · ${c.channel} · ${c.events} event${c.events === 1 ? '' : 's'} · ${c.strictest_decision.replace('_', ' ')}`,
+      c.verdicts.length ? ` · ${c.verdicts.join(', ')}` : '',
+      c.first_message ? h('div.muted.small', `“${c.first_message}”`) : null)));
   }
 
   // ----------------------------------------------------------- editor
