@@ -8,7 +8,8 @@ shift || true
 case "$kind" in
   release) flags=(-DCMAKE_BUILD_TYPE=Release -DHITLGATE_BUILD_TESTS=OFF) ;;
   dev)     flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
-  asan)    flags=(-DCMAKE_BUILD_TYPE=Debug -DHITLGATE_SANITIZE=ON -DHITLGATE_BUILD_BENCH=OFF) ;;
+  asan)    flags=(-DCMAKE_BUILD_TYPE=Debug -DHITLGATE_SANITIZE=ON -DHITLGATE_BUILD_BENCH=OFF
+                 -DHITLGATE_BUILD_INTEGRATION=OFF) ;;
   *) echo "unknown build kind: $kind" >&2; exit 2 ;;
 esac
 if [[ ! -f "build/$kind/build.ninja" ]]; then
