@@ -63,6 +63,10 @@ int main(int argc, char** argv) {
                         "Checkpoint after this many new audit records");
   serve_cmd->add_option("--checkpoint-minutes", serve.checkpoint_minutes,
                         "Checkpoint new audit records at least this often");
+  serve_cmd->add_option("--tls-cert", serve.tls_cert, "Serve HTTPS with this PEM certificate chain");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "The PEM private key of --tls-cert");
+  serve_cmd->add_option("--tls-client-ca", serve.tls_client_ca,
+                        "Require client certificates signed by this PEM CA (mutual TLS for agents)");
 
   CLI::App* audit_cmd = app.add_subcommand("audit", "Verify and export the audit log");
   audit_cmd->require_subcommand(1);

@@ -190,6 +190,9 @@ int RunServe(const ServeOptions& options) {
   sopts.address = options.address;
   sopts.port = options.port;
   sopts.threads = options.threads;
+  sopts.tls.cert_file = options.tls_cert;
+  sopts.tls.key_file = options.tls_key;
+  sopts.tls.client_ca_file = options.tls_client_ca;
   api::HttpServer http(sopts, router);
   auto port = http.Start();
   if (!port) {
@@ -199,8 +202,9 @@ int RunServe(const ServeOptions& options) {
   api::WebhookSender webhooks(**store, clock);
   webhooks.Start();
   ready = true;
-  std::printf("hitlgate: listening on http://%s:%u (data in %s, policy %s)%s\n",
-              options.address.c_str(), static_cast<unsigned>(*port), options.data_dir.c_str(),
+  std::printf("hitlgate: listening on %s://%s:%u (data in %s, policy %s)%s\n",
+              sopts.tls.enabled() ? "https" : "http", options.address.c_str(),
+              static_cast<unsigned>(*port), options.data_dir.c_str(),
               engine.policy()->version().c_str(),
               console_dir.empty() ? "" : ", console at /");
   std::fflush(stdout);

@@ -28,6 +28,10 @@ struct ServeOptions {
   std::string checkpoint_dir;
   int checkpoint_every_records = 1000;
   int checkpoint_minutes = 10;
+  // HTTPS (docs/tls.md): certificate chain and key, PEM; empty = plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;  // set: agents must present a certificate it signed
 };
 
 int RunServe(const ServeOptions& options);

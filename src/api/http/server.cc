@@ -13,6 +13,7 @@
 #include <exception>
 
 #include "api/http/session.h"
+#include "api/http/tls.h"
 
 namespace hitlgate::api {
 namespace {
@@ -58,6 +59,12 @@ size_t HttpServer::open_connections() const { return state_ ? state_->connection
 
 Result<std::uint16_t> HttpServer::Start() {
   if (started_.exchange(true)) return FailedPrecondition("HttpServer::Start called twice");
+  std::shared_ptr<asio::ssl::context> tls;
+  if (options_.tls.enabled()) {
+    auto made = MakeServerTlsContext(options_.tls);
+    if (!made) return std::unexpected(made.error());
+    tls = std::move(*made);
+  }
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(options_.address, ec);
   if (ec) return InvalidArgument("bad listen address '" + options_.address + "': " + ec.message());
@@ -78,6 +85,7 @@ Result<std::uint16_t> HttpServer::Start() {
   state_->options = options_;
   state_->router = router_;
   state_->acceptor = acceptor;
+  state_->tls = std::move(tls);
   asio::co_spawn(acceptor->get_executor(), AcceptLoop(state_, acceptor, io_), asio::detached);
 
   const int n = options_.threads > 0

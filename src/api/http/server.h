@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "api/http/router.h"
+#include "api/http/tls.h"
 #include "hitlgate/common/error.h"
 
 namespace hitlgate::api {
@@ -38,6 +39,8 @@ struct ServerOptions {
   std::chrono::milliseconds sse_keepalive{15000};
   // Stop() lets in-flight handlers finish for this long, then abandons them.
   std::chrono::milliseconds stop_grace{2000};
+  // Certificate and key: HTTPS only on this port (plain HTTP gets a 400).
+  TlsOptions tls;
 };
 
 struct ServerState;  // session.h; shared by the server and its sessions
@@ -50,7 +53,7 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds, listens and starts the I/O threads; returns the bound port.
-  // InvalidArgument for a bad address, Unavailable when it cannot listen,
+  // InvalidArgument for a bad address or unusable TLS files, Unavailable when it cannot listen,
   // FailedPrecondition when called twice.
   [[nodiscard]] Result<std::uint16_t> Start();
   // Stops accepting, closes every connection (SSE streams end, handlers see

@@ -14,6 +14,10 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <cctype>
 #include <cstdio>
 #include <exception>
@@ -183,54 +187,84 @@ bool IsHttpParseError(const beast::error_code& ec) {
 
 // One connection. Owned by its session coroutine (and, during an SSE
 // stream, the hang-up watcher); every member is touched only on the
-// connection's strand.
-class Connection : public std::enable_shared_from_this<Connection> {
+// connection's strand. Stream is beast::tcp_stream for plain HTTP or
+// beast::ssl_stream<beast::tcp_stream> for HTTPS; everything else is shared.
+class Connection {
  public:
-  Connection(tcp::socket socket, std::shared_ptr<ServerState> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {
+  virtual ~Connection() = default;
+  // Thread-safe: closes the connection on its strand (server shutdown).
+  virtual void Shutdown() = 0;
+};
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <typename Stream>
+class StreamConnection final : public Connection,
+                               public std::enable_shared_from_this<StreamConnection<Stream>> {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  // `buffer` holds bytes already read (the TLS detection's).
+  StreamConnection(Stream stream, beast::flat_buffer buffer, std::shared_ptr<ServerState> state)
+      : stream_(std::move(stream)), buffer_(std::move(buffer)), state_(std::move(state)) {
     beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
+    auto endpoint = Lowest().socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
   }
 
   asio::awaitable<void> Run();
 
-  // Thread-safe: closes the connection on its strand (server shutdown).
-  void Shutdown() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+  void Shutdown() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       if (self->sse_) self->sse_->Close();
       self->CloseSocket();
     });
   }
 
  private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+  // TLS only: the handshake, under the read timeout. False: drop the client.
+  asio::awaitable<bool> Handshake();
   // Reads one request into `parser`. Returns the read error, if any.
   asio::awaitable<beast::error_code> ReadRequest(http::request_parser<http::string_body>& parser);
   asio::awaitable<bool> Write(BeastResponse& res);
   asio::awaitable<void> AnswerReadError(const beast::error_code& ec);
   asio::awaitable<void> LingeringClose();
   asio::awaitable<void> StreamSse(Response& response, unsigned version);
-  static asio::awaitable<void> WatchHangup(std::shared_ptr<Connection> self,
+  static asio::awaitable<void> WatchHangup(std::shared_ptr<StreamConnection> self,
                                            std::shared_ptr<SseWriter> writer);
 
   void CloseSocket() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Lowest().close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<ServerState> state_;
   std::string remote_;
   std::shared_ptr<SseWriter> sse_;  // while streaming, so Shutdown can end it
 };
 
-asio::awaitable<beast::error_code> Connection::ReadRequest(
+template <typename Stream>
+asio::awaitable<bool> StreamConnection<Stream>::Handshake() {
+  if constexpr (kTls) {
+    Lowest().expires_after(state_->options.read_timeout);
+    auto [ec, used] = co_await stream_.async_handshake(asio::ssl::stream_base::server,
+                                                       buffer_.data(), kTuple);
+    if (ec) co_return false;  // wrong version, no or bad client certificate, timeout
+    buffer_.consume(used);
+  }
+  co_return true;
+}
+
+template <typename Stream>
+asio::awaitable<beast::error_code> StreamConnection<Stream>::ReadRequest(
     http::request_parser<http::string_body>& parser) {
   // One deadline for the whole request, header and body: a client trickling
   // bytes (slowloris) cannot hold the connection past it.
-  stream_.expires_after(state_->options.read_timeout);
+  Lowest().expires_after(state_->options.read_timeout);
   auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser, kTuple);
   if (ec || parser.is_done()) co_return ec;
   // Clients that ask (curl does for large bodies) wait for this before
@@ -243,13 +277,15 @@ asio::awaitable<beast::error_code> Connection::ReadRequest(
   co_return bec;
 }
 
-asio::awaitable<bool> Connection::Write(BeastResponse& res) {
-  stream_.expires_after(state_->options.read_timeout);
+template <typename Stream>
+asio::awaitable<bool> StreamConnection<Stream>::Write(BeastResponse& res) {
+  Lowest().expires_after(state_->options.read_timeout);
   auto [ec, n] = co_await http::async_write(stream_, res, kTuple);
   co_return !ec;
 }
 
-asio::awaitable<void> Connection::AnswerReadError(const beast::error_code& ec) {
+template <typename Stream>
+asio::awaitable<void> StreamConnection<Stream>::AnswerReadError(const beast::error_code& ec) {
   Response answer;
   if (ec == http::error::body_limit) {
     answer = ErrorResponse(
@@ -266,10 +302,11 @@ asio::awaitable<void> Connection::AnswerReadError(const beast::error_code& ec) {
   if (co_await Write(res)) co_await LingeringClose();
 }
 
-asio::awaitable<void> Connection::LingeringClose() {
+template <typename Stream>
+asio::awaitable<void> StreamConnection<Stream>::LingeringClose() {
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.expires_after(kLingerTime);
+  Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+  Lowest().expires_after(kLingerTime);
   std::vector<char> sink(16 * 1024);
   size_t total = 0;
   while (total < kLingerBytes) {
@@ -279,15 +316,21 @@ asio::awaitable<void> Connection::LingeringClose() {
   }
 }
 
-asio::awaitable<void> Connection::Run() {
+template <typename Stream>
+asio::awaitable<void> StreamConnection<Stream>::Run() {
   const ServerOptions& options = state_->options;
+  auto handshake = Handshake();
+  if (!co_await std::move(handshake)) {
+    CloseSocket();
+    co_return;
+  }
   bool first = true;
   while (!state_->stopping.load()) {
     if (!first && buffer_.size() == 0) {
       // Between requests a kept-alive client may idle for longer than it may
       // take to send a request; once its next request starts, the read
       // timeout applies again.
-      stream_.expires_after(options.idle_timeout);
+      Lowest().expires_after(options.idle_timeout);
       auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kTuple);
       if (ec) break;
       buffer_.commit(n);
@@ -324,7 +367,8 @@ asio::awaitable<void> Connection::Run() {
   CloseSocket();
 }
 
-asio::awaitable<void> Connection::StreamSse(Response& response, unsigned version) {
+template <typename Stream>
+asio::awaitable<void> StreamConnection<Stream>::StreamSse(Response& response, unsigned version) {
   const ServerOptions& options = state_->options;
   auto executor = co_await asio::this_coro::executor;  // the connection's strand
 
@@ -333,7 +377,7 @@ asio::awaitable<void> Connection::StreamSse(Response& response, unsigned version
   head.set("X-Accel-Buffering", "no");  // reverse proxies must not buffer the stream
   head.chunked(true);
   http::response_serializer<http::empty_body> serializer{head};
-  stream_.expires_after(options.read_timeout);
+  Lowest().expires_after(options.read_timeout);
   auto [hec, hn] = co_await http::async_write_header(stream_, serializer, kTuple);
   if (hec) co_return;
 
@@ -341,7 +385,7 @@ asio::awaitable<void> Connection::StreamSse(Response& response, unsigned version
   sse_ = writer;
   // An overflowing queue means the client stopped reading; closing the
   // socket aborts the write it is stuck in.
-  writer->SetOnClose([weak = weak_from_this()] {
+  writer->SetOnClose([weak = this->weak_from_this()] {
     if (auto self = weak.lock()) self->CloseSocket();
   });
   if (state_->stopping.load()) writer->Close();
@@ -349,7 +393,7 @@ asio::awaitable<void> Connection::StreamSse(Response& response, unsigned version
       executor,
       RunSseHandler(std::move(response.sse), writer, std::make_unique<CountToken>(state_)),
       asio::detached);
-  asio::co_spawn(executor, WatchHangup(shared_from_this(), writer), asio::detached);
+  asio::co_spawn(executor, WatchHangup(this->shared_from_this(), writer), asio::detached);
 
   bool aborted = false;
   for (;;) {
@@ -363,7 +407,7 @@ asio::awaitable<void> Connection::StreamSse(Response& response, unsigned version
     // stream out, and finds clients that vanished without a FIN.
     if (batch.bytes.empty()) batch.bytes = ": keep-alive\n\n";
     auto chunk = http::make_chunk(asio::buffer(batch.bytes));
-    stream_.expires_after(options.read_timeout);
+    Lowest().expires_after(options.read_timeout);
     auto [wec, wn] = co_await asio::async_write(stream_, chunk, kTuple);
     if (wec) {
       aborted = true;
@@ -374,43 +418,41 @@ asio::awaitable<void> Connection::StreamSse(Response& response, unsigned version
     writer->Close();  // tells a still-running handler that the client is gone
   } else {
     auto last = http::make_chunk_last();
-    stream_.expires_after(options.read_timeout);
+    Lowest().expires_after(options.read_timeout);
     co_await asio::async_write(stream_, last, kTuple);
   }
   sse_.reset();
 }
 
-asio::awaitable<void> Connection::WatchHangup(std::shared_ptr<Connection> self,
+template <typename Stream>
+asio::awaitable<void> StreamConnection<Stream>::WatchHangup(std::shared_ptr<StreamConnection> self,
                                               std::shared_ptr<SseWriter> writer) {
   // An SSE client sends nothing after its request, so a completed read means
   // it hung up (or we closed the socket). Bytes it does send are ignored.
   std::vector<char> sink(512);
   for (;;) {
-    auto [ec, n] = co_await self->stream_.socket().async_read_some(asio::buffer(sink), kTuple);
+    auto [ec, n] = co_await self->Lowest().socket().async_read_some(asio::buffer(sink), kTuple);
     if (ec) break;
   }
   writer->Close();
 }
 
-asio::awaitable<void> RunSession(tcp::socket socket, std::shared_ptr<ServerState> state) {
-  auto connection = std::make_shared<Connection>(std::move(socket), state);
-  std::uint64_t id;
-  {
-    std::lock_guard lock(state->mu);
-    id = state->next_id++;
-    state->live.emplace(id, connection);
-  }
-  // Unregisters and uncounts even when the io_context destroys this frame
-  // without resuming it (shutdown with a handler still running).
-  struct Registration {
-    ServerState* state;
-    std::uint64_t id;
-    ~Registration() {
-      std::lock_guard lock(state->mu);
-      state->live.erase(id);
-      if (--state->connections == 0) state->all_closed.notify_all();
-    }
-  } registration{state.get(), id};
+namespace {
+
+// Plain HTTP sent to the HTTPS port gets one plain answer saying so (as
+// nginx does) instead of a handshake failure the client cannot explain.
+asio::awaitable<void> RefusePlainHttp(beast::tcp_stream& stream) {
+  BeastResponse res = ToBeast(
+      ErrorResponse(400, "invalid_argument", "this port speaks HTTPS; plain HTTP is refused"), 11,
+      /*keep_alive=*/false, /*head=*/false);
+  co_await http::async_write(stream, res, kTuple);
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream.close();
+}
+
+template <typename Stream>
+asio::awaitable<void> Serve(std::shared_ptr<StreamConnection<Stream>> connection) {
   try {
     auto run = connection->Run();
     co_await std::move(run);
@@ -418,6 +460,49 @@ asio::awaitable<void> RunSession(tcp::socket socket, std::shared_ptr<ServerState
     // Only allocation failures can get here; drop this connection, not the server.
     std::fprintf(stderr, "hitlgate: connection failed: %s\n", e.what());
   }
+}
+
+}  // namespace
+
+asio::awaitable<void> RunSession(tcp::socket socket, std::shared_ptr<ServerState> state) {
+  // Unregisters and uncounts even when the io_context destroys this frame
+  // without resuming it (shutdown with a handler still running).
+  struct Registration {
+    ServerState* state;
+    std::uint64_t id = 0;  // 0 until registered in state->live
+    ~Registration() {
+      std::lock_guard lock(state->mu);
+      if (id != 0) state->live.erase(id);
+      if (--state->connections == 0) state->all_closed.notify_all();
+    }
+  } registration{state.get()};
+  auto enroll = [&](const std::shared_ptr<Connection>& connection) {
+    std::lock_guard lock(state->mu);
+    registration.id = state->next_id++;
+    state->live.emplace(registration.id, connection);
+  };
+
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  if (!state->tls) {
+    auto connection = std::make_shared<StreamConnection<beast::tcp_stream>>(
+        std::move(stream), std::move(buffer), state);
+    enroll(connection);
+    co_await Serve(std::move(connection));
+    co_return;
+  }
+  // Looks at the first bytes: a TLS ClientHello or something else.
+  stream.expires_after(state->options.read_timeout);
+  auto [ec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, kTuple);
+  if (ec) co_return;
+  if (!is_tls) {
+    co_await RefusePlainHttp(stream);
+    co_return;
+  }
+  auto connection = std::make_shared<StreamConnection<TlsStream>>(
+      TlsStream(std::move(stream), *state->tls), std::move(buffer), state);
+  enroll(connection);
+  co_await Serve(std::move(connection));
 }
 
 void CloseAllSessions(ServerState& state) {

@@ -23,6 +23,10 @@
 #include "api/http/router.h"
 #include "api/http/server.h"
 
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
+
 namespace hitlgate::api {
 
 class Connection;  // session.cc
@@ -34,6 +38,7 @@ struct ServerState {
   // Sessions running, plus SSE handler coroutines still running after theirs.
   std::atomic<size_t> connections{0};
   std::shared_ptr<asio::ip::tcp::acceptor> acceptor;  // set by Start(), then constant
+  std::shared_ptr<asio::ssl::context> tls;             // null: plain HTTP; set by Start()
 
   std::mutex mu;
   std::condition_variable all_closed;  // signalled when `connections` hits 0
