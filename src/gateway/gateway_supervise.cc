@@ -64,6 +64,8 @@ std::optional<store::Control> Gateway::ApplyControls(const engine::Event& event,
         r.outcome = engine::Outcome::kHold;
         consumed = c;
         break;
+      case store::ControlKind::kLegalHold:  // never among hits: its target is not an id
+        continue;
       case store::ControlKind::kTakenOver:
         r.trigger = "taken_over";
         r.detail = "a person has taken this conversation over";

@@ -50,6 +50,7 @@ constexpr std::pair<ControlKind, std::string_view> kControlKinds[] = {
     {ControlKind::kWorkflowPaused, "workflow_paused"},
     {ControlKind::kHoldNext, "hold_next"},
     {ControlKind::kTakenOver, "taken_over"},
+    {ControlKind::kLegalHold, "legal_hold"},
 };
 
 std::string Lower(std::string_view s) {

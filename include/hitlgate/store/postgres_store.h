@@ -116,6 +116,10 @@ class PostgresStore final : public Store {
   Result<AuditHead> GetAuditHead() override;
   Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
                                        const PurgeOptions& options = {}) override;
+  // Data protection (*_data_protection.cc).
+  Result<Task> OpenTask(const StandaloneTask& request,
+                        const std::vector<audit::AuditEntry>& extra_audit, TimePoint now) override;
+  Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override;
 
   // Write transactions run so far, and write calls served by them.
   std::int64_t TransactionCountForTest() const;

@@ -100,6 +100,10 @@ class SqliteStore final : public Store {
   Result<AuditHead> GetAuditHead() override;
   Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
                                        const PurgeOptions& options = {}) override;
+  // Data protection (*_data_protection.cc).
+  Result<Task> OpenTask(const StandaloneTask& request,
+                        const std::vector<audit::AuditEntry>& extra_audit, TimePoint now) override;
+  Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override;
 
   // (Default arguments repeat Store's, for callers holding a SqliteStore.)
 

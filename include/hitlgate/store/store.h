@@ -27,7 +27,8 @@
 // SavePolicyVersion "policy_uploaded"; ActivatePolicy "policy_activated";
 // CreateKey "key_created"; RevokeKey "key_revoked"; UpsertWebhook
 // "webhook_upserted"; MarkDelivered "webhook_delivered"; MarkFailed
-// "webhook_failed"; PurgeAuditBefore "audit_purged".
+// "webhook_failed"; PurgeAuditBefore "audit_purged"; OpenTask "task_created";
+// EraseCustomer "customer_erased".
 #pragma once
 
 #include <cstdint>
@@ -74,6 +75,35 @@ struct PurgeResult {
   std::int64_t purged_count = 0;
   std::int64_t first_kept_seq = 0;  // the chain now starts here
   std::int64_t anchor_seq = 0;      // the "audit_purged" record
+};
+
+// ---- Data protection (docs/data-protection.md) ----
+
+// What replaces erased personal text (event JSON, task context).
+inline constexpr std::string_view kErasedJson = R"({"erased":true})";
+
+// A task opened on its own, not by a new decision (a customer's contest of
+// an automated decision, GDPR Art. 22).
+struct StandaloneTask {
+  NewTask task;
+  std::string interaction_id;
+  std::string customer_id;
+  std::string workflow;
+  std::int64_t decision_seq = 0;  // the decision it concerns; 0 = none
+  std::string actor;              // who asked (the audit actor)
+};
+
+struct ErasureRequest {
+  std::string customer_id;
+  std::string pseudonym;  // replaces customer_id everywhere in the tables
+  std::string actor;
+  TimePoint now;
+  std::vector<audit::AuditEntry> audit;  // extra records after "customer_erased"
+};
+
+struct ErasureResult {
+  std::int64_t decisions = 0;  // decisions rewritten
+  std::int64_t tasks = 0;      // tasks rewritten
 };
 
 class Store {
@@ -247,6 +277,29 @@ class Store {
   // allow_short_retention is false.
   [[nodiscard]] virtual Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
                                                              const PurgeOptions& options = {}) = 0;
+
+  // ---- Data protection (docs/data-protection.md) ----
+
+  // Opens a standalone task with its "task_created" record (actor =
+  // request.actor) and `extra_audit` after it, in one transaction.
+  // InvalidArgument: empty interaction_id or actor, priority outside 1..5,
+  // bad skill names.
+  [[nodiscard]] virtual Result<Task> OpenTask(const StandaloneTask& request,
+                                              const std::vector<audit::AuditEntry>& extra_audit,
+                                              TimePoint now) = 0;
+
+  // Erases a customer's personal data from the tables, keeping the records:
+  // customer_id becomes the pseudonym in decisions and tasks, event_json and
+  // task context_json become kErasedJson, verdicts lose their free text
+  // (edited_text, customer_message, note). The decision itself (outcome,
+  // reasons, policy version) stays: it is the log the law requires. Writes
+  // "customer_erased" (subject: the pseudonym; counts, no identifier) and
+  // the request's extra records. The audit chain is untouched: it holds
+  // digests of the text, never the text.
+  // InvalidArgument: empty customer_id, pseudonym or actor. NotFound:
+  // nothing is stored for the customer. FailedPrecondition: one of their
+  // tasks is still open or claimed (answer or cancel it first).
+  [[nodiscard]] virtual Result<ErasureResult> EraseCustomer(const ErasureRequest& request) = 0;
 };
 
 }  // namespace hitlgate::store

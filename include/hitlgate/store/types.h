@@ -241,6 +241,7 @@ enum class ControlKind {
   kWorkflowPaused,  // target = workflow: every AI proposal of it is held
   kHoldNext,        // target = interaction: its next AI proposal is held
   kTakenOver,       // target = interaction: a person answers; AI proposals hand off
+  kLegalHold,       // target = "customer:<id>" or "interaction:<id>": no erasure or purge
 };
 std::string_view ControlKindName(ControlKind k);
 std::optional<ControlKind> ParseControlKind(std::string_view s);

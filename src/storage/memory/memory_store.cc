@@ -7,6 +7,7 @@
 
 #include "hitlgate/audit/purge.h"
 #include "storage/audit_entries.h"
+#include "storage/erasure_rules.h"
 #include "storage/task_rules.h"
 
 namespace hitlgate::store {
@@ -450,6 +451,44 @@ class MemoryStore final : public Store {
                                  audit::EncodePurgePayload(anchor)}},
                                now);
     return PurgeResult{anchor.purged_count, anchor.first_kept_seq, sealed.back().seq};
+  }
+
+  Result<Task> OpenTask(const StandaloneTask& request, const std::vector<AuditEntry>& extra_audit,
+                        TimePoint now) override {
+    if (auto v = internal::ValidateStandaloneTask(request); !v) return std::unexpected(v.error());
+    if (auto v = internal::ValidateEntries(extra_audit); !v) return std::unexpected(v.error());
+    std::lock_guard lock(mu_);
+    Task t = internal::MakeStandaloneTask(request, ids_->NewId("t"));
+    if (tasks_.contains(t.id)) return MakeError(ErrorCode::kAlreadyExists, "task id " + t.id + " is taken");
+    AppendLocked(internal::StandaloneTaskAudit(request, t, extra_audit), now);
+    tasks_[t.id] = t;
+    return t;
+  }
+
+  Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override {
+    if (auto v = internal::ValidateErasure(request); !v) return std::unexpected(v.error());
+    if (auto v = internal::ValidateEntries(request.audit); !v) return std::unexpected(v.error());
+    std::lock_guard lock(mu_);
+    ErasureResult result;
+    for (const auto& [id, t] : tasks_) {
+      if (t.customer_id != request.customer_id) continue;
+      if (auto c = internal::CheckErasable(t); !c) return std::unexpected(c.error());
+      ++result.tasks;
+    }
+    for (const StoredDecision& d : decisions_) result.decisions += d.record.customer_id == request.customer_id;
+    if (result.decisions == 0 && result.tasks == 0) {
+      return NotFound("nothing is stored for customer " + request.customer_id);
+    }
+    for (auto& [id, t] : tasks_) {
+      if (t.customer_id == request.customer_id) internal::EraseTask(t, request.pseudonym);
+    }
+    for (StoredDecision& d : decisions_) {
+      if (d.record.customer_id != request.customer_id) continue;
+      d.record.customer_id = request.pseudonym;
+      d.record.event_json = std::string(kErasedJson);
+    }
+    AppendLocked(internal::ErasureAudit(request, result), request.now);
+    return result;
   }
 
  private:

@@ -1,0 +1,63 @@
+// PostgresStore: data protection (standalone tasks such as contests, customer
+// erasure). The rules are shared with the other backends (erasure_rules.h).
+#include "hitlgate/store/postgres_store.h"
+#include "storage/audit_entries.h"
+#include "storage/erasure_rules.h"
+#include "storage/postgres/store_ops.h"
+
+namespace hitlgate::store {
+
+using postgres::Connection;
+using postgres::Params;
+using postgres::WriteTxn;
+
+Result<Task> PostgresStore::OpenTask(const StandaloneTask& request,
+                                     const std::vector<audit::AuditEntry>& extra_audit,
+                                     TimePoint now) {
+  if (auto v = internal::ValidateStandaloneTask(request); !v) return std::unexpected(v.error());
+  if (auto v = internal::ValidateEntries(extra_audit); !v) return std::unexpected(v.error());
+  return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
+    Task t = internal::MakeStandaloneTask(request, txn.ids().NewId("t"));
+    if (auto r = postgres::SaveTask(txn.conn(), t, /*is_new=*/true); !r) {
+      return std::unexpected(r.error());
+    }
+    auto sealed = txn.Append(internal::StandaloneTaskAudit(request, t, extra_audit), now);
+    if (!sealed) return std::unexpected(sealed.error());
+    return t;
+  });
+}
+
+Result<ErasureResult> PostgresStore::EraseCustomer(const ErasureRequest& request) {
+  if (auto v = internal::ValidateErasure(request); !v) return std::unexpected(v.error());
+  if (auto v = internal::ValidateEntries(request.audit); !v) return std::unexpected(v.error());
+  return Write<ErasureResult>([&](WriteTxn& txn) -> Result<ErasureResult> {
+    Connection& conn = txn.conn();
+    ErasureResult result;
+    auto rows = conn.Query(std::string("SELECT ") + postgres::kTaskColumns +
+                               " FROM tasks WHERE customer_id = $1 ORDER BY created_at_us, id FOR UPDATE",
+                           Params::Of(request.customer_id));
+    if (!rows) return std::unexpected(rows.error());
+    auto tasks = postgres::ReadTasks(*rows);
+    if (!tasks) return std::unexpected(tasks.error());
+    for (const Task& t : *tasks) {
+      if (auto c = internal::CheckErasable(t); !c) return std::unexpected(c.error());
+    }
+    for (Task& t : *tasks) {
+      internal::EraseTask(t, request.pseudonym);
+      if (auto r = postgres::SaveTask(conn, t); !r) return std::unexpected(r.error());
+    }
+    result.tasks = static_cast<std::int64_t>(tasks->size());
+    auto up = conn.Query("UPDATE decisions SET customer_id = $1, event_json = $2 WHERE customer_id = $3",
+                         Params::Of(request.pseudonym, kErasedJson, request.customer_id));
+    if (!up) return std::unexpected(up.error());
+    result.decisions = up->affected();
+    if (result.decisions == 0 && result.tasks == 0) {
+      return NotFound("nothing is stored for customer " + request.customer_id);
+    }
+    auto sealed = txn.Append(internal::ErasureAudit(request, result), request.now);
+    if (!sealed) return std::unexpected(sealed.error());
+    return result;
+  });
+}
+
+}  // namespace hitlgate::store
