@@ -132,7 +132,14 @@ std::optional<LevelChange> AutonomyTracker::Observe(const AutonomyKey& key, cons
 bool AutonomyTracker::Approve(const AutonomyKey& key) {
   auto it = states_.find(key);
   if (it == states_.end() || !it->second.pending) return false;
-  SetLevel(it->second, *it->second.pending, false);
+  State& s = it->second;
+  // The sign-off may come long after the proposal: the evidence must still
+  // hold now, or the promotion lapses (as if refused).
+  if (EvidenceOf(s).lower < config_.TargetFor(*s.pending)) {
+    Reject(key);
+    return false;
+  }
+  SetLevel(s, *s.pending, false);
   return true;
 }
 
@@ -143,8 +150,6 @@ bool AutonomyTracker::Reject(const AutonomyKey& key) {
   it->second.since_change = 0;
   return true;
 }
-
-void AutonomyTracker::RestorePending(const AutonomyKey& key, Oversight to) { StateFor(key).pending = to; }
 
 Oversight AutonomyTracker::LevelOf(const AutonomyKey& key) const {
   auto it = states_.find(key);

@@ -80,6 +80,17 @@ TEST(AutonomyTrackerTest, RejectedPromotionNeedsMinCasesAgain) {
   EXPECT_EQ(FeedAgreements(t, 100, &change), 30);
 }
 
+TEST(AutonomyTrackerTest, SignOffAfterTheEvidenceDegradedLapses) {
+  AutonomyTracker t;
+  std::optional<LevelChange> change;
+  ASSERT_EQ(FeedAgreements(t, 30, &change), 30);
+  // While the promotion waits, four disagreements: 30/34 bounds under 90%.
+  for (int i = 0; i < 4; ++i) t.Observe(kRefund, Disagreed());
+  EXPECT_FALSE(t.Approve(kRefund));
+  EXPECT_EQ(t.LevelOf(kRefund), Oversight::kHitl);
+  EXPECT_FALSE(t.PendingOf(kRefund).has_value());
+}
+
 TEST(AutonomyTrackerTest, DriftAtHootlDemotesToHitlAtOnce) {
   AutonomyTracker t;
   std::optional<LevelChange> change;

@@ -82,8 +82,10 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
   const auto started = std::chrono::steady_clock::now();
   std::lock_guard interaction_lock(InteractionLock(event->interaction_id));
   const TimePoint now = clock_.Now();
-  engine::Decision decision = engine_.Decide(*event);
+  const auto earned_levels = AutonomyLevels();
+  engine::Decision decision = engine_.Decide(*event, earned_levels.get());
   const std::optional<store::Control> consumed = ApplyControls(*event, &decision);
+  const bool earned_sample = SampleEarnedAutonomy(*event, &decision);
   std::string decision_json = codec::EncodeDecision(decision);
 
   std::optional<store::NewTask> task;
@@ -103,10 +105,11 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
     }
     t.context_json = BuildTaskContext(*event, event_json, decision);
     task = std::move(t);
-  } else if (decision.audit_sample && decision.event_index == 0 &&
-             decision.outcome == engine::Outcome::kAllow) {
+  } else if (earned_sample || (decision.audit_sample && decision.event_index == 0 &&
+                               decision.outcome == engine::Outcome::kAllow)) {
     // A sampled autonomous conversation: one task per interaction, opened at
-    // its first event, for auditors to review in batches.
+    // its first event, for auditors to review in batches; or a proposal let
+    // through by earned autonomy, sampled at its level's rate.
     store::NewTask t;
     t.kind = store::TaskKind::kAuditSample;
     t.queue = options_.audit_queue;

@@ -53,6 +53,8 @@ bool Gateway::CanWorkTask(const Principal& who, const store::Task& task) const {
   // Audit samples are the auditors' work (and supervisors' and admins');
   // everything else needs the right to work tasks.
   if (task.kind == store::TaskKind::kAuditSample) return IsAuditor(who) || who.Can(Permission::kSuperviseTasks);
+  // Relaxing oversight is a supervisor's decision (earned autonomy).
+  if (task.kind == store::TaskKind::kAutonomyChange) return who.Can(Permission::kSuperviseTasks);
   return who.Can(Permission::kWorkTasks);
 }
 

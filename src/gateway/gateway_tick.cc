@@ -14,6 +14,9 @@ Result<Gateway::TickReport> Gateway::Tick() {
   const TimePoint now = clock_.Now();
   // Another node (or an operator's tool) may have changed the controls.
   if (auto c = RefreshControls(); !c) return std::unexpected(c.error());
+  // Earned autonomy follows the audit log; a failure is retried next tick
+  // from the same record and must not stop leases and escalations.
+  (void)SyncAutonomy();
 
   auto expired = store_.ExpireLeases(now);
   if (!expired) return std::unexpected(expired.error());

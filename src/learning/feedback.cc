@@ -208,6 +208,12 @@ Result<std::vector<FeedbackExample>> CollectFeedback(store::Store& store, const 
   return out;
 }
 
+Result<std::optional<FeedbackExample>> FeedbackFromRecord(store::Store& store, const audit::AuditRecord& r) {
+  if (r.kind == audit::kinds::kVerdict) return FromVerdict(store, r);
+  if (r.kind == "control_set") return FromControl(store, r);
+  return std::nullopt;
+}
+
 void MaskExample(const PersonalDataMasker& masker, FeedbackExample* ex, MaskCounts* counts) {
   for (std::string* s : {&ex->proposal_text, &ex->customer_text, &ex->final_text, &ex->reason,
                          &ex->diff.marked, &ex->proposal_action_json, &ex->final_action_json}) {

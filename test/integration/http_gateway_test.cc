@@ -582,6 +582,7 @@ std::vector<Endpoint> RoleTable(const RoleFixtures& f) {
        R"({"reason":"role test"})", kSupervise},
       {"POST", "/v1/interactions/{id}/handback", "/v1/interactions/c-roles-controls/handback", "", kSupervise},
       {"GET", "/v1/stats", "/v1/stats?window=3600", "", {"supervisor", "auditor", "admin"}},
+      {"GET", "/v1/autonomy", "/v1/autonomy", "", {"supervisor", "auditor", "admin"}},
       // Approval receipts' keys: public; rotation by admins.
       {"GET", "/v1/receipt-keys", "/v1/receipt-keys", "", {"public"}},
       {"POST", "/v1/receipt-keys/rotate", "/v1/receipt-keys/rotate", "", kAdmin},

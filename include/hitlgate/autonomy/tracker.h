@@ -106,13 +106,12 @@ class AutonomyTracker {
   std::optional<LevelChange> Observe(const AutonomyKey& key, const Judgement& judgement);
 
   // A person signed the pending promotion off: it applies from now on.
-  // False when none is pending (or it no longer matches the level).
+  // False when none is pending, or when the evidence no longer meets the
+  // target (cases judged since the proposal pulled the bound under it): the
+  // promotion then lapses as if refused.
   bool Approve(const AutonomyKey& key);
   // A person refused it: pending cleared; another needs min_cases new cases.
   bool Reject(const AutonomyKey& key);
-  // Marks a promotion as pending without evidence (a gateway restoring an
-  // open sign-off task after a restart).
-  void RestorePending(const AutonomyKey& key, Oversight to);
 
   Oversight LevelOf(const AutonomyKey& key) const;
   std::optional<Oversight> PendingOf(const AutonomyKey& key) const;

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hitlgate/autonomy/tracker.h"
 #include "hitlgate/common/clock.h"
 #include "hitlgate/common/error.h"
 #include "hitlgate/crypto/random.h"
@@ -35,6 +36,7 @@
 
 namespace hitlgate::gateway {
 class LiveStats;
+class AutonomyState;
 }
 
 namespace hitlgate::gateway {
@@ -79,6 +81,8 @@ struct GatewayOptions {
   std::string checkpoint_dir;
   std::int64_t checkpoint_every_records = 1000;
   Duration checkpoint_interval = std::chrono::minutes(10);
+  // Earned autonomy (docs/autonomy.md): window, targets, audit rates.
+  autonomy::AutonomyConfig autonomy;
 };
 
 // What an agent gets back for one event.
@@ -216,6 +220,16 @@ class Gateway {
   // (as another node or a restarted one would).
   void ClearReceiptCacheForTest();
 
+  // ---- Earned autonomy (gateway_autonomy.cc, docs/autonomy.md) ----
+  // Levels per workflow and intent/action with their evidence, pending
+  // sign-offs and recent changes. Supervisors, auditors, admins.
+  [[nodiscard]] Result<std::string> AutonomyJson(const Principal& who);
+  // Follows the audit log: judged proposals become evidence, sign-offs
+  // apply promotions; opens a supervisor task for each proposed promotion
+  // and audits each change. The first call replays the whole log. Tick
+  // calls it. Returns how many changes and tasks it wrote.
+  [[nodiscard]] Result<int> SyncAutonomy();
+
   // ---- Periodic work (the server calls it about once a second) ----
   struct TickReport {
     int leases_expired = 0;
@@ -295,6 +309,14 @@ class Gateway {
 
   std::mutex notice_mu_;
   std::vector<std::string> noticed_tasks_;  // guarded by notice_mu_; hold notices sent
+
+  // Earned autonomy (gateway_autonomy.cc): the levels the engine reads now,
+  // and audit sampling of proposals they let through, at the level's rate
+  // (true when this one was picked; it then opens an audit-sample task).
+  std::shared_ptr<const policy::AutonomyLevels> AutonomyLevels() const;
+  bool SampleEarnedAutonomy(const engine::Event& event, engine::Decision* decision) const;
+  static std::shared_ptr<AutonomyState> NewAutonomyState(const autonomy::AutonomyConfig& config);
+  std::shared_ptr<AutonomyState> autonomy_ = NewAutonomyState(options_.autonomy);
 };
 
 }  // namespace hitlgate::gateway

@@ -98,6 +98,13 @@ struct CollectOptions {
 [[nodiscard]] Result<std::vector<FeedbackExample>> CollectFeedback(store::Store& store,
                                                                    const CollectOptions& options);
 
+// The example one audit record gives (a "verdict" or "control_set"), or
+// nullopt (other kinds, autonomy-change tasks, erased tasks): what
+// CollectFeedback does per record, for callers that follow the log
+// incrementally (earned autonomy).
+[[nodiscard]] Result<std::optional<FeedbackExample>> FeedbackFromRecord(store::Store& store,
+                                                                        const audit::AuditRecord& record);
+
 // Replaces personal data in every free-text field (texts, reason, action
 // parameters, diff) using `masker`.
 void MaskExample(const PersonalDataMasker& masker, FeedbackExample* example, MaskCounts* counts);

@@ -1,0 +1,294 @@
+// Earned autonomy in the gateway (docs/autonomy.md). The audit log is the
+// source of truth: SyncAutonomy follows it, turning judged proposals
+// (verdicts on held proposals and on audit samples) into evidence for an
+// autonomy::AutonomyTracker, and sign-offs (verdicts on autonomy-change
+// tasks) into approved promotions. The tracker is deterministic, so the
+// first call after a start replays the whole log and arrives at the same
+// levels, evidence and pending promotions as before; nothing needs a table
+// of its own. Side effects (a sign-off task for a proposed promotion, an
+// "autonomy_changed" record for a demotion or an approved promotion) are
+// written only for records appended after that replay.
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <mutex>
+
+#include <boost/json.hpp>
+
+#include "gateway/access.h"
+#include "gateway/json_views.h"
+#include "hitlgate/audit/payload.h"
+#include "hitlgate/audit/record.h"
+#include "hitlgate/autonomy/levels.h"
+#include "hitlgate/codec/json_writer.h"
+#include "hitlgate/common/time_format.h"
+#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/learning/feedback.h"
+#include "hitlgate/store/audit_source.h"
+
+namespace hitlgate::gateway {
+
+namespace json = boost::json;
+using autonomy::AutonomyKey;
+using autonomy::LevelChange;
+using engine::Oversight;
+
+constexpr std::string_view kAutonomyChanged = "autonomy_changed";
+constexpr std::string_view kEarnedRule = "earned_autonomy";
+
+class AutonomyState {
+ public:
+  explicit AutonomyState(const autonomy::AutonomyConfig& config)
+      : tracker(config), levels(std::make_shared<const autonomy::LevelTable>()) {}
+
+  std::mutex mu;
+  autonomy::AutonomyTracker tracker;  // guarded by mu
+  std::int64_t next_seq = 1;          // guarded by mu; the next audit record to read
+  std::int64_t replayed_to = -1;      // guarded by mu; head at the first sync (-1: not yet)
+  std::deque<LevelChange> recent;     // guarded by mu; newest last, at most kRecent
+  std::map<AutonomyKey, std::string> pending_tasks;  // guarded by mu; key -> sign-off task
+  std::map<AutonomyKey, LevelChange> proposals;      // guarded by mu; the latest promotion proposed
+  static constexpr size_t kRecent = 50;
+
+  std::atomic<std::shared_ptr<const autonomy::LevelTable>> levels;
+};
+
+namespace {
+
+std::string StringField(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+}
+
+std::string ActionName(std::string_view action_json) {
+  if (action_json.empty()) return {};
+  json::error_code ec;
+  json::value v = json::parse(action_json, ec);
+  return !ec && v.is_object() ? StringField(v.get_object(), "name") : std::string();
+}
+
+void WriteEvidence(const autonomy::Evidence& e, codec::JsonWriter& w) {
+  w.BeginObject();
+  w.Field("cases", e.cases);
+  w.Field("agreed", e.agreed);
+  w.Key("agreement").Number(e.cases > 0 ? static_cast<double>(e.agreed) / e.cases : 0.0, 4);
+  w.Key("wilson_lower").Number(e.lower, 4);
+  w.Key("wilson_upper").Number(e.upper, 4);
+  w.Key("cusum").Number(e.cusum, 3);
+  w.Field("since_change", e.since_change);
+  w.Field("audit_flags", e.audit_flags);
+  w.EndObject();
+}
+
+std::string ChangeJson(const LevelChange& c) {
+  codec::JsonWriter w;
+  w.BeginObject();
+  w.Field("workflow", c.key.workflow);
+  w.Field("subject", c.key.subject);
+  w.Field("from", engine::OversightName(c.from));
+  w.Field("to", engine::OversightName(c.to));
+  w.Field("promotion", c.promotion);
+  w.Field("reason", c.reason);
+  w.Key("evidence");
+  WriteEvidence(c.evidence, w);
+  w.EndObject();
+  return w.Take();
+}
+
+// The key and target level of a sign-off task, from its context.
+std::optional<std::pair<AutonomyKey, Oversight>> SignOffOf(const store::Task& task) {
+  json::error_code ec;
+  json::value v = json::parse(task.context_json, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const json::object* change = v.get_object().if_contains("autonomy_change") != nullptr
+                                   ? v.get_object().at("autonomy_change").if_object()
+                                   : nullptr;
+  if (change == nullptr) return std::nullopt;
+  auto to = engine::ParseOversight(StringField(*change, "to"));
+  if (!to) return std::nullopt;
+  return std::pair{AutonomyKey{StringField(*change, "workflow"), StringField(*change, "subject")}, *to};
+}
+
+}  // namespace
+
+std::shared_ptr<AutonomyState> Gateway::NewAutonomyState(const autonomy::AutonomyConfig& config) {
+  return std::make_shared<AutonomyState>(config);
+}
+
+std::shared_ptr<const policy::AutonomyLevels> Gateway::AutonomyLevels() const {
+  return autonomy_->levels.load();
+}
+
+bool Gateway::SampleEarnedAutonomy(const engine::Event& event, engine::Decision* decision) const {
+  if (decision->reasons.empty() || decision->reasons.front().rule != kEarnedRule) return false;
+  if (decision->outcome != engine::Outcome::kAllow && decision->outcome != engine::Outcome::kAllowMonitored) {
+    return false;  // rules or floors held it: a person sees it anyway
+  }
+  const Oversight level = engine::OversightForOutcome(decision->reasons.front().outcome);
+  const double rate = autonomy_->tracker.config().AuditRate(level);  // config is immutable
+  // Deterministic per event, like the policy's own sampling.
+  const std::uint64_t h =
+      engine::StableHash(event.interaction_id + "#" + std::to_string(decision->event_index)) % 1000000;
+  if (static_cast<double>(h) >= rate * 1e6) return false;
+  decision->audit_sample = true;
+  return true;
+}
+
+Result<int> Gateway::SyncAutonomy() {
+  AutonomyState& st = *autonomy_;
+  std::lock_guard lock(st.mu);
+  if (st.replayed_to < 0) {
+    auto head = store_.GetAuditHead();
+    if (!head) return std::unexpected(head.error());
+    st.replayed_to = head->seq;
+  }
+  std::vector<LevelChange> changes;  // to act on: live records only
+  std::vector<std::pair<LevelChange, std::string>> signed_off;  // approved promotions, by whom
+  bool levels_changed = false;
+  store::StoreAuditSource source(&store_, st.next_seq);
+  while (true) {
+    auto next = source.Next();
+    if (!next) return std::unexpected(next.error());
+    if (!*next) break;
+    const audit::AuditRecord& r = **next;
+    const bool live = r.seq > st.replayed_to;
+    if (r.kind == audit::kinds::kVerdict) {
+      auto task = store_.GetTask(r.subject);
+      if (!task && task.error().code() != ErrorCode::kNotFound) return std::unexpected(task.error());
+      if (task && task->kind == store::TaskKind::kAutonomyChange && task->verdict) {
+        if (auto signoff = SignOffOf(*task)) {
+          const auto& [key, to] = *signoff;
+          st.pending_tasks.erase(key);
+          const Oversight from = st.tracker.LevelOf(key);
+          if (task->verdict->kind == store::VerdictKind::kApproved && st.tracker.PendingOf(key) == to) {
+            const autonomy::Evidence before = [&] {
+              for (const auto& e : st.tracker.Snapshot()) {
+                if (e.key == key) return e.evidence;
+              }
+              return autonomy::Evidence{};
+            }();
+            if (st.tracker.Approve(key)) {
+              levels_changed = true;
+              LevelChange c{key, from, to, true, "signed off", before};
+              st.recent.push_back(c);
+              if (live) signed_off.emplace_back(c, r.actor);
+            }
+          } else {
+            st.tracker.Reject(key);
+          }
+        }
+      } else if (task && (task->kind == store::TaskKind::kHold || task->kind == store::TaskKind::kAuditSample)) {
+        auto ex = learning::FeedbackFromRecord(store_, r);
+        if (!ex) return std::unexpected(ex.error());
+        if (*ex && (*ex)->agreed) {
+          const learning::FeedbackExample& e = **ex;
+          if (auto key = autonomy::KeyFor(e.workflow, e.intent, ActionName(e.proposal_action_json))) {
+            autonomy::Judgement j{*e.agreed, e.source == "audit_sample", autonomy::IsSevereCategory(e.reason_category)};
+            if (auto change = st.tracker.Observe(*key, j)) {
+              st.recent.push_back(*change);
+              if (change->promotion) {
+                st.proposals[*key] = *change;  // its task is opened below
+              } else {
+                levels_changed = true;
+                if (live) changes.push_back(*change);
+              }
+            }
+          }
+        }
+      }
+    } else if (r.kind == audit::kinds::kTaskCreated &&
+               r.payload_json.find("\"kind\":\"autonomy_change\"") != std::string::npos) {
+      // Which task asks for which sign-off, also after a restart.
+      auto task = store_.GetTask(r.subject);
+      if (!task && task.error().code() != ErrorCode::kNotFound) return std::unexpected(task.error());
+      if (task && !task->verdict) {
+        if (auto signoff = SignOffOf(*task)) st.pending_tasks[signoff->first] = task->id;
+      }
+    }
+    st.next_seq = r.seq + 1;
+  }
+  while (st.recent.size() > AutonomyState::kRecent) st.recent.pop_front();
+  if (levels_changed) {
+    st.levels.store(std::make_shared<const autonomy::LevelTable>(autonomy::LevelTable::FromTracker(st.tracker)));
+  }
+
+  // Side effects of live records: durable, audited.
+  const TimePoint now = clock_.Now();
+  for (const auto& [c, actor] : signed_off) {
+    audit::AuditEntry entry{std::string(kAutonomyChanged), actor, c.key.ToString(), ChangeJson(c)};
+    if (auto ok = store_.AppendAudit({entry}, now); !ok) return std::unexpected(ok.error());
+  }
+  for (const LevelChange& c : changes) {
+    audit::AuditEntry entry{std::string(kAutonomyChanged), "system", c.key.ToString(), ChangeJson(c)};
+    if (auto ok = store_.AppendAudit({entry}, now); !ok) return std::unexpected(ok.error());
+    live_.Publish("autonomy.changed", ChangeJson(c));
+  }
+  // Every pending promotion has a sign-off task: opened here when proposed,
+  // or again when a crash came between the proposal and its task.
+  int opened_tasks = 0;
+  for (const auto& [key, c] : st.proposals) {
+    if (st.tracker.PendingOf(key) != c.to || st.pending_tasks.contains(key)) continue;
+    store::StandaloneTask t;
+    t.task.kind = store::TaskKind::kAutonomyChange;
+    t.task.queue = options_.escalation_queue;
+    t.task.priority = 4;
+    t.task.created_at = now;
+    t.task.due_at = now + std::chrono::hours(24 * 7);
+    t.task.context_json = "{\"autonomy_change\":" + ChangeJson(c) + "}";
+    t.interaction_id = "autonomy:" + c.key.ToString();
+    t.customer_id = "";
+    t.workflow = c.key.workflow;
+    t.actor = "system";
+    auto opened = store_.OpenTask(t, {}, now);
+    if (!opened) return std::unexpected(opened.error());
+    st.pending_tasks[c.key] = opened->id;
+    ++opened_tasks;
+    live_.Publish("task.created", gateway::TaskJson(*opened, false));
+  }
+  return static_cast<int>(changes.size() + signed_off.size()) + opened_tasks;
+}
+
+Result<std::string> Gateway::AutonomyJson(const Principal& who) {
+  if (!who.Can(Permission::kReadMetrics) && !who.Can(Permission::kSuperviseTasks)) {
+    return MakeError(ErrorCode::kPermissionDenied, "this key may not read autonomy levels");
+  }
+  AutonomyState& st = *autonomy_;
+  std::lock_guard lock(st.mu);
+  const autonomy::AutonomyConfig& cfg = st.tracker.config();
+  codec::JsonWriter w;
+  w.BeginObject();
+  w.Key("config").BeginObject();
+  w.Field("window", cfg.window);
+  w.Field("min_cases", cfg.min_cases);
+  w.Key("z").Number(cfg.z, 3);
+  w.Key("hotl_target").Number(cfg.hotl_target, 4);
+  w.Key("hootl_target").Number(cfg.hootl_target, 4);
+  w.Key("audit_rate_hotl").Number(cfg.audit_rate_hotl, 4);
+  w.Key("audit_rate_hootl").Number(cfg.audit_rate_hootl, 4);
+  w.EndObject();
+  w.Key("levels").BeginArray();
+  for (const auto& e : st.tracker.Snapshot()) {
+    w.BeginObject();
+    w.Field("workflow", e.key.workflow);
+    w.Field("subject", e.key.subject);
+    w.Field("level", engine::OversightName(e.level));
+    w.Key("audit_rate").Number(cfg.AuditRate(e.level), 4);
+    if (e.pending) {
+      w.Key("pending").BeginObject();
+      w.Field("to", engine::OversightName(*e.pending));
+      if (auto t = st.pending_tasks.find(e.key); t != st.pending_tasks.end()) w.Field("task_id", t->second);
+      w.EndObject();
+    }
+    w.Key("evidence");
+    WriteEvidence(e.evidence, w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("recent_changes").BeginArray();
+  for (auto it = st.recent.rbegin(); it != st.recent.rend(); ++it) w.Raw(ChangeJson(*it));
+  w.EndArray();
+  w.EndObject();
+  return w.Take();
+}
+
+}  // namespace hitlgate::gateway

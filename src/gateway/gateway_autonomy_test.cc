@@ -1,0 +1,246 @@
+// Earned autonomy through the gateway: held refunds approved by reviewers
+// become evidence, a promotion waits for a supervisor's sign-off, then
+// applies to new events (floors still hold), proposals it lets through are
+// audit-sampled, a severe audit flag demotes at once, and a restarted
+// gateway replays the audit log to the same levels.
+#include <boost/json.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "hitlgate/common/time_format.h"
+#include "hitlgate/engine/memory_conversation_store.h"
+#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/store/audit_source.h"
+#include "hitlgate/store/memory_store.h"
+#include "testing/result_matchers.h"
+
+namespace hitlgate::gateway {
+namespace {
+
+using ::hitlgate::testing::IsError;
+using ::hitlgate::testing::IsOk;
+using ::testing::HasSubstr;
+namespace json = boost::json;
+
+constexpr std::string_view kPolicy = R"(policy: autonomy-test
+queues:
+  general: {skills: [], sla_seconds: 300}
+  supervisors: {skills: [], sla_seconds: 60, priority: 1}
+defaults:
+  oversight: hotl
+  queue: general
+workflows:
+  shop:
+    oversight: hotl
+    actions: {refund: hitl}
+floors:
+  - name: big-refunds
+    when: {action_value_above: {action: refund, limits: {EUR: 500}}}
+    decision: hold
+audit:
+  sample_rate: 0.0
+)";
+
+class NullLive final : public LiveEvents {
+ public:
+  void Publish(std::string_view, std::string_view) override {}
+  void TaskChanged(const std::string&) override {}
+};
+
+class GatewayAutonomyTest : public ::testing::Test {
+ protected:
+  GatewayAutonomyTest()
+      : clock_(*ParseRfc3339("2026-11-22T10:00:00Z")),
+        ids_(1),
+        random_(crypto::MakeSeededRandomForTest(1)),
+        store_(store::NewMemoryStore(&ids_)) {
+    Start();
+    auto admin = gateway_->Bootstrap("");
+    admin_ = *gateway_->Authenticate((**admin).token);
+    agent_ = MakeKey("agent", store::Role::kAgent);
+    reviewer_ = MakeKey("reviewer", store::Role::kReviewer);
+    supervisor_ = MakeKey("supervisor", store::Role::kSupervisor);
+    auditor_ = MakeKey("auditor", store::Role::kAuditor);
+  }
+
+  // A (re)started gateway on the same store.
+  void Start() {
+    auto compiled = policy::CompileText(kPolicy, "test.yaml");
+    ASSERT_TRUE(compiled.ok()) << (compiled.issues.empty() ? "" : compiled.issues[0].ToString());
+    gateway_.reset();
+    engine_ = std::make_unique<engine::DecisionEngine>(compiled.program,
+                                                       std::make_shared<engine::MemoryConversationStore>(),
+                                                       signals::SentimentScorer::Default(), clock_);
+    GatewayOptions options;
+    options.key_pepper = "pepper-for-tests-0123456789abcdef";
+    gateway_ = std::make_unique<Gateway>(*store_, *engine_, clock_, ids_, *random_, live_, metrics_, options);
+    ASSERT_THAT(gateway_->LoadActivePolicy(kPolicy, "test.yaml"), IsOk());
+  }
+
+  Principal MakeKey(std::string name, store::Role role) {
+    KeyRequest r{std::move(name), role, {}, {}, {}, 0};
+    auto key = gateway_->CreateKey(admin_, r);
+    EXPECT_THAT(key, IsOk());
+    return *gateway_->Authenticate(key->token);
+  }
+
+  SubmitResult Refund(const std::string& id, double amount) {
+    auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":")" + id +
+                                               R"(","customer_id":"u-1","workflow":"shop","type":"ai_proposal",
+        "text":"Refunded.","intent":"return_item","confidence":0.9,
+        "action":{"name":"refund","amount":)" + std::to_string(amount) +
+                                               R"(,"currency":"EUR","params":{"order":"A-1"}}})");
+    EXPECT_THAT(r, IsOk());
+    return r.value_or(SubmitResult{});
+  }
+
+  json::value Parse(const Result<std::string>& r) {
+    EXPECT_THAT(r, IsOk());
+    return json::parse(r.has_value() ? *r : std::string("{}"));
+  }
+
+  // Claims `task_id` as `who` and answers it.
+  Result<std::string> Answer(const Principal& who, const std::string& task_id, store::VerdictKind kind,
+                             std::string reason = "") {
+    auto claimed = gateway_->Claim(who, task_id);
+    if (!claimed) return std::unexpected(claimed.error());
+    VerdictRequest v;
+    v.lease_id = std::string(json::parse(*claimed).at("lease").at("lease_id").as_string());
+    v.kind = kind;
+    v.reason = std::move(reason);
+    return gateway_->SubmitVerdict(who, task_id, v);
+  }
+
+  // `n` held 50 EUR refunds, each approved unchanged by the reviewer.
+  void ApprovedRefunds(int n, const std::string& prefix) {
+    for (int i = 0; i < n; ++i) {
+      SubmitResult r = Refund(prefix + std::to_string(i), 50);
+      ASSERT_FALSE(r.task_id.empty()) << r.decision_json;
+      ASSERT_THAT(Answer(reviewer_, r.task_id, store::VerdictKind::kApproved), IsOk());
+    }
+  }
+
+  const json::value* Level(const json::value& autonomy, std::string_view subject) {
+    for (const json::value& l : autonomy.at("levels").as_array()) {
+      if (l.at("subject").as_string() == subject) return &l;
+    }
+    return nullptr;
+  }
+
+  int CountAudit(std::string_view kind) {
+    store::StoreAuditSource source(store_.get());
+    int n = 0;
+    while (auto next = source.Next()) {
+      if (!*next) break;
+      n += (*next)->kind == kind ? 1 : 0;
+    }
+    return n;
+  }
+
+  // The sign-off task the promotion opened (from GET /v1/autonomy).
+  std::string PendingTask() {
+    auto autonomy = Parse(gateway_->AutonomyJson(supervisor_));
+    const json::value* refund = Level(autonomy, "action:refund");
+    if (refund == nullptr || !refund->as_object().contains("pending")) return "";
+    return std::string(refund->at("pending").at("task_id").as_string());
+  }
+
+  FakeClock clock_;
+  store::SequentialIdGenerator ids_;
+  std::unique_ptr<crypto::RandomSource> random_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::DecisionEngine> engine_;
+  NullLive live_;
+  NoMetrics metrics_;
+  std::unique_ptr<Gateway> gateway_;
+  Principal admin_, agent_, reviewer_, supervisor_, auditor_;
+};
+
+TEST_F(GatewayAutonomyTest, PromotionWaitsForASupervisorsSignOffThenAppliesToNewEvents) {
+  ApprovedRefunds(30, "p-");
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  const std::string task = PendingTask();
+  ASSERT_FALSE(task.empty());
+  auto autonomy = Parse(gateway_->AutonomyJson(supervisor_));
+  const json::value* refund = Level(autonomy, "action:refund");
+  EXPECT_EQ(refund->at("level").as_string(), "hitl");
+  EXPECT_EQ(refund->at("pending").at("to").as_string(), "hotl");
+  EXPECT_EQ(refund->at("evidence").at("cases").as_int64(), 30);
+  EXPECT_GE(refund->at("evidence").at("wilson_lower").as_double(), 0.90);
+  // Not applied before the sign-off.
+  EXPECT_FALSE(Refund("before", 50).task_id.empty());
+  // A reviewer may not relax oversight.
+  EXPECT_THAT(gateway_->Claim(reviewer_, task), IsError(ErrorCode::kPermissionDenied));
+  ASSERT_THAT(Answer(supervisor_, task, store::VerdictKind::kApproved), IsOk());
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  EXPECT_EQ(CountAudit("autonomy_changed"), 1);
+
+  SubmitResult earned = Refund("after", 50);
+  EXPECT_TRUE(earned.task_id.empty() || earned.decision_json.find(R"("audit_sample":true)") != std::string::npos);
+  EXPECT_THAT(earned.decision_json, HasSubstr(R"("decision":"allow_monitored")"));
+  EXPECT_THAT(earned.decision_json, HasSubstr("earned_autonomy"));
+  // The floor still holds.
+  SubmitResult big = Refund("big", 600);
+  EXPECT_THAT(big.decision_json, HasSubstr(R"("decision":"hold")"));
+  EXPECT_FALSE(big.task_id.empty());
+}
+
+TEST_F(GatewayAutonomyTest, RejectedSignOffChangesNothing) {
+  ApprovedRefunds(30, "p-");
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(Answer(supervisor_, PendingTask(), store::VerdictKind::kRejected, "not yet"), IsOk());
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  EXPECT_EQ(PendingTask(), "");
+  EXPECT_FALSE(Refund("still-held", 50).task_id.empty());
+  EXPECT_EQ(CountAudit("autonomy_changed"), 0);
+}
+
+TEST_F(GatewayAutonomyTest, EarnedProposalsAreAuditSampledAndASevereFlagDemotes) {
+  ApprovedRefunds(30, "p-");
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(Answer(supervisor_, PendingTask(), store::VerdictKind::kApproved), IsOk());
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  // At HOTL a fifth of the proposals are sampled (deterministically by event).
+  std::vector<std::string> samples;
+  for (int i = 0; i < 50; ++i) {
+    SubmitResult r = Refund("e-" + std::to_string(i), 50);
+    if (!r.task_id.empty()) samples.push_back(r.task_id);
+  }
+  EXPECT_GT(samples.size(), 2u);
+  EXPECT_LT(samples.size(), 25u);
+  // An auditor finds a wrong amount in autonomous work: back to HITL at once.
+  ASSERT_THAT(Answer(auditor_, samples.front(), store::VerdictKind::kRejected, "wrong_amount: refunded twice"),
+              IsOk());
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  auto autonomy = Parse(gateway_->AutonomyJson(supervisor_));
+  EXPECT_EQ(Level(autonomy, "action:refund")->at("level").as_string(), "hitl");
+  EXPECT_EQ(CountAudit("autonomy_changed"), 2);  // the sign-off and the demotion
+  SubmitResult held = Refund("after-demotion", 50);
+  EXPECT_THAT(held.decision_json, HasSubstr(R"("decision":"hold")"));
+}
+
+TEST_F(GatewayAutonomyTest, RestartReplaysTheAuditLogToTheSameLevels) {
+  ApprovedRefunds(30, "p-");
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(Answer(supervisor_, PendingTask(), store::VerdictKind::kApproved), IsOk());
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  Start();
+  // Before the first sync nothing is earned (the engine keeps the baseline)...
+  EXPECT_FALSE(Refund("cold", 50).task_id.empty());
+  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  auto autonomy = Parse(gateway_->AutonomyJson(supervisor_));
+  EXPECT_EQ(Level(autonomy, "action:refund")->at("level").as_string(), "hotl");
+  // ...and the replay wrote nothing new.
+  EXPECT_EQ(CountAudit("autonomy_changed"), 1);
+  EXPECT_THAT(Refund("warm", 50).decision_json, HasSubstr(R"("decision":"allow_monitored")"));
+}
+
+TEST_F(GatewayAutonomyTest, OnlySupervisorsAuditorsAndAdminsReadLevels) {
+  EXPECT_THAT(gateway_->AutonomyJson(auditor_), IsOk());
+  EXPECT_THAT(gateway_->AutonomyJson(admin_), IsOk());
+  EXPECT_THAT(gateway_->AutonomyJson(reviewer_), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->AutonomyJson(agent_), IsError(ErrorCode::kPermissionDenied));
+}
+
+}  // namespace
+}  // namespace hitlgate::gateway
