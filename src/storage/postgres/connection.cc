@@ -43,6 +43,8 @@ Rows::~Rows() {
 
 int Rows::size() const { return PQntuples(result_); }
 
+std::string_view Rows::command() const { return PQcmdStatus(result_); }
+
 std::int64_t Rows::affected() const {
   const char* n = PQcmdTuples(result_);
   std::int64_t v = 0;
@@ -119,9 +121,13 @@ Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
   std::vector<const char*> values;
   values.reserve(params.values().size());
   for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
-  return Check(PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(), nullptr,
-                              nullptr, /*resultFormat=*/0),
-               "postgres");
+  auto rows = Check(PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(),
+                                   nullptr, nullptr, /*resultFormat=*/0),
+                    "postgres");
+  // The command tag says what ran: "SELECT n" read (perhaps locking rows);
+  // "INSERT", "UPDATE", "DELETE" may have written.
+  if (rows && !rows->command().starts_with("SELECT")) ++writes_;
+  return rows;
 }
 
 bool Connection::InTransaction() const {

@@ -82,6 +82,8 @@ class Rows {
 
   int size() const;
   bool empty() const { return size() == 0; }
+  // The command tag ("SELECT 1", "UPDATE 2", ...).
+  std::string_view command() const;
   // Rows an INSERT/UPDATE/DELETE changed.
   std::int64_t affected() const;
 
@@ -128,6 +130,9 @@ class Connection {
   bool Broken() const;
 
   pg_conn* raw() { return conn_; }
+  // Statements run through Query whose command tag was not SELECT (they may
+  // have written): lets the writer tell whether a failed call left changes behind.
+  std::int64_t writes() const { return writes_; }
 
  private:
   explicit Connection(pg_conn* conn) : conn_(conn) {}
@@ -135,6 +140,7 @@ class Connection {
 
   pg_conn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+  std::int64_t writes_ = 0;
 };
 
 // An Error for a failed libpq call on `conn`, mapped by SQLSTATE.

@@ -130,14 +130,6 @@ Result<RecordedDecision> PostgresStore::RecordDecision(const DecisionRecord& d,
   if (auto v = internal::ValidateEntries(extra); !v) return std::unexpected(v.error());
   return Write<RecordedDecision>([&](WriteTxn& txn) -> Result<RecordedDecision> {
     Connection& conn = txn.conn();
-    if (!d.event_id.empty()) {
-      // Writers are serialized by the audit head, so a duplicate committed
-      // by another node is visible here.
-      auto rows =
-          conn.Query("SELECT seq, task_id FROM decisions WHERE event_id = $1", Params::Of(d.event_id));
-      if (!rows) return std::unexpected(rows.error());
-      if (!rows->empty()) return RecordedDecision{rows->Int(0, 0), rows->Text(0, 1), true};
-    }
     // The task id is known before the insert, so one statement writes both.
     std::optional<Task> t;
     std::string task_id;
@@ -150,13 +142,22 @@ Result<RecordedDecision> PostgresStore::RecordDecision(const DecisionRecord& d,
     } else {
       p.Add(d.event_id);
     }
+    // A repeated event_id inserts nothing (writers are serialized by the
+    // audit head, so a duplicate committed by another node is seen here).
     auto rows = conn.Query(
         "INSERT INTO decisions(interaction_id, customer_id, workflow, channel, event_index, type, "
         "at_us, event_json, decision_json, outcome, policy_version, recorded_by, task_id, "
         "event_id) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
-        "RETURNING seq",
+        "ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
         p);
     if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+      auto first = conn.Query("SELECT seq, task_id FROM decisions WHERE event_id = $1",
+                              Params::Of(d.event_id));
+      if (!first) return std::unexpected(first.error());
+      if (first->empty()) return Internal("decision " + d.event_id + " conflicted but is missing");
+      return RecordedDecision{first->Int(0, 0), first->Text(0, 1), true};
+    }
     RecordedDecision out{rows->Int(0, 0), task_id, false};
     if (task) {
       t = internal::MakeTask(*task, d, task_id, out.decision_seq);

@@ -17,17 +17,51 @@ namespace {
 // (another node's claim in flight) instead of waiting for them. Skills,
 // languages and queues are checked in SQL (the same rules as Qualifies,
 // which the caller applies again), so the rows locked are only ones the
-// reviewer can take. $1 now, $2 skills, $3 languages, $4 queues (U+001F-
-// joined lists), $5 how many.
-const std::string kClaimable =
-    std::string("SELECT ") + postgres::kTaskColumns +
-    " FROM tasks t WHERE (status = 'open' OR (status = 'claimed' AND lease_expires_us <= $1))"
+// reviewer can take. Open tasks and expired leases are two queries, each
+// walking the tasks_claim index in order and stopping at the first match
+// (one query with OR would sort every claimable task). $1 now, $2 skills,
+// $3 languages, $4 queues (U+001F-joined lists), $5 how many.
+const std::string kQualifies =
     " AND string_to_array(skills, chr(31)) <@ string_to_array($2, chr(31))"
     " AND (language = '' OR EXISTS (SELECT 1 FROM unnest(string_to_array($3, chr(31))) AS l(tag)"
     "      WHERE lower(t.language) = lower(l.tag)"
     "         OR left(lower(t.language), length(l.tag) + 1) = lower(l.tag) || '-'))"
     " AND ($4 = '' OR queue = ANY(string_to_array($4, chr(31))))"
     " ORDER BY priority, due_at_us, created_at_us, id LIMIT $5 FOR UPDATE SKIP LOCKED";
+const std::string kClaimableOpen = std::string("SELECT ") + postgres::kTaskColumns +
+                                   " FROM tasks t WHERE status = 'open' AND $1::bigint IS NOT NULL" +
+                                   kQualifies;
+// Expired leases are found through tasks_lease (status, lease_expires_us)
+// first: walking tasks_claim would visit every claimed task, since none of
+// them may match (and their dead row versions too, on a busy queue).
+const std::string kClaimableExpired =
+    std::string("WITH expired AS MATERIALIZED (SELECT id FROM tasks WHERE status = 'claimed' AND "
+                "lease_expires_us <= $1) SELECT ") +
+    postgres::kTaskColumns +
+    " FROM tasks t WHERE id IN (SELECT id FROM expired) AND status = 'claimed' AND "
+    "lease_expires_us <= $1" +
+    kQualifies;
+
+// The first task in claim order from `sql` that `r` may claim.
+Result<std::optional<Task>> FirstClaimable(Connection& conn, const std::string& sql,
+                                           const ClaimRequest& r) {
+  // SQL applies the same rules, so the first row qualifies; a wider look
+  // only happens if SQL's lower() and the C++ rules ever disagree
+  // (non-ASCII language tags), and it locks more rows for a moment.
+  for (int limit : {1, 64}) {
+    auto rows = conn.Query(sql, Params::Of(r.now, internal::JoinList(r.skills),
+                                           internal::JoinList(r.languages),
+                                           internal::JoinList(r.queues), limit));
+    if (!rows) return std::unexpected(rows.error());
+    for (int i = 0; i < rows->size(); ++i) {
+      auto t = postgres::ReadTask(*rows, i);
+      if (!t) return std::unexpected(t.error());
+      if (internal::Claimable(*t, r.now) && Qualifies(*t, r)) return std::optional<Task>(std::move(*t));
+    }
+    if (rows->size() < limit) break;  // nothing more to look at
+  }
+  return std::optional<Task>();
+}
 
 // Claims `t` for `r`: lease, row, audit.
 Result<Task> DoClaim(WriteTxn& txn, Task t, const ClaimRequest& r) {
@@ -79,24 +113,13 @@ Result<Task> PostgresStore::ClaimNext(const ClaimRequest& r) {
     auto live = postgres::LiveLeases(txn.conn(), r.reviewer, r.now);
     if (!live) return std::unexpected(live.error());
     if (auto c = internal::CheckConcurrency(r, *live); !c) return std::unexpected(c.error());
-    // SQL applies the same rules, so the first row qualifies; a wider look
-    // only happens if SQL's lower() and the C++ rules ever disagree
-    // (non-ASCII language tags), and it locks more rows for a moment.
-    for (int limit : {1, 64}) {
-      auto rows = txn.conn().Query(
-          kClaimable, Params::Of(r.now, internal::JoinList(r.skills),
-                                 internal::JoinList(r.languages), internal::JoinList(r.queues),
-                                 limit));
-      if (!rows) return std::unexpected(rows.error());
-      for (int i = 0; i < rows->size(); ++i) {
-        auto t = postgres::ReadTask(*rows, i);
-        if (!t) return std::unexpected(t.error());
-        if (internal::Claimable(*t, r.now) && Qualifies(*t, r)) {
-          return DoClaim(txn, std::move(*t), r);
-        }
-      }
-      if (rows->size() < limit) break;  // nothing more to look at
-    }
+    auto open = FirstClaimable(txn.conn(), kClaimableOpen, r);
+    if (!open) return std::unexpected(open.error());
+    auto expired = FirstClaimable(txn.conn(), kClaimableExpired, r);
+    if (!expired) return std::unexpected(expired.error());
+    std::optional<Task>& best =
+        (*open && (!*expired || internal::ClaimOrderLess(**open, **expired))) ? *open : *expired;
+    if (best) return DoClaim(txn, std::move(*best), r);
     return NotFound("no task for reviewer " + r.reviewer);
   });
 }

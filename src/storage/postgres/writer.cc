@@ -89,9 +89,15 @@ void Writer::Loop() {
 void Writer::RunBatch(const std::vector<WriteOp*>& batch) {
   ++transactions_;
   ops_ += static_cast<std::int64_t>(batch.size());
+  // A single op needs no savepoint: if it fails, the whole transaction goes.
+  if (!TryBatch(batch, /*savepoints=*/false)) (void)TryBatch(batch, /*savepoints=*/true);
+}
+
+bool Writer::TryBatch(const std::vector<WriteOp*>& batch, bool savepoints) {
   auto fail_all = [&](const Error& e) {
     if (conn_ != nullptr && conn_->InTransaction()) (void)conn_->Exec("ROLLBACK");
     for (WriteOp* op : batch) op->Finish(&e);
+    return true;
   };
   if (conn_ == nullptr || conn_->Broken()) {
     conn_.reset();
@@ -110,10 +116,11 @@ void Writer::RunBatch(const std::vector<WriteOp*>& batch) {
   const bool single = batch.size() == 1;
   bool any_ok = false;
   for (WriteOp* op : batch) {
-    if (!single) {
+    if (savepoints) {
       if (auto r = conn.Exec("SAVEPOINT op"); !r) return fail_all(r.error());
     }
     AuditHead saved = txn.head();
+    const std::int64_t writes_before = conn.writes();
     const bool ok = op->Run(txn);
     if (conn.Broken()) {
       return fail_all(Error(ErrorCode::kUnavailable, "postgres connection lost in a write"));
@@ -122,11 +129,15 @@ void Writer::RunBatch(const std::vector<WriteOp*>& batch) {
       any_ok = true;
     } else {
       txn.RestoreHead(std::move(saved));
-      if (!single) {
+      const bool dirty = conn.InFailedTransaction() || conn.writes() != writes_before;
+      if (savepoints) {
         if (auto r = conn.Exec("ROLLBACK TO SAVEPOINT op"); !r) return fail_all(r.error());
+      } else if (dirty && !single) {
+        (void)conn.Exec("ROLLBACK");
+        return false;  // again, with savepoints
       }
     }
-    if (!single) {
+    if (savepoints) {
       if (auto r = conn.Exec("RELEASE SAVEPOINT op"); !r) return fail_all(r.error());
     }
   }
@@ -134,7 +145,7 @@ void Writer::RunBatch(const std::vector<WriteOp*>& batch) {
     // Nothing to keep: every op failed (and holds its own error).
     (void)conn.Exec("ROLLBACK");
     for (WriteOp* op : batch) op->Finish(nullptr);
-    return;
+    return true;
   }
   if (txn.head().seq != start.seq) {
     auto r = conn.Query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
@@ -148,6 +159,7 @@ void Writer::RunBatch(const std::vector<WriteOp*>& batch) {
   }
   if (auto r = conn.Exec("COMMIT"); !r) return fail_all(r.error());
   for (WriteOp* op : batch) op->Finish(nullptr);
+  return true;
 }
 
 }  // namespace hitlgate::store::postgres

@@ -1,9 +1,12 @@
 // Writer: the one writer connection of a PostgresStore node and its thread.
 // Callers submit a WriteOp and block; the thread takes everything queued and
 // runs it in ONE transaction that first locks the audit chain's head row
-// (audit_head, SELECT ... FOR UPDATE), each op in its own SAVEPOINT when the
-// batch holds several (so one op's failure rolls back only that op), then
-// stores the new head, commits and wakes the callers.
+// (audit_head, SELECT ... FOR UPDATE), then stores the new head, commits and
+// wakes the callers. One op's failure must not undo the others: ops almost
+// always fail before they write (a check on what they read), so the batch
+// runs without savepoints (each would cost two round trips per op); when an
+// op fails after writing, the batch is rolled back and run again with one
+// SAVEPOINT per op.
 //
 // Locking the head first serializes every write transaction of the whole
 // cluster (that is what makes the audit chain one gapless sequence, ADR
@@ -79,6 +82,9 @@ class Writer {
  private:
   void Loop();
   void RunBatch(const std::vector<WriteOp*>& batch);
+  // One attempt; false (nothing finished) when an op failed after writing
+  // and `savepoints` was off: the caller runs the batch again with them.
+  bool TryBatch(const std::vector<WriteOp*>& batch, bool savepoints);
 
   const ConnectOptions options_;
   IdGenerator* const ids_;
