@@ -586,6 +586,19 @@ std::vector<Endpoint> RoleTable(const RoleFixtures& f) {
       // Approval receipts' keys: public; rotation by admins.
       {"GET", "/v1/receipt-keys", "/v1/receipt-keys", "", {"public"}},
       {"POST", "/v1/receipt-keys/rotate", "/v1/receipt-keys/rotate", "", kAdmin},
+      // Customers' rights (docs/data-protection.md). The first allowed call
+      // opens the contest; later ones get 409, never 401/403.
+      {"POST", "/v1/interactions/{id}/contest", "/v1/interactions/c-roles/contest",
+       R"({"statement":"role test","requested_by":"operator"})", {"agent", "supervisor", "admin"}},
+      {"POST", "/v1/review/tasks/{id}/contest-verdict", "/v1/review/tasks/t-00000000000000ff/contest-verdict",
+       R"({"outcome":"upheld","explanation":"role test","override":true})", kWorkers},
+      {"GET", "/v1/customers/{id}/export", "/v1/customers/u-roles-nobody/export", "", {"auditor", "admin"}},
+      {"POST", "/v1/customers/{id}/erase", "/v1/customers/u-roles-nobody/erase", "", kAdmin},
+      {"GET", "/v1/legal-holds", "/v1/legal-holds", "", {"auditor", "admin"}},
+      {"POST", "/v1/legal-holds", "/v1/legal-holds", R"({"customer_id":"u-roles-held","reason":"role test"})",
+       kAdmin},
+      {"POST", "/v1/legal-holds/release", "/v1/legal-holds/release", R"({"customer_id":"u-roles-nobody"})",
+       kAdmin},
   };
 }
 

@@ -56,5 +56,7 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx);
 void RegisterSystemRoutes(Router& router, ApiContext& ctx);
 void RegisterSuperviseRoutes(Router& router, ApiContext& ctx);
 void RegisterReceiptRoutes(Router& router, ApiContext& ctx);
+// Contests, data-subject export and erasure, legal holds (privacy_routes.cc).
+void RegisterPrivacyRoutes(Router& router, ApiContext& ctx);
 
 }  // namespace hitlgate::api

@@ -52,6 +52,7 @@ void RegisterRoutes(Router& router, ApiContext& ctx) {
   RegisterAdminRoutes(router, ctx);
   RegisterSuperviseRoutes(router, ctx);
   RegisterReceiptRoutes(router, ctx);
+  RegisterPrivacyRoutes(router, ctx);
 }
 
 }  // namespace hitlgate::api

@@ -1,0 +1,142 @@
+// Customers' rights (docs/data-protection.md): contesting an automated
+// decision, the contest's verdict, data-subject export and erasure, legal
+// holds. The work is in the privacy module; here only bodies and routes.
+#include "api/handlers/api_context.h"
+#include "hitlgate/codec/json_reader.h"
+#include "hitlgate/privacy/data_protection.h"
+
+namespace hitlgate::api {
+namespace {
+
+Result<codec::JsonObjectReader> BodyObject(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return InvalidArgument("a JSON object body is required");
+  }
+  return codec::JsonObjectReader::Parse(body);
+}
+
+// {"statement", "decision_seq" | "event_index", "requested_by"}.
+Result<privacy::ContestRequest> ContestFrom(std::string_view body) {
+  auto r = BodyObject(body);
+  if (!r) return std::unexpected(r.error());
+  privacy::ContestRequest c;
+  auto statement = r->String("statement");
+  if (!statement) return std::unexpected(statement.error());
+  c.statement = std::move(*statement);
+  auto seq = r->OptInt("decision_seq");
+  if (!seq) return std::unexpected(seq.error());
+  c.decision_seq = *seq;
+  auto index = r->OptInt("event_index");
+  if (!index) return std::unexpected(index.error());
+  c.event_index = *index;
+  auto by = r->OptString("requested_by");
+  if (!by) return std::unexpected(by.error());
+  if (*by) c.requested_by = **by;
+  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  return c;
+}
+
+// {"outcome": "upheld" | "overturned", "explanation", "note", "lease_id", "override"}.
+Result<privacy::ContestVerdict> ContestVerdictFrom(std::string_view body) {
+  auto r = BodyObject(body);
+  if (!r) return std::unexpected(r.error());
+  privacy::ContestVerdict v;
+  auto outcome = r->String("outcome");
+  if (!outcome) return std::unexpected(outcome.error());
+  if (*outcome != "upheld" && *outcome != "overturned") {
+    return InvalidArgument("field 'outcome': 'upheld' or 'overturned', got '" + *outcome + "'");
+  }
+  v.upheld = *outcome == "upheld";
+  auto explanation = r->String("explanation");
+  if (!explanation) return std::unexpected(explanation.error());
+  v.explanation = std::move(*explanation);
+  auto note = r->OptString("note");
+  if (!note) return std::unexpected(note.error());
+  v.note = note->value_or("");
+  auto lease = r->OptString("lease_id");
+  if (!lease) return std::unexpected(lease.error());
+  v.lease_id = lease->value_or("");
+  auto override_ = r->OptBool("override");
+  if (!override_) return std::unexpected(override_.error());
+  v.override = override_->value_or(false);
+  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  return v;
+}
+
+struct HoldBody {
+  std::string scope;  // "customer" or "interaction"
+  std::string id;
+  std::string reason;
+};
+
+// {"customer_id" | "interaction_id", "reason"}.
+Result<HoldBody> HoldFrom(std::string_view body, bool with_reason) {
+  auto r = BodyObject(body);
+  if (!r) return std::unexpected(r.error());
+  HoldBody h;
+  auto customer = r->OptString("customer_id");
+  if (!customer) return std::unexpected(customer.error());
+  auto interaction = r->OptString("interaction_id");
+  if (!interaction) return std::unexpected(interaction.error());
+  if (customer->has_value() == interaction->has_value()) {
+    return InvalidArgument("give one of 'customer_id' or 'interaction_id'");
+  }
+  h.scope = *customer ? "customer" : "interaction";
+  h.id = *customer ? **customer : **interaction;
+  if (with_reason) {
+    auto reason = r->OptString("reason");
+    if (!reason) return std::unexpected(reason.error());
+    h.reason = reason->value_or("");
+  }
+  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  return h;
+}
+
+}  // namespace
+
+void RegisterPrivacyRoutes(Router& router, ApiContext& ctx) {
+  using V = http::verb;
+  router.Add(V::post, "/v1/interactions/{id}/contest", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto c = ContestFrom(req.body);
+      if (!c) return std::unexpected(c.error());
+      return privacy::OpenContest(ctx.gateway, who, std::string(req.Param("id")), *c);
+    });
+  });
+  router.Add(V::post, "/v1/review/tasks/{id}/contest-verdict", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto v = ContestVerdictFrom(req.body);
+      if (!v) return std::unexpected(v.error());
+      return privacy::DecideContest(ctx.gateway, who, std::string(req.Param("id")), *v);
+    });
+  });
+  router.Add(V::get, "/v1/customers/{id}/export", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return privacy::ExportCustomer(ctx.gateway, who, std::string(req.Param("id")));
+    });
+  });
+  router.Add(V::post, "/v1/customers/{id}/erase", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return privacy::EraseCustomer(ctx.gateway, who, std::string(req.Param("id")));
+    });
+  });
+  router.Add(V::get, "/v1/legal-holds", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return privacy::LegalHoldsJson(ctx.gateway, who); });
+  });
+  router.Add(V::post, "/v1/legal-holds", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto h = HoldFrom(req.body, /*with_reason=*/true);
+      if (!h) return std::unexpected(h.error());
+      return privacy::SetLegalHold(ctx.gateway, who, h->scope, h->id, h->reason);
+    });
+  });
+  router.Add(V::post, "/v1/legal-holds/release", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto h = HoldFrom(req.body, /*with_reason=*/false);
+      if (!h) return std::unexpected(h.error());
+      return privacy::ReleaseLegalHold(ctx.gateway, who, h->scope, h->id);
+    });
+  });
+}
+
+}  // namespace hitlgate::api
