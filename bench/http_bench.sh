@@ -45,7 +45,7 @@ taskset -c "$server_cpu" nginx -c "$work/nginx.conf"
 
 admin="hg_0badc0ffee00_$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 HITLGATE_ADMIN_KEY="$admin" taskset -c "$server_cpu" "$B/src/cli/hitlgate" serve \
-  --data "$work/data" --port 18091 --threads 1 > "$work/gw.log" 2>&1 &
+  --data "$work/data" --port 18091 --threads 1 --rate-limit agent=0 > "$work/gw.log" 2>&1 &
 gw=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18091/readyz >/dev/null 2>&1 && break; sleep 0.1; done
 token=$(curl -sf -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \

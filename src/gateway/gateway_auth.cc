@@ -37,7 +37,8 @@ std::optional<ParsedToken> ParseToken(std::string_view token) {
 }
 
 Principal ToPrincipal(const store::ApiKey& k) {
-  return Principal{k.key_id, k.name, k.role, k.skills, k.languages, k.workflows, k.max_concurrent};
+  return Principal{k.key_id,    k.name,      k.role,          k.skills,
+                   k.languages, k.workflows, k.max_concurrent, k.approval_limits};
 }
 
 
@@ -45,11 +46,20 @@ Principal ToPrincipal(const store::ApiKey& k) {
 
 Result<Principal> Gateway::Authenticate(std::string_view bearer) {
   auto fail = [&](std::string_view key_id, std::string_view why) -> Result<Principal> {
-    audit::AuditEntry entry{"auth_failed", "anonymous", std::string(key_id),
-                            audit::PayloadBuilder().Str("reason", why).Build()};
-    // The failure is refused either way; a store error here must not turn
-    // into a different answer for the caller.
-    (void)store_.AppendAudit({entry}, clock_.Now());
+    // Every failure is audited, but a flood must not fill the log: past the
+    // throttle's budget failures are counted, and the next record for the
+    // key says how many were not written ("suppressed").
+    const TimePoint now = clock_.Now();
+    const AuthFailureThrottle::Verdict admit = auth_failures_.Admit(key_id, now);
+    if (admit.record) {
+      audit::PayloadBuilder payload;
+      payload.Str("reason", why);
+      if (admit.suppressed > 0) payload.Int("suppressed", static_cast<std::int64_t>(admit.suppressed));
+      audit::AuditEntry entry{"auth_failed", "anonymous", std::string(key_id), payload.Build()};
+      // The failure is refused either way; a store error here must not turn
+      // into a different answer for the caller.
+      (void)store_.AppendAudit({entry}, now);
+    }
     return MakeError(ErrorCode::kUnauthenticated, "invalid API key (" + std::string(why) + ")");
   };
   if (bearer.empty()) {
@@ -67,6 +77,13 @@ Result<Principal> Gateway::Authenticate(std::string_view bearer) {
   if (!crypto::ConstantTimeEquals(hash, key->secret_hash)) return fail(token->key_id, "wrong secret");
   if (key->revoked_at) return fail(token->key_id, "revoked");
   Principal who = ToPrincipal(*key);
+  if (auto wait = rate_limiter_.Take(who.key_id, who.role, clock_.Now())) {
+    // "retry after Ns" is what the HTTP layer turns into Retry-After.
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*wait).count();
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "rate limit for role " + std::string(store::RoleName(who.role)) +
+                         " exceeded; retry after " + std::to_string(seconds) + "s");
+  }
   AuditKeyUse(who);
   return who;
 }
@@ -131,6 +148,7 @@ Result<NewKey> Gateway::CreateKey(const Principal& who, const KeyRequest& reques
   key.languages = request.languages;
   key.workflows = request.workflows;
   key.max_concurrent = request.max_concurrent;
+  key.approval_limits = request.approval_limits;
   key.created_at = clock_.Now();
   key.created_by = who.key_id;
   auto created = store_.CreateKey(key);

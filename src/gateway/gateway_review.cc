@@ -4,6 +4,7 @@
 #include <set>
 
 #include "gateway/access.h"
+#include "gateway/approval_limit.h"
 #include "gateway/json_views.h"
 #include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_writer.h"
@@ -233,6 +234,7 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
   if (!CanWorkTask(who, *current)) {
     return MakeError(ErrorCode::kPermissionDenied, "this key may not answer task " + task_id);
   }
+  if (auto ok = CheckApprovalLimit(who, *current, *verdict); !ok) return std::unexpected(ok.error());
   // Signed before the transaction and written in it: a receipt exists
   // exactly when its verdict does.
   auto receipt = PrepareReceipt(*current, *verdict, now, &options);

@@ -145,6 +145,9 @@ void WriteKey(const store::ApiKey& k, codec::JsonWriter& w) {
   w.Key("languages").Strings(k.languages);
   w.Key("workflows").Strings(k.workflows);
   w.Field("max_concurrent", k.max_concurrent);
+  w.Key("approval_limits").BeginObject();
+  for (const store::ApprovalLimit& l : k.approval_limits) w.Key(l.currency).Number(l.max_amount);
+  w.EndObject();
   w.Field("created_at", FormatRfc3339(k.created_at));
   w.Field("created_by", k.created_by);
   if (k.revoked_at) w.Field("revoked_at", FormatRfc3339(*k.revoked_at));

@@ -136,6 +136,17 @@ int RunServe(const ServeOptions& options) {
                                            : local_live;
   gateway::GatewayOptions gopts;
   gopts.key_pepper = *pepper;
+  // Per-key request rates by role: agents are machines, people click.
+  for (const char* spec : {"agent=200/400", "reviewer=20/60", "supervisor=20/60", "auditor=20/100",
+                           "admin=20/60"}) {
+    (void)gateway::ParseRateLimit(spec, &gopts.rate_limits);
+  }
+  for (const std::string& spec : options.rate_limits) {
+    if (auto ok = gateway::ParseRateLimit(spec, &gopts.rate_limits); !ok) {
+      std::fprintf(stderr, "hitlgate: --rate-limit: %s\n", ok.error().message().c_str());
+      return 1;
+    }
+  }
   gopts.lease_ttl = std::chrono::seconds(options.lease_seconds);
   gopts.escalation_queue = options.escalation_queue;
   if (options.audit_retention_days < 183 && !options.allow_short_retention) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace hitlgate::server {
 
@@ -32,6 +33,9 @@ struct ServeOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;  // set: agents must present a certificate it signed
+  // "ROLE=PER_SECOND[/BURST]" each, over the defaults (docs/hardening.md);
+  // 0 = unlimited for that role.
+  std::vector<std::string> rate_limits;
 };
 
 int RunServe(const ServeOptions& options);

@@ -26,6 +26,9 @@ Result<void> ValidateKey(const ApiKey& k) {
   if (k.secret_hash.empty()) return InvalidArgument("key: secret_hash is empty");
   if (auto r = ValidateNames("key skills", k.skills); !r) return r;
   if (auto r = ValidateNames("key languages", k.languages); !r) return r;
+  if (auto r = ParseApprovalLimits(FormatApprovalLimits(k.approval_limits)); !r) {
+    return std::unexpected(r.error());
+  }
   return ValidateNames("key workflows", k.workflows);
 }
 
@@ -38,6 +41,7 @@ audit::AuditEntry KeyCreatedAudit(const ApiKey& k) {
               .Strs("languages", k.languages)
               .Strs("workflows", k.workflows)
               .Int("max_concurrent", k.max_concurrent)
+              .Strs("approval_limits", FormatApprovalLimits(k.approval_limits))
               .Build()};
 }
 

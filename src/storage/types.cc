@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 
 namespace hitlgate::store {
 namespace {
@@ -100,6 +103,47 @@ bool Qualifies(const Task& task, const ClaimRequest& reviewer) {
   if (task.language.empty()) return true;
   return std::any_of(reviewer.languages.begin(), reviewer.languages.end(),
                      [&](const std::string& l) { return LanguageCovers(l, task.language); });
+}
+
+}  // namespace hitlgate::store
+
+namespace hitlgate::store {
+
+std::vector<std::string> FormatApprovalLimits(const std::vector<ApprovalLimit>& limits) {
+  std::vector<std::string> out;
+  out.reserve(limits.size());
+  for (const ApprovalLimit& l : limits) {
+    char amount[64];
+    std::snprintf(amount, sizeof amount, "%.17g", l.max_amount);  // round-trips exactly
+    out.push_back(l.currency + "=" + amount);
+  }
+  return out;
+}
+
+Result<std::vector<ApprovalLimit>> ParseApprovalLimits(const std::vector<std::string>& items) {
+  std::vector<ApprovalLimit> out;
+  for (const std::string& item : items) {
+    const size_t eq = item.find('=');
+    const std::string currency = item.substr(0, eq);
+    const bool code_ok = currency.size() == 3 && std::all_of(currency.begin(), currency.end(), [](char c) {
+                           return c >= 'A' && c <= 'Z';
+                         });
+    if (eq == std::string::npos || !code_ok) {
+      return InvalidArgument("approval limit '" + item + "': expected CURRENCY=AMOUNT, e.g. EUR=200");
+    }
+    double amount = 0;
+    const char* begin = item.data() + eq + 1;
+    const char* end = item.data() + item.size();
+    auto [stop, ec] = std::from_chars(begin, end, amount);
+    if (begin == end || ec != std::errc() || stop != end || !std::isfinite(amount) || amount < 0) {
+      return InvalidArgument("approval limit '" + item + "': the amount must be a number >= 0");
+    }
+    if (std::any_of(out.begin(), out.end(), [&](const ApprovalLimit& l) { return l.currency == currency; })) {
+      return InvalidArgument("approval limit: currency " + currency + " given twice");
+    }
+    out.push_back({currency, amount});
+  }
+  return out;
 }
 
 }  // namespace hitlgate::store

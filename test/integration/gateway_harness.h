@@ -83,6 +83,8 @@ struct HarnessOptions {
   std::string checkpoint_dir;  // signed audit checkpoints written by Tick; empty = none
   std::int64_t checkpoint_every_records = 1000;
   std::string console_dir;  // built console assets to serve at /; empty = none
+  gateway::RateLimits rate_limits;  // per key, by role; default unlimited
+  gateway::AuthFailureThrottle::Options auth_failure_audit;
 };
 
 // The key tokens the harness mints at start (Bearer values).
@@ -124,6 +126,8 @@ class GatewayHarness {
     gopts.signing_keys = signing_keys_.get();
     gopts.checkpoint_dir = options_.checkpoint_dir;
     gopts.checkpoint_every_records = options_.checkpoint_every_records;
+    gopts.rate_limits = options_.rate_limits;
+    gopts.auth_failure_audit = options_.auth_failure_audit;
     gateway_ = std::make_unique<gateway::Gateway>(*store_, *engine_, clock_, ids_, *random_, *live_,
                                                   metrics_, gopts);
     if (auto loaded = gateway_->LoadActivePolicy(policy_yaml_, options_.policy_path); !loaded) {

@@ -33,6 +33,10 @@ class ServerProcess {
       close(out[1]);
       setenv("HITLGATE_ADMIN_KEY", admin_key.c_str(), 1);
       std::vector<std::string> argv_s = {binary, "serve", "--data", data_dir, "--port", "0"};
+      // These tests drive load through a few keys; rate limits have their own tests.
+      for (const char* role : {"agent", "reviewer", "supervisor", "auditor", "admin"}) {
+        argv_s.insert(argv_s.end(), {"--rate-limit", std::string(role) + "=0"});
+      }
       argv_s.insert(argv_s.end(), args.begin(), args.end());
       std::vector<char*> argv;
       for (auto& a : argv_s) argv.push_back(a.data());

@@ -648,6 +648,7 @@ TEST_P(StoreConformanceTest, KeysCreateFindListRevoke) {
   k.skills = {"billing", "legal"};
   k.languages = {"de", "en"};
   k.max_concurrent = 3;
+  k.approval_limits = {{"EUR", 200}, {"USD", 250.5}};
   k.created_at = t0_;
   k.created_by = "k-admin";
   ASSERT_THAT(store_->CreateKey(k), IsOk());
@@ -656,6 +657,14 @@ TEST_P(StoreConformanceTest, KeysCreateFindListRevoke) {
   bad.key_id = "k-2";
   bad.secret_hash = "";
   EXPECT_THAT(store_->CreateKey(bad), IsError(ErrorCode::kInvalidArgument));
+  ApiKey bad_limit = k;
+  bad_limit.key_id = "k-3";
+  bad_limit.approval_limits = {{"euro", 200}};
+  EXPECT_THAT(store_->CreateKey(bad_limit), IsError(ErrorCode::kInvalidArgument));
+  bad_limit.approval_limits = {{"EUR", -1}};
+  EXPECT_THAT(store_->CreateKey(bad_limit), IsError(ErrorCode::kInvalidArgument));
+  bad_limit.approval_limits = {{"EUR", 1}, {"EUR", 2}};
+  EXPECT_THAT(store_->CreateKey(bad_limit), IsError(ErrorCode::kInvalidArgument));
   auto found = store_->FindKey("k-rev1");
   ASSERT_THAT(found, IsOk());
   EXPECT_EQ(*found, k);

@@ -31,6 +31,7 @@
 #include "hitlgate/gateway/metrics.h"
 #include "hitlgate/gateway/principal.h"
 #include "hitlgate/receipts/checkpoint.h"
+#include "hitlgate/gateway/rate_limit.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
 
@@ -66,6 +67,12 @@ struct GatewayOptions {
   Duration key_use_audit_interval = std::chrono::minutes(1);
   // Audit records older than this are purged (hourly, itself audited).
   // At least 183 days (EU AI Act: six months) unless allow_short_retention.
+  // Requests per key, by role (token buckets; over it: ResourceExhausted,
+  // HTTP 429 with Retry-After). Default: unlimited.
+  RateLimits rate_limits;
+  // How many authentication failures get an audit record (the rest are
+  // counted into the next record); docs/hardening.md.
+  AuthFailureThrottle::Options auth_failure_audit;
   Duration audit_retention = std::chrono::hours(24 * 183);
   bool allow_short_retention = false;
   // Where sampled autonomous conversations wait for auditors.
@@ -119,6 +126,7 @@ struct KeyRequest {
   int max_concurrent = 0;
 };
 
+  std::vector<store::ApprovalLimit> approval_limits;  // docs/hardening.md
 class Gateway {
  public:
   Gateway(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
@@ -290,6 +298,8 @@ class Gateway {
   [[nodiscard]] Result<std::optional<std::string>> PrepareReceipt(const store::Task& task,
                                                                   const store::Verdict& verdict,
                                                                   TimePoint now,
+  KeyRateLimiter rate_limiter_{options_.rate_limits};
+  AuthFailureThrottle auth_failures_{options_.auth_failure_audit};
                                                                   store::VerdictOptions* options);
   void RememberReceipt(const std::string& task_id, const std::string& receipt_json);
   // `agent_view` with `receipt` added as "receipt" (unchanged when nullopt).

@@ -34,6 +34,7 @@ struct Principal {
   std::vector<std::string> languages;
   std::vector<std::string> workflows;  // agents: empty = every workflow
   int max_concurrent = 0;
+  std::vector<store::ApprovalLimit> approval_limits;  // empty = no limit
 
   bool Can(Permission p) const;
   // Agents are scoped to their workflows; people see every workflow.

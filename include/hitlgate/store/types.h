@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hitlgate/common/clock.h"
+#include "hitlgate/common/error.h"
 #include "hitlgate/engine/decision.h"
 #include "hitlgate/engine/event.h"
 
@@ -193,6 +194,19 @@ enum class Role { kAgent, kReviewer, kSupervisor, kAuditor, kAdmin };
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view s);
 
+// The largest action amount a key may approve or edit, in one currency
+// (e.g. refunds up to 200 EUR). docs/hardening.md.
+struct ApprovalLimit {
+  std::string currency;   // ISO 4217, upper case
+  double max_amount = 0;  // inclusive
+
+  friend bool operator==(const ApprovalLimit&, const ApprovalLimit&) = default;
+};
+// "EUR=200" per limit (how stores and audit records keep them), and back;
+// InvalidArgument for a bad currency, amount or a currency given twice.
+std::vector<std::string> FormatApprovalLimits(const std::vector<ApprovalLimit>& limits);
+Result<std::vector<ApprovalLimit>> ParseApprovalLimits(const std::vector<std::string>& items);
+
 struct ApiKey {
   std::string key_id;       // public prefix, shown in logs and audit records
   std::string secret_hash;  // hash of the secret; the secret itself is never stored
@@ -202,6 +216,9 @@ struct ApiKey {
   std::vector<std::string> languages;  // reviewers
   std::vector<std::string> workflows;  // agents: the workflows it may report; empty = all
   int max_concurrent = 0;              // reviewers: live leases at once; 0 = no limit
+  // People: what they may approve per currency; empty = no limit. An action
+  // in a currency not listed may not be approved when the list is not empty.
+  std::vector<ApprovalLimit> approval_limits;
   TimePoint created_at;
   std::string created_by;
   std::optional<TimePoint> revoked_at;

@@ -1,6 +1,8 @@
 // Admins and auditors: policies (validate, upload, activate, roll back),
 // keys, webhooks, the audit log, and "who am I".
+#include <boost/json.hpp>
 #include <charconv>
+#include <cstdio>
 
 #include "api/handlers/api_context.h"
 #include "hitlgate/audit/json_lines.h"
@@ -37,6 +39,28 @@ Result<gateway::KeyRequest> ParseKeyRequest(std::string_view body) {
   if (!max) return std::unexpected(max.error());
   if (*max && (**max < 0 || **max > 1000)) return InvalidArgument("field 'max_concurrent': expected 0..1000");
   k.max_concurrent = static_cast<int>(max->value_or(0));
+  // {"EUR": 200, "USD": 250}: the most each currency's actions may amount to.
+  auto limits = r->OptObject("approval_limits");
+  if (!limits) return std::unexpected(limits.error());
+  if (*limits) {
+    boost::system::error_code ec;
+    const boost::json::value v = boost::json::parse(**limits, ec);
+    if (ec || !v.is_object()) return InvalidArgument("field 'approval_limits': expected an object");
+    std::vector<std::string> items;
+    for (const auto& [currency, amount] : v.as_object()) {
+      if (!amount.is_number()) {
+        return InvalidArgument("field 'approval_limits': " + std::string(currency) + " needs a number");
+      }
+      char text[64];
+      std::snprintf(text, sizeof text, "%.17g", amount.to_number<double>());
+      items.push_back(std::string(currency) + "=" + text);
+    }
+    auto parsed_limits = store::ParseApprovalLimits(items);
+    if (!parsed_limits) {
+      return InvalidArgument("field 'approval_limits': " + parsed_limits.error().message());
+    }
+    k.approval_limits = std::move(*parsed_limits);
+  }
   if (auto done = r->Finish(); !done) return std::unexpected(done.error());
   return k;
 }
@@ -63,7 +87,9 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
       w.BeginObject().Field("key_id", who.key_id).Field("name", who.name);
       w.Field("role", store::RoleName(who.role)).Key("skills").Strings(who.skills);
       w.Key("languages").Strings(who.languages).Key("workflows").Strings(who.workflows);
-      w.Field("max_concurrent", who.max_concurrent).EndObject();
+      w.Field("max_concurrent", who.max_concurrent).Key("approval_limits").BeginObject();
+      for (const store::ApprovalLimit& l : who.approval_limits) w.Key(l.currency).Number(l.max_amount);
+      w.EndObject().EndObject();
       return w.Take();
     });
   });

@@ -55,6 +55,18 @@ Response JsonError(const Error& error) {
                     JsonErrorBody(ErrorCodeName(error.code()), error.message()));
   if (error.code() == ErrorCode::kUnauthenticated)
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (error.code() == ErrorCode::kResourceExhausted) {
+    // Rate limits end their message with "retry after <N>s" (gateway_auth.cc).
+    constexpr std::string_view kMarker = "retry after ";
+    const std::string& m = error.message();
+    if (size_t at = m.rfind(kMarker); at != std::string::npos) {
+      size_t end = at + kMarker.size();
+      while (end < m.size() && m[end] >= '0' && m[end] <= '9') ++end;
+      if (end > at + kMarker.size() && end < m.size() && m[end] == 's') {
+        r.headers.emplace_back("Retry-After", m.substr(at + kMarker.size(), end - at - kMarker.size()));
+      }
+    }
+  }
   return r;
 }
 

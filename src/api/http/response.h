@@ -37,7 +37,8 @@ struct Response {
 Response Json(unsigned status, std::string body);
 
 // {"error":{"code":"invalid_argument","message":"..."}} with the status of
-// its code (HttpStatusFor). Unauthenticated also gets WWW-Authenticate.
+// its code (HttpStatusFor). Unauthenticated also gets WWW-Authenticate; a
+// ResourceExhausted message ending in "retry after <N>s" gets Retry-After: N.
 Response JsonError(const Error& error);
 
 // InvalidArgument 400, Unauthenticated 401, PermissionDenied 403,

@@ -165,9 +165,10 @@ Result<void> PostgresStore::CreateKey(const ApiKey& k) {
                           internal::JoinList(k.workflows), k.max_concurrent, k.created_at,
                           k.created_by);
     p.Add(k.revoked_at);
+    p.Add(internal::JoinList(FormatApprovalLimits(k.approval_limits)));
     return ExecAndAudit(txn,
                         std::string("INSERT INTO api_keys(") + postgres::kKeyColumns +
-                            ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                            ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                         p, internal::KeyCreatedAudit(k), k.created_at);
   });
 }

@@ -6,6 +6,7 @@
 // every test skips with a message when it is unset.
 #include "hitlgate/store/postgres_store.h"
 #include "hitlgate/store/postgres_live_bridge.h"
+#include "storage/postgres/schema.h"
 
 #include <libpq-fe.h>
 #include <unistd.h>
@@ -164,7 +165,8 @@ TEST_F(PostgresStoreTest, SeveralNodesMigrateTheSameSchemaAtOnce) {
   for (auto& t : threads) t.join();
   for (const auto& n : nodes) ASSERT_NE(n, nullptr);
   EXPECT_EQ(RunSql("DO $$ BEGIN IF (SELECT COUNT(*) FROM " + schema_ +
-                   ".schema_version) <> 1 THEN RAISE EXCEPTION 'migrated twice'; END IF; END $$"),
+                   ".schema_version) <> " + std::to_string(postgres::kSchemaVersion) +
+                   " THEN RAISE EXCEPTION 'migrated twice'; END IF; END $$"),
             "");
 }
 

@@ -156,7 +156,7 @@ Result<StoredDecision> ReadDecision(const Rows& r, int i) {
 
 const char kKeyColumns[] =
     "key_id, secret_hash, name, role, skills, languages, workflows, max_concurrent, "
-    "created_at_us, created_by, revoked_at_us";
+    "created_at_us, created_by, revoked_at_us, approval_limits";
 
 Result<ApiKey> ReadKey(const Rows& r, int i) {
   ApiKey k;
@@ -173,6 +173,9 @@ Result<ApiKey> ReadKey(const Rows& r, int i) {
   k.created_at = r.Time(i, 8);
   k.created_by = r.Text(i, 9);
   k.revoked_at = r.OptTime(i, 10);
+  auto limits = ParseApprovalLimits(internal::SplitList(r.Text(i, 11)));
+  if (!limits) return BadRow("api_keys", "approval_limits");
+  k.approval_limits = std::move(*limits);
   return k;
 }
 

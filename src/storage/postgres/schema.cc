@@ -146,6 +146,10 @@ CREATE TABLE live_spill(
   id BIGSERIAL PRIMARY KEY,
   payload TEXT NOT NULL);
 )sql"},
+    {2, R"sql(
+-- Approval limits per currency ("EUR=200", U+001F-joined; '' = none).
+ALTER TABLE api_keys ADD COLUMN approval_limits TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 }  // namespace

@@ -11,7 +11,7 @@
 
 namespace hitlgate::store::postgres {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Creates `schema` (when not empty; the connection's search_path names it)
 // and brings its tables to kSchemaVersion.

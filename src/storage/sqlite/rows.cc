@@ -136,7 +136,7 @@ Result<StoredDecision> ReadDecision(const Statement& st) {
 
 const char kKeyColumns[] =
     "key_id, secret_hash, name, role, skills, languages, workflows, max_concurrent, "
-    "created_at_us, created_by, revoked_at_us";
+    "created_at_us, created_by, revoked_at_us, approval_limits";
 
 Result<ApiKey> ReadKey(const Statement& st) {
   ApiKey k;
@@ -153,6 +153,9 @@ Result<ApiKey> ReadKey(const Statement& st) {
   k.created_at = st.Time(8);
   k.created_by = st.Text(9);
   k.revoked_at = st.OptTime(10);
+  auto limits = ParseApprovalLimits(internal::SplitList(st.Text(11)));
+  if (!limits) return BadRow("api_keys", "approval_limits");
+  k.approval_limits = std::move(*limits);
   return k;
 }
 

@@ -135,6 +135,10 @@ CREATE TABLE controls(
   at_us INTEGER NOT NULL,
   PRIMARY KEY(kind, target));
 )sql"},
+    {3, R"sql(
+-- Approval limits per currency ("EUR=200", U+001F-joined; '' = none).
+ALTER TABLE api_keys ADD COLUMN approval_limits TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& conn) {

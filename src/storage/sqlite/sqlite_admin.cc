@@ -167,11 +167,12 @@ Result<void> SqliteStore::CreateKey(const ApiKey& k) {
     if (!existing) return std::unexpected(existing.error());
     if (*existing) return MakeError(ErrorCode::kAlreadyExists, "key " + k.key_id + " exists");
     auto st = txn.conn().Prepare(std::string("INSERT INTO api_keys(") + sqlite::kKeyColumns +
-                                 ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                                 ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     if (!st) return std::unexpected(st.error());
     st->BindAll(k.key_id, k.secret_hash, k.name, RoleName(k.role), internal::JoinList(k.skills),
                 internal::JoinList(k.languages), internal::JoinList(k.workflows), k.max_concurrent,
-                k.created_at, k.created_by, k.revoked_at);
+                k.created_at, k.created_by, k.revoked_at,
+                internal::JoinList(FormatApprovalLimits(k.approval_limits)));
     if (auto r = st->Run(); !r) return r;
     auto a = txn.Append({internal::KeyCreatedAudit(k)}, k.created_at);
     if (!a) return std::unexpected(a.error());
