@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/learning_commands.h"
+#include "cli/compliance_commands.h"
 #include "cli/receipt_commands.h"
 #include "cli/measure_commands.h"
 #include "server/serve.h"
@@ -104,6 +105,7 @@ int main(int argc, char** argv) {
   auto measure = AddMeasureCommands(app);
 
   auto receipt_cmds = AddReceiptCommands(app);
+  auto compliance_cmds = AddComplianceCommands(app);
 
   auto learning = AddLearningCommands(app);
 
@@ -122,6 +124,7 @@ int main(int argc, char** argv) {
     if (*prove_cmd) return RunAuditProve(prove);
     if (auto status = RunLearningCommands(*learning)) return *status;
     if (auto status = RunReceiptCommands(*receipt_cmds)) return *status;
+    if (auto status = RunComplianceCommands(*compliance_cmds)) return *status;
     if (auto status = RunMeasureCommands(*measure)) return *status;
   } catch (const std::exception& e) {
     // Exceptions never cross module boundaries; this is the last net.
