@@ -87,6 +87,7 @@ std::string RuleSentence(const Node& r, bool floor) {
   if (const std::string q = Scalar(r, "queue"); !q.empty()) s += " (review queue '" + q + "')";
   if (const Node* w = r.Find("workflows")) s += ", in workflows " + Value(*w);
   if (const Node* e = r.Find("events")) s += ", for " + Value(*e) + " events";
+  if (const std::string cond = Scalar(r, "if"); !cond.empty()) s += ", only if " + cond;
   s += ".";
   if (floor || Scalar(r, "floor") == "true") s += " Nothing relaxes it, not even earned autonomy.";
   if (const std::string d = Scalar(r, "description"); !d.empty()) s += " Why: " + d;

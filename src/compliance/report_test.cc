@@ -40,6 +40,9 @@ TEST(DescribePolicyTest, SaysWhereOversightEntersEachWorkflow) {
   EXPECT_THAT(p->rules, Contains(HasSubstr("Rule 'refunds-over-100': when action value above (action refund, "
                                            "limits EUR 100, USD 110, GBP 90), the proposal is held")));
   EXPECT_THAT(p->defaults, Contains(HasSubstr("Workflows the policy does not name: AI proposals go out")));
+  EXPECT_THAT(p->rules, Contains(HasSubstr("Rule 'frustrated-on-voice': when the frustration signal is present, "
+                                           "the conversation is handed over to a person (review queue 'supervisors'), "
+                                           "only if channel == 'voice'.")));
 }
 
 TEST(DescribePolicyTest, BadYamlIsAnError) {
