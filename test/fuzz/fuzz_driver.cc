@@ -151,7 +151,10 @@ int main(int argc, char** argv) {
   const bool save = save_env != nullptr && std::string(save_env) == "1";
 
   for (const std::string& input : corpus) Run(input, save);
-  std::mt19937_64 rng(20260105);  // fixed seed: reproducible runs
+  // Fixed seed by default (reproducible runs); HITLGATE_FUZZ_SEED explores
+  // other mutation sequences (scripts/fuzz.sh --seed).
+  const char* seed_env = std::getenv("HITLGATE_FUZZ_SEED");
+  std::mt19937_64 rng(seed_env != nullptr ? std::strtoull(seed_env, nullptr, 10) : 20260105);
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double>(seconds));
