@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/autonomy_commands.h"
 #include "cli/triage_commands.h"
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/common/time_format.h"
@@ -53,6 +54,7 @@ struct LearningCommands {
   CalibrateOptions calibrate_options;
   AdviseOptions advise_options;
   std::shared_ptr<TriageCommands> triage;
+  std::shared_ptr<AutonomyCommands> autonomy;
 };
 
 namespace {
@@ -341,6 +343,7 @@ std::shared_ptr<LearningCommands> AddLearningCommands(CLI::App& app) {
   c->advise_cmd->add_option("--level", a.level, "Confidence level of the upper bound (default 0.95)");
 
   c->triage = AddTriageCommands(app);
+  c->autonomy = AddAutonomyCommands(app);
   return c;
 }
 
@@ -348,6 +351,7 @@ std::optional<int> RunLearningCommands(const LearningCommands& c) {
   if (*c.export_cmd) return RunFeedbackExport(c.export_options);
   if (*c.calibrate_cmd) return RunCalibrate(c.calibrate_options);
   if (*c.advise_cmd) return RunAdvise(c.advise_options);
+  if (auto status = RunAutonomyCommands(*c.autonomy)) return status;
   return RunTriageCommands(*c.triage);
 }
 
