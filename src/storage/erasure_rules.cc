@@ -1,5 +1,7 @@
 #include "storage/erasure_rules.h"
 
+#include <algorithm>
+
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/crypto/hash.h"
 #include "storage/task_rules.h"
@@ -58,14 +60,18 @@ Result<void> CheckErasable(const Task& t) {
   return {};
 }
 
-void EraseTask(Task& t, const std::string& pseudonym) {
-  t.customer_id = pseudonym;
+void EraseTaskText(Task& t) {
   t.context_json = std::string(kErasedJson);
   if (t.verdict) {
     t.verdict->edited_text.clear();
     t.verdict->customer_message.clear();
     t.verdict->note.clear();
   }
+}
+
+void EraseTask(Task& t, const std::string& pseudonym) {
+  t.customer_id = pseudonym;
+  EraseTaskText(t);
 }
 
 std::vector<audit::AuditEntry> ErasureAudit(const ErasureRequest& r, const ErasureResult& result) {
@@ -79,6 +85,35 @@ std::vector<audit::AuditEntry> ErasureAudit(const ErasureRequest& r, const Erasu
                      .Build()});
   out.insert(out.end(), r.audit.begin(), r.audit.end());
   return out;
+}
+
+Result<void> ValidateTextPurge(const TextPurge& r) {
+  if (r.actor.empty()) return InvalidArgument("text purge: empty actor");
+  return {};
+}
+
+bool Purgeable(const TextPurge& r, const std::string& customer_id, const std::string& interaction_id) {
+  auto has = [](const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  return !has(r.held_customers, customer_id) && !has(r.held_interactions, interaction_id);
+}
+
+bool TaskTextExpired(const TextPurge& r, const Task& t) {
+  const bool settled = t.status == TaskStatus::kAnswered || t.status == TaskStatus::kCancelled;
+  return settled && t.created_at < r.before && t.context_json != kErasedJson &&
+         Purgeable(r, t.customer_id, t.interaction_id);
+}
+
+audit::AuditEntry TextPurgeAudit(const TextPurge& r, const TextPurgeResult& result) {
+  return {"text_purged", r.actor, "retention",
+          audit::PayloadBuilder()
+              .Time("before", r.before)
+              .Int("decisions", result.decisions)
+              .Int("tasks", result.tasks)
+              .Int("held_customers", static_cast<std::int64_t>(r.held_customers.size()))
+              .Int("held_interactions", static_cast<std::int64_t>(r.held_interactions.size()))
+              .Build()};
 }
 
 }  // namespace hitlgate::store::internal

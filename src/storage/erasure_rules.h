@@ -32,4 +32,14 @@ void EraseTask(Task& t, const std::string& pseudonym);
 // "customer_erased" (subject: the pseudonym), then the request's extras.
 std::vector<audit::AuditEntry> ErasureAudit(const ErasureRequest& r, const ErasureResult& result);
 
+// Retention of personal text.
+[[nodiscard]] Result<void> ValidateTextPurge(const TextPurge& r);
+// True when neither the customer nor the interaction is held.
+bool Purgeable(const TextPurge& r, const std::string& customer_id, const std::string& interaction_id);
+// A settled task created before r.before, not held, not erased yet.
+bool TaskTextExpired(const TextPurge& r, const Task& t);
+// Context -> kErasedJson, verdict free text cleared (customer id kept).
+void EraseTaskText(Task& t);
+audit::AuditEntry TextPurgeAudit(const TextPurge& r, const TextPurgeResult& result);
+
 }  // namespace hitlgate::store::internal

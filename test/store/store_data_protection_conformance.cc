@@ -185,4 +185,51 @@ TEST_P(StoreConformanceTest, LegalHoldIsAControl) {
   EXPECT_TRUE(store_->ListControls().value().empty());
 }
 
+TEST_P(StoreConformanceTest, PurgePersonalTextErasesOldSettledTextButSparesHoldsAndOpenTasks) {
+  RecordedDecision old_answered = AddTask("i-old");   // customer c-i-old, event at t0_
+  RecordedDecision old_open = AddTask("i-open");      // stays unanswered
+  RecordedDecision held = AddTask("i-held");          // under legal hold
+  ClaimRequest rev = Reviewer("rev");
+  for (const RecordedDecision* r : {&old_answered, &held}) {
+    auto claimed = store_->Claim(r->task_id, rev);
+    ASSERT_THAT(claimed, IsOk());
+    Verdict v;
+    v.kind = VerdictKind::kApproved;
+    v.reviewer = "rev";
+    v.note = "customer said her address is 1 Main St";
+    ASSERT_THAT(store_->SubmitVerdict(r->task_id, claimed->lease->lease_id, v, t0_ + seconds(90)), IsOk());
+  }
+  TextPurge purge;
+  purge.before = t0_ + seconds(100);  // after all three events
+  purge.held_interactions = {"i-held"};
+  purge.now = t0_ + hours(24 * 100);
+  const std::int64_t before = HeadSeq();
+  auto r = store_->PurgePersonalText(purge);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->decisions, 2);  // i-old and i-open; not i-held
+  EXPECT_EQ(r->tasks, 1);      // i-old's answered task only
+  EXPECT_EQ(KindsFrom(*store_, before + 1), std::vector<std::string>{"text_purged"});
+
+  auto old_i = store_->GetInteraction("i-old").value();
+  EXPECT_EQ(old_i.customer_id, "c-i-old");  // the id stays; only the text goes
+  EXPECT_EQ(old_i.decisions[0].record.event_json, kErasedJson);
+  EXPECT_EQ(old_i.tasks[0].context_json, kErasedJson);
+  EXPECT_TRUE(old_i.tasks[0].verdict->note.empty());
+  EXPECT_NE(store_->GetTask(old_open.task_id)->context_json, kErasedJson);
+  auto held_i = store_->GetInteraction("i-held").value();
+  EXPECT_NE(held_i.decisions[0].record.event_json, kErasedJson);
+  EXPECT_FALSE(held_i.tasks[0].verdict->note.empty());
+
+  // Nothing left to purge: the run is still on record.
+  auto again = store_->PurgePersonalText(purge);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->decisions, 0);
+  EXPECT_EQ(again->tasks, 0);
+  StoreAuditSource src(store_.get());
+  EXPECT_TRUE(audit::VerifyChain(src).ok());
+
+  purge.actor.clear();
+  EXPECT_THAT(store_->PurgePersonalText(purge), IsError(ErrorCode::kInvalidArgument));
+}
+
 }  // namespace hitlgate::store

@@ -120,6 +120,7 @@ class PostgresStore final : public Store {
   Result<Task> OpenTask(const StandaloneTask& request,
                         const std::vector<audit::AuditEntry>& extra_audit, TimePoint now) override;
   Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override;
+  Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) override;
 
   // Write transactions run so far, and write calls served by them.
   std::int64_t TransactionCountForTest() const;

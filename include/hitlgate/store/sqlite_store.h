@@ -104,6 +104,7 @@ class SqliteStore final : public Store {
   Result<Task> OpenTask(const StandaloneTask& request,
                         const std::vector<audit::AuditEntry>& extra_audit, TimePoint now) override;
   Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override;
+  Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) override;
 
   // (Default arguments repeat Store's, for callers holding a SqliteStore.)
 

@@ -101,6 +101,21 @@ struct ErasureRequest {
   std::vector<audit::AuditEntry> audit;  // extra records after "customer_erased"
 };
 
+// Retention of personal text: what a purge of text older than `before`
+// spares (legal holds) and who runs it.
+struct TextPurge {
+  TimePoint before;
+  std::vector<std::string> held_customers;
+  std::vector<std::string> held_interactions;
+  std::string actor = "system";
+  TimePoint now;
+};
+
+struct TextPurgeResult {
+  std::int64_t decisions = 0;  // events whose text was erased
+  std::int64_t tasks = 0;      // settled tasks whose context and free text were erased
+};
+
 struct ErasureResult {
   std::int64_t decisions = 0;  // decisions rewritten
   std::int64_t tasks = 0;      // tasks rewritten
@@ -300,6 +315,14 @@ class Store {
   // nothing is stored for the customer. FailedPrecondition: one of their
   // tasks is still open or claimed (answer or cancel it first).
   [[nodiscard]] virtual Result<ErasureResult> EraseCustomer(const ErasureRequest& request) = 0;
+
+  // Retention of personal text: erases event_json of decisions recorded
+  // (`at`) before `request.before`, and context and verdict free text of
+  // answered or cancelled tasks created before it, as EraseCustomer does but
+  // keeping the customer id; customers and interactions under legal hold are
+  // spared. Writes "text_purged" (before, counts) every time it runs.
+  // InvalidArgument: empty actor.
+  [[nodiscard]] virtual Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) = 0;
 };
 
 }  // namespace hitlgate::store

@@ -491,6 +491,27 @@ class MemoryStore final : public Store {
     return result;
   }
 
+  Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) override {
+    if (auto v = internal::ValidateTextPurge(request); !v) return std::unexpected(v.error());
+    std::lock_guard lock(mu_);
+    TextPurgeResult result;
+    for (StoredDecision& d : decisions_) {
+      if (d.record.at >= request.before || d.record.event_json == kErasedJson ||
+          !internal::Purgeable(request, d.record.customer_id, d.record.interaction_id)) {
+        continue;
+      }
+      d.record.event_json = std::string(kErasedJson);
+      ++result.decisions;
+    }
+    for (auto& [id, t] : tasks_) {
+      if (!internal::TaskTextExpired(request, t)) continue;
+      internal::EraseTaskText(t);
+      ++result.tasks;
+    }
+    AppendLocked({internal::TextPurgeAudit(request, result)}, request.now);
+    return result;
+  }
+
  private:
   // ---- helpers; all require mu_ ----
 

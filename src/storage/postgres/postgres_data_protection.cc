@@ -60,4 +60,38 @@ Result<ErasureResult> PostgresStore::EraseCustomer(const ErasureRequest& request
   });
 }
 
+Result<TextPurgeResult> PostgresStore::PurgePersonalText(const TextPurge& request) {
+  if (auto v = internal::ValidateTextPurge(request); !v) return std::unexpected(v.error());
+  return Write<TextPurgeResult>([&](WriteTxn& txn) -> Result<TextPurgeResult> {
+    Connection& conn = txn.conn();
+    TextPurgeResult result;
+    auto rows = conn.Query(
+        "SELECT seq, customer_id, interaction_id FROM decisions WHERE at_us < $1 AND event_json <> $2",
+        Params::Of(request.before, kErasedJson));
+    if (!rows) return std::unexpected(rows.error());
+    for (int i = 0; i < rows->size(); ++i) {
+      if (!internal::Purgeable(request, rows->Text(i, 1), rows->Text(i, 2))) continue;
+      auto up = conn.Query("UPDATE decisions SET event_json = $1 WHERE seq = $2",
+                           Params::Of(kErasedJson, rows->Int(i, 0)));
+      if (!up) return std::unexpected(up.error());
+      ++result.decisions;
+    }
+    auto task_rows = conn.Query(std::string("SELECT ") + postgres::kTaskColumns +
+                                    " FROM tasks WHERE created_at_us < $1 AND status IN ('answered', 'cancelled')",
+                                Params::Of(request.before));
+    if (!task_rows) return std::unexpected(task_rows.error());
+    auto tasks = postgres::ReadTasks(*task_rows);
+    if (!tasks) return std::unexpected(tasks.error());
+    for (Task& t : *tasks) {
+      if (!internal::TaskTextExpired(request, t)) continue;
+      internal::EraseTaskText(t);
+      if (auto r = postgres::SaveTask(conn, t); !r) return std::unexpected(r.error());
+      ++result.tasks;
+    }
+    auto sealed = txn.Append({internal::TextPurgeAudit(request, result)}, request.now);
+    if (!sealed) return std::unexpected(sealed.error());
+    return result;
+  });
+}
+
 }  // namespace hitlgate::store

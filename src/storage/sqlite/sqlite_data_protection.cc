@@ -58,4 +58,46 @@ Result<ErasureResult> SqliteStore::EraseCustomer(const ErasureRequest& request) 
   });
 }
 
+Result<TextPurgeResult> SqliteStore::PurgePersonalText(const TextPurge& request) {
+  if (auto v = internal::ValidateTextPurge(request); !v) return std::unexpected(v.error());
+  return Write<TextPurgeResult>([&](WriteTxn& txn) -> Result<TextPurgeResult> {
+    Connection& conn = txn.conn();
+    TextPurgeResult result;
+    std::vector<std::int64_t> seqs;
+    {
+      auto st = conn.Prepare(
+          "SELECT seq, customer_id, interaction_id FROM decisions WHERE at_us < ?1 AND event_json != ?2");
+      if (!st) return std::unexpected(st.error());
+      st->BindAll(request.before, kErasedJson);
+      while (true) {
+        auto row = st->Step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        if (internal::Purgeable(request, st->Text(1), st->Text(2))) seqs.push_back(st->Int(0));
+      }
+    }
+    for (std::int64_t seq : seqs) {
+      auto up = conn.Prepare("UPDATE decisions SET event_json = ?1 WHERE seq = ?2");
+      if (!up) return std::unexpected(up.error());
+      if (auto r = up->BindAll(kErasedJson, seq).Run(); !r) return std::unexpected(r.error());
+    }
+    result.decisions = static_cast<std::int64_t>(seqs.size());
+    auto st = conn.Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
+                           " FROM tasks WHERE created_at_us < ?1 AND status IN ('answered', 'cancelled')");
+    if (!st) return std::unexpected(st.error());
+    st->Bind(1, request.before);
+    auto tasks = sqlite::CollectTasks(*st);
+    if (!tasks) return std::unexpected(tasks.error());
+    for (Task& t : *tasks) {
+      if (!internal::TaskTextExpired(request, t)) continue;
+      internal::EraseTaskText(t);
+      if (auto r = sqlite::SaveTask(conn, t); !r) return std::unexpected(r.error());
+      ++result.tasks;
+    }
+    auto sealed = txn.Append({internal::TextPurgeAudit(request, result)}, request.now);
+    if (!sealed) return std::unexpected(sealed.error());
+    return result;
+  });
+}
+
 }  // namespace hitlgate::store
