@@ -54,6 +54,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
   serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
   serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");
+  serve_cmd->add_option("--text-retention-days", serve.text_retention_days,
+                        "Erase personal text (event text, task contexts) after this many days, sparing legal "
+                        "holds (0 = keep until the customer is erased)");
   serve_cmd->add_option("--audit-retention-days", serve.audit_retention_days,
                         "Keep audit records this long (at least 183 unless --allow-short-retention)");
   serve_cmd->add_flag("--allow-short-retention", serve.allow_short_retention,

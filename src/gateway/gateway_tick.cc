@@ -77,6 +77,25 @@ Result<Gateway::TickReport> Gateway::Tick() {
     auto purged = store_.PurgeAuditBefore(now - options_.audit_retention, now, po);
     if (!purged) return std::unexpected(purged.error());
     report.audit_purged = purged->purged_count;
+    if (options_.text_retention > Duration::zero()) {
+      // Retention of personal text, sparing what is under legal hold.
+      store::TextPurge text;
+      text.before = now - options_.text_retention;
+      text.now = now;
+      {
+        std::lock_guard lock(controls_mu_);
+        for (const store::Control& c : controls_) {
+          if (c.kind != store::ControlKind::kLegalHold) continue;
+          const size_t colon = c.target.find(':');
+          if (colon == std::string::npos) continue;
+          (c.target.starts_with("customer:") ? text.held_customers : text.held_interactions)
+              .push_back(c.target.substr(colon + 1));
+        }
+      }
+      auto erased = store_.PurgePersonalText(text);
+      if (!erased) return std::unexpected(erased.error());
+      report.text_purged = erased->decisions + erased->tasks;
+    }
   }
   auto checkpoints = WriteCheckpoints(now);
   if (!checkpoints) return std::unexpected(checkpoints.error());

@@ -21,6 +21,7 @@ using ::hitlgate::testing::IsError;
 using ::hitlgate::testing::IsErrorWith;
 using ::hitlgate::testing::IsOk;
 using ::testing::HasSubstr;
+using ::testing::Contains;
 using ::testing::Not;
 
 constexpr std::string_view kPolicy = R"(policy: privacy-test
@@ -345,6 +346,32 @@ TEST_F(DataProtectionTest, ErasureIsRefusedWhileATaskIsOpen) {
   Submit("c-1", 150);  // held, unanswered
   EXPECT_THAT(EraseCustomer(*gateway_, admin_, "u-1"),
               IsErrorWith(ErrorCode::kFailedPrecondition, HasSubstr("answer or cancel")));
+}
+
+// ---- Retention ----
+
+TEST_F(DataProtectionTest, TextRetentionSparesLegalHolds) {
+  // A second gateway on the same store, with 30 days of text retention.
+  gateway::GatewayOptions options = gateway_->options();
+  options.text_retention = std::chrono::hours(24 * 30);
+  Gateway retaining(*store_, *engine_, clock_, ids_, *random_, live_, metrics_, options);
+  Submit("c-1", 20, "u-1");
+  Submit("c-2", 20, "u-2");
+  ASSERT_THAT(SetLegalHold(*gateway_, admin_, "customer", "u-2", "case 9"), IsOk());
+  auto early = retaining.Tick();
+  ASSERT_THAT(early, IsOk());
+  EXPECT_EQ(early->text_purged, 0);  // nothing is 30 days old yet
+
+  clock_.Advance(std::chrono::hours(24 * 31));
+  auto tick = retaining.Tick();
+  ASSERT_THAT(tick, IsOk());
+  EXPECT_EQ(tick->text_purged, 1);
+  EXPECT_EQ(store_->GetInteraction("c-1").value().decisions[0].record.event_json, store::kErasedJson);
+  EXPECT_EQ(store_->GetInteraction("c-1").value().customer_id, "u-1");
+  EXPECT_THAT(store_->GetInteraction("c-2").value().decisions[0].record.event_json,
+              HasSubstr("Refunded your blender"));
+  EXPECT_THAT(AuditKinds(), Contains("text_purged"));
+  EXPECT_TRUE(ChainVerifies());
 }
 
 }  // namespace

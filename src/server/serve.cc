@@ -157,6 +157,7 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   gopts.audit_retention = std::chrono::hours(24) * options.audit_retention_days;
+  gopts.text_retention = std::chrono::hours(24) * std::max(options.text_retention_days, 0);
   gopts.allow_short_retention = options.allow_short_retention;
   // Approval receipts and audit checkpoints are signed with keys kept in the
   // data folder (0600), made on the first start.

@@ -24,6 +24,7 @@ struct ServeOptions {
   int lease_seconds = 120;
   std::string escalation_queue = "supervisors";
   int audit_retention_days = 183;  // EU AI Act: decision logs at least six months
+  int text_retention_days = 0;     // personal text; 0 = kept until the customer is erased
   bool allow_short_retention = false;
   // Signed audit checkpoints exported here (empty: none); see GatewayOptions.
   std::string checkpoint_dir;

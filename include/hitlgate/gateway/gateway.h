@@ -75,6 +75,10 @@ struct GatewayOptions {
   AuthFailureThrottle::Options auth_failure_audit;
   Duration audit_retention = std::chrono::hours(24 * 183);
   bool allow_short_retention = false;
+  // Personal text (event text, task contexts, verdicts' free text) older
+  // than this is erased in the same hourly run, sparing legal holds; zero
+  // keeps it until the customer is erased (docs/data-protection.md).
+  Duration text_retention = Duration::zero();
   // Where sampled autonomous conversations wait for auditors.
   std::string audit_queue = "audit";
   Duration audit_sample_due = std::chrono::hours(24 * 7);
@@ -244,6 +248,7 @@ class Gateway {
     int escalated = 0;
     int hold_notices = 0;
     std::int64_t audit_purged = 0;
+    std::int64_t text_purged = 0;  // decisions and tasks whose personal text was erased
     int checkpoints_written = 0;
   };
   [[nodiscard]] Result<TickReport> Tick();
