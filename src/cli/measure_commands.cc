@@ -9,6 +9,10 @@ struct MeasureCommands {
   CLI::App* replay_cmd = nullptr;
   StaffOptions staff;
   CLI::App* staff_cmd = nullptr;
+  ReportOptions report;
+  CLI::App* report_cmd = nullptr;
+  DemoOptions demo;
+  CLI::App* demo_cmd = nullptr;
 };
 
 std::shared_ptr<MeasureCommands> AddMeasureCommands(CLI::App& app) {
@@ -49,12 +53,44 @@ std::shared_ptr<MeasureCommands> AddMeasureCommands(CLI::App& app) {
   m->staff_cmd->add_option("--simulated-tasks", s.simulated_tasks, "Tasks simulated per row")
       ->check(CLI::Range(static_cast<std::int64_t>(1000), static_cast<std::int64_t>(100000000)));
   m->staff_cmd->add_flag("--json", s.json, "Write the table as JSON");
+
+  ReportOptions& rep = m->report;
+  m->report_cmd = app.add_subcommand(
+      "report", "Effectiveness of oversight (escalations, handoff context, resolution, CSAT, SLA, "
+                "reviewers) as a self-contained HTML report");
+  m->report_cmd->add_option("--data", rep.data_dir, "The gateway's data folder");
+  m->report_cmd->add_option("--from", rep.from, "RFC 3339 time, inclusive");
+  m->report_cmd->add_option("--to", rep.to, "RFC 3339 time, exclusive");
+  m->report_cmd->add_option("--output,-o", rep.output, "Report file (- = stdout)");
+  m->report_cmd->add_option("--json-output", rep.json_output, "Also write the figures as JSON here");
+  m->report_cmd->add_flag("--json", rep.json, "Write JSON instead of HTML");
+
+  DemoOptions& d = m->demo;
+  m->demo_cmd = app.add_subcommand(
+      "demo", "A simulated AI agent and reviewers playing real customer-service dialogues through a running gateway");
+  m->demo_cmd->add_option("--url", d.url, "The gateway (http://host:port)");
+  m->demo_cmd->add_option("--key", d.key, "An admin API key (the demo creates its own agent and reviewer keys)")
+      ->required()->envname("HITLGATE_ADMIN_KEY");
+  m->demo_cmd->add_option("--data", d.data_dir, "The shared data folder (tau_bench, tau2_bench, abcd, banking77, bitext_intent)");
+  m->demo_cmd->add_option("--rate", d.rate, "Events per second")->check(CLI::Range(0.1, 10000.0));
+  m->demo_cmd->add_option("--concurrent", d.concurrent, "Conversations in flight at once")->check(CLI::Range(1, 10000));
+  m->demo_cmd->add_option("--conversations", d.conversations, "Stop after this many (0 = all)")->check(CLI::Range(0, 10000000));
+  m->demo_cmd->add_option("--reviewers", d.reviewers, "Simulated reviewers and supervisors (0 = leave the queues to people)")
+      ->check(CLI::Range(0, 100));
+  m->demo_cmd->add_option("--handle-seconds", d.handle_seconds, "Each simulated person's time per task")
+      ->check(CLI::Range(0.0, 3600.0));
+  m->demo_cmd->add_option("--csat-share", d.csat_share, "Share of finished conversations answering a survey")
+      ->check(CLI::Range(0.0, 1.0));
+  m->demo_cmd->add_option("--seed", d.seed, "Random seed (order, confidences, verdicts, surveys)");
+  m->demo_cmd->add_flag("--built-in", d.builtin_only, "Play the small built-in script, not the data sets");
   return m;
 }
 
 std::optional<int> RunMeasureCommands(const MeasureCommands& m) {
   if (*m.replay_cmd) return RunReplay(m.replay);
   if (*m.staff_cmd) return RunStaff(m.staff);
+  if (*m.report_cmd) return RunReport(m.report);
+  if (*m.demo_cmd) return RunDemo(m.demo);
   return std::nullopt;
 }
 

@@ -46,6 +46,30 @@ int RunStaff(const StaffOptions& options);
 // "60", "60s", "2m", "1.5h" -> seconds. InvalidArgument otherwise.
 Result<double> ParseSeconds(std::string_view text);
 
+struct ReportOptions {
+  std::string data_dir = "data";
+  std::string from, to;        // RFC 3339; empty = open-ended
+  std::string output = "-";    // HTML (or JSON with --json)
+  std::string json_output;     // also write the JSON here
+  bool json = false;
+};
+int RunReport(const ReportOptions& options);
+
+struct DemoOptions {
+  std::string url = "http://127.0.0.1:8080";
+  std::string key;                 // an admin key (creates the demo's agent and reviewer keys)
+  std::string data_dir = "../shared/data";
+  double rate = 5;                 // events per second
+  int concurrent = 8;              // conversations in flight at once
+  int conversations = 0;           // 0 = all loaded
+  int reviewers = 2;               // simulated people answering tasks
+  double handle_seconds = 8;       // each simulated person's time per task
+  double csat_share = 0.5;         // finished conversations that answer a survey
+  std::uint64_t seed = 1;
+  bool builtin_only = false;
+};
+int RunDemo(const DemoOptions& options);
+
 struct MeasureCommands;
 // Registers the subcommands on `app`; the returned object holds their
 // options and must outlive app.parse().

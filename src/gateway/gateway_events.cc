@@ -136,6 +136,7 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
   record.recorded_by = who.key_id;
   auto recorded = store_.RecordDecision(record, task, {}, now);
   if (!recorded) return std::unexpected(recorded.error());
+  if (!recorded->duplicate) EvaluateShadow(*event, decision);  // after the durable write
 
   if (consumed && !recorded->duplicate) {
     // Durable first, then cleared: a crash in between holds one more turn,

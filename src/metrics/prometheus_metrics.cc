@@ -24,6 +24,14 @@ struct PrometheusMetrics::Impl {
           .Name("hitlgate_rule_firings_total")
           .Help("Rules that fired, by trigger and the outcome they asked for")
           .Register(*registry);
+  // Escalated decisions (hold, handoff) by the triggers that asked for
+  // them: one count per decision and trigger, the effectiveness report's
+  // "escalation rate by trigger" live.
+  prometheus::Family<prometheus::Counter>& escalations =
+      prometheus::BuildCounter()
+          .Name("hitlgate_escalations_total")
+          .Help("Decisions escalated to a person (hold or handoff), by workflow and the trigger that asked")
+          .Register(*registry);
   prometheus::Family<prometheus::Histogram>& latency =
       prometheus::BuildHistogram()
           .Name("hitlgate_decision_seconds")
@@ -65,6 +73,14 @@ void PrometheusMetrics::DecisionMade(std::string_view workflow, engine::Outcome 
     impl_->triggers
         .Add({{"trigger", r.trigger}, {"outcome", std::string(engine::OutcomeName(r.outcome))}})
         .Increment();
+  }
+  if (outcome == engine::Outcome::kHold || outcome == engine::Outcome::kHandoff) {
+    std::set<std::string_view> counted;
+    for (const engine::Reason& r : reasons) {
+      if (r.outcome != engine::Outcome::kHold && r.outcome != engine::Outcome::kHandoff) continue;
+      if (!counted.insert(r.trigger).second) continue;
+      impl_->escalations.Add({{"workflow", std::string(workflow)}, {"trigger", r.trigger}}).Increment();
+    }
   }
   impl_->latency_all.Observe(std::chrono::duration<double>(latency).count());
 }

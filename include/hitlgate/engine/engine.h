@@ -37,6 +37,8 @@ class DecisionEngine {
 
   void SetPolicy(std::shared_ptr<const policy::Program> program);
   std::shared_ptr<const policy::Program> policy() const;
+  // The sentiment scorer, so a shadow engine can score the same way.
+  std::shared_ptr<const signals::SentimentScorer> scorer() const { return scorer_; }
 
   // The learning loop's calibration map (swapped atomically, like the
   // policy). With one set, every event that reports a confidence gets

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
@@ -37,6 +38,7 @@
 
 namespace hitlgate::gateway {
 class LiveStats;
+class ShadowMode;
 class AutonomyState;
 }
 
@@ -256,8 +258,17 @@ class Gateway {
   // Sets the queue-depth gauges from the store (called when /metrics is scraped).
   [[nodiscard]] Result<void> RefreshQueueMetrics();
 
+  // ---- Shadow mode (gateway_shadow.cc) ----
+  // Evaluates a saved policy version beside the active one on every event
+  // from now on, without effect, and counts where they differ; an empty
+  // version stops it. Audited. NotFound: no such version.
+  [[nodiscard]] Result<std::string> SetShadowPolicy(const Principal& who, const std::string& version);
+  // The comparison so far: {"active", "shadow", "since", "comparison"}.
+  [[nodiscard]] Result<std::string> ShadowJson(const Principal& who);
+
   const GatewayOptions& options() const { return options_; }
   store::Store& store() { return store_; }
+  const Clock& clock() const { return clock_; }
 
  private:
   std::mutex& InteractionLock(std::string_view interaction_id);
@@ -270,6 +281,10 @@ class Gateway {
   // consumed, if any, to be cleared once the decision is durable.
   std::optional<store::Control> ApplyControls(const engine::Event& event, engine::Decision* decision);
   bool CanWorkTask(const Principal& who, const store::Task& task) const;
+  // Shadow mode: decides the event with the shadow policy (if one is set)
+  // and tallies it against `active`. Called after the decision is durable,
+  // under the interaction's lock.
+  void EvaluateShadow(const engine::Event& event, const engine::Decision& active);
   Result<std::string> SetControl(const Principal& who, store::ControlKind kind, const std::string& target,
                                  const std::string& reason);
   Result<std::string> ClearControl(const Principal& who, store::ControlKind kind, const std::string& target);
@@ -293,6 +308,9 @@ class Gateway {
   std::vector<store::Control> controls_;  // guarded by controls_mu_; mirror of the store's
 
   std::unique_ptr<LiveStats> stats_;
+
+  // Shadow mode; null when none is set. Swapped atomically by SetShadowPolicy.
+  std::atomic<std::shared_ptr<ShadowMode>> shadow_;
 
   std::mutex purge_mu_;
   TimePoint last_purge_{};  // guarded by purge_mu_

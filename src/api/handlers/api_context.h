@@ -55,6 +55,8 @@ void RegisterReviewRoutes(Router& router, ApiContext& ctx);
 void RegisterAdminRoutes(Router& router, ApiContext& ctx);
 void RegisterSystemRoutes(Router& router, ApiContext& ctx);
 void RegisterSuperviseRoutes(Router& router, ApiContext& ctx);
+// CSAT intake, effectiveness figures, shadow mode (measure_routes.cc).
+void RegisterMeasureRoutes(Router& router, ApiContext& ctx);
 void RegisterReceiptRoutes(Router& router, ApiContext& ctx);
 // Contests, data-subject export and erasure, legal holds (privacy_routes.cc).
 void RegisterPrivacyRoutes(Router& router, ApiContext& ctx);

@@ -51,6 +51,7 @@ void RegisterRoutes(Router& router, ApiContext& ctx) {
   RegisterReviewRoutes(router, ctx);
   RegisterAdminRoutes(router, ctx);
   RegisterSuperviseRoutes(router, ctx);
+  RegisterMeasureRoutes(router, ctx);
   RegisterReceiptRoutes(router, ctx);
   RegisterPrivacyRoutes(router, ctx);
 }

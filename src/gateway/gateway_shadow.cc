@@ -1,0 +1,111 @@
+// Shadow mode: an admin names a saved policy version; every event decided
+// from then on is also decided by it (after the live decision is durable,
+// so the agent never waits on it), and GET /v1/shadow shows where the two
+// differ, by from -> to outcome, with escalation rates by trigger and, as
+// verdicts arrive, nothing else: live verdicts are only known for the active
+// policy's holds, so judged errors come from `hitlgate replay --data`.
+#include <algorithm>
+
+#include "gateway/access.h"
+#include "gateway/shadow_mode.h"
+#include "hitlgate/audit/payload.h"
+#include "hitlgate/codec/json_writer.h"
+#include "hitlgate/common/time_format.h"
+#include "hitlgate/engine/memory_conversation_store.h"
+#include "hitlgate/gateway/gateway.h"
+
+namespace hitlgate::gateway {
+namespace {
+
+bool IsControlTrigger(std::string_view trigger) {
+  return trigger == "workflow_paused" || trigger == "hold_next" || trigger == "taken_over";
+}
+
+}  // namespace
+
+ShadowMode::ShadowMode(std::shared_ptr<const policy::Program> program,
+                       std::shared_ptr<const signals::SentimentScorer> scorer, const Clock& clock,
+                       TimePoint since)
+    : program_(program),
+      engine_(std::move(program), std::make_shared<engine::MemoryConversationStore>(), std::move(scorer), clock),
+      since_(since) {}
+
+void ShadowMode::Evaluate(const engine::Event& event, const engine::Decision& active) {
+  engine::Decision shadow = engine_.Decide(event);
+  const bool controlled = std::any_of(active.reasons.begin(), active.reasons.end(),
+                                      [](const engine::Reason& r) { return IsControlTrigger(r.trigger); });
+  std::lock_guard lock(mu_);
+  if (!controlled) {
+    comparison_.Add(event, active, shadow);
+    return;
+  }
+  // What the policy alone decided: the strictest of its own reasons.
+  engine::Decision policy_only = active;
+  policy_only.reasons.clear();
+  policy_only.outcome = engine::Outcome::kAllow;
+  for (const engine::Reason& r : active.reasons) {
+    if (IsControlTrigger(r.trigger)) continue;
+    policy_only.reasons.push_back(r);
+    policy_only.outcome = std::max(policy_only.outcome, r.outcome);
+  }
+  comparison_.Add(event, policy_only, shadow);
+}
+
+std::string ShadowMode::ComparisonJson() const {
+  std::lock_guard lock(mu_);
+  return comparison_.ToJson();
+}
+
+void Gateway::EvaluateShadow(const engine::Event& event, const engine::Decision& active) {
+  std::shared_ptr<ShadowMode> shadow = shadow_.load();
+  if (shadow) shadow->Evaluate(event, active);
+}
+
+Result<std::string> Gateway::SetShadowPolicy(const Principal& who, const std::string& version) {
+  if (auto ok = Require(who, Permission::kManagePolicies); !ok) return std::unexpected(ok.error());
+  const TimePoint now = clock_.Now();
+  std::shared_ptr<ShadowMode> next;
+  std::string name;
+  if (!version.empty()) {
+    auto versions = store_.ListPolicyVersions();
+    if (!versions) return std::unexpected(versions.error());
+    auto it = std::find_if(versions->begin(), versions->end(),
+                           [&](const store::PolicyVersionInfo& v) { return v.policy.version == version; });
+    if (it == versions->end()) return NotFound("no policy version " + version);
+    policy::CompileResult compiled = policy::CompileText(it->policy.source_yaml, it->policy.name);
+    if (!compiled.ok()) return FailedPrecondition("policy version " + version + " no longer compiles");
+    name = it->policy.name;
+    next = std::make_shared<ShadowMode>(compiled.program, engine_.scorer(), clock_, now);
+  }
+  audit::AuditEntry entry;
+  entry.kind = version.empty() ? "shadow_policy_cleared" : "shadow_policy_set";
+  entry.actor = who.key_id;
+  entry.subject = version.empty() ? std::string("shadow") : version;
+  entry.payload_json = audit::PayloadBuilder().Str("active_version", engine_.policy()->version()).Str("name", name).Build();
+  if (auto appended = store_.AppendAudit({entry}, now); !appended) return std::unexpected(appended.error());
+  shadow_.store(next);
+  return ShadowJson(who);
+}
+
+Result<std::string> Gateway::ShadowJson(const Principal& who) {
+  if (!who.Can(Permission::kReadMetrics) && !who.Can(Permission::kManagePolicies)) {
+    return std::unexpected(Require(who, Permission::kReadMetrics).error());
+  }
+  std::shared_ptr<ShadowMode> shadow = shadow_.load();
+  auto active = engine_.policy();
+  codec::JsonWriter w;
+  w.BeginObject();
+  w.Key("active").BeginObject().Field("name", active->name()).Field("version", active->version()).EndObject();
+  if (!shadow) {
+    w.Key("shadow").Null();
+    w.EndObject();
+    return w.Take();
+  }
+  w.Key("shadow").BeginObject().Field("name", shadow->program().name()).Field("version", shadow->program().version()).EndObject();
+  w.Field("since", FormatRfc3339(shadow->since()));
+  w.Key("comparison").Raw(shadow->ComparisonJson());
+  w.EndObject();
+  return w.Take();
+}
+
+}  // namespace hitlgate::gateway
