@@ -71,10 +71,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--tls-key", serve.tls_key, "The PEM private key of --tls-cert");
   serve_cmd->add_option("--tls-client-ca", serve.tls_client_ca,
                         "Require client certificates signed by this PEM CA (mutual TLS for agents)");
-
   serve_cmd->add_option("--rate-limit", serve.rate_limits,
                         "ROLE=PER_SECOND[/BURST] requests per key (repeatable; 0 = unlimited; "
                         "defaults agent=200/400, people 20/s)");
+
   CLI::App* audit_cmd = app.add_subcommand("audit", "Verify and export the audit log");
   audit_cmd->require_subcommand(1);
   AuditVerifyOptions verify;

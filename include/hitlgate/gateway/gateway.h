@@ -31,15 +31,15 @@
 #include "hitlgate/engine/engine.h"
 #include "hitlgate/gateway/metrics.h"
 #include "hitlgate/gateway/principal.h"
-#include "hitlgate/receipts/checkpoint.h"
 #include "hitlgate/gateway/rate_limit.h"
+#include "hitlgate/receipts/checkpoint.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
 
 namespace hitlgate::gateway {
 class LiveStats;
-class ShadowMode;
 class AutonomyState;
+class ShadowMode;
 }
 
 namespace hitlgate::gateway {
@@ -67,14 +67,14 @@ struct GatewayOptions {
   // Key use is audited at most once per key per this interval (every
   // authentication failure is audited).
   Duration key_use_audit_interval = std::chrono::minutes(1);
-  // Audit records older than this are purged (hourly, itself audited).
-  // At least 183 days (EU AI Act: six months) unless allow_short_retention.
   // Requests per key, by role (token buckets; over it: ResourceExhausted,
   // HTTP 429 with Retry-After). Default: unlimited.
   RateLimits rate_limits;
   // How many authentication failures get an audit record (the rest are
   // counted into the next record); docs/hardening.md.
   AuthFailureThrottle::Options auth_failure_audit;
+  // Audit records older than this are purged (hourly, itself audited).
+  // At least 183 days (EU AI Act: six months) unless allow_short_retention.
   Duration audit_retention = std::chrono::hours(24 * 183);
   bool allow_short_retention = false;
   // Personal text (event text, task contexts, verdicts' free text) older
@@ -130,9 +130,9 @@ struct KeyRequest {
   std::vector<std::string> languages;
   std::vector<std::string> workflows;
   int max_concurrent = 0;
+  std::vector<store::ApprovalLimit> approval_limits;  // docs/hardening.md
 };
 
-  std::vector<store::ApprovalLimit> approval_limits;  // docs/hardening.md
 class Gateway {
  public:
   Gateway(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
@@ -303,6 +303,8 @@ class Gateway {
 
   std::mutex key_use_mu_;
   std::vector<std::pair<std::string, TimePoint>> key_use_seen_;  // guarded by key_use_mu_
+  KeyRateLimiter rate_limiter_{options_.rate_limits};
+  AuthFailureThrottle auth_failures_{options_.auth_failure_audit};
 
   std::mutex controls_mu_;
   std::vector<store::Control> controls_;  // guarded by controls_mu_; mirror of the store's
@@ -321,8 +323,6 @@ class Gateway {
   [[nodiscard]] Result<std::optional<std::string>> PrepareReceipt(const store::Task& task,
                                                                   const store::Verdict& verdict,
                                                                   TimePoint now,
-  KeyRateLimiter rate_limiter_{options_.rate_limits};
-  AuthFailureThrottle auth_failures_{options_.auth_failure_audit};
                                                                   store::VerdictOptions* options);
   void RememberReceipt(const std::string& task_id, const std::string& receipt_json);
   // `agent_view` with `receipt` added as "receipt" (unchanged when nullopt).
