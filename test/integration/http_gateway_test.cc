@@ -599,6 +599,13 @@ std::vector<Endpoint> RoleTable(const RoleFixtures& f) {
        kAdmin},
       {"POST", "/v1/legal-holds/release", "/v1/legal-holds/release", R"({"customer_id":"u-roles-nobody"})",
        kAdmin},
+      // Measurement (docs/measure.md).
+      {"POST", "/v1/interactions/{id}/csat", "/v1/interactions/c-roles/csat", R"({"score":4})",
+       {"agent", "admin"}},
+      {"GET", "/v1/metrics/effectiveness", "/v1/metrics/effectiveness", "", {"supervisor", "auditor", "admin"}},
+      {"GET", "/v1/shadow", "/v1/shadow", "", {"supervisor", "auditor", "admin"}},
+      {"POST", "/v1/shadow", "/v1/shadow", R"({"version":")" + f.version + R"("})", kAdmin},
+      {"DELETE", "/v1/shadow", "/v1/shadow", "", kAdmin},
   };
 }
 
