@@ -3,9 +3,9 @@
 #pragma once
 
 #include <optional>
-#include <semaphore>
 #include <utility>
 
+#include "hitlgate/common/notification.h"
 #include "hitlgate/store/postgres_store.h"
 #include "storage/postgres/connection.h"
 #include "storage/postgres/pool.h"
@@ -26,17 +26,17 @@ Result<T> PostgresStore::Write(F&& fn) {
     }
     void Finish(const Error* commit_error) override {
       if (commit_error != nullptr) result_.emplace(std::unexpected(*commit_error));
-      done_.release();
+      done_.Notify();
     }
     Result<T> Wait() {
-      done_.acquire();
+      done_.WaitForNotification();
       return std::move(*result_);
     }
 
    private:
     F& fn_;
     std::optional<Result<T>> result_;
-    std::binary_semaphore done_{0};
+    Notification done_;
   };
   Op op(fn);
   writer_->Submit(&op);
