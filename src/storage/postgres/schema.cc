@@ -150,6 +150,22 @@ CREATE TABLE live_spill(
 -- Approval limits per currency ("EUR=200", U+001F-joined; '' = none).
 ALTER TABLE api_keys ADD COLUMN approval_limits TEXT NOT NULL DEFAULT '';
 )sql"},
+    {3, R"sql(
+-- The engine's conversation state, shared by every node
+-- (PostgresConversationStore, docs/adr/0008-conversation-state-row-locks.md):
+-- one row per open interaction and per customer, each event locks its rows
+-- from Load to Record. The state is the store's own text form; last_*_us
+-- (event time) lets idle rows be purged. Updated on every event, so not
+-- indexed beyond the key (updates stay HOT) and left room on each page.
+CREATE TABLE conversation_interactions(
+  interaction_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL DEFAULT '',
+  last_seen_us BIGINT NOT NULL DEFAULT 0) WITH (fillfactor = 70);
+CREATE TABLE conversation_customers(
+  customer_id TEXT PRIMARY KEY,
+  contacts TEXT NOT NULL DEFAULT '',
+  last_contact_us BIGINT NOT NULL DEFAULT 0) WITH (fillfactor = 70);
+)sql"},
 };
 
 }  // namespace
