@@ -51,6 +51,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--policy", serve.policy_path,
                         "Policy to activate on the first start (default: the built-in retail example)");
   serve_cmd->add_option("--lexicon", serve.lexicon_path, "VADER-format sentiment lexicon file");
+  serve_cmd->add_option("--calibration", serve.calibration_path,
+                        "Calibration map from `hitlgate calibrate --out` (policies read calibrated_confidence)");
+  serve_cmd->add_option("--triage-model", serve.triage_model,
+                        "fastText model from `hitlgate train`: intent and out_of_scope for customer messages "
+                        "that come without an intent");
+  serve_cmd->add_option("--triage-oos-label", serve.triage_oos_label, "The model's out-of-scope label");
+  serve_cmd->add_option("--triage-oos-threshold", serve.triage_oos_threshold,
+                        "Out of scope when the top intent's calibrated probability is below this")
+      ->check(CLI::Range(0.0, 1.0));
   serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
   serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
   serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");

@@ -102,6 +102,14 @@ void AppendDecision(const engine::Decision& d, std::string* out) {
     Key("calibrated_confidence", out);
     AppendNumber(*s.calibrated_confidence, 4, out);
   }
+  if (s.triage_confidence) {
+    out->append(",\"triage_intent\":");
+    AppendJsonString(s.triage_intent, out);
+    out->push_back(',');
+    Key("triage_confidence", out);
+    AppendNumber(*s.triage_confidence, 4, out);
+    out->append(s.out_of_scope ? ",\"out_of_scope\":true" : ",\"out_of_scope\":false");
+  }
   out->append("},\"policy_version\":");
   AppendJsonString(d.policy_version, out);
   out->append(d.audit_sample ? ",\"audit_sample\":true}" : ",\"audit_sample\":false}");
@@ -207,6 +215,11 @@ Result<engine::Decision> ParseDecision(std::string_view text) {
     d.signals.repeat_contacts = static_cast<int>(num("repeat_contacts"));
     d.signals.messages_per_minute = num("messages_per_minute");
     if (so.contains("calibrated_confidence")) d.signals.calibrated_confidence = num("calibrated_confidence");
+    if (so.contains("triage_confidence")) d.signals.triage_confidence = num("triage_confidence");
+    d.signals.out_of_scope = flag("out_of_scope");
+    if (const json::value* t = so.if_contains("triage_intent"); t && t->is_string()) {
+      d.signals.triage_intent = std::string(t->get_string());
+    }
     if (const json::value* t = so.if_contains("topics")) {
       auto topics = StringArray(*t, "signals.topics");
       if (!topics) return std::unexpected(topics.error());

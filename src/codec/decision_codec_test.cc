@@ -56,6 +56,23 @@ TEST(DecisionCodecTest, ParseReadsWhatEncodeWrote) {
   EXPECT_EQ(EncodeDecision(*back), EncodeDecision(d));
 }
 
+TEST(DecisionCodecTest, TriageSignalsRoundTripAndAreAbsentWithoutTriage) {
+  engine::Decision d = SampleHold();
+  EXPECT_THAT(EncodeDecision(d), ::testing::Not(::testing::HasSubstr("triage_intent")));
+  d.signals.triage_intent = "card_arrival";
+  d.signals.triage_confidence = 0.3;
+  d.signals.out_of_scope = true;
+  const std::string json = EncodeDecision(d);
+  EXPECT_THAT(json, ::testing::HasSubstr(
+                        R"("triage_intent":"card_arrival","triage_confidence":0.3,"out_of_scope":true)"));
+  auto back = ParseDecision(json);
+  ASSERT_THAT(back, testing::IsOk());
+  EXPECT_EQ(back->signals.triage_intent, "card_arrival");
+  ASSERT_TRUE(back->signals.triage_confidence.has_value());
+  EXPECT_DOUBLE_EQ(*back->signals.triage_confidence, 0.3);
+  EXPECT_TRUE(back->signals.out_of_scope);
+}
+
 TEST(DecisionCodecTest, AllowHasNoRoute) {
   engine::Decision d;
   d.interaction_id = "x";

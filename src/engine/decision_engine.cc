@@ -38,6 +38,14 @@ void DecisionEngine::SetCalibrator(std::shared_ptr<const ConfidenceCalibrator> c
   calibrator_.store(std::move(calibrator));
 }
 
+void DecisionEngine::SetIntentClassifier(std::shared_ptr<const IntentClassifier> classifier) {
+  classifier_.store(std::move(classifier));
+}
+
+std::shared_ptr<const IntentClassifier> DecisionEngine::intent_classifier() const {
+  return classifier_.load();
+}
+
 Signals DecisionEngine::ComputeSignals(const policy::Program& program, const Event& event,
                                        const ConversationSnapshot& snap,
                                        ConversationUpdate* update) const {
@@ -88,6 +96,27 @@ Signals DecisionEngine::ComputeSignals(const policy::Program& program, const Eve
 }
 
 Decision DecisionEngine::Decide(const Event& event, const policy::AutonomyLevels* autonomy) {
+  if (event.type == EventType::kCustomerMessage && event.intent.empty() && !event.text.empty()) {
+    if (std::shared_ptr<const IntentClassifier> classifier = classifier_.load()) {
+      // The copy is paid only by deployments that triage, on messages
+      // without an intent; the policy and the state must see the intent.
+      const IntentGuess guess = classifier->Classify(event.text);
+      if (guess.out_of_scope || guess.intent.empty()) {
+        return DecideEvent(event, autonomy, Triage{&guess, false});
+      }
+      Event triaged = event;
+      triaged.intent = guess.intent;
+      const bool supplies_confidence = !triaged.confidence.has_value();
+      if (supplies_confidence) triaged.confidence = guess.confidence;
+      return DecideEvent(triaged, autonomy, Triage{&guess, supplies_confidence});
+    }
+  }
+  return DecideEvent(event, autonomy, Triage{});
+}
+
+Decision DecisionEngine::DecideEvent(const Event& event, const policy::AutonomyLevels* autonomy,
+                                     Triage triage) {
+  const IntentGuess* guess = triage.guess;
   std::shared_ptr<const policy::Program> program = program_.load();
   const TimePoint at = event.at.value_or(clock_.Now());
   ConversationSnapshot snap = conversations_->Load(event, at);
@@ -97,7 +126,16 @@ Decision DecisionEngine::Decide(const Event& event, const policy::AutonomyLevels
   d.event_index = snap.event_index;
   d.signals = ComputeSignals(*program, event, snap, &update);
   d.policy_version = program->version();
-  if (event.confidence) {
+  if (guess != nullptr) {
+    d.signals.triage_intent = guess->intent;
+    d.signals.triage_confidence = guess->confidence;
+    d.signals.out_of_scope = guess->out_of_scope || guess->intent.empty();
+  }
+  if (triage.supplied_confidence) {
+    // Already calibrated by the classifier; the AI's calibration map does
+    // not apply to it.
+    d.signals.calibrated_confidence = guess->confidence;
+  } else if (event.confidence) {
     if (std::shared_ptr<const ConfidenceCalibrator> calibrator = calibrator_.load()) {
       d.signals.calibrated_confidence = calibrator->Calibrate(event);
     }

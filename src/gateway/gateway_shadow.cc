@@ -25,10 +25,13 @@ bool IsControlTrigger(std::string_view trigger) {
 
 ShadowMode::ShadowMode(std::shared_ptr<const policy::Program> program,
                        std::shared_ptr<const signals::SentimentScorer> scorer, const Clock& clock,
-                       TimePoint since)
+                       TimePoint since, std::shared_ptr<const engine::IntentClassifier> triage)
     : program_(program),
       engine_(std::move(program), std::make_shared<engine::MemoryConversationStore>(), std::move(scorer), clock),
-      since_(since) {}
+      since_(since) {
+  // The shadow policy sees the same triaged intents as the active one.
+  engine_.SetIntentClassifier(std::move(triage));
+}
 
 void ShadowMode::Evaluate(const engine::Event& event, const engine::Decision& active) {
   engine::Decision shadow = engine_.Decide(event);
@@ -75,7 +78,8 @@ Result<std::string> Gateway::SetShadowPolicy(const Principal& who, const std::st
     policy::CompileResult compiled = policy::CompileText(it->policy.source_yaml, it->policy.name);
     if (!compiled.ok()) return FailedPrecondition("policy version " + version + " no longer compiles");
     name = it->policy.name;
-    next = std::make_shared<ShadowMode>(compiled.program, engine_.scorer(), clock_, now);
+    next = std::make_shared<ShadowMode>(compiled.program, engine_.scorer(), clock_, now,
+                                        engine_.intent_classifier());
   }
   audit::AuditEntry entry;
   entry.kind = version.empty() ? "shadow_policy_cleared" : "shadow_policy_set";

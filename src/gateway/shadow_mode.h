@@ -19,7 +19,8 @@ namespace hitlgate::gateway {
 class ShadowMode {
  public:
   ShadowMode(std::shared_ptr<const policy::Program> program,
-             std::shared_ptr<const signals::SentimentScorer> scorer, const Clock& clock, TimePoint since);
+             std::shared_ptr<const signals::SentimentScorer> scorer, const Clock& clock, TimePoint since,
+             std::shared_ptr<const engine::IntentClassifier> triage = nullptr);
 
   // `active` is the live decision; supervisors' controls are taken out of
   // it first (the shadow policy knows nothing of them).

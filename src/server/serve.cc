@@ -20,6 +20,7 @@
 #include "hitlgate/metrics/prometheus_metrics.h"
 #include "hitlgate/receipts/signing_keys.h"
 #include "hitlgate/store/sqlite_store.h"
+#include "server/learning_models.h"
 #include "server/store_factory.h"
 
 namespace hitlgate::server {
@@ -119,6 +120,10 @@ int RunServe(const ServeOptions& options) {
   }
   engine::DecisionEngine engine(initial.program, std::make_shared<engine::MemoryConversationStore>(),
                                 scorer, clock);
+  if (auto attached = AttachLearningModels(options, engine); !attached) {
+    std::fprintf(stderr, "hitlgate: %s\n", attached.error().message().c_str());
+    return 1;
+  }
   metrics::PrometheusMetrics metrics;
   api::Notifier notifier;
   NotifierLiveEvents local_live(notifier);

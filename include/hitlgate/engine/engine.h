@@ -17,6 +17,7 @@
 #include "hitlgate/engine/conversation.h"
 #include "hitlgate/engine/decision.h"
 #include "hitlgate/engine/event.h"
+#include "hitlgate/engine/intent_classifier.h"
 #include "hitlgate/policy/policy.h"
 #include "hitlgate/signals/sentiment.h"
 
@@ -47,9 +48,27 @@ class DecisionEngine {
   // confidence, i.e. the identity.
   void SetCalibrator(std::shared_ptr<const ConfidenceCalibrator> calibrator);
 
+  // The triage classifier (swapped atomically; null, the default, turns
+  // triage off). A customer message that reports no intent is classified:
+  // the policy then sees the classifier's intent as `intent` and its
+  // calibrated probability as `confidence` (unless the event reported one),
+  // or `out_of_scope` when the message fits no known intent. The state
+  // records the classified intent, so `repeat_contact: {same_intent: true}`
+  // works for customers whose AI reports no intents.
+  void SetIntentClassifier(std::shared_ptr<const IntentClassifier> classifier);
+  // So a shadow engine can triage the same way; null when triage is off.
+  std::shared_ptr<const IntentClassifier> intent_classifier() const;
+
  private:
+  struct Triage {
+    const IntentGuess* guess = nullptr;  // null: not classified
+    bool supplied_confidence = false;    // the event's confidence is the guess's
+  };
+  Decision DecideEvent(const Event& event, const policy::AutonomyLevels* autonomy, Triage triage);
+
   std::atomic<std::shared_ptr<const policy::Program>> program_;
   std::atomic<std::shared_ptr<const ConfidenceCalibrator>> calibrator_;
+  std::atomic<std::shared_ptr<const IntentClassifier>> classifier_;
   std::shared_ptr<ConversationStore> conversations_;
   std::shared_ptr<const signals::SentimentScorer> scorer_;
   const Clock& clock_;

@@ -28,6 +28,13 @@ struct Signals {
   double messages_per_minute = 0.0;  // customer messages in the last 60 s
   // Filled by the learning loop when a calibration map exists.
   std::optional<double> calibrated_confidence;
+  // Filled when a triage classifier is set and a customer message came
+  // without an intent: what the classifier read in it (its calibrated
+  // probability becomes the event's confidence), or that it fits no known
+  // intent (out_of_scope; a policy can escalate it).
+  std::string triage_intent;
+  std::optional<double> triage_confidence;
+  bool out_of_scope = false;
 };
 
 }  // namespace hitlgate::engine

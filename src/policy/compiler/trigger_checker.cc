@@ -179,6 +179,7 @@ void CheckTrigger(const parser::MapEntry& e, NodeReader* r, TriggerModel* t) {
     case TriggerKind::kFrustration:
     case TriggerKind::kHumanRequest:
     case TriggerKind::kLegalThreat:
+    case TriggerKind::kOutOfScope:
       CheckFlag(e, r);
       return;
     case TriggerKind::kMessageRateAbove:

@@ -17,6 +17,7 @@ const std::vector<TriggerInfo>& Triggers() {
       {"action_value_above", TriggerKind::kActionValueAbove, kOnProposal},
       {"action", TriggerKind::kAction, kOnProposal},
       {"intent", TriggerKind::kIntent, kOnProposal},
+      {"out_of_scope", TriggerKind::kOutOfScope, kOnCustomerMessage},
   };
   return *table;
 }

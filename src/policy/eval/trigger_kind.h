@@ -21,6 +21,7 @@ enum class TriggerKind : std::uint8_t {
   kActionValueAbove,
   kAction,
   kIntent,
+  kOutOfScope,
 };
 
 }  // namespace hitlgate::policy::eval

@@ -71,6 +71,8 @@ bool TriggerFires(const CompiledTrigger& t, const EvalContext& ctx, const EventN
       return s.human_request;
     case TriggerKind::kLegalThreat:
       return s.legal_threat;
+    case TriggerKind::kOutOfScope:
+      return s.out_of_scope;
     case TriggerKind::kSensitiveTopic:
       return (s.category_bits & t.topic_mask) != 0;
     case TriggerKind::kActionValueAbove: {
@@ -120,6 +122,10 @@ std::string TriggerDetail(const CompiledTrigger& t, const EvalContext& ctx, cons
       return "customer asked for a person";
     case TriggerKind::kLegalThreat:
       return "legal-threat language";
+    case TriggerKind::kOutOfScope:
+      if (s.triage_intent.empty() || !s.triage_confidence) return "message fits no known intent";
+      return "message fits no known intent (closest " + s.triage_intent + ", p " +
+             Fixed2(*s.triage_confidence) + ")";
     case TriggerKind::kSensitiveTopic: {
       std::string names;
       int count = 0;

@@ -18,6 +18,7 @@ const std::vector<VarInfo>& Variables() {
       {"frustration", Var::kFrustration, VarType::kBool, false},
       {"human_request", Var::kHumanRequest, VarType::kBool, false},
       {"legal_threat", Var::kLegalThreat, VarType::kBool, false},
+      {"out_of_scope", Var::kOutOfScope, VarType::kBool, false},
       {"is_customer_message", Var::kIsCustomerMessage, VarType::kBool, false},
       {"is_proposal", Var::kIsProposal, VarType::kBool, false},
       {"has_action", Var::kHasAction, VarType::kBool, false},
@@ -68,6 +69,8 @@ Value LoadVariable(Var var, const EvalContext& ctx) {
       return Value::Bool(s.human_request);
     case Var::kLegalThreat:
       return Value::Bool(s.legal_threat);
+    case Var::kOutOfScope:
+      return Value::Bool(s.out_of_scope);
     case Var::kIsCustomerMessage:
       return Value::Bool(e.type == engine::EventType::kCustomerMessage);
     case Var::kIsProposal:

@@ -27,6 +27,7 @@ enum class Var : std::uint8_t {
   kFrustration,
   kHumanRequest,
   kLegalThreat,
+  kOutOfScope,
   kIsCustomerMessage,
   kIsProposal,
   kHasAction,

@@ -1,0 +1,37 @@
+#include "server/learning_models.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "hitlgate/learning/calibration.h"
+#include "hitlgate/triage/intent_triage.h"
+
+namespace hitlgate::server {
+
+Result<void> AttachLearningModels(const ServeOptions& options, engine::DecisionEngine& engine) {
+  if (!options.calibration_path.empty()) {
+    std::ifstream in(options.calibration_path);
+    if (!in) return InvalidArgument("calibration map " + options.calibration_path + ": cannot read it");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto map = learning::CalibrationMap::FromJson(text.str());
+    if (!map) {
+      return InvalidArgument(options.calibration_path + ": " + map.error().message());
+    }
+    engine.SetCalibrator(std::make_shared<learning::CalibrationMap>(std::move(*map)));
+  }
+  if (!options.triage_model.empty()) {
+    if (options.triage_oos_threshold < 0 || options.triage_oos_threshold > 1) {
+      return InvalidArgument("--triage-oos-threshold: must be in [0, 1]");
+    }
+    auto model = triage::FastTextClassifier::Load(options.triage_model);
+    if (!model) return InvalidArgument("triage model " + options.triage_model + ": " + model.error().message());
+    engine.SetIntentClassifier(std::make_shared<triage::TriageIntentClassifier>(
+        std::shared_ptr<const triage::TextClassifier>(std::move(*model)),
+        triage::TriageOptions{.oos_label = options.triage_oos_label,
+                              .oos_threshold = options.triage_oos_threshold}));
+  }
+  return {};
+}
+
+}  // namespace hitlgate::server
