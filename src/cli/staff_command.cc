@@ -5,26 +5,10 @@
 #include <string>
 
 #include "cli/measure_commands.h"
-#include "hitlgate/codec/json_writer.h"
 #include "hitlgate/measure/staffing.h"
 
 namespace hitlgate::cli {
 namespace {
-
-void WriteFigures(const measure::QueueFigures& f, codec::JsonWriter& w) {
-  w.BeginObject();
-  w.Key("service_level").Number(f.service_level, 4);
-  w.Key("wait_probability").Number(f.wait_probability, 4);
-  if (std::isfinite(f.mean_wait_seconds)) {
-    w.Key("mean_wait_seconds").Number(f.mean_wait_seconds, 2);
-  } else {
-    w.Key("mean_wait_seconds").Null();
-  }
-  w.Key("occupancy").Number(f.occupancy, 4);
-  w.Key("abandonment").Number(f.abandonment, 4);
-  w.Field("stable", f.stable);
-  w.EndObject();
-}
 
 std::string Cell(double v, const char* format) {
   if (!std::isfinite(v)) return "inf";
@@ -89,27 +73,7 @@ int RunStaff(const StaffOptions& o) {
   }
   const char* model = in.patience_seconds ? "Erlang A" : "Erlang C";
   if (o.json) {
-    codec::JsonWriter w;
-    w.BeginObject();
-    w.Key("tasks_per_hour").Number(table->tasks_per_hour, 3);
-    w.Key("offered_load").Number(table->offered_load, 4);
-    w.Field("model", model);
-    w.Field("recommended_agents", table->recommended_agents);
-    w.Key("target").BeginObject();
-    w.Key("level").Number(in.target_level, 4);
-    w.Key("within_seconds").Number(in.target_wait_seconds, 3);
-    w.EndObject();
-    w.Key("rows").BeginArray();
-    for (const measure::StaffingRow& row : table->rows) {
-      w.BeginObject().Field("agents", row.formula.agents);
-      w.Key("formula");
-      WriteFigures(row.formula, w);
-      w.Key("simulated");
-      WriteFigures(row.simulated, w);
-      w.EndObject();
-    }
-    w.EndArray().EndObject();
-    std::printf("%s\n", w.str().c_str());
+    std::printf("%s\n", measure::StaffingJson(in, *table, sim).c_str());
     return 0;
   }
   std::printf("review tasks: %.1f per hour (%.0f arrivals x %.1f%% escalated), %.0f s each: %.2f Erlangs\n",

@@ -74,14 +74,42 @@ Result<std::vector<std::string>> InteractionsInRange(store::Store& store, const 
   return out;
 }
 
+namespace {
+
+struct Keyed {
+  TimePoint at;
+  std::int64_t seq;
+  HistoryEvent event;
+};
+
+// Appends the interaction's parseable events; returns how many.
+std::int64_t AppendEvents(const store::InteractionRecord& record, std::vector<Keyed>* events) {
+  std::int64_t added = 0;
+  for (const store::StoredDecision& d : record.decisions) {
+    auto event = codec::ParseEvent(d.record.event_json);
+    if (!event) continue;  // stored by an older codec; nothing to replay
+    if (!event->at) event->at = d.record.at;
+    events->push_back(Keyed{d.record.at, d.seq, HistoryEvent{std::move(*event), VerdictFor(record, d)}});
+    ++added;
+  }
+  return added;
+}
+
+std::vector<HistoryEvent> InTimeOrder(std::vector<Keyed> events) {
+  std::stable_sort(events.begin(), events.end(), [](const Keyed& a, const Keyed& b) {
+    return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+  });
+  std::vector<HistoryEvent> out;
+  out.reserve(events.size());
+  for (Keyed& k : events) out.push_back(std::move(k.event));
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<HistoryEvent>> LoadStoreHistory(store::Store& store, const TimeRange& range) {
   auto ids = InteractionsInRange(store, range);
   if (!ids) return std::unexpected(ids.error());
-  struct Keyed {
-    TimePoint at;
-    std::int64_t seq;
-    HistoryEvent event;
-  };
   std::vector<Keyed> events;
   for (const std::string& id : *ids) {
     auto record = store.GetInteraction(id);
@@ -89,20 +117,64 @@ Result<std::vector<HistoryEvent>> LoadStoreHistory(store::Store& store, const Ti
       if (record.error().code() == ErrorCode::kNotFound) continue;  // erased since
       return std::unexpected(record.error());
     }
-    for (const store::StoredDecision& d : record->decisions) {
-      auto event = codec::ParseEvent(d.record.event_json);
-      if (!event) continue;  // stored by an older codec; nothing to replay
-      if (!event->at) event->at = d.record.at;
-      Keyed k{d.record.at, d.seq, HistoryEvent{std::move(*event), VerdictFor(*record, d)}};
-      events.push_back(std::move(k));
+    AppendEvents(*record, &events);
+  }
+  return InTimeOrder(std::move(events));
+}
+
+Result<RecentHistory> LoadRecentStoreHistory(store::Store& store, const TimeRange& range,
+                                             std::int64_t max_events) {
+  if (max_events <= 0) return InvalidArgument("max_events must be positive");
+  auto first = SeekAudit(store, range.from);
+  if (!first) return std::unexpected(first.error());
+  auto end = SeekAudit(store, range.to);  // one past the last record in range
+  if (!end) return std::unexpected(end.error());
+
+  // Newest first: interaction ids by their last event record in the range,
+  // until the event records seen cover max_events.
+  std::vector<std::string> ids;
+  std::unordered_set<std::string> seen;
+  std::int64_t event_records = 0;
+  std::int64_t hi = *end;
+  bool scanned_all = true;
+  while (hi > *first) {
+    const std::int64_t lo = std::max(*first, hi - kAuditPage);
+    auto page = store.ReadAudit(lo, static_cast<int>(hi - lo));
+    if (!page) return std::unexpected(page.error());
+    if (page->empty()) break;
+    for (auto it = page->rbegin(); it != page->rend(); ++it) {
+      if (it->seq >= hi || it->kind != audit::kinds::kEvent || !range.Contains(it->at)) continue;
+      ++event_records;
+      if (seen.insert(it->subject).second) ids.push_back(it->subject);
+    }
+    hi = lo;
+    if (event_records >= max_events) {
+      scanned_all = hi <= *first;
+      break;
     }
   }
-  std::stable_sort(events.begin(), events.end(), [](const Keyed& a, const Keyed& b) {
-    return a.at != b.at ? a.at < b.at : a.seq < b.seq;
-  });
-  std::vector<HistoryEvent> out;
-  out.reserve(events.size());
-  for (Keyed& k : events) out.push_back(std::move(k.event));
+
+  RecentHistory out;
+  out.truncated = !scanned_all;
+  std::vector<Keyed> events;
+  for (const std::string& id : ids) {
+    auto record = store.GetInteraction(id);
+    if (!record) {
+      if (record.error().code() == ErrorCode::kNotFound) continue;  // erased since
+      return std::unexpected(record.error());
+    }
+    const auto before = static_cast<std::int64_t>(events.size());
+    if (before > 0 && before + static_cast<std::int64_t>(record->decisions.size()) > max_events) {
+      out.truncated = true;
+      break;
+    }
+    if (AppendEvents(*record, &events) > 0) ++out.interactions;
+  }
+  out.events = InTimeOrder(std::move(events));
+  if (!out.events.empty()) {
+    out.first_event_at = out.events.front().event.at;
+    out.last_event_at = out.events.back().event.at;
+  }
   return out;
 }
 

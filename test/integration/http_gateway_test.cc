@@ -606,6 +606,11 @@ std::vector<Endpoint> RoleTable(const RoleFixtures& f) {
       {"GET", "/v1/shadow", "/v1/shadow", "", {"supervisor", "auditor", "admin"}},
       {"POST", "/v1/shadow", "/v1/shadow", R"({"version":")" + f.version + R"("})", kAdmin},
       {"DELETE", "/v1/shadow", "/v1/shadow", "", kAdmin},
+      {"POST", "/v1/policies/{version}/replay", "/v1/policies/" + f.version + "/replay", "",
+       {"supervisor", "auditor", "admin"}},
+      {"POST", "/v1/staffing", "/v1/staffing",
+       R"({"arrivals_per_hour":200,"escalation_rate":0.5,"handle_seconds":120,"simulated_tasks":1000})",
+       {"supervisor", "auditor", "admin"}},
   };
 }
 

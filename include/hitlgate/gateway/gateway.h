@@ -266,6 +266,20 @@ class Gateway {
   // The comparison so far: {"active", "shadow", "since", "comparison"}.
   [[nodiscard]] Result<std::string> ShadowJson(const Principal& who);
 
+  // ---- Policy replay on request (gateway_replay.cc) ----
+  // A saved version (or "active") decides the recent recorded history beside
+  // the active policy: measure::LoadRecentStoreHistory, at most max_events.
+  struct ReplayRequest {
+    std::string version;
+    TimePoint from{};
+    TimePoint to = TimePoint::max();
+    std::int64_t max_events = 20000;
+    int examples = 3;
+  };
+  // {"active_policy", "candidate_policy", "history", "comparison"}
+  // (docs/measure.md). NotFound: no such version.
+  [[nodiscard]] Result<std::string> ReplayPolicy(const Principal& who, const ReplayRequest& request);
+
   const GatewayOptions& options() const { return options_; }
   store::Store& store() { return store_; }
   const Clock& clock() const { return clock_; }

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "hitlgate/common/error.h"
@@ -96,5 +97,13 @@ struct StaffingTable {
 // Rows from just above the load up to two past the recommendation.
 [[nodiscard]] Result<StaffingTable> BuildStaffingTable(const StaffingInput& input,
                                                        const SimulationOptions& simulation);
+
+// The table as JSON: {"tasks_per_hour", "offered_load", "model",
+// "recommended_agents", "target": {level, within_seconds}, "patience_seconds",
+// "simulated_tasks", "rows": [{agents, formula: {...}, simulated: {...}}]}
+// (QueueFigures' fields; an infinite mean wait is null). `hitlgate staff
+// --json` and POST /v1/staffing.
+std::string StaffingJson(const StaffingInput& input, const StaffingTable& table,
+                         const SimulationOptions& simulation);
 
 }  // namespace hitlgate::measure

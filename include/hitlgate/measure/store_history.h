@@ -5,6 +5,7 @@
 // effectiveness report. Reads only; the store must outlive the calls.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,22 @@ struct TimeRange {
 // Events whose stored JSON carries no `at` get the time they were recorded.
 [[nodiscard]] Result<std::vector<HistoryEvent>> LoadStoreHistory(store::Store& store,
                                                                  const TimeRange& range);
+
+// A bounded slice of history for replays on request (the console's "replay
+// this version"): the most recent interactions with events recorded in
+// `range`, newest first, until about `max_events` events, read by walking
+// the audit log backwards from the end of the range (so the cost follows
+// max_events, not the range's length). Whole interactions only: one may
+// push the total over max_events only when it is the first. `truncated`
+// says interactions in the range were left out.
+struct RecentHistory {
+  std::vector<HistoryEvent> events;  // in time order, as LoadStoreHistory
+  std::int64_t interactions = 0;
+  bool truncated = false;
+  std::optional<TimePoint> first_event_at, last_event_at;
+};
+[[nodiscard]] Result<RecentHistory> LoadRecentStoreHistory(store::Store& store, const TimeRange& range,
+                                                           std::int64_t max_events);
 
 // The verdicts on tasks opened by events in `range`, keyed by event id and by
 // (interaction, event_index), for joining with a history file.

@@ -1,10 +1,16 @@
 // Measuring oversight over HTTP: customers' satisfaction surveys per
 // interaction (stored as "csat" audit records), the effectiveness figures for
-// the console, and the shadow policy's comparison with the active one.
+// the console, the shadow policy's comparison with the active one, a replay
+// of a saved version against recent history, and reviewer staffing.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
 #include "api/handlers/api_context.h"
 #include "hitlgate/codec/json_reader.h"
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/measure/effectiveness.h"
+#include "hitlgate/measure/staffing.h"
 
 namespace hitlgate::api {
 namespace {
@@ -48,6 +54,125 @@ Result<std::string> PostCsat(ApiContext& ctx, const gateway::Principal& who, con
                                       who.key_id, ctx.gateway.clock().Now());
   if (!recorded) return std::unexpected(recorded.error());
   return std::string("{\"interaction_id\":\"") + id + "\",\"recorded\":true}";
+}
+
+// Bounds on work one request may ask for.
+constexpr std::int64_t kDefaultReplayEvents = 20000;
+constexpr std::int64_t kMaxReplayEvents = 200000;
+constexpr std::int64_t kDefaultSimulatedTasks = 50000;
+constexpr std::int64_t kMaxSimulatedTasks = 200000;
+constexpr double kMaxOfferedLoad = 2000;  // Erlangs: thousands of reviewers
+
+Result<std::optional<TimePoint>> BodyTime(codec::JsonObjectReader& r, std::string_view name) {
+  auto value = r.OptString(name);
+  if (!value) return std::unexpected(value.error());
+  if (!*value) return std::optional<TimePoint>();
+  auto t = ParseRfc3339(**value);
+  if (!t) return InvalidArgument("field '" + std::string(name) + "': expected an RFC 3339 time");
+  return std::optional<TimePoint>(*t);
+}
+
+// POST /v1/policies/{version}/replay {"from"?, "to"?, "max_events"?, "examples"?}
+// (an empty body means {}): the saved version against the active policy on
+// the most recent recorded events of the range (default: the last 7 days).
+Result<std::string> PostReplay(ApiContext& ctx, const gateway::Principal& who, const std::string& version,
+                               std::string_view body) {
+  // Checked again by the gateway; first here, so a refused key learns nothing of the body's rules.
+  if (!who.Can(gateway::Permission::kReadMetrics) && !who.Can(gateway::Permission::kManagePolicies)) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     "role " + std::string(store::RoleName(who.role)) + " may not read_metrics");
+  }
+  auto r = codec::JsonObjectReader::Parse(body.empty() ? std::string_view("{}") : body);
+  if (!r) return std::unexpected(r.error());
+  auto from = BodyTime(*r, "from");
+  if (!from) return std::unexpected(from.error());
+  auto to = BodyTime(*r, "to");
+  if (!to) return std::unexpected(to.error());
+  auto max_events = r->OptInt("max_events");
+  if (!max_events) return std::unexpected(max_events.error());
+  auto examples = r->OptInt("examples");
+  if (!examples) return std::unexpected(examples.error());
+  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  gateway::Gateway::ReplayRequest request;
+  request.version = version;
+  request.from = from->value_or(ctx.gateway.clock().Now() - std::chrono::hours(24 * 7));
+  request.to = to->value_or(TimePoint::max());
+  if (request.to <= request.from) return InvalidArgument("field 'to': must be after 'from'");
+  request.max_events = max_events->value_or(kDefaultReplayEvents);
+  if (request.max_events < 1 || request.max_events > kMaxReplayEvents) {
+    return InvalidArgument("field 'max_events': expected 1.." + std::to_string(kMaxReplayEvents));
+  }
+  const std::int64_t n = examples->value_or(3);
+  if (n < 0 || n > 20) return InvalidArgument("field 'examples': expected 0..20");
+  request.examples = static_cast<int>(n);
+  return ctx.gateway.ReplayPolicy(who, request);
+}
+
+// POST /v1/staffing {"arrivals_per_hour", "escalation_rate", "handle_seconds",
+// "target_level"?, "target_wait_seconds"?, "patience_seconds"?, "seed"?,
+// "simulated_tasks"?}: reviewers needed (Erlang C, or Erlang A with a
+// patience) beside a simulation of the queue.
+Result<std::string> PostStaffing(const gateway::Principal& who, std::string_view body) {
+  if (!who.Can(gateway::Permission::kReadMetrics)) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     "role " + std::string(store::RoleName(who.role)) + " may not read_metrics");
+  }
+  auto r = codec::JsonObjectReader::Parse(body);
+  if (!r) return std::unexpected(r.error());
+  measure::StaffingInput in;
+  for (auto [name, dst] : {std::pair<std::string_view, double*>{"arrivals_per_hour", &in.arrivals_per_hour},
+                           {"escalation_rate", &in.escalation_rate},
+                           {"handle_seconds", &in.handle_seconds}}) {
+    auto v = r->OptNumber(name);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return InvalidArgument("field '" + std::string(name) + "': required");
+    *dst = **v;
+  }
+  for (auto [name, dst] : {std::pair<std::string_view, double*>{"target_level", &in.target_level},
+                           {"target_wait_seconds", &in.target_wait_seconds}}) {
+    auto v = r->OptNumber(name);
+    if (!v) return std::unexpected(v.error());
+    if (*v) *dst = **v;
+  }
+  auto patience = r->OptNumber("patience_seconds");
+  if (!patience) return std::unexpected(patience.error());
+  in.patience_seconds = *patience;
+  auto seed = r->OptInt("seed");
+  if (!seed) return std::unexpected(seed.error());
+  auto tasks = r->OptInt("simulated_tasks");
+  if (!tasks) return std::unexpected(tasks.error());
+  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  // The library's checks, worded with the request's field names.
+  auto positive = [](double v) { return std::isfinite(v) && v > 0; };
+  if (!positive(in.arrivals_per_hour)) return InvalidArgument("field 'arrivals_per_hour': expected a number > 0");
+  if (!positive(in.escalation_rate) || in.escalation_rate > 1) {
+    return InvalidArgument("field 'escalation_rate': expected a share in (0, 1]");
+  }
+  if (!positive(in.handle_seconds)) return InvalidArgument("field 'handle_seconds': expected seconds > 0");
+  if (!positive(in.target_level) || in.target_level >= 1) {
+    return InvalidArgument("field 'target_level': expected a share in (0, 1), e.g. 0.8");
+  }
+  if (!std::isfinite(in.target_wait_seconds) || in.target_wait_seconds < 0) {
+    return InvalidArgument("field 'target_wait_seconds': expected seconds >= 0");
+  }
+  if (in.patience_seconds && !positive(*in.patience_seconds)) {
+    return InvalidArgument("field 'patience_seconds': expected seconds > 0");
+  }
+  if (auto valid = measure::Validate(in); !valid) return std::unexpected(valid.error());
+  if (in.OfferedLoad() > kMaxOfferedLoad) {
+    return InvalidArgument("offered load " + std::to_string(in.OfferedLoad()) + " Erlangs is over the " +
+                           std::to_string(static_cast<int>(kMaxOfferedLoad)) + " this endpoint computes");
+  }
+  measure::SimulationOptions sim;
+  sim.seed = static_cast<std::uint64_t>(seed->value_or(1));
+  sim.tasks = tasks->value_or(kDefaultSimulatedTasks);
+  if (sim.tasks < 1000 || sim.tasks > kMaxSimulatedTasks) {
+    return InvalidArgument("field 'simulated_tasks': expected 1000.." + std::to_string(kMaxSimulatedTasks));
+  }
+  sim.warmup_tasks = std::min<std::int64_t>(sim.warmup_tasks, sim.tasks / 10);
+  auto table = measure::BuildStaffingTable(in, sim);
+  if (!table) return std::unexpected(table.error());
+  return measure::StaffingJson(in, *table, sim);
 }
 
 }  // namespace
@@ -97,6 +222,14 @@ void RegisterMeasureRoutes(Router& router, ApiContext& ctx) {
   });
   router.Add(V::delete_, "/v1/shadow", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.SetShadowPolicy(who, ""); });
+  });
+  router.Add(V::post, "/v1/policies/{version}/replay", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return PostReplay(ctx, who, std::string(req.Param("version")), req.body);
+    });
+  });
+  router.Add(V::post, "/v1/staffing", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return PostStaffing(who, req.body); });
   });
 }
 
