@@ -157,6 +157,23 @@ TEST(CheckerTest, UnreachableRuleScopedAwayFromItsTrigger) {
             "p.yaml:6:25: error: frustration: false never fires (remove the rule instead)");
 }
 
+TEST(CheckerTest, OutOfScopeAppliesOnlyToCustomerMessages) {
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    events: [ai_proposal]\n"
+                                      "    when: {out_of_scope: true}\n"
+                                      "    decision: handoff\n"),
+            "p.yaml:6:13: error: rule 'r' can never fire: trigger out_of_scope applies only to "
+            "customer_message events, but the rule is scoped to ai_proposal");
+  EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
+                                      "    when: {out_of_scope: false}\n"
+                                      "    decision: handoff\n"),
+            "p.yaml:6:26: error: out_of_scope: false never fires (remove the rule instead)");
+  MustCompile(std::string(kHead) + "  - name: r\n"
+                                   "    when: {out_of_scope: true}\n"
+                                   "    if: \"channel == 'chat' and out_of_scope\"\n"
+                                   "    decision: handoff\n");
+}
+
 TEST(CheckerTest, RuleDecisionAllow) {
   EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
                                       "    when: {frustration: true}\n"
