@@ -9,6 +9,7 @@ const VIEWS = [
   { id: 'board', label: 'Board', roles: ['supervisor', 'admin'], load: () => import('./views/board.js') },
   { id: 'audit', label: 'Audit samples', roles: ['auditor', 'admin'], load: () => import('./views/audit.js') },
   { id: 'interactions', label: 'Interactions', roles: ['auditor', 'supervisor', 'admin'], extraRoles: ['reviewer'], load: () => import('./views/interactions.js') },
+  { id: 'measure', label: 'Measure', roles: ['supervisor', 'auditor', 'admin'], load: () => import('./views/measure.js') },
   { id: 'policies', label: 'Policies', roles: ['admin'], load: () => import('./views/policies.js') },
   { id: 'people', label: 'People & keys', roles: ['admin'], load: () => import('./views/people.js') },
 ];
@@ -145,7 +146,7 @@ export function navigate(hash) { if (location.hash !== hash) location.hash = has
 window.addEventListener('hashchange', route);
 
 // -------------------------------------------------------------- shortcuts
-const GLOBAL_HELP = [['?', 'Show this help'], ['1 … 6', 'Switch view (in the order of the menu)'], ['Esc', 'Close a dialog or cancel an edit']];
+const GLOBAL_HELP = [['?', 'Show this help'], ['1 … 9', 'Switch view (in the order of the menu)'], ['Esc', 'Close a dialog or cancel an edit']];
 
 function showHelp() {
   const viewHelp = current?.handle?.help || [];

@@ -5,6 +5,7 @@ import { get, post, api } from '../api.js';
 import { h, replace, field, fmtTime, toast, errorText } from '../dom.js';
 import { diffLines } from '../diff.js';
 import { section } from './shared.js';
+import { policyChangePanel } from './policy_change.js';
 
 const short = (v) => String(v || '').replace(/^sha256:/, '').slice(0, 12);
 
@@ -25,6 +26,7 @@ export async function mount(root, { me, params }) {
   const diffA = h('select'), diffB = h('select');
   const diffOut = h('div');
   const titleEl = h('span.muted');
+  const change = policyChangePanel({ me });
 
   replace(root,
     h('div.page-head', h('h1', 'Policies'), titleEl),
@@ -46,7 +48,11 @@ export async function mount(root, { me, params }) {
         section('Versions', versionsEl),
         section('Compare two versions',
           h('div.field-row', field('From', diffA), field('To', diffB)),
-          h('div.form-actions', h('button.btn', { type: 'button', onclick: compare }, 'Show diff')), diffOut))));
+          h('div.form-actions', h('button.btn', { type: 'button', onclick: compare }, 'Show diff')), diffOut))),
+    h('section.card.policy-change-card', { 'aria-labelledby': 'pc-title' },
+      h('h2', { id: 'pc-title' }, 'Before a version goes live'),
+      h('p.muted.small', 'Replay a saved version against recent history, run it in shadow mode on live traffic, and see its staffing cost.'),
+      change.el));
 
   // --- rendering the gutter and layer
   function paint() {
@@ -204,6 +210,7 @@ export async function mount(root, { me, params }) {
       const { versions } = await get('/v1/policies');
       st.versions = versions.sort((a, b) => b.uploaded_at.localeCompare(a.uploaded_at));
       renderVersions();
+      change.reloadVersions().then(() => { if (st.base) change.setVersion(st.base); });
     } catch (e) { toast(errorText(e), 'error'); }
   }
 
@@ -229,7 +236,9 @@ export async function mount(root, { me, params }) {
   await loadVersions();
   const first = params[0] || st.versions.find((v) => v.active)?.version || st.versions[0]?.version;
   if (first) await open(first); else { paint(); renderIssues(); }
+  change.start();
   return {
+    unmount: () => change.stop(),
     keys: { 'Mod+Enter': () => validate(true) },
     help: [['Ctrl Enter', 'Validate the policy in the editor'], ['Tab', 'Indent two spaces in the editor (Esc, then Tab, to leave it)']],
   };
