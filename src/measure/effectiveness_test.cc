@@ -374,5 +374,45 @@ TEST_F(StoreFactsTest, HistoryAndVerdictsForReplay) {
   EXPECT_EQ(verdicts->Find(e, 0), HumanVerdict::kTakenOver);
 }
 
+TEST_F(StoreFactsTest, RecentHistoryTakesWholeInteractionsNewestFirstUpToTheBound) {
+  auto all = LoadRecentStoreHistory(*store_, TimeRange{}, 100);
+  ASSERT_TRUE(all) << all.error().ToString();
+  EXPECT_EQ(all->events.size(), 4u);
+  EXPECT_EQ(all->interactions, 2);
+  EXPECT_FALSE(all->truncated);
+  ASSERT_TRUE(all->first_event_at && all->last_event_at);
+  EXPECT_EQ(*all->first_event_at, kT0);
+  EXPECT_EQ(*all->last_event_at, kT0 + std::chrono::seconds(9));
+  EXPECT_EQ(all->events[1].verdict, HumanVerdict::kRejected);  // same order and verdicts as LoadStoreHistory
+
+  // Two events: the newest interaction (c-2) only, and older ones left out.
+  auto two = LoadRecentStoreHistory(*store_, TimeRange{}, 2);
+  ASSERT_TRUE(two);
+  ASSERT_EQ(two->events.size(), 2u);
+  EXPECT_EQ(two->events[0].event.interaction_id, "c-2");
+  EXPECT_EQ(two->events[0].verdict, HumanVerdict::kTakenOver);
+  EXPECT_EQ(two->interactions, 1);
+  EXPECT_TRUE(two->truncated);
+  // A bound below the newest interaction's size still replays it whole.
+  auto one = LoadRecentStoreHistory(*store_, TimeRange{}, 1);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->events.size(), 2u);
+  EXPECT_TRUE(one->truncated);
+
+  TimeRange late;
+  late.from = kT0 + std::chrono::seconds(4);
+  auto in_range = LoadRecentStoreHistory(*store_, late, 100);
+  ASSERT_TRUE(in_range);
+  EXPECT_EQ(in_range->interactions, 1);
+  EXPECT_FALSE(in_range->truncated);
+  TimeRange before;
+  before.to = kT0 - std::chrono::seconds(1);
+  auto nothing = LoadRecentStoreHistory(*store_, before, 100);
+  ASSERT_TRUE(nothing);
+  EXPECT_TRUE(nothing->events.empty());
+  EXPECT_FALSE(nothing->first_event_at);
+  EXPECT_EQ(LoadRecentStoreHistory(*store_, TimeRange{}, 0).error().code(), ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace hitlgate::measure
