@@ -97,7 +97,7 @@ function dispatch(name, data) {
   }
 }
 
-export function startStream(topics = 'task.,decision,control.,policy.') {
+export function startStream(topics = 'task.,decision,control.,policy.,autonomy.') {
   stopStream();
   controller = new AbortController();
   const signal = controller.signal;

@@ -10,6 +10,7 @@ const VIEWS = [
   { id: 'audit', label: 'Audit samples', roles: ['auditor', 'admin'], load: () => import('./views/audit.js') },
   { id: 'interactions', label: 'Interactions', roles: ['auditor', 'supervisor', 'admin'], extraRoles: ['reviewer'], load: () => import('./views/interactions.js') },
   { id: 'measure', label: 'Measure', roles: ['supervisor', 'auditor', 'admin'], load: () => import('./views/measure.js') },
+  { id: 'autonomy', label: 'Autonomy', roles: ['supervisor', 'auditor', 'admin'], load: () => import('./views/autonomy.js') },
   { id: 'policies', label: 'Policies', roles: ['admin'], load: () => import('./views/policies.js') },
   { id: 'people', label: 'People & keys', roles: ['admin'], load: () => import('./views/people.js') },
 ];

@@ -84,6 +84,13 @@ export function signalRows(sig = {}) {
   if (sig.topics) rows.push(['Sensitive topics', sig.topics.length ? sig.topics.join(', ') : 'none', sig.topics.length ? 'warn' : 'ok']);
   if (sig.repeat_contacts !== undefined) rows.push(['Contacts (window)', String(sig.repeat_contacts), sig.repeat_contacts > 2 ? 'warn' : 'ok']);
   if (sig.messages_per_minute !== undefined) rows.push(['Messages / min', String(sig.messages_per_minute), sig.messages_per_minute > 5 ? 'warn' : 'ok']);
+  if (sig.calibrated_confidence !== undefined) rows.push(['Calibrated confidence', `${(Number(sig.calibrated_confidence) * 100).toFixed(0)}%`, sig.calibrated_confidence < 0.5 ? 'warn' : 'ok']);
+  // The triage classifier's reading of a message that came without an intent.
+  if (sig.triage_confidence !== undefined) {
+    rows.push(sig.out_of_scope
+      ? ['Out of scope', `yes: fits no known intent${sig.triage_intent ? ` (closest ${sig.triage_intent})` : ''}`, 'bad']
+      : ['Triage intent', `${sig.triage_intent} (${(Number(sig.triage_confidence) * 100).toFixed(0)}%)`, 'ok']);
+  }
   return rows;
 }
 

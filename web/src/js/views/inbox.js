@@ -141,6 +141,7 @@ export async function mount(root, { me, params, navigate }) {
     if (st.mode === 'edit') main = editor(t, ev);
     else if (st.mode === 'reject') main = rejectForm();
     else if (st.mode === 'takeover') main = takeoverForm();
+    else if (t.kind === 'autonomy_change' && ctx.autonomy_change) main = autonomyChangeView(ctx.autonomy_change);
     else main = section(ev.type === 'ai_proposal' ? "The AI's proposal" : 'What happened',
       ev.text ? h('blockquote.draft', ev.text) : h('p.muted', 'No reply text.'),
       actionTable(ev.action),
@@ -499,4 +500,14 @@ export async function mount(root, { me, params, navigate }) {
       ['E', 'Edit the text and the action, then approve'], ['R', 'Reject with a reason and a message for the customer'],
       ['T', 'Take the conversation over'], ['Ctrl Enter', 'Submit the open form (edit, reject, take over)'], ['Esc', 'Cancel the open form']],
   };
+}
+
+// A promotion of earned autonomy: approving it signs it off (docs/autonomy.md).
+function autonomyChangeView(c) {
+  const e = c.evidence || {};
+  return section('Promotion to sign off',
+    h('p', h('strong', `${c.workflow} · ${String(c.subject).replace(':', ' ')}`), `: ${String(c.from).toUpperCase()} → ${String(c.to).toUpperCase()}`),
+    h('p', `${e.agreed} of ${e.cases} judged cases agreed with the AI; ${c.reason}.`),
+    h('p.muted.small', 'Approve to apply the new level to proposals decided from now on; reject to keep the current one.'),
+    h('p', h('a', { href: '#/autonomy' }, 'All levels and their evidence in the Autonomy view →')));
 }
