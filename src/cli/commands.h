@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "server/learning_models.h"
+
 namespace hitlgate::cli {
 
 struct DecideOptions {
@@ -14,6 +16,7 @@ struct DecideOptions {
   std::string output_path = "-";
   std::string lexicon_path;  // empty: the built-in lexicon
   bool stats = false;        // events/s and outcome counts on stderr
+  server::LearningModelOptions learning;  // as `serve --calibration --triage-model`
 };
 int RunDecide(const DecideOptions& options);
 

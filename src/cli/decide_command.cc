@@ -63,6 +63,10 @@ int RunDecide(const DecideOptions& options) {
   SystemClock clock;
   engine::DecisionEngine engine(compiled.program,
                                 std::make_shared<engine::MemoryConversationStore>(), scorer, clock);
+  if (auto attached = server::AttachLearningModels(options.learning, engine); !attached) {
+    std::fprintf(stderr, "hitlgate: %s\n", attached.error().message().c_str());
+    return 1;
+  }
   LineReader reader(in);
   std::string buffer;
   buffer.reserve(kFlushBytes * 2);

@@ -12,6 +12,23 @@
 #include "cli/measure_commands.h"
 #include "server/serve.h"
 
+namespace {
+
+// `serve` and `decide` load the same learning-loop artefacts.
+void AddLearningModelFlags(CLI::App* cmd, hitlgate::server::LearningModelOptions& o) {
+  cmd->add_option("--calibration", o.calibration_path,
+                  "Calibration map from `hitlgate calibrate --out` (policies read calibrated_confidence)");
+  cmd->add_option("--triage-model", o.triage_model,
+                  "fastText model from `hitlgate train`: intent and out_of_scope for customer messages "
+                  "that come without an intent");
+  cmd->add_option("--triage-oos-label", o.triage_oos_label, "The model's out-of-scope label");
+  cmd->add_option("--triage-oos-threshold", o.triage_oos_threshold,
+                  "Out of scope when the top intent's calibrated probability is below this")
+      ->check(CLI::Range(0.0, 1.0));
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace hitlgate::cli;
   CLI::App app{"hitlgate: the human-in-the-loop gateway for AI agents in customer service"};
@@ -26,6 +43,7 @@ int main(int argc, char** argv) {
   decide_cmd->add_option("--output,-o", decide.output_path, "Decisions, one per line (- = stdout)");
   decide_cmd->add_option("--lexicon", decide.lexicon_path, "VADER-format sentiment lexicon file");
   decide_cmd->add_flag("--stats", decide.stats, "Print throughput and outcome counts on stderr");
+  AddLearningModelFlags(decide_cmd, decide.learning);
 
   CLI::App* policy_cmd = app.add_subcommand("policy", "Check and test policies");
   policy_cmd->require_subcommand(1);
@@ -51,15 +69,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--policy", serve.policy_path,
                         "Policy to activate on the first start (default: the built-in retail example)");
   serve_cmd->add_option("--lexicon", serve.lexicon_path, "VADER-format sentiment lexicon file");
-  serve_cmd->add_option("--calibration", serve.calibration_path,
-                        "Calibration map from `hitlgate calibrate --out` (policies read calibrated_confidence)");
-  serve_cmd->add_option("--triage-model", serve.triage_model,
-                        "fastText model from `hitlgate train`: intent and out_of_scope for customer messages "
-                        "that come without an intent");
-  serve_cmd->add_option("--triage-oos-label", serve.triage_oos_label, "The model's out-of-scope label");
-  serve_cmd->add_option("--triage-oos-threshold", serve.triage_oos_threshold,
-                        "Out of scope when the top intent's calibrated probability is below this")
-      ->check(CLI::Range(0.0, 1.0));
+  AddLearningModelFlags(serve_cmd, serve.learning);
   serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
   serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
   serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");

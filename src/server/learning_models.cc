@@ -8,7 +8,7 @@
 
 namespace hitlgate::server {
 
-Result<void> AttachLearningModels(const ServeOptions& options, engine::DecisionEngine& engine) {
+Result<void> AttachLearningModels(const LearningModelOptions& options, engine::DecisionEngine& engine) {
   if (!options.calibration_path.empty()) {
     std::ifstream in(options.calibration_path);
     if (!in) return InvalidArgument("calibration map " + options.calibration_path + ": cannot read it");

@@ -120,7 +120,7 @@ int RunServe(const ServeOptions& options) {
   }
   engine::DecisionEngine engine(initial.program, std::make_shared<engine::MemoryConversationStore>(),
                                 scorer, clock);
-  if (auto attached = AttachLearningModels(options, engine); !attached) {
+  if (auto attached = AttachLearningModels(options.learning, engine); !attached) {
     std::fprintf(stderr, "hitlgate: %s\n", attached.error().message().c_str());
     return 1;
   }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "server/learning_models.h"
+
 namespace hitlgate::server {
 
 struct ServeOptions {
@@ -19,13 +21,7 @@ struct ServeOptions {
   std::uint16_t port = 8080;
   std::string policy_path;  // used when the store has no active policy yet; empty = built-in example
   std::string lexicon_path;
-  // The learning loop (docs/learning.md): a calibration map from `calibrate`
-  // (policies read calibrated_confidence) and a triage model from `train`
-  // (intent and out_of_scope for customer messages without an intent).
-  std::string calibration_path;
-  std::string triage_model;
-  std::string triage_oos_label = "oos";
-  double triage_oos_threshold = 0.2;
+  LearningModelOptions learning;  // calibration map and triage model (docs/learning.md)
   std::string console_dir;  // built console assets; empty = look for web/dist
   int threads = 0;          // io threads; 0 = cores
   int lease_seconds = 120;

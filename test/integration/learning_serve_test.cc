@@ -192,6 +192,28 @@ TEST_F(LearningServeTest, VerdictsBecomeACalibrationMapThatPoliciesUse) {
   EXPECT_EQ(server.Stop(), 0);
 }
 
+TEST_F(LearningServeTest, DecideOfflineTriagesLikeServe) {
+  Write(dir_ / "events.jsonl",
+        R"({"interaction_id":"o-1","workflow":"shop","type":"customer_message","text":"tell me a joke"})"
+        "\n"
+        R"({"interaction_id":"o-2","workflow":"shop","type":"customer_message","text":"where is my card"})"
+        "\n");
+  std::string out;
+  ASSERT_EQ(RunCommand(std::string(HITLGATE_BINARY) + " decide --policy " + (dir_ / "policy.yaml").string() +
+                           " --triage-model " + (dir_ / "triage.bin").string() + " --input " +
+                           (dir_ / "events.jsonl").string(),
+                       &out),
+            0)
+      << out;
+  const size_t newline = out.find('\n');
+  ASSERT_NE(newline, std::string::npos) << out;
+  json::object first = json::parse(out.substr(0, newline)).as_object();
+  json::object second = json::parse(out.substr(newline + 1)).as_object();
+  EXPECT_EQ(first.at("decision").as_string(), "handoff");
+  EXPECT_TRUE(first.at("signals").at("out_of_scope").as_bool());
+  EXPECT_EQ(second.at("signals").at("triage_intent").as_string(), "card_arrival");
+}
+
 TEST_F(LearningServeTest, AnUnreadableModelOrMapStopsServeWithTheFileNamed) {
   Write(dir_ / "garbage.bin", "not a fastText model");
   Write(dir_ / "bad-map.json", R"({"format":"something-else"})");
