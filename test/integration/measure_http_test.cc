@@ -365,7 +365,9 @@ TEST_F(MeasureHttpTest, StaffingFollowsErlangAndTheSimulationAgrees) {
            {R"({"arrivals_per_hour":100,"escalation_rate":0.5,"handle_seconds":"60"})", "handle_seconds"},
            {R"({"arrivals_per_hour":100,"escalation_rate":0.5,"handle_seconds":60,"simulated_tasks":10})",
             "simulated_tasks"},
-           {R"({"arrivals_per_hour":1e9,"escalation_rate":1,"handle_seconds":600})", "offered load"}}) {
+           {R"({"arrivals_per_hour":1e9,"escalation_rate":1,"handle_seconds":600})", "offered load"},
+           {R"({"arrivals_per_hour":10000,"escalation_rate":1,"handle_seconds":600,"patience_seconds":60})",
+            "with a patience"}}) {
     HttpReply rejected = h_.Post("/v1/staffing", bad.body, keys().supervisor);
     EXPECT_EQ(rejected.status, 400) << bad.body << ": " << rejected.body;
     EXPECT_THAT(ErrorMessage(rejected), HasSubstr(bad.says)) << bad.body;
