@@ -76,3 +76,8 @@ fi
 # Detection quality (sentiment vs. human ratings, "asks for a person").
 echo
 "$B/bench/detection_eval"
+
+# The triage classifier inside the engine: its cost per message and what the
+# policy's out_of_scope rule catches (clinc150).
+echo
+bench/triage_decide_bench.sh "$B"
