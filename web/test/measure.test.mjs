@@ -184,6 +184,11 @@ test('admin: shadow mode from the Policies view counts live decisions that would
     await shot(page, 'measure-04-policies-shadow');
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await page.locator('[data-figure="shadow-state"]', { hasText: 'Off.' }).waitFor();
+    // Admins see reviewers by their keys' names in the Measure view.
+    await page.getByRole('link', { name: 'Measure' }).click();
+    const verdicts = page.locator('figure[data-chart="reviewer-verdicts"] table');
+    await verdicts.waitFor({ state: 'attached' });
+    assert.match(await verdicts.textContent(), /Rita Reviewer \([0-9a-f]+\)/);
     assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
     assert.equal(browser.errors.filter((e) => !/favicon|Failed to load resource/.test(e)).length, 0, browser.errors.join('\n'));
   } catch (e) { await shot(page, 'measure-FAILED-admin').catch(() => {}); throw e; }

@@ -21,7 +21,12 @@ const interval = (p) => (p && p.n ? `${pct(p.share)} (95% CI ${pct(p.low)}–${p
 const toLocalInput = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
 
 export async function mount(root, { me }) {
-  const st = { report: null, breakdown: sessionStorage.getItem('hitlgate.measure.breakdown') || 'by_trigger', seq: 0 };
+  const st = { report: null, breakdown: sessionStorage.getItem('hitlgate.measure.breakdown') || 'by_trigger', seq: 0, names: new Map() };
+  // Reviewers are known by key id; admins may read the keys' names.
+  if (me.role === 'admin') {
+    try { for (const k of (await get('/v1/keys')).keys || []) st.names.set(k.key_id, k.name); } catch { /* ids then */ }
+  }
+  const who = (id) => (st.names.has(id) ? `${st.names.get(id)} (${id})` : id);
   const preset = h('select', { onchange: () => { syncInputs(); if (preset.value !== 'custom') load(); } },
     PRESETS.map(([v, l]) => h('option', { value: v, selected: v === '7' }, l)));
   const fromIn = h('input', { type: 'datetime-local', oninput: () => { preset.value = 'custom'; } });
@@ -174,10 +179,10 @@ export async function mount(root, { me }) {
     const rv = (r.reviewers || []).filter((x) => x.verdicts || x.claims);
     replace(reviewersEl, rv.length ? [figure({
       id: 'reviewer-verdicts', title: 'Verdicts per reviewer',
-      summary: rv.map((x) => `${x.reviewer}: ${x.verdicts} verdicts, ${x.approved} approved`).join('; '),
-      svg: stackedBars(rv.map((x) => ({ label: x.reviewer, parts: [x.approved, x.edited, x.rejected, x.taken_over] })),
+      summary: rv.map((x) => `${who(x.reviewer)}: ${x.verdicts} verdicts, ${x.approved} approved`).join('; '),
+      svg: stackedBars(rv.map((x) => ({ label: who(x.reviewer), parts: [x.approved, x.edited, x.rejected, x.taken_over] })),
         [{ name: 'approved', color: COLORS.ok }, { name: 'edited', color: COLORS.warn }, { name: 'rejected', color: COLORS.bad }, { name: 'taken over', color: COLORS.mon }]),
-      table: { head: ['Reviewer', 'Claims', 'Verdicts', 'Approved', 'Edited', 'Rejected', 'Taken over', 'Mean handling', 'Agreement with AI'], rows: rv.map((x) => [x.reviewer, x.claims, x.verdicts, x.approved, x.edited, x.rejected, x.taken_over, secs(x.mean_handle_seconds), x.agreement_with_ai.n ? pct(x.agreement_with_ai.share) : '—']) },
+      table: { head: ['Reviewer', 'Claims', 'Verdicts', 'Approved', 'Edited', 'Rejected', 'Taken over', 'Mean handling', 'Agreement with AI'], rows: rv.map((x) => [who(x.reviewer), x.claims, x.verdicts, x.approved, x.edited, x.rejected, x.taken_over, secs(x.mean_handle_seconds), x.agreement_with_ai.n ? pct(x.agreement_with_ai.share) : '—']) },
     }), h('p.small', 'Agreement with the AI (held proposals approved as is): ', h('strong', interval(r.agreement_with_ai)))]
       : h('p.empty', 'No reviewer claimed or answered a task in this range.'));
 
