@@ -134,7 +134,7 @@ bool Gateway::SampleEarnedAutonomy(const engine::Event& event, engine::Decision*
   return true;
 }
 
-Result<int> Gateway::SyncAutonomy() {
+Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
   AutonomyState& st = *autonomy_;
   std::lock_guard lock(st.mu);
   if (st.replayed_to < 0) {
@@ -212,7 +212,15 @@ Result<int> Gateway::SyncAutonomy() {
     st.levels.store(std::make_shared<const autonomy::LevelTable>(autonomy::LevelTable::FromTracker(st.tracker)));
   }
 
-  // Side effects of live records: durable, audited.
+  // Side effects of live records: durable, audited; in a cluster, by the
+  // leading node only. A node that takes the lead over opens the sign-off
+  // tasks its predecessor had not (the loop below); a demotion or sign-off
+  // record the predecessor died before writing is not written again (the
+  // level itself follows from the log either way).
+  if (!write_side_effects) {
+    for (const LevelChange& c : changes) live_.Publish("autonomy.changed", ChangeJson(c));
+    return 0;
+  }
   const TimePoint now = clock_.Now();
   for (const auto& [c, actor] : signed_off) {
     audit::AuditEntry entry{std::string(kAutonomyChanged), actor, c.key.ToString(), ChangeJson(c)};

@@ -235,6 +235,26 @@ TEST_F(GatewayAutonomyTest, RestartReplaysTheAuditLogToTheSameLevels) {
   EXPECT_THAT(Refund("warm", 50).decision_json, HasSubstr(R"("decision":"allow_monitored")"));
 }
 
+// In a cluster only the node leading the periodic work (Store::
+// LeadPeriodicWork) opens sign-off tasks; the others follow the log. When
+// the lead passes to this node, it opens the task its predecessor had not.
+TEST_F(GatewayAutonomyTest, AFollowerTracksThePromotionButOnlyTheLeaderOpensItsTask) {
+  ApprovedRefunds(30, "p-");
+  ASSERT_THAT(gateway_->SyncAutonomy(/*write_side_effects=*/false), IsOk());
+  auto followed = Parse(gateway_->AutonomyJson(supervisor_));
+  const json::value* refund = Level(followed, "action:refund");
+  ASSERT_NE(refund, nullptr);
+  EXPECT_EQ(refund->at("pending").at("to").as_string(), "hotl");
+  EXPECT_FALSE(refund->at("pending").as_object().contains("task_id"));
+  EXPECT_EQ(CountAudit("task_created") , 30);  // the 30 holds, no sign-off task
+
+  ASSERT_THAT(gateway_->SyncAutonomy(/*write_side_effects=*/true), IsOk());
+  EXPECT_FALSE(PendingTask().empty());
+  EXPECT_EQ(CountAudit("task_created"), 31);
+  ASSERT_THAT(gateway_->SyncAutonomy(true), IsOk());  // once only
+  EXPECT_EQ(CountAudit("task_created"), 31);
+}
+
 TEST_F(GatewayAutonomyTest, OnlySupervisorsAuditorsAndAdminsReadLevels) {
   EXPECT_THAT(gateway_->AutonomyJson(auditor_), IsOk());
   EXPECT_THAT(gateway_->AutonomyJson(admin_), IsOk());

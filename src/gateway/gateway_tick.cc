@@ -14,9 +14,12 @@ Result<Gateway::TickReport> Gateway::Tick() {
   const TimePoint now = clock_.Now();
   // Another node (or an operator's tool) may have changed the controls.
   if (auto c = RefreshControls(); !c) return std::unexpected(c.error());
+  // Once-only work in a cluster (sign-off tasks, purges) runs on the node
+  // that leads it; a database that cannot be asked means not leading now.
+  const bool lead = store_.LeadPeriodicWork().value_or(false);
   // Earned autonomy follows the audit log; a failure is retried next tick
   // from the same record and must not stop leases and escalations.
-  (void)SyncAutonomy();
+  (void)SyncAutonomy(lead);
 
   auto expired = store_.ExpireLeases(now);
   if (!expired) return std::unexpected(expired.error());
@@ -66,7 +69,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
   bool purge_due = false;
   {
     std::lock_guard lock(purge_mu_);
-    if (now - last_purge_ >= std::chrono::hours(1)) {
+    if (lead && now - last_purge_ >= std::chrono::hours(1)) {
       last_purge_ = now;
       purge_due = true;
     }

@@ -241,8 +241,11 @@ class Gateway {
   // Follows the audit log: judged proposals become evidence, sign-offs
   // apply promotions; opens a supervisor task for each proposed promotion
   // and audits each change. The first call replays the whole log. Tick
-  // calls it. Returns how many changes and tasks it wrote.
-  [[nodiscard]] Result<int> SyncAutonomy();
+  // calls it. Returns how many changes and tasks it wrote. With
+  // `write_side_effects` false (a node that does not lead the cluster's
+  // periodic work, Store::LeadPeriodicWork) it only follows: levels and
+  // evidence stay current, the leader opens the tasks and audits the changes.
+  [[nodiscard]] Result<int> SyncAutonomy(bool write_side_effects = true);
 
   // ---- Periodic work (the server calls it about once a second) ----
   struct TickReport {

@@ -30,6 +30,7 @@
 namespace hitlgate::store {
 
 namespace postgres {
+class LeaderLock;
 class Pool;
 class Writer;
 class WriteTxn;
@@ -121,6 +122,8 @@ class PostgresStore final : public Store {
                         const std::vector<audit::AuditEntry>& extra_audit, TimePoint now) override;
   Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override;
   Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) override;
+  // Leads while this node holds the cluster's advisory lock (leader_lock.h).
+  Result<bool> LeadPeriodicWork() override;
 
   // Write transactions run so far, and write calls served by them.
   std::int64_t TransactionCountForTest() const;
@@ -138,6 +141,7 @@ class PostgresStore final : public Store {
   template <typename T, typename F>
   Result<T> Read(F&& fn, bool snapshot = false);
 
+  std::unique_ptr<postgres::LeaderLock> leader_;
   std::unique_ptr<postgres::Pool> readers_;
   std::unique_ptr<postgres::Writer> writer_;  // last: stops first
 };

@@ -323,6 +323,17 @@ class Store {
   // spared. Writes "text_purged" (before, counts) every time it runs.
   // InvalidArgument: empty actor.
   [[nodiscard]] virtual Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) = 0;
+
+  // ---- Several nodes ----
+
+  // Whether this process should do the cluster's once-only periodic work
+  // now: open earned-autonomy sign-off tasks and audit level changes, purge
+  // past retention. Several gateway nodes on one database must not each do
+  // it (two sign-off tasks for one promotion, two purge records). A store
+  // that only one process uses always leads; PostgresStore leads while it
+  // holds a session advisory lock, which the database frees when the node
+  // dies, so another node takes over within a tick. Called from one thread.
+  [[nodiscard]] virtual Result<bool> LeadPeriodicWork() { return true; }
 };
 
 }  // namespace hitlgate::store

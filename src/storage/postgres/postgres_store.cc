@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "storage/audit_entries.h"
+#include "storage/postgres/leader_lock.h"
 #include "storage/postgres/schema.h"
 #include "storage/postgres/store_ops.h"
 #include "storage/task_rules.h"
@@ -109,12 +110,15 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
   std::unique_ptr<PostgresStore> store(new PostgresStore());
   store->readers_ = std::make_unique<postgres::Pool>(connect, options.read_connections);
   store->writer_ = std::make_unique<postgres::Writer>(connect, options.ids, options.max_batch);
+  store->leader_ = std::make_unique<postgres::LeaderLock>(connect);
   return store;
 }
 
 PostgresStore::~PostgresStore() {
   writer_.reset();  // drains queued writes before the pool closes
 }
+
+Result<bool> PostgresStore::LeadPeriodicWork() { return leader_->Hold(); }
 
 std::int64_t PostgresStore::TransactionCountForTest() const { return writer_->transactions(); }
 std::int64_t PostgresStore::WriteOpCountForTest() const { return writer_->ops(); }
