@@ -25,6 +25,8 @@ const message = (id, text, channel = 'chat') => ({ interaction_id: id, customer_
 async function answer(token, taskId, verdict) {
   const claimed = await gw.call(token, 'POST', `/v1/review/tasks/${taskId}/claim`);
   assert.equal(claimed.status, 200, claimed.text);
+  // A reviewer reads before answering: handling time (claim to verdict) is measured.
+  await new Promise((r) => setTimeout(r, 1100));
   const r = await gw.call(token, 'POST', `/v1/review/tasks/${taskId}/verdict`, { verdict, lease_id: claimed.json.lease.lease_id, ...(verdict === 'rejected' ? { reason: 'not allowed' } : {}) });
   assert.equal(r.status, 200, r.text);
 }
@@ -141,8 +143,18 @@ test('supervisor: effectiveness charts show the API\'s figures; a replay shows c
     const staffing = page.locator('table[data-table="staffing"]');
     await staffing.locator('[data-needed="Candidate"]').waitFor();
     const arrivals = Number(await page.getByLabel('Events per hour').inputValue());
+    // Handling time: the reviewers' measured claim-to-verdict time, weighted by verdicts.
+    const eff = (await gw.call(supervisor, 'GET', '/v1/metrics/effectiveness')).json;
+    let secs = 0, verdicts = 0;
+    for (const r of eff.reviewers) if (r.verdicts > 0 && r.mean_handle_seconds > 0) { secs += r.mean_handle_seconds * r.verdicts; verdicts += r.verdicts; }
+    const handleSeconds = Number(await page.getByLabel('Handling time per task (s)').inputValue());
+    assert.ok(verdicts > 0, 'the verdicts above took a second each');
+    {
+      assert.equal(handleSeconds, Math.max(1, Math.round(secs / verdicts)));
+      assert.match(await page.locator('[data-figure="handle-source"]').innerText(), new RegExp(`measured: mean of ${verdicts} verdict`));
+    }
     for (const [label, rate] of [['Active policy', replayApi.comparison.active.escalation_rate], ['Candidate', replayApi.comparison.candidate.escalation_rate]]) {
-      const want = (await gw.call(supervisor, 'POST', '/v1/staffing', { arrivals_per_hour: arrivals, escalation_rate: rate, handle_seconds: 180, target_level: 0.8, target_wait_seconds: 60 })).json;
+      const want = (await gw.call(supervisor, 'POST', '/v1/staffing', { arrivals_per_hour: arrivals, escalation_rate: rate, handle_seconds: handleSeconds, target_level: 0.8, target_wait_seconds: 60 })).json;
       assert.equal(await staffing.locator(`[data-needed="${label}"]`).innerText(), String(want.recommended_agents), label);
     }
     await page.locator('section[aria-labelledby="pc-replay"]').scrollIntoViewIfNeeded();

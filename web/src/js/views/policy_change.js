@@ -8,7 +8,7 @@
 //    rate and with the candidate's (POST /v1/staffing, Erlang C/A beside a
 //    simulation).
 // Used by the Measure view and the Policies view.
-import { get, post, del } from '../api.js';
+import { get, post, del, qs } from '../api.js';
 import { h, replace, field, pct, num, fmtTime, toast, errorText } from '../dom.js';
 import { figure, pairedBars, COLORS } from '../charts.js';
 import { decisionLabel } from '../reasons.js';
@@ -70,6 +70,7 @@ export function policyChangePanel({ me, range = () => ({}), initialVersion = nul
   const shadowOut = h('div', { 'aria-live': 'polite' });
   const arrivals = h('input', { type: 'number', min: 0.1, step: 'any', value: 1000 });
   const handle = h('input', { type: 'number', min: 1, step: 'any', value: 180 });
+  const handleHint = h('span', { dataset: { figure: 'handle-source' } }, 'a default: no verdicts measured yet');
   const level = h('input', { type: 'number', min: 1, max: 99, step: 'any', value: 80 });
   const within = h('input', { type: 'number', min: 0, step: 'any', value: 60 });
   const patience = h('input', { type: 'number', min: 1, step: 'any', placeholder: 'none: Erlang C' });
@@ -88,7 +89,7 @@ export function policyChangePanel({ me, range = () => ({}), initialVersion = nul
       h('form', { onsubmit: (e) => { e.preventDefault(); staffing(); } },
         h('div.field-row',
           field('Events per hour', arrivals),
-          field('Handling time per task (s)', handle),
+          field('Handling time per task (s)', handle, handleHint),
           field('Answered within (s)', within),
           field('Target share (%)', level),
           field('Mean patience (s)', patience)),
@@ -101,6 +102,23 @@ export function policyChangePanel({ me, range = () => ({}), initialVersion = nul
           isAdmin ? h('button.btn.small', { type: 'button', onclick: startShadow }, 'Start with the selected version') : null,
           isAdmin ? h('button.btn.small.danger', { type: 'button', onclick: stopShadow }, 'Stop') : null)),
       shadowOut));
+
+  // The reviewers' measured handling time (claim to verdict), weighted by
+  // their verdicts, replaces the 180 s default when there is one.
+  async function loadHandlingTime() {
+    try {
+      const { from, to } = range();
+      const m = await get('/v1/metrics/effectiveness' + qs({ from, to }));
+      let seconds = 0, verdicts = 0;
+      for (const r of m.reviewers || []) {
+        if (r.verdicts > 0 && r.mean_handle_seconds > 0) { seconds += r.mean_handle_seconds * r.verdicts; verdicts += r.verdicts; }
+      }
+      if (verdicts > 0) {
+        handle.value = Math.max(1, Math.round(seconds / verdicts));
+        handleHint.textContent = `measured: mean of ${verdicts} verdict${verdicts === 1 ? '' : 's'}, claim to verdict`;
+      }
+    } catch { /* keep the default; the effectiveness figures have their own view */ }
+  }
 
   async function loadVersions() {
     try {
@@ -197,7 +215,7 @@ export function policyChangePanel({ me, range = () => ({}), initialVersion = nul
   return {
     el,
     async start() {
-      await Promise.all([loadVersions(), loadShadow()]);
+      await Promise.all([loadVersions(), loadShadow(), loadHandlingTime()]);
       st.timer = setInterval(loadShadow, 15000);
     },
     stop() { clearInterval(st.timer); },
