@@ -258,7 +258,7 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
   auto task = store_.SubmitVerdict(task_id, request.lease_id, *verdict, now, options);
   if (!task) return std::unexpected(task.error());
   if (*receipt) RememberReceipt(task_id, **receipt);
-  metrics_.VerdictGiven(verdict->kind);
+  metrics_.VerdictGiven(verdict->kind, task->queue, now - task->created_at);
   live_.TaskChanged(task_id);
   live_.Publish("task.answered", gateway::TaskJson(*task, false));
   return gateway::TaskJson(*task, false);

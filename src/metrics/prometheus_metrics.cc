@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -40,8 +41,17 @@ struct PrometheusMetrics::Impl {
   prometheus::Histogram& latency_all = latency.Add(
       {}, prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                   0.01, 0.025, 0.05, 0.1, 0.25, 1});
-  prometheus::Family<prometheus::Counter>& verdicts =
-      prometheus::BuildCounter().Name("hitlgate_verdicts_total").Help("Verdicts by kind").Register(*registry);
+  prometheus::Family<prometheus::Counter>& verdicts = prometheus::BuildCounter()
+                                                         .Name("hitlgate_verdicts_total")
+                                                         .Help("Verdicts by kind and queue")
+                                                         .Register(*registry);
+  // Resolution time after escalation, by queue: the effectiveness report's
+  // distribution, live (seconds from the task's creation to its verdict).
+  prometheus::Family<prometheus::Histogram>& resolution =
+      prometheus::BuildHistogram()
+          .Name("hitlgate_task_resolution_seconds")
+          .Help("Time from escalation (task created) to the verdict, by queue")
+          .Register(*registry);
   prometheus::Counter& lease_expiries = prometheus::BuildCounter()
                                             .Name("hitlgate_lease_expiries_total")
                                             .Help("Claims whose lease expired")
@@ -85,8 +95,14 @@ void PrometheusMetrics::DecisionMade(std::string_view workflow, engine::Outcome 
   impl_->latency_all.Observe(std::chrono::duration<double>(latency).count());
 }
 
-void PrometheusMetrics::VerdictGiven(store::VerdictKind kind) {
-  impl_->verdicts.Add({{"kind", std::string(store::VerdictKindName(kind))}}).Increment();
+void PrometheusMetrics::VerdictGiven(store::VerdictKind kind, std::string_view queue, Duration resolution) {
+  // Queues are declared by the policy: a bounded label set.
+  impl_->verdicts.Add({{"kind", std::string(store::VerdictKindName(kind))}, {"queue", std::string(queue)}})
+      .Increment();
+  static const prometheus::Histogram::BucketBoundaries kBuckets{1,   5,    15,   30,    60,    120,
+                                                                300, 600, 1800, 3600, 14400, 86400};
+  impl_->resolution.Add({{"queue", std::string(queue)}}, kBuckets)
+      .Observe(std::max(0.0, std::chrono::duration<double>(resolution).count()));
 }
 
 void PrometheusMetrics::LeasesExpired(int count) { impl_->lease_expiries.Increment(count); }

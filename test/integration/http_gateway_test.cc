@@ -964,6 +964,22 @@ TEST_F(HttpGatewayTest, HealthReadinessAndDecisionMetrics) {
   EXPECT_THAT(metrics.body, HasSubstr("outcome=\"allow_monitored\""));
   EXPECT_THAT(metrics.body, HasSubstr("workflow=\"retail-bot\""));
   EXPECT_THAT(metrics.body, HasSubstr("hitlgate_queue_open_tasks"));
+
+  // Resolution time after escalation, by queue: a held refund answered 90 s later.
+  const std::string task_id = HeldTask("c-metrics-3");
+  h_.clock().Advance(std::chrono::seconds(90));
+  HttpReply claimed = h_.Post("/v1/review/tasks/" + task_id + "/claim", "{}", keys().reviewer);
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  HttpReply answered = h_.Post("/v1/review/tasks/" + task_id + "/verdict",
+                               R"({"verdict":"approved","lease_id":")" +
+                                   Str(Json(claimed).at("lease").at("lease_id")) + R"("})",
+                               keys().reviewer);
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  metrics = h_.Get("/metrics", "");
+  EXPECT_THAT(metrics.body, HasSubstr(R"(hitlgate_verdicts_total{kind="approved",queue="billing"} 1)"));
+  EXPECT_THAT(metrics.body, HasSubstr(R"(hitlgate_task_resolution_seconds_bucket{queue="billing",le="60"} 0)"));
+  EXPECT_THAT(metrics.body, HasSubstr(R"(hitlgate_task_resolution_seconds_bucket{queue="billing",le="120"} 1)"));
+  EXPECT_THAT(metrics.body, HasSubstr(R"(hitlgate_task_resolution_seconds_sum{queue="billing"} 90)"));
 }
 
 // ---- (j) the console beside the API ----

@@ -20,7 +20,9 @@ class GatewayMetrics {
   // One decided event; `latency` covers deciding and making it durable.
   virtual void DecisionMade(std::string_view workflow, engine::Outcome outcome,
                             const std::vector<engine::Reason>& reasons, Duration latency) = 0;
-  virtual void VerdictGiven(store::VerdictKind kind) = 0;
+  // A task answered: its kind of verdict, its queue and how long it took
+  // from the escalation (the task's creation) to the verdict.
+  virtual void VerdictGiven(store::VerdictKind kind, std::string_view queue, Duration resolution) = 0;
   virtual void LeasesExpired(int count) = 0;
   virtual void SlaBreached(int count) = 0;
   virtual void QueueDepth(std::string_view queue, std::int64_t open) = 0;
@@ -31,7 +33,7 @@ class NoMetrics final : public GatewayMetrics {
  public:
   void DecisionMade(std::string_view, engine::Outcome, const std::vector<engine::Reason>&,
                     Duration) override {}
-  void VerdictGiven(store::VerdictKind) override {}
+  void VerdictGiven(store::VerdictKind, std::string_view, Duration) override {}
   void LeasesExpired(int) override {}
   void SlaBreached(int) override {}
   void QueueDepth(std::string_view, std::int64_t) override {}

@@ -17,7 +17,7 @@ class PrometheusMetrics final : public gateway::GatewayMetrics {
 
   void DecisionMade(std::string_view workflow, engine::Outcome outcome,
                     const std::vector<engine::Reason>& reasons, Duration latency) override;
-  void VerdictGiven(store::VerdictKind kind) override;
+  void VerdictGiven(store::VerdictKind kind, std::string_view queue, Duration resolution) override;
   void LeasesExpired(int count) override;
   void SlaBreached(int count) override;
   void QueueDepth(std::string_view queue, std::int64_t open) override;
