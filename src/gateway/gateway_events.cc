@@ -231,17 +231,32 @@ std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view 
         if (auto e = codec::ParseEvent(**raw)) proposal = std::move(*e);
       }
     }
+    // Only an AI proposal is the AI's to deliver; a handed-off customer
+    // message is not (unless the reviewer wrote a reply).
+    const engine::Event* ai =
+        proposal && proposal->type == engine::EventType::kAiProposal ? &*proposal : nullptr;
     w.Key("final").BeginObject();
+    if (task->kind == store::TaskKind::kContest) {
+      // A contested decision: nothing to deliver but the explanation owed to
+      // the customer (docs/data-protection.md).
+      w.Field("contest", v.kind == store::VerdictKind::kApproved ? "upheld" : "overturned");
+      w.Field("deliver", false);
+      w.Field("customer_message", v.customer_message);
+      w.EndObject();
+      w.EndObject();
+      return w.Take();
+    }
     switch (v.kind) {
       case store::VerdictKind::kApproved:
       case store::VerdictKind::kEdited: {
-        w.Field("deliver", true);
-        std::string text = !v.edited_text.empty() ? v.edited_text : proposal ? proposal->text : "";
+        const std::string text = !v.edited_text.empty() ? v.edited_text : ai ? ai->text : "";
+        const bool has_action = !v.edited_action_json.empty() || (ai && ai->action);
+        w.Field("deliver", !text.empty() || has_action);
         w.Field("text", text);
         if (!v.edited_action_json.empty()) {
           w.Key("action").Raw(v.edited_action_json);
-        } else if (proposal && proposal->action) {
-          w.Key("action").Raw(codec::EncodeAction(*proposal->action));
+        } else if (ai && ai->action) {
+          w.Key("action").Raw(codec::EncodeAction(*ai->action));
         }
         break;
       }

@@ -231,6 +231,27 @@ TEST_F(GatewayTest, HandoffCarriesTheTranscriptAndCollectedSlots) {
   EXPECT_EQ(ctx.at("summary").as_string(), "Order A-77 missing");
 }
 
+// A handed-off customer message is not the AI's to deliver: approving the
+// handoff tells the agent to deliver nothing, unless the person wrote a reply.
+TEST_F(GatewayTest, AnsweredHandoffOfACustomerMessageDeliversOnlyThePersonsReply) {
+  for (const std::string reply : {"", "I have found your parcel: it arrives tomorrow."}) {
+    const std::string id = reply.empty() ? "c-h1" : "c-h2";
+    auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":")" + id + R"(","customer_id":"u-1",
+        "workflow":"shop-bot","type":"customer_message","text":"Let me talk to a real person please"})");
+    ASSERT_THAT(r, IsOk());
+    ASSERT_FALSE(r->task_id.empty());
+    ASSERT_THAT(gateway_->Claim(supervisor_, r->task_id), IsOk());
+    VerdictRequest v;
+    v.lease_id = store_->GetTask(r->task_id)->lease->lease_id;
+    v.kind = reply.empty() ? store::VerdictKind::kApproved : store::VerdictKind::kEdited;
+    v.edited_text = reply;
+    ASSERT_THAT(gateway_->SubmitVerdict(supervisor_, r->task_id, v), IsOk());
+    auto view = Parse(gateway_->TaskStatusJson(agent_, r->task_id));
+    EXPECT_EQ(view.at("final").at("deliver").as_bool(), !reply.empty()) << view;
+    EXPECT_EQ(view.at("final").at("text").as_string(), reply) << view;
+  }
+}
+
 TEST_F(GatewayTest, BadEventIsRefusedAndWritesNothing) {
   auto before = store_->GetAuditHead();
   EXPECT_THAT(gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-8","workflow":"shop-bot","type":"ai_proposal",

@@ -183,6 +183,23 @@ TEST_F(DataProtectionTest, ContestVerdictIsReportedBackToTheAgent) {
   EXPECT_TRUE(ChainVerifies());
 }
 
+TEST_F(DataProtectionTest, AnUpheldContestTellsTheAgentToDeliverOnlyTheExplanation) {
+  Submit("c-1", 20);
+  ASSERT_THAT(OpenContest(*gateway_, agent_, "c-1", Statement()), IsOk());
+  const std::string task_id = store_->ListTasks({}).value()[0].id;
+  ASSERT_THAT(gateway_->Claim(supervisor_, task_id), IsOk());
+  ContestVerdict v;
+  v.lease_id = store_->GetTask(task_id)->lease->lease_id;
+  v.upheld = true;
+  v.explanation = "We checked again: the order was outside the return window.";
+  ASSERT_THAT(DecideContest(*gateway_, supervisor_, task_id, v), IsOk());
+  auto view = gateway_->TaskStatusJson(agent_, task_id);
+  ASSERT_THAT(view, IsOk());
+  EXPECT_THAT(*view, HasSubstr(R"("final":{"contest":"upheld","deliver":false,)"));
+  EXPECT_THAT(*view, HasSubstr("outside the return window"));
+  EXPECT_THAT(*view, Not(HasSubstr(R"("deliver":true)")));
+}
+
 TEST_F(DataProtectionTest, ContestVerdictNeedsAnExplanationAndAContestTask) {
   const std::string hold = Submit("c-1", 150);
   ContestVerdict v;
