@@ -174,6 +174,8 @@ Result<std::string> Gateway::WorkflowsJson(const Principal& who) {
     w.Field("paused", it != controls.end());
     if (it != controls.end()) {
       w.Field("paused_by", it->actor).Field("paused_at", FormatRfc3339(it->at)).Field("reason", it->reason);
+      // The person's name for the board (the audit log keeps the key id).
+      if (auto key = store_.FindKey(it->actor)) w.Field("paused_by_name", key->name);
     }
     w.EndObject();
   }

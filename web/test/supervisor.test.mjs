@@ -54,6 +54,8 @@ test('supervisor: the live board, pausing a workflow holds its proposals', async
     await shot(page, 'supervisor-02-pause-dialog');
     await dlg.getByRole('button', { name: 'Pause workflow' }).click();
     await row.getByText('Paused').waitFor();
+    // Who paused it, by name (the audit log keeps the key id).
+    assert.match(await row.innerText(), /by Sam Supervisor: Order status answers look wrong/);
     await shot(page, 'supervisor-03-paused');
     assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
 

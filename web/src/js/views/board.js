@@ -65,8 +65,8 @@ export async function mount(root, { me }) {
         const alerting = alerts.filter((a) => a.workflow === w.workflow);
         return h('tr', { class: paused ? 'paused' : '', dataset: { workflow: w.workflow } },
           h('th', { scope: 'row' }, w.workflow, alerting.length ? h('span.tag.bad', { title: alerting.map((a) => ALERT_LABELS[a.kind]).join(', ') }, '⚠ alert') : null),
-          h('td', paused ? h('span.status-chip.s-paused', { title: `Paused by ${w.control.paused_by} at ${fmtTime(w.control.paused_at)}${w.control.reason ? ': ' + w.control.reason : ''}` }, '❚❚ Paused') : h('span.status-chip.s-live', '▶ Running'),
-            paused ? h('div.small.muted', `by ${w.control.paused_by}${w.control.reason ? ': ' + w.control.reason : ''}`) : null),
+          h('td', paused ? h('span.status-chip.s-paused', { title: `Paused by ${w.control.paused_by_name || w.control.paused_by} at ${fmtTime(w.control.paused_at)}${w.control.reason ? ': ' + w.control.reason : ''}` }, '❚❚ Paused') : h('span.status-chip.s-live', '▶ Running'),
+            paused ? h('div.small.muted', `by ${w.control.paused_by_name || w.control.paused_by}${w.control.reason ? ': ' + w.control.reason : ''}`) : null),
           h('td.num', w.events ?? '—'), h('td.num', w.escalations ?? '—'), h('td.num', { class: alerting.some((a) => a.kind === 'escalation_rate') ? 'bad' : '' }, pct(w.escalation_rate)),
           h('td.num', num(w.avg_sentiment)), h('td.num', { class: alerting.some((a) => a.kind === 'negative_sentiment') ? 'bad' : '' }, pct(w.negative_share)),
           h('td.num', { class: w.sla_breaches ? 'bad' : '' }, w.sla_breaches ?? '—'), h('td.num', w.open_tasks ?? '—'),
