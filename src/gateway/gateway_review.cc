@@ -125,7 +125,8 @@ Result<std::string> Gateway::TaskJson(const Principal& who, const std::string& t
   constexpr size_t kRecentContacts = 10;
   std::vector<store::InteractionRecord> history;
   if (!task->customer_id.empty()) {
-    auto found = store_.ListCustomerInteractions(task->customer_id);
+    // One more than shown: the task's own interaction is among them.
+    auto found = store_.ListCustomerInteractions(task->customer_id, static_cast<int>(kRecentContacts) + 1);
     if (!found) return std::unexpected(found.error());
     history = std::move(*found);
   }

@@ -202,6 +202,16 @@ TEST_P(StoreConformanceTest, GetInteractionAndCustomerInteractions) {
   auto none = store_->ListCustomerInteractions("c-404");
   ASSERT_THAT(none, IsOk());
   EXPECT_TRUE(none->empty());
+  // Only the newest ones, still oldest first.
+  store_->RecordDecision(PlainDecision("i-3", "e-5", t0_ + seconds(20)), std::nullopt, {}, t0_).value();
+  auto newest = store_->ListCustomerInteractions("c-1", 2);
+  ASSERT_THAT(newest, IsOk());
+  ASSERT_EQ(newest->size(), 2u);
+  EXPECT_EQ((*newest)[0].interaction_id, "i-2");
+  EXPECT_EQ((*newest)[1].interaction_id, "i-3");
+  auto more_than_there_are = store_->ListCustomerInteractions("c-1", 10);
+  ASSERT_THAT(more_than_there_are, IsOk());
+  EXPECT_EQ(more_than_there_are->size(), 3u);
 }
 
 // ---- Claims ----

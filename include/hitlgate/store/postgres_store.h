@@ -87,7 +87,7 @@ class PostgresStore final : public Store {
   Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;
   Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
   Result<std::vector<InteractionRecord>> ListCustomerInteractions(
-      const std::string& customer_id) override;
+      const std::string& customer_id, int newest = 0) override;
   Result<void> SavePolicyVersion(const PolicyVersion& policy) override;
   Result<void> ActivatePolicy(const std::string& version, const std::string& actor,
                               TimePoint at) override;

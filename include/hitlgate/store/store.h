@@ -209,10 +209,11 @@ class Store {
   // NotFound when nothing was recorded for it.
   [[nodiscard]] virtual Result<InteractionRecord> GetInteraction(
       const std::string& interaction_id) = 0;
-  // All of a customer's interactions (GDPR access/export), oldest first;
-  // empty when none.
+  // A customer's interactions, oldest first (by their first event); empty
+  // when none. newest = 0: all of them (GDPR access/export); else only the
+  // newest `newest` (a reviewer's "recent contacts" must not load years).
   [[nodiscard]] virtual Result<std::vector<InteractionRecord>> ListCustomerInteractions(
-      const std::string& customer_id) = 0;
+      const std::string& customer_id, int newest = 0) = 0;
 
   // ---- Policies ----
 

@@ -219,8 +219,8 @@ class MemoryStore final : public Store {
     return r;
   }
 
-  Result<std::vector<InteractionRecord>> ListCustomerInteractions(
-      const std::string& customer_id) override {
+  Result<std::vector<InteractionRecord>> ListCustomerInteractions(const std::string& customer_id,
+                                                                 int newest = 0) override {
     std::lock_guard lock(mu_);
     std::vector<std::string> ids;
     for (const auto& d : decisions_) {
@@ -229,6 +229,8 @@ class MemoryStore final : public Store {
         ids.push_back(d.record.interaction_id);
       }
     }
+    // decisions_ is in seq order, so ids are by first event already.
+    if (newest > 0 && ids.size() > static_cast<size_t>(newest)) ids.erase(ids.begin(), ids.end() - newest);
     std::vector<InteractionRecord> out;
     for (const auto& id : ids) out.push_back(InteractionLocked(id));
     return out;

@@ -192,13 +192,21 @@ Result<InteractionRecord> PostgresStore::GetInteraction(const std::string& inter
 }
 
 Result<std::vector<InteractionRecord>> PostgresStore::ListCustomerInteractions(
-    const std::string& customer_id) {
+    const std::string& customer_id, int newest) {
   return Read<std::vector<InteractionRecord>>(
       [&](Connection& conn) -> Result<std::vector<InteractionRecord>> {
+        // The newest `newest` by first event (LIMIT NULL: all), then oldest first.
+        Params params = Params::Of(customer_id);
+        if (newest > 0) {
+          params.Add(newest);
+        } else {
+          params.AddNull();
+        }
         auto ids = conn.Query(
-            "SELECT interaction_id FROM decisions WHERE customer_id = $1 "
-            "GROUP BY interaction_id ORDER BY MIN(seq)",
-            Params::Of(customer_id));
+            "SELECT interaction_id FROM (SELECT interaction_id, MIN(seq) AS first FROM decisions "
+            "WHERE customer_id = $1 GROUP BY interaction_id ORDER BY first DESC LIMIT $2::bigint) AS recent "
+            "ORDER BY first",
+            params);
         if (!ids) return std::unexpected(ids.error());
         std::vector<InteractionRecord> out;
         for (int i = 0; i < ids->size(); ++i) {

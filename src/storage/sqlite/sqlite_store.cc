@@ -185,16 +185,18 @@ Result<InteractionRecord> SqliteStore::GetInteraction(const std::string& interac
 }
 
 Result<std::vector<InteractionRecord>> SqliteStore::ListCustomerInteractions(
-    const std::string& customer_id) {
+    const std::string& customer_id, int newest) {
   return Read<std::vector<InteractionRecord>>(
       [&](Connection& conn) -> Result<std::vector<InteractionRecord>> {
         std::vector<std::string> ids;
         {
+          // The newest `newest` by first event (LIMIT -1: all), then oldest first.
           auto st = conn.Prepare(
-              "SELECT interaction_id FROM decisions WHERE customer_id = ?1 "
-              "GROUP BY interaction_id ORDER BY MIN(seq)");
+              "SELECT interaction_id FROM (SELECT interaction_id, MIN(seq) AS first FROM decisions "
+              "WHERE customer_id = ?1 GROUP BY interaction_id ORDER BY first DESC LIMIT ?2) ORDER BY first");
           if (!st) return std::unexpected(st.error());
           st->Bind(1, customer_id);
+          st->Bind(2, newest > 0 ? newest : -1);
           while (true) {
             auto row = st->Step();
             if (!row) return std::unexpected(row.error());
