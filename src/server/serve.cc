@@ -118,8 +118,13 @@ int RunServe(const ServeOptions& options) {
     }
     scorer = *loaded;
   }
-  engine::DecisionEngine engine(initial.program, std::make_shared<engine::MemoryConversationStore>(),
-                                scorer, clock);
+  // In memory for SQLite; in the database for a cluster (docs/cluster.md).
+  auto conversations = OpenConversationStore(options.store_url);
+  if (!conversations) {
+    std::fprintf(stderr, "hitlgate: conversation state: %s\n", conversations.error().ToString().c_str());
+    return 1;
+  }
+  engine::DecisionEngine engine(initial.program, *conversations, scorer, clock);
   if (auto attached = AttachLearningModels(options.learning, engine); !attached) {
     std::fprintf(stderr, "hitlgate: %s\n", attached.error().message().c_str());
     return 1;

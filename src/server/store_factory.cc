@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "hitlgate/engine/memory_conversation_store.h"
+#include "hitlgate/store/postgres_conversation_store.h"
 #include "hitlgate/store/postgres_live_bridge.h"
 #include "hitlgate/store/postgres_store.h"
 #include "hitlgate/store/sqlite_store.h"
@@ -37,6 +39,14 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& store_url,
   auto sqlite = store::SqliteStore::Open(path, {.ids = ids});
   if (!sqlite) return std::unexpected(sqlite.error());
   return std::unique_ptr<store::Store>(std::move(*sqlite));
+}
+
+Result<std::shared_ptr<engine::ConversationStore>> OpenConversationStore(
+    const std::string& store_url) {
+  if (!IsSharedStore(store_url)) return std::make_shared<engine::MemoryConversationStore>();
+  auto pg = store::PostgresConversationStore::Open(store_url);
+  if (!pg) return std::unexpected(pg.error());
+  return std::shared_ptr<engine::ConversationStore>(std::move(*pg));
 }
 
 Result<std::unique_ptr<ClusterLiveEvents>> ClusterLiveEvents::Start(const std::string& store_url,

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "hitlgate/common/error.h"
+#include "hitlgate/engine/conversation.h"
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/postgres_live_bridge.h"
@@ -26,6 +27,14 @@ namespace hitlgate::server {
 
 // True when `store_url` names a database several nodes share.
 bool IsSharedStore(const std::string& store_url);
+
+// The engine's conversation state (message rate, sentiment trend, repeat
+// contacts): in this process's memory for SQLite; in the database for a
+// shared store, so every node sees the state every event left
+// (docs/adr/0008-conversation-state-row-locks.md). Unavailable when
+// PostgreSQL cannot be reached.
+[[nodiscard]] Result<std::shared_ptr<engine::ConversationStore>> OpenConversationStore(
+    const std::string& store_url);
 
 // LiveEvents for one node of a cluster: everything goes to this node's own
 // subscribers (`local`) and, through PostgreSQL LISTEN/NOTIFY, to every

@@ -51,6 +51,12 @@ Result<ErasureResult> PostgresStore::EraseCustomer(const ErasureRequest& request
                          Params::Of(request.pseudonym, kErasedJson, request.customer_id));
     if (!up) return std::unexpected(up.error());
     result.decisions = up->affected();
+    // The shared conversation state keys its row by the customer id (ADR 0008).
+    if (auto gone = conn.Query("DELETE FROM conversation_customers WHERE customer_id = $1",
+                               Params::Of(request.customer_id));
+        !gone) {
+      return std::unexpected(gone.error());
+    }
     if (result.decisions == 0 && result.tasks == 0) {
       return NotFound("nothing is stored for customer " + request.customer_id);
     }
