@@ -1,6 +1,8 @@
 #include "server/store_factory.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 #include "hitlgate/engine/memory_conversation_store.h"
 #include "hitlgate/store/postgres_conversation_store.h"
@@ -43,7 +45,12 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& store_url,
 
 Result<std::shared_ptr<engine::ConversationStore>> OpenConversationStore(
     const std::string& store_url) {
-  if (!IsSharedStore(store_url)) return std::make_shared<engine::MemoryConversationStore>();
+  // HITLGATE_CONVERSATION_STATE=memory keeps the state per node in a cluster
+  // too: for load balancers that route each customer to one node, and for
+  // measuring what sharing costs (bench/cluster_http_bench.sh).
+  const char* choice = std::getenv("HITLGATE_CONVERSATION_STATE");
+  const bool memory = choice != nullptr && std::string_view(choice) == "memory";
+  if (!IsSharedStore(store_url) || memory) return std::make_shared<engine::MemoryConversationStore>();
   auto pg = store::PostgresConversationStore::Open(store_url);
   if (!pg) return std::unexpected(pg.error());
   return std::shared_ptr<engine::ConversationStore>(std::move(*pg));
