@@ -55,6 +55,8 @@ Signals DecisionEngine::ComputeSignals(const policy::Program& program, const Eve
   const int legal = program.legal_threat_category();
   const int frustration = program.frustration_category();
   std::uint64_t matched = event.text.empty() ? 0 : program.matcher().Match(event.text);
+  // Topics the policy ties to intents (the AI's or the triage classifier's).
+  matched |= program.TopicBitsForIntent(event.intent);
 
   if (event.type == EventType::kCustomerMessage) {
     const signals::SentimentScore score = scorer_->Score(event.text);

@@ -19,6 +19,8 @@ queues:
 defaults:
   oversight: hootl
   queue: general
+topics:
+  money_back: {intents: [refund]}
 rules:
   - name: off-topic-to-a-person
     when: {out_of_scope: true}
@@ -150,6 +152,15 @@ TEST_F(TriageEngineTest, TheAgentsOwnIntentWins) {
   EXPECT_FALSE(d.signals.triage_confidence.has_value());
   EXPECT_FALSE(d.signals.out_of_scope);
   EXPECT_EQ(d.outcome, engine::Outcome::kAllow);
+}
+
+TEST_F(TriageEngineTest, ATriagedIntentRaisesTheTopicThePolicyTiesToIt) {
+  TurnOnTriage();
+  engine::Decision d = Say("c1", "how do i get my money back");
+  ASSERT_EQ(d.signals.triage_intent, "refund");
+  EXPECT_EQ(d.signals.topics, std::vector<std::string>{"money_back"});
+  engine::Decision other = Say("c2", "where is my card");
+  EXPECT_TRUE(other.signals.topics.empty());
 }
 
 TEST_F(TriageEngineTest, TriagedIntentsCountForSameIntentRepeatContacts) {

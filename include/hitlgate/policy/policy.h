@@ -73,6 +73,9 @@ class Program {
   // Bits of matcher categories that are sensitive topics (medical, financial,
   // legal, custom topics): these are sticky across an interaction.
   virtual std::uint64_t topic_bits() const = 0;
+  // Topic bits raised by an event's intent (a topic's `intents:`, names or
+  // globs): how a classifier's intent, or the AI's, becomes a topic.
+  virtual std::uint64_t TopicBitsForIntent(std::string_view intent) const = 0;
   virtual int human_request_category() const = 0;
   virtual int legal_threat_category() const = 0;
   virtual int frustration_category() const = 0;

@@ -197,14 +197,21 @@ void CheckCategories(const Node& n, std::string_view section, bool builtin_only,
     }
     const std::string where = std::string(section) + " '" + c.name + "'";
     if (!r->ExpectMap(e.value, where)) continue;
-    r->CheckKeys(e.value, {"phrases", "patterns", "description"}, where);
+    if (builtin_only) {
+      r->CheckKeys(e.value, {"phrases", "patterns", "description"}, where);
+    } else {
+      r->CheckKeys(e.value, {"phrases", "patterns", "intents", "description"}, where);
+    }
     if (const Node* v = e.value.Find("phrases")) CheckPhraseSources(*v, "phrases", r, &c.phrases);
     if (const Node* v = e.value.Find("patterns")) {
       CheckPhraseSources(*v, "patterns", r, &c.patterns);
     }
-    if (!builtin_only && c.phrases.empty() && c.patterns.empty()) {
+    if (const Node* v = e.value.Find("intents"); v != nullptr && !builtin_only) {
+      CheckPhraseSources(*v, "intents", r, &c.intents);
+    }
+    if (!builtin_only && c.phrases.empty() && c.patterns.empty() && c.intents.empty()) {
       r->issues().Error(c.pos, "missing_key",
-                        where + ": needs at least one entry in phrases or patterns");
+                        where + ": needs at least one entry in phrases, patterns or intents");
     }
     out->push_back(std::move(c));
   }

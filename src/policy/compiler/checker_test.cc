@@ -157,6 +157,37 @@ TEST(CheckerTest, UnreachableRuleScopedAwayFromItsTrigger) {
             "p.yaml:6:25: error: frustration: false never fires (remove the rule instead)");
 }
 
+TEST(CheckerTest, TopicsMayBeRaisedByIntentsOnly) {
+  auto p = MustCompile(
+      "policy: t\n"
+      "queues: {general: {}}\n"
+      "defaults: {oversight: hotl, queue: general}\n"
+      "topics:\n"
+      "  fraud: {intents: [card_stolen, \"compromised_*\"]}\n"
+      "rules:\n"
+      "  - name: r\n"
+      "    when: {sensitive_topic: fraud}\n"
+      "    decision: handoff\n");
+  ASSERT_NE(p, nullptr);
+  EXPECT_NE(p->TopicBitsForIntent("card_stolen"), 0u);
+  EXPECT_EQ(p->TopicBitsForIntent("compromised_card"), p->TopicBitsForIntent("card_stolen"));
+  EXPECT_EQ(p->TopicBitsForIntent("card_arrival"), 0u);
+  EXPECT_EQ(p->TopicBitsForIntent(""), 0u);
+  // Not for the built-in categories' phrase extensions, and not empty.
+  EXPECT_EQ(Only("policy: t\n"
+                 "queues: {general: {}}\n"
+                 "defaults: {oversight: hotl, queue: general}\n"
+                 "phrases:\n"
+                 "  human_request: {intents: [talk_to_human]}\n"),
+            "p.yaml:5:19: error: unknown key 'intents' in phrases 'human_request'");
+  EXPECT_EQ(Only("policy: t\n"
+                 "queues: {general: {}}\n"
+                 "defaults: {oversight: hotl, queue: general}\n"
+                 "topics:\n"
+                 "  fraud: {intents: []}\n"),
+            "p.yaml:5:3: error: topics 'fraud': needs at least one entry in phrases, patterns or intents");
+}
+
 TEST(CheckerTest, OutOfScopeAppliesOnlyToCustomerMessages) {
   EXPECT_EQ(Only(std::string(kHead) + "  - name: r\n"
                                       "    events: [ai_proposal]\n"

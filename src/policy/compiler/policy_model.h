@@ -66,6 +66,9 @@ struct CategoryModel {
   Pos pos;
   std::vector<PhraseSource> phrases;
   std::vector<PhraseSource> patterns;
+  // topics: only. Intents (names or globs, as the AI or the triage
+  // classifier reports them) that raise the topic without any phrase.
+  std::vector<PhraseSource> intents;
 };
 
 using eval::TriggerKind;

@@ -74,6 +74,9 @@ class Builder {
       cat.name = c.name;
       cats.push_back(std::move(cat));
       add(static_cast<int>(cats.size() - 1), c, "topic '" + c.name + "'");
+      for (const PhraseSource& intent : c.intents) {
+        p_->intent_topics_.push_back({intent.text, std::uint64_t{1} << (cats.size() - 1)});
+      }
     }
     // Topics: the built-in sensitive ones and the policy's own.
     for (std::size_t i = 0; i < cats.size(); ++i) {

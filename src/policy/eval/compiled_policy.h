@@ -91,6 +91,7 @@ class CompiledPolicy final : public Program {
   const std::string& source() const override { return source_; }
   const signals::PhraseMatcher& matcher() const override { return *matcher_; }
   std::uint64_t topic_bits() const override { return topic_bits_; }
+  std::uint64_t TopicBitsForIntent(std::string_view intent) const override;  // evaluate.cc
   int human_request_category() const override { return human_request_category_; }
   int legal_threat_category() const override { return legal_threat_category_; }
   int frustration_category() const override { return frustration_category_; }
@@ -106,6 +107,8 @@ class CompiledPolicy final : public Program {
   std::string source_;
   std::shared_ptr<const signals::PhraseMatcher> matcher_;
   std::uint64_t topic_bits_ = 0;
+  // (intent name or glob, topic bit), from topics' `intents:`; a handful.
+  std::vector<std::pair<std::string, std::uint64_t>> intent_topics_;
   int human_request_category_ = -1;
   int legal_threat_category_ = -1;
   int frustration_category_ = -1;

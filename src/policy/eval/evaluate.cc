@@ -4,6 +4,7 @@
 #include <bitset>
 
 #include "policy/eval/compiled_policy.h"
+#include "policy/eval/glob.h"
 
 namespace hitlgate::policy::eval {
 namespace {
@@ -54,6 +55,15 @@ engine::Reason BaselineReason(const Baseline& b, const CompiledWorkflow* wf,
 }
 
 }  // namespace
+
+std::uint64_t CompiledPolicy::TopicBitsForIntent(std::string_view intent) const {
+  std::uint64_t bits = 0;
+  if (intent.empty()) return bits;
+  for (const auto& [name, bit] : intent_topics_) {
+    if (IsGlob(name) ? GlobMatch(name, intent) : name == intent) bits |= bit;
+  }
+  return bits;
+}
 
 void CompiledPolicy::Evaluate(const EvalInput& input, engine::Decision* out) const {
   const engine::Event& event = input.event;
