@@ -2,7 +2,8 @@
 // for the same events, whichever of several stores ("nodes") on one database
 // each event goes through; events of one interaction sent to two nodes at
 // once are serialized by the row locks; a lock held too long degrades to a
-// plain read instead of hanging. Each test gets a fresh schema, dropped at exit.
+// plain read instead of hanging; erasing a customer deletes their row. Each
+// test gets a fresh schema, dropped at exit.
 //
 // Needs a server: set HITLGATE_TEST_PG_URL (scripts/pg.sh start prints it);
 // the database tests skip with a message when it is unset.
@@ -20,6 +21,8 @@
 #include <thread>
 
 #include "hitlgate/engine/memory_conversation_store.h"
+#include "hitlgate/store/id_generator.h"
+#include "hitlgate/store/postgres_store.h"
 #include "storage/postgres/conversation_state.h"
 
 namespace hitlgate::store {
@@ -340,6 +343,47 @@ TEST_F(PostgresConversationStoreTest, RowsHeldTooLongDegradeToAPlainRead) {
   ConversationSnapshot after = slow->Load(e, T(3));
   EXPECT_EQ(after.customer_message_count, 3);
   slow->Record(e, T(3), {});
+}
+
+// Erasing a customer (PostgresStore::EraseCustomer) removes the row the
+// conversation state keeps under their id: their repeat contacts are gone.
+TEST_F(PostgresConversationStoreTest, ErasingTheCustomerDeletesTheirConversationRow) {
+  SequentialIdGenerator ids;
+  auto store = PostgresStore::Open(PgUrl(), {.ids = &ids, .schema = schema_});
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  auto node = Node();
+  ASSERT_NE(node, nullptr);
+  for (const char* interaction : {"int-1", "int-2"}) {
+    Event e = Message(interaction, "cust-erase");
+    (void)node->Load(e, T(0));
+    node->Record(e, T(0), {});
+  }
+  DecisionRecord d;
+  d.event_id = "e-1";
+  d.interaction_id = "int-1";
+  d.customer_id = "cust-erase";
+  d.workflow = "w";
+  d.channel = "chat";
+  d.at = T(0);
+  d.event_json = "{}";
+  d.decision_json = "{}";
+  d.policy_version = "v1";
+  d.recorded_by = "k";
+  ASSERT_TRUE((*store)->RecordDecision(d, std::nullopt, {}, T(0)).has_value());
+  ASSERT_EQ(node->Load(Message("int-3", "cust-erase"), T(1)).ContactsWithin(hours(1), 0), 3);
+  node->Record(Message("int-3", "cust-erase"), T(1), {});
+
+  ErasureRequest req;
+  req.customer_id = "cust-erase";
+  req.pseudonym = "erased-1";
+  req.actor = "k-admin";
+  req.now = T(2);
+  auto erased = (*store)->EraseCustomer(req);
+  ASSERT_TRUE(erased.has_value()) << erased.error().ToString();
+  // Only the new interaction itself: nothing of the erased history remains.
+  ConversationSnapshot after = node->Load(Message("int-4", "cust-erase"), T(3));
+  EXPECT_EQ(after.ContactsWithin(hours(1), 0), 1);
+  node->Record(Message("int-4", "cust-erase"), T(3), {});
 }
 
 }  // namespace
