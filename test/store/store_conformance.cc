@@ -265,6 +265,25 @@ TEST_P(StoreConformanceTest, ClaimNextRestrictsToQueues) {
   EXPECT_EQ(t->queue, "general");
 }
 
+// Claims walk each of the reviewer's queues: the claim order holds across
+// them, and a backlog in a queue they do not work is passed over.
+TEST_P(StoreConformanceTest, ClaimNextKeepsClaimOrderAcrossTheReviewersQueues) {
+  for (int i = 0; i < 50; ++i) AddTask("esc-" + std::to_string(i), 1, {}, "", "supervisors");
+  auto a_p3 = AddTask("i-a", 3, {}, "", "orders", t0_ + hours(1));
+  auto b_p2_late = AddTask("i-b", 2, {}, "", "billing", t0_ + hours(5));
+  auto a_p2_early = AddTask("i-c", 2, {}, "", "orders", t0_ + hours(2));
+  ClaimRequest r = Reviewer("r1");
+  r.queues = {"orders", "billing"};
+  std::vector<std::string> order;
+  for (int i = 0; i < 3; ++i) {
+    auto t = store_->ClaimNext(r);
+    ASSERT_THAT(t, IsOk());
+    order.push_back(t->id);
+  }
+  EXPECT_THAT(order, ::testing::ElementsAre(a_p2_early.task_id, b_p2_late.task_id, a_p3.task_id));
+  EXPECT_THAT(store_->ClaimNext(r), IsError(ErrorCode::kNotFound));
+}
+
 TEST_P(StoreConformanceTest, ClaimNextEnforcesTheConcurrencyLimit) {
   for (int i = 0; i < 3; ++i) AddTask("i-" + std::to_string(i));
   ClaimRequest r = Reviewer("r1");

@@ -31,6 +31,13 @@ const std::string kQualifies =
 const std::string kClaimableOpen = std::string("SELECT ") + postgres::kTaskColumns +
                                    " FROM tasks t WHERE status = 'open' AND $1::bigint IS NOT NULL" +
                                    kQualifies;
+// The same within one queue ($6), walking tasks_queue_claim: a reviewer's
+// claim visits only the queues they work, whatever backlog the others have
+// (escalations waiting for supervisors sort first and would be walked over).
+const std::string kClaimableOpenInQueue = std::string("SELECT ") + postgres::kTaskColumns +
+                                          " FROM tasks t WHERE status = 'open' AND queue = $6 AND "
+                                          "$1::bigint IS NOT NULL" +
+                                          kQualifies;
 // Expired leases are found through tasks_lease (status, lease_expires_us)
 // first: walking tasks_claim would visit every claimed task, since none of
 // them may match (and their dead row versions too, on a busy queue).
@@ -44,14 +51,15 @@ const std::string kClaimableExpired =
 
 // The first task in claim order from `sql` that `r` may claim.
 Result<std::optional<Task>> FirstClaimable(Connection& conn, const std::string& sql,
-                                           const ClaimRequest& r) {
+                                           const ClaimRequest& r, const std::string* queue = nullptr) {
   // SQL applies the same rules, so the first row qualifies; a wider look
   // only happens if SQL's lower() and the C++ rules ever disagree
   // (non-ASCII language tags), and it locks more rows for a moment.
   for (int limit : {1, 64}) {
-    auto rows = conn.Query(sql, Params::Of(r.now, internal::JoinList(r.skills),
-                                           internal::JoinList(r.languages),
-                                           internal::JoinList(r.queues), limit));
+    Params params = Params::Of(r.now, internal::JoinList(r.skills), internal::JoinList(r.languages),
+                               internal::JoinList(r.queues), limit);
+    if (queue != nullptr) params.Add(*queue);
+    auto rows = conn.Query(sql, params);
     if (!rows) return std::unexpected(rows.error());
     for (int i = 0; i < rows->size(); ++i) {
       auto t = postgres::ReadTask(*rows, i);
@@ -113,7 +121,16 @@ Result<Task> PostgresStore::ClaimNext(const ClaimRequest& r) {
     auto live = postgres::LiveLeases(txn.conn(), r.reviewer, r.now);
     if (!live) return std::unexpected(live.error());
     if (auto c = internal::CheckConcurrency(r, *live); !c) return std::unexpected(c.error());
-    auto open = FirstClaimable(txn.conn(), kClaimableOpen, r);
+    Result<std::optional<Task>> open = std::optional<Task>();
+    if (r.queues.empty()) {
+      open = FirstClaimable(txn.conn(), kClaimableOpen, r);
+    } else {
+      for (const std::string& queue : r.queues) {
+        auto first = FirstClaimable(txn.conn(), kClaimableOpenInQueue, r, &queue);
+        if (!first) return std::unexpected(first.error());
+        if (*first && (!*open || internal::ClaimOrderLess(**first, **open))) open = std::move(first);
+      }
+    }
     if (!open) return std::unexpected(open.error());
     auto expired = FirstClaimable(txn.conn(), kClaimableExpired, r);
     if (!expired) return std::unexpected(expired.error());

@@ -166,6 +166,11 @@ CREATE TABLE conversation_customers(
   contacts TEXT NOT NULL DEFAULT '',
   last_contact_us BIGINT NOT NULL DEFAULT 0) WITH (fillfactor = 70);
 )sql"},
+    {4, R"sql(
+-- Claims walk each of the reviewer's queues in claim order, so a backlog in
+-- a queue they cannot work (escalations to supervisors) costs them nothing.
+CREATE INDEX tasks_queue_claim ON tasks(status, queue, priority, due_at_us, created_at_us, id);
+)sql"},
 };
 
 }  // namespace

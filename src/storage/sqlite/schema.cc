@@ -139,6 +139,11 @@ CREATE TABLE controls(
 -- Approval limits per currency ("EUR=200", U+001F-joined; '' = none).
 ALTER TABLE api_keys ADD COLUMN approval_limits TEXT NOT NULL DEFAULT '';
 )sql"},
+    {4, R"sql(
+-- Claims walk each of the reviewer's queues in claim order, so a backlog in
+-- a queue they cannot work (escalations to supervisors) costs them nothing.
+CREATE INDEX tasks_queue_claim ON tasks(status, queue, priority, due_at_us, created_at_us, id);
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& conn) {

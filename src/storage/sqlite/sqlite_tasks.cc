@@ -16,10 +16,11 @@ namespace {
 // and stops at the first match, so it costs the number of tasks ahead of
 // the match that the reviewer cannot take.
 Result<std::optional<Task>> FirstQualifying(Connection& conn, const char* sql,
-                                            const ClaimRequest& r) {
+                                            const ClaimRequest& r, const std::string* queue = nullptr) {
   auto st = conn.Prepare(sql);
   if (!st) return std::unexpected(st.error());
   st->Bind(1, r.now);
+  if (queue != nullptr) st->Bind(2, *queue);
   while (true) {
     auto row = st->Step();
     if (!row) return std::unexpected(row.error());
@@ -33,6 +34,12 @@ Result<std::optional<Task>> FirstQualifying(Connection& conn, const char* sql,
 const std::string kOpenInClaimOrder =
     std::string("SELECT ") + sqlite::kTaskColumns +
     " FROM tasks WHERE status = 'open' AND ?1 IS NOT NULL"
+    " ORDER BY priority, due_at_us, created_at_us, id";
+// The same within one queue (tasks_queue_claim): a reviewer's claim walks
+// only the queues they work, whatever backlog the others have.
+const std::string kOpenInQueueClaimOrder =
+    std::string("SELECT ") + sqlite::kTaskColumns +
+    " FROM tasks WHERE status = 'open' AND queue = ?2 AND ?1 IS NOT NULL"
     " ORDER BY priority, due_at_us, created_at_us, id";
 const std::string kExpiredInClaimOrder =
     std::string("SELECT ") + sqlite::kTaskColumns +
@@ -71,7 +78,16 @@ Result<Task> SqliteStore::ClaimNext(const ClaimRequest& r) {
     auto live = sqlite::LiveLeases(txn.conn(), r.reviewer, r.now);
     if (!live) return std::unexpected(live.error());
     if (auto c = internal::CheckConcurrency(r, *live); !c) return std::unexpected(c.error());
-    auto open = FirstQualifying(txn.conn(), kOpenInClaimOrder.c_str(), r);
+    Result<std::optional<Task>> open = std::optional<Task>();
+    if (r.queues.empty()) {
+      open = FirstQualifying(txn.conn(), kOpenInClaimOrder.c_str(), r);
+    } else {
+      for (const std::string& queue : r.queues) {
+        auto first = FirstQualifying(txn.conn(), kOpenInQueueClaimOrder.c_str(), r, &queue);
+        if (!first) return std::unexpected(first.error());
+        if (*first && (!*open || internal::ClaimOrderLess(**first, **open))) open = std::move(first);
+      }
+    }
     if (!open) return std::unexpected(open.error());
     auto expired = FirstQualifying(txn.conn(), kExpiredInClaimOrder.c_str(), r);
     if (!expired) return std::unexpected(expired.error());
