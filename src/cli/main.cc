@@ -6,28 +6,12 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "cli/learning_model_flags.h"
 #include "cli/learning_commands.h"
 #include "cli/compliance_commands.h"
 #include "cli/receipt_commands.h"
 #include "cli/measure_commands.h"
 #include "server/serve.h"
-
-namespace {
-
-// `serve` and `decide` load the same learning-loop artefacts.
-void AddLearningModelFlags(CLI::App* cmd, hitlgate::server::LearningModelOptions& o) {
-  cmd->add_option("--calibration", o.calibration_path,
-                  "Calibration map from `hitlgate calibrate --out` (policies read calibrated_confidence)");
-  cmd->add_option("--triage-model", o.triage_model,
-                  "fastText model from `hitlgate train`: intent and out_of_scope for customer messages "
-                  "that come without an intent");
-  cmd->add_option("--triage-oos-label", o.triage_oos_label, "The model's out-of-scope label");
-  cmd->add_option("--triage-oos-threshold", o.triage_oos_threshold,
-                  "Out of scope when the top intent's calibrated probability is below this")
-      ->check(CLI::Range(0.0, 1.0));
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace hitlgate::cli;

@@ -2,6 +2,8 @@
 // CLI11 and dispatches to them; see measure_commands.h.
 #include "cli/measure_commands.h"
 
+#include "cli/learning_model_flags.h"
+
 namespace hitlgate::cli {
 
 struct MeasureCommands {
@@ -36,6 +38,7 @@ std::shared_ptr<MeasureCommands> AddMeasureCommands(CLI::App& app) {
   m->replay_cmd->add_option("--output,-o", r.output_path, "Where the comparison goes (- = stdout)");
   m->replay_cmd->add_flag("--json", r.json, "Write the comparison as JSON");
   m->replay_cmd->add_flag("--stats", r.stats, "Print throughput on stderr");
+  AddLearningModelFlags(m->replay_cmd, r.learning);
 
   StaffOptions& s = m->staff;
   m->staff_cmd = app.add_subcommand(

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "hitlgate/common/error.h"
+#include "server/learning_models.h"
 
 namespace hitlgate::cli {
 
@@ -28,6 +29,7 @@ struct ReplayOptions {
   bool json = false;
   bool stats = false;
   int examples = 3;
+  server::LearningModelOptions learning;  // as `serve --calibration --triage-model`
 };
 int RunReplay(const ReplayOptions& options);
 

@@ -96,6 +96,12 @@ int RunReplay(const ReplayOptions& options) {
   }
   measure::Replayer replayer(active, candidate, scorer, options.examples,
                              verdicts.size() > 0 ? &verdicts : nullptr);
+  auto models = server::LoadLearningModels(options.learning);
+  if (!models) {
+    std::fprintf(stderr, "hitlgate replay: %s\n", models.error().message().c_str());
+    return 2;
+  }
+  replayer.SetLearningModels(models->calibrator, models->classifier);
 
   std::int64_t lines = 0, malformed = 0;
   const auto started = std::chrono::steady_clock::now();

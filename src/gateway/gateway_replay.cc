@@ -51,6 +51,7 @@ Result<std::string> Gateway::ReplayPolicy(const Principal& who, const ReplayRequ
   if (!history) return std::unexpected(history.error());
   std::shared_ptr<const policy::Program> active = engine_.policy();
   measure::Replayer replayer(active, compiled.program, engine_.scorer(), request.examples);
+  replayer.SetLearningModels(engine_.calibrator(), engine_.intent_classifier());
   for (const measure::HistoryEvent& h : history->events) replayer.Add(h);
 
   codec::JsonWriter w;

@@ -128,6 +128,14 @@ HumanVerdict VerdictIndex::Find(const engine::Event& event, std::int64_t event_i
   return it == by_position_.end() ? HumanVerdict::kNone : it->second;
 }
 
+void Replayer::SetLearningModels(std::shared_ptr<const engine::ConfidenceCalibrator> calibrator,
+                                 std::shared_ptr<const engine::IntentClassifier> classifier) {
+  for (engine::DecisionEngine* e : {&active_, &candidate_}) {
+    e->SetCalibrator(calibrator);
+    e->SetIntentClassifier(classifier);
+  }
+}
+
 Replayer::Replayer(std::shared_ptr<const policy::Program> active,
                    std::shared_ptr<const policy::Program> candidate,
                    std::shared_ptr<const signals::SentimentScorer> scorer,

@@ -3,6 +3,7 @@
 // --out`. Used by `serve` and `decide`, so offline decisions match live ones.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "hitlgate/common/error.h"
@@ -19,9 +20,17 @@ struct LearningModelOptions {
   double triage_oos_threshold = 0.2;
 };
 
-// Does nothing for the parts the options leave empty. InvalidArgument (with
-// the file named) when a file cannot be read or parsed: the caller refuses to
-// start rather than decide without the model the operator asked for.
+struct LearningModels {
+  std::shared_ptr<const engine::ConfidenceCalibrator> calibrator;  // null: none asked for
+  std::shared_ptr<const engine::IntentClassifier> classifier;      // null: none asked for
+};
+
+// Loads what the options name. InvalidArgument (with the file named) when a
+// file cannot be read or parsed: the caller refuses to start rather than
+// decide without the model the operator asked for.
+[[nodiscard]] Result<LearningModels> LoadLearningModels(const LearningModelOptions& options);
+
+// LoadLearningModels, then sets what it loaded on `engine`.
 [[nodiscard]] Result<void> AttachLearningModels(const LearningModelOptions& options,
                                                 engine::DecisionEngine& engine);
 

@@ -214,6 +214,35 @@ TEST_F(LearningServeTest, DecideOfflineTriagesLikeServe) {
   EXPECT_EQ(second.at("signals").at("triage_intent").as_string(), "card_arrival");
 }
 
+// A candidate without the off-topic rule, replayed with the triage model,
+// changes the off-topic message's handoff; without the model the replay
+// could not see that message as out of scope at all.
+TEST_F(LearningServeTest, ReplayTriagesLikeServe) {
+  std::string candidate = kPolicy;
+  const size_t rule = candidate.find("  - name: off-topic-to-a-person");
+  const size_t next = candidate.find("  - name:", rule + 1);
+  candidate.erase(rule, next - rule);
+  candidate.replace(candidate.find("policy: learning-loop"), 21, "policy: without-off-topic");
+  Write(dir_ / "candidate.yaml", candidate);
+  Write(dir_ / "history.jsonl",
+        R"({"interaction_id":"r-1","workflow":"shop","type":"customer_message","text":"tell me a joke","at":"2026-11-22T10:00:00Z"})"
+        "\n"
+        R"({"interaction_id":"r-2","workflow":"shop","type":"customer_message","text":"where is my card","at":"2026-11-22T10:00:01Z"})"
+        "\n");
+  const std::string base = std::string(HITLGATE_BINARY) + " replay --json --policy " +
+                           (dir_ / "candidate.yaml").string() + " --active " + (dir_ / "policy.yaml").string() +
+                           " --events " + (dir_ / "history.jsonl").string();
+  std::string with, without;
+  ASSERT_EQ(RunCommand(base + " --triage-model " + (dir_ / "triage.bin").string() + " 2>/dev/null", &with), 0)
+      << with;
+  ASSERT_EQ(RunCommand(base + " 2>/dev/null", &without), 0) << without;
+  const json::value w = json::parse(with).at("comparison");
+  EXPECT_EQ(w.at("changed").to_number<int>(), 1) << with;
+  EXPECT_EQ(w.at("changes").at(0).at("from").as_string(), "handoff");
+  EXPECT_EQ(w.at("changes").at(0).at("to").as_string(), "allow");
+  EXPECT_EQ(json::parse(without).at("comparison").at("changed").to_number<int>(), 0) << without;
+}
+
 TEST_F(LearningServeTest, AnUnreadableModelOrMapStopsServeWithTheFileNamed) {
   Write(dir_ / "garbage.bin", "not a fastText model");
   Write(dir_ / "bad-map.json", R"({"format":"something-else"})");

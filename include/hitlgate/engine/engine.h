@@ -47,6 +47,7 @@ class DecisionEngine {
   // absent and `confidence_below: {source: calibrated}` uses the reported
   // confidence, i.e. the identity.
   void SetCalibrator(std::shared_ptr<const ConfidenceCalibrator> calibrator);
+  std::shared_ptr<const ConfidenceCalibrator> calibrator() const { return calibrator_.load(); }
 
   // The triage classifier (swapped atomically; null, the default, turns
   // triage off). A customer message that reports no intent is classified:

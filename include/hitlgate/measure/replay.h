@@ -69,6 +69,12 @@ class Replayer {
   // not parse.
   [[nodiscard]] Result<void> AddLine(std::string_view line);
 
+  // The learning loop's models, for both policies alike (either may be
+  // null): a replay of a policy that reads `out_of_scope` or
+  // `calibrated_confidence` must triage and calibrate as the gateway does.
+  void SetLearningModels(std::shared_ptr<const engine::ConfidenceCalibrator> calibrator,
+                         std::shared_ptr<const engine::IntentClassifier> classifier);
+
   const DecisionComparison& comparison() const { return comparison_; }
   const policy::Program& active_policy() const { return *active_program_; }
   const policy::Program& candidate_policy() const { return *candidate_program_; }
