@@ -54,6 +54,23 @@ int main(int argc, char** argv) {
                         "Policy to activate on the first start (default: the built-in retail example)");
   serve_cmd->add_option("--lexicon", serve.lexicon_path, "VADER-format sentiment lexicon file");
   AddLearningModelFlags(serve_cmd, serve.learning);
+  serve_cmd->add_option("--autonomy-window", serve.autonomy.window, "Earned autonomy: judged cases in the rolling window")
+      ->check(CLI::Range(10, 100000));
+  serve_cmd->add_option("--autonomy-min-cases", serve.autonomy.min_cases,
+                        "Earned autonomy: judged cases since the last change before a promotion")
+      ->check(CLI::Range(1, 100000));
+  serve_cmd->add_option("--autonomy-hotl-target", serve.autonomy.hotl_target,
+                        "Earned autonomy: agreement the Wilson lower bound must reach for HOTL")
+      ->check(CLI::Range(0.5, 1.0));
+  serve_cmd->add_option("--autonomy-hootl-target", serve.autonomy.hootl_target,
+                        "Earned autonomy: agreement the Wilson lower bound must reach for HOOTL")
+      ->check(CLI::Range(0.5, 1.0));
+  serve_cmd->add_option("--autonomy-audit-hotl", serve.autonomy.audit_rate_hotl,
+                        "Earned autonomy: share of autonomous proposals audited at HOTL")
+      ->check(CLI::Range(0.0, 1.0));
+  serve_cmd->add_option("--autonomy-audit-hootl", serve.autonomy.audit_rate_hootl,
+                        "Earned autonomy: share of autonomous proposals audited at HOOTL")
+      ->check(CLI::Range(0.0, 1.0));
   serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
   serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
   serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");

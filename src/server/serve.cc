@@ -158,6 +158,19 @@ int RunServe(const ServeOptions& options) {
     }
   }
   gopts.lease_ttl = std::chrono::seconds(options.lease_seconds);
+  // Earned autonomy: a promotion must need evidence, and HOOTL more than HOTL.
+  const autonomy::AutonomyConfig& ac = options.autonomy;
+  if (ac.min_cases > ac.window) {
+    std::fprintf(stderr, "hitlgate: --autonomy-min-cases %d is more than --autonomy-window %d\n", ac.min_cases,
+                 ac.window);
+    return 1;
+  }
+  if (ac.hotl_target > ac.hootl_target) {
+    std::fprintf(stderr, "hitlgate: --autonomy-hotl-target %.3f is above --autonomy-hootl-target %.3f\n",
+                 ac.hotl_target, ac.hootl_target);
+    return 1;
+  }
+  gopts.autonomy = ac;
   gopts.escalation_queue = options.escalation_queue;
   if (options.audit_retention_days < 183 && !options.allow_short_retention) {
     std::fprintf(stderr,

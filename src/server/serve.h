@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hitlgate/autonomy/tracker.h"
 #include "server/learning_models.h"
 
 namespace hitlgate::server {
@@ -22,6 +23,7 @@ struct ServeOptions {
   std::string policy_path;  // used when the store has no active policy yet; empty = built-in example
   std::string lexicon_path;
   LearningModelOptions learning;  // calibration map and triage model (docs/learning.md)
+  autonomy::AutonomyConfig autonomy;  // earned autonomy's window, targets, audit rates (docs/autonomy.md)
   std::string console_dir;  // built console assets; empty = look for web/dist
   int threads = 0;          // io threads; 0 = cores
   int lease_seconds = 120;

@@ -243,6 +243,58 @@ TEST_F(LearningServeTest, ReplayTriagesLikeServe) {
   EXPECT_EQ(json::parse(without).at("comparison").at("changed").to_number<int>(), 0) << without;
 }
 
+// Earned autonomy's thresholds come from serve's flags: with a 60% HOTL
+// target after 5 cases, five approved refunds propose HOTL (5 of 5 agreed
+// has a one-sided 95% Wilson lower bound of 65%; the default 30 cases and
+// 90% would not).
+TEST_F(LearningServeTest, AutonomyThresholdsComeFromServesFlags) {
+  std::vector<std::string> args = ServeArgs();
+  args.insert(args.end(), {"--autonomy-window", "20", "--autonomy-min-cases", "5", "--autonomy-hotl-target",
+                           "0.6", "--autonomy-audit-hotl", "0.5"});
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(HITLGATE_BINARY, (dir_ / "data-autonomy").string(), kAdmin, args)) << server.output();
+  const std::string agent = Token(server.port(), R"({"name":"bot","role":"agent"})");
+  const std::string reviewer = Token(server.port(), R"({"name":"rev","role":"reviewer"})");
+  const std::string supervisor = Token(server.port(), R"({"name":"sup","role":"supervisor"})");
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(Decide(server.port(), agent, RefundAt95(200 + i)).at("decision").as_string(), "hold");
+    HttpReply claim = HttpCall(server.port(), "POST", "/v1/review/next", "{}", reviewer);
+    ASSERT_EQ(claim.status, 200) << claim.body;
+    json::value task = json::parse(claim.body);
+    HttpReply v = HttpCall(server.port(), "POST",
+                           "/v1/review/tasks/" + std::string(task.at("id").as_string()) + "/verdict",
+                           R"({"verdict":"approved","lease_id":")" +
+                               std::string(task.at("lease").at("lease_id").as_string()) + "\"}",
+                           reviewer);
+    ASSERT_EQ(v.status, 200) << v.body;
+  }
+  json::value autonomy;
+  bool pending = false;
+  for (int i = 0; i < 50 && !pending; ++i) {  // the server's tick follows the audit log once a second
+    HttpReply r = HttpCall(server.port(), "GET", "/v1/autonomy", "", supervisor);
+    ASSERT_EQ(r.status, 200) << r.body;
+    autonomy = json::parse(r.body);
+    for (const json::value& l : autonomy.at("levels").as_array()) {
+      pending |= l.at("subject").as_string() == "action:refund" && l.as_object().contains("pending");
+    }
+    if (!pending) ::usleep(100000);
+  }
+  EXPECT_TRUE(pending) << json::serialize(autonomy);
+  EXPECT_EQ(autonomy.at("config").at("window").to_number<int>(), 20);
+  EXPECT_EQ(autonomy.at("config").at("min_cases").to_number<int>(), 5);
+  EXPECT_DOUBLE_EQ(autonomy.at("config").at("hotl_target").to_number<double>(), 0.6);
+  EXPECT_DOUBLE_EQ(autonomy.at("config").at("audit_rate_hotl").to_number<double>(), 0.5);
+  EXPECT_EQ(server.Stop(), 0);
+
+  // Thresholds that make no sense stop serve with a message.
+  std::string out;
+  EXPECT_NE(RunCommand(std::string(HITLGATE_BINARY) + " serve --port 0 --data " + (dir_ / "data-bad2").string() +
+                           " --autonomy-window 10 --autonomy-min-cases 30",
+                       &out),
+            0);
+  EXPECT_NE(out.find("--autonomy-min-cases 30 is more than --autonomy-window 10"), std::string::npos) << out;
+}
+
 TEST_F(LearningServeTest, AnUnreadableModelOrMapStopsServeWithTheFileNamed) {
   Write(dir_ / "garbage.bin", "not a fastText model");
   Write(dir_ / "bad-map.json", R"({"format":"something-else"})");
