@@ -1,8 +1,11 @@
 #include "hitlgate/engine/memory_conversation_store.h"
 
+#include "hitlgate/engine/conversation_state.h"
+
 #include <algorithm>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -10,28 +13,6 @@ namespace hitlgate::engine {
 namespace {
 
 constexpr size_t kShards = 16;
-
-struct InteractionState {
-  std::int64_t event_count = 0;
-  std::array<TimePoint, ConversationSnapshot::kMaxRecentMessages> recent{};  // ring
-  int recent_head = 0;   // next write position
-  int recent_count = 0;
-  int customer_message_count = 0;
-  double first_sentiment = 0.0;
-  double smoothed_sentiment = 0.0;
-  double last_sentiment = 0.0;
-  bool last_human_request = false;
-  bool legal_threat_seen = false;
-  bool last_frustration = false;
-  std::uint64_t sticky_bits = 0;
-  std::uint64_t intent_hash = 0;
-  TimePoint last_seen{};
-};
-
-struct CustomerState {
-  std::array<Contact, ConversationSnapshot::kMaxContacts> contacts{};  // oldest first
-  int count = 0;
-};
 
 // A map with least-recently-used eviction. Not thread-safe; the shard locks.
 template <typename V>
@@ -82,121 +63,39 @@ MemoryConversationStore::MemoryConversationStore(ConversationLimits limits)
 MemoryConversationStore::~MemoryConversationStore() = default;
 
 ConversationSnapshot MemoryConversationStore::Load(const Event& event, TimePoint at) {
-  ConversationSnapshot snap;
-  snap.now = at;
-  const std::uint64_t self_hash = StableHash(event.interaction_id);
+  // Copies taken under the shard locks; the rules run outside them.
+  std::optional<InteractionState> interaction;
   {
     Shard& shard = shards_[ShardOf(event.interaction_id)];
     std::lock_guard lock(shard.mu);
-    InteractionState* s = shard.interactions.Find(event.interaction_id);
-    if (s != nullptr && at - s->last_seen > limits_.idle_ttl) s = nullptr;  // idle: a new start
-    if (s != nullptr) {
-      snap.known_interaction = true;
-      snap.event_index = s->event_count;
-      // Unroll the ring, oldest first.
-      int start = (s->recent_head - s->recent_count + ConversationSnapshot::kMaxRecentMessages) %
-                  ConversationSnapshot::kMaxRecentMessages;
-      for (int i = 0; i < s->recent_count; ++i) {
-        snap.recent_messages[i] = s->recent[(start + i) % ConversationSnapshot::kMaxRecentMessages];
-      }
-      snap.recent_message_count = s->recent_count;
-      snap.customer_message_count = s->customer_message_count;
-      snap.first_sentiment = s->first_sentiment;
-      snap.smoothed_sentiment = s->smoothed_sentiment;
-      snap.last_sentiment = s->last_sentiment;
-      snap.last_human_request = s->last_human_request;
-      snap.legal_threat_seen = s->legal_threat_seen;
-      snap.last_frustration = s->last_frustration;
-      snap.sticky_category_bits = s->sticky_bits;
-      snap.intent_hash = s->intent_hash;
-    }
+    if (const InteractionState* s = shard.interactions.Find(event.interaction_id)) interaction = *s;
   }
-  if (event.type == EventType::kCustomerMessage) {
-    // The current message counts toward its own rate.
-    if (snap.recent_message_count == ConversationSnapshot::kMaxRecentMessages) {
-      std::shift_left(snap.recent_messages.begin(), snap.recent_messages.end(), 1);
-      --snap.recent_message_count;
-    }
-    snap.recent_messages[snap.recent_message_count++] = at;
-  }
-  const std::uint64_t intent = event.intent.empty() ? snap.intent_hash : StableHash(event.intent);
+  std::optional<CustomerState> customer;
   if (!event.customer_id.empty()) {
     Shard& shard = shards_[ShardOf(event.customer_id)];
     std::lock_guard lock(shard.mu);
-    if (CustomerState* c = shard.customers.Find(event.customer_id)) {
-      for (int i = 0; i < c->count; ++i) {
-        if (at - c->contacts[i].first_at > limits_.contact_horizon) continue;
-        snap.contacts[snap.contact_count++] = c->contacts[i];
-      }
-    }
+    if (const CustomerState* c = shard.customers.Find(event.customer_id)) customer = *c;
   }
-  bool self_listed = false;
-  for (int i = 0; i < snap.contact_count; ++i) {
-    if (snap.contacts[i].interaction_hash == self_hash) {
-      self_listed = true;
-      if (intent != 0) snap.contacts[i].intent_hash = intent;
-    }
-  }
-  if (!self_listed) {
-    if (snap.contact_count == ConversationSnapshot::kMaxContacts) {
-      std::shift_left(snap.contacts.begin(), snap.contacts.end(), 1);
-      --snap.contact_count;
-    }
-    snap.contacts[snap.contact_count++] = Contact{self_hash, at, intent};
-  }
-  return snap;
+  return SnapshotBefore(interaction ? &*interaction : nullptr, customer ? &*customer : nullptr, event, at,
+                        Rules());
 }
 
 void MemoryConversationStore::Record(const Event& event, TimePoint at,
                                      const ConversationUpdate& update) {
-  const std::uint64_t self_hash = StableHash(event.interaction_id);
-  const std::uint64_t intent = event.intent.empty() ? 0 : StableHash(event.intent);
   {
     Shard& shard = shards_[ShardOf(event.interaction_id)];
     std::lock_guard lock(shard.mu);
     if (event.type == EventType::kInteractionClosed) {
       shard.interactions.Erase(event.interaction_id);
     } else {
-      InteractionState& s =
-          shard.interactions.Upsert(event.interaction_id, limits_.max_interactions / kShards + 1);
-      if (s.event_count > 0 && at - s.last_seen > limits_.idle_ttl) s = InteractionState{};
-      ++s.event_count;
-      s.last_seen = std::max(s.last_seen, at);
-      if (intent != 0) s.intent_hash = intent;
-      s.sticky_bits |= update.category_bits;
-      s.legal_threat_seen |= update.legal_threat;
-      if (event.type == EventType::kCustomerMessage) {
-        s.recent[s.recent_head] = at;
-        s.recent_head = (s.recent_head + 1) % ConversationSnapshot::kMaxRecentMessages;
-        s.recent_count = std::min(s.recent_count + 1, ConversationSnapshot::kMaxRecentMessages);
-        if (s.customer_message_count == 0) {
-          s.first_sentiment = update.sentiment;
-          s.smoothed_sentiment = update.sentiment;
-        } else {
-          s.smoothed_sentiment = 0.5 * update.sentiment + 0.5 * s.smoothed_sentiment;
-        }
-        ++s.customer_message_count;
-        s.last_sentiment = update.sentiment;
-        s.last_human_request = update.human_request;
-        s.last_frustration = update.frustration;
-      }
+      FoldInteraction(shard.interactions.Upsert(event.interaction_id, limits_.max_interactions / kShards + 1),
+                      event, at, update, Rules());
     }
   }
   if (event.customer_id.empty()) return;
   Shard& shard = shards_[ShardOf(event.customer_id)];
   std::lock_guard lock(shard.mu);
-  CustomerState& c = shard.customers.Upsert(event.customer_id, limits_.max_customers / kShards + 1);
-  for (int i = 0; i < c.count; ++i) {
-    if (c.contacts[i].interaction_hash == self_hash) {
-      if (intent != 0) c.contacts[i].intent_hash = intent;
-      return;
-    }
-  }
-  if (c.count == ConversationSnapshot::kMaxContacts) {
-    std::shift_left(c.contacts.begin(), c.contacts.end(), 1);
-    --c.count;
-  }
-  c.contacts[c.count++] = Contact{self_hash, at, intent};
+  FoldCustomer(shard.customers.Upsert(event.customer_id, limits_.max_customers / kShards + 1), event, at);
 }
 
 size_t MemoryConversationStore::interaction_count() const {

@@ -10,7 +10,7 @@
 
 #include <memory>
 
-#include "hitlgate/engine/conversation.h"
+#include "hitlgate/engine/conversation_state.h"
 
 namespace hitlgate::engine {
 
@@ -36,6 +36,8 @@ class MemoryConversationStore final : public ConversationStore {
   struct Shard;
 
  private:
+  ConversationRules Rules() const { return {limits_.idle_ttl, limits_.contact_horizon}; }
+
   ConversationLimits limits_;
   std::unique_ptr<Shard[]> shards_;
 };

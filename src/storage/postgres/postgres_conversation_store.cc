@@ -290,7 +290,8 @@ class PostgresConversationStore::Impl {
       }
       Return(std::move(*conn));
     }
-    engine::ConversationSnapshot snap = postgres::Snapshot(p.interaction, p.customer, event, at, rules_);
+    engine::ConversationSnapshot snap = engine::SnapshotBefore(p.interaction ? &*p.interaction : nullptr,
+                                                               p.customer ? &*p.customer : nullptr, event, at, rules_);
     std::lock_guard lock(mu_);
     pending_[std::this_thread::get_id()] = std::move(p);
     return snap;
@@ -317,7 +318,16 @@ class PostgresConversationStore::Impl {
       }
       p.conn = std::move(*conn);
     }
-    postgres::Fold(p.interaction, p.customer, event, at, update, rules_);
+    if (event.type == engine::EventType::kInteractionClosed) {
+      p.interaction.reset();
+    } else {
+      if (!p.interaction) p.interaction.emplace();
+      engine::FoldInteraction(*p.interaction, event, at, update, rules_);
+    }
+    if (!event.customer_id.empty()) {
+      if (!p.customer) p.customer.emplace();
+      engine::FoldCustomer(*p.customer, event, at);
+    }
     std::vector<Step> steps;
     if (p.interaction) {
       steps.push_back(Run(kWriteInteraction, {p.interaction_id, postgres::EncodeInteraction(*p.interaction),
@@ -368,7 +378,7 @@ class PostgresConversationStore::Impl {
  private:
   const postgres::ConnectOptions connect_;
   const PostgresConversationOptions options_;
-  const postgres::ConversationRules rules_;
+  const engine::ConversationRules rules_;
   std::atomic<std::int64_t> failures_{0};
   std::atomic<std::int64_t> records_{0};
 
