@@ -1,71 +1,12 @@
 // The built-in phrase sets. Written as general English of contact centers;
-// human_request was extended once after reading its misses on bitext_intent
-// (swearing before the person, "I can't reach a person": general phrasings,
-// no copied rows; docs/signals.md says how that biases the figures).
+// human_request lives in human_request_phrases.cc.
 // Policies extend them (`phrases:`) and add topics (`topics:`). Patterns are
 // RE2 syntax, matched case-insensitively. Pure functions: thread-safe.
 #include "hitlgate/signals/phrase_matcher.h"
+#include "signals/builtin_phrase_sets.h"
 
 namespace hitlgate::signals {
 namespace {
-
-// Who a customer asks for when they want a person: an optional article, up
-// to two modifiers ("a real live person", "a damn agent": customers who ask
-// for a person are often angry, and swear), then the person.
-constexpr const char* kPerson =
-    "(?:a |an |the |some |your |one of your )?"
-    "(?:(?:real|live|living|actual|human|customer service|customer support|support|service|"
-    "other|proper|fucking|fuckin|freaking|frigging|effing|damn|damned|goddamn|goddamned|"
-    "bloody)\\s+){0,2}"
-    "(?:human|person|people|agent|representative|rep|operator|assistant|someone|somebody|"
-    "anyone|anybody|manager|supervisor|employee|staff|specialist|advisor|adviser|consultant|"
-    "human being)s?";
-
-// A narrower set for "I want a person" without a verb of speaking: "someone"
-// or "an assistant" alone would fire on "I need someone to fix this".
-constexpr const char* kPersonNoun =
-    "(?:a |an |some )(?:(?:real|live|actual|human|fucking|damn|goddamn|bloody)\\s+){0,2}"
-    "(?:human|person|human being|agent|representative|operator|supervisor|manager)";
-
-PhraseCategory HumanRequest() {
-  const std::string person = kPerson;
-  const std::string noun = kPersonNoun;
-  return {
-      "human_request",
-      {"human being",     "real person",     "live agent",    "human agent",
-       "live person",     "live chat agent", "not a bot",     "not a robot",
-       "stop the bot",    "no more bots",    "agent please",  "representative please",
-       "operator please", "human please",    "escalate this", "escalate to a human",
-       "transfer me",     "put me through",  "connect me to", "connect me with"},
-      {"\\b(?:speak|speaking|talk|talking|chat|chatting|communicate|communicating)\\s+(?:to|with)"
-       "\\s+" +
-           person + "\\b",
-       "\\b(?:contact|contacting|reach|reaching|call|calling|get in touch with|get through to|"
-       "get hold of|get ahold of)\\s+" +
-           person + "\\b",
-       "\\b(?:transfer|transferred|connect|connected|put|redirect|forward|direct|pass|hand|"
-       "route|send)\\s+(?:me\\s+)?(?:over\\s+)?(?:to|through to|with)\\s+" +
-           person + "\\b",
-       "\\bis there (?:a|an|any) (?:human|person|agent|real person)\\b",
-       // "I can't reach a person" is a request, not a negated one: the
-       // negation is part of the pattern, so the look-back does not see it.
-       "\\b(?:can't|cant|cannot|can not|couldn't|couldnt|unable to|not able to)\\s+"
-       "(?:speak|talk|chat|get through|get hold|get in touch)\\s+(?:to|with|of)\\s+" +
-           person + "\\b",
-       "\\b(?:can't|cant|cannot|can not|couldn't|couldnt|unable to|not able to)\\s+"
-       "(?:reach|contact|find|get)\\s+" +
-           person + "\\b",
-       // "I want a human", "give me a manager".
-       "\\b(?:want|need|like|request|demand|prefer)\\s+(?:to\\s+(?:have|get)\\s+)?" + noun + "\\b",
-       "\\b(?:get|give)\\s+me\\s+" + noun + "\\b",
-       // A message that is only the person asked for, as people type into
-       // phone menus and chat bots: "representative", "Operator!",
-       // "human please", "customer service agent".
-       "^\\W*(?:an?\\s+|the\\s+)?(?:(?:real|live|human|customer service|customer support)\\s+)?"
-       "(?:human|person|agent|representative|rep|operator|supervisor|manager)s?"
-       "(?:\\s+(?:please|pls|plz|now|asap))?\\W*$"},
-      true};
-}
 
 PhraseCategory LegalThreat() {
   return {"legal_threat",
@@ -193,7 +134,7 @@ PhraseCategory Legal() {
 }  // namespace
 
 std::vector<PhraseCategory> PhraseMatcher::BuiltinCategories() {
-  return {HumanRequest(), LegalThreat(), Frustration(), Medical(), Financial(), Legal()};
+  return {internal::HumanRequestPhrases(), LegalThreat(), Frustration(), Medical(), Financial(), Legal()};
 }
 
 }  // namespace hitlgate::signals

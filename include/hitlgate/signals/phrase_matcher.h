@@ -3,6 +3,12 @@
 // patterns, e.g. "human_request", "legal_threat", "medical". A match preceded
 // closely by a negation ("I don't need an agent", "no lawyer") does not count.
 //
+// Phrases tolerate spelling: the text is also matched after misspelt words
+// of the signal vocabulary are corrected, shorthand expanded and joined words
+// split ("talk with a live agemt", "talkto", "pls"). A category named
+// "human_request" is also decided by a small learned model when its phrases
+// do not fire (docs/signals.md).
+//
 // Built once (when a policy loads), then immutable: Match() is thread-safe.
 #pragma once
 
@@ -39,6 +45,24 @@ struct PatternError {
   std::string message;
 };
 
+// Why a category fired, for the decision's explanation.
+enum class EvidenceSource { kPhrase, kPattern, kModel };
+
+struct MatchEvidence {
+  int category = 0;
+  EvidenceSource source = EvidenceSource::kPhrase;
+  // phrases[index] or patterns[index] of the category; -1 for the model.
+  int index = -1;
+  // The text that matched (after spelling normalization), or the model score.
+  std::string matched;
+  double model_score = 0;  // kModel only: the probability, in [0, 1]
+  // The words corrected on the way, "agemt -> agent"; empty when none.
+  std::vector<std::string> corrections;
+  // One line for people: `phrase "live agent" matched "live agent"
+  // (spelling: agemt -> agent)` or `model score 0.93 >= 0.80`.
+  std::string detail;
+};
+
 class PhraseMatcher {
  public:
   // Compiles all categories into one matcher. On failure returns every
@@ -47,8 +71,14 @@ class PhraseMatcher {
                                      std::vector<PatternError>>
   Build(std::vector<PhraseCategory> categories);
 
-  // Bit i set when category i matched (and was not negated).
+  // Bit i set when category i matched (and was not negated). Allocates
+  // nothing when nothing matches.
   std::uint64_t Match(std::string_view text) const;
+
+  // The same decision as Match(), with one entry per category that fired
+  // saying which phrase, pattern or model score fired it. Slower (it
+  // allocates); for explanations, not the hot path.
+  std::vector<MatchEvidence> Explain(std::string_view text) const;
 
   int category_count() const;
   const std::string& category_name(int i) const;

@@ -1,0 +1,351 @@
+// Spelling normalization against the phrase vocabulary. See the header for
+// why this is hand-written; the distances here must match
+// tools/gen_english_near_misses.py, which lists the English words that are
+// near a vocabulary word and so must never be corrected.
+#include "signals/spelling_normalizer.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+
+#include "signals/phrase_vocabulary.h"
+
+namespace hitlgate::signals::internal {
+namespace {
+
+constexpr std::string_view kEnglishNearMisses[] = {
+#include "signals/english_near_misses.inc"
+};
+
+// Longest word we try to correct or split; longer tokens are left alone
+// (URLs, order numbers, words nobody misspells into an agent).
+constexpr std::size_t kMaxWord = 24;
+
+constexpr bool IsAsciiLetter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+constexpr bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsWordByte(unsigned char c) {
+  return IsAsciiLetter(c) || IsDigit(c) || c == '\'' || c >= 0x80;
+}
+constexpr char Lower(unsigned char c) {
+  return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+std::uint64_t HashWord(std::string_view w) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a, then a final mix
+  for (unsigned char c : w) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 29;
+  h *= 0x9E3779B97F4A7C15ull;
+  h ^= h >> 32;
+  return h | 1;  // 0 marks an empty slot
+}
+
+// How far a typed word may be from a vocabulary word: one edit, two for long
+// words typed long (people drop or swap more letters of "representative").
+int MaxDistance(std::string_view target, std::string_view typed) {
+  return target.size() >= 8 && typed.size() >= 7 ? 2 : 1;
+}
+
+// Optimal string alignment distance (Levenshtein plus adjacent
+// transposition), capped: returns cap + 1 as soon as it must exceed cap.
+int Osa(std::string_view a, std::string_view b, int cap) {
+  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  if (std::abs(n - m) > cap) return cap + 1;
+  std::array<std::array<std::uint8_t, kMaxWord + 2>, kMaxWord + 2> d{};
+  for (int i = 0; i <= n; ++i) d[i][0] = static_cast<std::uint8_t>(i);
+  for (int j = 0; j <= m; ++j) d[0][j] = static_cast<std::uint8_t>(j);
+  for (int i = 1; i <= n; ++i) {
+    int row_min = std::numeric_limits<int>::max();
+    for (int j = 1; j <= m; ++j) {
+      int v = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                        d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        v = std::min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = static_cast<std::uint8_t>(v);
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > cap) return cap + 1;
+  }
+  return d[n][m];
+}
+
+// QWERTY positions, for ranking candidates: a slip onto a neighbouring key
+// ("agemt": m is next to n) is likelier than any other substitution.
+bool KeysAdjacent(char a, char b) {
+  static constexpr std::string_view kRows[] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+  int ra = -1, ca = 0, rb = -1, cb = 0;
+  for (int r = 0; r < 3; ++r) {
+    if (auto p = kRows[r].find(a); p != std::string_view::npos) ra = r, ca = static_cast<int>(p);
+    if (auto p = kRows[r].find(b); p != std::string_view::npos) rb = r, cb = static_cast<int>(p);
+  }
+  if (ra < 0 || rb < 0) return false;
+  return std::abs(ra - rb) <= 1 && std::abs(ca - cb) <= 1 && (ra != rb || ca != cb);
+}
+
+// Weighted edit cost, only to choose between candidates at the same
+// distance: neighbouring-key slips, swapped letters and doubled or dropped
+// double letters are the common typing errors, so they cost less.
+double TypingCost(std::string_view typed, std::string_view word) {
+  const int n = static_cast<int>(typed.size()), m = static_cast<int>(word.size());
+  std::array<std::array<double, kMaxWord + 2>, kMaxWord + 2> d{};
+  for (int i = 0; i <= n; ++i) d[i][0] = i;
+  for (int j = 0; j <= m; ++j) d[0][j] = j;
+  for (int i = 1; i <= n; ++i) {
+    for (int j = 1; j <= m; ++j) {
+      const char t = typed[i - 1], w = word[j - 1];
+      // An extra typed letter that repeats its neighbour ("talkk") is cheap.
+      const double extra = (i > 1 && typed[i - 2] == t) ? 0.6 : 1.0;
+      // A dropped letter of a double ("suport") is cheap.
+      const double dropped = (j > 1 && word[j - 2] == w) ? 0.6 : 1.0;
+      const double sub = t == w ? 0.0 : KeysAdjacent(t, w) ? 0.6 : 1.0;
+      double v = std::min({d[i - 1][j] + extra, d[i][j - 1] + dropped, d[i - 1][j - 1] + sub});
+      if (i > 1 && j > 1 && t == word[j - 2] && typed[i - 2] == w) v = std::min(v, d[i - 2][j - 2] + 0.7);
+      d[i][j] = v;
+    }
+  }
+  return d[n][m];
+}
+
+// Appends to the output buffer; remembers overflow instead of writing past.
+struct Writer {
+  std::span<char> buffer;
+  std::size_t size = 0;
+  bool overflow = false;
+  void Put(std::string_view s) {
+    if (size + s.size() > buffer.size()) {
+      overflow = true;
+      return;
+    }
+    std::memcpy(buffer.data() + size, s.data(), s.size());
+    size += s.size();
+  }
+  std::string_view Since(std::size_t start) const {
+    return {buffer.data() + start, size - start};
+  }
+};
+
+const Shorthand* FindShorthand(std::string_view lower) {
+  for (const Shorthand& s : Shorthands()) {
+    if (s.typed == lower) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void SpellingNormalizer::HashIndex::Reserve(std::size_t entries) {
+  std::size_t size = 16;
+  while (size < entries * 3) size *= 2;  // load factor below 1/3: short probes
+  slots_.assign(size, Slot{});
+  mask_ = size - 1;
+}
+
+void SpellingNormalizer::HashIndex::Add(std::uint64_t hash, std::uint32_t value) {
+  std::uint64_t i = hash & mask_;
+  while (slots_[i].hash != 0) {
+    if (slots_[i].hash == hash && slots_[i].value == value) return;  // already there
+    i = (i + 1) & mask_;
+  }
+  slots_[i] = {hash, value};
+}
+
+template <typename F>
+void SpellingNormalizer::HashIndex::ForEach(std::uint64_t hash, F&& f) const {
+  for (std::uint64_t i = hash & mask_; slots_[i].hash != 0; i = (i + 1) & mask_) {
+    if (slots_[i].hash == hash) f(slots_[i].value);
+  }
+}
+
+bool SpellingNormalizer::HashIndex::Contains(std::uint64_t hash) const {
+  for (std::uint64_t i = hash & mask_; slots_[i].hash != 0; i = (i + 1) & mask_) {
+    if (slots_[i].hash == hash) return true;
+  }
+  return false;
+}
+
+SpellingNormalizer::SpellingNormalizer() {
+  const auto vocabulary = PhraseVocabulary();
+  for (const VocabularyWord& w : vocabulary) words_.push_back(w.word);
+
+  // Every vocabulary word and its deletions: a typed word within the
+  // distance shares a deletion with it (symmetric delete).
+  deletes_.Reserve(words_.size() * 80);
+  char buf[kMaxWord];
+  for (std::uint32_t idx = 0; idx < words_.size(); ++idx) {
+    const std::string_view w = words_[idx];
+    deletes_.Add(HashWord(w), idx);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      std::size_t n = 0;
+      for (std::size_t k = 0; k < w.size(); ++k)
+        if (k != i) buf[n++] = w[k];
+      deletes_.Add(HashWord({buf, n}), idx);
+      if (w.size() < 8) continue;
+      for (std::size_t j = i + 1; j < w.size(); ++j) {
+        n = 0;
+        for (std::size_t k = 0; k < w.size(); ++k)
+          if (k != i && k != j) buf[n++] = w[k];
+        deletes_.Add(HashWord({buf, n}), idx);
+      }
+    }
+  }
+  known_.Reserve(words_.size() + std::size(kEnglishNearMisses));
+  for (std::string_view w : words_) known_.Add(HashWord(w), 0);
+  for (std::string_view w : kEnglishNearMisses) known_.Add(HashWord(w), 0);
+  joinable_.Reserve(words_.size() + JoinableShortWords().size());
+  for (std::string_view w : words_) joinable_.Add(HashWord(w), 0);
+  for (std::string_view w : JoinableShortWords()) joinable_.Add(HashWord(w), 0);
+  const auto shorthands = Shorthands();
+  shorthand_.Reserve(shorthands.size());
+  for (std::uint32_t i = 0; i < shorthands.size(); ++i) shorthand_.Add(HashWord(shorthands[i].typed), i);
+}
+
+const SpellingNormalizer& SpellingNormalizer::Builtin() {
+  static const SpellingNormalizer instance;
+  return instance;
+}
+
+// `lower`: ASCII letters only, 3..kMaxWord long.
+std::string_view SpellingNormalizer::CorrectWord(std::string_view lower) const {
+  if (known_.Contains(HashWord(lower))) return {};
+  int best = -1;
+  int best_distance = 3;
+  double best_cost = 0;
+  auto consider = [&](std::uint32_t idx) {
+    const std::string_view word = words_[idx];
+    if (word.size() < 4) return;
+    const int cap = MaxDistance(word, lower);
+    const int distance = Osa(lower, word, cap);
+    if (distance > cap) return;
+    const double cost = TypingCost(lower, word);
+    // A four-letter word is one edit from too many others ("liye" is Hindi,
+    // not "live"): only typing slips correct to it (a neighbouring key,
+    // swapped letters, a doubled letter, a dropped letter).
+    if (word.size() <= 4 && cost > 0.7 && lower.size() + 1 != word.size()) return;
+    if (best < 0 || distance < best_distance || (distance == best_distance && cost < best_cost) ||
+        (distance == best_distance && cost == best_cost && idx < static_cast<std::uint32_t>(best))) {
+      best = static_cast<int>(idx);
+      best_distance = distance;
+      best_cost = cost;
+    }
+  };
+  deletes_.ForEach(HashWord(lower), consider);
+  char buf[kMaxWord];
+  const std::size_t n = lower.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t len = 0;
+    for (std::size_t k = 0; k < n; ++k)
+      if (k != i) buf[len++] = lower[k];
+    deletes_.ForEach(HashWord({buf, len}), consider);
+    if (n < 7) continue;
+    for (std::size_t j = i + 1; j < n; ++j) {
+      len = 0;
+      for (std::size_t k = 0; k < n; ++k)
+        if (k != i && k != j) buf[len++] = lower[k];
+      deletes_.ForEach(HashWord({buf, len}), consider);
+    }
+  }
+  return best < 0 ? std::string_view{} : words_[static_cast<std::size_t>(best)];
+}
+
+bool SpellingNormalizer::IsJoinable(std::string_view lower) const {
+  return joinable_.Contains(HashWord(lower));
+}
+
+std::string_view SpellingNormalizer::Correct(std::string_view word) const {
+  char buf[kMaxWord];
+  if (word.size() > kMaxWord) return {};
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (!IsAsciiLetter(static_cast<unsigned char>(word[i]))) return {};
+    buf[i] = Lower(static_cast<unsigned char>(word[i]));
+  }
+  const std::string_view lower(buf, word.size());
+  if (lower.size() < 3) return {};
+  return CorrectWord(lower);
+}
+
+NormalizedText SpellingNormalizer::Normalize(std::string_view text, std::span<char> buffer) const {
+  NormalizedText out;
+  Writer w{buffer};
+  auto record = [&](std::size_t offset, std::size_t length, std::size_t written_from) {
+    if (out.correction_count < kMaxCorrections) {
+      out.corrections[out.correction_count] = {static_cast<std::uint32_t>(offset),
+                                               static_cast<std::uint32_t>(length),
+                                               w.Since(written_from)};
+    }
+    ++out.correction_count;
+    out.changed = true;
+  };
+  std::size_t i = 0;
+  while (i < text.size() && !w.overflow) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (!IsWordByte(c)) {
+      w.Put(text.substr(i, 1));
+      ++i;
+      continue;
+    }
+    const std::size_t start = i;
+    bool letters_only = true, ascii = true;
+    while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) {
+      const unsigned char b = static_cast<unsigned char>(text[i]);
+      letters_only &= IsAsciiLetter(b);
+      ascii &= b < 0x80;
+      ++i;
+    }
+    const std::size_t length = i - start;
+    if (length > kMaxWord || !ascii) {
+      // Other scripts and long tokens are copied (ASCII letters lowered).
+      const std::size_t from = w.size;
+      w.Put(text.substr(start, length));
+      if (!w.overflow) {
+        for (std::size_t k = from; k < w.size; ++k)
+          buffer[k] = Lower(static_cast<unsigned char>(buffer[k]));
+      }
+      continue;
+    }
+    char lowered[kMaxWord];
+    for (std::size_t k = 0; k < length; ++k) lowered[k] = Lower(static_cast<unsigned char>(text[start + k]));
+    const std::string_view lower(lowered, length);
+    const std::size_t from = w.size;
+    if (shorthand_.Contains(HashWord(lower))) {
+      if (const Shorthand* s = FindShorthand(lower)) {
+        w.Put(s->expanded);
+        record(start, length, from);
+        continue;
+      }
+    }
+    // Two phrase words typed without the space: "talkto", "tosomebody".
+    // English words made of two such words ("into", "someone") are in the
+    // near-miss list: known words are never split.
+    if (letters_only && length >= 4 && !known_.Contains(HashWord(lower))) {
+      bool split = false;
+      for (std::size_t k = 1; k + 1 <= length - 1 && !split; ++k) {
+        const std::string_view left = lower.substr(0, k), right = lower.substr(k);
+        if (!IsJoinable(left) || !IsJoinable(right)) continue;
+        const Shorthand* sl = FindShorthand(left);
+        const Shorthand* sr = FindShorthand(right);
+        w.Put(sl ? sl->expanded : left);
+        w.Put(" ");
+        w.Put(sr ? sr->expanded : right);
+        record(start, length, from);
+        split = true;
+      }
+      if (split) continue;
+    }
+    if (letters_only && length >= 3) {
+      if (std::string_view fixed = CorrectWord(lower); !fixed.empty()) {
+        w.Put(fixed);
+        record(start, length, from);
+        continue;
+      }
+    }
+    w.Put(lower);
+  }
+  out.truncated = w.overflow;
+  out.text = w.overflow ? std::string_view{} : w.Since(0);
+  return out;
+}
+
+}  // namespace hitlgate::signals::internal
