@@ -70,5 +70,19 @@ TEST(SignalsNoAllocTest, MatchWithoutHitsDoesNotAllocate) {
   EXPECT_EQ(g_allocations, before);
 }
 
+TEST(SignalsNoAllocTest, MatchWithMisspellingsAndNoHitsDoesNotAllocate) {
+  // The spelling normalizer and the model's gate run on every message; they
+  // work in stack buffers. (Shorthand and a correction change the text, so
+  // the set runs twice; still nothing allocated when nothing matches.)
+  auto matcher = PhraseMatcher::Build(PhraseMatcher::BuiltinCategories());
+  ASSERT_TRUE(matcher.has_value());
+  const std::string text =
+      "Helo, cuold u tell me wen the stor opens on Sundy and whether the agent desk is open?";
+  ASSERT_EQ((*matcher)->Match(text), 0u);
+  const long before = g_allocations;
+  for (int i = 0; i < 100; ++i) EXPECT_EQ((*matcher)->Match(text), 0u);
+  EXPECT_EQ(g_allocations, before);
+}
+
 }  // namespace
 }  // namespace hitlgate::signals

@@ -3,9 +3,9 @@
 
 #include <cmath>
 #include <string_view>
-#include <unordered_map>
 
 #include "signals/phrase_vocabulary.h"
+#include "signals/word_index.h"
 
 namespace hitlgate::signals::internal {
 namespace {
@@ -33,19 +33,22 @@ std::uint64_t HashToken(std::string_view w) {
   return Mix(h);
 }
 
-const std::unordered_map<std::string_view, WordClass>& Classes() {
-  static const auto* classes = [] {
-    auto* m = new std::unordered_map<std::string_view, WordClass>;
+// Word -> WordClass, for the words that have one.
+const WordIndex& Classes() {
+  static const WordIndex* classes = [] {
+    auto* index = new WordIndex;
+    index->Reserve(PhraseVocabulary().size() + 8);
+    auto add = [&](std::string_view w, WordClass c) { index->Add(w, static_cast<std::uint32_t>(c)); };
     for (const VocabularyWord& w : PhraseVocabulary()) {
-      if (w.word_class != WordClass::kOther) m->emplace(w.word, w.word_class);
+      if (w.word_class != WordClass::kOther) add(w.word, w.word_class);
     }
     // Short words the vocabulary (four letters or more) leaves out.
-    m->emplace("bot", WordClass::kBot);
-    m->emplace("ai", WordClass::kBot);
-    m->emplace("rep", WordClass::kPerson);
-    m->emplace("reps", WordClass::kPerson);
-    m->emplace("put", WordClass::kPass);
-    return m;
+    add("bot", WordClass::kBot);
+    add("ai", WordClass::kBot);
+    add("rep", WordClass::kPerson);
+    add("reps", WordClass::kPerson);
+    add("put", WordClass::kPass);
+    return index;
   }();
   return *classes;
 }
@@ -72,8 +75,8 @@ void ForEachPersonFeature(std::string_view normalized, void (*add)(void*, int), 
     ++tokens;
     const std::uint64_t raw = HashToken(word);
     std::uint64_t symbol = raw;
-    if (auto it = classes.find(word); it != classes.end()) {
-      symbol = Mix(0xC1A550000ull + static_cast<std::uint64_t>(it->second));
+    if (const std::uint32_t c = classes.Find(word); c != WordIndex::kAbsent) {
+      symbol = Mix(0xC1A550000ull + static_cast<std::uint64_t>(c));
       add(context, Bucket(symbol));  // the class alone
     }
     add(context, Bucket(raw ^ 0x9E3779B97F4A7C15ull));          // the word alone
@@ -95,10 +98,12 @@ PersonMentions FindPersonMentions(std::string_view normalized) {
     }
     const std::size_t start = i;
     while (i < normalized.size() && IsTokenByte(static_cast<unsigned char>(normalized[i]))) ++i;
-    auto it = classes.find(normalized.substr(start, i - start));
-    if (it == classes.end()) continue;
-    if (it->second == WordClass::kBot) out.bot = true;
-    if (it->second != WordClass::kPerson) continue;
+    // Words of a class are 2..15 letters: skip the hash for the rest.
+    if (i - start < 2 || i - start > 15) continue;
+    const std::uint32_t c = classes.Find(normalized.substr(start, i - start));
+    if (c == WordIndex::kAbsent) continue;
+    if (c == static_cast<std::uint32_t>(WordClass::kBot)) out.bot = true;
+    if (c != static_cast<std::uint32_t>(WordClass::kPerson)) continue;
     if (out.count < PersonMentions::kMax) out.positions[out.count] = static_cast<std::uint32_t>(start);
     ++out.count;
   }

@@ -31,45 +31,49 @@ constexpr char Lower(unsigned char c) {
   return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
-std::uint64_t HashWord(std::string_view w) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a, then a final mix
-  for (unsigned char c : w) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  h ^= h >> 29;
-  h *= 0x9E3779B97F4A7C15ull;
-  h ^= h >> 32;
-  return h | 1;  // 0 marks an empty slot
-}
-
 // How far a typed word may be from a vocabulary word: one edit, two for long
 // words typed long (people drop or swap more letters of "representative").
-int MaxDistance(std::string_view target, std::string_view typed) {
-  return target.size() >= 8 && typed.size() >= 7 ? 2 : 1;
+constexpr int MaxDistance(std::size_t target_length, std::size_t typed_length) {
+  return target_length >= 8 && typed_length >= 7 ? 2 : 1;
 }
 
 // Optimal string alignment distance (Levenshtein plus adjacent
 // transposition), capped: returns cap + 1 as soon as it must exceed cap.
+// Three rolling rows on the stack: it runs for every plausible candidate.
 int Osa(std::string_view a, std::string_view b, int cap) {
   const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
   if (std::abs(n - m) > cap) return cap + 1;
-  std::array<std::array<std::uint8_t, kMaxWord + 2>, kMaxWord + 2> d{};
-  for (int i = 0; i <= n; ++i) d[i][0] = static_cast<std::uint8_t>(i);
-  for (int j = 0; j <= m; ++j) d[0][j] = static_cast<std::uint8_t>(j);
+  std::uint8_t rows[3][kMaxWord + 2];
+  std::uint8_t* two_back = rows[0];
+  std::uint8_t* previous = rows[1];
+  std::uint8_t* current = rows[2];
+  for (int j = 0; j <= m; ++j) previous[j] = static_cast<std::uint8_t>(j);
   for (int i = 1; i <= n; ++i) {
-    int row_min = std::numeric_limits<int>::max();
+    current[0] = static_cast<std::uint8_t>(i);
+    int row_min = i;
     for (int j = 1; j <= m; ++j) {
-      int v = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                        d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      int v = std::min({previous[j] + 1, current[j - 1] + 1,
+                        previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        v = std::min(v, d[i - 2][j - 2] + 1);
-      d[i][j] = static_cast<std::uint8_t>(v);
+        v = std::min(v, two_back[j - 2] + 1);
+      current[j] = static_cast<std::uint8_t>(v);
       row_min = std::min(row_min, v);
     }
     if (row_min > cap) return cap + 1;
+    std::uint8_t* spare = two_back;
+    two_back = previous;
+    previous = current;
+    current = spare;
   }
-  return d[n][m];
+  return previous[m];
+}
+
+// At most `limit` (1 or 2) bits set, without a popcount call (the build
+// does not assume the POPCNT instruction).
+constexpr bool AtMostBits(std::uint32_t x, int limit) {
+  x &= x - 1;  // drop one bit
+  if (limit >= 2) x &= x - 1;
+  return x == 0;
 }
 
 // QWERTY positions, for ranking candidates: a slip onto a neighbouring key
@@ -90,10 +94,13 @@ bool KeysAdjacent(char a, char b) {
 // double letters are the common typing errors, so they cost less.
 double TypingCost(std::string_view typed, std::string_view word) {
   const int n = static_cast<int>(typed.size()), m = static_cast<int>(word.size());
-  std::array<std::array<double, kMaxWord + 2>, kMaxWord + 2> d{};
-  for (int i = 0; i <= n; ++i) d[i][0] = i;
-  for (int j = 0; j <= m; ++j) d[0][j] = j;
+  double rows[3][kMaxWord + 2];
+  double* two_back = rows[0];
+  double* previous = rows[1];
+  double* current = rows[2];
+  for (int j = 0; j <= m; ++j) previous[j] = j;
   for (int i = 1; i <= n; ++i) {
+    current[0] = i;
     for (int j = 1; j <= m; ++j) {
       const char t = typed[i - 1], w = word[j - 1];
       // An extra typed letter that repeats its neighbour ("talkk") is cheap.
@@ -101,12 +108,16 @@ double TypingCost(std::string_view typed, std::string_view word) {
       // A dropped letter of a double ("suport") is cheap.
       const double dropped = (j > 1 && word[j - 2] == w) ? 0.6 : 1.0;
       const double sub = t == w ? 0.0 : KeysAdjacent(t, w) ? 0.6 : 1.0;
-      double v = std::min({d[i - 1][j] + extra, d[i][j - 1] + dropped, d[i - 1][j - 1] + sub});
-      if (i > 1 && j > 1 && t == word[j - 2] && typed[i - 2] == w) v = std::min(v, d[i - 2][j - 2] + 0.7);
-      d[i][j] = v;
+      double v = std::min({previous[j] + extra, current[j - 1] + dropped, previous[j - 1] + sub});
+      if (i > 1 && j > 1 && t == word[j - 2] && typed[i - 2] == w) v = std::min(v, two_back[j - 2] + 0.7);
+      current[j] = v;
     }
+    double* spare = two_back;
+    two_back = previous;
+    previous = current;
+    current = spare;
   }
-  return d[n][m];
+  return previous[m];
 }
 
 // Appends to the output buffer; remembers overflow instead of writing past.
@@ -136,70 +147,39 @@ const Shorthand* FindShorthand(std::string_view lower) {
 
 }  // namespace
 
-void SpellingNormalizer::HashIndex::Reserve(std::size_t entries) {
-  std::size_t size = 16;
-  while (size < entries * 3) size *= 2;  // load factor below 1/3: short probes
-  slots_.assign(size, Slot{});
-  mask_ = size - 1;
-}
-
-void SpellingNormalizer::HashIndex::Add(std::uint64_t hash, std::uint32_t value) {
-  std::uint64_t i = hash & mask_;
-  while (slots_[i].hash != 0) {
-    if (slots_[i].hash == hash && slots_[i].value == value) return;  // already there
-    i = (i + 1) & mask_;
-  }
-  slots_[i] = {hash, value};
-}
-
-template <typename F>
-void SpellingNormalizer::HashIndex::ForEach(std::uint64_t hash, F&& f) const {
-  for (std::uint64_t i = hash & mask_; slots_[i].hash != 0; i = (i + 1) & mask_) {
-    if (slots_[i].hash == hash) f(slots_[i].value);
-  }
-}
-
-bool SpellingNormalizer::HashIndex::Contains(std::uint64_t hash) const {
-  for (std::uint64_t i = hash & mask_; slots_[i].hash != 0; i = (i + 1) & mask_) {
-    if (slots_[i].hash == hash) return true;
-  }
-  return false;
+std::uint32_t Letters(std::string_view lower) {
+  std::uint32_t mask = 0;
+  for (char c : lower) mask |= 1u << ((c - 'a') & 31);
+  return mask;
 }
 
 SpellingNormalizer::SpellingNormalizer() {
-  const auto vocabulary = PhraseVocabulary();
-  for (const VocabularyWord& w : vocabulary) words_.push_back(w.word);
-
-  // Every vocabulary word and its deletions: a typed word within the
-  // distance shares a deletion with it (symmetric delete).
-  deletes_.Reserve(words_.size() * 80);
-  char buf[kMaxWord];
-  for (std::uint32_t idx = 0; idx < words_.size(); ++idx) {
-    const std::string_view w = words_[idx];
-    deletes_.Add(HashWord(w), idx);
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      std::size_t n = 0;
-      for (std::size_t k = 0; k < w.size(); ++k)
-        if (k != i) buf[n++] = w[k];
-      deletes_.Add(HashWord({buf, n}), idx);
-      if (w.size() < 8) continue;
-      for (std::size_t j = i + 1; j < w.size(); ++j) {
-        n = 0;
-        for (std::size_t k = 0; k < w.size(); ++k)
-          if (k != i && k != j) buf[n++] = w[k];
-        deletes_.Add(HashWord({buf, n}), idx);
-      }
+  for (const VocabularyWord& w : PhraseVocabulary()) words_.push_back(w.word);
+  // Bucket the correction targets (four letters or more).
+  for (int bucket = 0; bucket < kBuckets; ++bucket) {
+    const std::size_t length = static_cast<std::size_t>(bucket / 26);
+    const char letter = static_cast<char>('a' + bucket % 26);
+    first_start_[bucket] = static_cast<std::uint32_t>(by_first_.size());
+    second_start_[bucket] = static_cast<std::uint32_t>(by_second_.size());
+    for (std::size_t idx = 0; idx < words_.size(); ++idx) {
+      const std::string_view w = words_[idx];
+      if (w.size() != length || length < 4) continue;
+      const Target t{Letters(w), static_cast<std::uint16_t>(idx), static_cast<std::uint8_t>(length)};
+      if (w[0] == letter) by_first_.push_back(t);
+      if (w[1] == letter) by_second_.push_back(t);
     }
   }
+  first_start_[kBuckets] = static_cast<std::uint32_t>(by_first_.size());
+  second_start_[kBuckets] = static_cast<std::uint32_t>(by_second_.size());
   known_.Reserve(words_.size() + std::size(kEnglishNearMisses));
-  for (std::string_view w : words_) known_.Add(HashWord(w), 0);
-  for (std::string_view w : kEnglishNearMisses) known_.Add(HashWord(w), 0);
+  for (std::string_view w : words_) known_.Add(w, 0);
+  for (std::string_view w : kEnglishNearMisses) known_.Add(w, 0);
   joinable_.Reserve(words_.size() + JoinableShortWords().size());
-  for (std::string_view w : words_) joinable_.Add(HashWord(w), 0);
-  for (std::string_view w : JoinableShortWords()) joinable_.Add(HashWord(w), 0);
+  for (std::string_view w : words_) joinable_.Add(w, 0);
+  for (std::string_view w : JoinableShortWords()) joinable_.Add(w, 0);
   const auto shorthands = Shorthands();
   shorthand_.Reserve(shorthands.size());
-  for (std::uint32_t i = 0; i < shorthands.size(); ++i) shorthand_.Add(HashWord(shorthands[i].typed), i);
+  for (std::uint32_t i = 0; i < shorthands.size(); ++i) shorthand_.Add(shorthands[i].typed, i);
 }
 
 const SpellingNormalizer& SpellingNormalizer::Builtin() {
@@ -208,50 +188,54 @@ const SpellingNormalizer& SpellingNormalizer::Builtin() {
 }
 
 // `lower`: ASCII letters only, 3..kMaxWord long.
-std::string_view SpellingNormalizer::CorrectWord(std::string_view lower) const {
-  if (known_.Contains(HashWord(lower))) return {};
+std::string_view SpellingNormalizer::CorrectWord(std::string_view lower, std::uint64_t hash) const {
+  if (known_.ContainsHash(hash)) return {};
+  const std::uint32_t letters = Letters(lower);
+  const std::size_t n = lower.size();
   int best = -1;
   int best_distance = 3;
   double best_cost = 0;
-  auto consider = [&](std::uint32_t idx) {
-    const std::string_view word = words_[idx];
-    if (word.size() < 4) return;
-    const int cap = MaxDistance(word, lower);
+  // Lengths within reach: one edit, two when both words are long (MaxDistance).
+  const std::size_t shortest = std::max<std::size_t>(n >= 10 ? n - 2 : n - 1, 4);
+  const std::size_t longest = std::min<std::size_t>(n >= 7 ? n + 2 : n + 1, 31);
+  const int letter0 = lower[0] - 'a', letter1 = lower[1] - 'a';
+  auto consider = [&](const Target& t) {
+    const int cap = MaxDistance(t.length, n);
+    const std::size_t gap = t.length > n ? t.length - n : n - t.length;
+    if (gap > static_cast<std::size_t>(cap) || !AtMostBits(letters & ~t.letters, cap) ||
+        !AtMostBits(t.letters & ~letters, cap)) {
+      return;
+    }
+    const std::uint16_t index = t.word;
+    const std::string_view word = words_[index];
     const int distance = Osa(lower, word, cap);
     if (distance > cap) return;
     const double cost = TypingCost(lower, word);
     // A four-letter word is one edit from too many others ("liye" is Hindi,
     // not "live"): only typing slips correct to it (a neighbouring key,
     // swapped letters, a doubled letter, a dropped letter).
-    if (word.size() <= 4 && cost > 0.7 && lower.size() + 1 != word.size()) return;
-    if (best < 0 || distance < best_distance || (distance == best_distance && cost < best_cost) ||
-        (distance == best_distance && cost == best_cost && idx < static_cast<std::uint32_t>(best))) {
-      best = static_cast<int>(idx);
+    if (word.size() <= 4 && cost > 0.7 && n + 1 != word.size()) return;
+    if (best < 0 || distance < best_distance || (distance == best_distance && cost < best_cost)) {
+      best = static_cast<int>(index);
       best_distance = distance;
       best_cost = cost;
     }
   };
-  deletes_.ForEach(HashWord(lower), consider);
-  char buf[kMaxWord];
-  const std::size_t n = lower.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    std::size_t len = 0;
-    for (std::size_t k = 0; k < n; ++k)
-      if (k != i) buf[len++] = lower[k];
-    deletes_.ForEach(HashWord({buf, len}), consider);
-    if (n < 7) continue;
-    for (std::size_t j = i + 1; j < n; ++j) {
-      len = 0;
-      for (std::size_t k = 0; k < n; ++k)
-        if (k != i && k != j) buf[len++] = lower[k];
-      deletes_.ForEach(HashWord({buf, len}), consider);
+  for (std::size_t length = shortest; length <= longest; ++length) {
+    const int base = static_cast<int>(length) * 26;
+    for (int letter : {letter0, letter1}) {
+      if (letter < 0 || letter >= 26) continue;
+      for (std::uint32_t k = first_start_[base + letter]; k < first_start_[base + letter + 1]; ++k)
+        consider(by_first_[k]);
+      for (std::uint32_t k = second_start_[base + letter]; k < second_start_[base + letter + 1]; ++k)
+        consider(by_second_[k]);
     }
   }
   return best < 0 ? std::string_view{} : words_[static_cast<std::size_t>(best)];
 }
 
 bool SpellingNormalizer::IsJoinable(std::string_view lower) const {
-  return joinable_.Contains(HashWord(lower));
+  return joinable_.Contains(lower);
 }
 
 std::string_view SpellingNormalizer::Correct(std::string_view word) const {
@@ -263,7 +247,7 @@ std::string_view SpellingNormalizer::Correct(std::string_view word) const {
   }
   const std::string_view lower(buf, word.size());
   if (lower.size() < 3) return {};
-  return CorrectWord(lower);
+  return CorrectWord(lower, HashWord(lower));
 }
 
 NormalizedText SpellingNormalizer::Normalize(std::string_view text, std::span<char> buffer) const {
@@ -282,8 +266,9 @@ NormalizedText SpellingNormalizer::Normalize(std::string_view text, std::span<ch
   while (i < text.size() && !w.overflow) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (!IsWordByte(c)) {
-      w.Put(text.substr(i, 1));
-      ++i;
+      const std::size_t from = i;
+      while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
+      w.Put(text.substr(from, i - from));
       continue;
     }
     const std::size_t start = i;
@@ -309,7 +294,8 @@ NormalizedText SpellingNormalizer::Normalize(std::string_view text, std::span<ch
     for (std::size_t k = 0; k < length; ++k) lowered[k] = Lower(static_cast<unsigned char>(text[start + k]));
     const std::string_view lower(lowered, length);
     const std::size_t from = w.size;
-    if (shorthand_.Contains(HashWord(lower))) {
+    const std::uint64_t hash = HashWord(lower);
+    if (shorthand_.ContainsHash(hash)) {
       if (const Shorthand* s = FindShorthand(lower)) {
         w.Put(s->expanded);
         record(start, length, from);
@@ -319,7 +305,7 @@ NormalizedText SpellingNormalizer::Normalize(std::string_view text, std::span<ch
     // Two phrase words typed without the space: "talkto", "tosomebody".
     // English words made of two such words ("into", "someone") are in the
     // near-miss list: known words are never split.
-    if (letters_only && length >= 4 && !known_.Contains(HashWord(lower))) {
+    if (letters_only && length >= 4 && !known_.ContainsHash(hash)) {
       bool split = false;
       for (std::size_t k = 1; k + 1 <= length - 1 && !split; ++k) {
         const std::string_view left = lower.substr(0, k), right = lower.substr(k);
@@ -335,7 +321,7 @@ NormalizedText SpellingNormalizer::Normalize(std::string_view text, std::span<ch
       if (split) continue;
     }
     if (letters_only && length >= 3) {
-      if (std::string_view fixed = CorrectWord(lower); !fixed.empty()) {
+      if (std::string_view fixed = CorrectWord(lower, hash); !fixed.empty()) {
         w.Put(fixed);
         record(start, length, from);
         continue;

@@ -11,9 +11,10 @@
 // Hand-written rather than hunspell: hunspell suggests from a whole-language
 // dictionary (it would turn "agemt" into "agent" but also suggests freely
 // across all English), allocates per call and needs a dictionary file at run
-// time. A symmetric-delete index (the SymSpell idea) over ~110 words finds
-// every candidate within one or two edits with a few hash probes per word,
-// without allocating.
+// time. Here ~110 target words are bucketed by length with their letter
+// sets, so a typed word costs one hash probe (is it a known word?) and a few
+// dozen bit operations; only a plausible candidate gets an edit-distance
+// computation. Nothing is allocated.
 //
 // Built once; Normalize() is const and thread-safe.
 #pragma once
@@ -23,6 +24,8 @@
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include "signals/word_index.h"
 
 namespace hitlgate::signals::internal {
 
@@ -61,33 +64,29 @@ class SpellingNormalizer {
   SpellingNormalizer();
 
  private:
-  struct Slot {
-    std::uint64_t hash = 0;  // 0: empty
-    std::uint32_t value = 0;
-  };
-  // Open addressing over 64-bit string hashes: a few probes, no allocation.
-  class HashIndex {
-   public:
-    void Reserve(std::size_t entries);
-    void Add(std::uint64_t hash, std::uint32_t value);
-    // Calls f(value) for every entry with this hash.
-    template <typename F>
-    void ForEach(std::uint64_t hash, F&& f) const;
-    bool Contains(std::uint64_t hash) const;
-
-   private:
-    std::vector<Slot> slots_;
-    std::uint64_t mask_ = 0;
-  };
-
-  std::string_view CorrectWord(std::string_view lower) const;
+  // `hash`: HashWord(lower), computed once per word.
+  std::string_view CorrectWord(std::string_view lower, std::uint64_t hash) const;
   bool IsJoinable(std::string_view lower) const;
 
+  // Correction targets, indexed by (length, first letter) and (length,
+  // second letter). A word one edit from a target shares its first or second
+  // letter with the target's first or second letter (an edit at the front
+  // moves the other one), so a typed word looks in four small buckets per
+  // length instead of at every target. Then letter sets filter (each edit
+  // adds at most one letter the other word lacks), then the edit distance.
+  struct Target {
+    std::uint32_t letters;  // bit i: letter 'a' + i occurs
+    std::uint16_t word;     // index into words_
+    std::uint8_t length;
+  };
+  static constexpr int kBuckets = 32 * 26;
   std::vector<std::string_view> words_;  // vocabulary words, by index
-  HashIndex deletes_;      // a word and its 1 (or 2) letter deletions -> word index
-  HashIndex known_;        // words never to correct (vocabulary, near misses)
-  HashIndex joinable_;     // halves a joined token may be split into
-  HashIndex shorthand_;    // typed shorthand -> index into Shorthands()
+  std::vector<Target> by_first_, by_second_;
+  std::uint32_t first_start_[kBuckets + 1] = {};
+  std::uint32_t second_start_[kBuckets + 1] = {};
+  WordIndex known_;      // words never to correct (vocabulary, English near misses)
+  WordIndex joinable_;   // halves a joined token may be split into
+  WordIndex shorthand_;  // typed shorthand -> index into Shorthands()
 };
 
 }  // namespace hitlgate::signals::internal
