@@ -1,10 +1,17 @@
 // fsync_probe: how long the disk takes to make a small write durable, for
-// bench/event_path_bench.sh. Appends 4 KiB (one SQLite page, about what one
-// group commit adds to the WAL) to a new file in DIR and calls fdatasync()
-// after each append, as SQLite does for a WAL commit with synchronous=FULL,
-// for at most --seconds or --count flushes, whichever comes first. Prints:
-//   flush_p50_us X flush_mean_us X flush_p99_us X flushes N
-// The file is removed afterwards.
+// bench/event_path_bench.sh. Two files in DIR, flushed in turn:
+//   overwrite: 4 KiB pwrite() into a preallocated 4 MiB file (cycling through
+//              it) + fdatasync(). This is SQLite's WAL in steady state: after
+//              a checkpoint the WAL is rewritten from its start, so a commit
+//              is a write in place and one fdatasync (synchronous=FULL).
+//   append:    4 KiB write() at the end of a growing file + fdatasync(); the
+//              file's size changes too, which on most file systems costs a
+//              journal commit besides the data (a WAL before it first wraps).
+// Alternating the two keeps both under the same background disk traffic.
+// Runs for at most --seconds or --count flushes of each kind. Prints:
+//   overwrite_p50_us X overwrite_mean_us X overwrite_p99_us X
+//   append_p50_us X append_mean_us X append_p99_us X flushes N
+// The files are removed afterwards.
 //
 //   fsync_probe DIR [--seconds 2] [--count 2000]
 #include <fcntl.h>
@@ -18,12 +25,36 @@
 #include <string>
 #include <vector>
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr size_t kPage = 4096;
+constexpr size_t kPages = 1024;  // 4 MiB, about SQLite's default WAL before a checkpoint
+
+struct Stats {
+  double p50 = 0, mean = 0, p99 = 0;
+};
+
+Stats Summarize(std::vector<double> us) {
+  Stats s;
+  if (us.empty()) return s;
+  for (double v : us) s.mean += v;
+  s.mean /= static_cast<double>(us.size());
+  std::sort(us.begin(), us.end());
+  const auto at = [&](double p) { return us[static_cast<size_t>(p * static_cast<double>(us.size() - 1))]; };
+  s.p50 = at(0.5);
+  s.p99 = at(0.99);
+  return s;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: fsync_probe DIR [--seconds 2] [--count 2000]\n");
     return 2;
   }
-  const std::string path = std::string(argv[1]) + "/fsync_probe.tmp";
+  const std::string dir = argv[1];
   double seconds = 2;
   long count = 2000;
   for (int i = 2; i + 1 < argc; i += 2) {
@@ -37,35 +68,52 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fsync_probe: --seconds in (0, 60], --count >= 1\n");
     return 2;
   }
-  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
-  if (fd < 0) {
-    std::perror("fsync_probe: open");
+  const std::string over_path = dir + "/fsync_probe.overwrite.tmp";
+  const std::string append_path = dir + "/fsync_probe.append.tmp";
+  int over = ::open(over_path.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+  int append = ::open(append_path.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+  const auto fail = [&](const char* what) {
+    std::perror(what);
+    if (over >= 0) ::close(over);
+    if (append >= 0) ::close(append);
+    ::unlink(over_path.c_str());
+    ::unlink(append_path.c_str());
     return 1;
+  };
+  if (over < 0 || append < 0) return fail("fsync_probe: open");
+  std::vector<char> page(kPage, 'x');
+  // Preallocate with real blocks (written, not a hole), and make that durable.
+  for (size_t i = 0; i < kPages; ++i) {
+    if (::write(over, page.data(), kPage) != static_cast<ssize_t>(kPage)) return fail("fsync_probe: write");
   }
-  std::vector<char> page(4096, 'x');
-  std::vector<double> us;
-  using Clock = std::chrono::steady_clock;
+  if (::fsync(over) != 0) return fail("fsync_probe: fsync");
+
+  std::vector<double> over_us, append_us;
   const auto deadline =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  while (static_cast<long>(us.size()) < count && Clock::now() < deadline) {
-    const auto t0 = Clock::now();
-    if (::write(fd, page.data(), page.size()) != static_cast<ssize_t>(page.size()) ||
-        ::fdatasync(fd) != 0) {
-      std::perror("fsync_probe: write/fdatasync");
-      ::close(fd);
-      ::unlink(path.c_str());
-      return 1;
+  for (size_t i = 0; static_cast<long>(over_us.size()) < count && Clock::now() < deadline; ++i) {
+    auto t0 = Clock::now();
+    if (::pwrite(over, page.data(), kPage, static_cast<off_t>((i % kPages) * kPage)) !=
+            static_cast<ssize_t>(kPage) ||
+        ::fdatasync(over) != 0) {
+      return fail("fsync_probe: overwrite");
     }
-    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    over_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    t0 = Clock::now();
+    if (::write(append, page.data(), kPage) != static_cast<ssize_t>(kPage) || ::fdatasync(append) != 0) {
+      return fail("fsync_probe: append");
+    }
+    append_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
   }
-  ::close(fd);
-  ::unlink(path.c_str());
-  double mean = 0;
-  for (double v : us) mean += v;
-  mean /= static_cast<double>(us.size());
-  std::sort(us.begin(), us.end());
-  const auto at = [&](double p) { return us[static_cast<size_t>(p * static_cast<double>(us.size() - 1))]; };
-  std::printf("flush_p50_us %.1f flush_mean_us %.1f flush_p99_us %.1f flushes %zu\n", at(0.5), mean,
-              at(0.99), us.size());
+  ::close(over);
+  ::close(append);
+  ::unlink(over_path.c_str());
+  ::unlink(append_path.c_str());
+  const Stats o = Summarize(over_us);
+  const Stats a = Summarize(append_us);
+  std::printf(
+      "overwrite_p50_us %.1f overwrite_mean_us %.1f overwrite_p99_us %.1f append_p50_us %.1f "
+      "append_mean_us %.1f append_p99_us %.1f flushes %zu\n",
+      o.p50, o.mean, o.p99, a.p50, a.mean, a.p99, over_us.size());
   return 0;
 }

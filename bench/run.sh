@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Runs every benchmark and prints one table. Usage: bench/run.sh [--quick]
-#   --quick  fewer events and shorter runs (for a smoke test)
+# Runs every benchmark and prints one table. Usage: bench/run.sh [--quick] [--event-path]
+#   --quick       fewer events and shorter runs (for a smoke test)
+#   --event-path  also bench/event_path_bench.sh at the end (HTTP event path vs
+#                 nginx, flush time, hold->verdict cycles vs LangGraph.js)
 # Figures are machine-dependent: compare ratios within one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
-[[ "${1:-}" == "--quick" ]] && quick=1
+event_path=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --event-path) event_path=1 ;;
+    *) echo "usage: bench/run.sh [--quick] [--event-path]" >&2; exit 2 ;;
+  esac
+done
 
 scripts/deps.sh test
 # Release builds keep g++ 12's -O3 false positives as warnings (cmake/Warnings.cmake).
@@ -81,3 +90,9 @@ echo
 # policy's out_of_scope rule catches (clinc150).
 echo
 bench/triage_decide_bench.sh "$B"
+
+# The HTTP event path and the human-in-the-loop cycle beside their peers.
+if ((event_path)); then
+  echo
+  if ((quick)); then bench/event_path_bench.sh --quick; else bench/event_path_bench.sh; fi
+fi
