@@ -2,7 +2,7 @@
 // hash with open addressing: a handful of probes, no allocation, no string
 // compare. Used for the per-word lookups of the signals hot path, where
 // std::unordered_map's hashing and bucket chains cost too much per word.
-// Equal hashes are taken as equal words: with 64 bits and a few hundred
+// Equal hashes are taken as equal words: with 48 bits and a few hundred
 // entries a collision is vanishingly unlikely, and at worst a word is
 // treated as known. Built once, then read-only: thread-safe.
 // Internal to src/signals.
@@ -32,27 +32,28 @@ class WordIndex {
 
   void Reserve(std::size_t entries) {
     std::size_t size = 16;
-    while (size < entries * 3) size *= 2;  // load below 1/3: short probes
-    slots_.assign(size, Slot{});
+    while (size < entries * 2) size *= 2;  // load below 1/2: short probes
+    slots_.assign(size, 0);
     mask_ = size - 1;
   }
-  // The first value added for a word wins.
+  // The first value (below 65,535) added for a word wins.
   void Add(std::string_view word, std::uint32_t value) {
-    const std::uint64_t hash = HashWord(word);
-    std::uint64_t i = hash & mask_;
-    while (slots_[i].hash != 0) {
-      if (slots_[i].hash == hash) return;
+    const std::uint64_t key = Key(HashWord(word));
+    std::uint64_t i = (key >> 16) & mask_;
+    while (slots_[i] != 0) {
+      if ((slots_[i] & kKeyMask) == key) return;
       i = (i + 1) & mask_;
     }
-    slots_[i] = {hash, value};
+    slots_[i] = key | (value & 0xFFFF);
   }
   std::uint32_t Find(std::string_view word) const { return FindHash(HashWord(word)); }
   // With the word's HashWord() computed once by a caller that asks several
   // indexes about the same word.
   std::uint32_t FindHash(std::uint64_t hash) const {
     if (slots_.empty()) return kAbsent;
-    for (std::uint64_t i = hash & mask_; slots_[i].hash != 0; i = (i + 1) & mask_) {
-      if (slots_[i].hash == hash) return slots_[i].value;
+    const std::uint64_t key = Key(hash);
+    for (std::uint64_t i = (key >> 16) & mask_; slots_[i] != 0; i = (i + 1) & mask_) {
+      if ((slots_[i] & kKeyMask) == key) return static_cast<std::uint32_t>(slots_[i] & 0xFFFF);
     }
     return kAbsent;
   }
@@ -60,11 +61,14 @@ class WordIndex {
   bool ContainsHash(std::uint64_t hash) const { return FindHash(hash) != kAbsent; }
 
  private:
-  struct Slot {
-    std::uint64_t hash = 0;  // 0: empty
-    std::uint32_t value = 0;
-  };
-  std::vector<Slot> slots_;
+  // One 8-byte slot: the hash's top 48 bits (never 0) and a 16-bit value,
+  // so a few hundred words fit in a few kilobytes of cache.
+  static constexpr std::uint64_t kKeyMask = ~std::uint64_t{0xFFFF};
+  static std::uint64_t Key(std::uint64_t hash) {
+    const std::uint64_t key = hash & kKeyMask;
+    return key != 0 ? key : std::uint64_t{1} << 16;
+  }
+  std::vector<std::uint64_t> slots_;  // 0: empty
   std::uint64_t mask_ = 0;
 };
 
