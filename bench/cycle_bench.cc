@@ -118,9 +118,11 @@ std::string MakeKey(unsigned short port, const std::string& admin, const std::st
   return std::string(json::parse(r.body).at("token").as_string());
 }
 
-std::string HoldEvent(const std::string& id, long n) {
-  return R"({"event_id":")" + id + R"(","interaction_id":")" + id + R"(","customer_id":"cy-)" +
-         std::to_string(n % 997) +
+// Each cycle its own event, interaction and customer: a customer seen again
+// would soon meet the policy's repeat-contact rule (a handoff to supervisors,
+// not the hold this measures).
+std::string HoldEvent(const std::string& id) {
+  return R"({"event_id":")" + id + R"(","interaction_id":")" + id + R"(","customer_id":"cu-)" + id +
          R"(","workflow":"retail-bot","channel":"chat","type":"ai_proposal",)"
          R"("text":"I have refunded 150 USD to your card.","intent":"return_item","confidence":0.93,)"
          R"("action":{"name":"refund","amount":150,"currency":"USD"}})";
@@ -207,7 +209,7 @@ int main(int argc, char** argv) {
       for (long n = 0; Clock::now() < deadline; ++n) {
         const std::string id = "cy-" + run + "-" + std::to_string(a) + "-" + std::to_string(n);
         const auto t0 = Clock::now();
-        Reply p = conn.Call(http::verb::post, "/v1/events", HoldEvent(id, a * 100000L + n), agent_key,
+        Reply p = conn.Call(http::verb::post, "/v1/events", HoldEvent(id), agent_key,
                             std::chrono::seconds(10));
         if (p.status != 200) {
           ++post_errors;

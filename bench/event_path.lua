@@ -20,7 +20,10 @@ local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bea
 
 function request()
   counter = counter + 1
-  local conversation = counter % 1000
+  -- Round robin over the conversations, shifted by one each round, so the
+  -- refunds (every fifth event) visit all of them, not the fifth of them whose
+  -- number is a multiple of 5.
+  local conversation = (counter + math.floor(counter / 1000)) % 1000
   local head = '{"event_id":"' .. prefix .. "-" .. counter .. '","interaction_id":"c-' .. prefix .. "-" ..
     conversation .. '","customer_id":"u-' .. prefix .. "-" .. conversation ..
     '","workflow":"retail-bot","channel":"chat",'

@@ -165,13 +165,13 @@ probe_event() {  # type-specific JSON fields
     "http://127.0.0.1:$port_gw/v1/events" | sed -E 's/.*"decision":"([a-z_]+)".*/\1/'
 }
 msg_decision=$(probe_event m '"type":"customer_message","text":"Hi, my order still has not arrived and I am getting worried. Can you check it?"')
-hold_decision=$(probe_event h '"type":"ai_proposal","text":"I have refunded 150 USD to your card.","intent":"return_item","confidence":0.93,"action":{"name":"refund","amount":150,"currency":"USD"}}')
+hold_decision=$(probe_event h '"type":"ai_proposal","text":"I have refunded 150 USD to your card.","intent":"return_item","confidence":0.93,"action":{"name":"refund","amount":150,"currency":"USD"}')
 
 ticks0=$(cpu_ticks "$gw")
 read -r h_rps h_p50 h_p99 h_err h_sock h_req < <(run_wrk "http://127.0.0.1:$port_gw/v1/events" HITLGATE_TOKEN="$token")
 ticks1=$(cpu_ticks "$gw")
 clk=$(getconf CLK_TCK)
-cpu_us=$(awk -v d=$((ticks1 - ticks0)) -v c="$clk" -v n="$h_req" 'BEGIN{printf "%.1f", n > 0 ? d / c * 1e6 / n : 0}')
+cpu_us=$(awk -v d=$((ticks1 - ticks0)) -v c="$clk" -v n="$h_req" 'BEGIN{printf "%.1f", (n > 0 ? d / c * 1e6 / n : 0)}')
 # Half of the maximum: each of the 64 connections waits 64/(rps/2) s between requests.
 delay=$(awk -v r="$h_rps" 'BEGIN{d = r > 0 ? 64000 / (r / 2) : 1000; printf "%d", (d < 1 ? 1 : d)}')
 read -r half_rps half_p50 half_p99 half_err half_sock _ < <(
@@ -213,13 +213,13 @@ fi
 # (64 events). It is an upper bound the server could reach only if the CPU
 # were free; the share reached is hitlgate's rate over it.
 flush_us=$flush_mean_us
-bound=$(awk -v f="$flush_us" 'BEGIN{printf "%.0f", f > 0 ? 64 * 1e6 / f : 0}')
+bound=$(awk -v f="$flush_us" 'BEGIN{printf "%.0f", (f > 0 ? 64 * 1e6 / f : 0)}')
 # p99 target at half of the maximum: two flushes (the commit under way when
 # an event arrives, then its own) + 1 ms.
 p99_target_ms=$(awk -v f="$flush_us" 'BEGIN{printf "%.2f", 2 * f / 1000 + 1}')
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ok = (op == ">=") ? (v + 0 >= t + 0) : (v + 0 <= t + 0); print ok ? "met" : "NOT met"}'; }
-share=$(awk -v h="$h_rps" -v n="$n_rps" 'BEGIN{printf "%.1f", n > 0 ? 100 * h / n : 0}')
-bound_share=$(awk -v h="$h_rps" -v b="$bound" 'BEGIN{printf "%.1f", b > 0 ? 100 * h / b : 0}')
+share=$(awk -v h="$h_rps" -v n="$n_rps" 'BEGIN{printf "%.1f", (n > 0 ? 100 * h / n : 0)}')
+bound_share=$(awk -v h="$h_rps" -v b="$bound" 'BEGIN{printf "%.1f", (b > 0 ? 100 * h / b : 0)}')
 
 echo "machine: $cores cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average before the table $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "servers (nginx, hitlgate --threads 1, node) on cpu $server_cpu; wrk and cycle_bench on cpu 0; data in $(df -P "$work" | awk 'NR==2 {print $1}') ($(dirname "$work"))"
@@ -246,9 +246,9 @@ row "  ($agents agents, $reviewers reviewers) p50 / p99 cycle (ms)" "$(cyc p50_m
 row "  errors (post, poll, claim, verdict, not held, abandoned)" "$c_errors" "0" ""
 if [[ -n "$lg_rate" ]]; then
   row "LangGraph.js interrupt+resume (SqliteSaver file), cycles/s" "$lg_rate" "" ""
-  row "  p50 / p99 cycle (ms); sqlite journal, synchronous" \
-    "$(lg p50_ms) / $(lg p99_ms)" "$(lg journal_mode), $(lg synchronous)" ""
-  ratio=$(awk -v h="$c_rate" -v l="$lg_rate" 'BEGIN{printf "%.1f", l > 0 ? h / l : 0}')
+  row "  p50 / p99 cycle (ms)" "$(lg p50_ms) / $(lg p99_ms)" "" ""
+  row "  its SQLite journal_mode / synchronous" "$(lg journal_mode) / $(lg synchronous)" "" ""
+  ratio=$(awk -v h="$c_rate" -v l="$lg_rate" 'BEGIN{printf "%.1f", (l > 0 ? h / l : 0)}')
   row "  hitlgate / LangGraph.js" "${ratio}x" ">= 10x" "$(verdict "$ratio" ">=" 10)"
 else
   row "LangGraph.js interrupt+resume" "skipped" "" ""
