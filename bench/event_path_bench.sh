@@ -55,7 +55,14 @@ scripts/deps.sh test
 if [[ ! -f "$B/build.ninja" ]]; then
   cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHITLGATE_BUILD_TESTS=OFF >/dev/null
 fi
-nice -n 5 ninja -C "$B" hitlgate cycle_bench fsync_probe >/dev/null
+build_log=$(mktemp)
+if ! nice -n 5 ninja -C "$B" hitlgate cycle_bench fsync_probe > "$build_log" 2>&1; then
+  tail -30 "$build_log" >&2
+  rm -f "$build_log"
+  echo "event_path_bench: the build failed" >&2
+  exit 1
+fi
+rm -f "$build_log"
 
 # The peer's packages (node_modules is not committed). better-sqlite3 has no
 # prebuilt binary reachable here, so it compiles against the local Node.js
@@ -63,12 +70,14 @@ nice -n 5 ninja -C "$B" hitlgate cycle_bench fsync_probe >/dev/null
 peer=bench/peers/langgraph
 peer_ok=0
 if command -v node >/dev/null && command -v npm >/dev/null; then
-  if [[ ! -d "$peer/node_modules/@langchain/langgraph-checkpoint-sqlite" ]]; then
+  native="$peer/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
+  if [[ ! -f "$native" || ! -d "$peer/node_modules/@langchain/langgraph-checkpoint-sqlite" ]]; then
+    echo "event_path_bench: npm ci in $peer (compiles better-sqlite3 the first time: minutes)" >&2
     nodedir=()
     [[ -f /usr/include/node/node.h ]] && nodedir=(env npm_config_nodedir=/usr)
     (cd "$peer" && "${nodedir[@]}" nice -n 5 npm ci --no-audit --no-fund >/dev/null 2>&1) || true
   fi
-  [[ -d "$peer/node_modules/@langchain/langgraph-checkpoint-sqlite" ]] && peer_ok=1
+  [[ -f "$native" && -d "$peer/node_modules/@langchain/langgraph-checkpoint-sqlite" ]] && peer_ok=1
 fi
 
 work=$(mktemp -d "${HITLGATE_BENCH_DIR:-${TMPDIR:-/tmp}}/event_path_bench.XXXXXX")
@@ -89,6 +98,10 @@ admin="hg_0badc0ffee00_$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 # sets gw (its pid).
 start_gateway() {  # data-dir extra-flags...
   local data=$1; shift
+  if curl -s -o /dev/null "http://127.0.0.1:$port_gw/readyz" 2>/dev/null; then
+    echo "event_path_bench: something already listens on 127.0.0.1:$port_gw" >&2
+    exit 1
+  fi
   HITLGATE_ADMIN_KEY="$admin" taskset -c "$server_cpu" "$B/src/cli/hitlgate" serve \
     --data "$data" --address 127.0.0.1 --port "$port_gw" --threads 1 "$@" >> "$work/gw.log" 2>&1 &
   gw=$!
@@ -147,6 +160,10 @@ http {
   }
 }
 NGINX
+if curl -s -o /dev/null "http://127.0.0.1:$port_nginx/" 2>/dev/null; then
+  echo "event_path_bench: something already listens on 127.0.0.1:$port_nginx" >&2
+  exit 1
+fi
 taskset -c "$server_cpu" nginx -c "$work/nginx.conf"
 sleep 0.2
 read -r n_rps n_p50 n_p99 n_err n_sock _ < <(run_wrk "http://127.0.0.1:$port_nginx/v1/events" HITLGATE_TOKEN=x)
@@ -253,7 +270,7 @@ if [[ -n "$lg_rate" ]]; then
 else
   row "LangGraph.js interrupt+resume" "skipped" "" ""
   [[ -s "$work/lg.err" ]] && tail -5 "$work/lg.err" >&2
-  ((peer_ok)) || echo "  (bench/peers/langgraph: npm ci failed or node is missing)" >&2
+  ((peer_ok)) || echo "  (bench/peers/langgraph: npm ci failed, or node/npm are missing)" >&2
 fi
 [[ -s "$work/cycle.err" ]] && { echo "cycle_bench stderr:"; tail -5 "$work/cycle.err"; }
 echo "cycle_bench: $(cat "$work/cycle.out" 2>/dev/null)"
