@@ -88,7 +88,7 @@ run_config() {
   done
   local token
   token=$(curl -sf -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-    -d '{"name":"bench agent","role":"agent"}' "http://127.0.0.1:${ports[0]}/v1/keys" |
+    -d '{"name":"bench agent","role":"agent","workflows":["*"]}' "http://127.0.0.1:${ports[0]}/v1/keys" |
     sed -E 's/.*"token":"([^"]+)".*/\1/')
   local conns=$((64 / nodes)) wrk_pids=()
   local node0 pg0

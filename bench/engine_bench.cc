@@ -72,7 +72,7 @@ void BM_DecideCustomerMessage(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     engine::Event& e = events[i++ % events.size()];
-    benchmark::DoNotOptimize(eng.Decide(e));
+    benchmark::DoNotOptimize(eng.DecideAndRecord(e));
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -94,7 +94,7 @@ void BM_DecideProposal(benchmark::State& state) {
   }
   size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(eng.Decide(events[i++ % events.size()]));
+    benchmark::DoNotOptimize(eng.DecideAndRecord(events[i++ % events.size()]));
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -112,7 +112,7 @@ void BM_ParseDecideEncode(benchmark::State& state) {
   for (auto _ : state) {
     auto e = codec::ParseEvent(lines[i++ % lines.size()]);
     out.clear();
-    codec::AppendDecision(eng.Decide(*e), &out);
+    codec::AppendDecision(eng.DecideAndRecord(*e), &out);
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations());

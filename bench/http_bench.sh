@@ -49,7 +49,7 @@ HITLGATE_ADMIN_KEY="$admin" taskset -c "$server_cpu" "$B/src/cli/hitlgate" serve
 gw=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18091/readyz >/dev/null 2>&1 && break; sleep 0.1; done
 token=$(curl -sf -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-  -d '{"name":"bench agent","role":"agent"}' http://127.0.0.1:18091/v1/keys | sed -E 's/.*"token":"([^"]+)".*/\1/')
+  -d '{"name":"bench agent","role":"agent","workflows":["*"]}' http://127.0.0.1:18091/v1/keys | sed -E 's/.*"token":"([^"]+)".*/\1/')
 
 run_wrk() {  # url extra-env... ; prints "rps p50 p99"
   local url=$1; shift

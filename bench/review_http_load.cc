@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const size_t nodes = ports.size();
-  const std::string agent = MakeKey(ports[0], admin, R"({"name":"seed agent","role":"agent"})");
+  const std::string agent = MakeKey(ports[0], admin, R"({"name":"seed agent","role":"agent","workflows":["*"]})");
   std::vector<std::string> keys;
   for (int r = 0; r < reviewers; ++r) {
     keys.push_back(MakeKey(ports[0], admin,

@@ -81,35 +81,35 @@ Result<AuditRecord> DecodeJsonLine(std::string_view line) {
   if (r.seq < 1) return FieldError("seq", "must be >= 1");
 
   auto at = GetString(o, "at");
-  if (!at) return std::unexpected(at.error());
+  HITLGATE_RETURN_IF_ERROR(at);
   auto t = ParseRfc3339(*at);
   if (!t) return FieldError("at", t.error().message());
   r.at = *t;
 
   auto kind = GetString(o, "kind");
-  if (!kind) return std::unexpected(kind.error());
+  HITLGATE_RETURN_IF_ERROR(kind);
   if (kind->empty()) return FieldError("kind", "must not be empty");
   r.kind = std::move(*kind);
   auto actor = GetString(o, "actor");
-  if (!actor) return std::unexpected(actor.error());
+  HITLGATE_RETURN_IF_ERROR(actor);
   r.actor = std::move(*actor);
   auto subject = GetString(o, "subject");
-  if (!subject) return std::unexpected(subject.error());
+  HITLGATE_RETURN_IF_ERROR(subject);
   r.subject = std::move(*subject);
 
   auto payload = GetString(o, "payload_json");
-  if (!payload) return std::unexpected(payload.error());
+  HITLGATE_RETURN_IF_ERROR(payload);
   boost::json::value pv = boost::json::parse(*payload, ec);
   if (ec) return FieldError("payload_json", "not valid JSON: " + ec.message());
   if (!pv.is_object()) return FieldError("payload_json", "expected a JSON object");
   r.payload_json = std::move(*payload);
 
   auto prev = GetString(o, "prev_hash");
-  if (!prev) return std::unexpected(prev.error());
+  HITLGATE_RETURN_IF_ERROR(prev);
   if (!IsHashHex(*prev)) return FieldError("prev_hash", "expected 64 lower-case hex digits");
   r.prev_hash = std::move(*prev);
   auto hash = GetString(o, "hash");
-  if (!hash) return std::unexpected(hash.error());
+  HITLGATE_RETURN_IF_ERROR(hash);
   if (!IsHashHex(*hash)) return FieldError("hash", "expected 64 lower-case hex digits");
   r.hash = std::move(*hash);
   return r;

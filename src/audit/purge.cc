@@ -39,24 +39,24 @@ Result<PurgeAnchor> DecodePurgePayload(std::string_view payload_json) {
   };
   PurgeAnchor a;
   auto cutoff = get_str("cutoff");
-  if (!cutoff) return std::unexpected(cutoff.error());
+  HITLGATE_RETURN_IF_ERROR(cutoff);
   auto t = ParseRfc3339(*cutoff);
   if (!t) return InvalidArgument("purge payload: field 'cutoff': " + t.error().message());
   a.cutoff = *t;
   auto count = get_int("purged_count");
-  if (!count) return std::unexpected(count.error());
+  HITLGATE_RETURN_IF_ERROR(count);
   a.purged_count = *count;
   auto seq = get_int("first_kept_seq");
-  if (!seq) return std::unexpected(seq.error());
+  HITLGATE_RETURN_IF_ERROR(seq);
   a.first_kept_seq = *seq;
   auto prev = get_str("first_kept_prev_hash");
-  if (!prev) return std::unexpected(prev.error());
+  HITLGATE_RETURN_IF_ERROR(prev);
   if (!IsHashHex(*prev)) {
     return InvalidArgument("purge payload: field 'first_kept_prev_hash' is not 64 hex digits");
   }
   a.first_kept_prev_hash = *prev;
   auto days = get_int("retention_days");
-  if (!days) return std::unexpected(days.error());
+  HITLGATE_RETURN_IF_ERROR(days);
   a.retention_days = *days;
   return a;
 }

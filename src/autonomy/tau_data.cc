@@ -34,7 +34,7 @@ Result<std::string> ReadFile(const std::filesystem::path& p) {
 
 Result<void> LoadTau2(const std::filesystem::path& file, const std::string& workflow, std::vector<GoldAction>* out) {
   auto text = ReadFile(file);
-  if (!text) return std::unexpected(text.error());
+  HITLGATE_RETURN_IF_ERROR(text);
   json::error_code ec;
   json::value v = json::parse(*text, ec);
   if (ec || !v.is_array()) return InvalidArgument(file.string() + ": expected a JSON array of tasks");
@@ -128,13 +128,13 @@ Result<std::vector<GoldAction>> LoadTauGoldActions(const std::string& data_dir) 
     const fs::path tau2 = root / "tau2_bench" / domain / "tasks_train.json";
     if (fs::exists(tau2)) {
       any = true;
-      if (auto ok = LoadTau2(tau2, domain, &out); !ok) return std::unexpected(ok.error());
+      HITLGATE_RETURN_IF_ERROR(LoadTau2(tau2, domain, &out));
     }
     const std::string env = domain == "retail" ? "MockRetailDomainEnv" : "MockAirlineDomainEnv";
     const fs::path tau = root / "tau_bench" / (env + "-few_shot.jsonl");
     if (fs::exists(tau)) {
       any = true;
-      if (auto ok = LoadTauDialogues(tau, domain, &out); !ok) return std::unexpected(ok.error());
+      HITLGATE_RETURN_IF_ERROR(LoadTauDialogues(tau, domain, &out));
     }
   }
   if (!any) return MakeError(ErrorCode::kNotFound, "no tau_bench or tau2_bench data under " + data_dir);

@@ -31,7 +31,7 @@ Result<std::vector<receipts::PublicKeyInfo>> LoadKeys(const AuditVerifyOptions& 
   }
   receipts::FileKeyStore store(path);
   auto stored = store.Load();
-  if (!stored) return std::unexpected(stored.error());
+  HITLGATE_RETURN_IF_ERROR(stored);
   std::vector<receipts::PublicKeyInfo> keys;
   for (const auto& k : *stored) keys.push_back(k.info);
   return keys;
@@ -45,10 +45,10 @@ struct Loaded {
 Result<Loaded> LoadCheckpoints(const AuditVerifyOptions& o) {
   Loaded l;
   auto keys = LoadKeys(o);
-  if (!keys) return std::unexpected(keys.error());
+  HITLGATE_RETURN_IF_ERROR(keys);
   l.keys = std::move(*keys);
   auto files = receipts::ReadCheckpointDir(o.checkpoint_dir);
-  if (!files) return std::unexpected(files.error());
+  HITLGATE_RETURN_IF_ERROR(files);
   l.files = std::move(*files);
   return l;
 }

@@ -31,7 +31,7 @@ Result<OpenedStore> OpenAuditStore(const std::string& data_dir, const std::strin
   s.random = crypto::MakeSystemRandom();
   s.ids = std::make_unique<store::RandomIdGenerator>(s.random.get());
   auto opened = server::OpenStore(store_url, data_dir, s.ids.get(), /*must_exist=*/true);
-  if (!opened) return std::unexpected(opened.error());
+  HITLGATE_RETURN_IF_ERROR(opened);
   s.store = std::move(*opened);
   return s;
 }

@@ -82,7 +82,7 @@ int RunDecide(const DecideOptions& options) {
       ++malformed;
       AppendLineError(line_number, event.error(), &buffer);
     } else {
-      engine::Decision d = engine.Decide(*event);
+      engine::Decision d = engine.DecideAndRecord(*event);
       ++decided;
       ++by_outcome[d.outcome];
       codec::AppendDecision(d, &buffer);

@@ -88,7 +88,7 @@ std::string Field(const std::string& body, std::string_view key) {
 
 Result<std::string> CreateKey(api::HttpClient& admin, const std::string& body) {
   auto r = admin.Send("POST", "/v1/keys", body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   if (r->status != 200) {
     return MakeError(ErrorCode::kFailedPrecondition, "POST /v1/keys: " + std::to_string(r->status) + " " + r->body);
   }
@@ -114,7 +114,7 @@ int RunDemo(const DemoOptions& o) {
     std::fprintf(stderr, "hitlgate demo: %s\n", admin.error().message().c_str());
     return 2;
   }
-  auto agent_token = CreateKey(**admin, R"({"name":"demo AI agent","role":"agent"})");
+  auto agent_token = CreateKey(**admin, R"({"name":"demo AI agent","role":"agent","workflows":["*"]})");
   if (!agent_token) {
     std::fprintf(stderr, "hitlgate demo: creating the agent key (is --key an admin key?): %s\n",
                  agent_token.error().message().c_str());

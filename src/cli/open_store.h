@@ -30,7 +30,7 @@ inline Result<DataDirStore> OpenDataDirStore(const std::string& data_dir) {
   s.random = crypto::MakeSystemRandom();
   s.ids = std::make_unique<store::RandomIdGenerator>(s.random.get());
   auto opened = store::SqliteStore::Open(path, {.ids = s.ids.get()});
-  if (!opened) return std::unexpected(opened.error());
+  HITLGATE_RETURN_IF_ERROR(opened);
   s.store = std::move(*opened);
   return s;
 }

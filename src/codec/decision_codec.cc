@@ -46,7 +46,11 @@ void AppendStringArray(const std::vector<std::string>& items, std::string* out) 
 
 }  // namespace
 
-void AppendDecision(const engine::Decision& d, std::string* out) {
+namespace {
+
+// Every field of the decision, from the opening brace to the last field,
+// without the closing one: AppendDecision and EncodeAnswer add theirs.
+void AppendDecisionFields(const engine::Decision& d, std::string* out) {
   out->append("{\"interaction_id\":");
   AppendJsonString(d.interaction_id, out);
   out->append(",\"event_index\":");
@@ -112,7 +116,29 @@ void AppendDecision(const engine::Decision& d, std::string* out) {
   }
   out->append("},\"policy_version\":");
   AppendJsonString(d.policy_version, out);
-  out->append(d.audit_sample ? ",\"audit_sample\":true}" : ",\"audit_sample\":false}");
+  out->append(d.audit_sample ? ",\"audit_sample\":true" : ",\"audit_sample\":false");
+}
+
+}  // namespace
+
+void AppendDecision(const engine::Decision& d, std::string* out) {
+  AppendDecisionFields(d, out);
+  out->push_back('}');
+}
+
+std::string EncodeAnswer(const engine::Decision& d, std::string_view task_id) {
+  std::string out;
+  out.reserve(640);
+  AppendDecisionFields(d, &out);
+  if (!task_id.empty()) {
+    // Where the agent waits for the person's verdict.
+    out.append(",\"task_id\":");
+    AppendJsonString(task_id, &out);
+    out.append(",\"task_url\":");
+    AppendJsonString(fmt::format("/v1/tasks/{}?wait=30s", task_id), &out);
+  }
+  out.push_back('}');
+  return out;
 }
 
 std::string EncodeDecision(const engine::Decision& d) {
@@ -129,7 +155,7 @@ Result<std::vector<std::string>> StringArray(const json::value& v, std::string_v
   std::vector<std::string> out;
   for (const auto& e : v.get_array()) {
     auto s = internal::GetString(e, field);
-    if (!s) return std::unexpected(s.error());
+    HITLGATE_RETURN_IF_ERROR(s);
     out.push_back(std::move(*s));
   }
   return out;
@@ -139,7 +165,7 @@ Result<std::vector<std::string>> StringArray(const json::value& v, std::string_v
 
 Result<engine::Decision> ParseDecision(std::string_view text) {
   auto parsed = internal::ParseJson(text);
-  if (!parsed) return std::unexpected(parsed.error());
+  HITLGATE_RETURN_IF_ERROR(parsed);
   if (!parsed->is_object()) return InvalidArgument("a decision must be a JSON object");
   const json::object& o = parsed->get_object();
   engine::Decision d;
@@ -184,7 +210,7 @@ Result<engine::Decision> ParseDecision(std::string_view text) {
     if (const json::value* q = ro.if_contains("queue"); q && q->is_string()) route.queue = q->get_string();
     if (const json::value* s = ro.if_contains("skills")) {
       auto skills = StringArray(*s, "route.skills");
-      if (!skills) return std::unexpected(skills.error());
+      HITLGATE_RETURN_IF_ERROR(skills);
       route.skills = std::move(*skills);
     }
     auto int_field = [&](std::string_view k, int& dst) {
@@ -222,7 +248,7 @@ Result<engine::Decision> ParseDecision(std::string_view text) {
     }
     if (const json::value* t = so.if_contains("topics")) {
       auto topics = StringArray(*t, "signals.topics");
-      if (!topics) return std::unexpected(topics.error());
+      HITLGATE_RETURN_IF_ERROR(topics);
       d.signals.topics = std::move(*topics);
     }
   }

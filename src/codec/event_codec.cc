@@ -32,7 +32,7 @@ Result<std::string> GetId(const json::value& v, std::string_view field) {
 
 Result<engine::EventType> ParseType(const json::value& v) {
   auto s = GetString(v, "type");
-  if (!s) return std::unexpected(s.error());
+  HITLGATE_RETURN_IF_ERROR(s);
   if (*s == "customer_message") return engine::EventType::kCustomerMessage;
   if (*s == "ai_proposal") return engine::EventType::kAiProposal;
   if (*s == "interaction_closed") return engine::EventType::kInteractionClosed;
@@ -49,18 +49,18 @@ Result<engine::Action> ParseActionValue(const json::value& v) {
     const json::value& val = kv.value();
     if (key == "name") {
       auto s = GetId(val, "action.name");
-      if (!s) return std::unexpected(s.error());
+      HITLGATE_RETURN_IF_ERROR(s);
       action.name = std::move(*s);
       has_name = true;
     } else if (key == "amount") {
       if (val.is_null()) continue;
       auto d = GetNumber(val, "action.amount");
-      if (!d) return std::unexpected(d.error());
+      HITLGATE_RETURN_IF_ERROR(d);
       if (*d < 0) return FieldError("action.amount", "must not be negative");
       action.amount = *d;
     } else if (key == "currency") {
       auto s = GetString(val, "action.currency");
-      if (!s) return std::unexpected(s.error());
+      HITLGATE_RETURN_IF_ERROR(s);
       if (s->size() != 3 || !std::all_of(s->begin(), s->end(), [](char c) {
             return std::isalpha(static_cast<unsigned char>(c));
           })) {
@@ -103,13 +103,13 @@ Result<void> ApplyField(std::string_view key, const json::value& val, engine::Ev
                         bool& has_type) {
   auto set_string = [&](std::string& dst) -> Result<void> {
     auto s = GetString(val, key);
-    if (!s) return std::unexpected(s.error());
+    HITLGATE_RETURN_IF_ERROR(s);
     dst = std::move(*s);
     return {};
   };
   auto set_id = [&](std::string& dst) -> Result<void> {
     auto s = GetId(val, key);
-    if (!s) return std::unexpected(s.error());
+    HITLGATE_RETURN_IF_ERROR(s);
     dst = std::move(*s);
     return {};
   };
@@ -124,7 +124,7 @@ Result<void> ApplyField(std::string_view key, const json::value& val, engine::Ev
   if (key == "event_id") return set_id(e.event_id);
   if (key == "type") {
     auto t = ParseType(val);
-    if (!t) return std::unexpected(t.error());
+    HITLGATE_RETURN_IF_ERROR(t);
     e.type = *t;
     has_type = true;
     return {};
@@ -132,7 +132,7 @@ Result<void> ApplyField(std::string_view key, const json::value& val, engine::Ev
   if (key == "confidence") {
     if (val.is_null()) return {};
     auto d = GetNumber(val, key);
-    if (!d) return std::unexpected(d.error());
+    HITLGATE_RETURN_IF_ERROR(d);
     if (*d < 0.0 || *d > 1.0) {
       return FieldError(key, "expected a number in [0, 1], got " + json::serialize(val));
     }
@@ -142,19 +142,19 @@ Result<void> ApplyField(std::string_view key, const json::value& val, engine::Ev
   if (key == "action") {
     if (val.is_null()) return {};
     auto a = ParseActionValue(val);
-    if (!a) return std::unexpected(a.error());
+    HITLGATE_RETURN_IF_ERROR(a);
     e.action = std::move(*a);
     return {};
   }
   if (key == "collected") {
     auto c = ParseCollected(val);
-    if (!c) return std::unexpected(c.error());
+    HITLGATE_RETURN_IF_ERROR(c);
     e.collected = std::move(*c);
     return {};
   }
   if (key == "at") {
     auto s = GetString(val, key);
-    if (!s) return std::unexpected(s.error());
+    HITLGATE_RETURN_IF_ERROR(s);
     auto t = ParseRfc3339(*s);
     if (!t) return FieldError(key, t.error().message());
     e.at = *t;
@@ -180,14 +180,14 @@ Result<engine::Event> ParseEvent(std::string_view text) {
   std::array<unsigned char, 8192> buffer;
   json::monotonic_resource mr(buffer.data(), buffer.size());
   auto parsed = internal::ParseJson(text, &mr);
-  if (!parsed) return std::unexpected(parsed.error());
+  HITLGATE_RETURN_IF_ERROR(parsed);
   if (!parsed->is_object()) return InvalidArgument("an event must be a JSON object");
 
   engine::Event e;
   bool has_type = false;
   for (const auto& kv : parsed->get_object()) {
     auto r = ApplyField(kv.key(), kv.value(), e, has_type);
-    if (!r) return std::unexpected(r.error());
+    HITLGATE_RETURN_IF_ERROR(r);
   }
   if (e.interaction_id.empty()) return FieldError("interaction_id", "required");
   if (e.workflow.empty()) return FieldError("workflow", "required");
@@ -244,7 +244,7 @@ std::string EncodeEvent(const engine::Event& e) {
 
 Result<engine::Action> ParseAction(std::string_view text) {
   auto parsed = internal::ParseJson(text);
-  if (!parsed) return std::unexpected(parsed.error());
+  HITLGATE_RETURN_IF_ERROR(parsed);
   return ParseActionValue(*parsed);
 }
 
@@ -263,7 +263,7 @@ std::string EncodeAction(const engine::Action& a) {
 
 Result<std::string> CanonicalJson(std::string_view text) {
   auto v = internal::ParseJson(text);
-  if (!v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(v);
   std::string out;
   internal::AppendCanonical(*v, &out);
   return out;

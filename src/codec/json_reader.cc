@@ -26,7 +26,7 @@ JsonObjectReader::~JsonObjectReader() = default;
 
 Result<JsonObjectReader> JsonObjectReader::Parse(std::string_view text) {
   auto v = internal::ParseJson(text);
-  if (!v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(v);
   if (!v->is_object()) return InvalidArgument("the request body must be a JSON object");
   auto impl = std::make_unique<Impl>();
   impl->root = std::move(*v);
@@ -37,13 +37,13 @@ Result<std::optional<std::string>> JsonObjectReader::OptString(std::string_view 
   const json::value* v = impl_->Get(field);
   if (v == nullptr) return std::optional<std::string>();
   auto s = internal::GetString(*v, field);
-  if (!s) return std::unexpected(s.error());
+  HITLGATE_RETURN_IF_ERROR(s);
   return std::optional<std::string>(std::move(*s));
 }
 
 Result<std::string> JsonObjectReader::String(std::string_view field) {
   auto s = OptString(field);
-  if (!s) return std::unexpected(s.error());
+  HITLGATE_RETURN_IF_ERROR(s);
   if (!*s) return InvalidArgument("field '" + std::string(field) + "': required");
   return std::move(**s);
 }
@@ -52,7 +52,7 @@ Result<std::optional<double>> JsonObjectReader::OptNumber(std::string_view field
   const json::value* v = impl_->Get(field);
   if (v == nullptr) return std::optional<double>();
   auto d = internal::GetNumber(*v, field);
-  if (!d) return std::unexpected(d.error());
+  HITLGATE_RETURN_IF_ERROR(d);
   return std::optional<double>(*d);
 }
 
@@ -70,7 +70,7 @@ Result<std::optional<bool>> JsonObjectReader::OptBool(std::string_view field) {
   const json::value* v = impl_->Get(field);
   if (v == nullptr) return std::optional<bool>();
   auto b = internal::GetBool(*v, field);
-  if (!b) return std::unexpected(b.error());
+  HITLGATE_RETURN_IF_ERROR(b);
   return std::optional<bool>(*b);
 }
 

@@ -84,7 +84,7 @@ Result<ComplianceReport> BuildReport(store::Store& store, const ReportOptions& o
   constexpr int kPage = 5000;
   while (true) {
     auto page = store.ReadAudit(from, kPage);
-    if (!page) return std::unexpected(page.error());
+    HITLGATE_RETURN_IF_ERROR(page);
     for (const audit::AuditRecord& a : *page) {
       ++r.audit_records;
       if (!r.oldest_audit_record) r.oldest_audit_record = a.at;
@@ -140,7 +140,7 @@ Result<ComplianceReport> BuildReport(store::Store& store, const ReportOptions& o
   r.stats.p90_seconds_to_verdict = Quantile(to_verdict, 0.9);
 
   auto controls = store.ListControls();
-  if (!controls) return std::unexpected(controls.error());
+  HITLGATE_RETURN_IF_ERROR(controls);
   for (const store::Control& c : *controls) {
     if (c.kind == store::ControlKind::kLegalHold) r.legal_holds.push_back(c);
   }
@@ -154,7 +154,7 @@ Result<ComplianceReport> BuildReport(store::Store& store, const ReportOptions& o
 
   if (!options.checkpoint_dir.empty()) {
     auto files = receipts::ReadCheckpointDir(options.checkpoint_dir);
-    if (!files) return std::unexpected(files.error());
+    HITLGATE_RETURN_IF_ERROR(files);
     for (const receipts::CheckpointFile& f : *files) {
       CheckpointInfo info;
       info.file = f.name;

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "hitlgate/common/check.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/crypto/hash.h"
 
 namespace hitlgate::crypto {
@@ -39,7 +40,7 @@ class SeededRandom final : public RandomSource {
  private:
   std::mutex mu_;
   std::array<std::uint8_t, randombytes_SEEDBYTES> seed_;  // immutable after construction
-  std::uint64_t counter_ = 0;                             // guarded by mu_
+  std::uint64_t counter_ HITLGATE_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace

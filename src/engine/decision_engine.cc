@@ -97,36 +97,59 @@ Signals DecisionEngine::ComputeSignals(const policy::Program& program, const Eve
   return s;
 }
 
-Decision DecisionEngine::Decide(const Event& event, const policy::AutonomyLevels* autonomy) {
+Decision DecisionEngine::Decide(const Event& event, const policy::AutonomyLevels* autonomy,
+                                StateChange* change) {
   if (event.type == EventType::kCustomerMessage && event.intent.empty() && !event.text.empty()) {
     if (std::shared_ptr<const IntentClassifier> classifier = classifier_.load()) {
       // The copy is paid only by deployments that triage, on messages
       // without an intent; the policy and the state must see the intent.
       const IntentGuess guess = classifier->Classify(event.text);
       if (guess.out_of_scope || guess.intent.empty()) {
-        return DecideEvent(event, autonomy, Triage{&guess, false});
+        return DecideEvent(event, autonomy, Triage{&guess, false}, change);
       }
       Event triaged = event;
       triaged.intent = guess.intent;
       const bool supplies_confidence = !triaged.confidence.has_value();
       if (supplies_confidence) triaged.confidence = guess.confidence;
-      return DecideEvent(triaged, autonomy, Triage{&guess, supplies_confidence});
+      Decision d = DecideEvent(triaged, autonomy, Triage{&guess, supplies_confidence}, change);
+      change->triaged_intent = guess.intent;
+      return d;
     }
   }
-  return DecideEvent(event, autonomy, Triage{});
+  return DecideEvent(event, autonomy, Triage{}, change);
+}
+
+void DecisionEngine::Commit(const Event& event, const StateChange& change) {
+  if (change.triaged_intent.empty()) {
+    conversations_->Record(event, change.at, change.update);
+    return;
+  }
+  Event triaged = event;
+  triaged.intent = change.triaged_intent;
+  conversations_->Record(triaged, change.at, change.update);
+}
+
+void DecisionEngine::Abandon(const Event& event) { conversations_->Abandon(event); }
+
+Decision DecisionEngine::DecideAndRecord(const Event& event, const policy::AutonomyLevels* autonomy) {
+  StateChange change;
+  Decision d = Decide(event, autonomy, &change);
+  Commit(event, change);
+  return d;
 }
 
 Decision DecisionEngine::DecideEvent(const Event& event, const policy::AutonomyLevels* autonomy,
-                                     Triage triage) {
+                                     Triage triage, StateChange* change) {
   const IntentGuess* guess = triage.guess;
   std::shared_ptr<const policy::Program> program = program_.load();
   const TimePoint at = event.at.value_or(clock_.Now());
   ConversationSnapshot snap = conversations_->Load(event, at);
-  ConversationUpdate update;
+  change->at = at;
+  change->triaged_intent.clear();
   Decision d;
   d.interaction_id = event.interaction_id;
   d.event_index = snap.event_index;
-  d.signals = ComputeSignals(*program, event, snap, &update);
+  d.signals = ComputeSignals(*program, event, snap, &change->update);
   d.policy_version = program->version();
   if (guess != nullptr) {
     d.signals.triage_intent = guess->intent;
@@ -143,7 +166,6 @@ Decision DecisionEngine::DecideEvent(const Event& event, const policy::AutonomyL
     }
   }
   program->Evaluate(policy::EvalInput{event, d.signals, snap, autonomy}, &d);
-  conversations_->Record(event, at, update);
   return d;
 }
 

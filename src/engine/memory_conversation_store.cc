@@ -1,5 +1,6 @@
 #include "hitlgate/engine/memory_conversation_store.h"
 
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/engine/conversation_state.h"
 
 #include <algorithm>
@@ -53,8 +54,8 @@ size_t ShardOf(std::string_view key) { return StableHash(key) % kShards; }
 
 struct MemoryConversationStore::Shard {
   mutable std::mutex mu;
-  LruMap<InteractionState> interactions;  // guarded by mu
-  LruMap<CustomerState> customers;        // guarded by mu
+  LruMap<InteractionState> interactions HITLGATE_GUARDED_BY(mu);
+  LruMap<CustomerState> customers HITLGATE_GUARDED_BY(mu);
 };
 
 MemoryConversationStore::MemoryConversationStore(ConversationLimits limits)
@@ -65,10 +66,11 @@ MemoryConversationStore::~MemoryConversationStore() = default;
 ConversationSnapshot MemoryConversationStore::Load(const Event& event, TimePoint at) {
   // Copies taken under the shard locks; the rules run outside them.
   std::optional<InteractionState> interaction;
+  const std::string key = InteractionKey(event);
   {
-    Shard& shard = shards_[ShardOf(event.interaction_id)];
+    Shard& shard = shards_[ShardOf(key)];
     std::lock_guard lock(shard.mu);
-    if (const InteractionState* s = shard.interactions.Find(event.interaction_id)) interaction = *s;
+    if (const InteractionState* s = shard.interactions.Find(key)) interaction = *s;
   }
   std::optional<CustomerState> customer;
   if (!event.customer_id.empty()) {
@@ -83,12 +85,13 @@ ConversationSnapshot MemoryConversationStore::Load(const Event& event, TimePoint
 void MemoryConversationStore::Record(const Event& event, TimePoint at,
                                      const ConversationUpdate& update) {
   {
-    Shard& shard = shards_[ShardOf(event.interaction_id)];
+    const std::string key = InteractionKey(event);
+    Shard& shard = shards_[ShardOf(key)];
     std::lock_guard lock(shard.mu);
     if (event.type == EventType::kInteractionClosed) {
-      shard.interactions.Erase(event.interaction_id);
+      shard.interactions.Erase(key);
     } else {
-      FoldInteraction(shard.interactions.Upsert(event.interaction_id, limits_.max_interactions / kShards + 1),
+      FoldInteraction(shard.interactions.Upsert(key, limits_.max_interactions / kShards + 1),
                       event, at, update, Rules());
     }
   }

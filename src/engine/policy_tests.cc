@@ -86,7 +86,7 @@ PolicyTestReport RunPolicyTests(std::shared_ptr<const policy::Program> program,
         passed = false;
         break;
       }
-      Decision d = engine.Decide(*event);
+      Decision d = engine.DecideAndRecord(*event);
       if (!step.expect) continue;
       for (const std::string& m : Mismatches(d, *step.expect)) {
         report.failures.push_back(where + m + " (fired: " + FiredRules(d) + ")");

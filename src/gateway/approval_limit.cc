@@ -58,7 +58,7 @@ Result<void> CheckApprovalLimit(const Principal& who, const store::Task& task,
   }
   if (!verdict.edited_action_json.empty()) {
     auto edited = codec::ParseAction(verdict.edited_action_json);
-    if (!edited) return std::unexpected(edited.error());
+    HITLGATE_RETURN_IF_ERROR(edited);
     if (auto ok = Within(who, *edited, "the edited action"); !ok) return ok;
   }
   return {};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gateway/interaction_turns.h"
 #include "gateway/live_stats.h"
 #include "hitlgate/engine/conversation.h"
 
@@ -20,13 +21,11 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
       live_(live),
       metrics_(metrics),
       options_(std::move(options)),
+      turns_(std::make_unique<InteractionTurns>()),
       stats_(std::make_unique<LiveStats>()) {}
 
 Gateway::~Gateway() = default;
 
-std::mutex& Gateway::InteractionLock(std::string_view interaction_id) {
-  return interaction_locks_[engine::StableHash(interaction_id) % kLockStripes];
-}
 
 store::ClaimRequest Gateway::ClaimRequestFor(const Principal& who) const {
   store::ClaimRequest r;
@@ -50,7 +49,7 @@ store::ClaimRequest Gateway::ClaimRequestFor(const Principal& who) const {
 
 Result<void> Gateway::RefreshQueueMetrics() {
   auto counts = store_.CountOpenByQueue();
-  if (!counts) return std::unexpected(counts.error());
+  HITLGATE_RETURN_IF_ERROR(counts);
   for (const auto& q : engine_.policy()->queues()) {
     auto it = counts->find(q.name);
     metrics_.QueueDepth(q.name, it == counts->end() ? 0 : it->second);

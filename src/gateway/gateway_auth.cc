@@ -68,7 +68,7 @@ Result<Principal> Gateway::Authenticate(std::string_view bearer) {
   }
   auto token = ParseToken(bearer);
   if (!token) return fail("", "malformed token");
-  auto key = store_.FindKey(token->key_id);
+  auto key = FindKeyCached(token->key_id);
   if (!key) {
     if (key.error().code() == ErrorCode::kNotFound) return fail(token->key_id, "unknown key");
     return std::unexpected(key.error());
@@ -108,7 +108,7 @@ void Gateway::AuditKeyUse(const Principal& who) {
 
 Result<std::optional<NewKey>> Gateway::Bootstrap(std::string_view token) {
   auto keys = store_.ListKeys();
-  if (!keys) return std::unexpected(keys.error());
+  HITLGATE_RETURN_IF_ERROR(keys);
   if (!keys->empty()) return std::optional<NewKey>();
   std::string key_id, secret;
   if (!token.empty()) {
@@ -131,13 +131,18 @@ Result<std::optional<NewKey>> Gateway::Bootstrap(std::string_view token) {
   key.created_at = clock_.Now();
   key.created_by = "system";
   auto created = store_.CreateKey(key);
-  if (!created) return std::unexpected(created.error());
+  HITLGATE_RETURN_IF_ERROR(created);
   return std::optional<NewKey>(NewKey{key, std::string(kTokenPrefix) + key_id + "_" + secret});
 }
 
 Result<NewKey> Gateway::CreateKey(const Principal& who, const KeyRequest& request) {
-  if (auto ok = Require(who, Permission::kManageKeys); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageKeys));
   if (request.name.empty()) return InvalidArgument("field 'name': required");
+  if (request.role == store::Role::kAgent && request.workflows.empty()) {
+    return InvalidArgument(
+        "field 'workflows': an agent key must name the workflows it acts for, or [\"*\"] for every "
+        "workflow");
+  }
   store::ApiKey key;
   key.key_id = random_.Hex(kKeyIdHexBytes);
   const std::string secret = random_.Hex(kSecretHexBytes);
@@ -152,14 +157,14 @@ Result<NewKey> Gateway::CreateKey(const Principal& who, const KeyRequest& reques
   key.created_at = clock_.Now();
   key.created_by = who.key_id;
   auto created = store_.CreateKey(key);
-  if (!created) return std::unexpected(created.error());
+  HITLGATE_RETURN_IF_ERROR(created);
   return NewKey{key, std::string(kTokenPrefix) + key.key_id + "_" + secret};
 }
 
 Result<std::string> Gateway::KeysJson(const Principal& who) {
-  if (auto ok = Require(who, Permission::kManageKeys); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageKeys));
   auto keys = store_.ListKeys();
-  if (!keys) return std::unexpected(keys.error());
+  HITLGATE_RETURN_IF_ERROR(keys);
   codec::JsonWriter w;
   w.BeginObject().Key("keys").BeginArray();
   for (const store::ApiKey& k : *keys) WriteKey(k, w);
@@ -168,12 +173,34 @@ Result<std::string> Gateway::KeysJson(const Principal& who) {
 }
 
 Result<void> Gateway::RevokeKey(const Principal& who, const std::string& key_id) {
-  if (auto ok = Require(who, Permission::kManageKeys); !ok) return std::unexpected(ok.error());
-  return store_.RevokeKey(key_id, who.key_id, clock_.Now());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageKeys));
+  auto revoked = store_.RevokeKey(key_id, who.key_id, clock_.Now());
+  if (!revoked) return revoked;
+  ForgetKey(key_id);
+  live_.KeyRevoked(key_id);
+  return {};
+}
+
+void Gateway::ForgetKey(const std::string& key_id) {
+  std::lock_guard lock(key_cache_mu_);
+  key_cache_.erase(key_id);
+}
+
+Result<store::ApiKey> Gateway::FindKeyCached(std::string_view key_id) {
+  {
+    std::lock_guard lock(key_cache_mu_);
+    if (auto it = key_cache_.find(key_id); it != key_cache_.end()) return it->second;
+  }
+  auto key = store_.FindKey(std::string(key_id));
+  if (!key || key->revoked_at) return key;
+  std::lock_guard lock(key_cache_mu_);
+  if (key_cache_.size() >= kKeyCacheLimit) key_cache_.clear();
+  key_cache_.emplace(key->key_id, *key);
+  return key;
 }
 
 Result<void> Gateway::SetWebhook(const Principal& who, const store::Webhook& webhook) {
-  if (auto ok = Require(who, Permission::kManageWebhooks); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageWebhooks));
   if (!webhook.url.starts_with("http://") && !webhook.url.starts_with("https://")) {
     return InvalidArgument("field 'url': expected an http:// or https:// URL");
   }
@@ -187,7 +214,7 @@ Result<void> Gateway::SetWebhook(const Principal& who, const store::Webhook& web
 
 Result<std::vector<audit::AuditRecord>> Gateway::ReadAudit(const Principal& who,
                                                            std::int64_t from_seq, int limit) {
-  if (auto ok = Require(who, Permission::kReadAudit); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadAudit));
   return store_.ReadAudit(from_seq, std::clamp(limit, 1, 10000));
 }
 

@@ -21,6 +21,7 @@
 #include "hitlgate/audit/record.h"
 #include "hitlgate/autonomy/levels.h"
 #include "hitlgate/codec/json_writer.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/learning/feedback.h"
@@ -42,18 +43,29 @@ class AutonomyState {
       : tracker(config), levels(std::make_shared<const autonomy::LevelTable>()) {}
 
   std::mutex mu;
-  autonomy::AutonomyTracker tracker;  // guarded by mu
-  std::int64_t next_seq = 1;          // guarded by mu; the next audit record to read
-  std::int64_t replayed_to = -1;      // guarded by mu; head at the first sync (-1: not yet)
-  std::deque<LevelChange> recent;     // guarded by mu; newest last, at most kRecent
-  std::map<AutonomyKey, std::string> pending_tasks;  // guarded by mu; key -> sign-off task
-  std::map<AutonomyKey, LevelChange> proposals;      // guarded by mu; the latest promotion proposed
+  autonomy::AutonomyTracker tracker HITLGATE_GUARDED_BY(mu);
+  std::int64_t next_seq HITLGATE_GUARDED_BY(mu) = 1;          // the next audit record to read
+  std::int64_t replayed_to HITLGATE_GUARDED_BY(mu) = -1;      // head at the first sync (-1: not yet)
+  std::deque<LevelChange> recent HITLGATE_GUARDED_BY(mu);     // newest last, at most kRecent
+  std::map<AutonomyKey, std::string> pending_tasks HITLGATE_GUARDED_BY(mu);  // key -> sign-off task
+  std::map<AutonomyKey, LevelChange> proposals HITLGATE_GUARDED_BY(mu);      // the latest promotion proposed
   static constexpr size_t kRecent = 50;
 
   std::atomic<std::shared_ptr<const autonomy::LevelTable>> levels;
 };
 
 namespace {
+
+// Whether a "task_created" record opened a sign-off task (its payload names
+// the task's kind).
+bool OpensAutonomyChange(const audit::AuditRecord& r) {
+  boost::json::error_code ec;
+  boost::json::value payload = boost::json::parse(r.payload_json, ec);
+  if (ec || !payload.is_object()) return false;
+  const boost::json::value* kind = payload.as_object().if_contains("kind");
+  return kind != nullptr && kind->is_string() &&
+         kind->get_string() == store::TaskKindName(store::TaskKind::kAutonomyChange);
+}
 
 std::string StringField(const json::object& o, std::string_view key) {
   auto it = o.find(key);
@@ -139,7 +151,7 @@ Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
   std::lock_guard lock(st.mu);
   if (st.replayed_to < 0) {
     auto head = store_.GetAuditHead();
-    if (!head) return std::unexpected(head.error());
+    HITLGATE_RETURN_IF_ERROR(head);
     st.replayed_to = head->seq;
   }
   std::vector<LevelChange> changes;  // to act on: live records only
@@ -148,7 +160,7 @@ Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
   store::StoreAuditSource source(&store_, st.next_seq);
   while (true) {
     auto next = source.Next();
-    if (!next) return std::unexpected(next.error());
+    HITLGATE_RETURN_IF_ERROR(next);
     if (!*next) break;
     const audit::AuditRecord& r = **next;
     const bool live = r.seq > st.replayed_to;
@@ -179,7 +191,7 @@ Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
         }
       } else if (task && (task->kind == store::TaskKind::kHold || task->kind == store::TaskKind::kAuditSample)) {
         auto ex = learning::FeedbackFromRecord(store_, r);
-        if (!ex) return std::unexpected(ex.error());
+        HITLGATE_RETURN_IF_ERROR(ex);
         if (*ex && (*ex)->agreed) {
           const learning::FeedbackExample& e = **ex;
           if (auto key = autonomy::KeyFor(e.workflow, e.intent, ActionName(e.proposal_action_json))) {
@@ -196,8 +208,7 @@ Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
           }
         }
       }
-    } else if (r.kind == audit::kinds::kTaskCreated &&
-               r.payload_json.find("\"kind\":\"autonomy_change\"") != std::string::npos) {
+    } else if (r.kind == audit::kinds::kTaskCreated && OpensAutonomyChange(r)) {
       // Which task asks for which sign-off, also after a restart.
       auto task = store_.GetTask(r.subject);
       if (!task && task.error().code() != ErrorCode::kNotFound) return std::unexpected(task.error());
@@ -218,18 +229,18 @@ Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
   // record the predecessor died before writing is not written again (the
   // level itself follows from the log either way).
   if (!write_side_effects) {
-    for (const LevelChange& c : changes) live_.Publish("autonomy.changed", ChangeJson(c));
+    for (const LevelChange& c : changes) live_.Publish("autonomy.changed", c.key.workflow, ChangeJson(c));
     return 0;
   }
   const TimePoint now = clock_.Now();
   for (const auto& [c, actor] : signed_off) {
     audit::AuditEntry entry{std::string(kAutonomyChanged), actor, c.key.ToString(), ChangeJson(c)};
-    if (auto ok = store_.AppendAudit({entry}, now); !ok) return std::unexpected(ok.error());
+    HITLGATE_RETURN_IF_ERROR(store_.AppendAudit({entry}, now));
   }
   for (const LevelChange& c : changes) {
     audit::AuditEntry entry{std::string(kAutonomyChanged), "system", c.key.ToString(), ChangeJson(c)};
-    if (auto ok = store_.AppendAudit({entry}, now); !ok) return std::unexpected(ok.error());
-    live_.Publish("autonomy.changed", ChangeJson(c));
+    HITLGATE_RETURN_IF_ERROR(store_.AppendAudit({entry}, now));
+    live_.Publish("autonomy.changed", c.key.workflow, ChangeJson(c));
   }
   // Every pending promotion has a sign-off task: opened here when proposed,
   // or again when a crash came between the proposal and its task.
@@ -248,10 +259,10 @@ Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
     t.workflow = c.key.workflow;
     t.actor = "system";
     auto opened = store_.OpenTask(t, {}, now);
-    if (!opened) return std::unexpected(opened.error());
+    HITLGATE_RETURN_IF_ERROR(opened);
     st.pending_tasks[c.key] = opened->id;
     ++opened_tasks;
-    live_.Publish("task.created", gateway::TaskJson(*opened, false));
+    live_.Publish("task.created", opened->workflow, gateway::TaskJson(*opened, false));
   }
   return static_cast<int>(changes.size() + signed_off.size()) + opened_tasks;
 }

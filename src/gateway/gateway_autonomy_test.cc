@@ -12,6 +12,7 @@
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/store/audit_source.h"
 #include "hitlgate/store/memory_store.h"
+#include "gateway/testing/gateway_fixture.h"
 #include "testing/result_matchers.h"
 
 namespace hitlgate::gateway {
@@ -41,47 +42,13 @@ audit:
   sample_rate: 0.0
 )";
 
-class NullLive final : public LiveEvents {
- public:
-  void Publish(std::string_view, std::string_view) override {}
-  void TaskChanged(const std::string&) override {}
-};
-
-class GatewayAutonomyTest : public ::testing::Test {
+class GatewayAutonomyTest : public testing::GatewayFixture {
  protected:
-  GatewayAutonomyTest()
-      : clock_(*ParseRfc3339("2026-11-22T10:00:00Z")),
-        ids_(1),
-        random_(crypto::MakeSeededRandomForTest(1)),
-        store_(store::NewMemoryStore(&ids_)) {
-    Start();
-    auto admin = gateway_->Bootstrap("");
-    admin_ = *gateway_->Authenticate((**admin).token);
+  GatewayAutonomyTest() : GatewayFixture(std::string(kPolicy)) {
     agent_ = MakeKey("agent", store::Role::kAgent);
     reviewer_ = MakeKey("reviewer", store::Role::kReviewer);
     supervisor_ = MakeKey("supervisor", store::Role::kSupervisor);
     auditor_ = MakeKey("auditor", store::Role::kAuditor);
-  }
-
-  // A (re)started gateway on the same store.
-  void Start() {
-    auto compiled = policy::CompileText(kPolicy, "test.yaml");
-    ASSERT_TRUE(compiled.ok()) << (compiled.issues.empty() ? "" : compiled.issues[0].ToString());
-    gateway_.reset();
-    engine_ = std::make_unique<engine::DecisionEngine>(compiled.program,
-                                                       std::make_shared<engine::MemoryConversationStore>(),
-                                                       signals::SentimentScorer::Default(), clock_);
-    GatewayOptions options;
-    options.key_pepper = "pepper-for-tests-0123456789abcdef";
-    gateway_ = std::make_unique<Gateway>(*store_, *engine_, clock_, ids_, *random_, live_, metrics_, options);
-    ASSERT_THAT(gateway_->LoadActivePolicy(kPolicy, "test.yaml"), IsOk());
-  }
-
-  Principal MakeKey(std::string name, store::Role role) {
-    KeyRequest r{std::move(name), role, {}, {}, {}, 0};
-    auto key = gateway_->CreateKey(admin_, r);
-    EXPECT_THAT(key, IsOk());
-    return *gateway_->Authenticate(key->token);
   }
 
   SubmitResult Refund(const std::string& id, double amount) {
@@ -94,16 +61,11 @@ class GatewayAutonomyTest : public ::testing::Test {
     return r.value_or(SubmitResult{});
   }
 
-  json::value Parse(const Result<std::string>& r) {
-    EXPECT_THAT(r, IsOk());
-    return json::parse(r.has_value() ? *r : std::string("{}"));
-  }
-
   // Claims `task_id` as `who` and answers it.
   Result<std::string> Answer(const Principal& who, const std::string& task_id, store::VerdictKind kind,
                              std::string reason = "") {
     auto claimed = gateway_->Claim(who, task_id);
-    if (!claimed) return std::unexpected(claimed.error());
+    HITLGATE_RETURN_IF_ERROR(claimed);
     VerdictRequest v;
     v.lease_id = std::string(json::parse(*claimed).at("lease").at("lease_id").as_string());
     v.kind = kind;
@@ -145,15 +107,7 @@ class GatewayAutonomyTest : public ::testing::Test {
     return std::string(refund->at("pending").at("task_id").as_string());
   }
 
-  FakeClock clock_;
-  store::SequentialIdGenerator ids_;
-  std::unique_ptr<crypto::RandomSource> random_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<engine::DecisionEngine> engine_;
-  NullLive live_;
-  NoMetrics metrics_;
-  std::unique_ptr<Gateway> gateway_;
-  Principal admin_, agent_, reviewer_, supervisor_, auditor_;
+  Principal agent_, reviewer_, supervisor_, auditor_;
 };
 
 TEST_F(GatewayAutonomyTest, PromotionWaitsForASupervisorsSignOffThenAppliesToNewEvents) {

@@ -14,12 +14,12 @@ Result<int> Gateway::WriteCheckpoints(TimePoint now) {
   std::lock_guard lock(checkpoint_mu_);
   if (!checkpoint_writer_) {
     auto opened = receipts::CheckpointWriter::Open(options_.checkpoint_dir, *options_.signing_keys);
-    if (!opened) return std::unexpected(opened.error());
+    HITLGATE_RETURN_IF_ERROR(opened);
     checkpoint_writer_ = std::move(*opened);
   }
   receipts::CheckpointWriter& w = *checkpoint_writer_;
   auto head = store_.GetAuditHead();
-  if (!head) return std::unexpected(head.error());
+  HITLGATE_RETURN_IF_ERROR(head);
   const std::int64_t fresh = head->seq - w.added_seq();
   const bool interval_due = !w.last_at() || now - *w.last_at() >= options_.checkpoint_interval;
   if (fresh + w.pending_count() <= 0 ||
@@ -31,20 +31,20 @@ Result<int> Gateway::WriteCheckpoints(TimePoint now) {
   constexpr int kBatch = 1000;
   while (w.added_seq() < head->seq) {
     auto batch = store_.ReadAudit(w.added_seq() + 1, kBatch);
-    if (!batch) return std::unexpected(batch.error());
+    HITLGATE_RETURN_IF_ERROR(batch);
     if (batch->empty()) break;
     for (const audit::AuditRecord& r : *batch) {
       if (r.seq > head->seq) break;
-      if (auto added = w.Add(r); !added) return std::unexpected(added.error());
+      HITLGATE_RETURN_IF_ERROR(w.Add(r));
       if (w.pending_count() >= every) {
         auto cp = w.Write(now);
-        if (!cp) return std::unexpected(cp.error());
+        HITLGATE_RETURN_IF_ERROR(cp);
         ++written;
       }
     }
   }
   auto cp = w.Write(now);
-  if (!cp) return std::unexpected(cp.error());
+  HITLGATE_RETURN_IF_ERROR(cp);
   if (*cp) ++written;
   return written;
 }

@@ -4,12 +4,14 @@
 #include <chrono>
 
 #include "gateway/access.h"
+#include "gateway/interaction_turns.h"
 #include "gateway/live_stats.h"
 #include "gateway/json_views.h"
 #include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_reader.h"
 #include "hitlgate/codec/json_writer.h"
 #include "hitlgate/common/time_format.h"
+#include "hitlgate/crypto/hash.h"
 #include "hitlgate/gateway/gateway.h"
 
 namespace hitlgate::gateway {
@@ -31,16 +33,6 @@ void WriteTranscriptEntry(const engine::Event& e, std::string_view decision, cod
   w.EndObject();
 }
 
-// The decision's "decision" field, without parsing the whole object.
-std::string_view OutcomeOf(std::string_view decision_json) {
-  constexpr std::string_view kKey = "\"decision\":\"";
-  size_t at = decision_json.find(kKey);
-  if (at == std::string_view::npos) return {};
-  at += kKey.size();
-  size_t end = decision_json.find('"', at);
-  return end == std::string_view::npos ? std::string_view() : decision_json.substr(at, end - at);
-}
-
 }  // namespace
 
 std::string Gateway::BuildTaskContext(const engine::Event& event, std::string_view event_json,
@@ -52,13 +44,17 @@ std::string Gateway::BuildTaskContext(const engine::Event& event, std::string_vi
   // The transcript so far, so the person never has to ask the customer again.
   w.Key("transcript").BeginArray();
   if (auto history = store_.GetInteraction(event.interaction_id)) {
-    const auto& decisions = history->decisions;
+    // Interaction ids are the agent's, unique within a workflow only.
+    std::vector<const store::StoredDecision*> decisions;
+    for (const store::StoredDecision& d : history->decisions) {
+      if (d.record.workflow == event.workflow) decisions.push_back(&d);
+    }
     size_t first = decisions.size() > static_cast<size_t>(options_.max_transcript_events)
                        ? decisions.size() - options_.max_transcript_events
                        : 0;
     for (size_t i = first; i < decisions.size(); ++i) {
-      auto past = codec::ParseEvent(decisions[i].record.event_json);
-      if (past) WriteTranscriptEntry(*past, OutcomeOf(decisions[i].record.decision_json), w);
+      auto past = codec::ParseEvent(decisions[i]->record.event_json);
+      if (past) WriteTranscriptEntry(*past, engine::OutcomeName(decisions[i]->record.outcome), w);
     }
   }
   WriteTranscriptEntry(event, engine::OutcomeName(decision.outcome), w);
@@ -72,21 +68,84 @@ std::string Gateway::BuildTaskContext(const engine::Event& event, std::string_vi
   return w.Take();
 }
 
-Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view event_json) {
-  if (auto ok = Require(who, Permission::kSubmitEvents); !ok) return std::unexpected(ok.error());
-  auto event = codec::ParseEvent(event_json);
-  if (!event) return std::unexpected(event.error());
-  if (auto ok = RequireWorkflow(who, event->workflow); !ok) return std::unexpected(ok.error());
+namespace {
 
+// A retry of an event already recorded: the same body gets the recorded
+// answer byte for byte and changes nothing; another body is a conflict that
+// names what differs (ADR 0009).
+Result<SubmitResult> AnswerRetry(const engine::Event& event, std::string_view digest,
+                                 const store::RecordedEvent& first) {
+  // Rows recorded before digests were kept have none: their answer stands.
+  if (first.event_digest.empty() || first.event_digest == digest) {
+    SubmitResult replay;
+    replay.decision_json = first.answer_json;
+    replay.task_id = first.task_id;
+    replay.duplicate = true;
+    return replay;
+  }
+  std::string message = "event_id '" + event.event_id + "' of workflow '" + event.workflow +
+                        "' was already recorded with a different body";
+  if (auto recorded = codec::ParseEvent(first.event_json)) {
+    const std::vector<std::string> fields = engine::DifferingFields(*recorded, event);
+    message += "; fields that differ: ";
+    for (size_t i = 0; i < fields.size(); ++i) message += (i ? ", " : "") + fields[i];
+  } else {
+    message += " (its text has been erased, so the fields cannot be named)";
+  }
+  message += ". A retry must repeat the event exactly; a new event needs a new event_id";
+  return MakeError(ErrorCode::kAlreadyExists, std::move(message));
+}
+
+}  // namespace
+
+Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view event_json) {
+  auto pending = AcceptEvent(who, event_json);
+  HITLGATE_RETURN_IF_ERROR(pending);
+  turns_->TakeBlocking(pending->turn);
+  pending->has_turn = true;
+  auto decided = DecideEvent(*pending);
+  if (!decided) return FinishEvent(*pending, std::unexpected(decided.error()));
+  auto written = store_.RecordDecision(*pending->record, pending->task, {}, pending->now);
+  return FinishEvent(*pending, std::move(written));
+}
+
+Result<PendingEvent> Gateway::AcceptEvent(const Principal& who, std::string_view event_json) {
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSubmitEvents));
+  auto event = codec::ParseEvent(event_json);
+  HITLGATE_RETURN_IF_ERROR(event);
+  HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, event->workflow));
+  if (const auto policy = engine_.policy(); !policy->AcceptsWorkflow(event->workflow)) {
+    return InvalidArgument("field 'workflow': '" + event->workflow +
+                           "' is not a workflow of the active policy (" + policy->name() +
+                           "); declare it under workflows:");
+  }
+  PendingEvent pending;
   // Latency is a measurement, not business time: the steady clock is right.
-  const auto started = std::chrono::steady_clock::now();
-  std::lock_guard interaction_lock(InteractionLock(event->interaction_id));
-  const TimePoint now = clock_.Now();
+  pending.started = std::chrono::steady_clock::now();
+  pending.who = who;
+  pending.digest = crypto::Sha256Hex(codec::EncodeEvent(*event));
+  pending.turn = engine::InteractionKey(*event);
+  pending.body = std::string(event_json);
+  pending.event = std::move(*event);
+  return pending;
+}
+
+void Gateway::AwaitTurn(PendingEvent& pending, std::move_only_function<void()> start) {
+  pending.has_turn = true;
+  turns_->Take(pending.turn, std::move(start));
+}
+
+Result<void> Gateway::DecideEvent(PendingEvent& p) {
+  const engine::Event& event = p.event;
+  p.now = clock_.Now();
   const auto earned_levels = AutonomyLevels();
-  engine::Decision decision = engine_.Decide(*event, earned_levels.get());
-  const std::optional<store::Control> consumed = ApplyControls(*event, &decision);
-  const bool earned_sample = SampleEarnedAutonomy(*event, &decision);
-  std::string decision_json = codec::EncodeDecision(decision);
+  // Nothing is recorded yet: a retry of a recorded event is found by the
+  // store's write, inside its transaction, and the state change dropped.
+  p.decision = engine_.Decide(event, earned_levels.get(), &p.state_change);
+  p.decided = true;
+  engine::Decision& decision = p.decision;
+  p.consumed = ApplyControls(event, &decision);
+  const bool earned_sample = SampleEarnedAutonomy(event, &decision);
 
   std::optional<store::NewTask> task;
   if (OpensTask(decision.outcome) && decision.route) {
@@ -96,14 +155,15 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
                                                           : store::TaskKind::kHold;
     t.queue = route.queue;
     t.skills = route.skills;
-    t.language = event->language;
+    t.language = event.language;
     t.priority = std::clamp(route.priority, 1, 5);
-    t.created_at = now;
-    t.due_at = now + std::chrono::seconds(std::max(route.sla_seconds, 1));
+    t.created_at = p.now;
+    t.due_at = p.now + std::chrono::seconds(std::max(route.sla_seconds, 1));
     if (t.kind == store::TaskKind::kHold && route.hold_notice_seconds > 0) {
-      t.hold_notice_at = now + std::chrono::seconds(route.hold_notice_seconds);
+      t.hold_notice_at = p.now + std::chrono::seconds(route.hold_notice_seconds);
     }
-    t.context_json = BuildTaskContext(*event, event_json, decision);
+    t.context_json = BuildTaskContext(event, p.body, decision);
+    t.id = ids_.NewId("t");
     task = std::move(t);
   } else if (earned_sample || (decision.audit_sample && decision.event_index == 0 &&
                                decision.outcome == engine::Outcome::kAllow)) {
@@ -114,98 +174,131 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
     t.kind = store::TaskKind::kAuditSample;
     t.queue = options_.audit_queue;
     t.priority = 5;
-    t.created_at = now;
-    t.due_at = now + options_.audit_sample_due;
-    t.context_json = BuildTaskContext(*event, event_json, decision);
+    t.created_at = p.now;
+    t.due_at = p.now + options_.audit_sample_due;
+    t.context_json = BuildTaskContext(event, p.body, decision);
+    t.id = ids_.NewId("t");
     task = std::move(t);
   }
+  // The answer is stored as it is sent, so a retry gets the same bytes.
+  p.answer = codec::EncodeAnswer(decision, task ? std::string_view(task->id) : "");
 
   store::DecisionRecord record;
-  record.event_id = event->event_id;
-  record.interaction_id = event->interaction_id;
-  record.customer_id = event->customer_id;
-  record.workflow = event->workflow;
-  record.channel = event->channel;
+  record.event_id = event.event_id;
+  record.event_digest = p.digest;
+  record.interaction_id = event.interaction_id;
+  record.customer_id = event.customer_id;
+  record.workflow = event.workflow;
+  record.channel = event.channel;
   record.event_index = decision.event_index;
-  record.type = event->type;
-  record.at = event->at.value_or(now);
-  record.event_json = std::string(event_json);
-  record.decision_json = decision_json;
+  record.type = event.type;
+  record.at = event.at.value_or(p.now);
+  record.event_json = p.body;
+  record.decision_json = p.answer;
   record.outcome = decision.outcome;
   record.policy_version = decision.policy_version;
-  record.recorded_by = who.key_id;
-  auto recorded = store_.RecordDecision(record, task, {}, now);
-  if (!recorded) return std::unexpected(recorded.error());
-  if (!recorded->duplicate) EvaluateShadow(*event, decision);  // after the durable write
+  record.recorded_by = p.who.key_id;
+  p.record = std::move(record);
+  p.task = std::move(task);
+  return {};
+}
 
-  if (consumed && !recorded->duplicate) {
+void Gateway::WriteEvent(PendingEvent& p, std::move_only_function<void(Result<store::RecordedDecision>)> done) {
+  store::DecisionRecord record = std::move(*p.record);
+  p.record.reset();
+  store_.RecordDecisionAsync(std::move(record), p.task, p.now, std::move(done));
+}
+
+Result<SubmitResult> Gateway::FinishEvent(PendingEvent& p, Result<store::RecordedDecision> written) {
+  // Ends the turn however this ends: the interaction's next event may go.
+  struct TurnEnd {
+    Gateway* gateway;
+    PendingEvent* pending;
+    ~TurnEnd() {
+      if (pending->has_turn) gateway->turns_->Release(pending->turn);
+      pending->has_turn = false;
+    }
+  } turn_end{this, &p};
+  const engine::Event& event = p.event;
+  if (!written || written->duplicate) {
+    // Nothing was written (a failed write, or a copy of this event recorded
+    // first: by an earlier request, a concurrent one or another node), so
+    // nothing is remembered either.
+    if (p.decided) engine_.Abandon(event);
+    p.decided = false;
+    HITLGATE_RETURN_IF_ERROR(written);
+    return AnswerRetry(event, p.digest, *written->first);
+  }
+  engine_.Commit(event, p.state_change);
+  p.decided = false;
+  const engine::Decision& decision = p.decision;
+  EvaluateShadow(event, decision);  // after the durable write
+
+  if (p.consumed) {
     // Durable first, then cleared: a crash in between holds one more turn,
     // the safe side.
-    (void)store_.ClearControl(consumed->kind, consumed->target, consumed->actor, now);
+    (void)store_.ClearControl(p.consumed->kind, p.consumed->target, p.consumed->actor, p.now);
     (void)RefreshControls();
   }
-  stats_->Record(*event, decision, now);
-  metrics_.DecisionMade(event->workflow, decision.outcome, decision.reasons,
-                        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started));
+  stats_->Record(event, decision, p.now);
+  metrics_.DecisionMade(event.workflow, decision.outcome, decision.reasons,
+                        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - p.started));
 
   SubmitResult result;
-  result.duplicate = recorded->duplicate;
-  result.task_id = recorded->task_id;
-  if (!result.task_id.empty()) {
-    // The agent learns where to wait for the verdict.
-    decision_json.pop_back();
-    decision_json += ",\"task_id\":\"" + result.task_id + "\",\"task_url\":\"/v1/tasks/" +
-                     result.task_id + "?wait=30s\"}";
-  }
-  if (result.duplicate) {
-    // The first decision for this event_id stands; say so rather than
-    // returning a second, possibly different answer.
-    decision_json.pop_back();
-    decision_json += ",\"duplicate\":true}";
-  }
-  result.decision_json = std::move(decision_json);
+  result.task_id = written->task_id;
+  result.decision_json = std::move(p.answer);
 
-  if (!result.duplicate) {
-    codec::JsonWriter live;
-    live.BeginObject()
-        .Field("interaction_id", event->interaction_id)
-        .Field("workflow", event->workflow)
-        .Field("channel", event->channel)
-        .Field("type", engine::EventTypeName(event->type))
-        .Field("decision", engine::OutcomeName(decision.outcome))
-        .Key("sentiment").Number(decision.signals.sentiment, 4)
-        .Field("task_id", result.task_id)
-        .Key("triggers").BeginArray();
-    for (const engine::Reason& r : decision.reasons) live.String(r.trigger);
-    live.EndArray().EndObject();
-    live_.Publish("decision", live.str());
-    if (!result.task_id.empty()) {
-      if (auto created = store_.GetTask(result.task_id)) {
-        live_.Publish("task.created", gateway::TaskJson(*created, /*with_context=*/false));
-      }
-    }
+  codec::JsonWriter live;
+  live.BeginObject()
+      .Field("interaction_id", event.interaction_id)
+      .Field("workflow", event.workflow)
+      .Field("channel", event.channel)
+      .Field("type", engine::EventTypeName(event.type))
+      .Field("decision", engine::OutcomeName(decision.outcome))
+      .Key("sentiment").Number(decision.signals.sentiment, 4)
+      .Field("task_id", result.task_id)
+      .Key("triggers").BeginArray();
+  for (const engine::Reason& r : decision.reasons) live.String(r.trigger);
+  live.EndArray().EndObject();
+  live_.Publish("decision", event.workflow, live.str());
+  if (written->task) {
+    // The task as written, not read back.
+    live_.Publish("task.created", written->task->workflow,
+                  gateway::TaskJson(*written->task, /*with_context=*/false));
   }
   return result;
 }
 
 Result<bool> Gateway::TaskSettled(const std::string& task_id) {
   auto task = store_.GetTask(task_id);
-  if (!task) return std::unexpected(task.error());
+  HITLGATE_RETURN_IF_ERROR(task);
   return task->status == store::TaskStatus::kAnswered ||
          task->status == store::TaskStatus::kCancelled;
 }
 
-Result<std::string> Gateway::TaskStatusJson(const Principal& who, const std::string& task_id) {
+Result<AgentTaskView> Gateway::AgentTask(const Principal& who, const std::string& task_id) {
   if (!who.Can(Permission::kSubmitEvents) && !who.Can(Permission::kReadQueues)) {
     return MakeError(ErrorCode::kPermissionDenied, "this key may not read tasks");
   }
   auto task = store_.GetTask(task_id);
-  if (!task) return std::unexpected(task.error());
-  if (auto ok = RequireWorkflow(who, task->workflow); !ok) return std::unexpected(ok.error());
-  return WithReceipt(*task, AgentViewJson(*task, clock_.Now(), options_.holding_message));
+  HITLGATE_RETURN_IF_ERROR(task);
+  HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, task->workflow));
+  const TimePoint now = clock_.Now();
+  AgentTaskView view;
+  view.settled = task->status == store::TaskStatus::kAnswered || task->status == store::TaskStatus::kCancelled;
+  view.holding_notice = !view.settled && task->hold_notice_at && now >= *task->hold_notice_at;
+  view.json = AgentViewJson(*task, now, options_.holding_message, ReceiptFor(*task));
+  return view;
 }
 
-std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view holding_message) {
+Result<std::string> Gateway::TaskStatusJson(const Principal& who, const std::string& task_id) {
+  auto view = AgentTask(who, task_id);
+  HITLGATE_RETURN_IF_ERROR(view);
+  return std::move(view->json);
+}
+
+std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view holding_message,
+                          const std::optional<std::string>& receipt) {
   const store::Task* task = &t;
 
   codec::JsonWriter w;
@@ -279,6 +372,8 @@ std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view 
     w.Field("expected_wait_seconds", static_cast<std::int64_t>(std::max<std::int64_t>(remaining, 0)));
     w.EndObject();
   }
+  // The signed approval, for the executor to check before it acts.
+  if (receipt) w.Key("receipt").Raw(*receipt);
   w.EndObject();
   return w.Take();
 }

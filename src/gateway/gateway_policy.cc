@@ -35,10 +35,16 @@ std::string IssuesText(const std::vector<policy::Issue>& issues) {
   return out;
 }
 
+std::string VersionJson(std::string_view version) {
+  codec::JsonWriter w;
+  w.BeginObject().Field("version", version).EndObject();
+  return w.Take();
+}
+
 }  // namespace
 
 Result<std::string> Gateway::ValidatePolicy(const Principal& who, std::string_view yaml) {
-  if (auto ok = Require(who, Permission::kManagePolicies); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   policy::CompileResult compiled = policy::CompileText(yaml, kUploadName);
   codec::JsonWriter w;
   w.BeginObject();
@@ -53,20 +59,18 @@ Result<std::string> Gateway::ValidatePolicy(const Principal& who, std::string_vi
 }
 
 Result<std::string> Gateway::UploadPolicy(const Principal& who, std::string_view yaml, bool activate) {
-  if (auto ok = Require(who, Permission::kManagePolicies); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   policy::CompileResult compiled = policy::CompileText(yaml, kUploadName);
   if (!compiled.ok()) return InvalidArgument("the policy has errors: " + IssuesText(compiled.issues));
   const TimePoint now = clock_.Now();
   store::PolicyVersion version{compiled.program->version(), compiled.program->name(),
                                std::string(yaml), who.key_id, now};
-  if (auto saved = store_.SavePolicyVersion(version); !saved) return std::unexpected(saved.error());
+  HITLGATE_RETURN_IF_ERROR(store_.SavePolicyVersion(version));
   if (activate) {
-    if (auto a = store_.ActivatePolicy(version.version, who.key_id, now); !a) {
-      return std::unexpected(a.error());
-    }
+    HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version.version, who.key_id, now));
     // New events only: decisions already made keep the version they name.
     engine_.SetPolicy(compiled.program);
-    live_.Publish("policy.activated", "{\"version\":\"" + version.version + "\"}");
+    live_.Publish("policy.activated", "", VersionJson(version.version));
   }
   codec::JsonWriter w;
   w.BeginObject();
@@ -79,9 +83,9 @@ Result<std::string> Gateway::UploadPolicy(const Principal& who, std::string_view
 }
 
 Result<std::string> Gateway::ActivatePolicy(const Principal& who, const std::string& version) {
-  if (auto ok = Require(who, Permission::kManagePolicies); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   auto versions = store_.ListPolicyVersions();
-  if (!versions) return std::unexpected(versions.error());
+  HITLGATE_RETURN_IF_ERROR(versions);
   const store::PolicyVersionInfo* found = nullptr;
   for (const auto& v : *versions) {
     if (v.policy.version == version) found = &v;
@@ -94,20 +98,18 @@ Result<std::string> Gateway::ActivatePolicy(const Principal& who, const std::str
     return FailedPrecondition("version " + version + " no longer compiles: " +
                               IssuesText(compiled.issues));
   }
-  if (auto a = store_.ActivatePolicy(version, who.key_id, clock_.Now()); !a) {
-    return std::unexpected(a.error());
-  }
+  HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version, who.key_id, clock_.Now()));
   engine_.SetPolicy(compiled.program);
-  live_.Publish("policy.activated", "{\"version\":\"" + version + "\"}");
+  live_.Publish("policy.activated", "", VersionJson(version));
   return std::string("{\"version\":\"" + version + "\",\"active\":true}");
 }
 
 Result<std::string> Gateway::PoliciesJson(const Principal& who) {
   if (auto ok = Require(who, Permission::kReadQueues); !ok) {
-    if (auto ok2 = Require(who, Permission::kManagePolicies); !ok2) return std::unexpected(ok2.error());
+    HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   }
   auto versions = store_.ListPolicyVersions();
-  if (!versions) return std::unexpected(versions.error());
+  HITLGATE_RETURN_IF_ERROR(versions);
   codec::JsonWriter w;
   w.BeginObject().Key("versions").BeginArray();
   for (const auto& v : *versions) WritePolicyInfo(v, w, /*with_source=*/false);
@@ -117,10 +119,10 @@ Result<std::string> Gateway::PoliciesJson(const Principal& who) {
 
 Result<std::string> Gateway::PolicyJson(const Principal& who, const std::string& version) {
   if (auto ok = Require(who, Permission::kReadQueues); !ok) {
-    if (auto ok2 = Require(who, Permission::kManagePolicies); !ok2) return std::unexpected(ok2.error());
+    HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   }
   auto versions = store_.ListPolicyVersions();
-  if (!versions) return std::unexpected(versions.error());
+  HITLGATE_RETURN_IF_ERROR(versions);
   for (const auto& v : *versions) {
     if (v.policy.version == version || (version == "active" && v.active)) {
       codec::JsonWriter w;
@@ -150,10 +152,8 @@ Result<void> Gateway::LoadActivePolicy(std::string_view fallback_yaml, std::stri
   const TimePoint now = clock_.Now();
   store::PolicyVersion version{compiled.program->version(), compiled.program->name(),
                                std::string(fallback_yaml), "system", now};
-  if (auto s = store_.SavePolicyVersion(version); !s) return std::unexpected(s.error());
-  if (auto a = store_.ActivatePolicy(version.version, "system", now); !a) {
-    return std::unexpected(a.error());
-  }
+  HITLGATE_RETURN_IF_ERROR(store_.SavePolicyVersion(version));
+  HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version.version, "system", now));
   engine_.SetPolicy(compiled.program);
   return {};
 }

@@ -77,7 +77,7 @@ Result<std::optional<std::string>> Gateway::PrepareReceipt(const store::Task& ta
                               now,
                               held.policy_version};
   auto receipt = receipts::IssueReceipt(approval, held.action_json, *options_.signing_keys);
-  if (!receipt) return std::unexpected(receipt.error());
+  HITLGATE_RETURN_IF_ERROR(receipt);
   std::string json = receipts::EncodeReceipt(*receipt);
   options->audit.push_back(audit::AuditEntry{
       std::string(kReceiptKind), "system", task.id,
@@ -136,19 +136,12 @@ std::optional<std::string> Gateway::FindReceipt(const store::Task& task) {
   return std::nullopt;
 }
 
-std::string Gateway::WithReceipt(const store::Task& task, std::string agent_view) {
+std::optional<std::string> Gateway::ReceiptFor(const store::Task& task) {
   if (options_.signing_keys == nullptr || task.status != store::TaskStatus::kAnswered ||
       !task.verdict || !Approves(task.verdict->kind)) {
-    return agent_view;
+    return std::nullopt;
   }
-  return AppendReceiptJson(std::move(agent_view), FindReceipt(task));
-}
-
-std::string Gateway::AppendReceiptJson(std::string agent_view, const std::optional<std::string>& receipt) {
-  if (!receipt || agent_view.empty() || agent_view.back() != '}') return agent_view;
-  agent_view.pop_back();
-  agent_view += ",\"receipt\":" + *receipt + "}";
-  return agent_view;
+  return FindReceipt(task);
 }
 
 void Gateway::ClearReceiptCacheForTest() {
@@ -165,14 +158,14 @@ Result<std::string> Gateway::ReceiptKeysJson() const {
 }
 
 Result<std::string> Gateway::RotateReceiptKey(const Principal& who) {
-  if (auto ok = Require(who, Permission::kManageKeys); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageKeys));
   if (options_.signing_keys == nullptr) {
     return FailedPrecondition("approval receipts are not enabled on this gateway");
   }
   const TimePoint now = clock_.Now();
   const std::string previous = options_.signing_keys->Current().key_id;
   auto rotated = options_.signing_keys->Rotate(now);
-  if (!rotated) return std::unexpected(rotated.error());
+  HITLGATE_RETURN_IF_ERROR(rotated);
   auto audited = store_.AppendAudit(
       {audit::AuditEntry{"signing_key_rotated", who.key_id, rotated->key_id,
                          audit::PayloadBuilder()
@@ -181,7 +174,7 @@ Result<std::string> Gateway::RotateReceiptKey(const Principal& who) {
                              .Time("not_before", rotated->not_before)
                              .Build()}},
       now);
-  if (!audited) return std::unexpected(audited.error());
+  HITLGATE_RETURN_IF_ERROR(audited);
   return receipts::EncodePublicKeys(options_.signing_keys->PublicKeys());
 }
 

@@ -38,7 +38,7 @@ Result<std::string> Gateway::ReplayPolicy(const Principal& who, const ReplayRequ
   if (request.max_events <= 0) return InvalidArgument("max_events must be positive");
   if (request.to <= request.from) return InvalidArgument("'to' must be after 'from'");
   auto versions = store_.ListPolicyVersions();
-  if (!versions) return std::unexpected(versions.error());
+  HITLGATE_RETURN_IF_ERROR(versions);
   auto it = std::find_if(versions->begin(), versions->end(), [&](const store::PolicyVersionInfo& v) {
     return v.policy.version == request.version || (request.version == "active" && v.active);
   });
@@ -48,7 +48,7 @@ Result<std::string> Gateway::ReplayPolicy(const Principal& who, const ReplayRequ
 
   const measure::TimeRange range{request.from, request.to};
   auto history = measure::LoadRecentStoreHistory(store_, range, request.max_events);
-  if (!history) return std::unexpected(history.error());
+  HITLGATE_RETURN_IF_ERROR(history);
   std::shared_ptr<const policy::Program> active = engine_.policy();
   measure::Replayer replayer(active, compiled.program, engine_.scorer(), request.examples);
   replayer.SetLearningModels(engine_.calibrator(), engine_.intent_classifier());

@@ -60,9 +60,9 @@ bool Gateway::CanWorkTask(const Principal& who, const store::Task& task) const {
 }
 
 Result<std::string> Gateway::QueuesJson(const Principal& who) {
-  if (auto ok = Require(who, Permission::kReadQueues); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadQueues));
   auto counts = store_.CountOpenByQueue();
-  if (!counts) return std::unexpected(counts.error());
+  HITLGATE_RETURN_IF_ERROR(counts);
   auto program = engine_.policy();
   std::vector<policy::QueueSpec> queues = program->queues();
   if (std::none_of(queues.begin(), queues.end(),
@@ -95,9 +95,9 @@ Result<std::string> Gateway::QueuesJson(const Principal& who) {
 }
 
 Result<std::string> Gateway::TasksJson(const Principal& who, const store::TaskFilter& filter) {
-  if (auto ok = Require(who, Permission::kReadQueues); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadQueues));
   auto tasks = store_.ListTasks(filter);
-  if (!tasks) return std::unexpected(tasks.error());
+  HITLGATE_RETURN_IF_ERROR(tasks);
   // The order a reviewer works them in: most urgent, then earliest deadline.
   std::stable_sort(tasks->begin(), tasks->end(), [](const store::Task& a, const store::Task& b) {
     if (a.priority != b.priority) return a.priority < b.priority;
@@ -107,27 +107,23 @@ Result<std::string> Gateway::TasksJson(const Principal& who, const store::TaskFi
   codec::JsonWriter w;
   w.BeginObject().Key("tasks").BeginArray();
   for (const store::Task& t : *tasks) {
-    std::string one = gateway::TaskJson(t, /*with_context=*/false);
-    one.pop_back();
-    one += ",\"can_claim\":";
     const bool escalation_ok = t.queue != options_.escalation_queue || IsSupervisor(who);
-    one += (CanWorkTask(who, t) && escalation_ok && store::Qualifies(t, me)) ? "true}" : "false}";
-    w.Raw(one);
+    WriteTask(t, w, /*with_context=*/false, CanWorkTask(who, t) && escalation_ok && store::Qualifies(t, me));
   }
   w.EndArray().EndObject();
   return w.Take();
 }
 
 Result<std::string> Gateway::TaskJson(const Principal& who, const std::string& task_id) {
-  if (auto ok = Require(who, Permission::kReadQueues); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadQueues));
   auto task = store_.GetTask(task_id);
-  if (!task) return std::unexpected(task.error());
+  HITLGATE_RETURN_IF_ERROR(task);
   constexpr size_t kRecentContacts = 10;
   std::vector<store::InteractionRecord> history;
   if (!task->customer_id.empty()) {
     // One more than shown: the task's own interaction is among them.
     auto found = store_.ListCustomerInteractions(task->customer_id, static_cast<int>(kRecentContacts) + 1);
-    if (!found) return std::unexpected(found.error());
+    HITLGATE_RETURN_IF_ERROR(found);
     history = std::move(*found);
   }
   return gateway::TaskWithRecentContactsJson(*task, history, kRecentContacts);
@@ -161,14 +157,14 @@ Result<std::string> Gateway::ClaimNext(const Principal& who, const std::vector<s
     }
   }
   auto task = store_.ClaimNext(request);
-  if (!task) return std::unexpected(task.error());
-  live_.Publish("task.claimed", gateway::TaskJson(*task, false));
+  HITLGATE_RETURN_IF_ERROR(task);
+  live_.Publish("task.claimed", task->workflow, gateway::TaskJson(*task, false));
   return gateway::TaskJson(*task);
 }
 
 Result<std::string> Gateway::Claim(const Principal& who, const std::string& task_id) {
   auto current = store_.GetTask(task_id);
-  if (!current) return std::unexpected(current.error());
+  HITLGATE_RETURN_IF_ERROR(current);
   if (!CanWorkTask(who, *current)) {
     return MakeError(ErrorCode::kPermissionDenied, "this key may not work task " + task_id);
   }
@@ -188,8 +184,8 @@ Result<std::string> Gateway::Claim(const Principal& who, const std::string& task
     }
   }
   auto task = store_.Claim(task_id, request);
-  if (!task) return std::unexpected(task.error());
-  live_.Publish("task.claimed", gateway::TaskJson(*task, false));
+  HITLGATE_RETURN_IF_ERROR(task);
+  live_.Publish("task.claimed", task->workflow, gateway::TaskJson(*task, false));
   return gateway::TaskJson(*task);
 }
 
@@ -199,7 +195,7 @@ Result<std::string> Gateway::RenewLease(const Principal& who, const std::string&
     return MakeError(ErrorCode::kPermissionDenied, "this key may not work tasks");
   }
   auto task = store_.RenewLease(task_id, lease_id, who.key_id, clock_.Now(), options_.lease_ttl);
-  if (!task) return std::unexpected(task.error());
+  HITLGATE_RETURN_IF_ERROR(task);
   return gateway::TaskJson(*task, false);
 }
 
@@ -209,8 +205,8 @@ Result<std::string> Gateway::Release(const Principal& who, const std::string& ta
     return MakeError(ErrorCode::kPermissionDenied, "this key may not work tasks");
   }
   auto task = store_.Release(task_id, lease_id, who.key_id, clock_.Now());
-  if (!task) return std::unexpected(task.error());
-  live_.Publish("task.released", gateway::TaskJson(*task, false));
+  HITLGATE_RETURN_IF_ERROR(task);
+  live_.Publish("task.released", task->workflow, gateway::TaskJson(*task, false));
   return gateway::TaskJson(*task, false);
 }
 
@@ -220,10 +216,10 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
     return MakeError(ErrorCode::kPermissionDenied, "this key may not give verdicts");
   }
   if (request.override) {
-    if (auto ok = Require(who, Permission::kSuperviseTasks); !ok) return std::unexpected(ok.error());
+    HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
   }
   auto verdict = ToVerdict(who, request);
-  if (!verdict) return std::unexpected(verdict.error());
+  HITLGATE_RETURN_IF_ERROR(verdict);
   const TimePoint now = clock_.Now();
 
   store::VerdictOptions options;
@@ -231,15 +227,15 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
   // The webhook delivery rides in the verdict's transaction: a committed
   // verdict always reaches the agent, at least once.
   auto current = store_.GetTask(task_id);
-  if (!current) return std::unexpected(current.error());
+  HITLGATE_RETURN_IF_ERROR(current);
   if (!CanWorkTask(who, *current)) {
     return MakeError(ErrorCode::kPermissionDenied, "this key may not answer task " + task_id);
   }
-  if (auto ok = CheckApprovalLimit(who, *current, *verdict); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(CheckApprovalLimit(who, *current, *verdict));
   // Signed before the transaction and written in it: a receipt exists
   // exactly when its verdict does.
   auto receipt = PrepareReceipt(*current, *verdict, now, &options);
-  if (!receipt) return std::unexpected(receipt.error());
+  HITLGATE_RETURN_IF_ERROR(receipt);
   if (auto hooks = store_.ListWebhooks(); hooks && current->kind != store::TaskKind::kAuditSample) {
     for (const store::Webhook& hook : *hooks) {
       if (hook.workflow != current->workflow) continue;
@@ -251,24 +247,33 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
       m.workflow = hook.workflow;
       m.url = hook.url;
       m.event_type = "task.answered";
-      m.payload_json = AppendReceiptJson(AgentViewJson(answered, now, options_.holding_message), *receipt);
+      m.payload_json = AgentViewJson(answered, now, options_.holding_message, *receipt);
       m.next_attempt_at = now;
       options.outbox.push_back(std::move(m));
     }
   }
   auto task = store_.SubmitVerdict(task_id, request.lease_id, *verdict, now, options);
-  if (!task) return std::unexpected(task.error());
+  HITLGATE_RETURN_IF_ERROR(task);
   if (*receipt) RememberReceipt(task_id, **receipt);
   metrics_.VerdictGiven(verdict->kind, task->queue, now - task->created_at);
   live_.TaskChanged(task_id);
-  live_.Publish("task.answered", gateway::TaskJson(*task, false));
+  live_.Publish("task.answered", task->workflow, gateway::TaskJson(*task, false));
   return gateway::TaskJson(*task, false);
 }
 
-Result<std::string> Gateway::InteractionJson(const Principal& who, const std::string& interaction_id) {
-  if (auto ok = Require(who, Permission::kReadInteractions); !ok) return std::unexpected(ok.error());
+Result<std::string> Gateway::InteractionJson(const Principal& who, const std::string& interaction_id,
+                                             const std::string& workflow) {
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadInteractions));
   auto record = store_.GetInteraction(interaction_id);
-  if (!record) return std::unexpected(record.error());
+  HITLGATE_RETURN_IF_ERROR(record);
+  if (!workflow.empty()) {
+    std::erase_if(record->decisions,
+                  [&](const store::StoredDecision& d) { return d.record.workflow != workflow; });
+    std::erase_if(record->tasks, [&](const store::Task& t) { return t.workflow != workflow; });
+    if (record->decisions.empty() && record->tasks.empty()) {
+      return NotFound("no interaction " + interaction_id + " in workflow " + workflow);
+    }
+  }
   codec::JsonWriter w;
   w.BeginObject();
   w.Field("interaction_id", record->interaction_id);
@@ -277,6 +282,7 @@ Result<std::string> Gateway::InteractionJson(const Principal& who, const std::st
   for (const store::StoredDecision& d : record->decisions) {
     w.BeginObject();
     w.Field("seq", d.seq);
+    w.Field("workflow", d.record.workflow);
     w.Key("event").Raw(d.record.event_json);
     w.Key("decision").Raw(d.record.decision_json);
     if (!d.task_id.empty()) w.Field("task_id", d.task_id);

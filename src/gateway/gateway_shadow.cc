@@ -34,7 +34,7 @@ ShadowMode::ShadowMode(std::shared_ptr<const policy::Program> program,
 }
 
 void ShadowMode::Evaluate(const engine::Event& event, const engine::Decision& active) {
-  engine::Decision shadow = engine_.Decide(event);
+  engine::Decision shadow = engine_.DecideAndRecord(event);
   const bool controlled = std::any_of(active.reasons.begin(), active.reasons.end(),
                                       [](const engine::Reason& r) { return IsControlTrigger(r.trigger); });
   std::lock_guard lock(mu_);
@@ -65,13 +65,13 @@ void Gateway::EvaluateShadow(const engine::Event& event, const engine::Decision&
 }
 
 Result<std::string> Gateway::SetShadowPolicy(const Principal& who, const std::string& version) {
-  if (auto ok = Require(who, Permission::kManagePolicies); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   const TimePoint now = clock_.Now();
   std::shared_ptr<ShadowMode> next;
   std::string name;
   if (!version.empty()) {
     auto versions = store_.ListPolicyVersions();
-    if (!versions) return std::unexpected(versions.error());
+    HITLGATE_RETURN_IF_ERROR(versions);
     auto it = std::find_if(versions->begin(), versions->end(),
                            [&](const store::PolicyVersionInfo& v) { return v.policy.version == version; });
     if (it == versions->end()) return NotFound("no policy version " + version);
@@ -86,7 +86,7 @@ Result<std::string> Gateway::SetShadowPolicy(const Principal& who, const std::st
   entry.actor = who.key_id;
   entry.subject = version.empty() ? std::string("shadow") : version;
   entry.payload_json = audit::PayloadBuilder().Str("active_version", engine_.policy()->version()).Str("name", name).Build();
-  if (auto appended = store_.AppendAudit({entry}, now); !appended) return std::unexpected(appended.error());
+  HITLGATE_RETURN_IF_ERROR(store_.AppendAudit({entry}, now));
   shadow_.store(next);
   return ShadowJson(who);
 }

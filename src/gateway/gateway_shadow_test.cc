@@ -7,6 +7,7 @@
 #include "hitlgate/engine/memory_conversation_store.h"
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/store/memory_store.h"
+#include "gateway/testing/gateway_fixture.h"
 #include "testing/result_matchers.h"
 
 namespace hitlgate::gateway {
@@ -32,29 +33,10 @@ rules:
 )";
 }
 
-class NoLive final : public LiveEvents {
- public:
-  void Publish(std::string_view, std::string_view) override {}
-  void TaskChanged(const std::string&) override {}
-};
-
-class GatewayShadowTest : public ::testing::Test {
+class GatewayShadowTest : public testing::GatewayFixture {
  protected:
-  GatewayShadowTest()
-      : clock_(*ParseRfc3339("2026-11-22T10:00:00Z")),
-        random_(crypto::MakeSeededRandomForTest(1)),
-        store_(store::NewMemoryStore(&ids_)) {
-    auto compiled = policy::CompileText(Policy(100), "active.yaml");
-    engine_ = std::make_unique<engine::DecisionEngine>(compiled.program,
-                                                       std::make_shared<engine::MemoryConversationStore>(),
-                                                       signals::SentimentScorer::Default(), clock_);
-    GatewayOptions options;
-    options.key_pepper = "pepper-for-tests-0123456789abcdef";
-    gateway_ = std::make_unique<Gateway>(*store_, *engine_, clock_, ids_, *random_, live_, metrics_, options);
-    EXPECT_THAT(gateway_->LoadActivePolicy(Policy(100), "active.yaml"), IsOk());
-    admin_ = *gateway_->Authenticate((**gateway_->Bootstrap("")).token);
-    auto agent = gateway_->CreateKey(admin_, KeyRequest{"agent", store::Role::kAgent, {}, {}, {}, 0});
-    agent_ = *gateway_->Authenticate(agent->token);
+  GatewayShadowTest() : GatewayFixture(Policy(100), {}, "active.yaml") {
+    agent_ = MakeKey("agent", store::Role::kAgent);
   }
 
   std::string Refund(const std::string& id, int amount) {
@@ -71,15 +53,7 @@ class GatewayShadowTest : public ::testing::Test {
     return uploaded->substr(at, uploaded->find('"', at) - at);
   }
 
-  FakeClock clock_;
-  store::SequentialIdGenerator ids_{1};
-  std::unique_ptr<crypto::RandomSource> random_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<engine::DecisionEngine> engine_;
-  NoLive live_;
-  NoMetrics metrics_;
-  std::unique_ptr<Gateway> gateway_;
-  Principal admin_, agent_;
+  Principal agent_;
 };
 
 TEST_F(GatewayShadowTest, NoShadowUntilOneIsSet) {

@@ -15,10 +15,30 @@
 namespace hitlgate::gateway {
 namespace {
 
+// The workflow a control concerns: the paused one, or the one an
+// interaction control's target names (ControlTarget); "" for legal holds.
+std::string_view ControlWorkflow(const store::Control& c) {
+  switch (c.kind) {
+    case store::ControlKind::kWorkflowPaused: return c.target;
+    case store::ControlKind::kHoldNext:
+    case store::ControlKind::kTakenOver: {
+      const size_t slash = std::string_view(c.target).find('/');
+      return slash == std::string_view::npos ? std::string_view() : std::string_view(c.target).substr(0, slash);
+    }
+    case store::ControlKind::kLegalHold: return {};
+  }
+  return {};
+}
+
 void WriteControl(const store::Control& c, codec::JsonWriter& w) {
   w.BeginObject();
   w.Field("kind", store::ControlKindName(c.kind));
   w.Field("target", c.target);
+  if (c.kind == store::ControlKind::kHoldNext || c.kind == store::ControlKind::kTakenOver) {
+    const std::string_view workflow = ControlWorkflow(c);
+    w.Field("workflow", workflow);
+    w.Field("interaction_id", std::string_view(c.target).substr(workflow.size() + (workflow.empty() ? 0 : 1)));
+  }
   w.Field("actor", c.actor);
   w.Field("reason", c.reason);
   w.Field("at", FormatRfc3339(c.at));
@@ -29,7 +49,7 @@ void WriteControl(const store::Control& c, codec::JsonWriter& w) {
 
 Result<void> Gateway::RefreshControls() {
   auto controls = store_.ListControls();
-  if (!controls) return std::unexpected(controls.error());
+  HITLGATE_RETURN_IF_ERROR(controls);
   std::lock_guard lock(controls_mu_);
   controls_ = std::move(*controls);
   return {};
@@ -42,9 +62,14 @@ std::optional<store::Control> Gateway::ApplyControls(const engine::Event& event,
   {
     std::lock_guard lock(controls_mu_);
     for (const store::Control& c : controls_) {
+      // Interactions are scoped by workflow: another workflow's agent
+      // cannot use up or dodge this interaction's controls.
+      // (A control set before interactions were scoped names the bare id:
+      // it still applies, on the safe side.)
       const bool applies = c.kind == store::ControlKind::kWorkflowPaused
                                ? c.target == event.workflow
-                               : c.target == event.interaction_id;
+                               : c.target == ControlTarget(event.workflow, event.interaction_id) ||
+                                     c.target == event.interaction_id;
       if (applies) hits.push_back(c);
     }
   }
@@ -104,28 +129,28 @@ std::optional<store::Control> Gateway::ApplyControls(const engine::Event& event,
 
 Result<std::string> Gateway::SetControl(const Principal& who, store::ControlKind kind,
                                         const std::string& target, const std::string& reason) {
-  if (auto ok = Require(who, Permission::kSuperviseTasks); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
   if (target.empty()) return InvalidArgument("no target");
   store::Control c{kind, target, who.key_id, reason, clock_.Now()};
-  if (auto set = store_.SetControl(c); !set) return std::unexpected(set.error());
-  if (auto r = RefreshControls(); !r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(store_.SetControl(c));
+  HITLGATE_RETURN_IF_ERROR(RefreshControls());
   codec::JsonWriter w;
   WriteControl(c, w);
-  live_.Publish("control.set", w.str());
+  live_.Publish("control.set", ControlWorkflow(c), w.str());
   return w.Take();
 }
 
 Result<std::string> Gateway::ClearControl(const Principal& who, store::ControlKind kind,
                                           const std::string& target) {
-  if (auto ok = Require(who, Permission::kSuperviseTasks); !ok) return std::unexpected(ok.error());
-  if (auto cleared = store_.ClearControl(kind, target, who.key_id, clock_.Now()); !cleared) {
-    return std::unexpected(cleared.error());
-  }
-  if (auto r = RefreshControls(); !r) return std::unexpected(r.error());
-  std::string body = "{\"kind\":\"" + std::string(store::ControlKindName(kind)) + "\",\"target\":\"" +
-                     target + "\",\"cleared\":true}";
-  live_.Publish("control.cleared", body);
-  return body;
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
+  HITLGATE_RETURN_IF_ERROR(store_.ClearControl(kind, target, who.key_id, clock_.Now()));
+  HITLGATE_RETURN_IF_ERROR(RefreshControls());
+  codec::JsonWriter w;
+  w.BeginObject().Field("kind", store::ControlKindName(kind)).Field("target", target).Field("cleared", true);
+  w.EndObject();
+  const store::Control cleared{kind, target, who.key_id, "", {}};
+  live_.Publish("control.cleared", ControlWorkflow(cleared), w.str());
+  return w.Take();
 }
 
 Result<std::string> Gateway::PauseWorkflow(const Principal& who, const std::string& workflow,
@@ -137,22 +162,61 @@ Result<std::string> Gateway::ResumeWorkflow(const Principal& who, const std::str
   return ClearControl(who, store::ControlKind::kWorkflowPaused, workflow);
 }
 
+std::string ControlTarget(std::string_view workflow, std::string_view interaction_id) {
+  std::string target;
+  target.reserve(workflow.size() + 1 + interaction_id.size());
+  target.append(workflow).push_back('/');
+  target.append(interaction_id);
+  return target;
+}
+
+Result<std::string> Gateway::InteractionWorkflow(const Principal& who, const std::string& interaction_id,
+                                                 const std::string& workflow) {
+  if (!workflow.empty()) {
+    HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, workflow));
+    return workflow;
+  }
+  auto history = store_.GetInteraction(interaction_id);
+  HITLGATE_RETURN_IF_ERROR(history);
+  std::set<std::string> workflows;
+  for (const store::StoredDecision& d : history->decisions) workflows.insert(d.record.workflow);
+  if (workflows.empty()) return NotFound("no interaction " + interaction_id);
+  if (workflows.size() > 1) {
+    std::string names;
+    for (const std::string& w : workflows) names += (names.empty() ? "" : ", ") + w;
+    return InvalidArgument("interaction '" + interaction_id + "' exists in several workflows (" + names +
+                           "): name one with ?workflow=");
+  }
+  HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, *workflows.begin()));
+  return *workflows.begin();
+}
+
 Result<std::string> Gateway::HoldNextTurn(const Principal& who, const std::string& interaction_id,
-                                          const std::string& reason) {
-  return SetControl(who, store::ControlKind::kHoldNext, interaction_id, reason);
+                                          const std::string& reason, const std::string& workflow) {
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
+  auto scope = InteractionWorkflow(who, interaction_id, workflow);
+  HITLGATE_RETURN_IF_ERROR(scope);
+  return SetControl(who, store::ControlKind::kHoldNext, ControlTarget(*scope, interaction_id), reason);
 }
 
 Result<std::string> Gateway::TakeOver(const Principal& who, const std::string& interaction_id,
-                                      const std::string& reason) {
-  return SetControl(who, store::ControlKind::kTakenOver, interaction_id, reason);
+                                      const std::string& reason, const std::string& workflow) {
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
+  auto scope = InteractionWorkflow(who, interaction_id, workflow);
+  HITLGATE_RETURN_IF_ERROR(scope);
+  return SetControl(who, store::ControlKind::kTakenOver, ControlTarget(*scope, interaction_id), reason);
 }
 
-Result<std::string> Gateway::HandBack(const Principal& who, const std::string& interaction_id) {
-  return ClearControl(who, store::ControlKind::kTakenOver, interaction_id);
+Result<std::string> Gateway::HandBack(const Principal& who, const std::string& interaction_id,
+                                      const std::string& workflow) {
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
+  auto scope = InteractionWorkflow(who, interaction_id, workflow);
+  HITLGATE_RETURN_IF_ERROR(scope);
+  return ClearControl(who, store::ControlKind::kTakenOver, ControlTarget(*scope, interaction_id));
 }
 
 Result<std::string> Gateway::WorkflowsJson(const Principal& who) {
-  if (auto ok = Require(who, Permission::kReadQueues); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadQueues));
   const TimePoint now = clock_.Now();
   std::set<std::string> names;
   for (const WorkflowStats& s : stats_->Window(now, std::chrono::hours(24))) names.insert(s.workflow);
@@ -237,7 +301,7 @@ Result<std::string> Gateway::StatsJson(const Principal& who, Duration window) {
 
 Result<std::string> Gateway::TestPolicy(const Principal& who, std::string_view policy_yaml,
                                         std::string_view cases_yaml) {
-  if (auto ok = Require(who, Permission::kManagePolicies); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   policy::CompileResult compiled = policy::CompileText(policy_yaml, "policy.yaml");
   codec::JsonWriter w;
   w.BeginObject();

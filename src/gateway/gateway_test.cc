@@ -3,6 +3,7 @@
 #include "hitlgate/gateway/gateway.h"
 
 #include <boost/json.hpp>
+#include <thread>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 #include "hitlgate/engine/memory_conversation_store.h"
 #include "hitlgate/store/audit_source.h"
 #include "hitlgate/store/memory_store.h"
+#include "gateway/testing/gateway_fixture.h"
 #include "testing/result_matchers.h"
 
 namespace hitlgate::gateway {
@@ -34,6 +36,8 @@ defaults:
 workflows:
   shop-bot:
     oversight: hotl
+  travel-bot:
+    oversight: hotl
 floors:
   - name: person-requested
     when: {human_request: true}
@@ -48,46 +52,19 @@ audit:
   sample_rate: 1.0
 )";
 
-class RecordingLive final : public LiveEvents {
- public:
-  void Publish(std::string_view topic, std::string_view) override { topics.emplace_back(topic); }
-  void TaskChanged(const std::string& id) override { changed.push_back(id); }
-  std::vector<std::string> topics;
-  std::vector<std::string> changed;
-};
+GatewayOptions TestOptions() {
+  GatewayOptions options;
+  options.lease_ttl = std::chrono::seconds(30);
+  return options;
+}
 
-class GatewayTest : public ::testing::Test {
+class GatewayTest : public testing::GatewayFixture {
  protected:
-  GatewayTest()
-      : clock_(*ParseRfc3339("2026-11-22T10:00:00Z")),
-        ids_(1),
-        random_(crypto::MakeSeededRandomForTest(1)),
-        store_(store::NewMemoryStore(&ids_)) {
-    auto compiled = policy::CompileText(kPolicy, "test.yaml");
-    EXPECT_TRUE(compiled.ok()) << (compiled.issues.empty() ? "" : compiled.issues[0].ToString());
-    engine_ = std::make_unique<engine::DecisionEngine>(
-        compiled.program, std::make_shared<engine::MemoryConversationStore>(),
-        signals::SentimentScorer::Default(), clock_);
-    GatewayOptions options;
-    options.key_pepper = "pepper-for-tests-0123456789abcdef";
-    options.lease_ttl = std::chrono::seconds(30);
-    gateway_ = std::make_unique<Gateway>(*store_, *engine_, clock_, ids_, *random_, live_, metrics_, options);
-    EXPECT_THAT(gateway_->LoadActivePolicy(kPolicy, "test.yaml"), IsOk());
-    auto admin = gateway_->Bootstrap("");
-    admin_ = *gateway_->Authenticate((**admin).token);
+  GatewayTest() : GatewayFixture(std::string(kPolicy), TestOptions()) {
     agent_ = MakeKey("agent", store::Role::kAgent, {}, {"shop-bot"});
     reviewer_ = MakeKey("billing reviewer", store::Role::kReviewer, {"billing"});
     supervisor_ = MakeKey("supervisor", store::Role::kSupervisor, {"supervisor"});
     auditor_ = MakeKey("auditor", store::Role::kAuditor);
-  }
-
-  Principal MakeKey(std::string name, store::Role role, std::vector<std::string> skills = {},
-                    std::vector<std::string> workflows = {}) {
-    KeyRequest r{std::move(name), role, std::move(skills), {}, std::move(workflows), 0};
-    auto key = gateway_->CreateKey(admin_, r);
-    EXPECT_THAT(key, IsOk());
-    tokens_.push_back(key->token);
-    return *gateway_->Authenticate(key->token);
   }
 
   // A refund proposal of `amount` EUR in interaction `id`.
@@ -106,21 +83,7 @@ class GatewayTest : public ::testing::Test {
     return r->task_id;
   }
 
-  json::value Parse(const Result<std::string>& r) {
-    EXPECT_THAT(r, IsOk());
-    return json::parse(r.has_value() ? *r : std::string("{}"));
-  }
-
-  FakeClock clock_;
-  store::SequentialIdGenerator ids_;
-  std::unique_ptr<crypto::RandomSource> random_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<engine::DecisionEngine> engine_;
-  RecordingLive live_;
-  NoMetrics metrics_;
-  std::unique_ptr<Gateway> gateway_;
-  std::vector<std::string> tokens_;
-  Principal admin_, agent_, reviewer_, supervisor_, auditor_;
+  Principal agent_, reviewer_, supervisor_, auditor_;
 };
 
 TEST_F(GatewayTest, SmallRefundIsMonitoredAndOpensNoTask) {
@@ -366,7 +329,7 @@ TEST_F(GatewayTest, PausedWorkflowHoldsEveryProposalUntilResumed) {
 }
 
 TEST_F(GatewayTest, HoldNextHoldsExactlyOneTurn) {
-  ASSERT_THAT(gateway_->HoldNextTurn(supervisor_, "h-1", "check tone"), IsOk());
+  ASSERT_THAT(gateway_->HoldNextTurn(supervisor_, "h-1", "check tone", "shop-bot"), IsOk());
   auto first = gateway_->SubmitEvent(agent_, Refund("h-1", 20));
   EXPECT_FALSE(first->task_id.empty());
   EXPECT_THAT(first->decision_json, HasSubstr(R"("trigger":"hold_next")"));
@@ -377,7 +340,7 @@ TEST_F(GatewayTest, HoldNextHoldsExactlyOneTurn) {
 }
 
 TEST_F(GatewayTest, TakenOverConversationBlocksTheAiUntilHandedBack) {
-  ASSERT_THAT(gateway_->TakeOver(supervisor_, "t-1", ""), IsOk());
+  ASSERT_THAT(gateway_->TakeOver(supervisor_, "t-1", "", "shop-bot"), IsOk());
   auto r = gateway_->SubmitEvent(agent_, Refund("t-1", 20));
   EXPECT_THAT(r->decision_json, HasSubstr(R"("decision":"block")"));
   EXPECT_TRUE(r->task_id.empty());
@@ -440,8 +403,6 @@ TEST_F(GatewayTest, PolicyTestCasesRunThroughTheApi) {
   EXPECT_THAT(gateway_->TestPolicy(reviewer_, kPolicy, cases), IsError(ErrorCode::kPermissionDenied));
 }
 
-}  // namespace
-}  // namespace hitlgate::gateway
 
 namespace hitlgate::gateway {
 namespace {
@@ -461,6 +422,159 @@ TEST_F(GatewayTest, RetentionPurgesOnlyPastTheRetentionPeriodAndAuditsIt) {
   store::StoreAuditSource source(store_.get());
   EXPECT_TRUE(audit::VerifyChain(source).ok());
   EXPECT_GT(store_->GetAuditHead()->seq, head->seq);
+}
+
+}  // namespace
+}  // namespace hitlgate::gateway
+
+// ---- The event path's contracts (ADR 0009) --------------------------------
+
+namespace contracts {
+
+std::string Message(std::string_view workflow, std::string_view interaction, std::string_view event_id,
+                    std::string_view text) {
+  return std::string(R"({"interaction_id":")") + std::string(interaction) + R"(","customer_id":"u-5","workflow":")" +
+         std::string(workflow) + R"(","type":"customer_message","text":")" + std::string(text) +
+         R"(","event_id":")" + std::string(event_id) + R"(","at":"2026-11-22T10:00:00Z"})";
+}
+
+std::string Proposal(std::string_view workflow, std::string_view interaction, std::string_view event_id,
+                     double amount) {
+  return std::string(R"({"interaction_id":")") + std::string(interaction) + R"(","customer_id":"u-5","workflow":")" +
+         std::string(workflow) + R"(","type":"ai_proposal","text":"Refunded.","intent":"return_item",)" +
+         R"("confidence":0.9,"action":{"name":"refund","amount":)" + std::to_string(amount) +
+         R"(,"currency":"EUR"},"event_id":")" + std::string(event_id) + R"("})";
+}
+
+double MessagesPerMinute(const std::string& answer) {
+  return json::parse(answer).at("signals").at("messages_per_minute").to_number<double>();
+}
+
+}  // namespace contracts
+
+TEST_F(GatewayTest, SameEventTwiceReturnsIdenticalBytesAndChangesNothing) {
+  const std::string event = contracts::Proposal("shop-bot", "idem-1", "e-1", 150);
+  auto first = gateway_->SubmitEvent(agent_, event);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_FALSE(first->task_id.empty());
+  EXPECT_FALSE(first->duplicate);
+  const auto head = store_->GetAuditHead();
+  const size_t published = live_.topics.size();
+
+  auto again = gateway_->SubmitEvent(agent_, event);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->decision_json, first->decision_json) << "the recorded answer, byte for byte";
+  EXPECT_EQ(again->task_id, first->task_id);
+  EXPECT_EQ(store_->GetAuditHead()->seq, head->seq) << "a retry writes no audit record";
+  EXPECT_EQ(live_.topics.size(), published) << "a retry publishes nothing";
+  EXPECT_EQ(store_->ListTasks({})->size(), 1u);
+}
+
+TEST_F(GatewayTest, RetryWithAChangedBodyIsAConflictNamingTheFieldsAndChangesNothing) {
+  auto first = gateway_->SubmitEvent(agent_, contracts::Proposal("shop-bot", "idem-2", "e-2", 150));
+  ASSERT_THAT(first, IsOk());
+  const auto head = store_->GetAuditHead();
+
+  auto changed = gateway_->SubmitEvent(agent_, contracts::Proposal("shop-bot", "idem-2", "e-2", 20));
+  EXPECT_THAT(changed, IsErrorWith(ErrorCode::kAlreadyExists, HasSubstr("action.amount")));
+  EXPECT_EQ(store_->GetAuditHead()->seq, head->seq);
+  auto task = store_->GetTask(first->task_id);
+  ASSERT_THAT(task, IsOk());
+  EXPECT_EQ(task->status, store::TaskStatus::kOpen) << "the held refund still waits for a person";
+}
+
+TEST_F(GatewayTest, DuplicateDoesNotMoveTheConversationsSignals) {
+  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "rate-1", "m-1", "Hello")), IsOk());
+  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "rate-1", "m-1", "Hello")), IsOk());
+  auto second = gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "rate-1", "m-2", "Still there?"));
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(contracts::MessagesPerMinute(second->decision_json), 2) << "two messages, not three";
+  EXPECT_EQ(json::parse(second->decision_json).at("event_index").as_int64(), 1);
+}
+
+TEST_F(GatewayTest, WriteThatFailsLeavesTheConversationStateAsItWas) {
+  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "fail-1", "f-1", "Hello")), IsOk());
+  faults_.fail_decisions = 1;
+  EXPECT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "fail-1", "f-2", "Anyone?")),
+              IsError(ErrorCode::kUnavailable));
+  auto retried = gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "fail-1", "f-2", "Anyone?"));
+  ASSERT_THAT(retried, IsOk());
+  EXPECT_FALSE(retried->duplicate) << "nothing was recorded the first time";
+  EXPECT_EQ(json::parse(retried->decision_json).at("event_index").as_int64(), 1)
+      << "the failed write left no trace in the conversation";
+  EXPECT_EQ(contracts::MessagesPerMinute(retried->decision_json), 2);
+}
+
+TEST_F(GatewayTest, TwentyConcurrentCopiesMakeOneDecisionAndOneTask) {
+  const std::string event = contracts::Proposal("shop-bot", "race-1", "r-1", 150);
+  std::vector<Result<SubmitResult>> results(20, MakeError(ErrorCode::kInternal, "not run"));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < results.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = gateway_->SubmitEvent(agent_, event); });
+  }
+  for (auto& t : threads) t.join();
+  int originals = 0;
+  for (const auto& r : results) {
+    ASSERT_THAT(r, IsOk());
+    originals += r->duplicate ? 0 : 1;
+    EXPECT_EQ(r->decision_json, results[0]->decision_json);
+  }
+  EXPECT_EQ(originals, 1);
+  EXPECT_EQ(store_->ListTasks({})->size(), 1u);
+}
+
+TEST_F(GatewayTest, EventIdsAreScopedByWorkflow) {
+  Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});
+  auto shop = gateway_->SubmitEvent(agent_, contracts::Proposal("shop-bot", "scope-1", "same-id", 150));
+  auto other = gateway_->SubmitEvent(travel, contracts::Proposal("travel-bot", "scope-1", "same-id", 20));
+  ASSERT_THAT(shop, IsOk());
+  ASSERT_THAT(other, IsOk());
+  EXPECT_FALSE(other->duplicate) << "another workflow's event id is not this one's";
+  EXPECT_TRUE(other->task_id.empty());
+  EXPECT_NE(other->decision_json, shop->decision_json);
+  // Nor does the other workflow's agent see the held task.
+  EXPECT_THAT(gateway_->TaskStatusJson(travel, shop->task_id), IsError(ErrorCode::kPermissionDenied));
+}
+
+TEST_F(GatewayTest, EventOfAnUndeclaredWorkflowIsRefusedNamingIt) {
+  Principal everywhere = MakeKey("any agent", store::Role::kAgent, {}, {"*"});
+  EXPECT_THAT(gateway_->SubmitEvent(everywhere, contracts::Proposal("ghost-bot", "g-1", "g-1", 10)),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("'ghost-bot'")));
+  EXPECT_THAT(gateway_->SubmitEvent(everywhere, contracts::Proposal("travel-bot", "g-1", "g-1", 10)), IsOk());
+}
+
+TEST_F(GatewayTest, AgentKeyMustNameItsWorkflowsOrSayEveryOne) {
+  KeyRequest unscoped{"lazy agent", store::Role::kAgent, {}, {}, {}, 0};
+  EXPECT_THAT(gateway_->CreateKey(admin_, unscoped),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("workflows")));
+  Principal shop_only = agent_;
+  EXPECT_THAT(gateway_->SubmitEvent(shop_only, contracts::Proposal("travel-bot", "k-1", "k-1", 10)),
+              IsError(ErrorCode::kPermissionDenied));
+}
+
+TEST_F(GatewayTest, HoldNextTurnIsNotUsedUpByAnotherWorkflowsAgent) {
+  Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});
+  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "ctl-1", "c-1", "Hi")), IsOk());
+  ASSERT_THAT(gateway_->HoldNextTurn(supervisor_, "ctl-1", "check"), IsOk());
+  auto elsewhere = gateway_->SubmitEvent(travel, contracts::Proposal("travel-bot", "ctl-1", "c-2", 10));
+  ASSERT_THAT(elsewhere, IsOk());
+  EXPECT_TRUE(elsewhere->task_id.empty()) << "the same interaction id in another workflow is not held";
+  auto here = gateway_->SubmitEvent(agent_, contracts::Proposal("shop-bot", "ctl-1", "c-3", 10));
+  ASSERT_THAT(here, IsOk());
+  EXPECT_FALSE(here->task_id.empty()) << "the supervisor's hold is still there for this workflow";
+}
+
+TEST_F(GatewayTest, ClosingAnInteractionOfAnotherWorkflowLeavesThisOnesState) {
+  Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});
+  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "close-1", "x-1", "Hi")), IsOk());
+  ASSERT_THAT(gateway_->SubmitEvent(travel, R"({"interaction_id":"close-1","customer_id":"u-5",
+      "workflow":"travel-bot","type":"interaction_closed","event_id":"x-2","at":"2026-11-22T10:00:00Z"})"),
+              IsOk());
+  auto next = gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "close-1", "x-3", "Still here"));
+  ASSERT_THAT(next, IsOk());
+  EXPECT_EQ(json::parse(next->decision_json).at("event_index").as_int64(), 1);
+  EXPECT_EQ(contracts::MessagesPerMinute(next->decision_json), 2);
 }
 
 }  // namespace

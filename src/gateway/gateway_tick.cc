@@ -13,7 +13,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
   TickReport report;
   const TimePoint now = clock_.Now();
   // Another node (or an operator's tool) may have changed the controls.
-  if (auto c = RefreshControls(); !c) return std::unexpected(c.error());
+  HITLGATE_RETURN_IF_ERROR(RefreshControls());
   // Once-only work in a cluster (sign-off tasks, purges) runs on the node
   // that leads it; a database that cannot be asked means not leading now.
   const bool lead = store_.LeadPeriodicWork().value_or(false);
@@ -22,19 +22,19 @@ Result<Gateway::TickReport> Gateway::Tick() {
   (void)SyncAutonomy(lead);
 
   auto expired = store_.ExpireLeases(now);
-  if (!expired) return std::unexpected(expired.error());
+  HITLGATE_RETURN_IF_ERROR(expired);
   for (const store::Task& t : *expired) {
-    live_.Publish("task.lease_expired", gateway::TaskJson(t, false));
+    live_.Publish("task.lease_expired", t.workflow, gateway::TaskJson(t, false));
     live_.TaskChanged(t.id);
   }
   report.leases_expired = static_cast<int>(expired->size());
   metrics_.LeasesExpired(report.leases_expired);
 
   auto escalated = store_.EscalateOverdue(now, options_.escalation_queue);
-  if (!escalated) return std::unexpected(escalated.error());
+  HITLGATE_RETURN_IF_ERROR(escalated);
   for (const store::Task& t : *escalated) {
     stats_->SlaBreach(t.workflow, t.interaction_id, now);
-    live_.Publish("task.escalated", gateway::TaskJson(t, false));
+    live_.Publish("task.escalated", t.workflow, gateway::TaskJson(t, false));
     live_.TaskChanged(t.id);
   }
   report.escalated = static_cast<int>(escalated->size());
@@ -46,7 +46,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
     filter.status = status;
     filter.limit = 1000;
     auto tasks = store_.ListTasks(filter);
-    if (!tasks) return std::unexpected(tasks.error());
+    HITLGATE_RETURN_IF_ERROR(tasks);
     for (const store::Task& t : *tasks) {
       if (!t.hold_notice_at || now < *t.hold_notice_at) continue;
       {
@@ -58,7 +58,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
         // Bounded: only recent notices matter for de-duplication.
         if (noticed_tasks_.size() > 10000) noticed_tasks_.erase(noticed_tasks_.begin());
       }
-      live_.Publish("task.hold_notice", gateway::TaskJson(t, false));
+      live_.Publish("task.hold_notice", t.workflow, gateway::TaskJson(t, false));
       live_.TaskChanged(t.id);
       ++report.hold_notices;
     }
@@ -78,7 +78,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
     store::PurgeOptions po;
     po.allow_short_retention = options_.allow_short_retention;
     auto purged = store_.PurgeAuditBefore(now - options_.audit_retention, now, po);
-    if (!purged) return std::unexpected(purged.error());
+    HITLGATE_RETURN_IF_ERROR(purged);
     report.audit_purged = purged->purged_count;
     if (options_.text_retention > Duration::zero()) {
       // Retention of personal text, sparing what is under legal hold.
@@ -96,12 +96,12 @@ Result<Gateway::TickReport> Gateway::Tick() {
         }
       }
       auto erased = store_.PurgePersonalText(text);
-      if (!erased) return std::unexpected(erased.error());
+      HITLGATE_RETURN_IF_ERROR(erased);
       report.text_purged = erased->decisions + erased->tasks;
     }
   }
   auto checkpoints = WriteCheckpoints(now);
-  if (!checkpoints) return std::unexpected(checkpoints.error());
+  HITLGATE_RETURN_IF_ERROR(checkpoints);
   report.checkpoints_written = *checkpoints;
   return report;
 }

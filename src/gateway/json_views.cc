@@ -85,9 +85,10 @@ std::string TaskWithRecentContactsJson(const store::Task& t,
   return w.Take();
 }
 
-void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context) {
+void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context, std::optional<bool> can_claim) {
   w.BeginObject();
   WriteTaskFields(t, w, with_context);
+  if (can_claim) w.Field("can_claim", *can_claim);
   w.EndObject();
 }
 

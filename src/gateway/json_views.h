@@ -2,6 +2,7 @@
 // keys without their hashes, policy versions). Internal to src/gateway.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,8 @@
 namespace hitlgate::gateway {
 
 void WriteVerdict(const store::Verdict& v, codec::JsonWriter& w);
-void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context = true);
+void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context = true,
+               std::optional<bool> can_claim = std::nullopt);
 std::string TaskJson(const store::Task& t, bool with_context = true);
 // The task with its context and the customer's other contacts (newest
 // first, at most `limit`), so a reviewer sees the history without asking
@@ -28,5 +30,7 @@ namespace hitlgate::gateway {
 // The task as a waiting agent sees it: status, verdict, what to deliver now
 // ("final"), and a holding message once the hold has outlasted its notice
 // time. Also the payload of "task.answered" webhooks.
-std::string AgentViewJson(const store::Task& task, TimePoint now, std::string_view holding_message);
+// `receipt`: the approval receipt's JSON, written as "receipt" when given.
+std::string AgentViewJson(const store::Task& task, TimePoint now, std::string_view holding_message,
+                          const std::optional<std::string>& receipt = std::nullopt);
 }  // namespace hitlgate::gateway

@@ -3,6 +3,7 @@
 // sentiment, SLA breaches). Kept in memory by each gateway node: the board is
 // a live view; durable figures come from the store (measurement reports).
 // Thread-safe.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <deque>
@@ -78,7 +79,7 @@ class LiveStats {
 
   AlertThresholds thresholds_;
   mutable std::mutex mu_;
-  std::map<std::string, PerWorkflow> workflows_;  // guarded by mu_
+  std::map<std::string, PerWorkflow> workflows_ HITLGATE_GUARDED_BY(mu_);
 };
 
 }  // namespace hitlgate::gateway

@@ -37,11 +37,11 @@ Result<void> ParseRateLimit(std::string_view spec, RateLimits* limits) {
   std::string_view rest = spec.substr(eq + 1);
   const size_t slash = rest.find('/');
   auto rate = ParseNumber(rest.substr(0, slash), spec);
-  if (!rate) return std::unexpected(rate.error());
+  HITLGATE_RETURN_IF_ERROR(rate);
   RateLimit limit{*rate, 0};
   if (slash != std::string_view::npos) {
     auto burst = ParseNumber(rest.substr(slash + 1), spec);
-    if (!burst) return std::unexpected(burst.error());
+    HITLGATE_RETURN_IF_ERROR(burst);
     limit.burst = *burst;
   }
   limits->For(*role) = limit;

@@ -3,6 +3,7 @@
 // told; the pairs are tallied in a measure::DecisionComparison. Internal to
 // src/gateway (gateway_shadow.cc). Thread-safe: Evaluate may run on many
 // threads (the engine is thread-safe; the tally has a mutex).
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <memory>
@@ -35,7 +36,7 @@ class ShadowMode {
   engine::DecisionEngine engine_;
   TimePoint since_;
   mutable std::mutex mu_;
-  measure::DecisionComparison comparison_;  // guarded by mu_
+  measure::DecisionComparison comparison_ HITLGATE_GUARDED_BY(mu_);
 };
 
 }  // namespace hitlgate::gateway

@@ -193,13 +193,13 @@ Result<CalibrationMap> CalibrationMap::FromJson(std::string_view text) {
   if (ec || !v.is_object()) return InvalidArgument("calibration map: not a JSON object");
   const json::object& o = v.get_object();
   auto format = Text(o, "format", "calibration map");
-  if (!format) return std::unexpected(format.error());
+  HITLGATE_RETURN_IF_ERROR(format);
   if (*format != kFormat) return InvalidArgument("calibration map: unknown format '" + *format + "'");
   CalibrationMap map;
   auto min_samples = Number(o, "min_samples", "calibration map");
   auto prior = Number(o, "prior_strength", "calibration map");
-  if (!min_samples) return std::unexpected(min_samples.error());
-  if (!prior) return std::unexpected(prior.error());
+  HITLGATE_RETURN_IF_ERROR(min_samples);
+  HITLGATE_RETURN_IF_ERROR(prior);
   map.options_.min_samples = static_cast<int>(*min_samples);
   map.options_.prior_strength = *prior;
   auto curves = o.find("curves");
@@ -218,8 +218,8 @@ Result<CalibrationMap> CalibrationMap::FromJson(std::string_view text) {
     for (const auto* r : {&wf, &intent}) {
       if (!*r) return std::unexpected(r->error());
     }
-    if (!n) return std::unexpected(n.error());
-    if (!rate) return std::unexpected(rate.error());
+    HITLGATE_RETURN_IF_ERROR(n);
+    HITLGATE_RETURN_IF_ERROR(rate);
     c.workflow = *wf;
     c.intent = *intent;
     c.n = static_cast<int>(*n);
@@ -233,7 +233,7 @@ Result<CalibrationMap> CalibrationMap::FromJson(std::string_view text) {
       for (auto [key, into] : {std::pair<std::string_view, double*>{"lo", &b.lo}, {"hi", &b.hi},
                                {"x", &b.x_mean}, {"p", &b.value}, {"n", &b.weight}}) {
         auto x = Number(bo, key, where);
-        if (!x) return std::unexpected(x.error());
+        HITLGATE_RETURN_IF_ERROR(x);
         *into = *x;
       }
       const bool in_range = b.lo >= 0 && b.hi <= 1 && b.lo <= b.hi && b.value >= 0 && b.value <= 1;
@@ -247,7 +247,7 @@ Result<CalibrationMap> CalibrationMap::FromJson(std::string_view text) {
   }
   map.Index();
   auto version = Text(o, "version", "calibration map");
-  if (!version) return std::unexpected(version.error());
+  HITLGATE_RETURN_IF_ERROR(version);
   if (*version != map.version_) {
     return InvalidArgument("calibration map: version " + *version + " does not match its curves (" +
                            map.version_ + "); was it edited by hand?");

@@ -39,7 +39,7 @@ class EngineCalibrationTest : public ::testing::Test {
     e.text = "done";
     e.intent = intent;
     e.confidence = confidence;
-    return engine_->Decide(e);
+    return engine_->DecideAndRecord(e);
   }
 
   FakeClock clock_;

@@ -77,13 +77,14 @@ void Finish(FeedbackExample* ex) {
 
 // The interaction's latest AI proposal recorded at or before `at` (with the
 // customer's message before it), for judgements of a whole conversation.
-void LatestProposal(store::Store& store, const std::string& interaction_id, TimePoint at,
-                    FeedbackExample* ex) {
+void LatestProposal(store::Store& store, const std::string& interaction_id, const std::string& workflow,
+                    TimePoint at, FeedbackExample* ex) {
   auto record = store.GetInteraction(interaction_id);
   if (!record) return;
   std::string customer_text;
   for (const store::StoredDecision& d : record->decisions) {
     if (d.record.at > at) break;
+    if (!workflow.empty() && d.record.workflow != workflow) continue;  // ids are per workflow
     auto event = codec::ParseEvent(d.record.event_json);
     if (!event) continue;
     if (event->type == engine::EventType::kCustomerMessage) {
@@ -144,7 +145,7 @@ Result<std::optional<FeedbackExample>> FromVerdict(store::Store& store, const au
   ex.actor = r.actor;
   if (task->kind == store::TaskKind::kAuditSample) {
     // The auditor judged the autonomous conversation: its latest proposal.
-    LatestProposal(store, task->interaction_id, r.at, &ex);
+    LatestProposal(store, task->interaction_id, task->workflow, r.at, &ex);
   } else {
     ReadTaskContext(*task, &ex);
   }
@@ -174,9 +175,15 @@ std::optional<FeedbackExample> FromControl(store::Store& store, const audit::Aud
   ex.reason = StringField(v.get_object(), "reason");
   if (kind == "workflow_paused") {
     ex.workflow = r.subject;
+  } else if (const size_t slash = r.subject.find('/'); slash != std::string::npos) {
+    // "<workflow>/<interaction id>" (gateway::ControlTarget).
+    ex.workflow = r.subject.substr(0, slash);
+    ex.interaction_id = r.subject.substr(slash + 1);
+    LatestProposal(store, ex.interaction_id, ex.workflow, r.at, &ex);
   } else {
+    // Set before interactions were scoped by workflow: the bare id.
     ex.interaction_id = r.subject;
-    LatestProposal(store, r.subject, r.at, &ex);
+    LatestProposal(store, r.subject, "", r.at, &ex);
     if (auto record = store.GetInteraction(r.subject); record && !record->decisions.empty()) {
       ex.workflow = record->decisions.front().record.workflow;
     }
@@ -192,14 +199,14 @@ Result<std::vector<FeedbackExample>> CollectFeedback(store::Store& store, const 
   store::StoreAuditSource source(&store);
   while (true) {
     auto next = source.Next();
-    if (!next) return std::unexpected(next.error());
+    HITLGATE_RETURN_IF_ERROR(next);
     if (!*next) break;
     const audit::AuditRecord& r = **next;
     if (options.from && r.at < *options.from) continue;
     if (options.to && r.at >= *options.to) continue;
     if (r.kind == audit::kinds::kVerdict) {
       auto ex = FromVerdict(store, r);
-      if (!ex) return std::unexpected(ex.error());
+      HITLGATE_RETURN_IF_ERROR(ex);
       if (*ex) out.push_back(std::move(**ex));
     } else if (r.kind == "control_set") {
       if (auto ex = FromControl(store, r)) out.push_back(std::move(*ex));

@@ -96,14 +96,14 @@ Result<FeedbackExample> DecodeFeedbackLine(std::string_view line) {
   FeedbackExample ex;
   if (auto it = o.find("audit_seq"); it != o.end() && it->value().is_int64()) ex.audit_seq = it->value().get_int64();
   auto at = Str(o, "at", true);
-  if (!at) return std::unexpected(at.error());
+  HITLGATE_RETURN_IF_ERROR(at);
   auto t = ParseRfc3339(*at);
   if (!t) return InvalidArgument("field 'at': " + t.error().message());
   ex.at = *t;
   auto take = [&](const json::object& from, std::string_view key, std::string* into,
                   bool required = false) -> Result<void> {
     auto s = Str(from, key, required);
-    if (!s) return std::unexpected(s.error());
+    HITLGATE_RETURN_IF_ERROR(s);
     *into = std::move(*s);
     return {};
   };
@@ -114,14 +114,14 @@ Result<FeedbackExample> DecodeFeedbackLine(std::string_view line) {
                            {"actor", &ex.actor},
                            {"outcome", &ex.outcome},
                            {"policy_version", &ex.policy_version}}) {
-    if (auto r = take(o, key, into); !r) return std::unexpected(r.error());
+    HITLGATE_RETURN_IF_ERROR(take(o, key, into));
   }
   auto p = o.find("proposal");
   if (p == o.end() || !p->value().is_object()) return InvalidArgument("field 'proposal': expected an object");
   const json::object& proposal = p->value().get_object();
-  if (auto r = take(proposal, "intent", &ex.intent); !r) return std::unexpected(r.error());
-  if (auto r = take(proposal, "text", &ex.proposal_text); !r) return std::unexpected(r.error());
-  if (auto r = take(proposal, "customer_text", &ex.customer_text); !r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(take(proposal, "intent", &ex.intent));
+  HITLGATE_RETURN_IF_ERROR(take(proposal, "text", &ex.proposal_text));
+  HITLGATE_RETURN_IF_ERROR(take(proposal, "customer_text", &ex.customer_text));
   auto confidence = Num(proposal, "confidence");
   if (!confidence) return InvalidArgument("proposal." + confidence.error().message());
   if (*confidence && (**confidence < 0 || **confidence > 1)) {
@@ -133,9 +133,9 @@ Result<FeedbackExample> DecodeFeedbackLine(std::string_view line) {
   if (f == o.end() || !f->value().is_object()) return InvalidArgument("field 'final': expected an object");
   const json::object& human = f->value().get_object();
   if (auto r = take(human, "verdict", &ex.verdict, true); !r) return InvalidArgument("final." + r.error().message());
-  if (auto r = take(human, "text", &ex.final_text); !r) return std::unexpected(r.error());
-  if (auto r = take(human, "reason", &ex.reason); !r) return std::unexpected(r.error());
-  if (auto r = take(human, "reason_category", &ex.reason_category); !r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(take(human, "text", &ex.final_text));
+  HITLGATE_RETURN_IF_ERROR(take(human, "reason", &ex.reason));
+  HITLGATE_RETURN_IF_ERROR(take(human, "reason_category", &ex.reason_category));
   ex.final_action_json = RawText(human, "action");
   if (auto it = human.find("delivered"); it != human.end() && it->value().is_bool()) ex.delivered = it->value().get_bool();
   if (auto it = o.find("agreed"); it != o.end()) {

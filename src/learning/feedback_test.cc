@@ -11,6 +11,7 @@
 #include "hitlgate/engine/memory_conversation_store.h"
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/store/memory_store.h"
+#include "gateway/testing/gateway_fixture.h"
 
 namespace hitlgate::learning {
 namespace {
@@ -30,41 +31,12 @@ rules:
     queue: billing
 )";
 
-class NullLive final : public gateway::LiveEvents {
- public:
-  void Publish(std::string_view, std::string_view) override {}
-  void TaskChanged(const std::string&) override {}
-};
-
-class FeedbackTest : public ::testing::Test {
+class FeedbackTest : public gateway::testing::GatewayFixture {
  protected:
-  FeedbackTest()
-      : clock_(*ParseRfc3339("2026-11-22T10:00:00Z")),
-        ids_(1),
-        random_(crypto::MakeSeededRandomForTest(1)),
-        store_(store::NewMemoryStore(&ids_)) {
-    auto compiled = policy::CompileText(kPolicy, "test.yaml");
-    EXPECT_TRUE(compiled.ok());
-    engine_ = std::make_unique<engine::DecisionEngine>(
-        compiled.program, std::make_shared<engine::MemoryConversationStore>(),
-        signals::SentimentScorer::Default(), clock_);
-    gateway::GatewayOptions options;
-    options.key_pepper = "pepper-for-tests-0123456789abcdef";
-    gateway_ = std::make_unique<gateway::Gateway>(*store_, *engine_, clock_, ids_, *random_, live_,
-                                                  metrics_, options);
-    EXPECT_TRUE(gateway_->LoadActivePolicy(kPolicy, "test.yaml").has_value());
-    auto admin = gateway_->Bootstrap("");
-    admin_ = *gateway_->Authenticate((**admin).token);
+  FeedbackTest() : GatewayFixture(std::string(kPolicy)) {
     agent_ = MakeKey("agent", store::Role::kAgent);
     reviewer_ = MakeKey("reviewer", store::Role::kReviewer, {"billing"});
     supervisor_ = MakeKey("supervisor", store::Role::kSupervisor, {"billing"});
-  }
-
-  gateway::Principal MakeKey(std::string name, store::Role role, std::vector<std::string> skills = {}) {
-    gateway::KeyRequest r{std::move(name), role, std::move(skills), {}, {}, 0};
-    auto key = gateway_->CreateKey(admin_, r);
-    EXPECT_TRUE(key.has_value());
-    return *gateway_->Authenticate(key->token);
   }
 
   void Customer(const std::string& id, const std::string& text) {
@@ -96,15 +68,7 @@ class FeedbackTest : public ::testing::Test {
     ASSERT_TRUE(answered.has_value()) << answered.error().ToString();
   }
 
-  FakeClock clock_;
-  store::SequentialIdGenerator ids_;
-  std::unique_ptr<crypto::RandomSource> random_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<engine::DecisionEngine> engine_;
-  NullLive live_;
-  gateway::NoMetrics metrics_;
-  std::unique_ptr<gateway::Gateway> gateway_;
-  gateway::Principal admin_, agent_, reviewer_, supervisor_;
+  gateway::Principal agent_, reviewer_, supervisor_;
 };
 
 TEST_F(FeedbackTest, EveryVerdictAndTakeoverBecomesALabeledExample) {

@@ -65,7 +65,7 @@ EventFact ToEventFact(const store::StoredDecision& d) {
 
 Result<CollectedFacts> CollectFacts(store::Store& store, const TimeRange& range) {
   auto start = SeekAudit(store, range.from);
-  if (!start) return std::unexpected(start.error());
+  HITLGATE_RETURN_IF_ERROR(start);
   std::vector<std::string> ids;
   std::unordered_set<std::string> id_set;
   std::unordered_map<std::string, std::string> opened_queue;       // task -> queue at creation
@@ -75,7 +75,7 @@ Result<CollectedFacts> CollectFacts(store::Store& store, const TimeRange& range)
   std::int64_t next = *start;
   for (;;) {
     auto page = store.ReadAudit(next, kAuditPage);
-    if (!page) return std::unexpected(page.error());
+    HITLGATE_RETURN_IF_ERROR(page);
     if (page->empty()) break;
     for (const audit::AuditRecord& r : *page) {
       if (r.kind == audit::kinds::kEvent) {
@@ -147,7 +147,7 @@ Result<void> RecordCsat(store::Store& store, const std::string& interaction_id, 
   }
   if (source.size() > 64) return InvalidArgument("field 'source': longer than 64 bytes");
   auto interaction = store.GetInteraction(interaction_id);
-  if (!interaction) return std::unexpected(interaction.error());
+  HITLGATE_RETURN_IF_ERROR(interaction);
   audit::AuditEntry entry;
   entry.kind = std::string(kCsatAuditKind);
   entry.actor = actor;
@@ -162,7 +162,7 @@ Result<void> RecordCsat(store::Store& store, const std::string& interaction_id, 
                            .Str("source", source)
                            .Build();
   auto appended = store.AppendAudit({entry}, now);
-  if (!appended) return std::unexpected(appended.error());
+  HITLGATE_RETURN_IF_ERROR(appended);
   return {};
 }
 

@@ -78,15 +78,15 @@ Result<HistoryEvent> ParseHistoryLine(std::string_view line) {
   HistoryEvent out;
   if (line.find(kVerdictKey) == std::string_view::npos) {
     auto event = codec::ParseEvent(line);
-    if (!event) return std::unexpected(event.error());
+    HITLGATE_RETURN_IF_ERROR(event);
     out.event = std::move(*event);
     return out;
   }
   auto member = FindVerdictMember(line);
-  if (!member) return std::unexpected(member.error());
+  HITLGATE_RETURN_IF_ERROR(member);
   if (!*member) {
     auto event = codec::ParseEvent(line);
-    if (!event) return std::unexpected(event.error());
+    HITLGATE_RETURN_IF_ERROR(event);
     out.event = std::move(*event);
     return out;
   }
@@ -100,7 +100,7 @@ Result<HistoryEvent> ParseHistoryLine(std::string_view line) {
   rest.append(line.substr(0, (*member)->begin));
   rest.append(line.substr((*member)->end));
   auto event = codec::ParseEvent(rest);
-  if (!event) return std::unexpected(event.error());
+  HITLGATE_RETURN_IF_ERROR(event);
   out.event = std::move(*event);
   out.verdict = *verdict;
   return out;
@@ -151,8 +151,8 @@ Replayer::Replayer(std::shared_ptr<const policy::Program> active,
 
 void Replayer::Add(const HistoryEvent& history) {
   if (history.event.at) clock_.Set(*history.event.at);
-  engine::Decision a = active_.Decide(history.event);
-  engine::Decision c = candidate_.Decide(history.event);
+  engine::Decision a = active_.DecideAndRecord(history.event);
+  engine::Decision c = candidate_.DecideAndRecord(history.event);
   HumanVerdict verdict = history.verdict;
   if (verdict == HumanVerdict::kNone && verdicts_ != nullptr) {
     verdict = verdicts_->Find(history.event, a.event_index);
@@ -162,7 +162,7 @@ void Replayer::Add(const HistoryEvent& history) {
 
 Result<void> Replayer::AddLine(std::string_view line) {
   auto history = ParseHistoryLine(line);
-  if (!history) return std::unexpected(history.error());
+  HITLGATE_RETURN_IF_ERROR(history);
   Add(*history);
   return {};
 }

@@ -152,7 +152,7 @@ QueueFigures FormulaFigures(const StaffingInput& in, int agents) {
 }
 
 Result<int> AgentsNeeded(const StaffingInput& in, int max_agents) {
-  if (auto ok = Validate(in); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Validate(in));
   const int first = std::max(1, in.patience_seconds ? 1 : static_cast<int>(std::floor(in.OfferedLoad())) + 1);
   for (int n = first; n <= max_agents; ++n) {
     if (FormulaFigures(in, n).service_level >= in.target_level) return n;
@@ -215,9 +215,9 @@ QueueFigures Simulate(const StaffingInput& in, int agents, const SimulationOptio
 }
 
 Result<StaffingTable> BuildStaffingTable(const StaffingInput& in, const SimulationOptions& simulation) {
-  if (auto ok = Validate(in); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Validate(in));
   auto needed = AgentsNeeded(in);
-  if (!needed) return std::unexpected(needed.error());
+  HITLGATE_RETURN_IF_ERROR(needed);
   StaffingTable table;
   table.tasks_per_hour = in.TasksPerSecond() * 3600;
   table.offered_load = in.OfferedLoad();

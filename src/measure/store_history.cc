@@ -35,15 +35,15 @@ HumanVerdict ToHumanVerdict(store::VerdictKind kind) {
 
 Result<std::int64_t> SeekAudit(store::Store& store, TimePoint at) {
   auto head = store.GetAuditHead();
-  if (!head) return std::unexpected(head.error());
+  HITLGATE_RETURN_IF_ERROR(head);
   auto first = store.ReadAudit(1, 1);
-  if (!first) return std::unexpected(first.error());
+  HITLGATE_RETURN_IF_ERROR(first);
   if (first->empty()) return head->seq + 1;
   std::int64_t lo = first->front().seq, hi = head->seq + 1;  // answer in [lo, hi]
   while (lo < hi) {
     const std::int64_t mid = lo + (hi - lo) / 2;
     auto page = store.ReadAudit(mid, 1);
-    if (!page) return std::unexpected(page.error());
+    HITLGATE_RETURN_IF_ERROR(page);
     if (page->empty() || page->front().at >= at) {
       hi = mid;
     } else {
@@ -55,13 +55,13 @@ Result<std::int64_t> SeekAudit(store::Store& store, TimePoint at) {
 
 Result<std::vector<std::string>> InteractionsInRange(store::Store& store, const TimeRange& range) {
   auto start = SeekAudit(store, range.from);
-  if (!start) return std::unexpected(start.error());
+  HITLGATE_RETURN_IF_ERROR(start);
   std::vector<std::string> out;
   std::unordered_set<std::string> seen;
   std::int64_t next = *start;
   for (;;) {
     auto page = store.ReadAudit(next, kAuditPage);
-    if (!page) return std::unexpected(page.error());
+    HITLGATE_RETURN_IF_ERROR(page);
     if (page->empty()) break;
     for (const audit::AuditRecord& r : *page) {
       if (r.at >= range.to) return out;
@@ -109,7 +109,7 @@ std::vector<HistoryEvent> InTimeOrder(std::vector<Keyed> events) {
 
 Result<std::vector<HistoryEvent>> LoadStoreHistory(store::Store& store, const TimeRange& range) {
   auto ids = InteractionsInRange(store, range);
-  if (!ids) return std::unexpected(ids.error());
+  HITLGATE_RETURN_IF_ERROR(ids);
   std::vector<Keyed> events;
   for (const std::string& id : *ids) {
     auto record = store.GetInteraction(id);
@@ -126,9 +126,9 @@ Result<RecentHistory> LoadRecentStoreHistory(store::Store& store, const TimeRang
                                              std::int64_t max_events) {
   if (max_events <= 0) return InvalidArgument("max_events must be positive");
   auto first = SeekAudit(store, range.from);
-  if (!first) return std::unexpected(first.error());
+  HITLGATE_RETURN_IF_ERROR(first);
   auto end = SeekAudit(store, range.to);  // one past the last record in range
-  if (!end) return std::unexpected(end.error());
+  HITLGATE_RETURN_IF_ERROR(end);
 
   // Newest first: interaction ids by their last event record in the range,
   // until the event records seen cover max_events.
@@ -140,7 +140,7 @@ Result<RecentHistory> LoadRecentStoreHistory(store::Store& store, const TimeRang
   while (hi > *first) {
     const std::int64_t lo = std::max(*first, hi - kAuditPage);
     auto page = store.ReadAudit(lo, static_cast<int>(hi - lo));
-    if (!page) return std::unexpected(page.error());
+    HITLGATE_RETURN_IF_ERROR(page);
     if (page->empty()) break;
     for (auto it = page->rbegin(); it != page->rend(); ++it) {
       if (it->seq >= hi || it->kind != audit::kinds::kEvent || !range.Contains(it->at)) continue;
@@ -180,7 +180,7 @@ Result<RecentHistory> LoadRecentStoreHistory(store::Store& store, const TimeRang
 
 Result<VerdictIndex> LoadStoreVerdicts(store::Store& store, const TimeRange& range) {
   auto ids = InteractionsInRange(store, range);
-  if (!ids) return std::unexpected(ids.error());
+  HITLGATE_RETURN_IF_ERROR(ids);
   VerdictIndex index;
   for (const std::string& id : *ids) {
     auto record = store.GetInteraction(id);

@@ -67,6 +67,37 @@ void WriteDecision(const store::StoredDecision& d, codec::JsonWriter& w) {
   w.EndObject();
 }
 
+// Interaction ids are unique within a workflow only: the record's events and
+// tasks of `workflow` alone.
+void KeepWorkflow(store::InteractionRecord* r, const std::string& workflow) {
+  std::erase_if(r->decisions, [&](const store::StoredDecision& d) { return d.record.workflow != workflow; });
+  std::erase_if(r->tasks, [&](const store::Task& t) { return t.workflow != workflow; });
+}
+
+// Which workflow's interaction a contest is about: the one named (which the
+// caller must cover), else the only one among the caller's with events.
+Result<std::string> ContestedWorkflow(const store::InteractionRecord& r, const Principal& who,
+                                      const std::string& named) {
+  if (!named.empty()) {
+    HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, named));
+    return named;
+  }
+  std::set<std::string> workflows;
+  for (const store::StoredDecision& d : r.decisions) {
+    if (who.CoversWorkflow(d.record.workflow)) workflows.insert(d.record.workflow);
+  }
+  if (workflows.empty()) {
+    if (r.decisions.empty()) return NotFound("interaction " + r.interaction_id + " has no decisions");
+    return MakeError(ErrorCode::kPermissionDenied,
+                     "this key may not act for the workflow of interaction " + r.interaction_id);
+  }
+  if (workflows.size() > 1) {
+    return InvalidArgument("interaction '" + r.interaction_id +
+                           "' exists in several workflows: name one in field 'workflow'");
+  }
+  return *workflows.begin();
+}
+
 // The decision a contest names: by seq, by event index, or the latest.
 Result<const store::StoredDecision*> FindContested(const store::InteractionRecord& r,
                                                    const ContestRequest& request) {
@@ -118,7 +149,7 @@ Result<std::vector<audit::AuditRecord>> AuditAbout(store::Store& store, const st
   std::int64_t from = 1;
   while (true) {
     auto page = store.ReadAudit(from, kAuditPage);
-    if (!page) return std::unexpected(page.error());
+    HITLGATE_RETURN_IF_ERROR(page);
     for (audit::AuditRecord& r : *page) all.push_back(std::move(r));
     if (static_cast<int>(page->size()) < kAuditPage) break;
     from = all.back().seq + 1;
@@ -160,12 +191,9 @@ Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const st
   }
   store::Store& store = gateway.store();
   auto record = store.GetInteraction(interaction_id);
-  if (!record) return std::unexpected(record.error());
-  if (!record->decisions.empty()) {
-    if (auto ok = RequireWorkflow(who, record->decisions.front().record.workflow); !ok) {
-      return std::unexpected(ok.error());
-    }
-  }
+  HITLGATE_RETURN_IF_ERROR(record);
+  auto workflow = ContestedWorkflow(*record, who, request.workflow);
+  HITLGATE_RETURN_IF_ERROR(workflow);
   if (request.statement.find_first_not_of(" \t\r\n") == std::string::npos) {
     return InvalidArgument("field 'statement': the customer's point of view is required");
   }
@@ -179,9 +207,10 @@ Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const st
   std::lock_guard lock(ContestLock(interaction_id));
   // Re-read under the lock: a contest opened meanwhile is seen.
   record = store.GetInteraction(interaction_id);
-  if (!record) return std::unexpected(record.error());
+  HITLGATE_RETURN_IF_ERROR(record);
+  KeepWorkflow(&*record, *workflow);
   auto contested = FindContested(*record, request);
-  if (!contested) return std::unexpected(contested.error());
+  HITLGATE_RETURN_IF_ERROR(contested);
   const store::StoredDecision& d = **contested;
   for (const store::Task& t : record->tasks) {
     if (t.kind == store::TaskKind::kContest && t.decision_seq == d.seq &&
@@ -212,7 +241,7 @@ Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const st
                               .Str("statement_sha256", crypto::Sha256Hex(request.statement))
                               .Build()};
   auto task = store.OpenTask(open, {entry}, now);
-  if (!task) return std::unexpected(task.error());
+  HITLGATE_RETURN_IF_ERROR(task);
   codec::JsonWriter w;
   w.BeginObject();
   w.Field("task_id", task->id);
@@ -227,9 +256,9 @@ Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const st
 
 Result<std::string> DecideContest(Gateway& gateway, const Principal& who, const std::string& task_id,
                                   const ContestVerdict& verdict) {
-  if (auto ok = Require(who, Permission::kWorkTasks); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kWorkTasks));
   auto task = gateway.store().GetTask(task_id);
-  if (!task) return std::unexpected(task.error());
+  HITLGATE_RETURN_IF_ERROR(task);
   if (task->kind != store::TaskKind::kContest) {
     return FailedPrecondition("task " + task_id + " is a " + std::string(store::TaskKindName(task->kind)) +
                               " task, not a contest: use /v1/review/tasks/{id}/verdict");
@@ -249,7 +278,7 @@ Result<std::string> DecideContest(Gateway& gateway, const Principal& who, const 
 
 Result<bool> UnderLegalHold(store::Store& store, const std::string& customer_id) {
   auto controls = store.ListControls();
-  if (!controls) return std::unexpected(controls.error());
+  HITLGATE_RETURN_IF_ERROR(controls);
   std::set<std::string> held;
   for (const store::Control& c : *controls) {
     if (c.kind == store::ControlKind::kLegalHold) held.insert(c.target);
@@ -257,28 +286,28 @@ Result<bool> UnderLegalHold(store::Store& store, const std::string& customer_id)
   if (held.empty()) return false;
   if (held.contains(HoldTarget("customer", customer_id))) return true;
   auto interactions = store.ListCustomerInteractions(customer_id);
-  if (!interactions) return std::unexpected(interactions.error());
+  HITLGATE_RETURN_IF_ERROR(interactions);
   return std::any_of(interactions->begin(), interactions->end(), [&](const store::InteractionRecord& r) {
     return held.contains(HoldTarget("interaction", r.interaction_id));
   });
 }
 
 Result<std::string> ExportCustomer(Gateway& gateway, const Principal& who, const std::string& customer_id) {
-  if (auto ok = RequireAdminOrAuditor(who, "export customer data"); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(RequireAdminOrAuditor(who, "export customer data"));
   if (customer_id.empty()) return InvalidArgument("customer id is empty");
   store::Store& store = gateway.store();
   const TimePoint now = gateway.clock().Now();
   auto interactions = store.ListCustomerInteractions(customer_id);
-  if (!interactions) return std::unexpected(interactions.error());
+  HITLGATE_RETURN_IF_ERROR(interactions);
   std::set<std::string> subjects;
   for (const store::InteractionRecord& r : *interactions) {
     subjects.insert(r.interaction_id);
     for (const store::Task& t : r.tasks) subjects.insert(t.id);
   }
   auto records = AuditAbout(store, customer_id, subjects);
-  if (!records) return std::unexpected(records.error());
+  HITLGATE_RETURN_IF_ERROR(records);
   auto held = UnderLegalHold(store, customer_id);
-  if (!held) return std::unexpected(held.error());
+  HITLGATE_RETURN_IF_ERROR(held);
 
   // Audited before it is handed out.
   std::int64_t decisions = 0, tasks = 0;
@@ -294,7 +323,7 @@ Result<std::string> ExportCustomer(Gateway& gateway, const Principal& who, const
                                         .Int("audit_records", static_cast<std::int64_t>(records->size()))
                                         .Build()}},
                                   now);
-  if (!logged) return std::unexpected(logged.error());
+  HITLGATE_RETURN_IF_ERROR(logged);
 
   codec::JsonWriter w;
   w.BeginObject();
@@ -331,13 +360,13 @@ Result<std::string> ExportCustomer(Gateway& gateway, const Principal& who, const
 }
 
 Result<std::string> EraseCustomer(Gateway& gateway, const Principal& who, const std::string& customer_id) {
-  if (auto ok = RequireAdmin(who, "erase customer data"); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(RequireAdmin(who, "erase customer data"));
   if (customer_id.empty()) return InvalidArgument("customer id is empty");
   store::Store& store = gateway.store();
   const std::string pseudonym = CustomerPseudonym(gateway, customer_id);
   const TimePoint now = gateway.clock().Now();
   auto held = UnderLegalHold(store, customer_id);
-  if (!held) return std::unexpected(held.error());
+  HITLGATE_RETURN_IF_ERROR(held);
   if (*held) {
     // Refused, and the refusal is on record too.
     (void)store.AppendAudit({{"erasure_refused", who.key_id, pseudonym,
@@ -354,7 +383,7 @@ Result<std::string> EraseCustomer(Gateway& gateway, const Principal& who, const 
   request.actor = who.key_id;
   request.now = now;
   auto erased = store.EraseCustomer(request);
-  if (!erased) return std::unexpected(erased.error());
+  HITLGATE_RETURN_IF_ERROR(erased);
   codec::JsonWriter w;
   w.BeginObject();
   w.Field("customer_id", customer_id);
@@ -368,7 +397,7 @@ Result<std::string> EraseCustomer(Gateway& gateway, const Principal& who, const 
 
 Result<std::string> SetLegalHold(Gateway& gateway, const Principal& who, const std::string& scope,
                                  const std::string& id, const std::string& reason) {
-  if (auto ok = RequireAdmin(who, "set legal holds"); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(RequireAdmin(who, "set legal holds"));
   if (scope != "customer" && scope != "interaction") {
     return InvalidArgument("give 'customer_id' or 'interaction_id'");
   }
@@ -382,13 +411,13 @@ Result<std::string> SetLegalHold(Gateway& gateway, const Principal& who, const s
   c.actor = who.key_id;
   c.reason = reason;
   c.at = gateway.clock().Now();
-  if (auto r = gateway.store().SetControl(c); !r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(gateway.store().SetControl(c));
   return LegalHoldsJson(gateway, who);
 }
 
 Result<std::string> ReleaseLegalHold(Gateway& gateway, const Principal& who, const std::string& scope,
                                      const std::string& id) {
-  if (auto ok = RequireAdmin(who, "release legal holds"); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(RequireAdmin(who, "release legal holds"));
   if (scope != "customer" && scope != "interaction") {
     return InvalidArgument("give 'customer_id' or 'interaction_id'");
   }
@@ -401,9 +430,9 @@ Result<std::string> ReleaseLegalHold(Gateway& gateway, const Principal& who, con
 }
 
 Result<std::string> LegalHoldsJson(Gateway& gateway, const Principal& who) {
-  if (auto ok = RequireAdminOrAuditor(who, "read legal holds"); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(RequireAdminOrAuditor(who, "read legal holds"));
   auto controls = gateway.store().ListControls();
-  if (!controls) return std::unexpected(controls.error());
+  HITLGATE_RETURN_IF_ERROR(controls);
   codec::JsonWriter w;
   w.BeginObject().Key("legal_holds").BeginArray();
   for (const store::Control& c : *controls) {

@@ -10,6 +10,7 @@
 #include "hitlgate/engine/memory_conversation_store.h"
 #include "hitlgate/store/audit_source.h"
 #include "hitlgate/store/memory_store.h"
+#include "gateway/testing/gateway_fixture.h"
 #include "testing/result_matchers.h"
 
 namespace hitlgate::privacy {
@@ -42,44 +43,14 @@ rules:
     queue: billing
 )";
 
-class RecordingLive final : public LiveEvents {
- public:
-  void Publish(std::string_view, std::string_view) override {}
-  void TaskChanged(const std::string& id) override { changed.push_back(id); }
-  std::vector<std::string> changed;
-};
-
-class DataProtectionTest : public ::testing::Test {
+class DataProtectionTest : public gateway::testing::GatewayFixture {
  protected:
-  DataProtectionTest()
-      : clock_(*ParseRfc3339("2026-11-22T10:00:00Z")),
-        ids_(1),
-        random_(crypto::MakeSeededRandomForTest(1)),
-        store_(store::NewMemoryStore(&ids_)) {
-    auto compiled = policy::CompileText(kPolicy, "test.yaml");
-    EXPECT_TRUE(compiled.ok()) << (compiled.issues.empty() ? "" : compiled.issues[0].ToString());
-    engine_ = std::make_unique<engine::DecisionEngine>(
-        compiled.program, std::make_shared<engine::MemoryConversationStore>(),
-        signals::SentimentScorer::Default(), clock_);
-    gateway::GatewayOptions options;
-    options.key_pepper = "pepper-for-tests-0123456789abcdef";
-    gateway_ = std::make_unique<Gateway>(*store_, *engine_, clock_, ids_, *random_, live_, metrics_, options);
-    EXPECT_THAT(gateway_->LoadActivePolicy(kPolicy, "test.yaml"), IsOk());
-    auto admin = gateway_->Bootstrap("");
-    admin_ = *gateway_->Authenticate((**admin).token);
+  DataProtectionTest() : GatewayFixture(std::string(kPolicy)) {
     agent_ = MakeKey("agent", store::Role::kAgent, {}, {"shop-bot"});
     other_agent_ = MakeKey("other agent", store::Role::kAgent, {}, {"other-bot"});
     reviewer_ = MakeKey("billing reviewer", store::Role::kReviewer, {"billing"});
     supervisor_ = MakeKey("supervisor", store::Role::kSupervisor, {"supervisor"});
     auditor_ = MakeKey("auditor", store::Role::kAuditor);
-  }
-
-  Principal MakeKey(std::string name, store::Role role, std::vector<std::string> skills = {},
-                    std::vector<std::string> workflows = {}) {
-    KeyRequest r{std::move(name), role, std::move(skills), {}, std::move(workflows), 0};
-    auto key = gateway_->CreateKey(admin_, r);
-    EXPECT_THAT(key, IsOk());
-    return *gateway_->Authenticate(key->token);
   }
 
   // A refund proposal of `amount` EUR for `customer` in interaction `id`.
@@ -126,15 +97,7 @@ class DataProtectionTest : public ::testing::Test {
     return audit::VerifyChain(src).ok();
   }
 
-  FakeClock clock_;
-  store::SequentialIdGenerator ids_;
-  std::unique_ptr<crypto::RandomSource> random_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<engine::DecisionEngine> engine_;
-  RecordingLive live_;
-  gateway::NoMetrics metrics_;
-  std::unique_ptr<Gateway> gateway_;
-  Principal admin_, agent_, other_agent_, reviewer_, supervisor_, auditor_;
+  Principal agent_, other_agent_, reviewer_, supervisor_, auditor_;
 };
 
 // ---- Contest (GDPR Art. 22) ----

@@ -80,36 +80,36 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
 
 Result<Checkpoint> DecodeCheckpoint(std::string_view json) {
   auto o = internal::ParseObject(json, "checkpoint");
-  if (!o) return std::unexpected(o.error());
+  HITLGATE_RETURN_IF_ERROR(o);
   internal::Fields f(*o, "checkpoint");
   auto format = f.String("format");
-  if (!format) return std::unexpected(format.error());
+  HITLGATE_RETURN_IF_ERROR(format);
   if (*format != kCheckpointDomain) return f.Bad("format", "expected '" + std::string(kCheckpointDomain) + "'");
   Checkpoint c;
   auto seq = f.Int("seq");
-  if (!seq) return std::unexpected(seq.error());
+  HITLGATE_RETURN_IF_ERROR(seq);
   if (*seq < 1) return f.Bad("seq", "must be at least 1");
   c.seq = *seq;
   auto head = f.Hex("head_hash", 64);
-  if (!head) return std::unexpected(head.error());
+  HITLGATE_RETURN_IF_ERROR(head);
   c.head_hash = *head;
   auto root = f.Hex("merkle_root", 64);
-  if (!root) return std::unexpected(root.error());
+  HITLGATE_RETURN_IF_ERROR(root);
   c.merkle_root = *root;
   auto at = f.Time("at");
-  if (!at) return std::unexpected(at.error());
+  HITLGATE_RETURN_IF_ERROR(at);
   c.at = *at;
   auto key = f.NonEmpty("key_id");
-  if (!key) return std::unexpected(key.error());
+  HITLGATE_RETURN_IF_ERROR(key);
   c.key_id = *key;
   auto sig = f.Hex("signature", 128);
-  if (!sig) return std::unexpected(sig.error());
+  HITLGATE_RETURN_IF_ERROR(sig);
   c.signature = *sig;
   auto first = f.Int("first_leaf_seq");
-  if (!first) return std::unexpected(first.error());
+  HITLGATE_RETURN_IF_ERROR(first);
   c.first_leaf_seq = *first;
   auto leaves = f.Array("leaves");
-  if (!leaves) return std::unexpected(leaves.error());
+  HITLGATE_RETURN_IF_ERROR(leaves);
   for (const auto& v : **leaves) {
     if (!v.is_string() || !audit::IsHashHex(v.get_string())) {
       return f.Bad("leaves", "expected record hashes (64 lower-case hex digits)");
@@ -119,7 +119,7 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view json) {
   if (c.first_leaf_seq < 1 || c.first_leaf_seq + static_cast<std::int64_t>(c.leaves.size()) - 1 != c.seq) {
     return f.Bad("first_leaf_seq", "the leaves must be the records first_leaf_seq..seq");
   }
-  if (auto done = f.Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(f.Finish());
   return c;
 }
 
@@ -202,7 +202,7 @@ Result<std::unique_ptr<CheckpointWriter>> CheckpointWriter::Open(const std::stri
   fs::create_directories(dir, ec);
   if (ec) return Unavailable("cannot create " + dir + ": " + ec.message());
   auto files = ReadCheckpointDir(dir);
-  if (!files) return std::unexpected(files.error());
+  HITLGATE_RETURN_IF_ERROR(files);
   const std::vector<PublicKeyInfo> published = keys.PublicKeys();
   CheckedCheckpoints checked = VerifyCheckpoints(*files, published);
   if (!checked.problems.empty()) {
@@ -246,7 +246,7 @@ Result<std::optional<Checkpoint>> CheckpointWriter::Write(TimePoint now) {
     c.key_id = std::string(key_id);
     return CheckpointSigningInput(c);
   });
-  if (!sig) return std::unexpected(sig.error());
+  HITLGATE_RETURN_IF_ERROR(sig);
   c.signature = sig->signature_hex;
 
   const fs::path path = fs::path(dir_) / CheckpointFileName(c.seq);

@@ -47,7 +47,7 @@ class Fields {
   }
   Result<TimePoint> Time(std::string_view field) {
     auto s = String(field);
-    if (!s) return std::unexpected(s.error());
+    HITLGATE_RETURN_IF_ERROR(s);
     auto t = ParseRfc3339(*s);
     if (!t) return Bad(field, t.error().message());
     return *t;
@@ -56,7 +56,7 @@ class Fields {
     const boost::json::value* v = Get(field);
     if (v == nullptr || v->is_null()) return std::optional<TimePoint>();
     auto t = Time(field);
-    if (!t) return std::unexpected(t.error());
+    HITLGATE_RETURN_IF_ERROR(t);
     return std::optional<TimePoint>(*t);
   }
   Result<std::int64_t> Int(std::string_view field) {

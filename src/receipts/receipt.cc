@@ -52,7 +52,7 @@ Result<Receipt> IssueReceipt(const Approval& a, std::string_view action_json, co
     return InvalidArgument("receipts are issued for approved and edited verdicts, not '" + a.verdict + "'");
   }
   auto digest = ActionDigest(action_json);
-  if (!digest) return std::unexpected(digest.error());
+  HITLGATE_RETURN_IF_ERROR(digest);
   Receipt r;
   r.task_id = a.task_id;
   r.interaction_id = a.interaction_id;
@@ -65,7 +65,7 @@ Result<Receipt> IssueReceipt(const Approval& a, std::string_view action_json, co
     r.key_id = std::string(key_id);
     return SigningInput(r);
   });
-  if (!sig) return std::unexpected(sig.error());
+  HITLGATE_RETURN_IF_ERROR(sig);
   r.signature = std::move(sig->signature_hex);
   return r;
 }
@@ -94,10 +94,10 @@ std::string EncodeReceipt(const Receipt& r) {
 
 Result<Receipt> DecodeReceipt(std::string_view json) {
   auto o = internal::ParseObject(json, "receipt");
-  if (!o) return std::unexpected(o.error());
+  HITLGATE_RETURN_IF_ERROR(o);
   internal::Fields f(*o, "receipt");
   auto format = f.String("format");
-  if (!format) return std::unexpected(format.error());
+  HITLGATE_RETURN_IF_ERROR(format);
   if (*format != kReceiptDomain) {
     return f.Bad("format", "expected '" + std::string(kReceiptDomain) + "', got '" + *format + "'");
   }
@@ -109,20 +109,20 @@ Result<Receipt> DecodeReceipt(std::string_view json) {
                            {"verdict", &r.verdict},
                            {"policy_version", &r.policy_version}}) {
     auto s = f.NonEmpty(name);
-    if (!s) return std::unexpected(s.error());
+    HITLGATE_RETURN_IF_ERROR(s);
     *dst = std::move(*s);
   }
   if (!IsVerdict(r.verdict)) return f.Bad("verdict", "expected 'approved' or 'edited'");
   auto at = f.Time("approved_at");
-  if (!at) return std::unexpected(at.error());
+  HITLGATE_RETURN_IF_ERROR(at);
   r.approved_at = *at;
   auto digest = f.Hex("action_sha256", 64);
-  if (!digest) return std::unexpected(digest.error());
+  HITLGATE_RETURN_IF_ERROR(digest);
   r.action_sha256 = std::move(*digest);
   auto sig = f.Hex("signature", 2 * crypto::kEd25519SignatureBytes);
-  if (!sig) return std::unexpected(sig.error());
+  HITLGATE_RETURN_IF_ERROR(sig);
   r.signature = std::move(*sig);
-  if (auto done = f.Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(f.Finish());
   return r;
 }
 

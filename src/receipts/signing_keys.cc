@@ -29,21 +29,21 @@ void WriteInfo(const PublicKeyInfo& k, codec::JsonWriter& w) {
 Result<PublicKeyInfo> ReadInfo(internal::Fields& f) {
   PublicKeyInfo k;
   auto id = f.NonEmpty("key_id");
-  if (!id) return std::unexpected(id.error());
+  HITLGATE_RETURN_IF_ERROR(id);
   auto alg = f.String("algorithm");
-  if (!alg) return std::unexpected(alg.error());
+  HITLGATE_RETURN_IF_ERROR(alg);
   if (*alg != "ed25519") return f.Bad("algorithm", "expected 'ed25519', got '" + *alg + "'");
   auto pk = f.Hex("public_key", 2 * crypto::kEd25519PublicKeyBytes);
-  if (!pk) return std::unexpected(pk.error());
+  HITLGATE_RETURN_IF_ERROR(pk);
   crypto::Ed25519PublicKey raw{};
   (void)crypto::FromHexExact(*pk, &raw);
   // A key id that does not belong to its key would let a list claim a
   // receipt's key id for another key.
   if (KeyIdFor(raw) != *id) return f.Bad("key_id", "does not match the public key");
   auto nb = f.Time("not_before");
-  if (!nb) return std::unexpected(nb.error());
+  HITLGATE_RETURN_IF_ERROR(nb);
   auto na = f.OptTime("not_after");
-  if (!na) return std::unexpected(na.error());
+  HITLGATE_RETURN_IF_ERROR(na);
   if (*na && **na < *nb) return f.Bad("not_after", "is before not_before");
   k.key_id = std::move(*id);
   k.public_key = std::move(*pk);
@@ -97,11 +97,11 @@ std::string EncodePublicKeys(const std::vector<PublicKeyInfo>& keys) {
 
 Result<std::vector<PublicKeyInfo>> DecodePublicKeys(std::string_view json) {
   auto o = internal::ParseObject(json, "key list");
-  if (!o) return std::unexpected(o.error());
+  HITLGATE_RETURN_IF_ERROR(o);
   internal::Fields top(*o, "key list");
   auto arr = top.Array("keys");
-  if (!arr) return std::unexpected(arr.error());
-  if (auto done = top.Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(arr);
+  HITLGATE_RETURN_IF_ERROR(top.Finish());
   std::vector<PublicKeyInfo> keys;
   for (size_t i = 0; i < (*arr)->size(); ++i) {
     const auto& v = (**arr)[i];
@@ -109,8 +109,8 @@ Result<std::vector<PublicKeyInfo>> DecodePublicKeys(std::string_view json) {
     if (!v.is_object()) return InvalidArgument(what + ": expected an object");
     internal::Fields f(v.get_object(), what);
     auto k = ReadInfo(f);
-    if (!k) return std::unexpected(k.error());
-    if (auto done = f.Finish(); !done) return std::unexpected(done.error());
+    HITLGATE_RETURN_IF_ERROR(k);
+    HITLGATE_RETURN_IF_ERROR(f.Finish());
     keys.push_back(std::move(*k));
   }
   return keys;
@@ -131,14 +131,14 @@ std::string EncodeKeyFile(const std::vector<StoredKey>& keys) {
 
 Result<std::vector<StoredKey>> DecodeKeyFile(std::string_view json) {
   auto o = internal::ParseObject(json, "key file");
-  if (!o) return std::unexpected(o.error());
+  HITLGATE_RETURN_IF_ERROR(o);
   internal::Fields top(*o, "key file");
   auto format = top.String("format");
-  if (!format) return std::unexpected(format.error());
+  HITLGATE_RETURN_IF_ERROR(format);
   if (*format != kKeyFileFormat) return top.Bad("format", "expected '" + std::string(kKeyFileFormat) + "'");
   auto arr = top.Array("keys");
-  if (!arr) return std::unexpected(arr.error());
-  if (auto done = top.Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(arr);
+  HITLGATE_RETURN_IF_ERROR(top.Finish());
   std::vector<StoredKey> keys;
   std::vector<PublicKeyInfo> infos;
   for (size_t i = 0; i < (*arr)->size(); ++i) {
@@ -147,11 +147,11 @@ Result<std::vector<StoredKey>> DecodeKeyFile(std::string_view json) {
     if (!v.is_object()) return InvalidArgument(what + ": expected an object");
     internal::Fields f(v.get_object(), what);
     auto info = ReadInfo(f);
-    if (!info) return std::unexpected(info.error());
+    HITLGATE_RETURN_IF_ERROR(info);
     StoredKey k{std::move(*info), ""};
     if (v.get_object().contains("seed")) {
       auto seed = f.Hex("seed", 2 * crypto::kEd25519SeedBytes);
-      if (!seed) return std::unexpected(seed.error());
+      HITLGATE_RETURN_IF_ERROR(seed);
       crypto::Ed25519Seed raw{};
       (void)crypto::FromHexExact(*seed, &raw);
       if (KeyIdFor(crypto::Ed25519FromSeed(raw).public_key) != k.info.key_id) {
@@ -159,11 +159,11 @@ Result<std::vector<StoredKey>> DecodeKeyFile(std::string_view json) {
       }
       k.seed_hex = std::move(*seed);
     }
-    if (auto done = f.Finish(); !done) return std::unexpected(done.error());
+    HITLGATE_RETURN_IF_ERROR(f.Finish());
     infos.push_back(k.info);
     keys.push_back(std::move(k));
   }
-  if (auto h = CheckHistory(infos, "key file"); !h) return std::unexpected(h.error());
+  HITLGATE_RETURN_IF_ERROR(CheckHistory(infos, "key file"));
   return keys;
 }
 
@@ -210,10 +210,10 @@ StoredKey SigningKeys::NewKey(crypto::RandomSource& random, TimePoint now) {
 Result<std::unique_ptr<SigningKeys>> SigningKeys::Open(KeyStore& store, crypto::RandomSource& random,
                                                        TimePoint now) {
   auto keys = store.Load();
-  if (!keys) return std::unexpected(keys.error());
+  HITLGATE_RETURN_IF_ERROR(keys);
   if (keys->empty()) {
     keys->push_back(NewKey(random, now));
-    if (auto saved = store.Save(*keys); !saved) return std::unexpected(saved.error());
+    HITLGATE_RETURN_IF_ERROR(store.Save(*keys));
   }
   const StoredKey& current = keys->back();
   if (current.info.not_after || current.seed_hex.empty()) {
@@ -255,7 +255,7 @@ Result<PublicKeyInfo> SigningKeys::Rotate(TimePoint now) {
   next.back().seed_hex.clear();
   next.push_back(NewKey(random_, now));
   // Saved first: a rotation that is not durable must not sign anything.
-  if (auto saved = store_.Save(next); !saved) return std::unexpected(saved.error());
+  HITLGATE_RETURN_IF_ERROR(store_.Save(next));
   keys_ = std::move(next);
   return keys_.back().info;
 }

@@ -35,7 +35,7 @@ Result<LearningModels> LoadLearningModels(const LearningModelOptions& options) {
 
 Result<void> AttachLearningModels(const LearningModelOptions& options, engine::DecisionEngine& engine) {
   auto models = LoadLearningModels(options);
-  if (!models) return std::unexpected(models.error());
+  HITLGATE_RETURN_IF_ERROR(models);
   if (models->calibrator) engine.SetCalibrator(models->calibrator);
   if (models->classifier) engine.SetIntentClassifier(models->classifier);
   return {};

@@ -32,8 +32,8 @@ namespace fs = std::filesystem;
 class NotifierLiveEvents final : public gateway::LiveEvents {
  public:
   explicit NotifierLiveEvents(api::Notifier& notifier) : notifier_(notifier) {}
-  void Publish(std::string_view topic, std::string_view data) override {
-    notifier_.Publish(topic, data);
+  void Publish(std::string_view topic, std::string_view workflow, std::string_view data) override {
+    notifier_.Publish(topic, workflow, data);
   }
   void TaskChanged(const std::string& task_id) override { notifier_.Notify("task:" + task_id); }
 
@@ -195,6 +195,17 @@ int RunServe(const ServeOptions& options) {
   gopts.checkpoint_every_records = std::max(options.checkpoint_every_records, 1);
   gopts.checkpoint_interval = std::chrono::minutes(std::max(options.checkpoint_minutes, 1));
   gateway::Gateway gateway(**store, engine, clock, ids, *random, live, metrics, gopts);
+  if (cluster_live) {
+    // Another node's revocation reaches this node's key cache at once.
+    cluster_live->OnRemoteKeyRevoked([&gateway](const std::string& key_id) { gateway.ForgetKey(key_id); });
+  }
+  // Unhooked before the gateway goes (declared after it, destroyed before).
+  struct Unhook {
+    ClusterLiveEvents* live;
+    ~Unhook() {
+      if (live != nullptr) live->OnRemoteKeyRevoked(nullptr);
+    }
+  } unhook{cluster_live.get()};
 
   if (auto loaded = gateway.LoadActivePolicy(fallback_yaml, fallback_name); !loaded) {
     std::fprintf(stderr, "hitlgate: %s\n", loaded.error().ToString().c_str());
@@ -218,6 +229,10 @@ int RunServe(const ServeOptions& options) {
   api::BlockingPool pool(64);
   std::atomic<bool> ready{false};
   api::ApiContext ctx{gateway, notifier, pool, metrics, [&ready] { return ready.load(); }, console_dir};
+  // With the embedded store every step of an event but the write is CPU
+  // work: it runs where the request was read. A shared store's reads and
+  // row locks go over the network, so there events take the blocking pool.
+  ctx.inline_events = !IsSharedStore(options.store_url);
   auto router = std::make_shared<api::Router>();
   api::RegisterRoutes(*router, ctx);
 

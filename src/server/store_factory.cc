@@ -15,6 +15,7 @@ namespace {
 
 // The bridge's topic for TaskChanged (never a published topic's name).
 constexpr std::string_view kTaskChangedTopic = "~task_changed";
+constexpr std::string_view kKeyRevokedTopic = "~key_revoked";
 
 }  // namespace
 
@@ -27,7 +28,7 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& store_url,
                                                 store::IdGenerator* ids, bool must_exist) {
   if (IsSharedStore(store_url)) {
     auto pg = store::PostgresStore::Open(store_url, {.ids = ids});
-    if (!pg) return std::unexpected(pg.error());
+    HITLGATE_RETURN_IF_ERROR(pg);
     return std::unique_ptr<store::Store>(std::move(*pg));
   }
   if (!store_url.empty() && store_url.find("://") != std::string::npos) {
@@ -39,7 +40,7 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& store_url,
     return NotFound("no gateway database at " + path);
   }
   auto sqlite = store::SqliteStore::Open(path, {.ids = ids});
-  if (!sqlite) return std::unexpected(sqlite.error());
+  HITLGATE_RETURN_IF_ERROR(sqlite);
   return std::unique_ptr<store::Store>(std::move(*sqlite));
 }
 
@@ -52,36 +53,55 @@ Result<std::shared_ptr<engine::ConversationStore>> OpenConversationStore(
   const bool memory = choice != nullptr && std::string_view(choice) == "memory";
   if (!IsSharedStore(store_url) || memory) return std::make_shared<engine::MemoryConversationStore>();
   auto pg = store::PostgresConversationStore::Open(store_url);
-  if (!pg) return std::unexpected(pg.error());
+  HITLGATE_RETURN_IF_ERROR(pg);
   return std::shared_ptr<engine::ConversationStore>(std::move(*pg));
 }
 
 Result<std::unique_ptr<ClusterLiveEvents>> ClusterLiveEvents::Start(const std::string& store_url,
                                                                     gateway::LiveEvents& local) {
   std::unique_ptr<ClusterLiveEvents> live(new ClusterLiveEvents(local));
+  ClusterLiveEvents* self = live.get();
   auto bridge = store::PostgresLiveBridge::Start(
-      store_url, "", [&local](std::string_view topic, std::string_view data) {
-        if (topic == kTaskChangedTopic) {
+      store_url, "", [&local, self](std::string_view topic, std::string_view workflow, std::string_view data) {
+        if (topic == kKeyRevokedTopic) {
+          self->ForgetRemote(std::string(data));
+        } else if (topic == kTaskChangedTopic) {
           local.TaskChanged(std::string(data));
         } else {
-          local.Publish(topic, data);
+          local.Publish(topic, workflow, data);
         }
       });
-  if (!bridge) return std::unexpected(bridge.error());
+  HITLGATE_RETURN_IF_ERROR(bridge);
   live->bridge_ = std::move(*bridge);
   return live;
 }
 
 ClusterLiveEvents::~ClusterLiveEvents() = default;
 
-void ClusterLiveEvents::Publish(std::string_view topic, std::string_view data) {
-  local_.Publish(topic, data);
-  if (topic != "task.hold_notice") bridge_->Send(topic, data);
+void ClusterLiveEvents::Publish(std::string_view topic, std::string_view workflow,
+                                std::string_view data) {
+  local_.Publish(topic, workflow, data);
+  if (topic != "task.hold_notice") bridge_->Send(topic, workflow, data);
 }
 
 void ClusterLiveEvents::TaskChanged(const std::string& task_id) {
   local_.TaskChanged(task_id);
-  bridge_->Send(kTaskChangedTopic, task_id);
+  bridge_->Send(kTaskChangedTopic, "", task_id);
+}
+
+void ClusterLiveEvents::OnRemoteKeyRevoked(std::function<void(const std::string&)> forget) {
+  std::lock_guard lock(forget_mu_);
+  forget_key_ = std::move(forget);
+}
+
+void ClusterLiveEvents::ForgetRemote(const std::string& key_id) {
+  std::lock_guard lock(forget_mu_);
+  if (forget_key_) forget_key_(key_id);
+}
+
+void ClusterLiveEvents::KeyRevoked(const std::string& key_id) {
+  local_.KeyRevoked(key_id);
+  bridge_->Send(kKeyRevokedTopic, "", key_id);
 }
 
 }  // namespace hitlgate::server

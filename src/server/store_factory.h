@@ -3,9 +3,12 @@
 // postgres:// or postgresql:// URL means PostgreSQL shared by every gateway
 // node (docs/cluster.md). With ClusterLiveEvents, the wiring that differs
 // between one node and a cluster. Used by `serve` and `audit`.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "hitlgate/common/error.h"
@@ -48,13 +51,19 @@ class ClusterLiveEvents final : public gateway::LiveEvents {
       const std::string& store_url, gateway::LiveEvents& local);
   ~ClusterLiveEvents() override;
 
-  void Publish(std::string_view topic, std::string_view data) override;
+  void Publish(std::string_view topic, std::string_view workflow, std::string_view data) override;
   void TaskChanged(const std::string& task_id) override;
+  void KeyRevoked(const std::string& key_id) override;
+  // Called for every key another node revoked (set before traffic starts).
+  void OnRemoteKeyRevoked(std::function<void(const std::string&)> forget);
 
  private:
   explicit ClusterLiveEvents(gateway::LiveEvents& local) : local_(local) {}
 
   gateway::LiveEvents& local_;
+  std::mutex forget_mu_;  // the listener thread may call while serve sets it
+  std::function<void(const std::string&)> forget_key_ HITLGATE_GUARDED_BY(forget_mu_);
+  void ForgetRemote(const std::string& key_id);
   std::unique_ptr<store::PostgresLiveBridge> bridge_;
 };
 

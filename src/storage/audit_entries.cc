@@ -26,9 +26,7 @@ Result<void> ValidateKey(const ApiKey& k) {
   if (k.secret_hash.empty()) return InvalidArgument("key: secret_hash is empty");
   if (auto r = ValidateNames("key skills", k.skills); !r) return r;
   if (auto r = ValidateNames("key languages", k.languages); !r) return r;
-  if (auto r = ParseApprovalLimits(FormatApprovalLimits(k.approval_limits)); !r) {
-    return std::unexpected(r.error());
-  }
+  HITLGATE_RETURN_IF_ERROR(ParseApprovalLimits(FormatApprovalLimits(k.approval_limits)));
   return ValidateNames("key workflows", k.workflows);
 }
 

@@ -5,7 +5,7 @@ namespace hitlgate::store {
 Result<std::optional<audit::AuditRecord>> StoreAuditSource::Next() {
   if (page_.empty() && !done_) {
     auto page = store_->ReadAudit(next_seq_, page_size_);
-    if (!page) return std::unexpected(page.error());
+    HITLGATE_RETURN_IF_ERROR(page);
     if (static_cast<int>(page->size()) < page_size_) done_ = true;
     for (auto& r : *page) page_.push_back(std::move(r));
     // Continue after the last record read, not at next_seq_ + page size: a

@@ -30,7 +30,7 @@ Result<void> ValidateDecision(const DecisionRecord& d, const std::optional<NewTa
 
 Task MakeTask(const NewTask& t, const DecisionRecord& d, std::string id, std::int64_t decision_seq) {
   Task task;
-  task.id = std::move(id);
+  task.id = t.id.empty() ? std::move(id) : t.id;
   task.kind = t.kind;
   task.status = TaskStatus::kOpen;
   task.interaction_id = d.interaction_id;
@@ -135,7 +135,7 @@ Result<bool> CheckClaimOne(const Task& t, const ClaimRequest& r, std::int64_t li
     return FailedPrecondition("reviewer " + r.reviewer + " lacks a skill or language task " + t.id +
                               " needs");
   }
-  if (auto c = CheckConcurrency(r, live_leases); !c) return std::unexpected(c.error());
+  HITLGATE_RETURN_IF_ERROR(CheckConcurrency(r, live_leases));
   return false;
 }
 

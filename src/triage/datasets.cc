@@ -65,7 +65,7 @@ Result<std::string> ReadAll(const std::string& path) {
 
 Result<std::vector<LabeledText>> ReadCsv(const std::string& path) {
   auto text = ReadAll(path);
-  if (!text) return std::unexpected(text.error());
+  HITLGATE_RETURN_IF_ERROR(text);
   std::vector<int> lines;
   auto records = ParseCsv(*text, &lines);
   if (!records) return InvalidArgument(path + ":" + records.error().message());
@@ -87,7 +87,7 @@ Result<std::vector<LabeledText>> ReadCsv(const std::string& path) {
 
 Result<std::vector<LabeledText>> ReadClinc(const std::string& path, std::string_view split, bool with_oos) {
   auto text = ReadAll(path);
-  if (!text) return std::unexpected(text.error());
+  HITLGATE_RETURN_IF_ERROR(text);
   json::error_code ec;
   json::value v = json::parse(*text, ec);
   if (ec || !v.is_object()) return InvalidArgument(path + ": not a JSON object");
@@ -107,9 +107,9 @@ Result<std::vector<LabeledText>> ReadClinc(const std::string& path, std::string_
     return {};
   };
   if (split != "train" && split != "val") return InvalidArgument("clinc150 split must be train or val");
-  if (auto r = take(split); !r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(take(split));
   if (with_oos) {
-    if (auto r = take("oos_" + std::string(split)); !r) return std::unexpected(r.error());
+    HITLGATE_RETURN_IF_ERROR(take("oos_" + std::string(split)));
   }
   return out;
 }

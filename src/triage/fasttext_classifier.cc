@@ -127,7 +127,7 @@ Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Train(const std:
     std::vector<LabeledText> fit, holdout;
     for (size_t i = 0; i < order.size(); ++i) (i < held ? holdout : fit).push_back(examples[order[i]]);
     auto first = TrainModel(fit, options);
-    if (!first) return std::unexpected(first.error());
+    HITLGATE_RETURN_IF_ERROR(first);
     std::vector<std::pair<double, double>> points;
     for (const LabeledText& e : holdout) {
       auto top = PredictWith(**first, e.text, 1);
@@ -137,7 +137,7 @@ Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Train(const std:
     calibration = learning::FitIsotonic(std::move(points));
   }
   auto model = TrainModel(examples, options);
-  if (!model) return std::unexpected(model.error());
+  HITLGATE_RETURN_IF_ERROR(model);
   auto classifier = std::unique_ptr<FastTextClassifier>(new FastTextClassifier(std::make_unique<Model>(Model{*model})));
   classifier->calibration_ = std::move(calibration);
   return classifier;

@@ -85,7 +85,7 @@ class TriageEngineTest : public ::testing::Test {
     e.text = text;
     e.intent = std::move(intent);
     clock_.Advance(std::chrono::minutes(5));
-    return engine_->Decide(e);
+    return engine_->DecideAndRecord(e);
   }
 
   static bool Fired(const engine::Decision& d, std::string_view rule) {

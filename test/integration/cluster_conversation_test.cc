@@ -128,7 +128,7 @@ class ClusterConversationTest : public ::testing::Test {
   }
 
   static std::string MakeAgentKey(unsigned short port) {
-    HttpReply r = HttpCall(port, "POST", "/v1/keys", R"({"name":"agent","role":"agent"})", kAdmin);
+    HttpReply r = HttpCall(port, "POST", "/v1/keys", R"({"name":"agent","role":"agent","workflows":["*"]})", kAdmin);
     EXPECT_EQ(r.status, 200) << r.body;
     return r.status == 200 ? std::string(json::parse(r.body).at("token").as_string()) : "";
   }

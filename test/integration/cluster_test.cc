@@ -98,7 +98,7 @@ class ClusterTest : public ::testing::Test {
 
 TEST_F(ClusterTest, ThreeNodesOneKilledLoseNothingAndAnswerNothingTwice) {
   StartNodes(3);
-  const std::string agent = MakeKey(R"({"name":"agent","role":"agent"})");
+  const std::string agent = MakeKey(R"({"name":"agent","role":"agent","workflows":["*"]})");
   std::vector<std::string> reviewers;
   for (int i = 0; i < 3; ++i) {
     reviewers.push_back(MakeKey(R"({"name":"rev)" + std::to_string(i) +
@@ -239,7 +239,7 @@ TEST_F(ClusterTest, ThreeNodesOneKilledLoseNothingAndAnswerNothingTwice) {
 
 TEST_F(ClusterTest, LiveUpdatesReachOtherNodes) {
   StartNodes(2);
-  const std::string agent = MakeKey(R"({"name":"agent","role":"agent"})");
+  const std::string agent = MakeKey(R"({"name":"agent","role":"agent","workflows":["*"]})");
   const std::string reviewer = MakeKey(R"({"name":"rev","role":"reviewer","skills":["billing"]})");
 
   // A reviewer's event stream on node 0.
@@ -287,6 +287,39 @@ TEST_F(ClusterTest, LiveUpdatesReachOtherNodes) {
   // Woken by node 1's verdict, not by its own 25 s wait running out (which
   // would also find the task answered): not a speed figure, a wake-up check.
   EXPECT_LT(waited, std::chrono::seconds(20));
+}
+
+
+TEST_F(ClusterTest, KeyRevokedOnOneNodeIsRefusedAtOnceOnTheOthers) {
+  StartNodes(2);
+  const std::string agent = MakeKey(R"({"name":"agent","role":"agent","workflows":["retail-bot"]})");
+  // Node 1 authenticates the key once and caches it.
+  ASSERT_EQ(HttpCall(Port(1), "POST", "/v1/events", Event("rev-1"), agent).status, 200);
+  const std::string key_id = agent.substr(3, agent.find('_', 3) - 3);
+  ASSERT_EQ(HttpCall(Port(0), "DELETE", "/v1/keys/" + key_id, "", kAdmin).status, 200);
+  // The revocation travels through PostgreSQL's notifications: within the
+  // time a notification takes, never a cache lifetime.
+  int status = 200;
+  for (int i = 0; i < 100 && status == 200; ++i) {
+    status = HttpCall(Port(1), "POST", "/v1/events", Event("rev-" + std::to_string(i + 2)), agent).status;
+    if (status == 200) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status, 401) << "node 1 still accepted a key revoked on node 0";
+}
+
+TEST_F(ClusterTest, RetryOnAnotherNodeGetsTheRecordedAnswer) {
+  StartNodes(2);
+  const std::string agent = MakeKey(R"({"name":"agent","role":"agent","workflows":["retail-bot"]})");
+  HttpReply first = HttpCall(Port(0), "POST", "/v1/events", Event("idem-node"), agent);
+  ASSERT_EQ(first.status, 200) << first.body;
+  HttpReply again = HttpCall(Port(1), "POST", "/v1/events", Event("idem-node"), agent);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.Header("Idempotent-Replayed"), "true");
+  std::string changed = Event("idem-node");
+  changed.replace(changed.find("150"), 3, "20");
+  HttpReply conflict = HttpCall(Port(1), "POST", "/v1/events", changed, agent);
+  EXPECT_EQ(conflict.status, 409) << conflict.body;
 }
 
 }  // namespace

@@ -37,12 +37,13 @@ TEST(CrashTest, SigkillDuringLoadLosesNothingAcknowledged) {
 
   ServerProcess server;
   ASSERT_TRUE(server.Start(HITLGATE_BINARY, dir.string(), kAdmin, args)) << server.output();
-  const std::string agent = MakeKey(server.port(), R"({"name":"agent","role":"agent"})");
+  const std::string agent = MakeKey(server.port(), R"({"name":"agent","role":"agent","workflows":["*"]})");
   const std::string reviewer =
       MakeKey(server.port(), R"({"name":"rev","role":"reviewer","skills":["billing","orders"]})");
 
   std::mutex mu;
   std::map<std::string, std::string> acked_events;  // interaction id -> task id
+  std::map<std::string, std::pair<std::string, std::string>> acked_answers;  // id -> (body, answer)
   std::set<std::string> acked_verdicts;             // task ids
   std::atomic<bool> stop{false};
   std::atomic<int> acked_count{0};
@@ -56,13 +57,15 @@ TEST(CrashTest, SigkillDuringLoadLosesNothingAcknowledged) {
         std::string body = R"({"interaction_id":")" + id + R"(","customer_id":"u-)" + id +
                            R"(","workflow":"retail-bot","type":"ai_proposal","text":"Refunded.",
             "intent":"return_item","confidence":0.95,"event_id":"e-)" + id +
-                           R"(","action":{"name":"refund","amount":150,"currency":"USD"}})";
+                           R"(","action":{"name":"refund","amount":)" + (i % 3 == 0 ? "20" : "150") +
+                           R"(,"currency":"USD"}})";
         HttpReply r = HttpCall(port, "POST", "/v1/events", body, agent, 5);
         if (r.status == 0) return;  // the server is gone
         if (r.status != 200) continue;
         auto v = json::parse(r.body);
         std::lock_guard lock(mu);
         acked_events[id] = v.as_object().contains("task_id") ? std::string(v.at("task_id").as_string()) : "";
+        acked_answers[id] = {body, r.body};
         ++acked_count;
       }
     });
@@ -109,6 +112,14 @@ TEST(CrashTest, SigkillDuringLoadLosesNothingAcknowledged) {
     if (!task_id.empty()) {
       EXPECT_EQ(v.at("tasks").at(0).at("id").as_string(), task_id);
     }
+  }
+  // Every acknowledged event sent again is a retry: the recorded answer, the
+  // same bytes, and nothing new.
+  for (const auto& [interaction, sent] : acked_answers) {
+    HttpReply r = HttpCall(port2, "POST", "/v1/events", sent.first, agent);
+    ASSERT_EQ(r.status, 200) << interaction << ": " << r.body;
+    EXPECT_EQ(r.body, sent.second) << interaction << ": a retry after the crash answered differently";
+    EXPECT_EQ(r.Header("Idempotent-Replayed"), "true") << interaction;
   }
   // Every acknowledged verdict is there.
   for (const std::string& task_id : acked_verdicts) {

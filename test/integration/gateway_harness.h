@@ -64,8 +64,8 @@ inline std::string ReadTextFile(const std::string& path) {
 class NotifierLiveEvents final : public gateway::LiveEvents {
  public:
   explicit NotifierLiveEvents(api::Notifier& notifier) : notifier_(notifier) {}
-  void Publish(std::string_view topic, std::string_view data) override {
-    notifier_.Publish(topic, data);
+  void Publish(std::string_view topic, std::string_view workflow, std::string_view data) override {
+    notifier_.Publish(topic, workflow, data);
   }
   void TaskChanged(const std::string& task_id) override { notifier_.Notify("task:" + task_id); }
 
@@ -91,7 +91,7 @@ struct HarnessOptions {
 struct HarnessKeys {
   std::string admin;
   std::string agent;        // agent scoped to workflow retail-bot
-  std::string other_agent;  // agent scoped to workflow other-bot
+  std::string other_agent;  // agent scoped to workflow billing-bot
   std::string reviewer;     // skills: billing, orders
   std::string supervisor;   // skills: supervisor
   std::string auditor;
@@ -138,7 +138,7 @@ class GatewayHarness {
     keys_.admin = std::string(kAdminToken);
     admin_ = *gateway_->Authenticate(keys_.admin);
     keys_.agent = MintKey("agent", store::Role::kAgent, {}, {"retail-bot"});
-    keys_.other_agent = MintKey("other agent", store::Role::kAgent, {}, {"other-bot"});
+    keys_.other_agent = MintKey("other agent", store::Role::kAgent, {}, {"billing-bot"});
     keys_.reviewer = MintKey("billing reviewer", store::Role::kReviewer, {"billing", "orders"});
     keys_.supervisor = MintKey("supervisor", store::Role::kSupervisor, {"supervisor"});
     keys_.auditor = MintKey("auditor", store::Role::kAuditor);
@@ -147,6 +147,7 @@ class GatewayHarness {
     ready_ = options_.ready;
     ctx_ = std::make_unique<api::ApiContext>(api::ApiContext{
         *gateway_, notifier_, *pool_, metrics_, [this] { return ready_.load(); }, options_.console_dir});
+    ctx_->inline_events = true;  // as serve runs the embedded store
     auto router = std::make_shared<api::Router>();
     api::RegisterRoutes(*router, *ctx_);
     api::ServerOptions sopts;

@@ -67,7 +67,7 @@ TEST(HardeningHttpTest, RateLimitIsPerKeyAndAnswers429WithRetryAfter) {
   EXPECT_EQ(limited.Header("Retry-After"), "1");
   EXPECT_THAT(limited.body, HasSubstr("rate limit for role agent"));
   // Another key of the same role has its own bucket.
-  EXPECT_EQ(h.Post("/v1/events", Event("rl-other", "other-bot"), h.keys().other_agent).status, 200);
+  EXPECT_EQ(h.Post("/v1/events", Event("rl-other", "billing-bot"), h.keys().other_agent).status, 200);
   // People are not limited here (their role has no limit set).
   EXPECT_EQ(h.Get("/v1/review/queues", h.keys().reviewer).status, 200);
   // The bucket refills at the configured rate on the gateway's clock.
@@ -156,7 +156,7 @@ TEST(HardeningHttpTest, NoSecretEverReachesTheLogOrTheAuditLog) {
   GatewayHarness h;
   StderrCapture capture("/tmp/hitlgate-hardening-stderr-" + std::to_string(::getpid()));
   // A fresh key over HTTP: its token appears once, in the creation answer.
-  auto created = h.Post("/v1/keys", R"({"name":"new agent","role":"agent"})", h.keys().admin);
+  auto created = h.Post("/v1/keys", R"({"name":"new agent","role":"agent","workflows":["*"]})", h.keys().admin);
   ASSERT_EQ(created.status, 200) << created.body;
   const std::string token = std::string(json::parse(created.body).at("token").as_string());
   std::vector<std::string> tokens = {token,          h.keys().admin,    h.keys().agent,
@@ -314,7 +314,7 @@ TEST(HardeningHttpTest, AgentCannotReadAnotherWorkflowsTasksOrInteractions) {
   const std::string task = HeldRefund(h, "wf-1", 150);  // retail-bot
   auto own = h.Get("/v1/tasks/" + task, h.keys().agent);
   EXPECT_EQ(own.status, 200) << own.body;
-  auto other = h.Get("/v1/tasks/" + task, h.keys().other_agent);  // scoped to other-bot
+  auto other = h.Get("/v1/tasks/" + task, h.keys().other_agent);  // scoped to billing-bot
   EXPECT_EQ(other.status, 403) << other.body;
   EXPECT_THAT(other.body, Not(HasSubstr("refunded")));
   EXPECT_EQ(h.Get("/v1/interactions/wf-1", h.keys().other_agent).status, 403);
@@ -352,7 +352,7 @@ TEST(HardeningHttpTest, EveryEndpointRefusesTheRolesThatMayNotCallIt) {
       {"GET", "/v1/stats", "", {"supervisor", "auditor", "admin"}},
       {"POST", "/v1/policies", h.policy_yaml(), {"admin"}},
       {"GET", "/v1/keys", "", {"admin"}},
-      {"POST", "/v1/keys", R"({"name":"m","role":"agent"})", {"admin"}},
+      {"POST", "/v1/keys", R"({"name":"m","role":"agent","workflows":["*"]})", {"admin"}},
       {"DELETE", "/v1/keys/000000000000", "", {"admin"}},
       {"PUT", "/v1/webhooks/matrix-wf", R"({"url":"http://127.0.0.1:9/","secret":"0123456789abcdef"})", {"admin"}},
       {"GET", "/v1/audit", "", {"auditor", "admin"}},

@@ -224,13 +224,74 @@ TEST_F(HttpGatewayTest, SmallRefundIsAllowedWithoutATask) {
   EXPECT_FALSE(d.as_object().contains("task_id"));
 }
 
-TEST_F(HttpGatewayTest, RepeatedEventIdReturnsTheFirstDecision) {
+TEST_F(HttpGatewayTest, SameEventTwiceReturnsIdenticalBytesMarkedAsReplayed) {
   json::value e = json::parse(Refund("c-idem", 150));
   e.as_object()["event_id"] = "evt-1";
-  json::value first = Submit(json::serialize(e));
-  json::value second = Submit(json::serialize(e));
-  EXPECT_EQ(Str(first.at("task_id")), Str(second.at("task_id")));
-  EXPECT_TRUE(second.at("duplicate").as_bool());
+  HttpReply first = h_.Post("/v1/events", json::serialize(e), keys().agent);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Header("Idempotent-Replayed"), "");
+  const std::int64_t head = AuditHead();
+  // The same event, its keys in another order: still the same event.
+  json::object reordered;
+  const json::object& o = e.as_object();
+  for (auto it = o.end(); it != o.begin();) {
+    --it;
+    reordered[it->key()] = it->value();
+  }
+  HttpReply again = h_.Post("/v1/events", json::serialize(reordered), keys().agent);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.Header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(AuditHead(), head) << "a retry writes nothing";
+}
+
+TEST_F(HttpGatewayTest, RetryWithAChangedRefundIsAConflictAndTheHoldStands) {
+  json::value e = json::parse(Refund("c-idem-409", 150));
+  e.as_object()["event_id"] = "evt-409";
+  HttpReply first = h_.Post("/v1/events", json::serialize(e), keys().agent);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string task_id = Str(json::parse(first.body).at("task_id"));
+  e.as_object()["action"].as_object()["amount"] = 20;
+  HttpReply changed = h_.Post("/v1/events", json::serialize(e), keys().agent);
+  EXPECT_EQ(changed.status, 409) << changed.body;
+  EXPECT_THAT(ErrorMessage(changed), HasSubstr("action.amount"));
+  json::value task = Json(h_.Get("/v1/tasks/" + task_id, keys().agent));
+  EXPECT_EQ(Str(task.at("status")), "pending") << "the held refund still waits for a person";
+}
+
+TEST_F(HttpGatewayTest, AgentStreamsCarryTheirOwnWorkflowsEventsOnly) {
+  SseConnection retail_stream, billing_stream;
+  ASSERT_EQ(retail_stream.Open(h_.port(), "/v1/stream?topics=decision", keys().agent), 200);
+  ASSERT_EQ(billing_stream.Open(h_.port(), "/v1/stream?topics=decision", keys().other_agent), 200);
+  ASSERT_TRUE(retail_stream.WaitForEvent("hello", std::chrono::seconds(10), nullptr));
+  ASSERT_TRUE(billing_stream.WaitForEvent("hello", std::chrono::seconds(10), nullptr));
+  ASSERT_EQ(h_.Post("/v1/events", Refund("c-stream-b", 20, "USD", "billing-bot"), keys().other_agent).status, 200);
+  ASSERT_EQ(h_.Post("/v1/events", Refund("c-stream-r", 20), keys().agent).status, 200);
+  std::string data;
+  ASSERT_TRUE(retail_stream.WaitForEvent("decision", std::chrono::seconds(10), &data));
+  EXPECT_EQ(Str(json::parse(data).at("interaction_id")), "c-stream-r")
+      << "the billing-bot decision, published first, never reached the retail-bot agent";
+  ASSERT_TRUE(billing_stream.WaitForEvent("decision", std::chrono::seconds(10), &data));
+  EXPECT_EQ(Str(json::parse(data).at("interaction_id")), "c-stream-b");
+  retail_stream.Close();
+  billing_stream.Close();
+}
+
+TEST_F(HttpGatewayTest, EventOfAWorkflowThePolicyDoesNotDeclareIsRefusedNamingIt) {
+  HttpReply r = h_.Post("/v1/events", Refund("c-ghost", 20, "USD", "ghost-bot"), keys().admin);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_THAT(ErrorMessage(r), HasSubstr("'ghost-bot'"));
+}
+
+TEST_F(HttpGatewayTest, AgentKeyWithoutWorkflowsIsRefusedAndStarMeansEvery) {
+  HttpReply unscoped = h_.Post("/v1/keys", R"({"name":"lazy","role":"agent"})", keys().admin);
+  EXPECT_EQ(unscoped.status, 400) << unscoped.body;
+  EXPECT_THAT(ErrorMessage(unscoped), HasSubstr("workflows"));
+  HttpReply every = h_.Post("/v1/keys", R"({"name":"all","role":"agent","workflows":["*"]})", keys().admin);
+  ASSERT_EQ(every.status, 200) << every.body;
+  const std::string token = Str(json::parse(every.body).at("token"));
+  EXPECT_EQ(h_.Post("/v1/events", Refund("c-star-1", 20), token).status, 200);
+  EXPECT_EQ(h_.Post("/v1/events", Refund("c-star-2", 20, "USD", "billing-bot"), token).status, 200);
 }
 
 // ---- (b) lease expiry ----
@@ -516,7 +577,7 @@ struct Endpoint {
 // What the role table needs from a running gateway.
 struct RoleFixtures {
   std::string task_id;     // a held retail-bot task
-  std::string other_task;  // a held other-bot task
+  std::string other_task;  // a held billing-bot task
   std::string version;     // the active policy version
   std::string policy_yaml;
   std::string cases_yaml;
@@ -567,7 +628,7 @@ std::vector<Endpoint> RoleTable(const RoleFixtures& f) {
       {"POST", "/v1/policies/{version}/activate", "/v1/policies/" + f.version + "/activate", "", kAdmin},
       {"POST", "/v1/policies/test", "/v1/policies/test", policy_test, kAdmin},
       {"GET", "/v1/keys", "/v1/keys", "", kAdmin},
-      {"POST", "/v1/keys", "/v1/keys", R"({"name":"made in the role test","role":"agent"})", kAdmin},
+      {"POST", "/v1/keys", "/v1/keys", R"({"name":"made in the role test","role":"agent","workflows":["*"]})", kAdmin},
       {"DELETE", "/v1/keys/{id}", "/v1/keys/000000000000", "", kAdmin},
       {"PUT", "/v1/webhooks/{workflow}", "/v1/webhooks/retail-bot",
        R"({"url":"http://127.0.0.1:9/h","secret":"0123456789abcdef"})", kAdmin},
@@ -662,7 +723,7 @@ TEST_F(HttpGatewayTest, EveryEndpointEnforcesAuthenticationAndRoles) {
   RoleFixtures f;
   f.task_id = HeldTask("c-roles");
   // A task of another workflow, submitted by that workflow's agent.
-  HttpReply other = h_.Post("/v1/events", Refund("c-roles-other", 150, "USD", "other-bot"), keys().other_agent);
+  HttpReply other = h_.Post("/v1/events", Refund("c-roles-other", 150, "USD", "billing-bot"), keys().other_agent);
   ASSERT_EQ(other.status, 200) << other.body;
   f.other_task = Str(Json(other).at("task_id"));
   f.version = Str(Json(h_.Get("/v1/policies/active", keys().admin)).at("version"));
@@ -717,12 +778,12 @@ TEST_F(HttpGatewayTest, EveryEndpointEnforcesAuthenticationAndRoles) {
   }
 
   // Workflow scope: an agent of workflow A cannot act for workflow B.
-  HttpReply cross = h_.Post("/v1/events", Refund("c-roles-cross", 20, "USD", "other-bot"), keys().agent);
+  HttpReply cross = h_.Post("/v1/events", Refund("c-roles-cross", 20, "USD", "billing-bot"), keys().agent);
   EXPECT_EQ(cross.status, 403) << cross.body;
-  EXPECT_THAT(ErrorMessage(cross), HasSubstr("other-bot"));
+  EXPECT_THAT(ErrorMessage(cross), HasSubstr("billing-bot"));
   EXPECT_EQ(h_.Get("/v1/tasks/" + other_task, keys().agent).status, 403);
   // A revoked key is refused from then on.
-  const std::string doomed = h_.MintKey("doomed", store::Role::kAgent);
+  const std::string doomed = h_.MintKey("doomed", store::Role::kAgent, {}, {"*"});
   const std::string doomed_id = doomed.substr(3, doomed.find('_', 3) - 3);
   EXPECT_EQ(h_.Get("/v1/me", doomed).status, 200);
   EXPECT_EQ(h_.Call("DELETE", "/v1/keys/" + doomed_id, "", keys().admin).status, 200);

@@ -119,7 +119,7 @@ TEST_F(LearningServeTest, TriageDecidesIntentAndOutOfScope) {
   ServerProcess server;
   ASSERT_TRUE(server.Start(HITLGATE_BINARY, (dir_ / "data-triage").string(), kAdmin, ServeArgs()))
       << server.output();
-  const std::string agent = Token(server.port(), R"({"name":"bot","role":"agent"})");
+  const std::string agent = Token(server.port(), R"({"name":"bot","role":"agent","workflows":["*"]})");
 
   json::object in_scope = Decide(server.port(), agent, R"({"interaction_id":"l-1","customer_id":"c-1",
       "workflow":"shop","type":"customer_message","text":"My card has still not arrived"})");
@@ -145,7 +145,7 @@ TEST_F(LearningServeTest, VerdictsBecomeACalibrationMapThatPoliciesUse) {
   {
     ServerProcess server;
     ASSERT_TRUE(server.Start(HITLGATE_BINARY, data.string(), kAdmin, ServeArgs())) << server.output();
-    const std::string agent = Token(server.port(), R"({"name":"bot","role":"agent"})");
+    const std::string agent = Token(server.port(), R"({"name":"bot","role":"agent","workflows":["*"]})");
     const std::string reviewer = Token(server.port(), R"({"name":"rev","role":"reviewer"})");
     for (int i = 0; i < 40; ++i) {
       json::object d = Decide(server.port(), agent, RefundAt95(i));
@@ -184,7 +184,7 @@ TEST_F(LearningServeTest, VerdictsBecomeACalibrationMapThatPoliciesUse) {
   args.insert(args.end(), {"--calibration", (dir_ / "map.json").string()});
   ServerProcess server;
   ASSERT_TRUE(server.Start(HITLGATE_BINARY, data.string(), kAdmin, args)) << server.output();
-  const std::string agent = Token(server.port(), R"({"name":"bot2","role":"agent"})");
+  const std::string agent = Token(server.port(), R"({"name":"bot2","role":"agent","workflows":["*"]})");
   json::object d = Decide(server.port(), agent, RefundAt95(100));
   ASSERT_TRUE(d.at("signals").as_object().contains("calibrated_confidence")) << json::serialize(d);
   EXPECT_LT(d.at("signals").at("calibrated_confidence").to_number<double>(), 0.6);
@@ -253,7 +253,7 @@ TEST_F(LearningServeTest, AutonomyThresholdsComeFromServesFlags) {
                            "0.6", "--autonomy-audit-hotl", "0.5"});
   ServerProcess server;
   ASSERT_TRUE(server.Start(HITLGATE_BINARY, (dir_ / "data-autonomy").string(), kAdmin, args)) << server.output();
-  const std::string agent = Token(server.port(), R"({"name":"bot","role":"agent"})");
+  const std::string agent = Token(server.port(), R"({"name":"bot","role":"agent","workflows":["*"]})");
   const std::string reviewer = Token(server.port(), R"({"name":"rev","role":"reviewer"})");
   const std::string supervisor = Token(server.port(), R"({"name":"sup","role":"supervisor"})");
   for (int i = 0; i < 5; ++i) {

@@ -53,7 +53,9 @@ export async function startGateway() {
       return { status: res.status, json, text };
     },
     async key(role, extra = {}) {
-      const r = await gw.call(adminToken, 'POST', '/v1/keys', { name: extra.name || `${role} ${randomBytes(2).toString('hex')}`, role, ...extra });
+      // Agent keys name their workflows; these tests' agents may act for every one.
+      const scope = role === 'agent' && !extra.workflows ? { workflows: ['*'] } : {};
+      const r = await gw.call(adminToken, 'POST', '/v1/keys', { name: extra.name || `${role} ${randomBytes(2).toString('hex')}`, role, ...scope, ...extra });
       if (r.status !== 200 && r.status !== 201) throw new Error(`creating a ${role} key: ${r.status} ${r.text}`);
       return r.json.token;
     },

@@ -27,6 +27,9 @@ std::string EncodeEvent(const engine::Event& event);
 // Appends one decision as a single-line JSON object to `out`.
 void AppendDecision(const engine::Decision& decision, std::string* out);
 std::string EncodeDecision(const engine::Decision& decision);
+// What POST /v1/events answers: the decision, plus task_id and task_url when
+// it opened a task. Stored as it is sent, so a retry gets the same bytes.
+std::string EncodeAnswer(const engine::Decision& decision, std::string_view task_id);
 
 // Parses a decision produced by EncodeDecision (for tools and tests).
 [[nodiscard]] Result<engine::Decision> ParseDecision(std::string_view json);

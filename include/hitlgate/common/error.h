@@ -76,3 +76,13 @@ inline std::unexpected<Error> DataLoss(std::string m) {
 }
 
 }  // namespace hitlgate
+
+// Propagate-or-return (Abseil's RETURN_IF_ERROR): evaluates `expr`, a
+// Result, once; when it holds an error, returns that error from the calling
+// function. A macro because only a macro can return from its caller.
+//   HITLGATE_RETURN_IF_ERROR(store_.Save(x));
+#define HITLGATE_RETURN_IF_ERROR(expr)                                        \
+  do {                                                                        \
+    auto&& hitlgate_result_ = (expr);                                         \
+    if (!hitlgate_result_) return ::std::unexpected(hitlgate_result_.error()); \
+  } while (false)

@@ -22,6 +22,12 @@ namespace hitlgate::engine {
 // for deterministic audit sampling. Not cryptographic.
 std::uint64_t StableHash(std::string_view s);
 
+// Conversations are scoped by workflow: the same interaction id sent by two
+// workflows' agents is two conversations, so one workflow's agent cannot
+// read, move or close another's state. The key is "<workflow>\x1f<id>".
+std::string InteractionKey(const Event& event);
+std::uint64_t InteractionHash(const Event& event);  // StableHash(InteractionKey(event))
+
 struct Contact {
   std::uint64_t interaction_hash = 0;
   TimePoint first_at{};
@@ -79,6 +85,10 @@ class ConversationStore {
   // Folds `event` into the state. Thread-safe; events of one interaction must
   // be recorded in order.
   virtual void Record(const Event& event, TimePoint at, const ConversationUpdate& update) = 0;
+  // Ends a Load whose event will not be recorded (its write failed, or it
+  // was a duplicate): the state stays as it was. Stores that hold the
+  // interaction between Load and Record release it here. Thread-safe.
+  virtual void Abandon(const Event& event) { (void)event; }
 };
 
 }  // namespace hitlgate::engine

@@ -1,7 +1,16 @@
 // DecisionEngine: for each event, computes hitlgate's own signals (sentiment
 // and its trend, asks-for-a-person, legal threat, sensitive topics, message
-// rate, repeat contacts), evaluates the active policy, and records the event
-// in the conversation state. The heart of hitlgate; no I/O.
+// rate, repeat contacts) and evaluates the active policy. The heart of
+// hitlgate.
+//
+// Deciding and remembering are two steps: Decide() reads a snapshot of the
+// conversation and returns the decision with the StateChange it implies,
+// changing nothing; Commit() folds the change into the conversation state
+// once the caller has made the decision durable, and Abandon() drops it when
+// the write failed or found the event already recorded (ADR 0009). The engine
+// itself does no I/O; the ConversationStore behind it may (PostgreSQL in a
+// cluster), and its Load may then hold the interaction's rows until Commit or
+// Abandon.
 //
 // Thread-safe: Decide() may run concurrently on many threads; the policy is
 // swapped atomically (SetPolicy) and applies to events decided afterwards.
@@ -23,6 +32,16 @@
 
 namespace hitlgate::engine {
 
+// What deciding an event would change in its conversation's state: applied
+// by DecisionEngine::Commit after the decision is durable, or dropped.
+struct StateChange {
+  TimePoint at{};  // the event's time (its `at`, or the clock's when absent)
+  ConversationUpdate update;
+  // The intent the state should remember, when triage classified one (the
+  // event itself came without); empty: the event's own.
+  std::string triaged_intent;
+};
+
 class DecisionEngine {
  public:
   // `clock` supplies the time of events that carry no `at`; must outlive the engine.
@@ -30,7 +49,17 @@ class DecisionEngine {
                  std::shared_ptr<ConversationStore> conversations,
                  std::shared_ptr<const signals::SentimentScorer> scorer, const Clock& clock);
 
-  Decision Decide(const Event& event, const policy::AutonomyLevels* autonomy = nullptr);
+  // Decides `event` from a snapshot of its conversation and fills `change`
+  // with what recording it would change. Nothing is recorded: call Commit
+  // (after the durable write) or Abandon (after a failed or duplicate one),
+  // on the same thread, before deciding the interaction's next event.
+  Decision Decide(const Event& event, const policy::AutonomyLevels* autonomy, StateChange* change);
+  void Commit(const Event& event, const StateChange& change);
+  void Abandon(const Event& event);
+
+  // Decide + Commit in one step, for tools that keep no durable record
+  // (decide, replay, shadow mode).
+  Decision DecideAndRecord(const Event& event, const policy::AutonomyLevels* autonomy = nullptr);
 
   // Signals alone, without recording state: for shadow evaluation and tools.
   Signals ComputeSignals(const policy::Program& program, const Event& event,
@@ -65,7 +94,8 @@ class DecisionEngine {
     const IntentGuess* guess = nullptr;  // null: not classified
     bool supplied_confidence = false;    // the event's confidence is the guess's
   };
-  Decision DecideEvent(const Event& event, const policy::AutonomyLevels* autonomy, Triage triage);
+  Decision DecideEvent(const Event& event, const policy::AutonomyLevels* autonomy, Triage triage,
+                       StateChange* change);
 
   std::atomic<std::shared_ptr<const policy::Program>> program_;
   std::atomic<std::shared_ptr<const ConfidenceCalibrator>> calibrator_;

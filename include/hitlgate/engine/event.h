@@ -54,4 +54,9 @@ struct Event {
   std::string event_id;
 };
 
+// The names of the fields in which two events differ ("text",
+// "action.amount", "at" ...), in schema order; empty when they are the same
+// event. An idempotency conflict names them (ADR 0009).
+std::vector<std::string> DifferingFields(const Event& a, const Event& b);
+
 }  // namespace hitlgate::engine

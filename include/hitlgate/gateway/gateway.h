@@ -11,11 +11,14 @@
 // Thread-safe: methods may be called from any number of threads. Events of
 // one interaction are decided one at a time (striped locks), so conversation
 // state stays in order. All collaborators must outlive the Gateway.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +40,7 @@
 #include "hitlgate/store/store.h"
 
 namespace hitlgate::gateway {
+class InteractionTurns;
 class LiveStats;
 class AutonomyState;
 class ShadowMode;
@@ -50,10 +54,15 @@ class LiveEvents {
  public:
   virtual ~LiveEvents() = default;
   // topic: "task.created", "task.claimed", "task.answered", "task.escalated",
-  // "task.released", "task.hold_notice", "decision" ...; data: a JSON object.
-  virtual void Publish(std::string_view topic, std::string_view data) = 0;
+  // "task.released", "task.hold_notice", "decision" ...; workflow: the
+  // workflow it concerns ("" for none: policies, autonomy), by which agents'
+  // streams are filtered; data: a JSON object.
+  virtual void Publish(std::string_view topic, std::string_view workflow, std::string_view data) = 0;
   // Wakes whoever waits for this task's verdict (long-poll).
   virtual void TaskChanged(const std::string& task_id) = 0;
+  // A key was revoked: nodes that cache authenticated keys must forget it
+  // (a cluster carries this to every other node).
+  virtual void KeyRevoked(const std::string& key_id) { (void)key_id; }
 };
 
 struct GatewayOptions {
@@ -102,7 +111,42 @@ struct GatewayOptions {
 struct SubmitResult {
   std::string decision_json;  // the decision, plus task_id when one was opened
   std::string task_id;
+  // A retry of an event recorded before: decision_json is the recorded
+  // answer, byte for byte, and nothing changed (ADR 0009).
   bool duplicate = false;
+};
+
+// The target of an interaction's control (hold next turn, taken over):
+// "<workflow>/<interaction id>", since interaction ids are the agents' own
+// and unique within a workflow only.
+std::string ControlTarget(std::string_view workflow, std::string_view interaction_id);
+
+// One event on its way through SubmitEvent's steps: AcceptEvent, AwaitTurn,
+// DecideEvent, WriteEvent (the durable write), FinishEvent. Callers carry it
+// between the steps and read nothing in it.
+struct PendingEvent {
+  Principal who;
+  engine::Event event;
+  std::string body;    // as received
+  std::string digest;  // SHA-256 of the event's canonical JSON (ADR 0009)
+  std::string turn;    // the interaction's key (InteractionKey)
+  std::chrono::steady_clock::time_point started{};
+  bool has_turn = false;
+  bool decided = false;  // its state change must be committed or abandoned
+  TimePoint now{};
+  engine::Decision decision;
+  engine::StateChange state_change;
+  std::optional<store::Control> consumed;  // a supervisor's hold-next it used
+  std::string answer;                      // what the agent is sent
+  std::optional<store::DecisionRecord> record;  // moved into the write
+  std::optional<store::NewTask> task;
+};
+
+// A held task as its agent sees it (GET /v1/tasks/{id}).
+struct AgentTaskView {
+  std::string json;           // what the agent is sent
+  bool settled = false;       // answered or cancelled: nothing more will change
+  bool holding_notice = false;  // pending past its hold-notice time
 };
 
 // A reviewer's verdict as sent to the API.
@@ -150,10 +194,33 @@ class Gateway {
   [[nodiscard]] Result<std::optional<NewKey>> Bootstrap(std::string_view token);
 
   // ---- Agents ----
+  // One event in, its durable decision out (ADR 0009): checks and parses it,
+  // waits for its interaction's turn, decides it from a snapshot of the
+  // conversation, writes event, decision, task and audit records in one
+  // transaction, and only then folds the state change into the
+  // conversation. A retry of a recorded event (same workflow and event_id)
+  // gets the recorded answer; one with another body, AlreadyExists naming
+  // the fields that differ. Blocks until the write is durable.
   [[nodiscard]] Result<SubmitResult> SubmitEvent(const Principal& who, std::string_view event_json);
+
+  // SubmitEvent in steps, for callers that must not block (the HTTP layer's
+  // I/O threads): AcceptEvent; AwaitTurn, whose `start` runs once the turn
+  // is the event's (at once, or later on the thread that ended the turn
+  // before: it must not block); DecideEvent (CPU only with the in-memory
+  // conversation store); WriteEvent, whose `done` runs on the store's
+  // writer thread (it must not block); FinishEvent, which ends the turn and
+  // must follow every AwaitTurn whatever happened in between.
+  [[nodiscard]] Result<PendingEvent> AcceptEvent(const Principal& who, std::string_view event_json);
+  void AwaitTurn(PendingEvent& pending, std::move_only_function<void()> start);
+  [[nodiscard]] Result<void> DecideEvent(PendingEvent& pending);
+  void WriteEvent(PendingEvent& pending,
+                  std::move_only_function<void(Result<store::RecordedDecision>)> done);
+  [[nodiscard]] Result<SubmitResult> FinishEvent(PendingEvent& pending,
+                                                 Result<store::RecordedDecision> written);
   // The task as the waiting agent sees it: status, verdict, and, when the
   // hold has lasted past its notice time, a holding message with an
   // expected wait. NotFound; PermissionDenied for another workflow's task.
+  [[nodiscard]] Result<AgentTaskView> AgentTask(const Principal& who, const std::string& task_id);
   [[nodiscard]] Result<std::string> TaskStatusJson(const Principal& who, const std::string& task_id);
   // True when the task has a verdict (or was cancelled).
   [[nodiscard]] Result<bool> TaskSettled(const std::string& task_id);
@@ -172,8 +239,11 @@ class Gateway {
                                                   const VerdictRequest& verdict);
 
   // ---- Interactions ----
+  // Interaction ids are unique within a workflow only: `workflow`, when
+  // given, keeps that workflow's events and tasks (NotFound when it has none).
   [[nodiscard]] Result<std::string> InteractionJson(const Principal& who,
-                                                    const std::string& interaction_id);
+                                                    const std::string& interaction_id,
+                                                    const std::string& workflow = "");
 
   // ---- Policies ----
   // The checker's messages, as JSON {ok, issues:[{line,column,severity,code,message}], version}.
@@ -193,6 +263,8 @@ class Gateway {
   [[nodiscard]] Result<NewKey> CreateKey(const Principal& who, const KeyRequest& request);
   [[nodiscard]] Result<std::string> KeysJson(const Principal& who);
   [[nodiscard]] Result<void> RevokeKey(const Principal& who, const std::string& key_id);
+  // Drops a key from the authentication cache (another node revoked it).
+  void ForgetKey(const std::string& key_id);
   [[nodiscard]] Result<void> SetWebhook(const Principal& who, const store::Webhook& webhook);
 
   // ---- Supervisors (human-on-the-loop) ----
@@ -202,14 +274,19 @@ class Gateway {
   [[nodiscard]] Result<std::string> PauseWorkflow(const Principal& who, const std::string& workflow,
                                                   const std::string& reason);
   [[nodiscard]] Result<std::string> ResumeWorkflow(const Principal& who, const std::string& workflow);
+  // Interaction ids are unique within a workflow only: `workflow` names it,
+  // or, when empty, the interaction's one workflow is found in the store
+  // (InvalidArgument when it has several, NotFound when it has none).
   // The interaction's next AI proposal is held for a person. Audited.
   [[nodiscard]] Result<std::string> HoldNextTurn(const Principal& who, const std::string& interaction_id,
-                                                 const std::string& reason);
+                                                 const std::string& reason,
+                                                 const std::string& workflow = "");
   // A person answers the customer from now on: the AI's proposals in this
   // interaction are blocked until it is handed back. Audited.
   [[nodiscard]] Result<std::string> TakeOver(const Principal& who, const std::string& interaction_id,
-                                             const std::string& reason);
-  [[nodiscard]] Result<std::string> HandBack(const Principal& who, const std::string& interaction_id);
+                                             const std::string& reason, const std::string& workflow = "");
+  [[nodiscard]] Result<std::string> HandBack(const Principal& who, const std::string& interaction_id,
+                                             const std::string& workflow = "");
   // Volume, escalation rate, sentiment and SLA breaches per workflow over the
   // last `window`, and the alerts they raise.
   [[nodiscard]] Result<std::string> StatsJson(const Principal& who, Duration window);
@@ -288,7 +365,8 @@ class Gateway {
   const Clock& clock() const { return clock_; }
 
  private:
-  std::mutex& InteractionLock(std::string_view interaction_id);
+  Result<std::string> InteractionWorkflow(const Principal& who, const std::string& interaction_id,
+                                          const std::string& workflow);
   store::ClaimRequest ClaimRequestFor(const Principal& who) const;
   void AuditKeyUse(const Principal& who);
   std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
@@ -315,16 +393,23 @@ class Gateway {
   GatewayMetrics& metrics_;
   GatewayOptions options_;
 
-  static constexpr size_t kLockStripes = 256;
-  std::array<std::mutex, kLockStripes> interaction_locks_;
+  std::unique_ptr<InteractionTurns> turns_;
+
+  // Authenticated keys by key id, so a request costs a keyed hash instead of
+  // a store read. Revocation erases the entry here and, through LiveEvents,
+  // on every other node. Bounded: cleared when it outgrows kKeyCacheLimit.
+  static constexpr size_t kKeyCacheLimit = 10000;
+  std::mutex key_cache_mu_;
+  std::map<std::string, store::ApiKey, std::less<>> key_cache_ HITLGATE_GUARDED_BY(key_cache_mu_);
+  Result<store::ApiKey> FindKeyCached(std::string_view key_id);
 
   std::mutex key_use_mu_;
-  std::vector<std::pair<std::string, TimePoint>> key_use_seen_;  // guarded by key_use_mu_
+  std::vector<std::pair<std::string, TimePoint>> key_use_seen_ HITLGATE_GUARDED_BY(key_use_mu_);
   KeyRateLimiter rate_limiter_{options_.rate_limits};
   AuthFailureThrottle auth_failures_{options_.auth_failure_audit};
 
   std::mutex controls_mu_;
-  std::vector<store::Control> controls_;  // guarded by controls_mu_; mirror of the store's
+  std::vector<store::Control> controls_ HITLGATE_GUARDED_BY(controls_mu_);  // mirror of the store's
 
   std::unique_ptr<LiveStats> stats_;
 
@@ -332,7 +417,7 @@ class Gateway {
   std::atomic<std::shared_ptr<ShadowMode>> shadow_;
 
   std::mutex purge_mu_;
-  TimePoint last_purge_{};  // guarded by purge_mu_
+  TimePoint last_purge_ HITLGATE_GUARDED_BY(purge_mu_){};
 
   // Approval receipts (gateway_receipts.cc). Issued before the verdict's
   // transaction (the receipt is an audit record in it); the cache saves the
@@ -342,23 +427,21 @@ class Gateway {
                                                                   TimePoint now,
                                                                   store::VerdictOptions* options);
   void RememberReceipt(const std::string& task_id, const std::string& receipt_json);
-  // `agent_view` with `receipt` added as "receipt" (unchanged when nullopt).
-  static std::string AppendReceiptJson(std::string agent_view, const std::optional<std::string>& receipt);
-  // `agent_view` with the task's receipt added, when it has one.
-  std::string WithReceipt(const store::Task& task, std::string agent_view);
+  // The task's approval receipt (JSON), when it has one.
+  std::optional<std::string> ReceiptFor(const store::Task& task);
   std::optional<std::string> FindReceipt(const store::Task& task);
   std::mutex receipts_mu_;
-  std::map<std::string, std::string> receipt_cache_;  // guarded by receipts_mu_; task -> receipt
-  std::deque<std::string> receipt_order_;             // guarded by receipts_mu_; oldest first
+  std::map<std::string, std::string> receipt_cache_ HITLGATE_GUARDED_BY(receipts_mu_);  // task -> receipt
+  std::deque<std::string> receipt_order_ HITLGATE_GUARDED_BY(receipts_mu_);             // oldest first
 
   // Audit checkpoints (gateway_checkpoints.cc): brings the writer up to the
   // audit head when a checkpoint is due; returns how many were written.
   [[nodiscard]] Result<int> WriteCheckpoints(TimePoint now);
   std::mutex checkpoint_mu_;
-  std::unique_ptr<receipts::CheckpointWriter> checkpoint_writer_;  // guarded by checkpoint_mu_
+  std::unique_ptr<receipts::CheckpointWriter> checkpoint_writer_ HITLGATE_GUARDED_BY(checkpoint_mu_);
 
   std::mutex notice_mu_;
-  std::vector<std::string> noticed_tasks_;  // guarded by notice_mu_; hold notices sent
+  std::vector<std::string> noticed_tasks_ HITLGATE_GUARDED_BY(notice_mu_);  // hold notices sent
 
   // Earned autonomy (gateway_autonomy.cc): the levels the engine reads now,
   // and audit sampling of proposals they let through, at the level's rate

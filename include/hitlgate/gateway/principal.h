@@ -39,6 +39,9 @@ struct Principal {
   bool Can(Permission p) const;
   // Agents are scoped to their workflows; people see every workflow.
   bool CoversWorkflow(std::string_view workflow) const;
+  // "*" in `workflows`: an agent key for every workflow (admins make them
+  // deliberately; an agent key must name its workflows or say this).
+  static constexpr std::string_view kAllWorkflows = "*";
 };
 
 bool RoleAllows(store::Role role, Permission p);

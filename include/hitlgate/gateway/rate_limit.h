@@ -6,6 +6,7 @@
 // Thread-safety: every method is safe from any thread (one mutex each).
 // Memory: one bucket per authenticated key (not per attacker-chosen value);
 // the failure throttle keeps at most kMaxTrackedFailureKeys entries.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <array>
@@ -55,7 +56,7 @@ class KeyRateLimiter {
   };
   const RateLimits limits_;
   std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;  // guarded by mu_
+  std::unordered_map<std::string, Bucket> buckets_ HITLGATE_GUARDED_BY(mu_);
 };
 
 // Decides which authentication failures get an audit record: per key id
@@ -89,8 +90,8 @@ class AuthFailureThrottle {
   static bool TakeToken(Bucket& b, double per_minute, double burst, TimePoint now);
   const Options options_;
   std::mutex mu_;
-  Bucket total_;                                     // guarded by mu_
-  std::unordered_map<std::string, Bucket> by_key_;  // guarded by mu_
+  Bucket total_ HITLGATE_GUARDED_BY(mu_);
+  std::unordered_map<std::string, Bucket> by_key_ HITLGATE_GUARDED_BY(mu_);
 };
 
 }  // namespace hitlgate::gateway

@@ -83,6 +83,11 @@ class Program {
   virtual Duration repeat_contact_window() const = 0;
 
   virtual const std::vector<QueueSpec>& queues() const = 0;
+  // Whether events of `workflow` are accepted: it is declared under
+  // `workflows:`, or the policy declares none (then every name is).
+  // Undeclared workflows are refused so that metrics labels and live-board
+  // rows stay bounded by the policy, not by what agents send.
+  virtual bool AcceptsWorkflow(std::string_view workflow) const = 0;
   virtual int hold_notice_seconds() const = 0;
   virtual double audit_sample_rate() const = 0;
 

@@ -28,6 +28,10 @@ struct ContestRequest {
   std::optional<std::int64_t> decision_seq;  // which decision; or
   std::optional<std::int64_t> event_index;   // by its event; neither = the latest
   std::string requested_by = "customer";   // "customer" or "operator"
+  // The interaction's workflow (interaction ids are unique within one). May
+  // be left out when the interaction has events of one workflow only among
+  // those the caller may act for.
+  std::string workflow;
 };
 
 // Opens a human review (task kind "contest") in the supervisors' queue with

@@ -11,6 +11,7 @@
 //
 // KeyStore implementations persist the ring; SigningKeys holds it in memory
 // and is thread-safe. The KeyStore and RandomSource must outlive it.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <functional>
@@ -137,7 +138,7 @@ class SigningKeys {
   KeyStore& store_;
   crypto::RandomSource& random_;
   mutable std::mutex mu_;
-  std::vector<StoredKey> keys_;  // guarded by mu_; oldest first, never empty
+  std::vector<StoredKey> keys_ HITLGATE_GUARDED_BY(mu_);  // oldest first, never empty
 };
 
 }  // namespace hitlgate::receipts

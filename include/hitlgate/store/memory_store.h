@@ -4,6 +4,7 @@
 // call validates before it mutates, so a failed call changes nothing.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "hitlgate/store/id_generator.h"
@@ -11,7 +12,14 @@
 
 namespace hitlgate::store {
 
-// `ids` must outlive the store.
-std::unique_ptr<Store> NewMemoryStore(IdGenerator* ids);
+// Fault injection for tests of the layers above: while `fail_decisions` is
+// above zero, RecordDecision writes nothing, returns Unavailable (as a
+// database that went away would) and counts it down.
+struct MemoryStoreFaults {
+  std::atomic<int> fail_decisions{0};
+};
+
+// `ids` (and `faults`, when given) must outlive the store.
+std::unique_ptr<Store> NewMemoryStore(IdGenerator* ids, MemoryStoreFaults* faults = nullptr);
 
 }  // namespace hitlgate::store

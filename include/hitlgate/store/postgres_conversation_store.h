@@ -63,6 +63,7 @@ class PostgresConversationStore final : public engine::ConversationStore {
   engine::ConversationSnapshot Load(const engine::Event& event, TimePoint at) override;
   void Record(const engine::Event& event, TimePoint at,
               const engine::ConversationUpdate& update) override;
+  void Abandon(const engine::Event& event) override;
 
   // Loads or records that failed (database errors, lock timeouts) and fell
   // back to the degraded path; for tests and metrics.

@@ -25,7 +25,8 @@ namespace hitlgate::store {
 class PostgresLiveBridge {
  public:
   // Called on the listener thread for every message another node sent.
-  using Handler = std::function<void(std::string_view topic, std::string_view data)>;
+  using Handler =
+      std::function<void(std::string_view topic, std::string_view workflow, std::string_view data)>;
 
   // Connects twice (listen, send) to `url`, in `schema` (empty = default;
   // nodes in different schemas do not hear each other). Unavailable when
@@ -36,7 +37,7 @@ class PostgresLiveBridge {
   virtual ~PostgresLiveBridge() = default;
 
   // Queues a message for every other node.
-  virtual void Send(std::string_view topic, std::string_view data) = 0;
+  virtual void Send(std::string_view topic, std::string_view workflow, std::string_view data) = 0;
   // Messages received from other nodes so far.
   virtual std::int64_t received() const = 0;
 };

@@ -68,6 +68,8 @@ class PostgresStore final : public Store {
                                           const std::vector<audit::AuditEntry>& extra_audit,
                                           TimePoint now,
                                           const std::vector<OutboxMessage>& outbox = {}) override;
+  void RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
+                           RecordDone done) override;
   Result<Task> ClaimNext(const ClaimRequest& request) override;
   Result<Task> Claim(const std::string& task_id, const ClaimRequest& request) override;
   Result<Task> RenewLease(const std::string& task_id, const std::string& lease_id,
@@ -85,6 +87,8 @@ class PostgresStore final : public Store {
   Result<Task> GetTask(const std::string& task_id) override;
   Result<std::vector<Task>> ListTasks(const TaskFilter& filter) override;
   Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;
+  Result<std::optional<RecordedEvent>> FindRecordedEvent(const std::string& workflow,
+                                                         const std::string& event_id) override;
   Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
   Result<std::vector<InteractionRecord>> ListCustomerInteractions(
       const std::string& customer_id, int newest = 0) override;
@@ -136,6 +140,10 @@ class PostgresStore final : public Store {
   // batch; returns once that transaction committed (or failed).
   template <typename T, typename F>
   Result<T> Write(F&& fn);
+  // Write without waiting: `done(Result<T>)` runs on the writer thread once
+  // the batch committed or failed. `fn` is moved into the operation.
+  template <typename T, typename F, typename Done>
+  void WriteAsync(F fn, Done done);
   // Runs fn(postgres::Connection&) -> Result<T> on a pooled connection, in
   // one snapshot when `snapshot` (calls with several queries).
   template <typename T, typename F>

@@ -51,6 +51,8 @@ class SqliteStore final : public Store {
                                           const std::vector<audit::AuditEntry>& extra_audit,
                                           TimePoint now,
                                           const std::vector<OutboxMessage>& outbox = {}) override;
+  void RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
+                           RecordDone done) override;
   Result<Task> ClaimNext(const ClaimRequest& request) override;
   Result<Task> Claim(const std::string& task_id, const ClaimRequest& request) override;
   Result<Task> RenewLease(const std::string& task_id, const std::string& lease_id,
@@ -68,6 +70,8 @@ class SqliteStore final : public Store {
   Result<Task> GetTask(const std::string& task_id) override;
   Result<std::vector<Task>> ListTasks(const TaskFilter& filter) override;
   Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;
+  Result<std::optional<RecordedEvent>> FindRecordedEvent(const std::string& workflow,
+                                                         const std::string& event_id) override;
   Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
   Result<std::vector<InteractionRecord>> ListCustomerInteractions(
       const std::string& customer_id, int newest = 0) override;
@@ -120,6 +124,10 @@ class SqliteStore final : public Store {
   // group commit; returns once that transaction committed (or failed).
   template <typename T, typename F>
   Result<T> Write(F&& fn);
+  // Write without waiting: `done(Result<T>)` runs on the writer thread once
+  // the batch committed or failed. `fn` is moved into the operation.
+  template <typename T, typename F, typename Done>
+  void WriteAsync(F fn, Done done);
   // Runs fn(sqlite::Connection&) -> Result<T> in a read transaction on a
   // pooled connection.
   template <typename T, typename F>

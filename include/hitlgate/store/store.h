@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -45,10 +46,22 @@
 
 namespace hitlgate::store {
 
+// What was recorded for one (workflow, event_id): enough to answer a retry
+// with the same bytes, or to tell it that its body differs.
+struct RecordedEvent {
+  std::int64_t decision_seq = 0;
+  std::string task_id;       // empty when it opened none
+  std::string answer_json;   // DecisionRecord::decision_json: the answer as sent
+  std::string event_digest;  // DecisionRecord::event_digest
+  std::string event_json;    // as received ({"erased":true} after erasure)
+};
+
 struct RecordedDecision {
   std::int64_t decision_seq = 0;  // StoredDecision::seq
   std::string task_id;            // the task opened; empty when none
   bool duplicate = false;         // the event_id was recorded before; nothing was written
+  std::optional<Task> task;       // the task opened, as stored (not for duplicates)
+  std::optional<RecordedEvent> first;  // duplicates: what the first one recorded
 };
 
 struct VerdictOptions {
@@ -129,13 +142,32 @@ class Store {
 
   // Records an event's decision, the task it opens (if any), the caller's
   // extra audit entries and outbox messages, all in one transaction; `now`
-  // stamps the audit records. A repeated non-empty event_id returns the first
-  // call's result with duplicate=true and writes nothing.
+  // stamps the audit records. An event_id is unique within its workflow: a
+  // repeated non-empty (workflow, event_id) writes nothing and returns
+  // duplicate=true with what the first call recorded (`first`), whatever the
+  // new record says; comparing the two is the caller's business.
   // InvalidArgument: empty interaction_id, or a task with priority outside 1..5.
   [[nodiscard]] virtual Result<RecordedDecision> RecordDecision(
       const DecisionRecord& decision, const std::optional<NewTask>& task,
       const std::vector<audit::AuditEntry>& extra_audit, TimePoint now,
       const std::vector<OutboxMessage>& outbox = {}) = 0;
+
+  // RecordDecision (without extra audit entries or outbox messages) for
+  // callers that must not block: returns at once, and `done` runs once the
+  // write committed or failed, on a thread of the store's (so it must not
+  // block). The default writes synchronously and calls `done` before it
+  // returns; the SQL stores hand the write to their writer thread.
+  using RecordDone = std::move_only_function<void(Result<RecordedDecision>)>;
+  virtual void RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
+                                   RecordDone done) {
+    done(RecordDecision(decision, task, {}, now));
+  }
+
+  // What was recorded for this event id of this workflow; nullopt when
+  // nothing was. Agents' retries are answered from it before anything is
+  // decided (ADR 0009).
+  [[nodiscard]] virtual Result<std::optional<RecordedEvent>> FindRecordedEvent(
+      const std::string& workflow, const std::string& event_id) = 0;
 
   // ---- Tasks ----
 

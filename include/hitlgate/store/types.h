@@ -22,7 +22,11 @@ namespace hitlgate::store {
 // One event and the engine's decision for it, as recorded before the gateway
 // acknowledges the event.
 struct DecisionRecord {
-  std::string event_id;  // the agent's idempotency key; empty = none
+  // The agent's idempotency key, unique within its workflow; empty = none.
+  std::string event_id;
+  // SHA-256 (hex) of the event's canonical JSON: a retry with another body
+  // is told apart from a retry of this one even after the text is erased.
+  std::string event_digest;
   std::string interaction_id;
   std::string customer_id;
   std::string workflow;
@@ -99,6 +103,9 @@ struct Verdict {
 // What the caller decides about a new task; the store adds id, status and
 // copies interaction/customer/workflow from the decision it belongs to.
 struct NewTask {
+  // The caller's id for it ("t-" + 16 hex digits), so the answer that names
+  // it can be written in the same transaction; empty: the store mints one.
+  std::string id;
   TaskKind kind = TaskKind::kHold;
   std::string queue;
   std::vector<std::string> skills;  // a reviewer needs all of them

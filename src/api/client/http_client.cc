@@ -52,7 +52,7 @@ struct HttpClient::Impl {
   }
 
   Result<HttpReply> Once(http::verb verb, std::string_view target, std::string_view body) {
-    if (auto ok = Connect(); !ok) return std::unexpected(ok.error());
+    HITLGATE_RETURN_IF_ERROR(Connect());
     http::request<http::string_body> req{verb, std::string(target), 11};
     req.set(http::field::host, host);
     req.set(http::field::user_agent, "hitlgate-demo");

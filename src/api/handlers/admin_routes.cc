@@ -15,13 +15,13 @@ namespace {
 
 Result<gateway::KeyRequest> ParseKeyRequest(std::string_view body) {
   auto r = codec::JsonObjectReader::Parse(body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   gateway::KeyRequest k;
   auto name = r->String("name");
-  if (!name) return std::unexpected(name.error());
+  HITLGATE_RETURN_IF_ERROR(name);
   k.name = *name;
   auto role = r->String("role");
-  if (!role) return std::unexpected(role.error());
+  HITLGATE_RETURN_IF_ERROR(role);
   auto parsed = store::ParseRole(*role);
   if (!parsed) {
     return InvalidArgument("field 'role': expected agent, reviewer, supervisor, auditor or admin, got '" +
@@ -32,16 +32,16 @@ Result<gateway::KeyRequest> ParseKeyRequest(std::string_view body) {
                             {"languages", &k.languages},
                             {"workflows", &k.workflows}}) {
     auto list = r->OptStrings(field);
-    if (!list) return std::unexpected(list.error());
+    HITLGATE_RETURN_IF_ERROR(list);
     if (*list) *dst = std::move(**list);
   }
   auto max = r->OptInt("max_concurrent");
-  if (!max) return std::unexpected(max.error());
+  HITLGATE_RETURN_IF_ERROR(max);
   if (*max && (**max < 0 || **max > 1000)) return InvalidArgument("field 'max_concurrent': expected 0..1000");
   k.max_concurrent = static_cast<int>(max->value_or(0));
   // {"EUR": 200, "USD": 250}: the most each currency's actions may amount to.
   auto limits = r->OptObject("approval_limits");
-  if (!limits) return std::unexpected(limits.error());
+  HITLGATE_RETURN_IF_ERROR(limits);
   if (*limits) {
     boost::system::error_code ec;
     const boost::json::value v = boost::json::parse(**limits, ec);
@@ -61,7 +61,7 @@ Result<gateway::KeyRequest> ParseKeyRequest(std::string_view body) {
     }
     k.approval_limits = std::move(*parsed_limits);
   }
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   return k;
 }
 
@@ -120,31 +120,31 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::post, "/v1/keys", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto request = ParseKeyRequest(req.body);
-      if (!request) return std::unexpected(request.error());
+      HITLGATE_RETURN_IF_ERROR(request);
       auto key = ctx.gateway.CreateKey(who, *request);
-      if (!key) return std::unexpected(key.error());
+      HITLGATE_RETURN_IF_ERROR(key);
       return NewKeyJson(*key);
     });
   });
   router.Add(V::delete_, "/v1/keys/{id}", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto done = ctx.gateway.RevokeKey(who, std::string(req.Param("id")));
-      if (!done) return std::unexpected(done.error());
+      HITLGATE_RETURN_IF_ERROR(done);
       return std::string("{\"revoked\":true}");
     });
   });
   router.Add(V::put, "/v1/webhooks/{workflow}", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto r = codec::JsonObjectReader::Parse(req.body);
-      if (!r) return std::unexpected(r.error());
+      HITLGATE_RETURN_IF_ERROR(r);
       auto url = r->String("url");
-      if (!url) return std::unexpected(url.error());
+      HITLGATE_RETURN_IF_ERROR(url);
       auto secret = r->String("secret");
-      if (!secret) return std::unexpected(secret.error());
-      if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+      HITLGATE_RETURN_IF_ERROR(secret);
+      HITLGATE_RETURN_IF_ERROR(r->Finish());
       store::Webhook hook{std::string(req.Param("workflow")), *url, *secret, {}};
       auto set = ctx.gateway.SetWebhook(who, hook);
-      if (!set) return std::unexpected(set.error());
+      HITLGATE_RETURN_IF_ERROR(set);
       return std::string("{\"ok\":true}");
     });
   });
@@ -168,7 +168,7 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
     std::string token = BearerToken(req);
     auto records = co_await ctx.pool.Run([&]() -> Result<std::vector<audit::AuditRecord>> {
       auto who = ctx.gateway.Authenticate(token);
-      if (!who) return std::unexpected(who.error());
+      HITLGATE_RETURN_IF_ERROR(who);
       return ctx.gateway.ReadAudit(*who, from, limit);
     });
     if (!records) co_return JsonError(records.error());

@@ -1,7 +1,10 @@
 // Agents: submit events; wait for a held proposal's verdict (long-poll);
 // subscribe to live updates (SSE).
 #include <algorithm>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
 #include <charconv>
+#include <memory>
 
 #include "api/handlers/api_context.h"
 
@@ -27,19 +30,79 @@ Result<std::chrono::milliseconds> ParseWait(std::string_view text) {
   return std::min(wait, kMaxWait);
 }
 
+// Resumes the calling coroutine once the event's interaction turn is its
+// own (at once, or when the turn before ends, on that thread: the handler
+// is posted back to the coroutine's executor).
+struct AwaitTurnOp {
+  gateway::Gateway* gateway;
+  gateway::PendingEvent* pending;
+  template <typename Handler>
+  void operator()(Handler handler) {
+    gateway->AwaitTurn(*pending, [h = std::move(handler)]() mutable {
+      auto executor = asio::get_associated_executor(h);
+      asio::post(executor, std::move(h));
+    });
+  }
+};
+
+using WriteResult = std::shared_ptr<Result<store::RecordedDecision>>;
+
+// Resumes the calling coroutine with the durable write's result; the
+// store's writer thread only posts it back.
+struct WriteEventOp {
+  gateway::Gateway* gateway;
+  gateway::PendingEvent* pending;
+  template <typename Handler>
+  void operator()(Handler handler) {
+    gateway->WriteEvent(*pending, [h = std::move(handler)](Result<store::RecordedDecision> r) mutable {
+      auto executor = asio::get_associated_executor(h);
+      auto result = std::make_shared<Result<store::RecordedDecision>>(std::move(r));
+      asio::post(executor, [h = std::move(h), result]() mutable { std::move(h)(result); });
+    });
+  }
+};
+
+// POST /v1/events on the I/O thread: authenticate (cached keys), decide,
+// hand the write to the store's writer and answer when it is durable.
+asio::awaitable<Result<gateway::SubmitResult>> SubmitInline(ApiContext& ctx, Request& req) {
+  auto who = ctx.gateway.Authenticate(BearerToken(req));
+  if (!who) co_return std::unexpected(who.error());
+  auto pending = ctx.gateway.AcceptEvent(*who, req.body);
+  if (!pending) co_return std::unexpected(pending.error());
+  AwaitTurnOp turn{&ctx.gateway, &*pending};
+  co_await asio::async_initiate<const asio::use_awaitable_t<>, void()>(turn, asio::use_awaitable);
+  auto decided = ctx.gateway.DecideEvent(*pending);
+  if (!decided) co_return ctx.gateway.FinishEvent(*pending, std::unexpected(decided.error()));
+  WriteEventOp write{&ctx.gateway, &*pending};
+  WriteResult written =
+      co_await asio::async_initiate<const asio::use_awaitable_t<>, void(WriteResult)>(write, asio::use_awaitable);
+  co_return ctx.gateway.FinishEvent(*pending, std::move(*written));
+}
+
 asio::awaitable<Response> SubmitEvent(ApiContext& ctx, Request& req) {
-  std::string token = BearerToken(req);
-  auto result = co_await ctx.pool.Run([&]() -> Result<gateway::SubmitResult> {
-    auto who = ctx.gateway.Authenticate(token);
-    if (!who) return std::unexpected(who.error());
-    return ctx.gateway.SubmitEvent(*who, req.body);
-  });
+  Result<gateway::SubmitResult> result = MakeError(ErrorCode::kInternal, "not run");
+  if (ctx.inline_events) {
+    result = co_await SubmitInline(ctx, req);
+  } else {
+    std::string token = BearerToken(req);
+    result = co_await ctx.pool.Run([&]() -> Result<gateway::SubmitResult> {
+      auto who = ctx.gateway.Authenticate(token);
+      HITLGATE_RETURN_IF_ERROR(who);
+      return ctx.gateway.SubmitEvent(*who, req.body);
+    });
+  }
   if (!result) co_return JsonError(result.error());
-  co_return Json(200, std::move(result->decision_json));
+  const bool replayed = result->duplicate;
+  Response response = Json(200, std::move(result->decision_json));
+  // A retry gets the recorded answer's bytes; the header says it was one
+  // (the name payment APIs use for the same contract).
+  if (replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
+  co_return response;
 }
 
 // GET /v1/tasks/{id}?wait=30s: answers at once when the task is settled,
-// else waits for a change (verdict, hold notice, escalation) up to `wait`.
+// else waits for a change (verdict, hold notice, escalation) up to `wait`
+// and answers with the task as it is then.
 asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
   auto wait = ParseWait(req.Query("wait"));
   if (!wait) co_return JsonError(wait.error());
@@ -47,33 +110,17 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
   std::string task_id(req.Param("id"));
   auto who = co_await ctx.pool.Run([&] { return ctx.gateway.Authenticate(token); });
   if (!who) co_return JsonError(who.error());
-  const auto deadline = std::chrono::steady_clock::now() + *wait;
-  for (;;) {
-    // Subscribe before reading, so a verdict between the read and the wait
-    // is not missed: WaitFor only counts notifications after it began, and
-    // the re-read after waking sees the change.
-    auto view = co_await ctx.pool.Run([&] { return ctx.gateway.TaskStatusJson(*who, task_id); });
-    if (!view) co_return JsonError(view.error());
-    const bool pending = view->find("\"status\":\"pending\"") != std::string::npos;
-    const bool noticed = view->find("\"holding_message\"") != std::string::npos;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                      std::chrono::steady_clock::now());
-    if (!pending || left.count() <= 0) co_return Json(200, std::move(*view));
-    std::string key = "task:" + task_id;  // named: see BlockingPool::Run on temporaries
-    const bool changed = co_await ctx.notifier.WaitFor(std::move(key), left);
-    if (!changed) {
-      auto last = co_await ctx.pool.Run([&] { return ctx.gateway.TaskStatusJson(*who, task_id); });
-      if (!last) co_return JsonError(last.error());
-      co_return Json(200, std::move(*last));
-    }
-    // A hold notice wakes the agent once, with the holding message.
-    auto after = co_await ctx.pool.Run([&] { return ctx.gateway.TaskStatusJson(*who, task_id); });
-    if (!after) co_return JsonError(after.error());
-    const bool now_noticed = after->find("\"holding_message\"") != std::string::npos;
-    if (after->find("\"status\":\"pending\"") == std::string::npos || (now_noticed && !noticed)) {
-      co_return Json(200, std::move(*after));
-    }
-  }
+  // Armed before reading, so a change recorded between the read and the
+  // wait still ends the wait at once.
+  std::string key = "task:" + task_id;  // named: see BlockingPool::Run on temporaries
+  Notifier::Ticket ticket = co_await ctx.notifier.Arm(std::move(key));
+  auto view = co_await ctx.pool.Run([&] { return ctx.gateway.AgentTask(*who, task_id); });
+  if (!view) co_return JsonError(view.error());
+  if (view->settled || wait->count() <= 0) co_return Json(200, std::move(view->json));
+  co_await ctx.notifier.Wait(std::move(ticket), *wait);
+  auto after = co_await ctx.pool.Run([&] { return ctx.gateway.AgentTask(*who, task_id); });
+  if (!after) co_return JsonError(after.error());
+  co_return Json(200, std::move(after->json));
 }
 
 // Forwards published events to one SSE stream until it closes. Parameters
@@ -81,19 +128,19 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
 asio::awaitable<void> StreamEvents(Notifier* notifier, gateway::Principal principal,
                                    std::vector<std::string> prefixes,
                                    std::shared_ptr<SseWriter> writer) {
-  auto wants = [principal, prefixes](std::string_view topic, std::string_view data) {
+  auto wants = [principal, prefixes](std::string_view topic, std::string_view workflow) {
     bool topic_ok = prefixes.empty() ||
                     std::any_of(prefixes.begin(), prefixes.end(),
                                 [&](const std::string& p) { return topic.starts_with(p); });
     if (!topic_ok) return false;
+    // Agents see their own workflows' events only; events of no workflow
+    // (policies, autonomy levels) are not theirs.
     if (principal.role != store::Role::kAgent || principal.workflows.empty()) return true;
-    return std::any_of(principal.workflows.begin(), principal.workflows.end(), [&](const std::string& w) {
-      return data.find("\"workflow\":\"" + w + "\"") != std::string_view::npos;
-    });
+    return !workflow.empty() && principal.CoversWorkflow(workflow);
   };
   const std::uint64_t token = notifier->Subscribe(
-      [writer, wants](std::string_view topic, std::string_view data) {
-        if (wants(topic, data)) writer->Send(topic, data);
+      [writer, wants](std::string_view topic, std::string_view workflow, std::string_view data) {
+        if (wants(topic, workflow)) writer->Send(topic, data);
       });
   writer->Send("hello", "{\"ok\":true}");
   co_await writer->WaitClosed();

@@ -25,6 +25,11 @@ struct ApiContext {
   // True once the store and policy are loaded and the server accepts traffic.
   std::function<bool()> ready;
   std::string console_dir;  // built console assets; empty = no console
+  // Events are decided on the I/O thread that read them and only the write
+  // goes to the store's writer (no blocking-pool hop), which needs an event
+  // path that does not block: the embedded store with in-memory
+  // conversation state. False: through the blocking pool (PostgreSQL).
+  bool inline_events = false;
 };
 
 // The Bearer token of a request ("" when absent).
@@ -38,7 +43,7 @@ asio::awaitable<Response> AuthedJson(ApiContext& ctx, Request& request, Op op) {
   // Captures by reference only: the frame outlives the blocking call.
   auto work = [&ctx, &token, &op]() -> Result<std::string> {
     auto who = ctx.gateway.Authenticate(token);
-    if (!who) return std::unexpected(who.error());
+    HITLGATE_RETURN_IF_ERROR(who);
     return op(*who);
   };
   auto result = co_await ctx.pool.Run(std::move(work));

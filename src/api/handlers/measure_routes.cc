@@ -31,18 +31,18 @@ Result<std::string> PostCsat(ApiContext& ctx, const gateway::Principal& who, con
                      "role " + std::string(store::RoleName(who.role)) + " may not submit_events");
   }
   auto r = codec::JsonObjectReader::Parse(body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   auto score = r->OptNumber("score");
-  if (!score) return std::unexpected(score.error());
+  HITLGATE_RETURN_IF_ERROR(score);
   if (!*score) return InvalidArgument("field 'score': required");
   auto scale = r->OptNumber("scale");
-  if (!scale) return std::unexpected(scale.error());
+  HITLGATE_RETURN_IF_ERROR(scale);
   auto source = r->OptString("source");
-  if (!source) return std::unexpected(source.error());
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(source);
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   store::Store& store = ctx.gateway.store();
   auto interaction = store.GetInteraction(id);
-  if (!interaction) return std::unexpected(interaction.error());
+  HITLGATE_RETURN_IF_ERROR(interaction);
   // An agent key speaks only for its own workflows' conversations.
   for (const store::StoredDecision& d : interaction->decisions) {
     if (!who.CoversWorkflow(d.record.workflow)) {
@@ -52,7 +52,7 @@ Result<std::string> PostCsat(ApiContext& ctx, const gateway::Principal& who, con
   }
   auto recorded = measure::RecordCsat(store, id, **score, scale->value_or(5.0), source->value_or(""),
                                       who.key_id, ctx.gateway.clock().Now());
-  if (!recorded) return std::unexpected(recorded.error());
+  HITLGATE_RETURN_IF_ERROR(recorded);
   return std::string("{\"interaction_id\":\"") + id + "\",\"recorded\":true}";
 }
 
@@ -68,7 +68,7 @@ constexpr double kMaxOfferedLoadWithPatience = 500;
 
 Result<std::optional<TimePoint>> BodyTime(codec::JsonObjectReader& r, std::string_view name) {
   auto value = r.OptString(name);
-  if (!value) return std::unexpected(value.error());
+  HITLGATE_RETURN_IF_ERROR(value);
   if (!*value) return std::optional<TimePoint>();
   auto t = ParseRfc3339(**value);
   if (!t) return InvalidArgument("field '" + std::string(name) + "': expected an RFC 3339 time");
@@ -86,16 +86,16 @@ Result<std::string> PostReplay(ApiContext& ctx, const gateway::Principal& who, c
                      "role " + std::string(store::RoleName(who.role)) + " may not read_metrics");
   }
   auto r = codec::JsonObjectReader::Parse(body.empty() ? std::string_view("{}") : body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   auto from = BodyTime(*r, "from");
-  if (!from) return std::unexpected(from.error());
+  HITLGATE_RETURN_IF_ERROR(from);
   auto to = BodyTime(*r, "to");
-  if (!to) return std::unexpected(to.error());
+  HITLGATE_RETURN_IF_ERROR(to);
   auto max_events = r->OptInt("max_events");
-  if (!max_events) return std::unexpected(max_events.error());
+  HITLGATE_RETURN_IF_ERROR(max_events);
   auto examples = r->OptInt("examples");
-  if (!examples) return std::unexpected(examples.error());
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(examples);
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   gateway::Gateway::ReplayRequest request;
   request.version = version;
   request.from = from->value_or(ctx.gateway.clock().Now() - std::chrono::hours(24 * 7));
@@ -121,30 +121,30 @@ Result<std::string> PostStaffing(const gateway::Principal& who, std::string_view
                      "role " + std::string(store::RoleName(who.role)) + " may not read_metrics");
   }
   auto r = codec::JsonObjectReader::Parse(body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   measure::StaffingInput in;
   for (auto [name, dst] : {std::pair<std::string_view, double*>{"arrivals_per_hour", &in.arrivals_per_hour},
                            {"escalation_rate", &in.escalation_rate},
                            {"handle_seconds", &in.handle_seconds}}) {
     auto v = r->OptNumber(name);
-    if (!v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(v);
     if (!*v) return InvalidArgument("field '" + std::string(name) + "': required");
     *dst = **v;
   }
   for (auto [name, dst] : {std::pair<std::string_view, double*>{"target_level", &in.target_level},
                            {"target_wait_seconds", &in.target_wait_seconds}}) {
     auto v = r->OptNumber(name);
-    if (!v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(v);
     if (*v) *dst = **v;
   }
   auto patience = r->OptNumber("patience_seconds");
-  if (!patience) return std::unexpected(patience.error());
+  HITLGATE_RETURN_IF_ERROR(patience);
   in.patience_seconds = *patience;
   auto seed = r->OptInt("seed");
-  if (!seed) return std::unexpected(seed.error());
+  HITLGATE_RETURN_IF_ERROR(seed);
   auto tasks = r->OptInt("simulated_tasks");
-  if (!tasks) return std::unexpected(tasks.error());
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(tasks);
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   // The library's checks, worded with the request's field names.
   auto positive = [](double v) { return std::isfinite(v) && v > 0; };
   if (!positive(in.arrivals_per_hour)) return InvalidArgument("field 'arrivals_per_hour': expected a number > 0");
@@ -161,7 +161,7 @@ Result<std::string> PostStaffing(const gateway::Principal& who, std::string_view
   if (in.patience_seconds && !positive(*in.patience_seconds)) {
     return InvalidArgument("field 'patience_seconds': expected seconds > 0");
   }
-  if (auto valid = measure::Validate(in); !valid) return std::unexpected(valid.error());
+  HITLGATE_RETURN_IF_ERROR(measure::Validate(in));
   const double max_load = in.patience_seconds ? kMaxOfferedLoadWithPatience : kMaxOfferedLoad;
   if (in.OfferedLoad() > max_load) {
     return InvalidArgument("offered load " + std::to_string(in.OfferedLoad()) + " Erlangs is over the " +
@@ -176,7 +176,7 @@ Result<std::string> PostStaffing(const gateway::Principal& who, std::string_view
   }
   sim.warmup_tasks = std::min<std::int64_t>(sim.warmup_tasks, sim.tasks / 10);
   auto table = measure::BuildStaffingTable(in, sim);
-  if (!table) return std::unexpected(table.error());
+  HITLGATE_RETURN_IF_ERROR(table);
   return measure::StaffingJson(in, *table, sim);
 }
 
@@ -197,16 +197,16 @@ void RegisterMeasureRoutes(Router& router, ApiContext& ctx) {
       }
       measure::EffectivenessOptions options;
       auto from = QueryTime(req, "from");
-      if (!from) return std::unexpected(from.error());
+      HITLGATE_RETURN_IF_ERROR(from);
       auto to = QueryTime(req, "to");
-      if (!to) return std::unexpected(to.error());
+      HITLGATE_RETURN_IF_ERROR(to);
       options.as_of = ctx.gateway.clock().Now();
       // Default: the last 7 days, so a console's first view stays cheap.
       options.range.from = from->value_or(options.as_of - std::chrono::hours(24 * 7));
       options.range.to = to->value_or(TimePoint::max());
       if (options.range.to <= options.range.from) return InvalidArgument("query 'to': must be after 'from'");
       auto facts = measure::CollectFacts(ctx.gateway.store(), options.range);
-      if (!facts) return std::unexpected(facts.error());
+      HITLGATE_RETURN_IF_ERROR(facts);
       return measure::EffectivenessJson(measure::ComputeEffectiveness(*facts, options));
     });
   });
@@ -217,10 +217,10 @@ void RegisterMeasureRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::post, "/v1/shadow", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto r = codec::JsonObjectReader::Parse(req.body);
-      if (!r) return std::unexpected(r.error());
+      HITLGATE_RETURN_IF_ERROR(r);
       auto version = r->String("version");
-      if (!version) return std::unexpected(version.error());
-      if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+      HITLGATE_RETURN_IF_ERROR(version);
+      HITLGATE_RETURN_IF_ERROR(r->Finish());
       if (version->empty()) return InvalidArgument("field 'version': must not be empty (DELETE /v1/shadow stops)");
       return ctx.gateway.SetShadowPolicy(who, *version);
     });

@@ -15,51 +15,54 @@ Result<codec::JsonObjectReader> BodyObject(std::string_view body) {
   return codec::JsonObjectReader::Parse(body);
 }
 
-// {"statement", "decision_seq" | "event_index", "requested_by"}.
+// {"statement", "decision_seq" | "event_index", "requested_by", "workflow"}.
 Result<privacy::ContestRequest> ContestFrom(std::string_view body) {
   auto r = BodyObject(body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   privacy::ContestRequest c;
   auto statement = r->String("statement");
-  if (!statement) return std::unexpected(statement.error());
+  HITLGATE_RETURN_IF_ERROR(statement);
   c.statement = std::move(*statement);
   auto seq = r->OptInt("decision_seq");
-  if (!seq) return std::unexpected(seq.error());
+  HITLGATE_RETURN_IF_ERROR(seq);
   c.decision_seq = *seq;
   auto index = r->OptInt("event_index");
-  if (!index) return std::unexpected(index.error());
+  HITLGATE_RETURN_IF_ERROR(index);
   c.event_index = *index;
   auto by = r->OptString("requested_by");
-  if (!by) return std::unexpected(by.error());
+  HITLGATE_RETURN_IF_ERROR(by);
   if (*by) c.requested_by = **by;
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  auto workflow = r->OptString("workflow");
+  HITLGATE_RETURN_IF_ERROR(workflow);
+  if (*workflow) c.workflow = **workflow;
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   return c;
 }
 
 // {"outcome": "upheld" | "overturned", "explanation", "note", "lease_id", "override"}.
 Result<privacy::ContestVerdict> ContestVerdictFrom(std::string_view body) {
   auto r = BodyObject(body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   privacy::ContestVerdict v;
   auto outcome = r->String("outcome");
-  if (!outcome) return std::unexpected(outcome.error());
+  HITLGATE_RETURN_IF_ERROR(outcome);
   if (*outcome != "upheld" && *outcome != "overturned") {
     return InvalidArgument("field 'outcome': 'upheld' or 'overturned', got '" + *outcome + "'");
   }
   v.upheld = *outcome == "upheld";
   auto explanation = r->String("explanation");
-  if (!explanation) return std::unexpected(explanation.error());
+  HITLGATE_RETURN_IF_ERROR(explanation);
   v.explanation = std::move(*explanation);
   auto note = r->OptString("note");
-  if (!note) return std::unexpected(note.error());
+  HITLGATE_RETURN_IF_ERROR(note);
   v.note = note->value_or("");
   auto lease = r->OptString("lease_id");
-  if (!lease) return std::unexpected(lease.error());
+  HITLGATE_RETURN_IF_ERROR(lease);
   v.lease_id = lease->value_or("");
   auto override_ = r->OptBool("override");
-  if (!override_) return std::unexpected(override_.error());
+  HITLGATE_RETURN_IF_ERROR(override_);
   v.override = override_->value_or(false);
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   return v;
 }
 
@@ -72,12 +75,12 @@ struct HoldBody {
 // {"customer_id" | "interaction_id", "reason"}.
 Result<HoldBody> HoldFrom(std::string_view body, bool with_reason) {
   auto r = BodyObject(body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   HoldBody h;
   auto customer = r->OptString("customer_id");
-  if (!customer) return std::unexpected(customer.error());
+  HITLGATE_RETURN_IF_ERROR(customer);
   auto interaction = r->OptString("interaction_id");
-  if (!interaction) return std::unexpected(interaction.error());
+  HITLGATE_RETURN_IF_ERROR(interaction);
   if (customer->has_value() == interaction->has_value()) {
     return InvalidArgument("give one of 'customer_id' or 'interaction_id'");
   }
@@ -85,10 +88,10 @@ Result<HoldBody> HoldFrom(std::string_view body, bool with_reason) {
   h.id = *customer ? **customer : **interaction;
   if (with_reason) {
     auto reason = r->OptString("reason");
-    if (!reason) return std::unexpected(reason.error());
+    HITLGATE_RETURN_IF_ERROR(reason);
     h.reason = reason->value_or("");
   }
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   return h;
 }
 
@@ -99,14 +102,14 @@ void RegisterPrivacyRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::post, "/v1/interactions/{id}/contest", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto c = ContestFrom(req.body);
-      if (!c) return std::unexpected(c.error());
+      HITLGATE_RETURN_IF_ERROR(c);
       return privacy::OpenContest(ctx.gateway, who, std::string(req.Param("id")), *c);
     });
   });
   router.Add(V::post, "/v1/review/tasks/{id}/contest-verdict", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto v = ContestVerdictFrom(req.body);
-      if (!v) return std::unexpected(v.error());
+      HITLGATE_RETURN_IF_ERROR(v);
       return privacy::DecideContest(ctx.gateway, who, std::string(req.Param("id")), *v);
     });
   });
@@ -126,14 +129,14 @@ void RegisterPrivacyRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::post, "/v1/legal-holds", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto h = HoldFrom(req.body, /*with_reason=*/true);
-      if (!h) return std::unexpected(h.error());
+      HITLGATE_RETURN_IF_ERROR(h);
       return privacy::SetLegalHold(ctx.gateway, who, h->scope, h->id, h->reason);
     });
   });
   router.Add(V::post, "/v1/legal-holds/release", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto h = HoldFrom(req.body, /*with_reason=*/false);
-      if (!h) return std::unexpected(h.error());
+      HITLGATE_RETURN_IF_ERROR(h);
       return privacy::ReleaseLegalHold(ctx.gateway, who, h->scope, h->id);
     });
   });

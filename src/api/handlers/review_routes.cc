@@ -32,19 +32,19 @@ Result<store::TaskFilter> ParseFilter(const Request& req) {
 // {"lease_id": "..."} bodies of renew and release.
 Result<std::string> LeaseIdFrom(std::string_view body) {
   auto reader = codec::JsonObjectReader::Parse(body);
-  if (!reader) return std::unexpected(reader.error());
+  HITLGATE_RETURN_IF_ERROR(reader);
   auto lease = reader->String("lease_id");
-  if (!lease) return std::unexpected(lease.error());
-  if (auto done = reader->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(lease);
+  HITLGATE_RETURN_IF_ERROR(reader->Finish());
   return lease;
 }
 
 Result<gateway::VerdictRequest> ParseVerdict(std::string_view body) {
   auto r = codec::JsonObjectReader::Parse(body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   gateway::VerdictRequest v;
   auto kind = r->String("verdict");
-  if (!kind) return std::unexpected(kind.error());
+  HITLGATE_RETURN_IF_ERROR(kind);
   auto parsed = store::ParseVerdictKind(*kind);
   if (!parsed) {
     return InvalidArgument("field 'verdict': expected approved, edited, rejected or taken_over, got '" +
@@ -53,7 +53,7 @@ Result<gateway::VerdictRequest> ParseVerdict(std::string_view body) {
   v.kind = *parsed;
   auto take = [&](std::string_view field, std::string& dst) -> Result<void> {
     auto s = r->OptString(field);
-    if (!s) return std::unexpected(s.error());
+    HITLGATE_RETURN_IF_ERROR(s);
     if (*s) dst = std::move(**s);
     return {};
   };
@@ -62,25 +62,25 @@ Result<gateway::VerdictRequest> ParseVerdict(std::string_view body) {
                             {"reason", &v.reason},
                             {"customer_message", &v.customer_message},
                             {"note", &v.note}}) {
-    if (auto ok = take(field, *dst); !ok) return std::unexpected(ok.error());
+    HITLGATE_RETURN_IF_ERROR(take(field, *dst));
   }
   auto action = r->OptObject("edited_action");
-  if (!action) return std::unexpected(action.error());
+  HITLGATE_RETURN_IF_ERROR(action);
   if (*action) v.edited_action_json = std::move(**action);
   auto over = r->OptBool("override");
-  if (!over) return std::unexpected(over.error());
+  HITLGATE_RETURN_IF_ERROR(over);
   v.override = over->value_or(false);
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   return v;
 }
 
 Result<std::vector<std::string>> QueuesFrom(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::vector<std::string>{};
   auto r = codec::JsonObjectReader::Parse(body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   auto queues = r->OptStrings("queues");
-  if (!queues) return std::unexpected(queues.error());
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(queues);
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   return queues->value_or(std::vector<std::string>{});
 }
 
@@ -94,7 +94,7 @@ void RegisterReviewRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::get, "/v1/review/tasks", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto filter = ParseFilter(req);
-      if (!filter) return std::unexpected(filter.error());
+      HITLGATE_RETURN_IF_ERROR(filter);
       return ctx.gateway.TasksJson(who, *filter);
     });
   });
@@ -106,7 +106,7 @@ void RegisterReviewRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::post, "/v1/review/next", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto queues = QueuesFrom(req.body);
-      if (!queues) return std::unexpected(queues.error());
+      HITLGATE_RETURN_IF_ERROR(queues);
       return ctx.gateway.ClaimNext(who, *queues);
     });
   });
@@ -118,27 +118,27 @@ void RegisterReviewRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::post, "/v1/review/tasks/{id}/renew", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto lease = LeaseIdFrom(req.body);
-      if (!lease) return std::unexpected(lease.error());
+      HITLGATE_RETURN_IF_ERROR(lease);
       return ctx.gateway.RenewLease(who, std::string(req.Param("id")), *lease);
     });
   });
   router.Add(V::post, "/v1/review/tasks/{id}/release", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto lease = LeaseIdFrom(req.body);
-      if (!lease) return std::unexpected(lease.error());
+      HITLGATE_RETURN_IF_ERROR(lease);
       return ctx.gateway.Release(who, std::string(req.Param("id")), *lease);
     });
   });
   router.Add(V::post, "/v1/review/tasks/{id}/verdict", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto verdict = ParseVerdict(req.body);
-      if (!verdict) return std::unexpected(verdict.error());
+      HITLGATE_RETURN_IF_ERROR(verdict);
       return ctx.gateway.SubmitVerdict(who, std::string(req.Param("id")), *verdict);
     });
   });
   router.Add(V::get, "/v1/interactions/{id}", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.InteractionJson(who, std::string(req.Param("id")));
+      return ctx.gateway.InteractionJson(who, std::string(req.Param("id")), std::string(req.Query("workflow")));
     });
   });
 }

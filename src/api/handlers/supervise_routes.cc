@@ -13,10 +13,10 @@ namespace {
 Result<std::string> ReasonFrom(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::string();
   auto r = codec::JsonObjectReader::Parse(body);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   auto reason = r->OptString("reason");
-  if (!reason) return std::unexpected(reason.error());
-  if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+  HITLGATE_RETURN_IF_ERROR(reason);
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
   return reason->value_or("");
 }
 
@@ -30,7 +30,7 @@ void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::post, "/v1/workflows/{workflow}/pause", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto reason = ReasonFrom(req.body);
-      if (!reason) return std::unexpected(reason.error());
+      HITLGATE_RETURN_IF_ERROR(reason);
       return ctx.gateway.PauseWorkflow(who, std::string(req.Param("workflow")), *reason);
     });
   });
@@ -42,20 +42,22 @@ void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::post, "/v1/interactions/{id}/hold-next", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto reason = ReasonFrom(req.body);
-      if (!reason) return std::unexpected(reason.error());
-      return ctx.gateway.HoldNextTurn(who, std::string(req.Param("id")), *reason);
+      HITLGATE_RETURN_IF_ERROR(reason);
+      return ctx.gateway.HoldNextTurn(who, std::string(req.Param("id")), *reason,
+                                     std::string(req.Query("workflow")));
     });
   });
   router.Add(V::post, "/v1/interactions/{id}/takeover", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto reason = ReasonFrom(req.body);
-      if (!reason) return std::unexpected(reason.error());
-      return ctx.gateway.TakeOver(who, std::string(req.Param("id")), *reason);
+      HITLGATE_RETURN_IF_ERROR(reason);
+      return ctx.gateway.TakeOver(who, std::string(req.Param("id")), *reason,
+                                 std::string(req.Query("workflow")));
     });
   });
   router.Add(V::post, "/v1/interactions/{id}/handback", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.HandBack(who, std::string(req.Param("id")));
+      return ctx.gateway.HandBack(who, std::string(req.Param("id")), std::string(req.Query("workflow")));
     });
   });
   router.Add(V::get, "/v1/stats", [&ctx](Request& req) {
@@ -77,12 +79,12 @@ void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
   router.Add(V::post, "/v1/policies/test", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto r = codec::JsonObjectReader::Parse(req.body);
-      if (!r) return std::unexpected(r.error());
+      HITLGATE_RETURN_IF_ERROR(r);
       auto policy = r->String("policy");
-      if (!policy) return std::unexpected(policy.error());
+      HITLGATE_RETURN_IF_ERROR(policy);
       auto cases = r->String("cases");
-      if (!cases) return std::unexpected(cases.error());
-      if (auto done = r->Finish(); !done) return std::unexpected(done.error());
+      HITLGATE_RETURN_IF_ERROR(cases);
+      HITLGATE_RETURN_IF_ERROR(r->Finish());
       return ctx.gateway.TestPolicy(who, *policy, *cases);
     });
   });

@@ -15,8 +15,8 @@
 
 namespace hitlgate::api {
 
-struct Notifier::Waiter {
-  explicit Waiter(const asio::any_io_executor& ex) : strand(asio::make_strand(ex)), timer(strand) {}
+struct NotifierWaiter {
+  explicit NotifierWaiter(const asio::any_io_executor& ex) : strand(asio::make_strand(ex)), timer(strand) {}
   asio::strand<asio::any_io_executor> strand;
   asio::steady_timer timer;  // touched only on `strand`
   std::atomic<bool> fired{false};
@@ -37,34 +37,51 @@ asio::awaitable<void> Sleep(std::shared_ptr<W> waiter, std::chrono::milliseconds
 Notifier::Notifier() = default;
 Notifier::~Notifier() = default;
 
-asio::awaitable<bool> Notifier::WaitFor(std::string key, std::chrono::milliseconds timeout) {
+Notifier::Ticket::Ticket(Notifier* owner, std::string key, std::shared_ptr<NotifierWaiter> waiter)
+    : owner_(owner), key_(std::move(key)), waiter_(std::move(waiter)) {}
+
+Notifier::Ticket::~Ticket() {
+  if (owner_ != nullptr && waiter_) owner_->Forget(key_, waiter_);
+}
+
+asio::awaitable<Notifier::Ticket> Notifier::Arm(std::string key) {
   auto executor = co_await asio::this_coro::executor;
-  auto waiter = std::make_shared<Waiter>(executor);
+  auto waiter = std::make_shared<NotifierWaiter>(executor);
   {
     std::lock_guard lock(mu_);
     auto& list = waiters_[key];
     // Drop waiters that are gone, so a key polled forever does not grow.
-    std::erase_if(list, [](const std::weak_ptr<Waiter>& w) { return w.expired(); });
+    std::erase_if(list, [](const std::weak_ptr<NotifierWaiter>& w) { return w.expired(); });
     list.push_back(waiter);
   }
+  co_return Ticket(this, std::move(key), std::move(waiter));
+}
+
+asio::awaitable<bool> Notifier::Wait(Ticket ticket, std::chrono::milliseconds timeout) {
+  std::shared_ptr<NotifierWaiter> waiter = ticket.waiter_;
   auto sleep = Sleep(waiter, timeout);
   co_await asio::co_spawn(waiter->strand, std::move(sleep), asio::use_awaitable);
-  {
-    std::lock_guard lock(mu_);
-    auto it = waiters_.find(key);
-    if (it != waiters_.end()) {
-      std::erase_if(it->second, [&](const std::weak_ptr<Waiter>& w) {
-        auto p = w.lock();
-        return !p || p == waiter;
-      });
-      if (it->second.empty()) waiters_.erase(it);
-    }
-  }
-  co_return waiter->fired.load();
+  co_return waiter->fired.load();  // the ticket forgets the waiter as it goes
+}
+
+asio::awaitable<bool> Notifier::WaitFor(std::string key, std::chrono::milliseconds timeout) {
+  Ticket ticket = co_await Arm(std::move(key));
+  co_return co_await Wait(std::move(ticket), timeout);
+}
+
+void Notifier::Forget(const std::string& key, const std::shared_ptr<NotifierWaiter>& waiter) {
+  std::lock_guard lock(mu_);
+  auto it = waiters_.find(key);
+  if (it == waiters_.end()) return;
+  std::erase_if(it->second, [&](const std::weak_ptr<NotifierWaiter>& w) {
+    auto p = w.lock();
+    return !p || p == waiter;
+  });
+  if (it->second.empty()) waiters_.erase(it);
 }
 
 void Notifier::Notify(const std::string& key) {
-  std::vector<std::shared_ptr<Waiter>> wake;
+  std::vector<std::shared_ptr<NotifierWaiter>> wake;
   {
     std::lock_guard lock(mu_);
     auto it = waiters_.find(key);
@@ -93,7 +110,7 @@ void Notifier::Unsubscribe(std::uint64_t token) {
   subscribers_.erase(token);
 }
 
-void Notifier::Publish(std::string_view topic, std::string_view data) {
+void Notifier::Publish(std::string_view topic, std::string_view workflow, std::string_view data) {
   std::vector<std::shared_ptr<Callback>> targets;
   {
     std::lock_guard lock(mu_);
@@ -102,7 +119,7 @@ void Notifier::Publish(std::string_view topic, std::string_view data) {
     for (auto& [token, cb] : subscribers_) targets.push_back(cb);
   }
   // Outside the lock: a callback may Unsubscribe or Publish itself.
-  for (auto& cb : targets) (*cb)(topic, data);
+  for (auto& cb : targets) (*cb)(topic, workflow, data);
 }
 
 size_t Notifier::subscriber_count() const {

@@ -7,6 +7,7 @@
 // Thread-safety: everything may be called from any thread (Notify from the
 // store's writer, Publish from a request handler); waiters resume on their
 // own executor.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -27,6 +28,8 @@ namespace hitlgate::api {
 
 namespace asio = boost::asio;
 
+struct NotifierWaiter;  // notifier.cc: one waiting coroutine's timer and flag
+
 class Notifier {
  public:
   Notifier();
@@ -39,10 +42,31 @@ class Notifier {
   // start of the wait; callers re-read state after waking (notifications
   // carry no payload and several may coalesce into one wake-up).
   asio::awaitable<bool> WaitFor(std::string key, std::chrono::milliseconds timeout);
+
+  // A wait in two steps, for readers that must not miss a change between
+  // reading the state and starting to wait: Arm registers interest in
+  // `key` at once; Wait then resolves true at once when a Notify(key)
+  // came after Arm, else waits up to `timeout`. Wait consumes the ticket.
+  class Ticket {
+   public:
+    Ticket(Ticket&&) noexcept = default;
+    Ticket& operator=(Ticket&&) noexcept = default;
+    ~Ticket();
+
+   private:
+    friend class Notifier;
+    Ticket(Notifier* owner, std::string key, std::shared_ptr<struct NotifierWaiter> waiter);
+    Notifier* owner_ = nullptr;
+    std::string key_;
+    std::shared_ptr<struct NotifierWaiter> waiter_;
+  };
+  asio::awaitable<Ticket> Arm(std::string key);
+  asio::awaitable<bool> Wait(Ticket ticket, std::chrono::milliseconds timeout);
   // Wakes every current waiter for `key`; no effect when there is none.
   void Notify(const std::string& key);
 
-  using Callback = std::function<void(std::string_view topic, std::string_view data)>;
+  using Callback =
+      std::function<void(std::string_view topic, std::string_view workflow, std::string_view data)>;
   // Registers `callback` for every later Publish; it may run on any thread,
   // concurrently with itself, and must not block (SseWriter::Send does not).
   // Returns the token for Unsubscribe.
@@ -52,17 +76,17 @@ class Notifier {
   // valid (hold them by shared_ptr, as SSE handlers hold their writer).
   void Unsubscribe(std::uint64_t token);
   // Calls every subscriber, outside the lock.
-  void Publish(std::string_view topic, std::string_view data);
+  void Publish(std::string_view topic, std::string_view workflow, std::string_view data);
   size_t subscriber_count() const;
   size_t waiter_count() const;
 
  private:
-  struct Waiter;
+  void Forget(const std::string& key, const std::shared_ptr<NotifierWaiter>& waiter);
 
   mutable std::mutex mu_;
-  std::unordered_map<std::string, std::vector<std::weak_ptr<Waiter>>> waiters_;  // guarded by mu_
-  std::map<std::uint64_t, std::shared_ptr<Callback>> subscribers_;               // guarded by mu_
-  std::uint64_t next_token_ = 1;                                                 // guarded by mu_
+  std::unordered_map<std::string, std::vector<std::weak_ptr<NotifierWaiter>>> waiters_ HITLGATE_GUARDED_BY(mu_);
+  std::map<std::uint64_t, std::shared_ptr<Callback>> subscribers_ HITLGATE_GUARDED_BY(mu_);
+  std::uint64_t next_token_ HITLGATE_GUARDED_BY(mu_) = 1;
 };
 
 }  // namespace hitlgate::api

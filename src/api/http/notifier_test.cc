@@ -105,14 +105,15 @@ TEST(NotifierTest, NotifyWakesEveryWaiterOfTheKey) {
 TEST(NotifierTest, PublishReachesSubscribersUntilUnsubscribed) {
   Notifier notifier;
   std::vector<std::string> seen;
-  const auto token = notifier.Subscribe([&](std::string_view topic, std::string_view data) {
-    seen.push_back(std::string(topic) + "=" + std::string(data));
-  });
-  notifier.Publish("a", "1");
-  notifier.Publish("b", "2");
+  const auto token =
+      notifier.Subscribe([&](std::string_view topic, std::string_view workflow, std::string_view data) {
+        seen.push_back(std::string(topic) + "/" + std::string(workflow) + "=" + std::string(data));
+      });
+  notifier.Publish("a", "w1", "1");
+  notifier.Publish("b", "", "2");
   notifier.Unsubscribe(token);
-  notifier.Publish("c", "3");
-  EXPECT_EQ(seen, (std::vector<std::string>{"a=1", "b=2"}));
+  notifier.Publish("c", "w1", "3");
+  EXPECT_EQ(seen, (std::vector<std::string>{"a/w1=1", "b/=2"}));
   EXPECT_EQ(notifier.subscriber_count(), 0u);
 }
 

@@ -62,7 +62,7 @@ Result<std::uint16_t> HttpServer::Start() {
   std::shared_ptr<asio::ssl::context> tls;
   if (options_.tls.enabled()) {
     auto made = MakeServerTlsContext(options_.tls);
-    if (!made) return std::unexpected(made.error());
+    HITLGATE_RETURN_IF_ERROR(made);
     tls = std::move(*made);
   }
   boost::system::error_code ec;

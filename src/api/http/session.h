@@ -9,6 +9,7 @@
 // every session, so it outlives the last coroutine frame even when the
 // io_context destroys abandoned frames. Thread-safety: ServerState's
 // members are atomics or guarded by `mu`.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -42,8 +43,8 @@ struct ServerState {
 
   std::mutex mu;
   std::condition_variable all_closed;  // signalled when `connections` hits 0
-  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> live;  // guarded by mu
-  std::uint64_t next_id = 1;                                          // guarded by mu
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> live HITLGATE_GUARDED_BY(mu);
+  std::uint64_t next_id HITLGATE_GUARDED_BY(mu) = 1;
 };
 
 // Serves `socket` until the client leaves, a timeout, an error or shutdown.

@@ -8,6 +8,7 @@
 // whatever callbacks that coroutine registers). Thread-safety: Send, open
 // and Close from any thread; WaitClosed only from the SSE coroutine (it runs
 // on the session's strand); the "session side" methods only from the session.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -73,10 +74,10 @@ class SseWriter : public std::enable_shared_from_this<SseWriter> {
   const size_t queue_limit_;
   std::unique_ptr<Timers> timers_;  // touched only on the executor
   mutable std::mutex mu_;
-  std::deque<std::string> frames_;  // guarded by mu_
-  State state_ = State::kOpen;      // guarded by mu_
-  bool overflowed_ = false;         // guarded by mu_
-  std::function<void()> on_close_;  // guarded by mu_; taken once
+  std::deque<std::string> frames_ HITLGATE_GUARDED_BY(mu_);
+  State state_ HITLGATE_GUARDED_BY(mu_) = State::kOpen;
+  bool overflowed_ HITLGATE_GUARDED_BY(mu_) = false;
+  std::function<void()> on_close_ HITLGATE_GUARDED_BY(mu_);  // taken once
 };
 
 }  // namespace hitlgate::api

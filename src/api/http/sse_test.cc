@@ -105,7 +105,7 @@ TEST(SseTest, SlowSubscriberIsDroppedWithoutBlockingThePublisher) {
   Harness h(StreamRouter([&notifier, subscribed,
                           finished](std::shared_ptr<SseWriter> w) -> asio::awaitable<void> {
               const auto token = notifier.Subscribe(
-                  [w](std::string_view topic, std::string_view data) { w->Send(topic, data); });
+                  [w](std::string_view topic, std::string_view, std::string_view data) { w->Send(topic, data); });
               subscribed->set_value();
               co_await w->WaitClosed();
               notifier.Unsubscribe(token);
@@ -123,7 +123,7 @@ TEST(SseTest, SlowSubscriberIsDroppedWithoutBlockingThePublisher) {
   int published = 0;
   while (finished_future.wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
          published < 1000000) {
-    notifier.Publish("task.created", payload);
+    notifier.Publish("task.created", "retail-bot", payload);
     ++published;
   }
   ASSERT_EQ(finished_future.wait_for(std::chrono::seconds(10)), std::future_status::ready);

@@ -91,7 +91,7 @@ class Link {
     parser.skip(head);
     auto ec =
         Run(timeout, [&](auto handler) { http::async_read(socket_, buffer_, parser, handler); });
-    if (auto ok = Check(ec, "read"); !ok) return std::unexpected(ok.error());
+    HITLGATE_RETURN_IF_ERROR(Check(ec, "read"));
     auto res = parser.release();
     TestResponse out;
     out.status = res.result_int();
@@ -190,9 +190,9 @@ Result<void> TestClient::Connect() { return impl_->link.Connect(timeout_); }
 
 Result<TestResponse> TestClient::Request(http::verb method, std::string_view target,
                                          std::string_view body, const Headers& headers) {
-  if (auto ok = Connect(); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(Connect());
   const std::string wire = Serialize(method, target, body, headers, impl_->link.host());
-  if (auto ok = impl_->link.Write(wire, timeout_); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(impl_->link.Write(wire, timeout_));
   return impl_->link.ReadResponse(method == http::verb::head, timeout_);
 }
 
@@ -277,7 +277,7 @@ SseClient::~SseClient() = default;
 Result<TestResponse> SseClient::Open(std::string_view target, const Headers& headers,
                                      std::chrono::milliseconds timeout) {
   Impl& s = *impl_;
-  if (auto ok = s.link.Connect(timeout); !ok) return std::unexpected(ok.error());
+  HITLGATE_RETURN_IF_ERROR(s.link.Connect(timeout));
   Headers all = headers;
   all.emplace_back("Accept", "text/event-stream");
   if (auto ok = s.link.Write(Serialize(http::verb::get, target, {}, all, s.link.host()), timeout);

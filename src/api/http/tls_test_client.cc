@@ -132,7 +132,7 @@ template <typename T, typename Make>
 Result<T> RunClient(const TlsClientOptions& o, Make make) {
   asio::io_context io;
   ssl::context ctx(ssl::context::tls_client);
-  if (auto c = Configure(o, ctx); !c) return std::unexpected(c.error());
+  HITLGATE_RETURN_IF_ERROR(Configure(o, ctx));
   Stream stream(io, ctx);
   std::optional<Result<T>> out;
   asio::co_spawn(io, make(stream), [&](std::exception_ptr e, Result<T> r) {

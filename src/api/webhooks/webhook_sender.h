@@ -10,6 +10,7 @@
 // gateway nodes never send one message at the same time (visibility timeout).
 //
 // Runs on its own thread; Start/Stop are not thread-safe with each other.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -49,7 +50,7 @@ class WebhookSender {
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
+  bool stopping_ HITLGATE_GUARDED_BY(mu_) = false;
 };
 
 // Retry delay after `attempts` failures: 1 s doubling, capped at `max`.

@@ -8,7 +8,7 @@ ConversationSnapshot SnapshotBefore(const InteractionState* interaction, const C
                                     const Event& event, TimePoint at, const ConversationRules& rules) {
   ConversationSnapshot snap;
   snap.now = at;
-  const std::uint64_t self_hash = StableHash(event.interaction_id);
+  const std::uint64_t self_hash = InteractionHash(event);
   const InteractionState* s = interaction;
   if (s != nullptr && at - s->last_seen > rules.idle_ttl) s = nullptr;  // idle: a new start
   if (s != nullptr) {
@@ -85,7 +85,7 @@ void FoldInteraction(InteractionState& s, const Event& event, TimePoint at, cons
 }
 
 void FoldCustomer(CustomerState& c, const Event& event, TimePoint at) {
-  const std::uint64_t self_hash = StableHash(event.interaction_id);
+  const std::uint64_t self_hash = InteractionHash(event);
   const std::uint64_t intent = event.intent.empty() ? 0 : StableHash(event.intent);
   for (int i = 0; i < c.count; ++i) {
     if (c.contacts[i].interaction_hash == self_hash) {

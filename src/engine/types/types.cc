@@ -84,6 +84,45 @@ std::uint64_t StableHash(std::string_view s) {
   return h;
 }
 
+std::vector<std::string> DifferingFields(const Event& a, const Event& b) {
+  std::vector<std::string> out;
+  auto check = [&](bool same, const char* name) {
+    if (!same) out.emplace_back(name);
+  };
+  check(a.event_id == b.event_id, "event_id");
+  check(a.interaction_id == b.interaction_id, "interaction_id");
+  check(a.customer_id == b.customer_id, "customer_id");
+  check(a.workflow == b.workflow, "workflow");
+  check(a.channel == b.channel, "channel");
+  check(a.type == b.type, "type");
+  check(a.text == b.text, "text");
+  check(a.language == b.language, "language");
+  check(a.intent == b.intent, "intent");
+  check(a.confidence == b.confidence, "confidence");
+  if (a.action.has_value() != b.action.has_value()) {
+    out.emplace_back("action");
+  } else if (a.action) {
+    check(a.action->name == b.action->name, "action.name");
+    check(a.action->amount == b.action->amount, "action.amount");
+    check(a.action->currency == b.action->currency, "action.currency");
+    check(a.action->params_json == b.action->params_json, "action.params");
+  }
+  check(a.summary == b.summary, "summary");
+  check(a.collected == b.collected, "collected");
+  check(a.at == b.at, "at");
+  return out;
+}
+
+std::string InteractionKey(const Event& event) {
+  std::string key;
+  key.reserve(event.workflow.size() + 1 + event.interaction_id.size());
+  key.append(event.workflow).push_back('\x1f');
+  key.append(event.interaction_id);
+  return key;
+}
+
+std::uint64_t InteractionHash(const Event& event) { return StableHash(InteractionKey(event)); }
+
 int ConversationSnapshot::MessagesWithin(Duration window) const {
   const TimePoint since = now - window;
   int n = 0;

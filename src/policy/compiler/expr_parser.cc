@@ -3,6 +3,7 @@
 
 #include <optional>
 
+#include "hitlgate/common/error.h"
 #include "policy/compiler/expr_lexer.h"
 
 namespace hitlgate::policy::compiler {
@@ -255,7 +256,7 @@ std::expected<AstPtr, ExprError> ParseExpr(std::string_view text) {
     return std::unexpected(ExprError{0, "expression longer than 4096 characters"});
   }
   auto tokens = Tokenize(text);
-  if (!tokens) return std::unexpected(tokens.error());
+  HITLGATE_RETURN_IF_ERROR(tokens);
   return Parser(std::move(*tokens)).Parse();
 }
 

@@ -97,6 +97,13 @@ class CompiledPolicy final : public Program {
   int frustration_category() const override { return frustration_category_; }
   Duration repeat_contact_window() const override { return repeat_contact_window_; }
   const std::vector<QueueSpec>& queues() const override { return queues_; }
+  bool AcceptsWorkflow(std::string_view workflow) const override {
+    if (workflows_.empty()) return true;
+    for (const CompiledWorkflow& w : workflows_) {
+      if (w.name == workflow) return true;
+    }
+    return false;
+  }
   int hold_notice_seconds() const override { return hold_notice_seconds_; }
   double audit_sample_rate() const override { return audit_sample_rate_; }
   void Evaluate(const EvalInput& input, engine::Decision* out) const override;  // evaluate.cc

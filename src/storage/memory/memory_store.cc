@@ -24,21 +24,26 @@ struct Activation {
 
 class MemoryStore final : public Store {
  public:
-  explicit MemoryStore(IdGenerator* ids) : ids_(ids) {}
+  MemoryStore(IdGenerator* ids, MemoryStoreFaults* faults) : ids_(ids), faults_(faults) {}
 
   Result<RecordedDecision> RecordDecision(const DecisionRecord& decision,
                                           const std::optional<NewTask>& task,
                                           const std::vector<AuditEntry>& extra_audit,
                                           TimePoint now,
                                           const std::vector<OutboxMessage>& outbox) override {
-    if (auto v = internal::ValidateDecision(decision, task); !v) return std::unexpected(v.error());
-    if (auto v = internal::ValidateEntries(extra_audit); !v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateDecision(decision, task));
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra_audit));
+    if (faults_ != nullptr && faults_->fail_decisions.load() > 0) {
+      faults_->fail_decisions.fetch_sub(1);
+      return MakeError(ErrorCode::kUnavailable, "injected fault: the decision was not written");
+    }
     std::lock_guard lock(mu_);
+    const std::string event_key = EventKey(decision.workflow, decision.event_id);
     if (!decision.event_id.empty()) {
-      auto it = by_event_id_.find(decision.event_id);
-      if (it != by_event_id_.end()) {
-        const StoredDecision& first = decisions_[it->second];
-        return RecordedDecision{first.seq, first.task_id, true};
+      if (auto first = FindRecordedLocked(event_key)) {
+        RecordedDecision dup{first->decision_seq, first->task_id, true, std::nullopt, std::nullopt};
+        dup.first = std::move(first);
+        return dup;
       }
     }
     StoredDecision stored{next_decision_seq_++, decision, ""};
@@ -54,18 +59,22 @@ class MemoryStore final : public Store {
                                          extra_audit),
                  now);
     EnqueueLocked(outbox, now);
-    if (!decision.event_id.empty()) by_event_id_[decision.event_id] = decisions_.size();
+    if (!decision.event_id.empty()) by_event_id_[event_key] = decisions_.size();
     decisions_.push_back(stored);
     if (new_task) tasks_[new_task->id] = *new_task;
-    return RecordedDecision{stored.seq, stored.task_id, false};
+    return RecordedDecision{stored.seq, stored.task_id, false, new_task, std::nullopt};
+  }
+
+  Result<std::optional<RecordedEvent>> FindRecordedEvent(const std::string& workflow,
+                                                         const std::string& event_id) override {
+    std::lock_guard lock(mu_);
+    return FindRecordedLocked(EventKey(workflow, event_id));
   }
 
   Result<Task> ClaimNext(const ClaimRequest& request) override {
-    if (auto v = internal::ValidateClaimRequest(request); !v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateClaimRequest(request));
     std::lock_guard lock(mu_);
-    if (auto c = internal::CheckConcurrency(request, LiveLeasesLocked(request)); !c) {
-      return std::unexpected(c.error());
-    }
+    HITLGATE_RETURN_IF_ERROR(internal::CheckConcurrency(request, LiveLeasesLocked(request)));
     Task* best = nullptr;
     for (auto& [id, t] : tasks_) {
       if (!internal::Claimable(t, request.now) || !Qualifies(t, request)) continue;
@@ -76,12 +85,12 @@ class MemoryStore final : public Store {
   }
 
   Result<Task> Claim(const std::string& task_id, const ClaimRequest& request) override {
-    if (auto v = internal::ValidateClaimRequest(request); !v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateClaimRequest(request));
     std::lock_guard lock(mu_);
     auto t = FindLocked(task_id);
-    if (!t) return std::unexpected(t.error());
+    HITLGATE_RETURN_IF_ERROR(t);
     auto held = internal::CheckClaimOne(**t, request, LiveLeasesLocked(request));
-    if (!held) return std::unexpected(held.error());
+    HITLGATE_RETURN_IF_ERROR(held);
     if (*held) return **t;
     return ClaimLocked(**t, request);
   }
@@ -91,10 +100,8 @@ class MemoryStore final : public Store {
     if (ttl <= Duration::zero()) return InvalidArgument("renew: ttl must be > 0");
     std::lock_guard lock(mu_);
     auto t = FindLocked(task_id);
-    if (!t) return std::unexpected(t.error());
-    if (auto c = internal::CheckLeaseHolder(**t, lease_id, reviewer, now); !c) {
-      return std::unexpected(c.error());
-    }
+    HITLGATE_RETURN_IF_ERROR(t);
+    HITLGATE_RETURN_IF_ERROR(internal::CheckLeaseHolder(**t, lease_id, reviewer, now));
     AppendLocked({internal::ApplyRenew(**t, now, ttl)}, now);
     return **t;
   }
@@ -103,10 +110,8 @@ class MemoryStore final : public Store {
                        const std::string& reviewer, TimePoint now) override {
     std::lock_guard lock(mu_);
     auto t = FindLocked(task_id);
-    if (!t) return std::unexpected(t.error());
-    if (auto c = internal::CheckLeaseHolder(**t, lease_id, reviewer, now); !c) {
-      return std::unexpected(c.error());
-    }
+    HITLGATE_RETURN_IF_ERROR(t);
+    HITLGATE_RETURN_IF_ERROR(internal::CheckLeaseHolder(**t, lease_id, reviewer, now));
     AppendLocked({internal::ApplyRelease(**t, now)}, now);
     return **t;
   }
@@ -114,13 +119,11 @@ class MemoryStore final : public Store {
   Result<Task> SubmitVerdict(const std::string& task_id, const std::string& lease_id,
                              const Verdict& verdict, TimePoint now,
                              const VerdictOptions& options) override {
-    if (auto v = internal::ValidateEntries(options.audit); !v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(options.audit));
     std::lock_guard lock(mu_);
     auto t = FindLocked(task_id);
-    if (!t) return std::unexpected(t.error());
-    if (auto c = internal::CheckVerdict(**t, lease_id, verdict, now, options.override); !c) {
-      return std::unexpected(c.error());
-    }
+    HITLGATE_RETURN_IF_ERROR(t);
+    HITLGATE_RETURN_IF_ERROR(internal::CheckVerdict(**t, lease_id, verdict, now, options.override));
     std::vector<AuditEntry> entries{
         internal::ApplyVerdict(**t, lease_id, verdict, now, options.override)};
     entries.insert(entries.end(), options.audit.begin(), options.audit.end());
@@ -133,8 +136,8 @@ class MemoryStore final : public Store {
                           const std::string& reason, TimePoint now) override {
     std::lock_guard lock(mu_);
     auto t = FindLocked(task_id);
-    if (!t) return std::unexpected(t.error());
-    if (auto c = internal::CheckCancel(**t); !c) return std::unexpected(c.error());
+    HITLGATE_RETURN_IF_ERROR(t);
+    HITLGATE_RETURN_IF_ERROR(internal::CheckCancel(**t));
     AppendLocked({internal::ApplyCancel(**t, actor, reason, now)}, now);
     return **t;
   }
@@ -182,7 +185,7 @@ class MemoryStore final : public Store {
   Result<Task> GetTask(const std::string& task_id) override {
     std::lock_guard lock(mu_);
     auto t = FindLocked(task_id);
-    if (!t) return std::unexpected(t.error());
+    HITLGATE_RETURN_IF_ERROR(t);
     return **t;
   }
 
@@ -408,7 +411,7 @@ class MemoryStore final : public Store {
 
   Result<std::vector<AuditRecord>> AppendAudit(const std::vector<AuditEntry>& entries,
                                                TimePoint at) override {
-    if (auto v = internal::ValidateEntries(entries); !v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(entries));
     std::lock_guard lock(mu_);
     return AppendLocked(entries, at);
   }
@@ -457,8 +460,8 @@ class MemoryStore final : public Store {
 
   Result<Task> OpenTask(const StandaloneTask& request, const std::vector<AuditEntry>& extra_audit,
                         TimePoint now) override {
-    if (auto v = internal::ValidateStandaloneTask(request); !v) return std::unexpected(v.error());
-    if (auto v = internal::ValidateEntries(extra_audit); !v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateStandaloneTask(request));
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra_audit));
     std::lock_guard lock(mu_);
     Task t = internal::MakeStandaloneTask(request, ids_->NewId("t"));
     if (tasks_.contains(t.id)) return MakeError(ErrorCode::kAlreadyExists, "task id " + t.id + " is taken");
@@ -468,13 +471,13 @@ class MemoryStore final : public Store {
   }
 
   Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override {
-    if (auto v = internal::ValidateErasure(request); !v) return std::unexpected(v.error());
-    if (auto v = internal::ValidateEntries(request.audit); !v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateErasure(request));
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(request.audit));
     std::lock_guard lock(mu_);
     ErasureResult result;
     for (const auto& [id, t] : tasks_) {
       if (t.customer_id != request.customer_id) continue;
-      if (auto c = internal::CheckErasable(t); !c) return std::unexpected(c.error());
+      HITLGATE_RETURN_IF_ERROR(internal::CheckErasable(t));
       ++result.tasks;
     }
     for (const StoredDecision& d : decisions_) result.decisions += d.record.customer_id == request.customer_id;
@@ -494,7 +497,7 @@ class MemoryStore final : public Store {
   }
 
   Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) override {
-    if (auto v = internal::ValidateTextPurge(request); !v) return std::unexpected(v.error());
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateTextPurge(request));
     std::lock_guard lock(mu_);
     TextPurgeResult result;
     for (StoredDecision& d : decisions_) {
@@ -597,10 +600,23 @@ class MemoryStore final : public Store {
   }
 
   IdGenerator* const ids_;
+  MemoryStoreFaults* const faults_;  // null: none
   std::mutex mu_;
   // Everything below is guarded by mu_.
   std::vector<StoredDecision> decisions_;
-  std::map<std::string, size_t> by_event_id_;  // event_id -> index in decisions_
+  // EventKey(workflow, event_id) -> index in decisions_.
+  std::map<std::string, size_t> by_event_id_;
+
+  static std::string EventKey(const std::string& workflow, const std::string& event_id) {
+    return workflow + '\x1f' + event_id;
+  }
+  std::optional<RecordedEvent> FindRecordedLocked(const std::string& key) const {
+    auto it = by_event_id_.find(key);
+    if (it == by_event_id_.end()) return std::nullopt;
+    const StoredDecision& d = decisions_[it->second];
+    return RecordedEvent{d.seq, d.task_id, d.record.decision_json, d.record.event_digest,
+                         d.record.event_json};
+  }
   std::int64_t next_decision_seq_ = 1;
   std::map<std::string, Task> tasks_;
   std::map<std::string, PolicyVersion> policies_;
@@ -617,6 +633,8 @@ class MemoryStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> NewMemoryStore(IdGenerator* ids) { return std::make_unique<MemoryStore>(ids); }
+std::unique_ptr<Store> NewMemoryStore(IdGenerator* ids, MemoryStoreFaults* faults) {
+  return std::make_unique<MemoryStore>(ids, faults);
+}
 
 }  // namespace hitlgate::store

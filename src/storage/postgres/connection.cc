@@ -106,7 +106,7 @@ Result<Rows> Connection::Check(pg_result* result, std::string_view what) {
 Result<void> Connection::Exec(std::string_view sql) {
   std::string text(sql);
   auto r = Check(PQexec(conn_, text.c_str()), "postgres");
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   return {};
 }
 
@@ -115,7 +115,7 @@ Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
   if (it == prepared_.end()) {
     std::string name = "hg" + std::to_string(prepared_.size() + 1);
     auto made = Check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), "postgres prepare");
-    if (!made) return std::unexpected(made.error());
+    HITLGATE_RETURN_IF_ERROR(made);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
   std::vector<const char*> values;

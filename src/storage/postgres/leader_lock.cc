@@ -18,7 +18,7 @@ Result<bool> LeaderLock::Hold() {
   }
   if (conn_ == nullptr) {
     auto opened = Connection::Open(options_);
-    if (!opened) return std::unexpected(opened.error());
+    HITLGATE_RETURN_IF_ERROR(opened);
     conn_ = std::move(*opened);
   }
   if (held_) {

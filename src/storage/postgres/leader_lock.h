@@ -7,6 +7,7 @@
 //
 // Not thread-safe: the gateway's tick calls it from one thread; a mutex
 // guards it anyway because PostgresStore's methods are thread-safe.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <memory>
@@ -29,8 +30,8 @@ class LeaderLock {
  private:
   ConnectOptions options_;
   std::mutex mu_;
-  std::unique_ptr<Connection> conn_;  // guarded by mu_
-  bool held_ = false;                 // guarded by mu_
+  std::unique_ptr<Connection> conn_ HITLGATE_GUARDED_BY(mu_);
+  bool held_ HITLGATE_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace hitlgate::store::postgres

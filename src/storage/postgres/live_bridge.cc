@@ -2,6 +2,7 @@
 // (LISTEN, then poll the socket) and a sender thread with another (one
 // pg_notify statement per batch of queued messages). A node ignores the
 // notifications its own sender connection made (by backend pid).
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/store/postgres_live_bridge.h"
 
 #include <libpq-fe.h>
@@ -45,25 +46,27 @@ class Bridge final : public PostgresLiveBridge {
 
   Result<void> StartThreads() {
     auto send = Connection::Open(options_);
-    if (!send) return std::unexpected(send.error());
+    HITLGATE_RETURN_IF_ERROR(send);
     send_conn_ = std::move(*send);
     own_pid_ = PQbackendPID(send_conn_->raw());
     // One channel per schema: clusters sharing a database in different
     // schemas do not hear each other. Channel names are identifiers (63
     // bytes at most).
     auto schema = send_conn_->Query("SELECT COALESCE(current_schema(), '')");
-    if (!schema) return std::unexpected(schema.error());
+    HITLGATE_RETURN_IF_ERROR(schema);
     channel_ = ("hitlgate_live_" + schema->Text(0, 0)).substr(0, 63);
     auto listen = ConnectListener();
-    if (!listen) return std::unexpected(listen.error());
+    HITLGATE_RETURN_IF_ERROR(listen);
     listen_conn_ = std::move(*listen);
     listener_ = std::thread([this] { ListenLoop(); });
     sender_ = std::thread([this] { SendLoop(); });
     return {};
   }
 
-  void Send(std::string_view topic, std::string_view data) override {
+  void Send(std::string_view topic, std::string_view workflow, std::string_view data) override {
     std::string payload(topic);
+    payload.push_back(kSeparator);
+    payload.append(workflow);
     payload.push_back(kSeparator);
     payload.append(data);
     {
@@ -84,7 +87,7 @@ class Bridge final : public PostgresLiveBridge {
     if (quoted == nullptr) return Internal("cannot quote the channel name " + channel_);
     const std::string sql = std::string("LISTEN ") + quoted;
     PQfreemem(quoted);
-    if (auto r = (*conn)->Exec(sql); !r) return std::unexpected(r.error());
+    HITLGATE_RETURN_IF_ERROR((*conn)->Exec(sql));
     return conn;
   }
 
@@ -94,10 +97,13 @@ class Bridge final : public PostgresLiveBridge {
   }
 
   void Deliver(std::string_view payload) {
+    // topic, workflow and data, in that order (names carry no separator).
     const size_t sep = payload.find(kSeparator);
     if (sep == std::string_view::npos) return;  // not ours
+    const size_t sep2 = payload.find(kSeparator, sep + 1);
+    if (sep2 == std::string_view::npos) return;
     ++received_;
-    handler_(payload.substr(0, sep), payload.substr(sep + 1));
+    handler_(payload.substr(0, sep), payload.substr(sep + 1, sep2 - sep - 1), payload.substr(sep2 + 1));
   }
 
   void ListenLoop() {
@@ -186,8 +192,8 @@ class Bridge final : public PostgresLiveBridge {
   std::atomic<std::int64_t> received_{0};
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::string> queue_;  // guarded by mu_
-  bool stopping_ = false;          // guarded by mu_
+  std::deque<std::string> queue_ HITLGATE_GUARDED_BY(mu_);
+  bool stopping_ HITLGATE_GUARDED_BY(mu_) = false;
   std::thread listener_;
   std::thread sender_;
 };
@@ -204,7 +210,7 @@ Result<std::unique_ptr<PostgresLiveBridge>> PostgresLiveBridge::Start(const std:
     }
   }
   auto bridge = std::make_unique<Bridge>(postgres::ConnectOptions{url, schema}, std::move(on_remote));
-  if (auto r = bridge->StartThreads(); !r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(bridge->StartThreads());
   return std::unique_ptr<PostgresLiveBridge>(std::move(bridge));
 }
 

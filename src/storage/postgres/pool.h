@@ -3,6 +3,7 @@
 // that wait for one to come back (PostgreSQL's max_connections is shared by
 // every node). A connection that broke is dropped instead of returned, and
 // the next Acquire opens a fresh one. Thread-safe.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <condition_variable>
@@ -44,8 +45,8 @@ class Pool {
   const int max_size_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
-  int open_ = 0;                                   // guarded by mu_: idle + checked out
+  std::vector<std::unique_ptr<Connection>> idle_ HITLGATE_GUARDED_BY(mu_);
+  int open_ HITLGATE_GUARDED_BY(mu_) = 0;                                   // idle + checked out
 };
 
 }  // namespace hitlgate::store::postgres

@@ -30,7 +30,7 @@ Result<std::optional<ActivationRow>> LatestActivation(Connection& conn, const st
                                    Params::Of(*version))
                       : conn.Query("SELECT version, actor, at_us FROM policy_activations "
                                    "ORDER BY id DESC LIMIT 1");
-  if (!rows) return std::unexpected(rows.error());
+  HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) return std::optional<ActivationRow>();
   return std::optional<ActivationRow>(
       ActivationRow{rows->Text(0, 0), rows->Text(0, 1), rows->Time(0, 2)});
@@ -38,9 +38,9 @@ Result<std::optional<ActivationRow>> LatestActivation(Connection& conn, const st
 
 Result<PolicyVersionInfo> Info(Connection& conn, PolicyVersion p) {
   auto latest = LatestActivation(conn, nullptr);
-  if (!latest) return std::unexpected(latest.error());
+  HITLGATE_RETURN_IF_ERROR(latest);
   auto mine = LatestActivation(conn, &p.version);
-  if (!mine) return std::unexpected(mine.error());
+  HITLGATE_RETURN_IF_ERROR(mine);
   PolicyVersionInfo info;
   info.active = *latest && (*latest)->version == p.version;
   if (*mine) {
@@ -59,7 +59,7 @@ Result<std::optional<PolicyVersion>> LoadPolicy(Connection& conn, const std::str
   static const std::string kSql =
       std::string("SELECT ") + kPolicyColumns + " FROM policies WHERE version = $1";
   auto rows = conn.Query(kSql, Params::Of(version));
-  if (!rows) return std::unexpected(rows.error());
+  HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) return std::optional<PolicyVersion>();
   return std::optional<PolicyVersion>(ReadPolicy(*rows, 0));
 }
@@ -68,19 +68,19 @@ Result<std::optional<ApiKey>> LoadKey(Connection& conn, const std::string& key_i
   static const std::string kSql =
       std::string("SELECT ") + postgres::kKeyColumns + " FROM api_keys WHERE key_id = $1";
   auto rows = conn.Query(kSql, Params::Of(key_id));
-  if (!rows) return std::unexpected(rows.error());
+  HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) return std::optional<ApiKey>();
   auto k = postgres::ReadKey(*rows, 0);
-  if (!k) return std::unexpected(k.error());
+  HITLGATE_RETURN_IF_ERROR(k);
   return std::optional<ApiKey>(std::move(*k));
 }
 
 // Runs a statement inside a write op and appends one audit entry.
 Result<void> ExecAndAudit(WriteTxn& txn, const std::string& sql, const Params& params,
                           audit::AuditEntry entry, TimePoint at) {
-  if (auto r = txn.conn().Query(sql, params); !r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(txn.conn().Query(sql, params));
   auto a = txn.Append({std::move(entry)}, at);
-  if (!a) return std::unexpected(a.error());
+  HITLGATE_RETURN_IF_ERROR(a);
   return {};
 }
 
@@ -92,7 +92,7 @@ Result<void> PostgresStore::SavePolicyVersion(const PolicyVersion& p) {
   if (p.version.empty()) return InvalidArgument("policy: version is empty");
   return Write<void>([&](WriteTxn& txn) -> Result<void> {
     auto existing = LoadPolicy(txn.conn(), p.version);
-    if (!existing) return std::unexpected(existing.error());
+    HITLGATE_RETURN_IF_ERROR(existing);
     if (*existing) {
       if ((*existing)->source_yaml == p.source_yaml) return {};
       return MakeError(ErrorCode::kAlreadyExists,
@@ -110,10 +110,10 @@ Result<void> PostgresStore::ActivatePolicy(const std::string& version, const std
                                            TimePoint at) {
   return Write<void>([&](WriteTxn& txn) -> Result<void> {
     auto existing = LoadPolicy(txn.conn(), version);
-    if (!existing) return std::unexpected(existing.error());
+    HITLGATE_RETURN_IF_ERROR(existing);
     if (!*existing) return NotFound("no policy version " + version);
     auto previous = LatestActivation(txn.conn(), nullptr);
-    if (!previous) return std::unexpected(previous.error());
+    HITLGATE_RETURN_IF_ERROR(previous);
     return ExecAndAudit(
         txn, "INSERT INTO policy_activations(version, actor, at_us) VALUES($1, $2, $3)",
         Params::Of(version, actor, at),
@@ -125,10 +125,10 @@ Result<PolicyVersionInfo> PostgresStore::GetActivePolicy() {
   return Read<PolicyVersionInfo>(
       [&](Connection& conn) -> Result<PolicyVersionInfo> {
         auto latest = LatestActivation(conn, nullptr);
-        if (!latest) return std::unexpected(latest.error());
+        HITLGATE_RETURN_IF_ERROR(latest);
         if (!*latest) return NotFound("no policy was activated");
         auto p = LoadPolicy(conn, (*latest)->version);
-        if (!p) return std::unexpected(p.error());
+        HITLGATE_RETURN_IF_ERROR(p);
         if (!*p) return DataLoss("active policy " + (*latest)->version + " is missing");
         return Info(conn, std::move(**p));
       },
@@ -140,11 +140,11 @@ Result<std::vector<PolicyVersionInfo>> PostgresStore::ListPolicyVersions() {
       [&](Connection& conn) -> Result<std::vector<PolicyVersionInfo>> {
         auto rows = conn.Query(std::string("SELECT ") + kPolicyColumns +
                                " FROM policies ORDER BY uploaded_at_us DESC, version DESC");
-        if (!rows) return std::unexpected(rows.error());
+        HITLGATE_RETURN_IF_ERROR(rows);
         std::vector<PolicyVersionInfo> out;
         for (int i = 0; i < rows->size(); ++i) {
           auto info = Info(conn, ReadPolicy(*rows, i));
-          if (!info) return std::unexpected(info.error());
+          HITLGATE_RETURN_IF_ERROR(info);
           out.push_back(std::move(*info));
         }
         return out;
@@ -158,7 +158,7 @@ Result<void> PostgresStore::CreateKey(const ApiKey& k) {
   if (auto v = internal::ValidateKey(k); !v) return v;
   return Write<void>([&](WriteTxn& txn) -> Result<void> {
     auto existing = LoadKey(txn.conn(), k.key_id);
-    if (!existing) return std::unexpected(existing.error());
+    HITLGATE_RETURN_IF_ERROR(existing);
     if (*existing) return MakeError(ErrorCode::kAlreadyExists, "key " + k.key_id + " exists");
     Params p = Params::Of(k.key_id, k.secret_hash, k.name, RoleName(k.role),
                           internal::JoinList(k.skills), internal::JoinList(k.languages),
@@ -176,7 +176,7 @@ Result<void> PostgresStore::CreateKey(const ApiKey& k) {
 Result<ApiKey> PostgresStore::FindKey(const std::string& key_id) {
   return Read<ApiKey>([&](Connection& conn) -> Result<ApiKey> {
     auto k = LoadKey(conn, key_id);
-    if (!k) return std::unexpected(k.error());
+    HITLGATE_RETURN_IF_ERROR(k);
     if (!*k) return NotFound("no key " + key_id);
     return std::move(**k);
   });
@@ -186,11 +186,11 @@ Result<std::vector<ApiKey>> PostgresStore::ListKeys() {
   return Read<std::vector<ApiKey>>([&](Connection& conn) -> Result<std::vector<ApiKey>> {
     auto rows = conn.Query(std::string("SELECT ") + postgres::kKeyColumns +
                            " FROM api_keys ORDER BY key_id");
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     std::vector<ApiKey> out;
     for (int i = 0; i < rows->size(); ++i) {
       auto k = postgres::ReadKey(*rows, i);
-      if (!k) return std::unexpected(k.error());
+      HITLGATE_RETURN_IF_ERROR(k);
       out.push_back(std::move(*k));
     }
     return out;
@@ -201,7 +201,7 @@ Result<void> PostgresStore::RevokeKey(const std::string& key_id, const std::stri
                                       TimePoint at) {
   return Write<void>([&](WriteTxn& txn) -> Result<void> {
     auto k = LoadKey(txn.conn(), key_id);
-    if (!k) return std::unexpected(k.error());
+    HITLGATE_RETURN_IF_ERROR(k);
     if (!*k) return NotFound("no key " + key_id);
     if ((*k)->revoked_at) return FailedPrecondition("key " + key_id + " is already revoked");
     return ExecAndAudit(txn, "UPDATE api_keys SET revoked_at_us = $1 WHERE key_id = $2",
@@ -228,7 +228,7 @@ Result<std::vector<Webhook>> PostgresStore::ListWebhooks() {
   return Read<std::vector<Webhook>>([&](Connection& conn) -> Result<std::vector<Webhook>> {
     auto rows = conn.Query(
         "SELECT workflow, url, secret, updated_at_us FROM webhooks ORDER BY workflow");
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     std::vector<Webhook> out;
     for (int i = 0; i < rows->size(); ++i) {
       out.push_back(Webhook{rows->Text(i, 0), rows->Text(i, 1), rows->Text(i, 2), rows->Time(i, 3)});
@@ -257,12 +257,12 @@ Result<void> PostgresStore::ClearControl(ControlKind kind, const std::string& ta
   return Write<void>([&](WriteTxn& txn) -> Result<void> {
     auto del = txn.conn().Query("DELETE FROM controls WHERE kind = $1 AND target = $2",
                                 Params::Of(ControlKindName(kind), target));
-    if (!del) return std::unexpected(del.error());
+    HITLGATE_RETURN_IF_ERROR(del);
     if (del->affected() == 0) {
       return NotFound(std::string(ControlKindName(kind)) + " is not set for " + target);
     }
     auto a = txn.Append({internal::ControlClearedAudit(kind, target, actor)}, at);
-    if (!a) return std::unexpected(a.error());
+    HITLGATE_RETURN_IF_ERROR(a);
     return {};
   });
 }
@@ -271,7 +271,7 @@ Result<std::vector<Control>> PostgresStore::ListControls() {
   return Read<std::vector<Control>>([&](Connection& conn) -> Result<std::vector<Control>> {
     auto rows = conn.Query(
         "SELECT kind, target, actor, reason, at_us FROM controls ORDER BY kind, target");
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     std::vector<Control> out;
     for (int i = 0; i < rows->size(); ++i) {
       auto kind = ParseControlKind(rows->Text(i, 0));
@@ -305,7 +305,7 @@ Result<std::vector<OutboxMessage>> PostgresStore::NextDeliveries(TimePoint now, 
   return Write<std::vector<OutboxMessage>>(
       [&](WriteTxn& txn) -> Result<std::vector<OutboxMessage>> {
         auto rows = txn.conn().Query(kSql, Params::Of(now, std::max(limit, 0), now + visibility));
-        if (!rows) return std::unexpected(rows.error());
+        HITLGATE_RETURN_IF_ERROR(rows);
         std::vector<OutboxMessage> out;
         for (int i = 0; i < rows->size(); ++i) out.push_back(postgres::ReadOutbox(*rows, i));
         std::sort(out.begin(), out.end(), [](const OutboxMessage& a, const OutboxMessage& b) {
@@ -319,7 +319,7 @@ Result<std::vector<OutboxMessage>> PostgresStore::NextDeliveries(TimePoint now, 
 Result<void> PostgresStore::MarkDelivered(std::int64_t id, TimePoint now) {
   return Write<void>([&](WriteTxn& txn) -> Result<void> {
     auto m = postgres::LoadOutbox(txn.conn(), id);
-    if (!m) return std::unexpected(m.error());
+    HITLGATE_RETURN_IF_ERROR(m);
     if (m->delivered_at) return {};
     return ExecAndAudit(
         txn, "UPDATE outbox SET delivered_at_us = $1, attempts = attempts + 1 WHERE id = $2",
@@ -331,7 +331,7 @@ Result<void> PostgresStore::MarkFailed(std::int64_t id, TimePoint now, TimePoint
                                        const std::string& error) {
   return Write<void>([&](WriteTxn& txn) -> Result<void> {
     auto m = postgres::LoadOutbox(txn.conn(), id);
-    if (!m) return std::unexpected(m.error());
+    HITLGATE_RETURN_IF_ERROR(m);
     if (m->delivered_at) {
       return FailedPrecondition("outbox message " + std::to_string(id) + " was delivered");
     }

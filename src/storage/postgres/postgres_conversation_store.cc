@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hitlgate/common/thread_annotations.h"
 #include "storage/postgres/connection.h"
 #include "storage/postgres/conversation_state.h"
 #include "storage/postgres/schema.h"
@@ -230,7 +231,7 @@ class PostgresConversationStore::Impl {
       steps.push_back(Run(kLockCustomer, {p.customer_id}));
     }
     auto rows = Pipeline(conn, steps);
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     p.interaction = (*rows)[2].empty() ? std::nullopt : postgres::DecodeInteraction((*rows)[2].Text(0, 0));
     p.customer = std::nullopt;
     if (!p.customer_id.empty() && !(*rows)[4].empty()) {
@@ -245,7 +246,7 @@ class PostgresConversationStore::Impl {
     steps.push_back(Run(kReadInteraction, {p.interaction_id}));
     if (!p.customer_id.empty()) steps.push_back(Run(kReadCustomer, {p.customer_id}));
     auto rows = Pipeline(conn, steps);
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     p.interaction = (*rows)[0].empty() ? std::nullopt : postgres::DecodeInteraction((*rows)[0].Text(0, 0));
     p.customer = std::nullopt;
     if (!p.customer_id.empty() && !(*rows)[1].empty()) {
@@ -274,7 +275,7 @@ class PostgresConversationStore::Impl {
     // A Load without its Record (should not happen): give its rows back.
     if (auto stale = TakePending()) Abandon(std::move(stale->conn));
     Pending p;
-    p.interaction_id = event.interaction_id;
+    p.interaction_id = engine::InteractionKey(event);
     p.customer_id = event.customer_id;
     auto conn = Acquire();
     if (!conn) {
@@ -297,15 +298,20 @@ class PostgresConversationStore::Impl {
     return snap;
   }
 
+  // The event will not be recorded: its rows go back unchanged.
+  void AbandonLoad() {
+    if (auto taken = TakePending()) Abandon(std::move(taken->conn));
+  }
+
   void Record(const engine::Event& event, TimePoint at, const engine::ConversationUpdate& update) {
     std::optional<Pending> taken = TakePending();
     Pending p;
-    if (taken && taken->interaction_id == event.interaction_id &&
+    if (taken && taken->interaction_id == engine::InteractionKey(event) &&
         taken->customer_id == event.customer_id) {
       p = std::move(*taken);
     } else {
       if (taken) Abandon(std::move(taken->conn));
-      p.interaction_id = event.interaction_id;
+      p.interaction_id = engine::InteractionKey(event);
       p.customer_id = event.customer_id;
     }
     if (!p.conn) {
@@ -384,9 +390,9 @@ class PostgresConversationStore::Impl {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> idle_;                 // guarded by mu_
-  int open_ = 0;                                                  // guarded by mu_
-  std::unordered_map<std::thread::id, Pending> pending_;          // guarded by mu_
+  std::vector<std::unique_ptr<Connection>> idle_ HITLGATE_GUARDED_BY(mu_);
+  int open_ HITLGATE_GUARDED_BY(mu_) = 0;
+  std::unordered_map<std::thread::id, Pending> pending_ HITLGATE_GUARDED_BY(mu_);
 };
 
 Result<std::unique_ptr<PostgresConversationStore>> PostgresConversationStore::Open(
@@ -398,14 +404,12 @@ Result<std::unique_ptr<PostgresConversationStore>> PostgresConversationStore::Op
   }
   postgres::ConnectOptions connect{.url = url, .schema = options.schema};
   auto first = Connection::Open(connect);
-  if (!first) return std::unexpected(first.error());
-  if (auto migrated = postgres::Migrate(**first, options.schema); !migrated) {
-    return std::unexpected(migrated.error());
-  }
+  HITLGATE_RETURN_IF_ERROR(first);
+  HITLGATE_RETURN_IF_ERROR(postgres::Migrate(**first, options.schema));
   auto impl = std::make_unique<Impl>(connect, options);
   // Fail now, not on the first event, when the session settings are refused.
   auto probe = impl->Acquire();
-  if (!probe) return std::unexpected(probe.error());
+  HITLGATE_RETURN_IF_ERROR(probe);
   impl->Return(std::move(*probe));
   return std::unique_ptr<PostgresConversationStore>(new PostgresConversationStore(std::move(impl)));
 }
@@ -418,6 +422,11 @@ PostgresConversationStore::~PostgresConversationStore() = default;
 engine::ConversationSnapshot PostgresConversationStore::Load(const engine::Event& event,
                                                              TimePoint at) {
   return impl_->Load(event, at);
+}
+
+void PostgresConversationStore::Abandon(const engine::Event& event) {
+  (void)event;
+  impl_->AbandonLoad();
 }
 
 void PostgresConversationStore::Record(const engine::Event& event, TimePoint at,

@@ -14,42 +14,40 @@ using postgres::WriteTxn;
 Result<Task> PostgresStore::OpenTask(const StandaloneTask& request,
                                      const std::vector<audit::AuditEntry>& extra_audit,
                                      TimePoint now) {
-  if (auto v = internal::ValidateStandaloneTask(request); !v) return std::unexpected(v.error());
-  if (auto v = internal::ValidateEntries(extra_audit); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateStandaloneTask(request));
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra_audit));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     Task t = internal::MakeStandaloneTask(request, txn.ids().NewId("t"));
-    if (auto r = postgres::SaveTask(txn.conn(), t, /*is_new=*/true); !r) {
-      return std::unexpected(r.error());
-    }
+    HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(txn.conn(), t, /*is_new=*/true));
     auto sealed = txn.Append(internal::StandaloneTaskAudit(request, t, extra_audit), now);
-    if (!sealed) return std::unexpected(sealed.error());
+    HITLGATE_RETURN_IF_ERROR(sealed);
     return t;
   });
 }
 
 Result<ErasureResult> PostgresStore::EraseCustomer(const ErasureRequest& request) {
-  if (auto v = internal::ValidateErasure(request); !v) return std::unexpected(v.error());
-  if (auto v = internal::ValidateEntries(request.audit); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateErasure(request));
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(request.audit));
   return Write<ErasureResult>([&](WriteTxn& txn) -> Result<ErasureResult> {
     Connection& conn = txn.conn();
     ErasureResult result;
     auto rows = conn.Query(std::string("SELECT ") + postgres::kTaskColumns +
                                " FROM tasks WHERE customer_id = $1 ORDER BY created_at_us, id FOR UPDATE",
                            Params::Of(request.customer_id));
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     auto tasks = postgres::ReadTasks(*rows);
-    if (!tasks) return std::unexpected(tasks.error());
+    HITLGATE_RETURN_IF_ERROR(tasks);
     for (const Task& t : *tasks) {
-      if (auto c = internal::CheckErasable(t); !c) return std::unexpected(c.error());
+      HITLGATE_RETURN_IF_ERROR(internal::CheckErasable(t));
     }
     for (Task& t : *tasks) {
       internal::EraseTask(t, request.pseudonym);
-      if (auto r = postgres::SaveTask(conn, t); !r) return std::unexpected(r.error());
+      HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(conn, t));
     }
     result.tasks = static_cast<std::int64_t>(tasks->size());
     auto up = conn.Query("UPDATE decisions SET customer_id = $1, event_json = $2 WHERE customer_id = $3",
                          Params::Of(request.pseudonym, kErasedJson, request.customer_id));
-    if (!up) return std::unexpected(up.error());
+    HITLGATE_RETURN_IF_ERROR(up);
     result.decisions = up->affected();
     // The shared conversation state keys its row by the customer id (ADR 0008).
     if (auto gone = conn.Query("DELETE FROM conversation_customers WHERE customer_id = $1",
@@ -61,41 +59,41 @@ Result<ErasureResult> PostgresStore::EraseCustomer(const ErasureRequest& request
       return NotFound("nothing is stored for customer " + request.customer_id);
     }
     auto sealed = txn.Append(internal::ErasureAudit(request, result), request.now);
-    if (!sealed) return std::unexpected(sealed.error());
+    HITLGATE_RETURN_IF_ERROR(sealed);
     return result;
   });
 }
 
 Result<TextPurgeResult> PostgresStore::PurgePersonalText(const TextPurge& request) {
-  if (auto v = internal::ValidateTextPurge(request); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateTextPurge(request));
   return Write<TextPurgeResult>([&](WriteTxn& txn) -> Result<TextPurgeResult> {
     Connection& conn = txn.conn();
     TextPurgeResult result;
     auto rows = conn.Query(
         "SELECT seq, customer_id, interaction_id FROM decisions WHERE at_us < $1 AND event_json <> $2",
         Params::Of(request.before, kErasedJson));
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     for (int i = 0; i < rows->size(); ++i) {
       if (!internal::Purgeable(request, rows->Text(i, 1), rows->Text(i, 2))) continue;
       auto up = conn.Query("UPDATE decisions SET event_json = $1 WHERE seq = $2",
                            Params::Of(kErasedJson, rows->Int(i, 0)));
-      if (!up) return std::unexpected(up.error());
+      HITLGATE_RETURN_IF_ERROR(up);
       ++result.decisions;
     }
     auto task_rows = conn.Query(std::string("SELECT ") + postgres::kTaskColumns +
                                     " FROM tasks WHERE created_at_us < $1 AND status IN ('answered', 'cancelled')",
                                 Params::Of(request.before));
-    if (!task_rows) return std::unexpected(task_rows.error());
+    HITLGATE_RETURN_IF_ERROR(task_rows);
     auto tasks = postgres::ReadTasks(*task_rows);
-    if (!tasks) return std::unexpected(tasks.error());
+    HITLGATE_RETURN_IF_ERROR(tasks);
     for (Task& t : *tasks) {
       if (!internal::TaskTextExpired(request, t)) continue;
       internal::EraseTaskText(t);
-      if (auto r = postgres::SaveTask(conn, t); !r) return std::unexpected(r.error());
+      HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(conn, t));
       ++result.tasks;
     }
     auto sealed = txn.Append({internal::TextPurgeAudit(request, result)}, request.now);
-    if (!sealed) return std::unexpected(sealed.error());
+    HITLGATE_RETURN_IF_ERROR(sealed);
     return result;
   });
 }

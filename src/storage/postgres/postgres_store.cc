@@ -22,7 +22,7 @@ Result<std::int64_t> LiveLeases(Connection& conn, const std::string& reviewer, T
       "SELECT COUNT(*) FROM tasks WHERE status = 'claimed' AND lease_owner = $1 "
       "AND lease_expires_us > $2",
       Params::Of(reviewer, now));
-  if (!rows) return std::unexpected(rows.error());
+  HITLGATE_RETURN_IF_ERROR(rows);
   return rows->Int(0, 0);
 }
 
@@ -37,7 +37,7 @@ Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
         "RETURNING id",
         Params::Of(m.workflow, m.url, m.event_type, m.payload_json, now,
                    std::max(now, m.next_attempt_at)));
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     ids.push_back(rows->Int(0, 0));
   }
   return ids;
@@ -60,10 +60,23 @@ Result<std::vector<StoredDecision>> ReadDecisions(const postgres::Rows& rows) {
   std::vector<StoredDecision> out;
   for (int i = 0; i < rows.size(); ++i) {
     auto d = postgres::ReadDecision(rows, i);
-    if (!d) return std::unexpected(d.error());
+    HITLGATE_RETURN_IF_ERROR(d);
     out.push_back(std::move(*d));
   }
   return out;
+}
+
+// What was recorded for (workflow, event_id).
+Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::string& workflow,
+                                                  const std::string& event_id) {
+  auto rows = conn.Query(
+      "SELECT seq, COALESCE(task_id, ''), decision_json, event_digest, event_json FROM decisions "
+      "WHERE workflow = $1 AND event_id = $2",
+      Params::Of(workflow, event_id));
+  HITLGATE_RETURN_IF_ERROR(rows);
+  if (rows->empty()) return std::optional<RecordedEvent>();
+  return std::optional<RecordedEvent>(RecordedEvent{rows->Int(0, 0), rows->Text(0, 1), rows->Text(0, 2),
+                                                    rows->Text(0, 3), rows->Text(0, 4)});
 }
 
 Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
@@ -75,14 +88,14 @@ Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& i
   InteractionRecord r;
   r.interaction_id = interaction_id;
   auto drows = conn.Query(kDecisions, Params::Of(interaction_id));
-  if (!drows) return std::unexpected(drows.error());
+  HITLGATE_RETURN_IF_ERROR(drows);
   auto ds = ReadDecisions(*drows);
-  if (!ds) return std::unexpected(ds.error());
+  HITLGATE_RETURN_IF_ERROR(ds);
   r.decisions = std::move(*ds);
   auto trows = conn.Query(kTasks, Params::Of(interaction_id));
-  if (!trows) return std::unexpected(trows.error());
+  HITLGATE_RETURN_IF_ERROR(trows);
   auto ts = postgres::ReadTasks(*trows);
-  if (!ts) return std::unexpected(ts.error());
+  HITLGATE_RETURN_IF_ERROR(ts);
   r.tasks = std::move(*ts);
   if (!r.decisions.empty()) r.customer_id = r.decisions.front().record.customer_id;
   return r;
@@ -104,8 +117,8 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
   postgres::ConnectOptions connect{url, options.schema};
   {
     auto conn = Connection::Open(connect);
-    if (!conn) return std::unexpected(conn.error());
-    if (auto r = postgres::Migrate(**conn, options.schema); !r) return std::unexpected(r.error());
+    HITLGATE_RETURN_IF_ERROR(conn);
+    HITLGATE_RETURN_IF_ERROR(postgres::Migrate(**conn, options.schema));
   }
   std::unique_ptr<PostgresStore> store(new PostgresStore());
   store->readers_ = std::make_unique<postgres::Pool>(connect, options.read_connections);
@@ -125,56 +138,83 @@ std::int64_t PostgresStore::WriteOpCountForTest() const { return writer_->ops();
 
 // ---- Decisions ----
 
+namespace {
+
+// RecordDecision inside the writer's transaction (sync and async alike).
+Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
+                                  const std::vector<audit::AuditEntry>& extra, TimePoint now,
+                                  const std::vector<OutboxMessage>& outbox) {
+  Connection& conn = txn.conn();
+  // The task id is known before the insert, so one statement writes both.
+  std::optional<Task> t;
+  std::string task_id;
+  if (task) task_id = task->id.empty() ? txn.ids().NewId("t") : task->id;
+  Params p = Params::Of(d.interaction_id, d.customer_id, d.workflow, d.channel, d.event_index,
+                        engine::EventTypeName(d.type), d.at, d.event_json, d.decision_json,
+                        engine::OutcomeName(d.outcome), d.policy_version, d.recorded_by, task_id,
+                        d.event_digest);
+  if (d.event_id.empty()) {
+    p.AddNull();  // NULLs never collide in the unique index
+  } else {
+    p.Add(d.event_id);
+  }
+  // A repeated event_id inserts nothing (writers are serialized by the
+  // audit head, so a duplicate committed by another node is seen here).
+  auto rows = conn.Query(
+      "INSERT INTO decisions(interaction_id, customer_id, workflow, channel, event_index, type, "
+      "at_us, event_json, decision_json, outcome, policy_version, recorded_by, task_id, "
+      "event_digest, event_id) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+      "$14, $15) ON CONFLICT (workflow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
+      p);
+  HITLGATE_RETURN_IF_ERROR(rows);
+  if (rows->empty()) {
+    auto first = FindRecorded(conn, d.workflow, d.event_id);
+    HITLGATE_RETURN_IF_ERROR(first);
+    if (!*first) return Internal("decision " + d.event_id + " conflicted but is missing");
+    RecordedDecision dup{(*first)->decision_seq, (*first)->task_id, true, std::nullopt, std::nullopt};
+    dup.first = std::move(*first);
+    return dup;
+  }
+  RecordedDecision out{rows->Int(0, 0), task_id, false, std::nullopt, std::nullopt};
+  if (task) {
+    t = internal::MakeTask(*task, d, task_id, out.decision_seq);
+    out.task = t;
+    HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(conn, *t, /*is_new=*/true));
+  }
+  auto sealed = txn.Append(internal::DecisionAudit(d, out.decision_seq, t ? &*t : nullptr, extra),
+                           now);
+  HITLGATE_RETURN_IF_ERROR(sealed);
+  HITLGATE_RETURN_IF_ERROR(postgres::InsertOutbox(conn, outbox, now));
+  return out;
+}
+
+}  // namespace
+
 Result<RecordedDecision> PostgresStore::RecordDecision(const DecisionRecord& d,
                                                        const std::optional<NewTask>& task,
                                                        const std::vector<audit::AuditEntry>& extra,
                                                        TimePoint now,
                                                        const std::vector<OutboxMessage>& outbox) {
-  if (auto v = internal::ValidateDecision(d, task); !v) return std::unexpected(v.error());
-  if (auto v = internal::ValidateEntries(extra); !v) return std::unexpected(v.error());
-  return Write<RecordedDecision>([&](WriteTxn& txn) -> Result<RecordedDecision> {
-    Connection& conn = txn.conn();
-    // The task id is known before the insert, so one statement writes both.
-    std::optional<Task> t;
-    std::string task_id;
-    if (task) task_id = txn.ids().NewId("t");
-    Params p = Params::Of(d.interaction_id, d.customer_id, d.workflow, d.channel, d.event_index,
-                          engine::EventTypeName(d.type), d.at, d.event_json, d.decision_json,
-                          engine::OutcomeName(d.outcome), d.policy_version, d.recorded_by, task_id);
-    if (d.event_id.empty()) {
-      p.AddNull();  // NULLs never collide in the unique index
-    } else {
-      p.Add(d.event_id);
-    }
-    // A repeated event_id inserts nothing (writers are serialized by the
-    // audit head, so a duplicate committed by another node is seen here).
-    auto rows = conn.Query(
-        "INSERT INTO decisions(interaction_id, customer_id, workflow, channel, event_index, type, "
-        "at_us, event_json, decision_json, outcome, policy_version, recorded_by, task_id, "
-        "event_id) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
-        "ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
-        p);
-    if (!rows) return std::unexpected(rows.error());
-    if (rows->empty()) {
-      auto first = conn.Query("SELECT seq, task_id FROM decisions WHERE event_id = $1",
-                              Params::Of(d.event_id));
-      if (!first) return std::unexpected(first.error());
-      if (first->empty()) return Internal("decision " + d.event_id + " conflicted but is missing");
-      return RecordedDecision{first->Int(0, 0), first->Text(0, 1), true};
-    }
-    RecordedDecision out{rows->Int(0, 0), task_id, false};
-    if (task) {
-      t = internal::MakeTask(*task, d, task_id, out.decision_seq);
-      if (auto r = postgres::SaveTask(conn, *t, /*is_new=*/true); !r) {
-        return std::unexpected(r.error());
-      }
-    }
-    auto sealed = txn.Append(internal::DecisionAudit(d, out.decision_seq, t ? &*t : nullptr, extra),
-                             now);
-    if (!sealed) return std::unexpected(sealed.error());
-    if (auto r = postgres::InsertOutbox(conn, outbox, now); !r) return std::unexpected(r.error());
-    return out;
-  });
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateDecision(d, task));
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra));
+  return Write<RecordedDecision>(
+      [&](WriteTxn& txn) { return RecordIn(txn, d, task, extra, now, outbox); });
+}
+
+void PostgresStore::RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
+                                  RecordDone done) {
+  if (auto v = internal::ValidateDecision(decision, task); !v) return done(std::unexpected(v.error()));
+  WriteAsync<RecordedDecision>(
+      [d = std::move(decision), t = std::move(task), now](WriteTxn& txn) {
+        return RecordIn(txn, d, t, {}, now, {});
+      },
+      std::move(done));
+}
+
+Result<std::optional<RecordedEvent>> PostgresStore::FindRecordedEvent(const std::string& workflow,
+                                                                      const std::string& event_id) {
+  return Read<std::optional<RecordedEvent>>(
+      [&](Connection& conn) { return FindRecorded(conn, workflow, event_id); });
 }
 
 // ---- Interactions ----
@@ -207,11 +247,11 @@ Result<std::vector<InteractionRecord>> PostgresStore::ListCustomerInteractions(
             "WHERE customer_id = $1 GROUP BY interaction_id ORDER BY first DESC LIMIT $2::bigint) AS recent "
             "ORDER BY first",
             params);
-        if (!ids) return std::unexpected(ids.error());
+        HITLGATE_RETURN_IF_ERROR(ids);
         std::vector<InteractionRecord> out;
         for (int i = 0; i < ids->size(); ++i) {
           auto r = LoadInteraction(conn, ids->Text(i, 0));
-          if (!r) return std::unexpected(r.error());
+          HITLGATE_RETURN_IF_ERROR(r);
           out.push_back(std::move(*r));
         }
         return out;
@@ -223,7 +263,7 @@ Result<std::vector<InteractionRecord>> PostgresStore::ListCustomerInteractions(
 
 Result<std::vector<audit::AuditRecord>> PostgresStore::AppendAudit(
     const std::vector<audit::AuditEntry>& entries, TimePoint at) {
-  if (auto v = internal::ValidateEntries(entries); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(entries));
   return Write<std::vector<audit::AuditRecord>>(
       [&](WriteTxn& txn) { return txn.Append(entries, at); });
 }
@@ -234,7 +274,7 @@ Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAudit(std::int64_t fr
         static const std::string kSql = std::string("SELECT ") + postgres::kAuditColumns +
                                         " FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2";
         auto rows = conn.Query(kSql, Params::Of(from_seq, std::max(limit, 0)));
-        if (!rows) return std::unexpected(rows.error());
+        HITLGATE_RETURN_IF_ERROR(rows);
         std::vector<audit::AuditRecord> out;
         out.reserve(static_cast<size_t>(rows->size()));
         for (int i = 0; i < rows->size(); ++i) out.push_back(postgres::ReadAuditRecord(*rows, i));
@@ -245,7 +285,7 @@ Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAudit(std::int64_t fr
 Result<AuditHead> PostgresStore::GetAuditHead() {
   return Read<AuditHead>([&](Connection& conn) -> Result<AuditHead> {
     auto rows = conn.Query("SELECT seq, hash FROM audit_head WHERE id = 1");
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     if (rows->empty()) return DataLoss("audit_head row is missing");
     return AuditHead{rows->Int(0, 0), rows->Text(0, 1)};
   });
@@ -269,18 +309,18 @@ Result<PurgeResult> PostgresStore::PurgeAuditBefore(TimePoint cutoff, TimePoint 
     auto first = conn.Query(
         "SELECT seq, prev_hash FROM audit WHERE at_us >= $1 ORDER BY seq LIMIT 1",
         Params::Of(cutoff));
-    if (!first) return std::unexpected(first.error());
+    HITLGATE_RETURN_IF_ERROR(first);
     if (!first->empty()) {
       anchor.first_kept_seq = first->Int(0, 0);
       anchor.first_kept_prev_hash = first->Text(0, 1);
     }
     auto del = conn.Query("DELETE FROM audit WHERE seq < $1", Params::Of(anchor.first_kept_seq));
-    if (!del) return std::unexpected(del.error());
+    HITLGATE_RETURN_IF_ERROR(del);
     anchor.purged_count = del->affected();
     auto sealed = txn.Append({{std::string(audit::kinds::kAuditPurged), options.actor, "audit",
                                audit::EncodePurgePayload(anchor)}},
                              now);
-    if (!sealed) return std::unexpected(sealed.error());
+    HITLGATE_RETURN_IF_ERROR(sealed);
     return PurgeResult{anchor.purged_count, anchor.first_kept_seq, sealed->back().seq};
   });
 }

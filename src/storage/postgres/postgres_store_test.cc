@@ -315,11 +315,13 @@ struct Inbox {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<std::pair<std::string, std::string>> got;
+  std::vector<std::string> workflows;
 
   PostgresLiveBridge::Handler Handler() {
-    return [this](std::string_view topic, std::string_view data) {
+    return [this](std::string_view topic, std::string_view workflow, std::string_view data) {
       std::lock_guard lock(mu);
       got.emplace_back(topic, data);
+      workflows.emplace_back(workflow);
       cv.notify_all();
     };
   }
@@ -337,17 +339,19 @@ TEST_F(PostgresStoreTest, LiveBridgeCarriesMessagesToOtherNodesOnly) {
   ASSERT_THAT(a, IsOk());
   ASSERT_THAT(b, IsOk());
   const std::string big(20000, 'x');  // over NOTIFY's 8000-byte limit
-  (*a)->Send("task.created", R"({"id":"t-1"})");
-  (*a)->Send("task.answered", big);
-  (*b)->Send("decision", "{}");
+  (*a)->Send("task.created", "retail-bot", R"({"id":"t-1"})");
+  (*a)->Send("task.answered", "", big);
+  (*b)->Send("decision", "retail-bot", "{}");
   ASSERT_TRUE(at_b.WaitFor(2));
   ASSERT_TRUE(at_a.WaitFor(1));
   {
     std::lock_guard lock(at_b.mu);
     ASSERT_EQ(at_b.got.size(), 2u);
     EXPECT_EQ(at_b.got[0], std::make_pair(std::string("task.created"), std::string(R"({"id":"t-1"})")));
+    EXPECT_EQ(at_b.workflows[0], "retail-bot") << "the workflow travels with the message";
     EXPECT_EQ(at_b.got[1].first, "task.answered");
     EXPECT_EQ(at_b.got[1].second, big);
+    EXPECT_EQ(at_b.workflows[1], "");
   }
   std::lock_guard lock(at_a.mu);
   ASSERT_EQ(at_a.got.size(), 1u);  // not its own two

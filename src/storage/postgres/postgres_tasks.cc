@@ -60,10 +60,10 @@ Result<std::optional<Task>> FirstClaimable(Connection& conn, const std::string& 
                                internal::JoinList(r.queues), limit);
     if (queue != nullptr) params.Add(*queue);
     auto rows = conn.Query(sql, params);
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     for (int i = 0; i < rows->size(); ++i) {
       auto t = postgres::ReadTask(*rows, i);
-      if (!t) return std::unexpected(t.error());
+      HITLGATE_RETURN_IF_ERROR(t);
       if (internal::Claimable(*t, r.now) && Qualifies(*t, r)) return std::optional<Task>(std::move(*t));
     }
     if (rows->size() < limit) break;  // nothing more to look at
@@ -75,8 +75,8 @@ Result<std::optional<Task>> FirstClaimable(Connection& conn, const std::string& 
 Result<Task> DoClaim(WriteTxn& txn, Task t, const ClaimRequest& r) {
   std::vector<audit::AuditEntry> entries;
   internal::ApplyClaim(t, r, txn.ids().NewId("l"), &entries);
-  if (auto s = postgres::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
-  if (auto a = txn.Append(std::move(entries), r.now); !a) return std::unexpected(a.error());
+  HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(txn.conn(), t));
+  HITLGATE_RETURN_IF_ERROR(txn.Append(std::move(entries), r.now));
   return t;
 }
 
@@ -85,11 +85,11 @@ Result<Task> DoClaim(WriteTxn& txn, Task t, const ClaimRequest& r) {
 template <typename Change>
 Result<Task> Mutate(WriteTxn& txn, const std::string& task_id, TimePoint now, Change change) {
   auto t = postgres::LoadTask(txn.conn(), task_id, /*for_update=*/true);
-  if (!t) return std::unexpected(t.error());
+  HITLGATE_RETURN_IF_ERROR(t);
   Result<std::vector<audit::AuditEntry>> entries = change(*t);
-  if (!entries) return std::unexpected(entries.error());
-  if (auto s = postgres::SaveTask(txn.conn(), *t); !s) return std::unexpected(s.error());
-  if (auto a = txn.Append(std::move(*entries), now); !a) return std::unexpected(a.error());
+  HITLGATE_RETURN_IF_ERROR(entries);
+  HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(txn.conn(), *t));
+  HITLGATE_RETURN_IF_ERROR(txn.Append(std::move(*entries), now));
   return t;
 }
 
@@ -101,39 +101,39 @@ template <typename Apply>
 Result<std::vector<Task>> MutateAll(WriteTxn& txn, const std::string& sql, const Params& params,
                                     TimePoint now, Apply apply) {
   auto rows = txn.conn().Query(sql, params);
-  if (!rows) return std::unexpected(rows.error());
+  HITLGATE_RETURN_IF_ERROR(rows);
   auto tasks = postgres::ReadTasks(*rows);
-  if (!tasks) return std::unexpected(tasks.error());
+  HITLGATE_RETURN_IF_ERROR(tasks);
   std::vector<audit::AuditEntry> entries;
   for (Task& t : *tasks) {
     entries.push_back(apply(t));
-    if (auto s = postgres::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
+    HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(txn.conn(), t));
   }
-  if (auto a = txn.Append(std::move(entries), now); !a) return std::unexpected(a.error());
+  HITLGATE_RETURN_IF_ERROR(txn.Append(std::move(entries), now));
   return tasks;
 }
 
 }  // namespace
 
 Result<Task> PostgresStore::ClaimNext(const ClaimRequest& r) {
-  if (auto v = internal::ValidateClaimRequest(r); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateClaimRequest(r));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     auto live = postgres::LiveLeases(txn.conn(), r.reviewer, r.now);
-    if (!live) return std::unexpected(live.error());
-    if (auto c = internal::CheckConcurrency(r, *live); !c) return std::unexpected(c.error());
+    HITLGATE_RETURN_IF_ERROR(live);
+    HITLGATE_RETURN_IF_ERROR(internal::CheckConcurrency(r, *live));
     Result<std::optional<Task>> open = std::optional<Task>();
     if (r.queues.empty()) {
       open = FirstClaimable(txn.conn(), kClaimableOpen, r);
     } else {
       for (const std::string& queue : r.queues) {
         auto first = FirstClaimable(txn.conn(), kClaimableOpenInQueue, r, &queue);
-        if (!first) return std::unexpected(first.error());
+        HITLGATE_RETURN_IF_ERROR(first);
         if (*first && (!*open || internal::ClaimOrderLess(**first, **open))) open = std::move(first);
       }
     }
-    if (!open) return std::unexpected(open.error());
+    HITLGATE_RETURN_IF_ERROR(open);
     auto expired = FirstClaimable(txn.conn(), kClaimableExpired, r);
-    if (!expired) return std::unexpected(expired.error());
+    HITLGATE_RETURN_IF_ERROR(expired);
     std::optional<Task>& best =
         (*open && (!*expired || internal::ClaimOrderLess(**open, **expired))) ? *open : *expired;
     if (best) return DoClaim(txn, std::move(*best), r);
@@ -142,14 +142,14 @@ Result<Task> PostgresStore::ClaimNext(const ClaimRequest& r) {
 }
 
 Result<Task> PostgresStore::Claim(const std::string& task_id, const ClaimRequest& r) {
-  if (auto v = internal::ValidateClaimRequest(r); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateClaimRequest(r));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     auto t = postgres::LoadTask(txn.conn(), task_id, /*for_update=*/true);
-    if (!t) return std::unexpected(t.error());
+    HITLGATE_RETURN_IF_ERROR(t);
     auto live = postgres::LiveLeases(txn.conn(), r.reviewer, r.now);
-    if (!live) return std::unexpected(live.error());
+    HITLGATE_RETURN_IF_ERROR(live);
     auto held = internal::CheckClaimOne(*t, r, *live);
-    if (!held) return std::unexpected(held.error());
+    HITLGATE_RETURN_IF_ERROR(held);
     if (*held) return t;
     return DoClaim(txn, std::move(*t), r);
   });
@@ -160,9 +160,7 @@ Result<Task> PostgresStore::RenewLease(const std::string& task_id, const std::st
   if (ttl <= Duration::zero()) return InvalidArgument("renew: ttl must be > 0");
   return Write<Task>([&](WriteTxn& txn) {
     return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
-      if (auto c = internal::CheckLeaseHolder(t, lease_id, reviewer, now); !c) {
-        return std::unexpected(c.error());
-      }
+      HITLGATE_RETURN_IF_ERROR(internal::CheckLeaseHolder(t, lease_id, reviewer, now));
       return std::vector{internal::ApplyRenew(t, now, ttl)};
     });
   });
@@ -172,9 +170,7 @@ Result<Task> PostgresStore::Release(const std::string& task_id, const std::strin
                                     const std::string& reviewer, TimePoint now) {
   return Write<Task>([&](WriteTxn& txn) {
     return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
-      if (auto c = internal::CheckLeaseHolder(t, lease_id, reviewer, now); !c) {
-        return std::unexpected(c.error());
-      }
+      HITLGATE_RETURN_IF_ERROR(internal::CheckLeaseHolder(t, lease_id, reviewer, now));
       return std::vector{internal::ApplyRelease(t, now)};
     });
   });
@@ -183,20 +179,16 @@ Result<Task> PostgresStore::Release(const std::string& task_id, const std::strin
 Result<Task> PostgresStore::SubmitVerdict(const std::string& task_id, const std::string& lease_id,
                                           const Verdict& verdict, TimePoint now,
                                           const VerdictOptions& options) {
-  if (auto v = internal::ValidateEntries(options.audit); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(options.audit));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     auto t = Mutate(txn, task_id, now, [&](Task& task) -> Entries {
-      if (auto c = internal::CheckVerdict(task, lease_id, verdict, now, options.override); !c) {
-        return std::unexpected(c.error());
-      }
+      HITLGATE_RETURN_IF_ERROR(internal::CheckVerdict(task, lease_id, verdict, now, options.override));
       std::vector entries{internal::ApplyVerdict(task, lease_id, verdict, now, options.override)};
       entries.insert(entries.end(), options.audit.begin(), options.audit.end());
       return entries;
     });
     if (!t) return t;
-    if (auto r = postgres::InsertOutbox(txn.conn(), options.outbox, now); !r) {
-      return std::unexpected(r.error());
-    }
+    HITLGATE_RETURN_IF_ERROR(postgres::InsertOutbox(txn.conn(), options.outbox, now));
     return t;
   });
 }
@@ -205,7 +197,7 @@ Result<Task> PostgresStore::CancelTask(const std::string& task_id, const std::st
                                        const std::string& reason, TimePoint now) {
   return Write<Task>([&](WriteTxn& txn) {
     return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
-      if (auto c = internal::CheckCancel(t); !c) return std::unexpected(c.error());
+      HITLGATE_RETURN_IF_ERROR(internal::CheckCancel(t));
       return std::vector{internal::ApplyCancel(t, actor, reason, now)};
     });
   });
@@ -261,7 +253,7 @@ Result<std::vector<Task>> PostgresStore::ListTasks(const TaskFilter& f) {
   }
   return Read<std::vector<Task>>([&](Connection& conn) -> Result<std::vector<Task>> {
     auto rows = conn.Query(kSql, p);
-    if (!rows) return std::unexpected(rows.error());
+    HITLGATE_RETURN_IF_ERROR(rows);
     return postgres::ReadTasks(*rows);
   });
 }
@@ -271,7 +263,7 @@ Result<std::map<std::string, std::int64_t>> PostgresStore::CountOpenByQueue() {
       [&](Connection& conn) -> Result<std::map<std::string, std::int64_t>> {
         auto rows =
             conn.Query("SELECT queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY queue");
-        if (!rows) return std::unexpected(rows.error());
+        HITLGATE_RETURN_IF_ERROR(rows);
         std::map<std::string, std::int64_t> out;
         for (int i = 0; i < rows->size(); ++i) out[rows->Text(i, 0)] = rows->Int(i, 1);
         return out;

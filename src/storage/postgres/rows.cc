@@ -72,7 +72,7 @@ Result<std::vector<Task>> ReadTasks(const Rows& rows) {
   out.reserve(static_cast<size_t>(rows.size()));
   for (int i = 0; i < rows.size(); ++i) {
     auto t = ReadTask(rows, i);
-    if (!t) return std::unexpected(t.error());
+    HITLGATE_RETURN_IF_ERROR(t);
     out.push_back(std::move(*t));
   }
   return out;
@@ -110,7 +110,7 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
   }
   p.Add(t.decision_seq);
   auto r = conn.Query(is_new ? kInsert : kUpdate, p);
-  if (!r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(r);
   if (!is_new && r->affected() != 1) return NotFound("no task " + t.id);
   return {};
 }
@@ -120,7 +120,7 @@ Result<Task> LoadTask(Connection& conn, const std::string& id, bool for_update) 
       std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE id = $1";
   static const std::string kSelectForUpdate = kSelect + " FOR UPDATE";
   auto rows = conn.Query(for_update ? kSelectForUpdate : kSelect, Params::Of(id));
-  if (!rows) return std::unexpected(rows.error());
+  HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) return NotFound("no task " + id);
   return ReadTask(*rows, 0);
 }
@@ -202,7 +202,7 @@ Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id) {
   static const std::string kSelect =
       std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = $1 FOR UPDATE";
   auto rows = conn.Query(kSelect, Params::Of(id));
-  if (!rows) return std::unexpected(rows.error());
+  HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) return NotFound("no outbox message " + std::to_string(id));
   return ReadOutbox(*rows, 0);
 }

@@ -171,6 +171,14 @@ CREATE TABLE conversation_customers(
 -- a queue they cannot work (escalations to supervisors) costs them nothing.
 CREATE INDEX tasks_queue_claim ON tasks(status, queue, priority, due_at_us, created_at_us, id);
 )sql"},
+    {5, R"sql(
+-- An event_id is unique within its workflow (ADR 0009); the digest of the
+-- event tells a retry of the same event from a different one.
+ALTER TABLE decisions ADD COLUMN event_digest TEXT NOT NULL DEFAULT '';
+DROP INDEX decisions_event_id;
+CREATE UNIQUE INDEX decisions_workflow_event_id ON decisions(workflow, event_id)
+  WHERE event_id IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

@@ -43,16 +43,39 @@ Result<T> PostgresStore::Write(F&& fn) {
   return op.Wait();
 }
 
+template <typename T, typename F, typename Done>
+void PostgresStore::WriteAsync(F fn, Done done) {
+  // Owns itself: deleted by Finish, after `done` ran.
+  class Op final : public postgres::WriteOp {
+   public:
+    Op(F f, Done d) : fn_(std::move(f)), done_(std::move(d)) {}
+    bool Run(postgres::WriteTxn& txn) override {
+      result_.emplace(fn_(txn));
+      return result_->has_value();
+    }
+    void Finish(const Error* commit_error) override {
+      if (commit_error != nullptr) result_.emplace(std::unexpected(*commit_error));
+      if (!result_) result_.emplace(std::unexpected(Error(ErrorCode::kInternal, "write never ran")));
+      done_(std::move(*result_));
+      delete this;
+    }
+
+   private:
+    F fn_;
+    Done done_;
+    std::optional<Result<T>> result_;
+  };
+  writer_->Submit(new Op(std::move(fn), std::move(done)));
+}
+
 template <typename T, typename F>
 Result<T> PostgresStore::Read(F&& fn, bool snapshot) {
   auto handle = readers_->Acquire();
-  if (!handle) return std::unexpected(handle.error());
+  HITLGATE_RETURN_IF_ERROR(handle);
   postgres::Connection& conn = handle->conn();
   if (snapshot) {
     // Every query of the call sees the same snapshot.
-    if (auto r = conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !r) {
-      return std::unexpected(r.error());
-    }
+    HITLGATE_RETURN_IF_ERROR(conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   }
   Result<T> result = fn(conn);
   if (conn.InTransaction()) (void)conn.Exec(conn.InFailedTransaction() ? "ROLLBACK" : "COMMIT");

@@ -42,7 +42,7 @@ Result<std::vector<audit::AuditRecord>> WriteTxn::Append(std::vector<audit::Audi
       "AS x(k, a, s, p, ph, h, o)",
       Params::Of(out.front().seq, at, TextArray(cols[0]), TextArray(cols[1]), TextArray(cols[2]),
                  TextArray(cols[3]), TextArray(cols[4]), TextArray(cols[5])));
-  if (!ins) return std::unexpected(ins.error());
+  HITLGATE_RETURN_IF_ERROR(ins);
   return out;
 }
 

@@ -16,6 +16,7 @@
 // writers can never wait for each other's rows: no deadlocks.
 //
 // Thread-safe: Submit may be called from any thread.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -92,8 +93,8 @@ class Writer {
   std::unique_ptr<Connection> conn_;  // writer thread only
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<WriteOp*> queue_;  // guarded by mu_
-  bool stopping_ = false;       // guarded by mu_
+  std::deque<WriteOp*> queue_ HITLGATE_GUARDED_BY(mu_);
+  bool stopping_ HITLGATE_GUARDED_BY(mu_) = false;
   std::atomic<std::int64_t> transactions_{0};
   std::atomic<std::int64_t> ops_{0};
   std::thread thread_;  // last: starts after everything above is built

@@ -61,7 +61,7 @@ Result<bool> Statement::Step() {
 Result<void> Statement::Run() {
   while (true) {
     auto r = Step();
-    if (!r) return std::unexpected(r.error());
+    HITLGATE_RETURN_IF_ERROR(r);
     if (!*r) return {};
   }
 }

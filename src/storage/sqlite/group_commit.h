@@ -5,6 +5,7 @@
 // synchronous=FULL the commit is the fsync, and concurrent callers share it:
 // throughput grows with concurrency instead of being capped at one fsync
 // per call. Thread-safe: Submit may be called from any thread.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -53,8 +54,8 @@ class GroupCommitter {
   const size_t max_batch_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<WriteOp*> queue_;  // guarded by mu_
-  bool stopping_ = false;       // guarded by mu_
+  std::deque<WriteOp*> queue_ HITLGATE_GUARDED_BY(mu_);
+  bool stopping_ HITLGATE_GUARDED_BY(mu_) = false;
   std::atomic<std::int64_t> transactions_{0};
   std::atomic<std::int64_t> ops_{0};
   std::thread thread_;  // last: starts after everything above is built

@@ -16,7 +16,7 @@ Result<ReadPool::Handle> ReadPool::Acquire() {
     }
   }
   auto conn = Connection::Open(path_);
-  if (!conn) return std::unexpected(conn.error());
+  HITLGATE_RETURN_IF_ERROR(conn);
   // query_only: a reader can never write, whatever SQL it is handed.
   if (auto r = (*conn)->Exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms_) +
                              "; PRAGMA query_only = 1");

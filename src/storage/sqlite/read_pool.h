@@ -2,6 +2,7 @@
 // and returned on release. WAL gives each read transaction a consistent
 // snapshot without blocking the writer. Grows to the number of concurrent
 // readers; connections are kept for reuse. Thread-safe.
+#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <memory>
@@ -43,7 +44,7 @@ class ReadPool {
   const std::string path_;
   const int busy_timeout_ms_;
   std::mutex mu_;
-  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+  std::vector<std::unique_ptr<Connection>> idle_ HITLGATE_GUARDED_BY(mu_);
 };
 
 }  // namespace hitlgate::store::sqlite

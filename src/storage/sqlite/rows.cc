@@ -72,7 +72,7 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
                          kTaskColumns +
                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
                          "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)");
-  if (!st) return std::unexpected(st.error());
+  HITLGATE_RETURN_IF_ERROR(st);
   st->BindAll(t.id, TaskKindName(t.kind), TaskStatusName(t.status), t.interaction_id,
               t.customer_id, t.workflow, t.queue, internal::JoinList(t.skills), t.language,
               t.priority, t.created_at, t.due_at, t.hold_notice_at, t.escalated, t.context_json);
@@ -97,10 +97,10 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
 
 Result<Task> LoadTask(Connection& conn, const std::string& id) {
   auto st = conn.Prepare(std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE id = ?1");
-  if (!st) return std::unexpected(st.error());
+  HITLGATE_RETURN_IF_ERROR(st);
   st->Bind(1, id);
   auto row = st->Step();
-  if (!row) return std::unexpected(row.error());
+  HITLGATE_RETURN_IF_ERROR(row);
   if (!*row) return NotFound("no task " + id);
   return ReadTask(*st);
 }
@@ -180,10 +180,10 @@ OutboxMessage ReadOutbox(const Statement& st) {
 
 Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id) {
   auto st = conn.Prepare(std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = ?1");
-  if (!st) return std::unexpected(st.error());
+  HITLGATE_RETURN_IF_ERROR(st);
   st->Bind(1, id);
   auto row = st->Step();
-  if (!row) return std::unexpected(row.error());
+  HITLGATE_RETURN_IF_ERROR(row);
   if (!*row) return NotFound("no outbox message " + std::to_string(id));
   return ReadOutbox(*st);
 }

@@ -144,13 +144,21 @@ ALTER TABLE api_keys ADD COLUMN approval_limits TEXT NOT NULL DEFAULT '';
 -- a queue they cannot work (escalations to supervisors) costs them nothing.
 CREATE INDEX tasks_queue_claim ON tasks(status, queue, priority, due_at_us, created_at_us, id);
 )sql"},
+    {5, R"sql(
+-- An event_id is unique within its workflow (ADR 0009); the digest of the
+-- event tells a retry of the same event from a different one.
+ALTER TABLE decisions ADD COLUMN event_digest TEXT NOT NULL DEFAULT '';
+DROP INDEX decisions_event_id;
+CREATE UNIQUE INDEX decisions_workflow_event_id ON decisions(workflow, event_id)
+  WHERE event_id IS NOT NULL;
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& conn) {
   auto st = conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-  if (!st) return std::unexpected(st.error());
+  HITLGATE_RETURN_IF_ERROR(st);
   auto row = st->Step();
-  if (!row) return std::unexpected(row.error());
+  HITLGATE_RETURN_IF_ERROR(row);
   return static_cast<int>(st->Int(0));
 }
 

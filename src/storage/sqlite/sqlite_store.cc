@@ -18,10 +18,10 @@ Result<std::int64_t> LiveLeases(Connection& conn, const std::string& reviewer, T
   auto st = conn.Prepare(
       "SELECT COUNT(*) FROM tasks WHERE status = 'claimed' AND lease_owner = ?1 "
       "AND lease_expires_us > ?2");
-  if (!st) return std::unexpected(st.error());
+  HITLGATE_RETURN_IF_ERROR(st);
   st->BindAll(reviewer, now);
   auto row = st->Step();
-  if (!row) return std::unexpected(row.error());
+  HITLGATE_RETURN_IF_ERROR(row);
   return st->Int(0);
 }
 
@@ -33,9 +33,9 @@ Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
     auto st = conn.Prepare(
         "INSERT INTO outbox(workflow, url, event_type, payload_json, created_at_us, "
         "next_attempt_us, attempts, last_error) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 0, '')");
-    if (!st) return std::unexpected(st.error());
+    HITLGATE_RETURN_IF_ERROR(st);
     st->BindAll(m.workflow, m.url, m.event_type, m.payload_json, now, std::max(now, m.next_attempt_at));
-    if (auto r = st->Run(); !r) return std::unexpected(r.error());
+    HITLGATE_RETURN_IF_ERROR(st->Run());
     ids.push_back(conn.LastInsertRowid());
   }
   return ids;
@@ -45,10 +45,10 @@ Result<std::vector<Task>> CollectTasks(Statement& st) {
   std::vector<Task> out;
   while (true) {
     auto row = st.Step();
-    if (!row) return std::unexpected(row.error());
+    HITLGATE_RETURN_IF_ERROR(row);
     if (!*row) return out;
     auto t = ReadTask(st);
-    if (!t) return std::unexpected(t.error());
+    HITLGATE_RETURN_IF_ERROR(t);
     out.push_back(std::move(*t));
   }
 }
@@ -61,12 +61,27 @@ Result<std::vector<StoredDecision>> CollectDecisions(Statement& st) {
   std::vector<StoredDecision> out;
   while (true) {
     auto row = st.Step();
-    if (!row) return std::unexpected(row.error());
+    HITLGATE_RETURN_IF_ERROR(row);
     if (!*row) return out;
     auto d = sqlite::ReadDecision(st);
-    if (!d) return std::unexpected(d.error());
+    HITLGATE_RETURN_IF_ERROR(d);
     out.push_back(std::move(*d));
   }
+}
+
+// What was recorded for (workflow, event_id), on either connection.
+Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::string& workflow,
+                                                  const std::string& event_id) {
+  auto st = conn.Prepare(
+      "SELECT seq, COALESCE(task_id, ''), decision_json, event_digest, event_json FROM decisions "
+      "WHERE workflow = ?1 AND event_id = ?2");
+  HITLGATE_RETURN_IF_ERROR(st);
+  st->BindAll(workflow, event_id);
+  auto row = st->Step();
+  HITLGATE_RETURN_IF_ERROR(row);
+  if (!*row) return std::optional<RecordedEvent>();
+  return std::optional<RecordedEvent>(
+      RecordedEvent{st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4)});
 }
 
 Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
@@ -75,18 +90,18 @@ Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& i
   {
     auto st = conn.Prepare(std::string("SELECT ") + sqlite::kDecisionColumns +
                            " FROM decisions WHERE interaction_id = ?1 ORDER BY seq");
-    if (!st) return std::unexpected(st.error());
+    HITLGATE_RETURN_IF_ERROR(st);
     st->Bind(1, interaction_id);
     auto ds = CollectDecisions(*st);
-    if (!ds) return std::unexpected(ds.error());
+    HITLGATE_RETURN_IF_ERROR(ds);
     r.decisions = std::move(*ds);
   }
   auto st = conn.Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
                          " FROM tasks WHERE interaction_id = ?1 ORDER BY created_at_us, id");
-  if (!st) return std::unexpected(st.error());
+  HITLGATE_RETURN_IF_ERROR(st);
   st->Bind(1, interaction_id);
   auto ts = sqlite::CollectTasks(*st);
-  if (!ts) return std::unexpected(ts.error());
+  HITLGATE_RETURN_IF_ERROR(ts);
   r.tasks = std::move(*ts);
   if (!r.decisions.empty()) r.customer_id = r.decisions.front().record.customer_id;
   return r;
@@ -98,15 +113,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        const SqliteStoreOptions& options) {
   if (options.ids == nullptr) return InvalidArgument("SqliteStore needs an IdGenerator");
   auto writer = Connection::Open(path);
-  if (!writer) return std::unexpected(writer.error());
+  HITLGATE_RETURN_IF_ERROR(writer);
   // WAL: readers never block the writer. synchronous=FULL: COMMIT returns
   // only after the WAL is fsynced, so an acknowledged decision is durable.
-  if (auto r = (*writer)->Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms) +
-                               "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
-      !r) {
-    return std::unexpected(r.error());
-  }
-  if (auto r = sqlite::Migrate(**writer); !r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR((*writer)->Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms) +
+                                           "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"));
+  HITLGATE_RETURN_IF_ERROR(sqlite::Migrate(**writer));
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->writer_ = std::move(*writer);
   store->txn_ = std::make_unique<WriteTxn>(store->writer_.get(), options.ids);
@@ -124,52 +136,78 @@ std::int64_t SqliteStore::WriteOpCountForTest() const { return committer_->ops()
 
 // ---- Decisions ----
 
+namespace {
+
+// RecordDecision inside the writer's transaction (sync and async alike).
+Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
+                                  const std::vector<audit::AuditEntry>& extra, TimePoint now,
+                                  const std::vector<OutboxMessage>& outbox) {
+  Connection& conn = txn.conn();
+  if (!d.event_id.empty()) {
+    auto first = FindRecorded(conn, d.workflow, d.event_id);
+    HITLGATE_RETURN_IF_ERROR(first);
+    if (*first) {
+      RecordedDecision dup{(*first)->decision_seq, (*first)->task_id, true, std::nullopt, std::nullopt};
+      dup.first = std::move(*first);
+      return dup;
+    }
+  }
+  {
+    auto st = conn.Prepare(
+        "INSERT INTO decisions(event_id, interaction_id, customer_id, workflow, channel, "
+        "event_index, type, at_us, event_json, decision_json, outcome, policy_version, "
+        "recorded_by, event_digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    HITLGATE_RETURN_IF_ERROR(st);
+    st->BindAll(d.event_id, d.interaction_id, d.customer_id, d.workflow, d.channel,
+                d.event_index, engine::EventTypeName(d.type), d.at, d.event_json,
+                d.decision_json, engine::OutcomeName(d.outcome), d.policy_version,
+                d.recorded_by, d.event_digest);
+    if (d.event_id.empty()) st->BindNull(1);  // NULLs never collide in the unique index
+    HITLGATE_RETURN_IF_ERROR(st->Run());
+  }
+  RecordedDecision out{conn.LastInsertRowid(), "", false, std::nullopt, std::nullopt};
+  if (task) {
+    out.task = internal::MakeTask(*task, d, txn.ids().NewId("t"), out.decision_seq);
+    HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(conn, *out.task, /*is_new=*/true));
+    auto st = conn.Prepare("UPDATE decisions SET task_id = ?1 WHERE seq = ?2");
+    HITLGATE_RETURN_IF_ERROR(st);
+    HITLGATE_RETURN_IF_ERROR(st->BindAll(out.task->id, out.decision_seq).Run());
+    out.task_id = out.task->id;
+  }
+  auto sealed = txn.Append(
+      internal::DecisionAudit(d, out.decision_seq, out.task ? &*out.task : nullptr, extra), now);
+  HITLGATE_RETURN_IF_ERROR(sealed);
+  HITLGATE_RETURN_IF_ERROR(sqlite::InsertOutbox(conn, outbox, now));
+  return out;
+}
+
+}  // namespace
+
 Result<RecordedDecision> SqliteStore::RecordDecision(const DecisionRecord& d,
                                                      const std::optional<NewTask>& task,
                                                      const std::vector<audit::AuditEntry>& extra,
                                                      TimePoint now,
                                                      const std::vector<OutboxMessage>& outbox) {
-  if (auto v = internal::ValidateDecision(d, task); !v) return std::unexpected(v.error());
-  if (auto v = internal::ValidateEntries(extra); !v) return std::unexpected(v.error());
-  return Write<RecordedDecision>([&](WriteTxn& txn) -> Result<RecordedDecision> {
-    Connection& conn = txn.conn();
-    if (!d.event_id.empty()) {
-      auto st = conn.Prepare("SELECT seq, task_id FROM decisions WHERE event_id = ?1");
-      if (!st) return std::unexpected(st.error());
-      st->Bind(1, d.event_id);
-      auto row = st->Step();
-      if (!row) return std::unexpected(row.error());
-      if (*row) return RecordedDecision{st->Int(0), st->Text(1), true};
-    }
-    {
-      auto st = conn.Prepare(
-          "INSERT INTO decisions(event_id, interaction_id, customer_id, workflow, channel, "
-          "event_index, type, at_us, event_json, decision_json, outcome, policy_version, "
-          "recorded_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-      if (!st) return std::unexpected(st.error());
-      st->BindAll(d.event_id, d.interaction_id, d.customer_id, d.workflow, d.channel,
-                  d.event_index, engine::EventTypeName(d.type), d.at, d.event_json,
-                  d.decision_json, engine::OutcomeName(d.outcome), d.policy_version,
-                  d.recorded_by);
-      if (d.event_id.empty()) st->BindNull(1);  // NULLs never collide in the unique index
-      if (auto r = st->Run(); !r) return std::unexpected(r.error());
-    }
-    RecordedDecision out{conn.LastInsertRowid(), "", false};
-    std::optional<Task> t;
-    if (task) {
-      t = internal::MakeTask(*task, d, txn.ids().NewId("t"), out.decision_seq);
-      if (auto r = sqlite::SaveTask(conn, *t, /*is_new=*/true); !r) return std::unexpected(r.error());
-      auto st = conn.Prepare("UPDATE decisions SET task_id = ?1 WHERE seq = ?2");
-      if (!st) return std::unexpected(st.error());
-      if (auto r = st->BindAll(t->id, out.decision_seq).Run(); !r) return std::unexpected(r.error());
-      out.task_id = t->id;
-    }
-    auto sealed = txn.Append(internal::DecisionAudit(d, out.decision_seq, t ? &*t : nullptr, extra),
-                             now);
-    if (!sealed) return std::unexpected(sealed.error());
-    if (auto r = sqlite::InsertOutbox(conn, outbox, now); !r) return std::unexpected(r.error());
-    return out;
-  });
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateDecision(d, task));
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra));
+  return Write<RecordedDecision>(
+      [&](WriteTxn& txn) { return RecordIn(txn, d, task, extra, now, outbox); });
+}
+
+void SqliteStore::RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
+                                  RecordDone done) {
+  if (auto v = internal::ValidateDecision(decision, task); !v) return done(std::unexpected(v.error()));
+  WriteAsync<RecordedDecision>(
+      [d = std::move(decision), t = std::move(task), now](WriteTxn& txn) {
+        return RecordIn(txn, d, t, {}, now, {});
+      },
+      std::move(done));
+}
+
+Result<std::optional<RecordedEvent>> SqliteStore::FindRecordedEvent(const std::string& workflow,
+                                                                    const std::string& event_id) {
+  return Read<std::optional<RecordedEvent>>(
+      [&](Connection& conn) { return FindRecorded(conn, workflow, event_id); });
 }
 
 // ---- Interactions ----
@@ -194,12 +232,12 @@ Result<std::vector<InteractionRecord>> SqliteStore::ListCustomerInteractions(
           auto st = conn.Prepare(
               "SELECT interaction_id FROM (SELECT interaction_id, MIN(seq) AS first FROM decisions "
               "WHERE customer_id = ?1 GROUP BY interaction_id ORDER BY first DESC LIMIT ?2) ORDER BY first");
-          if (!st) return std::unexpected(st.error());
+          HITLGATE_RETURN_IF_ERROR(st);
           st->Bind(1, customer_id);
           st->Bind(2, newest > 0 ? newest : -1);
           while (true) {
             auto row = st->Step();
-            if (!row) return std::unexpected(row.error());
+            HITLGATE_RETURN_IF_ERROR(row);
             if (!*row) break;
             ids.push_back(st->Text(0));
           }
@@ -207,7 +245,7 @@ Result<std::vector<InteractionRecord>> SqliteStore::ListCustomerInteractions(
         std::vector<InteractionRecord> out;
         for (const auto& id : ids) {
           auto r = LoadInteraction(conn, id);
-          if (!r) return std::unexpected(r.error());
+          HITLGATE_RETURN_IF_ERROR(r);
           out.push_back(std::move(*r));
         }
         return out;
@@ -218,7 +256,7 @@ Result<std::vector<InteractionRecord>> SqliteStore::ListCustomerInteractions(
 
 Result<std::vector<audit::AuditRecord>> SqliteStore::AppendAudit(
     const std::vector<audit::AuditEntry>& entries, TimePoint at) {
-  if (auto v = internal::ValidateEntries(entries); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(entries));
   return Write<std::vector<audit::AuditRecord>>([&](WriteTxn& txn) { return txn.Append(entries, at); });
 }
 
@@ -227,12 +265,12 @@ Result<std::vector<audit::AuditRecord>> SqliteStore::ReadAudit(std::int64_t from
       [&](Connection& conn) -> Result<std::vector<audit::AuditRecord>> {
         auto st = conn.Prepare(std::string("SELECT ") + sqlite::kAuditColumns +
                                " FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
-        if (!st) return std::unexpected(st.error());
+        HITLGATE_RETURN_IF_ERROR(st);
         st->BindAll(from_seq, limit);
         std::vector<audit::AuditRecord> out;
         while (true) {
           auto row = st->Step();
-          if (!row) return std::unexpected(row.error());
+          HITLGATE_RETURN_IF_ERROR(row);
           if (!*row) return out;
           out.push_back(sqlite::ReadAuditRecord(*st));
         }
@@ -242,9 +280,9 @@ Result<std::vector<audit::AuditRecord>> SqliteStore::ReadAudit(std::int64_t from
 Result<AuditHead> SqliteStore::GetAuditHead() {
   return Read<AuditHead>([&](Connection& conn) -> Result<AuditHead> {
     auto st = conn.Prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-    if (!st) return std::unexpected(st.error());
+    HITLGATE_RETURN_IF_ERROR(st);
     auto row = st->Step();
-    if (!row) return std::unexpected(row.error());
+    HITLGATE_RETURN_IF_ERROR(row);
     return *row ? AuditHead{st->Int(0), st->Text(1)} : AuditHead{};
   });
 }
@@ -266,10 +304,10 @@ Result<PurgeResult> SqliteStore::PurgeAuditBefore(TimePoint cutoff, TimePoint no
       // The purge removes a prefix of the chain (never a hole), so walk in
       // seq order to the first record young enough to keep.
       auto st = conn.Prepare("SELECT seq, at_us, prev_hash FROM audit ORDER BY seq");
-      if (!st) return std::unexpected(st.error());
+      HITLGATE_RETURN_IF_ERROR(st);
       while (true) {
         auto row = st->Step();
-        if (!row) return std::unexpected(row.error());
+        HITLGATE_RETURN_IF_ERROR(row);
         if (!*row) break;
         if (st->Time(1) >= cutoff) {
           anchor.first_kept_seq = st->Int(0);
@@ -280,12 +318,12 @@ Result<PurgeResult> SqliteStore::PurgeAuditBefore(TimePoint cutoff, TimePoint no
       }
     }
     auto del = conn.Prepare("DELETE FROM audit WHERE seq < ?1");
-    if (!del) return std::unexpected(del.error());
-    if (auto r = del->BindAll(anchor.first_kept_seq).Run(); !r) return std::unexpected(r.error());
+    HITLGATE_RETURN_IF_ERROR(del);
+    HITLGATE_RETURN_IF_ERROR(del->BindAll(anchor.first_kept_seq).Run());
     auto sealed = txn.Append({{std::string(audit::kinds::kAuditPurged), options.actor, "audit",
                                audit::EncodePurgePayload(anchor)}},
                              now);
-    if (!sealed) return std::unexpected(sealed.error());
+    HITLGATE_RETURN_IF_ERROR(sealed);
     return PurgeResult{anchor.purged_count, anchor.first_kept_seq, sealed->back().seq};
   });
 }

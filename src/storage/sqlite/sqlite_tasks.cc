@@ -18,15 +18,15 @@ namespace {
 Result<std::optional<Task>> FirstQualifying(Connection& conn, const char* sql,
                                             const ClaimRequest& r, const std::string* queue = nullptr) {
   auto st = conn.Prepare(sql);
-  if (!st) return std::unexpected(st.error());
+  HITLGATE_RETURN_IF_ERROR(st);
   st->Bind(1, r.now);
   if (queue != nullptr) st->Bind(2, *queue);
   while (true) {
     auto row = st->Step();
-    if (!row) return std::unexpected(row.error());
+    HITLGATE_RETURN_IF_ERROR(row);
     if (!*row) return std::optional<Task>();
     auto t = sqlite::ReadTask(*st);
-    if (!t) return std::unexpected(t.error());
+    HITLGATE_RETURN_IF_ERROR(t);
     if (Qualifies(*t, r)) return std::optional<Task>(std::move(*t));
   }
 }
@@ -50,8 +50,8 @@ const std::string kExpiredInClaimOrder =
 Result<Task> DoClaim(WriteTxn& txn, Task t, const ClaimRequest& r) {
   std::vector<audit::AuditEntry> entries;
   internal::ApplyClaim(t, r, txn.ids().NewId("l"), &entries);
-  if (auto s = sqlite::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
-  if (auto a = txn.Append(std::move(entries), r.now); !a) return std::unexpected(a.error());
+  HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(txn.conn(), t));
+  HITLGATE_RETURN_IF_ERROR(txn.Append(std::move(entries), r.now));
   return t;
 }
 
@@ -60,11 +60,11 @@ Result<Task> DoClaim(WriteTxn& txn, Task t, const ClaimRequest& r) {
 template <typename Change>
 Result<Task> Mutate(WriteTxn& txn, const std::string& task_id, TimePoint now, Change change) {
   auto t = sqlite::LoadTask(txn.conn(), task_id);
-  if (!t) return std::unexpected(t.error());
+  HITLGATE_RETURN_IF_ERROR(t);
   Result<std::vector<audit::AuditEntry>> entries = change(*t);
-  if (!entries) return std::unexpected(entries.error());
-  if (auto s = sqlite::SaveTask(txn.conn(), *t); !s) return std::unexpected(s.error());
-  if (auto a = txn.Append(std::move(*entries), now); !a) return std::unexpected(a.error());
+  HITLGATE_RETURN_IF_ERROR(entries);
+  HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(txn.conn(), *t));
+  HITLGATE_RETURN_IF_ERROR(txn.Append(std::move(*entries), now));
   return t;
 }
 
@@ -73,24 +73,24 @@ using Entries = Result<std::vector<audit::AuditEntry>>;
 }  // namespace
 
 Result<Task> SqliteStore::ClaimNext(const ClaimRequest& r) {
-  if (auto v = internal::ValidateClaimRequest(r); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateClaimRequest(r));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     auto live = sqlite::LiveLeases(txn.conn(), r.reviewer, r.now);
-    if (!live) return std::unexpected(live.error());
-    if (auto c = internal::CheckConcurrency(r, *live); !c) return std::unexpected(c.error());
+    HITLGATE_RETURN_IF_ERROR(live);
+    HITLGATE_RETURN_IF_ERROR(internal::CheckConcurrency(r, *live));
     Result<std::optional<Task>> open = std::optional<Task>();
     if (r.queues.empty()) {
       open = FirstQualifying(txn.conn(), kOpenInClaimOrder.c_str(), r);
     } else {
       for (const std::string& queue : r.queues) {
         auto first = FirstQualifying(txn.conn(), kOpenInQueueClaimOrder.c_str(), r, &queue);
-        if (!first) return std::unexpected(first.error());
+        HITLGATE_RETURN_IF_ERROR(first);
         if (*first && (!*open || internal::ClaimOrderLess(**first, **open))) open = std::move(first);
       }
     }
-    if (!open) return std::unexpected(open.error());
+    HITLGATE_RETURN_IF_ERROR(open);
     auto expired = FirstQualifying(txn.conn(), kExpiredInClaimOrder.c_str(), r);
-    if (!expired) return std::unexpected(expired.error());
+    HITLGATE_RETURN_IF_ERROR(expired);
     std::optional<Task>& best =
         (*open && (!*expired || internal::ClaimOrderLess(**open, **expired))) ? *open : *expired;
     if (!best) return NotFound("no task for reviewer " + r.reviewer);
@@ -99,14 +99,14 @@ Result<Task> SqliteStore::ClaimNext(const ClaimRequest& r) {
 }
 
 Result<Task> SqliteStore::Claim(const std::string& task_id, const ClaimRequest& r) {
-  if (auto v = internal::ValidateClaimRequest(r); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateClaimRequest(r));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     auto t = sqlite::LoadTask(txn.conn(), task_id);
-    if (!t) return std::unexpected(t.error());
+    HITLGATE_RETURN_IF_ERROR(t);
     auto live = sqlite::LiveLeases(txn.conn(), r.reviewer, r.now);
-    if (!live) return std::unexpected(live.error());
+    HITLGATE_RETURN_IF_ERROR(live);
     auto held = internal::CheckClaimOne(*t, r, *live);
-    if (!held) return std::unexpected(held.error());
+    HITLGATE_RETURN_IF_ERROR(held);
     if (*held) return t;
     return DoClaim(txn, std::move(*t), r);
   });
@@ -117,9 +117,7 @@ Result<Task> SqliteStore::RenewLease(const std::string& task_id, const std::stri
   if (ttl <= Duration::zero()) return InvalidArgument("renew: ttl must be > 0");
   return Write<Task>([&](WriteTxn& txn) {
     return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
-      if (auto c = internal::CheckLeaseHolder(t, lease_id, reviewer, now); !c) {
-        return std::unexpected(c.error());
-      }
+      HITLGATE_RETURN_IF_ERROR(internal::CheckLeaseHolder(t, lease_id, reviewer, now));
       return std::vector{internal::ApplyRenew(t, now, ttl)};
     });
   });
@@ -129,9 +127,7 @@ Result<Task> SqliteStore::Release(const std::string& task_id, const std::string&
                                   const std::string& reviewer, TimePoint now) {
   return Write<Task>([&](WriteTxn& txn) {
     return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
-      if (auto c = internal::CheckLeaseHolder(t, lease_id, reviewer, now); !c) {
-        return std::unexpected(c.error());
-      }
+      HITLGATE_RETURN_IF_ERROR(internal::CheckLeaseHolder(t, lease_id, reviewer, now));
       return std::vector{internal::ApplyRelease(t, now)};
     });
   });
@@ -140,20 +136,16 @@ Result<Task> SqliteStore::Release(const std::string& task_id, const std::string&
 Result<Task> SqliteStore::SubmitVerdict(const std::string& task_id, const std::string& lease_id,
                                         const Verdict& verdict, TimePoint now,
                                         const VerdictOptions& options) {
-  if (auto v = internal::ValidateEntries(options.audit); !v) return std::unexpected(v.error());
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(options.audit));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     auto t = Mutate(txn, task_id, now, [&](Task& task) -> Entries {
-      if (auto c = internal::CheckVerdict(task, lease_id, verdict, now, options.override); !c) {
-        return std::unexpected(c.error());
-      }
+      HITLGATE_RETURN_IF_ERROR(internal::CheckVerdict(task, lease_id, verdict, now, options.override));
       std::vector entries{internal::ApplyVerdict(task, lease_id, verdict, now, options.override)};
       entries.insert(entries.end(), options.audit.begin(), options.audit.end());
       return entries;
     });
     if (!t) return t;
-    if (auto r = sqlite::InsertOutbox(txn.conn(), options.outbox, now); !r) {
-      return std::unexpected(r.error());
-    }
+    HITLGATE_RETURN_IF_ERROR(sqlite::InsertOutbox(txn.conn(), options.outbox, now));
     return t;
   });
 }
@@ -162,7 +154,7 @@ Result<Task> SqliteStore::CancelTask(const std::string& task_id, const std::stri
                                      const std::string& reason, TimePoint now) {
   return Write<Task>([&](WriteTxn& txn) {
     return Mutate(txn, task_id, now, [&](Task& t) -> Entries {
-      if (auto c = internal::CheckCancel(t); !c) return std::unexpected(c.error());
+      HITLGATE_RETURN_IF_ERROR(internal::CheckCancel(t));
       return std::vector{internal::ApplyCancel(t, actor, reason, now)};
     });
   });
@@ -175,18 +167,18 @@ Result<std::vector<Task>> SqliteStore::ExpireLeases(TimePoint now) {
       auto st = txn.conn().Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
                                    " FROM tasks WHERE status = 'claimed' AND lease_expires_us <= ?1"
                                    " ORDER BY lease_expires_us, id");
-      if (!st) return std::unexpected(st.error());
+      HITLGATE_RETURN_IF_ERROR(st);
       st->Bind(1, now);
       auto ts = sqlite::CollectTasks(*st);
-      if (!ts) return std::unexpected(ts.error());
+      HITLGATE_RETURN_IF_ERROR(ts);
       tasks = std::move(*ts);
     }
     std::vector<audit::AuditEntry> entries;
     for (Task& t : tasks) {
       entries.push_back(internal::ApplyExpire(t, now));
-      if (auto s = sqlite::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
+      HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(txn.conn(), t));
     }
-    if (auto a = txn.Append(std::move(entries), now); !a) return std::unexpected(a.error());
+    HITLGATE_RETURN_IF_ERROR(txn.Append(std::move(entries), now));
     return tasks;
   });
 }
@@ -200,18 +192,18 @@ Result<std::vector<Task>> SqliteStore::EscalateOverdue(TimePoint now,
       auto st = txn.conn().Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
                                    " FROM tasks WHERE escalated = 0 AND due_at_us < ?1"
                                    " AND status IN ('open', 'claimed') ORDER BY due_at_us, id");
-      if (!st) return std::unexpected(st.error());
+      HITLGATE_RETURN_IF_ERROR(st);
       st->Bind(1, now);
       auto ts = sqlite::CollectTasks(*st);
-      if (!ts) return std::unexpected(ts.error());
+      HITLGATE_RETURN_IF_ERROR(ts);
       tasks = std::move(*ts);
     }
     std::vector<audit::AuditEntry> entries;
     for (Task& t : tasks) {
       entries.push_back(internal::ApplyEscalate(t, escalation_queue, now));
-      if (auto s = sqlite::SaveTask(txn.conn(), t); !s) return std::unexpected(s.error());
+      HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(txn.conn(), t));
     }
-    if (auto a = txn.Append(std::move(entries), now); !a) return std::unexpected(a.error());
+    HITLGATE_RETURN_IF_ERROR(txn.Append(std::move(entries), now));
     return tasks;
   });
 }
@@ -230,7 +222,7 @@ Result<std::vector<Task>> SqliteStore::ListTasks(const TaskFilter& f) {
   sql += " ORDER BY created_at_us, id LIMIT ?5";
   return Read<std::vector<Task>>([&](Connection& conn) -> Result<std::vector<Task>> {
     auto st = conn.Prepare(sql);
-    if (!st) return std::unexpected(st.error());
+    HITLGATE_RETURN_IF_ERROR(st);
     if (f.queue) st->Bind(1, *f.queue);
     if (f.status) st->Bind(2, TaskStatusName(*f.status));
     if (f.workflow) st->Bind(3, *f.workflow);
@@ -245,11 +237,11 @@ Result<std::map<std::string, std::int64_t>> SqliteStore::CountOpenByQueue() {
       [&](Connection& conn) -> Result<std::map<std::string, std::int64_t>> {
         auto st =
             conn.Prepare("SELECT queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY queue");
-        if (!st) return std::unexpected(st.error());
+        HITLGATE_RETURN_IF_ERROR(st);
         std::map<std::string, std::int64_t> out;
         while (true) {
           auto row = st->Step();
-          if (!row) return std::unexpected(row.error());
+          HITLGATE_RETURN_IF_ERROR(row);
           if (!*row) return out;
           out[st->Text(0)] = st->Int(1);
         }

@@ -44,13 +44,38 @@ Result<T> SqliteStore::Write(F&& fn) {
   return op.Wait();
 }
 
+template <typename T, typename F, typename Done>
+void SqliteStore::WriteAsync(F fn, Done done) {
+  // Owns itself: deleted by Finish, after `done` ran.
+  class Op final : public sqlite::WriteOp {
+   public:
+    Op(F f, Done d) : fn_(std::move(f)), done_(std::move(d)) {}
+    bool Run(sqlite::WriteTxn& txn) override {
+      result_.emplace(fn_(txn));
+      return result_->has_value();
+    }
+    void Finish(const Error* commit_error) override {
+      if (commit_error != nullptr) result_.emplace(std::unexpected(*commit_error));
+      if (!result_) result_.emplace(std::unexpected(Error(ErrorCode::kInternal, "write never ran")));
+      done_(std::move(*result_));
+      delete this;
+    }
+
+   private:
+    F fn_;
+    Done done_;
+    std::optional<Result<T>> result_;
+  };
+  committer_->Submit(new Op(std::move(fn), std::move(done)));
+}
+
 template <typename T, typename F>
 Result<T> SqliteStore::Read(F&& fn) {
   auto handle = readers_->Acquire();
-  if (!handle) return std::unexpected(handle.error());
+  HITLGATE_RETURN_IF_ERROR(handle);
   sqlite::Connection& conn = handle->conn();
   // One read transaction: every query of the call sees the same snapshot.
-  if (auto r = conn.Exec("BEGIN"); !r) return std::unexpected(r.error());
+  HITLGATE_RETURN_IF_ERROR(conn.Exec("BEGIN"));
   Result<T> result = fn(conn);
   if (!conn.InAutocommit()) (void)conn.Exec("COMMIT");
   return result;

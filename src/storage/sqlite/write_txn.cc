@@ -4,9 +4,9 @@ namespace hitlgate::store::sqlite {
 
 Result<void> WriteTxn::LoadHead() {
   auto st = conn_->Prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-  if (!st) return std::unexpected(st.error());
+  HITLGATE_RETURN_IF_ERROR(st);
   auto row = st->Step();
-  if (!row) return std::unexpected(row.error());
+  HITLGATE_RETURN_IF_ERROR(row);
   head_ = *row ? AuditHead{st->Int(0), st->Text(1)} : AuditHead{};
   return {};
 }
@@ -20,7 +20,7 @@ Result<std::vector<audit::AuditRecord>> WriteTxn::Append(std::vector<audit::Audi
     auto st = conn_->Prepare(
         "INSERT INTO audit(seq, at_us, kind, actor, subject, payload_json, prev_hash, hash) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    if (!st) return std::unexpected(st.error());
+    HITLGATE_RETURN_IF_ERROR(st);
     if (auto run = st->BindAll(r.seq, r.at, r.kind, r.actor, r.subject, r.payload_json,
                                r.prev_hash, r.hash)
                        .Run();
