@@ -21,44 +21,17 @@ bool OpensTask(engine::Outcome o) {
   return o == engine::Outcome::kHold || o == engine::Outcome::kHandoff;
 }
 
-void WriteTranscriptEntry(const engine::Event& e, std::string_view decision, codec::JsonWriter& w) {
-  w.BeginObject();
-  w.Field("type", engine::EventTypeName(e.type));
-  if (!e.text.empty()) w.Field("text", e.text);
-  if (e.at) w.Field("at", FormatRfc3339(*e.at));
-  if (!e.intent.empty()) w.Field("intent", e.intent);
-  if (e.confidence) w.Key("confidence").Number(*e.confidence, 4);
-  if (e.action) w.Key("action").Raw(codec::EncodeAction(*e.action));
-  if (!decision.empty()) w.Field("decision", decision);
-  w.EndObject();
-}
-
 }  // namespace
 
+// The task's context: the event, its decision, what the AI collected and
+// its summary. The transcript is not copied in: reviewers' task views read
+// it from the interaction's recorded events (TaskWithRecentContactsJson).
 std::string Gateway::BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                       const engine::Decision& decision) {
   codec::JsonWriter w;
   w.BeginObject();
   w.Key("event").Raw(event_json);
   w.Key("decision").Raw(codec::EncodeDecision(decision));
-  // The transcript so far, so the person never has to ask the customer again.
-  w.Key("transcript").BeginArray();
-  if (auto history = store_.GetInteraction(event.interaction_id)) {
-    // Interaction ids are the agent's, unique within a workflow only.
-    std::vector<const store::StoredDecision*> decisions;
-    for (const store::StoredDecision& d : history->decisions) {
-      if (d.record.workflow == event.workflow) decisions.push_back(&d);
-    }
-    size_t first = decisions.size() > static_cast<size_t>(options_.max_transcript_events)
-                       ? decisions.size() - options_.max_transcript_events
-                       : 0;
-    for (size_t i = first; i < decisions.size(); ++i) {
-      auto past = codec::ParseEvent(decisions[i]->record.event_json);
-      if (past) WriteTranscriptEntry(*past, engine::OutcomeName(decisions[i]->record.outcome), w);
-    }
-  }
-  WriteTranscriptEntry(event, engine::OutcomeName(decision.outcome), w);
-  w.EndArray();
   w.Key("collected").BeginObject();
   for (const auto& [slot, value] : event.collected) w.Field(slot, value);
   w.EndObject();

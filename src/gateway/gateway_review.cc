@@ -118,6 +118,11 @@ Result<std::string> Gateway::TaskJson(const Principal& who, const std::string& t
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadQueues));
   auto task = store_.GetTask(task_id);
   HITLGATE_RETURN_IF_ERROR(task);
+  return ReviewerTaskJson(*task);
+}
+
+Result<std::string> Gateway::ReviewerTaskJson(const store::Task& t) {
+  const store::Task* task = &t;
   constexpr size_t kRecentContacts = 10;
   std::vector<store::InteractionRecord> history;
   if (!task->customer_id.empty()) {
@@ -126,7 +131,21 @@ Result<std::string> Gateway::TaskJson(const Principal& who, const std::string& t
     HITLGATE_RETURN_IF_ERROR(found);
     history = std::move(*found);
   }
-  return gateway::TaskWithRecentContactsJson(*task, history, kRecentContacts);
+  // The transcript comes from the task's own interaction: among the
+  // customer's, or read on its own.
+  std::optional<store::InteractionRecord> own;
+  const store::InteractionRecord* transcript = nullptr;
+  for (const store::InteractionRecord& r : history) {
+    if (r.interaction_id == task->interaction_id) transcript = &r;
+  }
+  if (transcript == nullptr && !task->interaction_id.empty()) {
+    if (auto read = store_.GetInteraction(task->interaction_id)) {
+      own = std::move(*read);
+      transcript = &*own;
+    }
+  }
+  return gateway::TaskWithRecentContactsJson(*task, history, kRecentContacts, transcript,
+                                             static_cast<size_t>(options_.max_transcript_events));
 }
 
 Result<std::string> Gateway::ClaimNext(const Principal& who, const std::vector<std::string>& queues) {
@@ -159,7 +178,7 @@ Result<std::string> Gateway::ClaimNext(const Principal& who, const std::vector<s
   auto task = store_.ClaimNext(request);
   HITLGATE_RETURN_IF_ERROR(task);
   live_.Publish("task.claimed", task->workflow, gateway::TaskJson(*task, false));
-  return gateway::TaskJson(*task);
+  return ReviewerTaskJson(*task);
 }
 
 Result<std::string> Gateway::Claim(const Principal& who, const std::string& task_id) {
@@ -186,7 +205,7 @@ Result<std::string> Gateway::Claim(const Principal& who, const std::string& task
   auto task = store_.Claim(task_id, request);
   HITLGATE_RETURN_IF_ERROR(task);
   live_.Publish("task.claimed", task->workflow, gateway::TaskJson(*task, false));
-  return gateway::TaskJson(*task);
+  return ReviewerTaskJson(*task);
 }
 
 Result<std::string> Gateway::RenewLease(const Principal& who, const std::string& task_id,

@@ -178,6 +178,10 @@ TEST_F(GatewayTest, HoldNoticeTellsTheAgentToShowAHoldingMessage) {
 }
 
 TEST_F(GatewayTest, HandoffCarriesTheTranscriptAndCollectedSlots) {
+  // Another workflow's conversation with the same id is not this one's.
+  Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});
+  ASSERT_THAT(gateway_->SubmitEvent(travel, R"({"interaction_id":"c-7","customer_id":"u-9",
+      "workflow":"travel-bot","type":"customer_message","text":"When does my flight leave?"})"), IsOk());
   ASSERT_THAT(gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-7","customer_id":"u-9","workflow":"shop-bot",
       "type":"customer_message","text":"My order A-77 never arrived."})"), IsOk());
   auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-7","customer_id":"u-9","workflow":"shop-bot",
@@ -188,8 +192,8 @@ TEST_F(GatewayTest, HandoffCarriesTheTranscriptAndCollectedSlots) {
   auto task = Parse(gateway_->TaskJson(supervisor_, r->task_id));
   EXPECT_EQ(task.at("kind").as_string(), "handoff");
   const auto& ctx = task.at("context");
-  EXPECT_EQ(ctx.at("transcript").as_array().size(), 2u);
-  EXPECT_EQ(ctx.at("transcript").at(0).at("text").as_string(), "My order A-77 never arrived.");
+  EXPECT_EQ(task.at("transcript").as_array().size(), 2u);
+  EXPECT_EQ(task.at("transcript").at(0).at("text").as_string(), "My order A-77 never arrived.");
   EXPECT_EQ(ctx.at("collected").at("order").as_string(), "A-77");
   EXPECT_EQ(ctx.at("summary").as_string(), "Order A-77 missing");
 }

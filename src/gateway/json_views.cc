@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_reader.h"
 #include "hitlgate/common/time_format.h"
 
@@ -64,9 +65,22 @@ void WriteContact(const store::InteractionRecord& r, codec::JsonWriter& w) {
 
 }  // namespace
 
+void WriteTranscriptEntry(const engine::Event& e, std::string_view decision, codec::JsonWriter& w) {
+  w.BeginObject();
+  w.Field("type", engine::EventTypeName(e.type));
+  if (!e.text.empty()) w.Field("text", e.text);
+  if (e.at) w.Field("at", FormatRfc3339(*e.at));
+  if (!e.intent.empty()) w.Field("intent", e.intent);
+  if (e.confidence) w.Key("confidence").Number(*e.confidence, 4);
+  if (e.action) w.Key("action").Raw(codec::EncodeAction(*e.action));
+  if (!decision.empty()) w.Field("decision", decision);
+  w.EndObject();
+}
+
 std::string TaskWithRecentContactsJson(const store::Task& t,
                                        const std::vector<store::InteractionRecord>& history,
-                                       size_t limit) {
+                                       size_t limit, const store::InteractionRecord* transcript,
+                                       size_t max_transcript) {
   std::vector<const store::InteractionRecord*> others;
   for (const store::InteractionRecord& r : history) {
     if (r.interaction_id != t.interaction_id && !r.decisions.empty()) others.push_back(&r);
@@ -81,6 +95,25 @@ std::string TaskWithRecentContactsJson(const store::Task& t,
   w.Key("recent_contacts").BeginArray();
   for (const auto* r : others) WriteContact(*r, w);
   w.EndArray();
+  if (transcript != nullptr) {
+    // Read when the task is shown rather than copied into it when it is
+    // opened: the event path does no read for it, and the customer's words
+    // are stored once (interaction ids are unique within a workflow).
+    std::vector<const store::StoredDecision*> turns;
+    for (const store::StoredDecision& d : transcript->decisions) {
+      if (d.record.workflow != t.workflow) continue;
+      if (t.decision_seq > 0 && d.seq > t.decision_seq) break;
+      turns.push_back(&d);
+    }
+    const size_t first = turns.size() > max_transcript ? turns.size() - max_transcript : 0;
+    w.Key("transcript").BeginArray();
+    for (size_t i = first; i < turns.size(); ++i) {
+      if (auto event = codec::ParseEvent(turns[i]->record.event_json)) {
+        WriteTranscriptEntry(*event, engine::OutcomeName(turns[i]->record.outcome), w);
+      }
+    }
+    w.EndArray();
+  }
   w.EndObject();
   return w.Take();
 }

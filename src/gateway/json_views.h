@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hitlgate/codec/json_writer.h"
+#include "hitlgate/engine/event.h"
 #include "hitlgate/store/types.h"
 
 namespace hitlgate::gateway {
@@ -18,9 +19,16 @@ std::string TaskJson(const store::Task& t, bool with_context = true);
 // The task with its context and the customer's other contacts (newest
 // first, at most `limit`), so a reviewer sees the history without asking
 // the customer again. `history` is ListCustomerInteractions' answer.
+// `transcript`: the task's interaction (its events up to the task's own, of
+// the task's workflow, at most `max_transcript` of the newest) written as
+// "transcript"; null: none.
 std::string TaskWithRecentContactsJson(const store::Task& t,
                                        const std::vector<store::InteractionRecord>& history,
-                                       size_t limit);
+                                       size_t limit, const store::InteractionRecord* transcript,
+                                       size_t max_transcript);
+// One transcript entry: the event's type, text, time, intent, confidence,
+// action, and the decision it got.
+void WriteTranscriptEntry(const engine::Event& e, std::string_view decision, codec::JsonWriter& w);
 void WriteKey(const store::ApiKey& k, codec::JsonWriter& w);
 void WritePolicyInfo(const store::PolicyVersionInfo& p, codec::JsonWriter& w, bool with_source);
 

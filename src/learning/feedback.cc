@@ -112,6 +112,8 @@ void ReadTaskContext(const store::Task& task, FeedbackExample* ex) {
   if (auto it = c.find("decision"); it != c.end() && it->value().is_object()) {
     ReadDecision(json::serialize(it->value()), ex);
   }
+  // Tasks opened before transcripts were read from the interaction carry
+  // one in their context; newer ones are completed by LastCustomerText.
   if (auto it = c.find("transcript"); it != c.end() && it->value().is_array()) {
     const json::array& t = it->value().get_array();
     // The transcript ends with the held event: the customer's latest
@@ -124,6 +126,19 @@ void ReadTaskContext(const store::Task& task, FeedbackExample* ex) {
         break;
       }
     }
+  }
+}
+
+// The customer's latest words up to the task's own event (a handoff's is
+// the event itself), from the interaction's record in the task's workflow.
+void LastCustomerText(store::Store& store, const store::Task& task, FeedbackExample* ex) {
+  if (!ex->customer_text.empty() || task.interaction_id.empty()) return;
+  auto record = store.GetInteraction(task.interaction_id);
+  if (!record) return;
+  for (const store::StoredDecision& d : record->decisions) {
+    if (task.decision_seq > 0 && d.seq > task.decision_seq) break;
+    if (d.record.workflow != task.workflow || d.record.type != engine::EventType::kCustomerMessage) continue;
+    if (auto event = codec::ParseEvent(d.record.event_json)) ex->customer_text = event->text;
   }
 }
 
@@ -148,6 +163,7 @@ Result<std::optional<FeedbackExample>> FromVerdict(store::Store& store, const au
     LatestProposal(store, task->interaction_id, task->workflow, r.at, &ex);
   } else {
     ReadTaskContext(*task, &ex);
+    LastCustomerText(store, *task, &ex);
   }
   ApplyVerdict(*task->verdict, &ex);
   if (task->kind == store::TaskKind::kAuditSample) {

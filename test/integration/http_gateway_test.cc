@@ -169,9 +169,9 @@ TEST_F(HttpGatewayTest, HeldRefundIsEditedAndTheWaitingAgentGetsTheEditedAction)
   EXPECT_EQ(Str(task.at("id")), task_id);
   EXPECT_EQ(Str(task.at("status")), "claimed");
   const json::value& context = task.at("context");
-  ASSERT_EQ(context.at("transcript").as_array().size(), 1u);
-  EXPECT_EQ(Str(context.at("transcript").at(0).at("type")), "ai_proposal");
-  EXPECT_EQ(Num(context.at("transcript").at(0).at("action").at("amount")), 150);
+  ASSERT_EQ(task.at("transcript").as_array().size(), 1u);
+  EXPECT_EQ(Str(task.at("transcript").at(0).at("type")), "ai_proposal");
+  EXPECT_EQ(Num(task.at("transcript").at(0).at("action").at("amount")), 150);
   EXPECT_EQ(Str(context.at("collected").at("order_id")), "A-1001");
   bool refund_rule = false;
   for (const json::value& reason : context.at("decision").at("reasons").as_array()) {
@@ -454,7 +454,7 @@ TEST_F(HttpGatewayTest, HandoffCarriesTheEarlierTurnsCollectedSlotsAndSummary) {
   json::value task = Json(got);
   EXPECT_EQ(Str(task.at("kind")), "handoff");
   const json::value& context = task.at("context");
-  const json::array& transcript = context.at("transcript").as_array();
+  const json::array& transcript = task.at("transcript").as_array();
   ASSERT_EQ(transcript.size(), 3u) << context;
   EXPECT_EQ(Str(transcript[0].at("text")), "Hi, my blender arrived broken.");
   EXPECT_EQ(Str(transcript[0].at("decision")), "allow");

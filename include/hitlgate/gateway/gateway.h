@@ -368,6 +368,9 @@ class Gateway {
   Result<std::string> InteractionWorkflow(const Principal& who, const std::string& interaction_id,
                                           const std::string& workflow);
   store::ClaimRequest ClaimRequestFor(const Principal& who) const;
+  // A task as a person working it sees it: its context, the transcript so
+  // far and the customer's recent contacts (reads the store).
+  Result<std::string> ReviewerTaskJson(const store::Task& task);
   void AuditKeyUse(const Principal& who);
   std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                const engine::Decision& decision);

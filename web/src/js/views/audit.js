@@ -81,7 +81,7 @@ export async function mount(root, { me }) {
     // The whole conversation so far, from the decision trail when readable.
     const transcript = st.trail?.events?.length
       ? st.trail.events.map((e) => ({ ...e.event, decision: e.decision?.decision }))
-      : ctx.transcript || [ctx.event].filter(Boolean);
+      : t.transcript || ctx.transcript || [ctx.event].filter(Boolean);
     const category = h('select', { name: 'category', 'data-autofocus': '1' }, h('option', { value: '' }, 'Choose a category…'), FLAG_CATEGORIES.map(([v, l]) => h('option', { value: v }, l)));
     const note = h('textarea', { rows: 3, name: 'note', placeholder: 'What went wrong, for the people who retrain the AI' });
     const flagForm = st.mode === 'flag' ? h('form.card.editor', { 'aria-label': 'Flag this conversation', onsubmit: (e) => { e.preventDefault(); flag(category, note); } },

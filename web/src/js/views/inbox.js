@@ -161,7 +161,7 @@ export async function mount(root, { me, params, navigate }) {
           section(t.kind === 'handoff' ? 'Why it was handed off' : 'Why it was held', reasonsView(dec, ev)),
           section('Signals', signalsView(dec.signals))),
         h('div.col',
-          section('Transcript', transcriptView(ctx.transcript)),
+          section('Transcript', transcriptView(t.transcript || ctx.transcript)),
           section('What the AI already collected', collectedView(ctx.collected),
             ctx.summary ? h('p.summary', h('strong', 'Summary: '), ctx.summary) : null),
           section("Customer's recent contacts",
