@@ -67,15 +67,17 @@ std::vector<audit::AuditEntry> DecisionAudit(const DecisionRecord& d, std::int64
                      .Time("at", d.at)
                      .Str("event_sha256", Digest(d.event_json))
                      .Build()});
-  // Caller JSON goes in as a string, never spliced in raw: a malformed
-  // document must not make the payload (and every export) unparseable.
+  // The decision is committed to by its digest, as the event is: the full
+  // answer lives once, in the decisions table, and the chain proves it
+  // unchanged (docs/audit-format.md). Copying it in, escaped, doubled the
+  // bytes every event writes and most of the writer's hashing.
   out.push_back({std::string(audit::kinds::kDecision), d.recorded_by, d.interaction_id,
                  audit::PayloadBuilder()
                      .Int("decision_seq", decision_seq)
                      .Int("event_index", d.event_index)
                      .Str("outcome", engine::OutcomeName(d.outcome))
                      .Str("policy_version", d.policy_version)
-                     .Str("decision_json", d.decision_json)
+                     .Str("decision_sha256", Digest(d.decision_json))
                      .Build()});
   out.insert(out.end(), extra.begin(), extra.end());
   if (task != nullptr) {

@@ -19,7 +19,7 @@ Result<ReadPool::Handle> ReadPool::Acquire() {
   HITLGATE_RETURN_IF_ERROR(conn);
   // query_only: a reader can never write, whatever SQL it is handed.
   if (auto r = (*conn)->Exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms_) +
-                             "; PRAGMA query_only = 1");
+                             "; PRAGMA query_only = 1; PRAGMA mmap_size = 268435456");
       !r) {
     return std::unexpected(r.error());
   }

@@ -116,8 +116,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   HITLGATE_RETURN_IF_ERROR(writer);
   // WAL: readers never block the writer. synchronous=FULL: COMMIT returns
   // only after the WAL is fsynced, so an acknowledged decision is durable.
+  // cache_size (64 MiB) and mmap_size: the writer's index pages stay in its
+  // own cache and the rest is read through the page cache without a pread
+  // per page (under load the writer spent a tenth of its time in syscalls
+  // re-reading pages it had just evicted).
   HITLGATE_RETURN_IF_ERROR((*writer)->Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms) +
-                                           "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"));
+                                           "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
+                                           "; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456"));
   HITLGATE_RETURN_IF_ERROR(sqlite::Migrate(**writer));
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->writer_ = std::move(*writer);
