@@ -41,27 +41,48 @@ Result<Gateway::TickReport> Gateway::Tick() {
   metrics_.SlaBreached(report.escalated);
 
   // Hold notices: wake the agents' long-polls once, when the notice is due.
+  // Each tick reads only the notices that fell due since the last one (from
+  // the start of time on the first tick: a restart announces what is due).
+  TimePoint notices_from;
+  {
+    std::lock_guard lock(notice_mu_);
+    notices_from = notice_watermark_;
+  }
+  TimePoint notices_to = now;
   for (store::TaskStatus status : {store::TaskStatus::kOpen, store::TaskStatus::kClaimed}) {
     store::TaskFilter filter;
     filter.status = status;
+    filter.hold_notice_after = notices_from;
+    filter.hold_notice_until = now;
     filter.limit = 1000;
     auto tasks = store_.ListTasks(filter);
     HITLGATE_RETURN_IF_ERROR(tasks);
+    // A full page: the next tick goes on from the last notice read.
+    // (One microsecond before it, so notices due at that same instant beyond
+    // the page are read again; the set above drops the ones already sent.)
+    if (tasks->size() == 1000) {
+      notices_to = std::min(notices_to, *tasks->back().hold_notice_at - std::chrono::microseconds(1));
+    }
     for (const store::Task& t : *tasks) {
       if (!t.hold_notice_at || now < *t.hold_notice_at) continue;
       {
         std::lock_guard lock(notice_mu_);
-        if (std::find(noticed_tasks_.begin(), noticed_tasks_.end(), t.id) != noticed_tasks_.end()) {
-          continue;
-        }
-        noticed_tasks_.push_back(t.id);
+        if (!noticed_tasks_.insert(t.id).second) continue;
+        notice_order_.push_back(t.id);
         // Bounded: only recent notices matter for de-duplication.
-        if (noticed_tasks_.size() > 10000) noticed_tasks_.erase(noticed_tasks_.begin());
+        if (notice_order_.size() > kNoticesKept) {
+          noticed_tasks_.erase(notice_order_.front());
+          notice_order_.pop_front();
+        }
       }
       live_.Publish("task.hold_notice", t.workflow, gateway::TaskJson(t, false));
       live_.TaskChanged(t.id);
       ++report.hold_notices;
     }
+  }
+  {
+    std::lock_guard lock(notice_mu_);
+    notice_watermark_ = std::max(notice_watermark_, notices_to);
   }
   // Retention: at most once an hour, purge audit records past the retention
   // period. The store refuses a period under the legal minimum unless the

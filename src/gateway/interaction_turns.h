@@ -7,7 +7,6 @@
 //
 // Thread-safe. Every Take must be matched by exactly one Release of the same
 // key, after `start` ran.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <array>
@@ -18,6 +17,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "hitlgate/common/thread_annotations.h"
 namespace hitlgate::gateway {
 
 class InteractionTurns {

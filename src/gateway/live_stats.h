@@ -3,7 +3,6 @@
 // sentiment, SLA breaches). Kept in memory by each gateway node: the board is
 // a live view; durable figures come from the store (measurement reports).
 // Thread-safe.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <deque>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "hitlgate/common/clock.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/engine/decision.h"
 #include "hitlgate/engine/event.h"
 

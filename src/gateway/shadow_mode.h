@@ -3,7 +3,6 @@
 // told; the pairs are tallied in a measure::DecisionComparison. Internal to
 // src/gateway (gateway_shadow.cc). Thread-safe: Evaluate may run on many
 // threads (the engine is thread-safe; the tally has a mutex).
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <memory>
@@ -11,6 +10,7 @@
 #include <string>
 
 #include "hitlgate/common/clock.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/engine/engine.h"
 #include "hitlgate/measure/comparison.h"
 #include "hitlgate/policy/policy.h"

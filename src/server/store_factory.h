@@ -3,7 +3,6 @@
 // postgres:// or postgresql:// URL means PostgreSQL shared by every gateway
 // node (docs/cluster.md). With ClusterLiveEvents, the wiring that differs
 // between one node and a cluster. Used by `serve` and `audit`.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <functional>
@@ -12,6 +11,7 @@
 #include <string>
 
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/engine/conversation.h"
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/store/id_generator.h"

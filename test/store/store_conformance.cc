@@ -629,6 +629,74 @@ TEST_P(StoreConformanceTest, ListTasksAndCountOpenByQueue) {
   EXPECT_EQ(task.context_json, R"({"proposal":"refund 10 EUR"})");
 }
 
+TEST_P(StoreConformanceTest, HoldNoticesAreListedByTheWindowTheyFellDueIn) {
+  for (int i = 0; i < 3; ++i) {
+    DecisionRecord d;
+    d.interaction_id = "n-" + std::to_string(i);
+    d.workflow = "refunds";
+    d.type = engine::EventType::kAiProposal;
+    d.at = t0_;
+    d.event_json = "{}";
+    d.decision_json = "{}";
+    d.outcome = engine::Outcome::kHold;
+    d.policy_version = "sha256:abc";
+    d.recorded_by = "k-agent";
+    NewTask t;
+    t.queue = "general";
+    t.created_at = t0_;
+    t.due_at = t0_ + minutes(5);
+    t.hold_notice_at = t0_ + seconds(10 * (i + 1));  // 10 s, 20 s, 30 s
+    ASSERT_THAT(store_->RecordDecision(d, t, {}, t0_), IsOk());
+  }
+  auto due = store_->ListTasks({.status = TaskStatus::kOpen,
+                                .hold_notice_after = t0_ + seconds(10),
+                                .hold_notice_until = t0_ + seconds(30)});
+  ASSERT_THAT(due, IsOk());
+  ASSERT_EQ(due->size(), 2u) << "after 10 s (exclusive) up to 30 s (inclusive)";
+  EXPECT_EQ((*due)[0].interaction_id, "n-1");
+  EXPECT_EQ((*due)[1].interaction_id, "n-2");
+}
+
+TEST_P(StoreConformanceTest, EventIdIsUniqueWithinItsWorkflowOnly) {
+  DecisionRecord d;
+  d.event_id = "e-same";
+  d.event_digest = "digest-a";
+  d.interaction_id = "w-1";
+  d.workflow = "refunds";
+  d.type = engine::EventType::kCustomerMessage;
+  d.at = t0_;
+  d.event_json = R"({"text":"first"})";
+  d.decision_json = R"({"decision":"allow"})";
+  d.policy_version = "sha256:abc";
+  d.recorded_by = "k-agent";
+  auto first = store_->RecordDecision(d, std::nullopt, {}, t0_);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_FALSE(first->duplicate);
+  DecisionRecord other = d;
+  other.workflow = "travel";
+  other.decision_json = R"({"decision":"hold"})";
+  auto elsewhere = store_->RecordDecision(other, std::nullopt, {}, t0_);
+  ASSERT_THAT(elsewhere, IsOk());
+  EXPECT_FALSE(elsewhere->duplicate) << "another workflow's event id is another event";
+  DecisionRecord retry = d;
+  retry.event_digest = "digest-b";
+  retry.decision_json = R"({"decision":"block"})";
+  const std::int64_t head = HeadSeq();
+  auto again = store_->RecordDecision(retry, std::nullopt, {}, t0_);
+  ASSERT_THAT(again, IsOk());
+  ASSERT_TRUE(again->duplicate);
+  ASSERT_TRUE(again->first.has_value());
+  EXPECT_EQ(again->first->answer_json, R"({"decision":"allow"})") << "what was recorded first";
+  EXPECT_EQ(again->first->event_digest, "digest-a");
+  EXPECT_EQ(again->decision_seq, first->decision_seq);
+  EXPECT_EQ(HeadSeq(), head) << "a duplicate writes nothing";
+  auto found = store_->FindRecordedEvent("refunds", "e-same");
+  ASSERT_THAT(found, IsOk());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->decision_seq, first->decision_seq);
+  EXPECT_FALSE(store_->FindRecordedEvent("nowhere", "e-same")->has_value());
+}
+
 // ---- Policies ----
 
 TEST_P(StoreConformanceTest, PolicyVersionsActivationAndRollback) {

@@ -9,9 +9,8 @@
 // Live updates leave through the LiveEvents interface.
 //
 // Thread-safe: methods may be called from any number of threads. Events of
-// one interaction are decided one at a time (striped locks), so conversation
+// one interaction are decided one at a time (InteractionTurns), so conversation
 // state stays in order. All collaborators must outlive the Gateway.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <array>
@@ -25,11 +24,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "hitlgate/autonomy/tracker.h"
 #include "hitlgate/common/clock.h"
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/crypto/random.h"
 #include "hitlgate/engine/engine.h"
 #include "hitlgate/gateway/metrics.h"
@@ -444,7 +445,13 @@ class Gateway {
   std::unique_ptr<receipts::CheckpointWriter> checkpoint_writer_ HITLGATE_GUARDED_BY(checkpoint_mu_);
 
   std::mutex notice_mu_;
-  std::vector<std::string> noticed_tasks_ HITLGATE_GUARDED_BY(notice_mu_);  // hold notices sent
+  // Hold notices sent (set for the look-up every tick makes per due task,
+  // queue for evicting the oldest beyond kNoticesKept).
+  static constexpr size_t kNoticesKept = 10000;
+  std::unordered_set<std::string> noticed_tasks_ HITLGATE_GUARDED_BY(notice_mu_);
+  std::deque<std::string> notice_order_ HITLGATE_GUARDED_BY(notice_mu_);
+  // Notices due up to here were announced (or are in the set above).
+  TimePoint notice_watermark_ HITLGATE_GUARDED_BY(notice_mu_){};
 
   // Earned autonomy (gateway_autonomy.cc): the levels the engine reads now,
   // and audit sampling of proposals they let through, at the level's rate

@@ -6,7 +6,6 @@
 // Thread-safety: every method is safe from any thread (one mutex each).
 // Memory: one bucket per authenticated key (not per attacker-chosen value);
 // the failure throttle keeps at most kMaxTrackedFailureKeys entries.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <array>
@@ -19,6 +18,7 @@
 
 #include "hitlgate/common/clock.h"
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/store/types.h"
 
 namespace hitlgate::gateway {

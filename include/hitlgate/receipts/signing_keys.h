@@ -11,7 +11,6 @@
 //
 // KeyStore implementations persist the ring; SigningKeys holds it in memory
 // and is thread-safe. The KeyStore and RandomSource must outlive it.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <functional>
@@ -24,6 +23,7 @@
 
 #include "hitlgate/common/clock.h"
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/crypto/random.h"
 #include "hitlgate/crypto/sign.h"
 

@@ -164,6 +164,10 @@ struct TaskFilter {
   std::optional<TaskStatus> status;
   std::optional<std::string> workflow;
   std::optional<std::string> interaction_id;
+  // Tasks whose hold notice fell due in (hold_notice_after, hold_notice_until]
+  // (both given or neither), ordered by that time instead of creation.
+  std::optional<TimePoint> hold_notice_after;
+  std::optional<TimePoint> hold_notice_until;
   int limit = 100;  // at most this many, oldest created first
 };
 

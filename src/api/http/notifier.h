@@ -7,7 +7,6 @@
 // Thread-safety: everything may be called from any thread (Notify from the
 // store's writer, Publish from a request handler); waiters resume on their
 // own executor.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -24,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hitlgate/common/thread_annotations.h"
 namespace hitlgate::api {
 
 namespace asio = boost::asio;

@@ -9,7 +9,6 @@
 // every session, so it outlives the last coroutine frame even when the
 // io_context destroys abandoned frames. Thread-safety: ServerState's
 // members are atomics or guarded by `mu`.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -23,6 +22,7 @@
 
 #include "api/http/router.h"
 #include "api/http/server.h"
+#include "hitlgate/common/thread_annotations.h"
 
 namespace boost::asio::ssl {
 class context;

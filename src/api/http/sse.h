@@ -8,7 +8,6 @@
 // whatever callbacks that coroutine registers). Thread-safety: Send, open
 // and Close from any thread; WaitClosed only from the SSE coroutine (it runs
 // on the session's strand); the "session side" methods only from the session.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -22,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "hitlgate/common/thread_annotations.h"
 namespace hitlgate::api {
 
 namespace asio = boost::asio;

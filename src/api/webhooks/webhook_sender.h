@@ -10,7 +10,6 @@
 // gateway nodes never send one message at the same time (visibility timeout).
 //
 // Runs on its own thread; Start/Stop are not thread-safe with each other.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -19,6 +18,7 @@
 #include <thread>
 
 #include "hitlgate/common/clock.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/store/store.h"
 
 namespace hitlgate::api {

@@ -197,9 +197,18 @@ class MemoryStore final : public Store {
       if (f.status && t.status != *f.status) continue;
       if (f.workflow && t.workflow != *f.workflow) continue;
       if (f.interaction_id && t.interaction_id != *f.interaction_id) continue;
+      const bool notices = f.hold_notice_after && f.hold_notice_until;
+      if (notices && (!t.hold_notice_at || *t.hold_notice_at <= *f.hold_notice_after ||
+                      *t.hold_notice_at > *f.hold_notice_until)) {
+        continue;
+      }
       out.push_back(t);
     }
     SortByCreation(out);
+    if (f.hold_notice_after && f.hold_notice_until) {
+      std::stable_sort(out.begin(), out.end(),
+                       [](const Task& a, const Task& b) { return *a.hold_notice_at < *b.hold_notice_at; });
+    }
     if (f.limit >= 0 && out.size() > static_cast<size_t>(f.limit)) out.resize(f.limit);
     return out;
   }

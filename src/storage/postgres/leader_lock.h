@@ -7,13 +7,13 @@
 //
 // Not thread-safe: the gateway's tick calls it from one thread; a mutex
 // guards it anyway because PostgresStore's methods are thread-safe.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <memory>
 #include <mutex>
 
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "storage/postgres/connection.h"
 
 namespace hitlgate::store::postgres {

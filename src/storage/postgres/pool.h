@@ -3,7 +3,6 @@
 // that wait for one to come back (PostgreSQL's max_connections is shared by
 // every node). A connection that broke is dropped instead of returned, and
 // the next Acquire opens a fresh one. Thread-safe.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <condition_variable>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "storage/postgres/connection.h"
 
 namespace hitlgate::store::postgres {

@@ -237,7 +237,8 @@ Result<std::vector<Task>> PostgresStore::ListTasks(const TaskFilter& f) {
       std::string("SELECT ") + postgres::kTaskColumns +
       " FROM tasks WHERE ($1::text IS NULL OR queue = $1) AND ($2::text IS NULL OR status = $2)"
       " AND ($3::text IS NULL OR workflow = $3) AND ($4::text IS NULL OR interaction_id = $4)"
-      " ORDER BY created_at_us, id LIMIT $5";
+      " AND ($6::bigint IS NULL OR (hold_notice_at_us > $6 AND hold_notice_at_us <= $7))"
+      " ORDER BY CASE WHEN $6::bigint IS NULL THEN created_at_us ELSE hold_notice_at_us END, id LIMIT $5";
   Params p;
   p.Add(f.queue);
   if (f.status) {
@@ -250,6 +251,11 @@ Result<std::vector<Task>> PostgresStore::ListTasks(const TaskFilter& f) {
     p.AddNull();  // LIMIT NULL: no limit
   } else {
     p.Add(f.limit);
+  }
+  if (f.hold_notice_after && f.hold_notice_until) {
+    p.Add(*f.hold_notice_after).Add(*f.hold_notice_until);
+  } else {
+    p.AddNull().AddNull();
   }
   return Read<std::vector<Task>>([&](Connection& conn) -> Result<std::vector<Task>> {
     auto rows = conn.Query(kSql, p);

@@ -16,7 +16,6 @@
 // writers can never wait for each other's rows: no deadlocks.
 //
 // Thread-safe: Submit may be called from any thread.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -30,6 +29,7 @@
 
 #include "hitlgate/audit/record.h"
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
 #include "storage/postgres/connection.h"

@@ -5,7 +5,6 @@
 // synchronous=FULL the commit is the fsync, and concurrent callers share it:
 // throughput grows with concurrency instead of being capped at one fsync
 // per call. Thread-safe: Submit may be called from any thread.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <atomic>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "storage/sqlite/write_txn.h"
 
 namespace hitlgate::store::sqlite {

@@ -2,7 +2,6 @@
 // and returned on release. WAL gives each read transaction a consistent
 // snapshot without blocking the writer. Grows to the number of concurrent
 // readers; connections are kept for reuse. Thread-safe.
-#include "hitlgate/common/thread_annotations.h"
 #pragma once
 
 #include <memory>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "storage/sqlite/connection.h"
 
 namespace hitlgate::store::sqlite {

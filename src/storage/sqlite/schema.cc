@@ -152,6 +152,11 @@ DROP INDEX decisions_event_id;
 CREATE UNIQUE INDEX decisions_workflow_event_id ON decisions(workflow, event_id)
   WHERE event_id IS NOT NULL;
 )sql"},
+    {6, R"sql(
+-- Hold notices due since the last tick are found without scanning every
+-- open task.
+CREATE INDEX tasks_hold_notice ON tasks(hold_notice_at_us) WHERE hold_notice_at_us IS NOT NULL;
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& conn) {

@@ -219,7 +219,9 @@ Result<std::vector<Task>> SqliteStore::ListTasks(const TaskFilter& f) {
   if (f.status) sql += " AND status = ?2";
   if (f.workflow) sql += " AND workflow = ?3";
   if (f.interaction_id) sql += " AND interaction_id = ?4";
-  sql += " ORDER BY created_at_us, id LIMIT ?5";
+  const bool notices = f.hold_notice_after && f.hold_notice_until;
+  if (notices) sql += " AND hold_notice_at_us > ?6 AND hold_notice_at_us <= ?7";
+  sql += notices ? " ORDER BY hold_notice_at_us, id LIMIT ?5" : " ORDER BY created_at_us, id LIMIT ?5";
   return Read<std::vector<Task>>([&](Connection& conn) -> Result<std::vector<Task>> {
     auto st = conn.Prepare(sql);
     HITLGATE_RETURN_IF_ERROR(st);
@@ -228,6 +230,10 @@ Result<std::vector<Task>> SqliteStore::ListTasks(const TaskFilter& f) {
     if (f.workflow) st->Bind(3, *f.workflow);
     if (f.interaction_id) st->Bind(4, *f.interaction_id);
     st->Bind(5, static_cast<std::int64_t>(f.limit < 0 ? -1 : f.limit));
+    if (notices) {
+      st->Bind(6, *f.hold_notice_after);
+      st->Bind(7, *f.hold_notice_until);
+    }
     return sqlite::CollectTasks(*st);
   });
 }
