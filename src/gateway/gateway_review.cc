@@ -118,14 +118,14 @@ Result<std::string> Gateway::TaskJson(const Principal& who, const std::string& t
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadQueues));
   auto task = store_.GetTask(task_id);
   HITLGATE_RETURN_IF_ERROR(task);
-  return ReviewerTaskJson(*task);
+  return ReviewerTaskJson(*task, /*with_contacts=*/true);
 }
 
-Result<std::string> Gateway::ReviewerTaskJson(const store::Task& t) {
+Result<std::string> Gateway::ReviewerTaskJson(const store::Task& t, bool with_contacts) {
   const store::Task* task = &t;
   constexpr size_t kRecentContacts = 10;
   std::vector<store::InteractionRecord> history;
-  if (!task->customer_id.empty()) {
+  if (with_contacts && !task->customer_id.empty()) {
     // One more than shown: the task's own interaction is among them.
     auto found = store_.ListCustomerInteractions(task->customer_id, static_cast<int>(kRecentContacts) + 1);
     HITLGATE_RETURN_IF_ERROR(found);
@@ -144,7 +144,7 @@ Result<std::string> Gateway::ReviewerTaskJson(const store::Task& t) {
       transcript = &*own;
     }
   }
-  return gateway::TaskWithRecentContactsJson(*task, history, kRecentContacts, transcript,
+  return gateway::TaskWithRecentContactsJson(*task, history, with_contacts ? kRecentContacts : 0, transcript,
                                              static_cast<size_t>(options_.max_transcript_events));
 }
 
@@ -178,7 +178,7 @@ Result<std::string> Gateway::ClaimNext(const Principal& who, const std::vector<s
   auto task = store_.ClaimNext(request);
   HITLGATE_RETURN_IF_ERROR(task);
   live_.Publish("task.claimed", task->workflow, gateway::TaskJson(*task, false));
-  return ReviewerTaskJson(*task);
+  return ReviewerTaskJson(*task, /*with_contacts=*/false);
 }
 
 Result<std::string> Gateway::Claim(const Principal& who, const std::string& task_id) {
@@ -205,7 +205,7 @@ Result<std::string> Gateway::Claim(const Principal& who, const std::string& task
   auto task = store_.Claim(task_id, request);
   HITLGATE_RETURN_IF_ERROR(task);
   live_.Publish("task.claimed", task->workflow, gateway::TaskJson(*task, false));
-  return ReviewerTaskJson(*task);
+  return ReviewerTaskJson(*task, /*with_contacts=*/false);
 }
 
 Result<std::string> Gateway::RenewLease(const Principal& who, const std::string& task_id,

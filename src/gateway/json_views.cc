@@ -92,9 +92,11 @@ std::string TaskWithRecentContactsJson(const store::Task& t,
   codec::JsonWriter w;
   w.BeginObject();
   WriteTaskFields(t, w, /*with_context=*/true);
-  w.Key("recent_contacts").BeginArray();
-  for (const auto* r : others) WriteContact(*r, w);
-  w.EndArray();
+  if (limit > 0) {  // 0: the contacts were not read, so none are shown
+    w.Key("recent_contacts").BeginArray();
+    for (const auto* r : others) WriteContact(*r, w);
+    w.EndArray();
+  }
   if (transcript != nullptr) {
     // Read when the task is shown rather than copied into it when it is
     // opened: the event path does no read for it, and the customer's words

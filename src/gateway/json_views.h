@@ -18,7 +18,8 @@ void WriteTask(const store::Task& t, codec::JsonWriter& w, bool with_context = t
 std::string TaskJson(const store::Task& t, bool with_context = true);
 // The task with its context and the customer's other contacts (newest
 // first, at most `limit`), so a reviewer sees the history without asking
-// the customer again. `history` is ListCustomerInteractions' answer.
+// the customer again. `history` is ListCustomerInteractions' answer; with
+// `limit` 0 no "recent_contacts" is written.
 // `transcript`: the task's interaction (its events up to the task's own, of
 // the task's workflow, at most `max_transcript` of the newest) written as
 // "transcript"; null: none.

@@ -370,8 +370,9 @@ class Gateway {
                                           const std::string& workflow);
   store::ClaimRequest ClaimRequestFor(const Principal& who) const;
   // A task as a person working it sees it: its context, the transcript so
-  // far and the customer's recent contacts (reads the store).
-  Result<std::string> ReviewerTaskJson(const store::Task& task);
+  // far and, `with_contacts`, the customer's recent contacts (reads the
+  // store; a claim's answer leaves the contacts to GET /v1/review/tasks/{id}).
+  Result<std::string> ReviewerTaskJson(const store::Task& task, bool with_contacts);
   void AuditKeyUse(const Principal& who);
   std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                const engine::Decision& decision);
