@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <set>
 #include <cstdio>
 #include <random>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "cli/demo_data.h"
 #include "cli/measure_commands.h"
 #include "hitlgate/codec/json.h"
+#include "hitlgate/policy/policy.h"
 
 namespace hitlgate::cli {
 namespace {
@@ -103,16 +105,48 @@ struct Reviewer {
 
 }  // namespace
 
+// The gateway's active policy, compiled here (nullptr when it cannot be
+// read: then every conversation is played and the gateway's answers tell).
+std::shared_ptr<const policy::Program> ActivePolicy(api::HttpClient& admin) {
+  auto list = admin.Send("GET", "/v1/policies", "");
+  if (!list || list->status != 200) return nullptr;
+  boost::system::error_code ec;
+  json::value v = json::parse(list->body, ec);
+  if (ec || !v.is_object() || !v.as_object().contains("versions")) return nullptr;
+  for (const json::value& version : v.at("versions").as_array()) {
+    if (!version.is_object() || !version.as_object().contains("active") || !version.at("active").as_bool()) continue;
+    auto one = admin.Send("GET", "/v1/policies/" + std::string(version.at("version").as_string()), "");
+    if (!one || one->status != 200) return nullptr;
+    json::value p = json::parse(one->body, ec);
+    if (ec || !p.is_object() || !p.as_object().contains("source")) return nullptr;
+    return policy::CompileText(std::string(p.at("source").as_string()), "active policy").program;
+  }
+  return nullptr;
+}
+
 int RunDemo(const DemoOptions& o) {
   std::mt19937_64 rng(o.seed);
   std::vector<std::string> counts;
-  const std::vector<DemoConversation> conversations =
+  std::vector<DemoConversation> conversations =
       o.builtin_only ? demo::BuiltInConversations() : demo::LoadDemoConversations(o.data_dir, rng, &counts);
   for (const std::string& line : counts) std::printf("loaded %s\n", line.c_str());
   auto admin = api::HttpClient::Create(o.url, o.key);
   if (!admin) {
     std::fprintf(stderr, "hitlgate demo: %s\n", admin.error().message().c_str());
     return 2;
+  }
+  // The gateway refuses events of workflows its active policy does not
+  // declare: play only the conversations it would take.
+  if (auto program = ActivePolicy(**admin)) {
+    std::set<std::string> skipped;
+    std::erase_if(conversations, [&](const DemoConversation& c) {
+      if (program->AcceptsWorkflow(c.workflow)) return false;
+      skipped.insert(c.workflow);
+      return true;
+    });
+    for (const std::string& w : skipped) {
+      std::printf("skipping the conversations of workflow %s: the active policy does not declare it\n", w.c_str());
+    }
   }
   auto agent_token = CreateKey(**admin, R"({"name":"demo AI agent","role":"agent","workflows":["*"]})");
   if (!agent_token) {
