@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "hitlgate/common/notification.h"
@@ -11,61 +12,20 @@
 #include "storage/postgres/pool.h"
 #include "storage/postgres/rows.h"
 #include "storage/postgres/writer.h"
+#include "storage/write_ops.h"
 
 namespace hitlgate::store {
 
 template <typename T, typename F>
 Result<T> PostgresStore::Write(F&& fn) {
-  // Lives on the caller's stack: the caller blocks until Finish ran.
-  class Op final : public postgres::WriteOp {
-   public:
-    explicit Op(F& f) : fn_(f) {}
-    bool Run(postgres::WriteTxn& txn) override {
-      result_.emplace(fn_(txn));
-      return result_->has_value();
-    }
-    void Finish(const Error* commit_error) override {
-      if (commit_error != nullptr) result_.emplace(std::unexpected(*commit_error));
-      done_.Notify();
-    }
-    Result<T> Wait() {
-      done_.WaitForNotification();
-      return std::move(*result_);
-    }
-
-   private:
-    F& fn_;
-    std::optional<Result<T>> result_;
-    Notification done_;
-  };
-  Op op(fn);
+  internal::BlockingWriteOp<postgres::WriteOp, postgres::WriteTxn, T, std::remove_reference_t<F>> op(fn);
   writer_->Submit(&op);
   return op.Wait();
 }
 
 template <typename T, typename F, typename Done>
 void PostgresStore::WriteAsync(F fn, Done done) {
-  // Owns itself: deleted by Finish, after `done` ran.
-  class Op final : public postgres::WriteOp {
-   public:
-    Op(F f, Done d) : fn_(std::move(f)), done_(std::move(d)) {}
-    bool Run(postgres::WriteTxn& txn) override {
-      result_.emplace(fn_(txn));
-      return result_->has_value();
-    }
-    void Finish(const Error* commit_error) override {
-      if (commit_error != nullptr) result_.emplace(std::unexpected(*commit_error));
-      if (!result_) result_.emplace(std::unexpected(Error(ErrorCode::kInternal, "write never ran")));
-      done_(std::move(*result_));
-      delete this;
-    }
-
-   private:
-    F fn_;
-    Done done_;
-    std::optional<Result<T>> result_;
-  };
-  writer_->Submit(new Op(std::move(fn), std::move(done)));
+  writer_->Submit(new internal::AsyncWriteOp<postgres::WriteOp, postgres::WriteTxn, T, F, Done>(std::move(fn), std::move(done)));
 }
 
 template <typename T, typename F>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "hitlgate/common/notification.h"
@@ -12,61 +13,20 @@
 #include "storage/sqlite/read_pool.h"
 #include "storage/sqlite/rows.h"
 #include "storage/sqlite/write_txn.h"
+#include "storage/write_ops.h"
 
 namespace hitlgate::store {
 
 template <typename T, typename F>
 Result<T> SqliteStore::Write(F&& fn) {
-  // Lives on the caller's stack: the caller blocks until Finish ran.
-  class Op final : public sqlite::WriteOp {
-   public:
-    explicit Op(F& f) : fn_(f) {}
-    bool Run(sqlite::WriteTxn& txn) override {
-      result_.emplace(fn_(txn));
-      return result_->has_value();
-    }
-    void Finish(const Error* commit_error) override {
-      if (commit_error != nullptr) result_.emplace(std::unexpected(*commit_error));
-      done_.Notify();
-    }
-    Result<T> Wait() {
-      done_.WaitForNotification();
-      return std::move(*result_);
-    }
-
-   private:
-    F& fn_;
-    std::optional<Result<T>> result_;
-    Notification done_;
-  };
-  Op op(fn);
+  internal::BlockingWriteOp<sqlite::WriteOp, sqlite::WriteTxn, T, std::remove_reference_t<F>> op(fn);
   committer_->Submit(&op);
   return op.Wait();
 }
 
 template <typename T, typename F, typename Done>
 void SqliteStore::WriteAsync(F fn, Done done) {
-  // Owns itself: deleted by Finish, after `done` ran.
-  class Op final : public sqlite::WriteOp {
-   public:
-    Op(F f, Done d) : fn_(std::move(f)), done_(std::move(d)) {}
-    bool Run(sqlite::WriteTxn& txn) override {
-      result_.emplace(fn_(txn));
-      return result_->has_value();
-    }
-    void Finish(const Error* commit_error) override {
-      if (commit_error != nullptr) result_.emplace(std::unexpected(*commit_error));
-      if (!result_) result_.emplace(std::unexpected(Error(ErrorCode::kInternal, "write never ran")));
-      done_(std::move(*result_));
-      delete this;
-    }
-
-   private:
-    F fn_;
-    Done done_;
-    std::optional<Result<T>> result_;
-  };
-  committer_->Submit(new Op(std::move(fn), std::move(done)));
+  committer_->Submit(new internal::AsyncWriteOp<sqlite::WriteOp, sqlite::WriteTxn, T, F, Done>(std::move(fn), std::move(done)));
 }
 
 template <typename T, typename F>
