@@ -2,9 +2,11 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "hitlgate/common/error.h"
 #include "hitlgate/gateway/principal.h"
+#include "hitlgate/store/types.h"
 
 namespace hitlgate::gateway {
 
@@ -21,5 +23,15 @@ inline Result<void> RequireWorkflow(const Principal& who, std::string_view workf
   return MakeError(ErrorCode::kPermissionDenied,
                    "this key may not act for workflow '" + std::string(workflow) + "'");
 }
+
+// Interaction ids are the agents' own, unique within a workflow only. The
+// workflow of `record` a call is about: `named` (which `who` must cover),
+// else the only one among the record's events that `who` covers.
+// NotFound: no events; PermissionDenied: none `who` covers;
+// InvalidArgument: several, and `how_to_name` says how to name one.
+Result<std::string> ResolveWorkflow(const store::InteractionRecord& record, const Principal& who,
+                                    const std::string& named, std::string_view how_to_name);
+// Keeps the record's events and tasks of `workflow` alone.
+void KeepWorkflow(store::InteractionRecord* record, const std::string& workflow);
 
 }  // namespace hitlgate::gateway

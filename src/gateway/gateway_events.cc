@@ -76,8 +76,7 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
   HITLGATE_RETURN_IF_ERROR(pending);
   turns_->TakeBlocking(pending->turn);
   pending->has_turn = true;
-  auto decided = DecideEvent(*pending);
-  if (!decided) return FinishEvent(*pending, std::unexpected(decided.error()));
+  DecideEvent(*pending);
   auto written = store_.RecordDecision(*pending->record, pending->task, {}, pending->now);
   return FinishEvent(*pending, std::move(written));
 }
@@ -108,7 +107,7 @@ void Gateway::AwaitTurn(PendingEvent& pending, std::move_only_function<void()> s
   turns_->Take(pending.turn, std::move(start));
 }
 
-Result<void> Gateway::DecideEvent(PendingEvent& p) {
+void Gateway::DecideEvent(PendingEvent& p) {
   const engine::Event& event = p.event;
   p.now = clock_.Now();
   const auto earned_levels = AutonomyLevels();
@@ -166,14 +165,13 @@ Result<void> Gateway::DecideEvent(PendingEvent& p) {
   record.event_index = decision.event_index;
   record.type = event.type;
   record.at = event.at.value_or(p.now);
-  record.event_json = p.body;
+  record.event_json = std::move(p.body);  // the last use of the body
   record.decision_json = p.answer;
   record.outcome = decision.outcome;
   record.policy_version = decision.policy_version;
   record.recorded_by = p.who.key_id;
   p.record = std::move(record);
   p.task = std::move(task);
-  return {};
 }
 
 void Gateway::WriteEvent(PendingEvent& p, std::move_only_function<void(Result<store::RecordedDecision>)> done) {

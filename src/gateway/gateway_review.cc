@@ -286,9 +286,7 @@ Result<std::string> Gateway::InteractionJson(const Principal& who, const std::st
   auto record = store_.GetInteraction(interaction_id);
   HITLGATE_RETURN_IF_ERROR(record);
   if (!workflow.empty()) {
-    std::erase_if(record->decisions,
-                  [&](const store::StoredDecision& d) { return d.record.workflow != workflow; });
-    std::erase_if(record->tasks, [&](const store::Task& t) { return t.workflow != workflow; });
+    KeepWorkflow(&*record, workflow);
     if (record->decisions.empty() && record->tasks.empty()) {
       return NotFound("no interaction " + interaction_id + " in workflow " + workflow);
     }

@@ -176,19 +176,10 @@ Result<std::string> Gateway::InteractionWorkflow(const Principal& who, const std
     HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, workflow));
     return workflow;
   }
+  // Named: no read, so a supervisor may act before the first event.
   auto history = store_.GetInteraction(interaction_id);
   HITLGATE_RETURN_IF_ERROR(history);
-  std::set<std::string> workflows;
-  for (const store::StoredDecision& d : history->decisions) workflows.insert(d.record.workflow);
-  if (workflows.empty()) return NotFound("no interaction " + interaction_id);
-  if (workflows.size() > 1) {
-    std::string names;
-    for (const std::string& w : workflows) names += (names.empty() ? "" : ", ") + w;
-    return InvalidArgument("interaction '" + interaction_id + "' exists in several workflows (" + names +
-                           "): name one with ?workflow=");
-  }
-  HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, *workflows.begin()));
-  return *workflows.begin();
+  return ResolveWorkflow(*history, who, "", "?workflow=");
 }
 
 Result<std::string> Gateway::HoldNextTurn(const Principal& who, const std::string& interaction_id,

@@ -67,37 +67,6 @@ void WriteDecision(const store::StoredDecision& d, codec::JsonWriter& w) {
   w.EndObject();
 }
 
-// Interaction ids are unique within a workflow only: the record's events and
-// tasks of `workflow` alone.
-void KeepWorkflow(store::InteractionRecord* r, const std::string& workflow) {
-  std::erase_if(r->decisions, [&](const store::StoredDecision& d) { return d.record.workflow != workflow; });
-  std::erase_if(r->tasks, [&](const store::Task& t) { return t.workflow != workflow; });
-}
-
-// Which workflow's interaction a contest is about: the one named (which the
-// caller must cover), else the only one among the caller's with events.
-Result<std::string> ContestedWorkflow(const store::InteractionRecord& r, const Principal& who,
-                                      const std::string& named) {
-  if (!named.empty()) {
-    HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, named));
-    return named;
-  }
-  std::set<std::string> workflows;
-  for (const store::StoredDecision& d : r.decisions) {
-    if (who.CoversWorkflow(d.record.workflow)) workflows.insert(d.record.workflow);
-  }
-  if (workflows.empty()) {
-    if (r.decisions.empty()) return NotFound("interaction " + r.interaction_id + " has no decisions");
-    return MakeError(ErrorCode::kPermissionDenied,
-                     "this key may not act for the workflow of interaction " + r.interaction_id);
-  }
-  if (workflows.size() > 1) {
-    return InvalidArgument("interaction '" + r.interaction_id +
-                           "' exists in several workflows: name one in field 'workflow'");
-  }
-  return *workflows.begin();
-}
-
 // The decision a contest names: by seq, by event index, or the latest.
 Result<const store::StoredDecision*> FindContested(const store::InteractionRecord& r,
                                                    const ContestRequest& request) {
@@ -192,7 +161,7 @@ Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const st
   store::Store& store = gateway.store();
   auto record = store.GetInteraction(interaction_id);
   HITLGATE_RETURN_IF_ERROR(record);
-  auto workflow = ContestedWorkflow(*record, who, request.workflow);
+  auto workflow = gateway::ResolveWorkflow(*record, who, request.workflow, "field 'workflow'");
   HITLGATE_RETURN_IF_ERROR(workflow);
   if (request.statement.find_first_not_of(" \t\r\n") == std::string::npos) {
     return InvalidArgument("field 'statement': the customer's point of view is required");
@@ -208,7 +177,7 @@ Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const st
   // Re-read under the lock: a contest opened meanwhile is seen.
   record = store.GetInteraction(interaction_id);
   HITLGATE_RETURN_IF_ERROR(record);
-  KeepWorkflow(&*record, *workflow);
+  gateway::KeepWorkflow(&*record, *workflow);
   auto contested = FindContested(*record, request);
   HITLGATE_RETURN_IF_ERROR(contested);
   const store::StoredDecision& d = **contested;

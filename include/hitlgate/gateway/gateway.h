@@ -128,7 +128,7 @@ std::string ControlTarget(std::string_view workflow, std::string_view interactio
 struct PendingEvent {
   Principal who;
   engine::Event event;
-  std::string body;    // as received
+  std::string body;    // as received; moved into the decision record by DecideEvent
   std::string digest;  // SHA-256 of the event's canonical JSON (ADR 0009)
   std::string turn;    // the interaction's key (InteractionKey)
   std::chrono::steady_clock::time_point started{};
@@ -213,7 +213,7 @@ class Gateway {
   // must follow every AwaitTurn whatever happened in between.
   [[nodiscard]] Result<PendingEvent> AcceptEvent(const Principal& who, std::string_view event_json);
   void AwaitTurn(PendingEvent& pending, std::move_only_function<void()> start);
-  [[nodiscard]] Result<void> DecideEvent(PendingEvent& pending);
+  void DecideEvent(PendingEvent& pending);
   void WriteEvent(PendingEvent& pending,
                   std::move_only_function<void(Result<store::RecordedDecision>)> done);
   [[nodiscard]] Result<SubmitResult> FinishEvent(PendingEvent& pending,

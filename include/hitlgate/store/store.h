@@ -163,12 +163,6 @@ class Store {
     done(RecordDecision(decision, task, {}, now));
   }
 
-  // What was recorded for this event id of this workflow; nullopt when
-  // nothing was. Agents' retries are answered from it before anything is
-  // decided (ADR 0009).
-  [[nodiscard]] virtual Result<std::optional<RecordedEvent>> FindRecordedEvent(
-      const std::string& workflow, const std::string& event_id) = 0;
-
   // ---- Tasks ----
 
   // Claims the most urgent task `request.reviewer` qualifies for (Qualifies):

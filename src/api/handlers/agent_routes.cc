@@ -71,8 +71,7 @@ asio::awaitable<Result<gateway::SubmitResult>> SubmitInline(ApiContext& ctx, Req
   if (!pending) co_return std::unexpected(pending.error());
   AwaitTurnOp turn{&ctx.gateway, &*pending};
   co_await asio::async_initiate<const asio::use_awaitable_t<>, void()>(turn, asio::use_awaitable);
-  auto decided = ctx.gateway.DecideEvent(*pending);
-  if (!decided) co_return ctx.gateway.FinishEvent(*pending, std::unexpected(decided.error()));
+  ctx.gateway.DecideEvent(*pending);
   WriteEventOp write{&ctx.gateway, &*pending};
   WriteResult written =
       co_await asio::async_initiate<const asio::use_awaitable_t<>, void(WriteResult)>(write, asio::use_awaitable);

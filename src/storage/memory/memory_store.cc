@@ -65,12 +65,6 @@ class MemoryStore final : public Store {
     return RecordedDecision{stored.seq, stored.task_id, false, new_task, std::nullopt};
   }
 
-  Result<std::optional<RecordedEvent>> FindRecordedEvent(const std::string& workflow,
-                                                         const std::string& event_id) override {
-    std::lock_guard lock(mu_);
-    return FindRecordedLocked(EventKey(workflow, event_id));
-  }
-
   Result<Task> ClaimNext(const ClaimRequest& request) override {
     HITLGATE_RETURN_IF_ERROR(internal::ValidateClaimRequest(request));
     std::lock_guard lock(mu_);

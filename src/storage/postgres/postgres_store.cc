@@ -211,12 +211,6 @@ void PostgresStore::RecordDecisionAsync(DecisionRecord decision, std::optional<N
       std::move(done));
 }
 
-Result<std::optional<RecordedEvent>> PostgresStore::FindRecordedEvent(const std::string& workflow,
-                                                                      const std::string& event_id) {
-  return Read<std::optional<RecordedEvent>>(
-      [&](Connection& conn) { return FindRecorded(conn, workflow, event_id); });
-}
-
 // ---- Interactions ----
 
 Result<InteractionRecord> PostgresStore::GetInteraction(const std::string& interaction_id) {

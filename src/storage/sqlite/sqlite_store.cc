@@ -209,12 +209,6 @@ void SqliteStore::RecordDecisionAsync(DecisionRecord decision, std::optional<New
       std::move(done));
 }
 
-Result<std::optional<RecordedEvent>> SqliteStore::FindRecordedEvent(const std::string& workflow,
-                                                                    const std::string& event_id) {
-  return Read<std::optional<RecordedEvent>>(
-      [&](Connection& conn) { return FindRecorded(conn, workflow, event_id); });
-}
-
 // ---- Interactions ----
 
 Result<InteractionRecord> SqliteStore::GetInteraction(const std::string& interaction_id) {
