@@ -204,14 +204,31 @@ def gate_flow(s: Settings, proposal: Any, run: Callable[[Deliver], Any], *,
     return (yield Call(run, (outcome,)))
 
 
+def _next_step(flow: Flow, value: Any, error: Optional[BaseException]):
+    """(step, False), or (the flow's result, True) when it has finished."""
+    try:
+        return (flow.throw(error) if error is not None else flow.send(value)), False
+    except StopIteration as stop:
+        return stop.value, True
+
+
+def _call_sync(step: Call) -> Any:
+    value = step.fn(*step.args)
+    if inspect.isawaitable(value):
+        if hasattr(value, "close"):
+            value.close()  # never awaited: silence "coroutine was never awaited"
+        raise TypeError(f"{getattr(step.fn, '__name__', step.fn)} is async: "
+                        "use AsyncClient for coroutine functions")
+    return value
+
+
 def drive_sync(flow: Flow, send: Callable[[Request], Response]) -> Any:
     value: Any = None
     error: Optional[BaseException] = None
     while True:
-        try:
-            step = flow.throw(error) if error is not None else flow.send(value)
-        except StopIteration as stop:
-            return stop.value
+        step, finished = _next_step(flow, value, error)
+        if finished:
+            return step
         value, error = None, None
         try:
             if isinstance(step, Send):
@@ -219,12 +236,7 @@ def drive_sync(flow: Flow, send: Callable[[Request], Response]) -> Any:
             elif isinstance(step, Sleep):
                 time.sleep(step.seconds)
             else:
-                value = step.fn(*step.args)
-                if inspect.isawaitable(value):
-                    if hasattr(value, "close"):
-                        value.close()  # never awaited: silence "coroutine was never awaited"
-                    raise TypeError(f"{getattr(step.fn, '__name__', step.fn)} is async: "
-                                    "use AsyncClient for coroutine functions")
+                value = _call_sync(step)
         except Exception as e:  # handed to the flow, which retries or lets it through
             error = e
 
@@ -233,10 +245,9 @@ async def drive_async(flow: Flow, send: Callable[[Request], Any]) -> Any:
     value: Any = None
     error: Optional[BaseException] = None
     while True:
-        try:
-            step = flow.throw(error) if error is not None else flow.send(value)
-        except StopIteration as stop:
-            return stop.value
+        step, finished = _next_step(flow, value, error)
+        if finished:
+            return step
         value, error = None, None
         try:
             if isinstance(step, Send):
