@@ -8,6 +8,7 @@
 
 #include "codec/json_util.h"
 #include "hitlgate/codec/json.h"
+#include "hitlgate/common/time_format.h"
 
 namespace hitlgate::codec {
 namespace {
@@ -117,6 +118,19 @@ void AppendDecisionFields(const engine::Decision& d, std::string* out) {
   out->append("},\"policy_version\":");
   AppendJsonString(d.policy_version, out);
   out->append(d.audit_sample ? ",\"audit_sample\":true" : ",\"audit_sample\":false");
+  if (d.deadline) {
+    // A held event with the agent's deadline: when it passes, what happens
+    // then, and what the agent can say meanwhile.
+    fmt::format_to(std::back_inserter(*out), ",\"deadline_ms\":{},\"deadline_at\":", d.deadline->deadline_ms);
+    AppendJsonString(FormatRfc3339(d.deadline->at), out);
+    out->append(",\"on_deadline\":\"");
+    out->append(engine::DeadlineFallbackName(d.deadline->fallback));
+    out->push_back('"');
+    if (!d.deadline->wait_message.empty()) {
+      out->append(",\"wait_message\":");
+      AppendJsonString(d.deadline->wait_message, out);
+    }
+  }
 }
 
 }  // namespace

@@ -17,6 +17,9 @@ using internal::GetString;
 using internal::WrongType;
 
 constexpr size_t kMaxIdBytes = 256;
+// An hour: longer than any caller or chat customer waits; beyond it the SLA
+// and its escalation are the right tool, not a deadline.
+constexpr std::int64_t kMaxDeadlineMs = 3'600'000;
 
 std::unexpected<Error> FieldError(std::string_view field, std::string_view what) {
   return InvalidArgument("field '" + std::string(field) + "': " + std::string(what));
@@ -160,6 +163,17 @@ Result<void> ApplyField(std::string_view key, const json::value& val, engine::Ev
     e.at = *t;
     return {};
   }
+  if (key == "deadline_ms") {
+    if (val.is_null()) return {};
+    if (!val.is_int64() && !val.is_uint64()) return WrongType(key, "an integer", val);
+    const bool in_range = val.is_int64() ? val.get_int64() >= 1 && val.get_int64() <= kMaxDeadlineMs
+                                         : false;
+    if (!in_range) {
+      return FieldError(key, "expected milliseconds in [1, 3600000], got " + json::serialize(val));
+    }
+    e.deadline_ms = val.get_int64();
+    return {};
+  }
   if (key == "metadata") {
     // Free-form, for the agent's own bookkeeping; kept in the stored event
     // text but never interpreted.
@@ -238,6 +252,7 @@ std::string EncodeEvent(const engine::Event& e) {
   }
   if (e.at) field("at", FormatRfc3339(*e.at));
   field("event_id", e.event_id);
+  if (e.deadline_ms) out += ",\"deadline_ms\":" + std::to_string(*e.deadline_ms);
   out.push_back('}');
   return out;
 }

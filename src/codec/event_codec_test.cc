@@ -69,6 +69,23 @@ TEST(EventCodecTest, ConfidenceOutOfRangeIsRejected) {
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("[0, 1]")));
 }
 
+TEST(EventCodecTest, DeadlineIsWholeMillisecondsUpToAnHour) {
+  auto e = ParseEvent(R"({"interaction_id":"c","workflow":"w","type":"ai_proposal","text":"x",
+                          "deadline_ms":8000})");
+  ASSERT_TRUE(e.has_value()) << e.error().message();
+  EXPECT_EQ(e->deadline_ms, 8000);
+  EXPECT_THAT(EncodeEvent(*e), HasSubstr(R"("deadline_ms":8000)"));
+  auto again = ParseEvent(EncodeEvent(*e));
+  ASSERT_TRUE(again.has_value()) << again.error().message();
+  EXPECT_EQ(again->deadline_ms, 8000);
+  for (const char* bad : {"0", "-5", "3600001", "1.5", "\"8s\""}) {
+    EXPECT_THAT(ParseEvent(std::string(R"({"interaction_id":"c","workflow":"w","type":"ai_proposal",)") +
+                           R"("text":"x","deadline_ms":)" + bad + "}"),
+                IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("'deadline_ms'")))
+        << bad;
+  }
+}
+
 TEST(EventCodecTest, RequiredFieldsAreEnforced) {
   EXPECT_THAT(ParseEvent(R"({"workflow":"w","type":"customer_message","text":"x"})"),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("'interaction_id': required")));

@@ -37,6 +37,11 @@ std::string Gateway::BuildTaskContext(const engine::Event& event, std::string_vi
   w.EndObject();
   w.Field("summary", event.summary);
   w.Field("repeat_contacts", decision.signals.repeat_contacts);
+  if (decision.deadline && !decision.deadline->customer_message.empty()) {
+    // Kept with the task: what the agent says if the deadline fails closed,
+    // as the policy said it when the event was decided.
+    w.Field("deadline_customer_message", decision.deadline->customer_message);
+  }
   w.EndObject();
   return w.Take();
 }
@@ -118,6 +123,13 @@ void Gateway::DecideEvent(PendingEvent& p) {
   engine::Decision& decision = p.decision;
   p.consumed = ApplyControls(event, &decision);
   const bool earned_sample = SampleEarnedAutonomy(event, &decision);
+  if (event.deadline_ms && decision.outcome == engine::Outcome::kHold) {
+    // After the controls: a supervisor's "hold next turn" is a hold too.
+    engine::DeadlinePlan plan = engine_.policy()->DeadlineFor(event);
+    plan.deadline_ms = *event.deadline_ms;
+    plan.at = p.now + std::chrono::milliseconds(*event.deadline_ms);
+    decision.deadline = std::move(plan);
+  }
 
   std::optional<store::NewTask> task;
   if (OpensTask(decision.outcome) && decision.route) {
@@ -134,6 +146,7 @@ void Gateway::DecideEvent(PendingEvent& p) {
     if (t.kind == store::TaskKind::kHold && route.hold_notice_seconds > 0) {
       t.hold_notice_at = p.now + std::chrono::seconds(route.hold_notice_seconds);
     }
+    if (decision.deadline) t.deadline = store::TaskDeadline{decision.deadline->at, decision.deadline->fallback};
     t.context_json = BuildTaskContext(event, p.body, decision);
     t.id = ids_.NewId("t");
     task = std::move(t);
@@ -240,13 +253,6 @@ Result<SubmitResult> Gateway::FinishEvent(PendingEvent& p, Result<store::Recorde
   return result;
 }
 
-Result<bool> Gateway::TaskSettled(const std::string& task_id) {
-  auto task = store_.GetTask(task_id);
-  HITLGATE_RETURN_IF_ERROR(task);
-  return task->status == store::TaskStatus::kAnswered ||
-         task->status == store::TaskStatus::kCancelled;
-}
-
 Result<AgentTaskView> Gateway::AgentTask(const Principal& who, const std::string& task_id) {
   if (!who.Can(Permission::kSubmitEvents) && !who.Can(Permission::kReadQueues)) {
     return MakeError(ErrorCode::kPermissionDenied, "this key may not read tasks");
@@ -255,9 +261,18 @@ Result<AgentTaskView> Gateway::AgentTask(const Principal& who, const std::string
   HITLGATE_RETURN_IF_ERROR(task);
   HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, task->workflow));
   const TimePoint now = clock_.Now();
+  if (store::DeadlinePassed(*task, now)) {
+    // The agent asks at or after its deadline: settle it now rather than at
+    // the next tick, so a voice agent hears the fallback on time.
+    HITLGATE_RETURN_IF_ERROR(SettleDeadlines(now, task_id));
+    task = store_.GetTask(task_id);
+    HITLGATE_RETURN_IF_ERROR(task);
+  }
   AgentTaskView view;
-  view.settled = task->status == store::TaskStatus::kAnswered || task->status == store::TaskStatus::kCancelled;
+  // A handed-off task stays open for a person, but the agent's wait is over.
+  view.settled = store::IsSettled(task->status) || task->expired_at.has_value();
   view.holding_notice = !view.settled && task->hold_notice_at && now >= *task->hold_notice_at;
+  if (!view.settled && task->deadline) view.deadline_in = task->deadline->at - now;
   view.json = AgentViewJson(*task, now, options_.holding_message, ReceiptFor(*task));
   return view;
 }
@@ -267,6 +282,62 @@ Result<std::string> Gateway::TaskStatusJson(const Principal& who, const std::str
   HITLGATE_RETURN_IF_ERROR(view);
   return std::move(view->json);
 }
+
+namespace {
+
+// The AI proposal a task holds, from its context; none for a handed-off
+// customer message (only an AI proposal is the AI's to deliver) or when the
+// text has been erased.
+std::optional<engine::Event> HeldProposal(const store::Task& task) {
+  auto context = codec::JsonObjectReader::Parse(task.context_json);
+  if (!context) return std::nullopt;
+  auto raw = context->OptRaw("event");
+  if (!raw || !*raw) return std::nullopt;
+  auto event = codec::ParseEvent(**raw);
+  if (!event || event->type != engine::EventType::kAiProposal) return std::nullopt;
+  return std::move(*event);
+}
+
+std::string DeadlineCustomerMessage(const store::Task& task) {
+  auto context = codec::JsonObjectReader::Parse(task.context_json);
+  if (!context) return "";
+  auto line = context->OptString("deadline_customer_message");
+  return line && *line ? std::move(**line) : std::string();
+}
+
+// Delivers the proposal as it was: what a fail_open deadline and an approval
+// without edits both send.
+void WriteProposal(const engine::Event* ai, std::string_view edited_text,
+                   std::string_view edited_action_json, codec::JsonWriter& w) {
+  const std::string text(!edited_text.empty() ? edited_text : ai ? std::string_view(ai->text) : "");
+  const bool has_action = !edited_action_json.empty() || (ai && ai->action);
+  w.Field("deliver", !text.empty() || has_action);
+  w.Field("text", text);
+  if (!edited_action_json.empty()) {
+    w.Key("action").Raw(edited_action_json);
+  } else if (ai && ai->action) {
+    w.Key("action").Raw(codec::EncodeAction(*ai->action));
+  }
+}
+
+// The agent's deadline settled the task before a person did.
+void WriteDeadlineFinal(const store::Task& task, codec::JsonWriter& w) {
+  const engine::DeadlineFallback fallback = task.deadline->fallback;
+  w.Key("final").BeginObject();
+  if (fallback == engine::DeadlineFallback::kFailOpen) {
+    const std::optional<engine::Event> proposal = HeldProposal(task);
+    WriteProposal(proposal ? &*proposal : nullptr, "", "", w);
+  } else {
+    w.Field("deliver", false);
+    if (std::string line = DeadlineCustomerMessage(task); !line.empty()) {
+      w.Field("customer_message", line);
+    }
+  }
+  w.Field("fallback", engine::DeadlineFallbackName(fallback));
+  w.EndObject();
+}
+
+}  // namespace
 
 std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view holding_message,
                           const std::optional<std::string>& receipt) {
@@ -279,26 +350,23 @@ std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view 
   w.Field("interaction_id", task->interaction_id);
   const bool answered = task->status == store::TaskStatus::kAnswered;
   const bool cancelled = task->status == store::TaskStatus::kCancelled;
-  w.Field("status", answered ? "answered" : cancelled ? "cancelled" : "pending");
+  // Expired for the agent: a handed-off task may still be open for a person.
+  const bool expired = !answered && !cancelled && task->expired_at.has_value();
+  w.Field("status", answered ? "answered" : cancelled ? "cancelled" : expired ? "expired" : "pending");
   w.Field("queue", task->queue);
   w.Field("escalated", task->escalated);
   w.Field("due_at", FormatRfc3339(task->due_at));
+  if (task->deadline) {
+    w.Field("deadline_at", FormatRfc3339(task->deadline->at));
+    w.Field("on_deadline", engine::DeadlineFallbackName(task->deadline->fallback));
+  }
   if (answered && task->verdict) {
     const store::Verdict& v = *task->verdict;
     w.Key("verdict");
     WriteVerdict(v, w);
     // What the agent should deliver now, so it needs no merging logic.
-    auto context = codec::JsonObjectReader::Parse(task->context_json);
-    std::optional<engine::Event> proposal;
-    if (context) {
-      if (auto raw = context->OptRaw("event"); raw && *raw) {
-        if (auto e = codec::ParseEvent(**raw)) proposal = std::move(*e);
-      }
-    }
-    // Only an AI proposal is the AI's to deliver; a handed-off customer
-    // message is not (unless the reviewer wrote a reply).
-    const engine::Event* ai =
-        proposal && proposal->type == engine::EventType::kAiProposal ? &*proposal : nullptr;
+    const std::optional<engine::Event> proposal = HeldProposal(*task);
+    const engine::Event* ai = proposal ? &*proposal : nullptr;
     w.Key("final").BeginObject();
     if (task->kind == store::TaskKind::kContest) {
       // A contested decision: nothing to deliver but the explanation owed to
@@ -312,18 +380,9 @@ std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view 
     }
     switch (v.kind) {
       case store::VerdictKind::kApproved:
-      case store::VerdictKind::kEdited: {
-        const std::string text = !v.edited_text.empty() ? v.edited_text : ai ? ai->text : "";
-        const bool has_action = !v.edited_action_json.empty() || (ai && ai->action);
-        w.Field("deliver", !text.empty() || has_action);
-        w.Field("text", text);
-        if (!v.edited_action_json.empty()) {
-          w.Key("action").Raw(v.edited_action_json);
-        } else if (ai && ai->action) {
-          w.Key("action").Raw(codec::EncodeAction(*ai->action));
-        }
+      case store::VerdictKind::kEdited:
+        WriteProposal(ai, v.edited_text, v.edited_action_json, w);
         break;
-      }
       case store::VerdictKind::kRejected:
         w.Field("deliver", false);
         w.Field("customer_message", v.customer_message);
@@ -334,6 +393,8 @@ std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view 
         break;
     }
     w.EndObject();
+  } else if (expired) {
+    WriteDeadlineFinal(*task, w);
   } else if (!cancelled && task->hold_notice_at && now >= *task->hold_notice_at) {
     // The hold has lasted past the policy's notice time: the customer should
     // hear something, with an honest estimate (the time left to the SLA).

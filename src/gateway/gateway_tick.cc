@@ -40,6 +40,12 @@ Result<Gateway::TickReport> Gateway::Tick() {
   report.escalated = static_cast<int>(escalated->size());
   metrics_.SlaBreached(report.escalated);
 
+  // Agents' deadlines that passed with nobody waiting on the task (a
+  // waiting agent's long-poll settles its own at the deadline).
+  auto deadlines = SettleDeadlines(now, "");
+  HITLGATE_RETURN_IF_ERROR(deadlines);
+  report.deadlines_passed = *deadlines;
+
   // Hold notices: wake the agents' long-polls once, when the notice is due.
   // Each tick reads only the notices that fell due since the last one (from
   // the start of time on the first tick: a restart announces what is due).

@@ -62,6 +62,10 @@ struct PrometheusMetrics::Impl {
                                           .Help("Tasks escalated because their SLA passed")
                                           .Register(*registry)
                                           .Add({});
+  prometheus::Family<prometheus::Counter>& deadlines = prometheus::BuildCounter()
+                                                          .Name("hitlgate_deadlines_passed_total")
+                                                          .Help("Held proposals settled by the agent's deadline, by workflow and fallback")
+                                                          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& queue_depth = prometheus::BuildGauge()
                                                            .Name("hitlgate_queue_open_tasks")
                                                            .Help("Open tasks per queue")
@@ -107,6 +111,13 @@ void PrometheusMetrics::VerdictGiven(store::VerdictKind kind, std::string_view q
 
 void PrometheusMetrics::LeasesExpired(int count) { impl_->lease_expiries.Increment(count); }
 void PrometheusMetrics::SlaBreached(int count) { impl_->sla_breaches.Increment(count); }
+void PrometheusMetrics::DeadlinePassed(std::string_view workflow, engine::DeadlineFallback fallback) {
+  // Workflows are bounded by the policy, fallbacks by the enum.
+  impl_->deadlines
+      .Add({{"workflow", std::string(workflow)},
+            {"fallback", std::string(engine::DeadlineFallbackName(fallback))}})
+      .Increment();
+}
 
 void PrometheusMetrics::QueueDepth(std::string_view queue, std::int64_t open) {
   impl_->queue_depth.Add({{"queue", std::string(queue)}}).Set(static_cast<double>(open));

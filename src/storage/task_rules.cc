@@ -43,6 +43,7 @@ Task MakeTask(const NewTask& t, const DecisionRecord& d, std::string id, std::in
   task.created_at = t.created_at;
   task.due_at = t.due_at;
   task.hold_notice_at = t.hold_notice_at;
+  task.deadline = t.deadline;
   task.context_json = t.context_json;
   task.decision_seq = decision_seq;
   return task;
@@ -129,6 +130,9 @@ Result<bool> CheckClaimOne(const Task& t, const ClaimRequest& r, std::int64_t li
     return FailedPrecondition("task " + t.id + " is already answered");
   }
   if (t.status == TaskStatus::kCancelled) return FailedPrecondition("task " + t.id + " was cancelled");
+  if (t.status == TaskStatus::kExpired) {
+    return FailedPrecondition("task " + t.id + " expired: the agent's deadline passed");
+  }
   if (HasLiveLease(t, r.now)) {
     if (t.lease->owner == r.reviewer) return true;
     return Aborted("task " + t.id + " is claimed by another reviewer");
@@ -218,6 +222,11 @@ Result<void> CheckVerdict(const Task& t, const std::string& lease_id, const Verd
     return MakeError(ErrorCode::kAlreadyExists, "task " + t.id + " already has a verdict");
   }
   if (t.status == TaskStatus::kCancelled) return FailedPrecondition("task " + t.id + " was cancelled");
+  if (t.status == TaskStatus::kExpired) {
+    return FailedPrecondition("task " + t.id + " expired: the agent's deadline passed, the " +
+                              std::string(engine::DeadlineFallbackName(t.deadline->fallback)) +
+                              " fallback settled it");
+  }
   if (v.reviewer.empty()) return InvalidArgument("verdict: reviewer is empty");
   switch (v.kind) {
     case VerdictKind::kEdited:
@@ -272,6 +281,7 @@ Result<void> CheckCancel(const Task& t) {
   if (t.status == TaskStatus::kCancelled) {
     return FailedPrecondition("task " + t.id + " is already cancelled");
   }
+  if (t.status == TaskStatus::kExpired) return FailedPrecondition("task " + t.id + " expired");
   return {};
 }
 
@@ -281,6 +291,28 @@ audit::AuditEntry ApplyCancel(Task& t, const std::string& actor, const std::stri
   t.lease.reset();
   return {std::string(audit::kinds::kTaskCancelled), actor, t.id,
           audit::PayloadBuilder().Str("reason", reason).Time("cancelled_at", now).Build()};
+}
+
+audit::AuditEntry ApplyDeadline(Task& t, TimePoint now) {
+  audit::AuditEntry e{std::string(audit::kinds::kTaskExpired), std::string(kSystemActor), t.id,
+                      audit::PayloadBuilder()
+                          .Time("deadline_at", t.deadline->at)
+                          .Time("expired_at", now)
+                          .Str("fallback", engine::DeadlineFallbackName(t.deadline->fallback))
+                          .Str("interaction_id", t.interaction_id)
+                          .Str("lease_id", t.lease ? t.lease->lease_id : "")
+                          .Build()};
+  t.expired_at = now;
+  t.lease.reset();
+  if (t.deadline->fallback == engine::DeadlineFallback::kHandoff) {
+    // The agent has stopped waiting; the customer now waits for a person.
+    t.kind = TaskKind::kHandoff;
+    t.status = TaskStatus::kOpen;
+    t.priority = 1;
+  } else {
+    t.status = TaskStatus::kExpired;
+  }
+  return e;
 }
 
 bool Overdue(const Task& t, TimePoint now) {

@@ -63,6 +63,10 @@ audit::AuditEntry ApplyVerdict(Task& t, const std::string& lease_id, Verdict v, 
 audit::AuditEntry ApplyCancel(Task& t, const std::string& actor, const std::string& reason,
                               TimePoint now);
 bool Overdue(const Task& t, TimePoint now);
+// Settles it with its fallback: fail_closed and fail_open end it (kExpired);
+// handoff makes it a kHandoff task, open at priority 1 for a person, whose
+// verdict is then the person's reply. Any lease ends; the deadline is spent.
+audit::AuditEntry ApplyDeadline(Task& t, TimePoint now);
 audit::AuditEntry ApplyEscalate(Task& t, const std::string& queue, TimePoint now);
 
 // ---- Lists stored as one text column ----

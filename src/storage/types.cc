@@ -37,6 +37,7 @@ constexpr std::pair<TaskStatus, std::string_view> kTaskStatuses[] = {
     {TaskStatus::kClaimed, "claimed"},
     {TaskStatus::kAnswered, "answered"},
     {TaskStatus::kCancelled, "cancelled"},
+    {TaskStatus::kExpired, "expired"},
 };
 constexpr std::pair<VerdictKind, std::string_view> kVerdictKinds[] = {
     {VerdictKind::kApproved, "approved"},
@@ -83,6 +84,15 @@ std::string_view RoleName(Role r) { return Name(r, kRoles); }
 std::string_view ControlKindName(ControlKind k) { return Name(k, kControlKinds); }
 std::optional<ControlKind> ParseControlKind(std::string_view s) { return Parse(s, kControlKinds); }
 std::optional<Role> ParseRole(std::string_view s) { return Parse(s, kRoles); }
+
+bool IsSettled(TaskStatus s) {
+  return s == TaskStatus::kAnswered || s == TaskStatus::kCancelled || s == TaskStatus::kExpired;
+}
+
+bool DeadlinePassed(const Task& t, TimePoint now) {
+  return t.deadline && !t.expired_at &&
+         (t.status == TaskStatus::kOpen || t.status == TaskStatus::kClaimed) && now >= t.deadline->at;
+}
 
 bool HasLiveLease(const Task& task, TimePoint now) {
   return task.status == TaskStatus::kClaimed && task.lease.has_value() &&

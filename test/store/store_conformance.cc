@@ -27,7 +27,8 @@ void StoreConformanceTest::SetUp() {
 RecordedDecision StoreConformanceTest::AddTask(const std::string& iid, int priority,
                                                std::vector<std::string> skills,
                                                std::string language, std::string queue,
-                                               TimePoint due, TimePoint created) {
+                                               TimePoint due, TimePoint created,
+                                               std::optional<TaskDeadline> deadline) {
   int n = next_event_++;
   DecisionRecord d;
   d.interaction_id = iid;
@@ -51,6 +52,7 @@ RecordedDecision StoreConformanceTest::AddTask(const std::string& iid, int prior
   t.created_at = created == TimePoint{} ? t0_ + seconds(n) : created;
   t.due_at = due == TimePoint{} ? t0_ + hours(1) : due;
   t.context_json = R"({"proposal":"refund 10 EUR"})";
+  t.deadline = deadline;
   auto r = store_->RecordDecision(d, t, {}, t0_ + seconds(n));
   EXPECT_THAT(r, IsOk());
   return r.value_or(RecordedDecision{});
@@ -606,6 +608,88 @@ TEST_P(StoreConformanceTest, EscalateOverdueMovesBreachedTasksOnce) {
   EXPECT_TRUE(store_->EscalateOverdue(t0_ + minutes(40), "supervisors")->empty());
   EXPECT_FALSE(store_->GetTask(later.task_id)->escalated);
   EXPECT_FALSE(store_->GetTask(answered.task_id)->escalated);
+}
+
+// ---- Agents' deadlines ----
+
+TEST_P(StoreConformanceTest, ExpireDeadlinesSettlesEachPassedTaskOnceWithItsFallback) {
+  using engine::DeadlineFallback;
+  auto closed = AddTask("i-1", 3, {}, "", "general", {}, {},
+                        TaskDeadline{t0_ + minutes(1), DeadlineFallback::kFailClosed});
+  auto open = AddTask("i-2", 3, {}, "", "general", {}, {},
+                      TaskDeadline{t0_ + minutes(2), DeadlineFallback::kFailOpen});
+  auto handoff = AddTask("i-3", 4, {}, "", "general", {}, {},
+                         TaskDeadline{t0_ + minutes(3), DeadlineFallback::kHandoff});
+  auto later = AddTask("i-4", 3, {}, "", "general", {}, {},
+                       TaskDeadline{t0_ + hours(2), DeadlineFallback::kFailClosed});
+  auto none = AddTask("i-5");
+  // The fail-open task is claimed: the deadline ends the reviewer's lease.
+  ASSERT_THAT(store_->Claim(open.task_id, Reviewer("r1")), IsOk());
+  EXPECT_EQ(store_->GetTask(closed.task_id)->deadline,
+            (TaskDeadline{t0_ + minutes(1), DeadlineFallback::kFailClosed}))
+      << "the deadline is stored with the task";
+
+  const std::int64_t head = HeadSeq();
+  auto settled = store_->ExpireDeadlines(t0_ + minutes(5), "");
+  ASSERT_THAT(settled, IsOk());
+  ASSERT_EQ(settled->size(), 3u);
+  EXPECT_EQ((*settled)[0].id, closed.task_id);
+  EXPECT_EQ((*settled)[1].id, open.task_id);
+  EXPECT_EQ((*settled)[2].id, handoff.task_id);
+  EXPECT_THAT(Kinds(*store_, head + 1),
+              ::testing::ElementsAre("task_expired", "task_expired", "task_expired"));
+
+  const Task c = store_->GetTask(closed.task_id).value();
+  EXPECT_EQ(c.status, TaskStatus::kExpired);
+  EXPECT_EQ(c.expired_at, t0_ + minutes(5));
+  const Task o = store_->GetTask(open.task_id).value();
+  EXPECT_EQ(o.status, TaskStatus::kExpired);
+  EXPECT_FALSE(o.lease.has_value()) << "the deadline ends the reviewer's lease";
+  const Task h = store_->GetTask(handoff.task_id).value();
+  EXPECT_EQ(h.status, TaskStatus::kOpen) << "a handoff stays open for a person";
+  EXPECT_EQ(h.kind, TaskKind::kHandoff);
+  EXPECT_EQ(h.priority, 1);
+  EXPECT_EQ(h.expired_at, t0_ + minutes(5));
+
+  EXPECT_TRUE(store_->ExpireDeadlines(t0_ + minutes(6), "")->empty()) << "settled once";
+  EXPECT_EQ(store_->GetTask(later.task_id)->status, TaskStatus::kOpen);
+  EXPECT_EQ(store_->GetTask(none.task_id)->status, TaskStatus::kOpen);
+  // A person can no longer answer an expired task, but can take the handoff.
+  EXPECT_THAT(store_->SubmitVerdict(closed.task_id, "", Approve("r2"), t0_ + minutes(7),
+                                    {.override = true}),
+              IsError(ErrorCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Claim(open.task_id, Reviewer("r2")), IsError(ErrorCode::kFailedPrecondition));
+  auto claimed = store_->ClaimNext(Reviewer("r2"));
+  ASSERT_THAT(claimed, IsOk());
+  EXPECT_EQ(claimed->id, handoff.task_id) << "the handoff comes first (priority 1)";
+}
+
+TEST_P(StoreConformanceTest, ExpireDeadlinesForOneTaskLeavesTheOthers) {
+  using engine::DeadlineFallback;
+  auto a = AddTask("i-1", 3, {}, "", "general", {}, {},
+                   TaskDeadline{t0_ + minutes(1), DeadlineFallback::kFailClosed});
+  auto b = AddTask("i-2", 3, {}, "", "general", {}, {},
+                   TaskDeadline{t0_ + minutes(1), DeadlineFallback::kFailClosed});
+  EXPECT_TRUE(store_->ExpireDeadlines(t0_ + seconds(30), a.task_id)->empty())
+      << "not before the deadline";
+  auto settled = store_->ExpireDeadlines(t0_ + minutes(2), a.task_id);
+  ASSERT_THAT(settled, IsOk());
+  ASSERT_EQ(settled->size(), 1u);
+  EXPECT_EQ((*settled)[0].id, a.task_id);
+  EXPECT_EQ(store_->GetTask(b.task_id)->status, TaskStatus::kOpen);
+}
+
+TEST_P(StoreConformanceTest, ADeadlineAfterTheVerdictChangesNothing) {
+  using engine::DeadlineFallback;
+  auto d = AddTask("i-1", 3, {}, "", "general", {}, {},
+                   TaskDeadline{t0_ + minutes(1), DeadlineFallback::kFailOpen});
+  auto t = store_->Claim(d.task_id, Reviewer("r1")).value();
+  ASSERT_THAT(store_->SubmitVerdict(t.id, t.lease->lease_id, Approve("r1"), t0_ + seconds(50)),
+              IsOk());
+  const std::int64_t head = HeadSeq();
+  EXPECT_TRUE(store_->ExpireDeadlines(t0_ + minutes(5), "")->empty());
+  EXPECT_EQ(HeadSeq(), head) << "nothing audited";
+  EXPECT_EQ(store_->GetTask(d.task_id)->status, TaskStatus::kAnswered);
 }
 
 TEST_P(StoreConformanceTest, ListTasksAndCountOpenByQueue) {

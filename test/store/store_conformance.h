@@ -35,7 +35,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
   RecordedDecision AddTask(const std::string& iid, int priority = 3,
                            std::vector<std::string> skills = {}, std::string language = "",
                            std::string queue = "general", TimePoint due = {},
-                           TimePoint created = {});
+                           TimePoint created = {}, std::optional<TaskDeadline> deadline = {});
   ClaimRequest Reviewer(const std::string& name, std::vector<std::string> skills = {},
                         std::vector<std::string> languages = {}) const;
   std::int64_t HeadSeq();

@@ -36,6 +36,7 @@ inline constexpr std::string_view kRelease = "release";
 inline constexpr std::string_view kVerdict = "verdict";
 inline constexpr std::string_view kTaskCancelled = "task_cancelled";
 inline constexpr std::string_view kEscalation = "escalation";
+inline constexpr std::string_view kTaskExpired = "task_expired";
 inline constexpr std::string_view kPolicyUploaded = "policy_uploaded";
 inline constexpr std::string_view kPolicyActivated = "policy_activated";
 inline constexpr std::string_view kKeyCreated = "key_created";

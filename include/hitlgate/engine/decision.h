@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hitlgate/common/clock.h"
 #include "hitlgate/engine/signals.h"
 
 namespace hitlgate::engine {
@@ -49,6 +50,26 @@ struct Route {
   int hold_notice_seconds = 0;
 };
 
+// What happens to a held proposal when the agent's deadline (Event::deadline_ms)
+// passes before a person decided.
+enum class DeadlineFallback : std::uint8_t {
+  kFailClosed = 0,  // do not deliver; tell the customer the policy's line
+  kFailOpen = 1,    // deliver the proposal as it was (no approval, no receipt)
+  kHandoff = 2,     // a person takes the conversation over
+};
+std::string_view DeadlineFallbackName(DeadlineFallback f);
+std::optional<DeadlineFallback> ParseDeadlineFallback(std::string_view name);
+
+// The policy's answer for an event that carries a deadline and is held.
+struct DeadlinePlan {
+  std::int64_t deadline_ms = 0;
+  TimePoint at{};  // when it passes: set by the gateway, which knows the time
+  DeadlineFallback fallback = DeadlineFallback::kFailClosed;
+  std::string wait_message;      // what the agent can say while it waits; may be empty
+  std::string customer_message;  // what the customer hears if it fails closed; may be empty
+  std::string rule;              // "workflows.voice-bot.deadline.actions.refund", for audits
+};
+
 struct Decision {
   std::string interaction_id;
   std::int64_t event_index = 0;  // 0-based position of the event in its interaction
@@ -59,6 +80,8 @@ struct Decision {
   Signals signals;
   std::string policy_version;  // "sha256:<hex>"
   bool audit_sample = false;   // picked for post-hoc audit (deterministic per interaction)
+  // Set for a hold whose event carries deadline_ms.
+  std::optional<DeadlinePlan> deadline;
 };
 
 }  // namespace hitlgate::engine

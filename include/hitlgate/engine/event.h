@@ -3,6 +3,7 @@
 // codec (hitlgate/codec) builds it and rejects unknown fields. Thread-compatible.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,10 @@ struct Event {
   std::optional<TimePoint> at;
   // Caller's idempotency key; optional.
   std::string event_id;
+  // How long the agent can wait for a person's verdict (a voice agent cannot
+  // leave a caller in silence); when it passes, the task is settled with the
+  // policy's fallback. Unset: wait as long as the SLA says. 1..3,600,000.
+  std::optional<std::int64_t> deadline_ms;
 };
 
 // The names of the fields in which two events differ ("text",

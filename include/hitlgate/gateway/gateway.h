@@ -146,8 +146,11 @@ struct PendingEvent {
 // A held task as its agent sees it (GET /v1/tasks/{id}).
 struct AgentTaskView {
   std::string json;           // what the agent is sent
-  bool settled = false;       // answered or cancelled: nothing more will change
+  bool settled = false;       // answered, cancelled or expired: nothing more will change
   bool holding_notice = false;  // pending past its hold-notice time
+  // Pending with an agent's deadline: how long until it passes (a long-poll
+  // ends then, to answer with the fallback at once).
+  std::optional<Duration> deadline_in;
 };
 
 // A reviewer's verdict as sent to the API.
@@ -223,8 +226,6 @@ class Gateway {
   // expected wait. NotFound; PermissionDenied for another workflow's task.
   [[nodiscard]] Result<AgentTaskView> AgentTask(const Principal& who, const std::string& task_id);
   [[nodiscard]] Result<std::string> TaskStatusJson(const Principal& who, const std::string& task_id);
-  // True when the task has a verdict (or was cancelled).
-  [[nodiscard]] Result<bool> TaskSettled(const std::string& task_id);
 
   // ---- Reviewers ----
   [[nodiscard]] Result<std::string> QueuesJson(const Principal& who);
@@ -330,6 +331,7 @@ class Gateway {
     int leases_expired = 0;
     int escalated = 0;
     int hold_notices = 0;
+    int deadlines_passed = 0;
     std::int64_t audit_purged = 0;
     std::int64_t text_purged = 0;  // decisions and tasks whose personal text was erased
     int checkpoints_written = 0;
@@ -388,6 +390,10 @@ class Gateway {
   Result<std::string> SetControl(const Principal& who, store::ControlKind kind, const std::string& target,
                                  const std::string& reason);
   Result<std::string> ClearControl(const Principal& who, store::ControlKind kind, const std::string& target);
+  // Settles the tasks whose agent deadline passed (all of them, or only
+  // `task_id`) with their fallbacks, and tells the waiting agents: live
+  // update, long-poll wake-up, webhook. Returns how many it settled.
+  Result<int> SettleDeadlines(TimePoint now, const std::string& task_id);
 
   store::Store& store_;
   engine::DecisionEngine& engine_;

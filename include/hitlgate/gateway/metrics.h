@@ -25,6 +25,8 @@ class GatewayMetrics {
   virtual void VerdictGiven(store::VerdictKind kind, std::string_view queue, Duration resolution) = 0;
   virtual void LeasesExpired(int count) = 0;
   virtual void SlaBreached(int count) = 0;
+  // A held proposal whose agent deadline passed before a person decided.
+  virtual void DeadlinePassed(std::string_view workflow, engine::DeadlineFallback fallback) = 0;
   virtual void QueueDepth(std::string_view queue, std::int64_t open) = 0;
 };
 
@@ -36,6 +38,7 @@ class NoMetrics final : public GatewayMetrics {
   void VerdictGiven(store::VerdictKind, std::string_view, Duration) override {}
   void LeasesExpired(int) override {}
   void SlaBreached(int) override {}
+  void DeadlinePassed(std::string_view, engine::DeadlineFallback) override {}
   void QueueDepth(std::string_view, std::int64_t) override {}
 };
 

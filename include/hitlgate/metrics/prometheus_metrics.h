@@ -20,6 +20,7 @@ class PrometheusMetrics final : public gateway::GatewayMetrics {
   void VerdictGiven(store::VerdictKind kind, std::string_view queue, Duration resolution) override;
   void LeasesExpired(int count) override;
   void SlaBreached(int count) override;
+  void DeadlinePassed(std::string_view workflow, engine::DeadlineFallback fallback) override;
   void QueueDepth(std::string_view queue, std::int64_t open) override;
 
   // The whole registry in the text exposition format (version 0.0.4).

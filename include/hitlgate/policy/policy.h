@@ -90,6 +90,11 @@ class Program {
   virtual bool AcceptsWorkflow(std::string_view workflow) const = 0;
   virtual int hold_notice_seconds() const = 0;
   virtual double audit_sample_rate() const = 0;
+  // What happens when `event`'s deadline_ms passes on a hold (`deadline:`
+  // sections, docs/policy.md): the workflow's entry for the event's action,
+  // else the workflow's fallback, else the same from defaults, else
+  // fail_closed. deadline_ms of the result is left 0 for the caller.
+  virtual engine::DeadlinePlan DeadlineFor(const engine::Event& event) const = 0;
 
   // Fills outcome, oversight, reasons, route and audit_sample of `out`
   // (other fields are the caller's). Thread-safe; does not allocate beyond

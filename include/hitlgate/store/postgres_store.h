@@ -84,6 +84,7 @@ class PostgresStore final : public Store {
   Result<std::vector<Task>> ExpireLeases(TimePoint now) override;
   Result<std::vector<Task>> EscalateOverdue(TimePoint now,
                                             const std::string& escalation_queue) override;
+  Result<std::vector<Task>> ExpireDeadlines(TimePoint now, const std::string& task_id) override;
   Result<Task> GetTask(const std::string& task_id) override;
   Result<std::vector<Task>> ListTasks(const TaskFilter& filter) override;
   Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;

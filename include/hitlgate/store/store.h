@@ -223,6 +223,14 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<Task>> EscalateOverdue(
       TimePoint now, const std::string& escalation_queue) = 0;
 
+  // Every open or claimed task whose agent deadline passed at `now`
+  // (deadline->at <= now, not yet expired) is settled with its fallback
+  // (internal::ApplyDeadline), audited "task_expired". With a non-empty
+  // `task_id`, only that task is considered (an agent waiting on it when its
+  // deadline passes). Returns them as they are now; empty when none.
+  [[nodiscard]] virtual Result<std::vector<Task>> ExpireDeadlines(TimePoint now,
+                                                                  const std::string& task_id) = 0;
+
   // NotFound when there is no such task.
   [[nodiscard]] virtual Result<Task> GetTask(const std::string& task_id) = 0;
   // Oldest first (created_at, then id).

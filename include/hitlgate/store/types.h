@@ -63,6 +63,19 @@ enum class TaskStatus {
   kClaimed,    // a reviewer holds a lease (it may have expired; see HasLiveLease)
   kAnswered,   // has its one verdict
   kCancelled,  // withdrawn (e.g. the interaction closed first)
+  kExpired,    // the agent's deadline passed first; settled with its fallback
+};
+
+// Answered, cancelled or expired: nothing more will happen to it.
+bool IsSettled(TaskStatus s);
+
+// The agent's deadline on a held proposal (Event::deadline_ms) and the
+// policy's fallback for it.
+struct TaskDeadline {
+  TimePoint at;
+  engine::DeadlineFallback fallback = engine::DeadlineFallback::kFailClosed;
+
+  friend bool operator==(const TaskDeadline&, const TaskDeadline&) = default;
 };
 
 enum class VerdictKind {
@@ -114,6 +127,7 @@ struct NewTask {
   TimePoint created_at;
   TimePoint due_at;                 // SLA deadline
   std::optional<TimePoint> hold_notice_at;  // when the agent shows a holding message
+  std::optional<TaskDeadline> deadline;     // holds of events with deadline_ms
   std::string context_json = "{}";  // transcript, proposal, slots, summary, signals, reasons
 };
 
@@ -137,12 +151,18 @@ struct Task {
   int claim_count = 0;              // how many times it was claimed
   std::optional<Verdict> verdict;   // set once, when status becomes kAnswered
   std::int64_t decision_seq = 0;    // the StoredDecision that opened it; 0 for standalone tasks
+  std::optional<TaskDeadline> deadline;
+  // When the deadline settled it. A fail_closed or fail_open task is then
+  // kExpired; a handoff one stays open for a person as a kHandoff task.
+  std::optional<TimePoint> expired_at;
 
   friend bool operator==(const Task&, const Task&) = default;
 };
 
 // A claimed task whose lease has not expired at `now`.
 bool HasLiveLease(const Task& task, TimePoint now);
+// Open or claimed, not yet settled by its agent deadline, which passed at `now`.
+bool DeadlinePassed(const Task& task, TimePoint now);
 
 struct ClaimRequest {
   std::string reviewer;                // key id

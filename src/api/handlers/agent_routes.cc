@@ -116,7 +116,14 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
   auto view = co_await ctx.pool.Run([&] { return ctx.gateway.AgentTask(*who, task_id); });
   if (!view) co_return JsonError(view.error());
   if (view->settled || wait->count() <= 0) co_return Json(200, std::move(view->json));
-  co_await ctx.notifier.Wait(std::move(ticket), *wait);
+  // An agent's deadline ends the wait early: the read after it settles the
+  // task with its fallback and answers with that.
+  std::chrono::milliseconds limit = *wait;
+  if (view->deadline_in) {
+    const auto until = std::chrono::ceil<std::chrono::milliseconds>(*view->deadline_in);
+    limit = std::clamp(until + std::chrono::milliseconds(1), std::chrono::milliseconds(0), limit);
+  }
+  co_await ctx.notifier.Wait(std::move(ticket), limit);
   auto after = co_await ctx.pool.Run([&] { return ctx.gateway.AgentTask(*who, task_id); });
   if (!after) co_return JsonError(after.error());
   co_return Json(200, std::move(after->json));

@@ -84,6 +84,23 @@ std::uint64_t StableHash(std::string_view s) {
   return h;
 }
 
+std::string_view DeadlineFallbackName(DeadlineFallback f) {
+  switch (f) {
+    case DeadlineFallback::kFailClosed: return "fail_closed";
+    case DeadlineFallback::kFailOpen: return "fail_open";
+    case DeadlineFallback::kHandoff: return "handoff";
+  }
+  return "fail_closed";
+}
+
+std::optional<DeadlineFallback> ParseDeadlineFallback(std::string_view name) {
+  for (auto f : {DeadlineFallback::kFailClosed, DeadlineFallback::kFailOpen,
+                 DeadlineFallback::kHandoff}) {
+    if (DeadlineFallbackName(f) == name) return f;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> DifferingFields(const Event& a, const Event& b) {
   std::vector<std::string> out;
   auto check = [&](bool same, const char* name) {
@@ -110,6 +127,7 @@ std::vector<std::string> DifferingFields(const Event& a, const Event& b) {
   check(a.summary == b.summary, "summary");
   check(a.collected == b.collected, "collected");
   check(a.at == b.at, "at");
+  check(a.deadline_ms == b.deadline_ms, "deadline_ms");
   return out;
 }
 

@@ -47,12 +47,54 @@ void CheckQueues(const Node& n, NodeReader* r, PolicyModel* m) {
   }
 }
 
+const std::vector<std::string> kFallbacks = {"fail_closed", "fail_open", "handoff"};
+
+std::optional<engine::DeadlineFallback> ReadFallback(NodeReader* r, const Node& n,
+                                                     std::string_view what) {
+  std::optional<std::string> s = r->OneOf(n, what, kFallbacks);
+  if (!s) return std::nullopt;
+  return engine::ParseDeadlineFallback(*s);
+}
+
+// `deadline:` under defaults or a workflow: the fallback when an agent's
+// deadline_ms passes on a hold, per action where it differs, and the lines
+// the agent says while it waits and when it fails closed.
+void CheckDeadline(const Node& n, const std::string& where, NodeReader* r, DeadlineModel* out) {
+  if (!r->ExpectMap(n, where)) return;
+  r->CheckKeys(n, {"fallback", "wait_message", "customer_message", "actions"}, where);
+  if (const Node* v = n.Find("fallback")) out->fallback = ReadFallback(r, *v, where + ".fallback");
+  if (const Node* v = n.Find("wait_message")) {
+    if (auto s = r->String(*v, "wait_message")) out->wait_message = *s;
+  }
+  if (const Node* v = n.Find("customer_message")) {
+    if (auto s = r->String(*v, "customer_message")) out->customer_message = *s;
+  }
+  if (const Node* v = n.Find("actions")) {
+    const std::string actions = where + ".actions";
+    if (!r->ExpectMap(*v, actions)) return;
+    r->CheckKeys(*v, {}, actions);
+    for (const parser::MapEntry& e : v->entries) {
+      if (!e.key.is_scalar()) continue;
+      if (e.key.scalar.empty()) {
+        r->issues().Error(PosOf(e.key), "wrong_type", actions + ": empty name");
+        continue;
+      }
+      if (auto f = ReadFallback(r, e.value, actions + "." + e.key.scalar)) {
+        out->actions.push_back(DeadlineModel::ActionEntry{NameRef{e.key.scalar, PosOf(e.key)}, *f});
+      }
+    }
+  }
+}
+
 void CheckDefaults(const Node& n, NodeReader* r, PolicyModel* m) {
   if (!r->ExpectMap(n, "defaults")) return;
   r->CheckKeys(n,
                {"oversight", "customer_messages", "queue", "hold_notice_seconds",
-                "repeat_contact_window_days"},
+                "repeat_contact_window_days", "deadline"},
                "defaults");
+  if (const Node* v = n.Find("deadline")) {
+    CheckDeadline(*v, "defaults.deadline", r, &m->default_deadline);
+  }
   if (const Node* v = n.Find("oversight")) {
     if (auto o = ReadOversight(r, *v, "oversight")) m->default_oversight = *o;
     m->default_oversight_pos = PosOf(*v);
@@ -138,7 +180,8 @@ void CheckWorkflows(const Node& n, NodeReader* r, PolicyModel* m) {
                         where + ": workflow names are exact (globs belong in rule scopes)");
     }
     if (!e.value.is_null() && r->ExpectMap(e.value, where)) {
-      r->CheckKeys(e.value, {"oversight", "queue", "intents", "actions", "description"}, where);
+      r->CheckKeys(e.value, {"oversight", "queue", "intents", "actions", "deadline", "description"},
+                   where);
       if (const Node* v = e.value.Find("oversight"))
         w.oversight = ReadOversight(r, *v, "oversight");
       if (const Node* v = e.value.Find("queue")) {
@@ -151,6 +194,9 @@ void CheckWorkflows(const Node& n, NodeReader* r, PolicyModel* m) {
       }
       if (const Node* v = e.value.Find("actions")) {
         CheckOversightMap(*v, prefix + ".actions", r, &w.actions);
+      }
+      if (const Node* v = e.value.Find("deadline")) {
+        CheckDeadline(*v, prefix + ".deadline", r, &w.deadline);
       }
       if (const Node* v = e.value.Find("description")) r->String(*v, "description");
     }

@@ -40,6 +40,19 @@ struct OversightEntry {
   engine::Oversight level = engine::Oversight::kHotl;
 };
 
+// What happens when an agent's deadline passes on a hold (`deadline:` under
+// defaults or a workflow).
+struct DeadlineModel {
+  std::optional<engine::DeadlineFallback> fallback;
+  std::string wait_message;
+  std::string customer_message;
+  struct ActionEntry {
+    NameRef key;
+    engine::DeadlineFallback fallback = engine::DeadlineFallback::kFailClosed;
+  };
+  std::vector<ActionEntry> actions;
+};
+
 struct WorkflowModel {
   std::string name;
   Pos pos;
@@ -48,6 +61,7 @@ struct WorkflowModel {
   Pos queue_pos;
   std::vector<OversightEntry> intents;
   std::vector<OversightEntry> actions;
+  DeadlineModel deadline;
 };
 
 struct GroupModel {
@@ -139,6 +153,7 @@ struct PolicyModel {
   Pos default_queue_pos;
   int hold_notice_seconds = 15;
   int repeat_contact_window_days = 7;
+  DeadlineModel default_deadline;
   std::vector<GroupModel> intent_groups;
   std::vector<GroupModel> action_groups;
   std::vector<WorkflowModel> workflows;

@@ -39,6 +39,7 @@ class Builder {
     p_->audit_sample_rate_ = m_.audit_sample_rate;
     p_->audit_threshold_ = static_cast<std::uint64_t>(std::llround(m_.audit_sample_rate * 1e6));
     p_->name_ = m_.name;
+    FillDeadline(m_.default_deadline, "defaults.deadline", &p_->default_deadline_);
     for (const WorkflowModel& w : m_.workflows) BuildWorkflow(w);
     for (const RuleModel& r : m_.rules) BuildRule(r);
     // Symbols interned after a workflow was registered need a slot too.
@@ -176,6 +177,21 @@ class Builder {
     table->Finish();
   }
 
+  void FillDeadline(const DeadlineModel& d, const std::string& prefix, eval::CompiledDeadline* out) {
+    if (d.fallback) out->fallback = eval::FallbackEntry{*d.fallback, prefix + ".fallback"};
+    out->wait_message = d.wait_message;
+    out->customer_message = d.customer_message;
+    std::vector<const NameRef*> ptrs;
+    for (const DeadlineModel::ActionEntry& e : d.actions) ptrs.push_back(&e.key);
+    auto entry = [&](std::size_t i) {
+      return eval::FallbackEntry{d.actions[i].fallback, prefix + ".actions." + d.actions[i].key.text};
+    };
+    AddRefs(
+        ptrs, false, [&](std::size_t i, int id) { out->actions.AddExact(id, entry(i)); },
+        [&](std::size_t i, const std::string& glob) { out->actions.AddGlob(glob, entry(i)); });
+    out->actions.Finish();
+  }
+
   void BuildWorkflow(const WorkflowModel& w) {
     eval::CompiledWorkflow cw;
     cw.name = w.name;
@@ -184,6 +200,7 @@ class Builder {
     const std::string prefix = "workflows." + w.name;
     FillBaseline(w.intents, true, prefix + ".intents.", &cw.intents);
     FillBaseline(w.actions, false, prefix + ".actions.", &cw.actions);
+    FillDeadline(w.deadline, prefix + ".deadline", &cw.deadline);
     const int id = p_->symbols_.Intern(w.name);
     if (p_->workflow_of_symbol_.size() <= static_cast<std::size_t>(id)) {
       p_->workflow_of_symbol_.resize(static_cast<std::size_t>(id) + 1, -1);

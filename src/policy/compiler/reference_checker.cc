@@ -26,6 +26,7 @@ class References {
 
   void Run() {
     Queue(m_.default_queue, m_.default_queue_pos);
+    for (const DeadlineModel::ActionEntry& e : m_.default_deadline.actions) Group(e.key, false);
     for (const WorkflowModel& w : m_.workflows) Workflow(w);
     for (const CategoryModel& c : m_.topics) {
       if (Contains(BuiltinCategoryNames(), c.name)) {
@@ -85,6 +86,7 @@ class References {
       Group(e.key, false);
       can_hold = can_hold || e.level == engine::Oversight::kHitl;
     }
+    for (const DeadlineModel::ActionEntry& e : w.deadline.actions) Group(e.key, false);
     if (can_hold && w.queue.empty() && m_.default_queue.empty()) {
       issues_->Error(w.pos, "missing_key",
                      "workflow '" + w.name +

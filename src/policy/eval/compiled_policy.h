@@ -25,12 +25,25 @@ struct BaselineEntry {
   std::string rule;  // "workflows.retail-bot.actions.refund"
 };
 
+// A `deadline:` section, under defaults or a workflow.
+struct FallbackEntry {
+  engine::DeadlineFallback fallback = engine::DeadlineFallback::kFailClosed;
+  std::string rule;  // "workflows.voice-bot.deadline.actions.refund"
+};
+struct CompiledDeadline {
+  std::optional<FallbackEntry> fallback;
+  std::string wait_message;
+  std::string customer_message;
+  NameTable<FallbackEntry> actions;
+};
+
 struct CompiledWorkflow {
   std::string name;
   std::optional<engine::Oversight> oversight;
   int queue = -1;  // index into queues; -1: defaults.queue
   NameTable<BaselineEntry> intents;
   NameTable<BaselineEntry> actions;
+  CompiledDeadline deadline;
 };
 
 struct CompiledTrigger {
@@ -106,6 +119,7 @@ class CompiledPolicy final : public Program {
   }
   int hold_notice_seconds() const override { return hold_notice_seconds_; }
   double audit_sample_rate() const override { return audit_sample_rate_; }
+  engine::DeadlinePlan DeadlineFor(const engine::Event& event) const override;  // evaluate.cc
   void Evaluate(const EvalInput& input, engine::Decision* out) const override;  // evaluate.cc
 
   // Filled by the builder.
@@ -128,6 +142,7 @@ class CompiledPolicy final : public Program {
   engine::Oversight default_oversight_ = engine::Oversight::kHotl;
   engine::Outcome customer_messages_ = engine::Outcome::kAllow;
   int default_queue_ = -1;
+  CompiledDeadline default_deadline_;
   SymbolTable symbols_;
   std::vector<int> workflow_of_symbol_;  // symbol id -> index into workflows_, or -1
   std::vector<CompiledWorkflow> workflows_;

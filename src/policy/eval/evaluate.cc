@@ -65,6 +65,35 @@ std::uint64_t CompiledPolicy::TopicBitsForIntent(std::string_view intent) const 
   return bits;
 }
 
+engine::DeadlinePlan CompiledPolicy::DeadlineFor(const engine::Event& event) const {
+  const int wf_symbol = symbols_.Find(event.workflow);
+  const int wf_index = wf_symbol >= 0 ? workflow_of_symbol_[wf_symbol] : -1;
+  const CompiledDeadline* workflow = wf_index >= 0 ? &workflows_[wf_index].deadline : nullptr;
+  const int action = event.action ? symbols_.Find(event.action->name) : -1;
+  // The most specific declaration wins: the workflow's entry for this
+  // action, the workflow's fallback, then the same two from defaults.
+  const FallbackEntry* chosen = nullptr;
+  for (const CompiledDeadline* d : {workflow, &default_deadline_}) {
+    if (d == nullptr || chosen != nullptr) continue;
+    if (event.action) chosen = d->actions.Lookup(action, event.action->name);
+    if (chosen == nullptr && d->fallback) chosen = &*d->fallback;
+  }
+  engine::DeadlinePlan plan;
+  if (chosen != nullptr) {
+    plan.fallback = chosen->fallback;
+    plan.rule = chosen->rule;
+  } else {
+    plan.rule = "defaults.deadline.fallback";  // fail_closed, the safe side
+  }
+  auto line = [&](std::string CompiledDeadline::*field) {
+    if (workflow != nullptr && !(workflow->*field).empty()) return workflow->*field;
+    return default_deadline_.*field;
+  };
+  plan.wait_message = line(&CompiledDeadline::wait_message);
+  plan.customer_message = line(&CompiledDeadline::customer_message);
+  return plan;
+}
+
 void CompiledPolicy::Evaluate(const EvalInput& input, engine::Decision* out) const {
   const engine::Event& event = input.event;
   out->reasons.clear();

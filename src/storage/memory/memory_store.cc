@@ -155,6 +155,25 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  Result<std::vector<Task>> ExpireDeadlines(TimePoint now, const std::string& task_id) override {
+    std::lock_guard lock(mu_);
+    std::vector<Task*> passed;
+    for (auto& [id, t] : tasks_) {
+      if ((task_id.empty() || id == task_id) && DeadlinePassed(t, now)) passed.push_back(&t);
+    }
+    std::sort(passed.begin(), passed.end(), [](const Task* a, const Task* b) {
+      return std::tie(a->deadline->at, a->id) < std::tie(b->deadline->at, b->id);
+    });
+    std::vector<AuditEntry> entries;
+    std::vector<Task> out;
+    for (Task* t : passed) {
+      entries.push_back(internal::ApplyDeadline(*t, now));
+      out.push_back(*t);
+    }
+    AppendLocked(std::move(entries), now);
+    return out;
+  }
+
   Result<std::vector<Task>> EscalateOverdue(TimePoint now,
                                             const std::string& escalation_queue) override {
     if (escalation_queue.empty()) return InvalidArgument("escalation queue is empty");

@@ -227,6 +227,17 @@ Result<std::vector<Task>> PostgresStore::EscalateOverdue(TimePoint now,
   });
 }
 
+Result<std::vector<Task>> PostgresStore::ExpireDeadlines(TimePoint now, const std::string& task_id) {
+  static const std::string kSql = std::string("SELECT ") + postgres::kTaskColumns +
+                                  " FROM tasks WHERE deadline_at_us <= $1 AND expired_at_us IS NULL"
+                                  " AND status IN ('open', 'claimed') AND ($2 = '' OR id = $2)"
+                                  " ORDER BY deadline_at_us, id FOR UPDATE";
+  return Write<std::vector<Task>>([&](WriteTxn& txn) {
+    return MutateAll(txn, kSql, Params::Of(now, task_id), now,
+                     [&](Task& t) { return internal::ApplyDeadline(t, now); });
+  });
+}
+
 Result<Task> PostgresStore::GetTask(const std::string& task_id) {
   return Read<Task>([&](Connection& conn) { return postgres::LoadTask(conn, task_id); });
 }

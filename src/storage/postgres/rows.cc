@@ -24,7 +24,7 @@ const char kTaskColumns[] =
     "created_at_us, due_at_us, hold_notice_at_us, escalated, context_json, lease_owner, lease_id, "
     "lease_expires_us, claim_count, verdict_kind, verdict_reviewer, verdict_at_us, "
     "verdict_edited_text, verdict_edited_action_json, verdict_reason, verdict_customer_message, "
-    "verdict_note, decision_seq";
+    "verdict_note, decision_seq, deadline_at_us, on_deadline, expired_at_us";
 
 Result<Task> ReadTask(const Rows& r, int i) {
   Task t;
@@ -64,6 +64,12 @@ Result<Task> ReadTask(const Rows& r, int i) {
     t.verdict = std::move(v);
   }
   t.decision_seq = r.Int(i, 27);
+  if (!r.IsNull(i, 28)) {
+    auto fallback = engine::ParseDeadlineFallback(r.Text(i, 29));
+    if (!fallback) return BadRow("tasks", "deadline fallback");
+    t.deadline = TaskDeadline{r.Time(i, 28), *fallback};
+  }
+  t.expired_at = r.OptTime(i, 30);
   return t;
 }
 
@@ -82,7 +88,7 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
   static const std::string kInsert =
       std::string("INSERT INTO tasks(") + kTaskColumns +
       ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-      "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28)";
+      "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)";
   static const std::string kUpdate =
       "UPDATE tasks SET kind = $2, status = $3, interaction_id = $4, customer_id = $5, "
       "workflow = $6, queue = $7, skills = $8, language = $9, priority = $10, "
@@ -90,7 +96,8 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
       "context_json = $15, lease_owner = $16, lease_id = $17, lease_expires_us = $18, "
       "claim_count = $19, verdict_kind = $20, verdict_reviewer = $21, verdict_at_us = $22, "
       "verdict_edited_text = $23, verdict_edited_action_json = $24, verdict_reason = $25, "
-      "verdict_customer_message = $26, verdict_note = $27, decision_seq = $28 WHERE id = $1";
+      "verdict_customer_message = $26, verdict_note = $27, decision_seq = $28, "
+      "deadline_at_us = $29, on_deadline = $30, expired_at_us = $31 WHERE id = $1";
   Params p = Params::Of(t.id, TaskKindName(t.kind), TaskStatusName(t.status), t.interaction_id,
                         t.customer_id, t.workflow, t.queue, internal::JoinList(t.skills),
                         t.language, t.priority, t.created_at, t.due_at);
@@ -109,6 +116,12 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
     for (int i = 0; i < 8; ++i) p.AddNull();
   }
   p.Add(t.decision_seq);
+  if (t.deadline) {
+    p.Add(t.deadline->at).Add(engine::DeadlineFallbackName(t.deadline->fallback));
+  } else {
+    p.AddNull().Add(std::string(""));
+  }
+  p.Add(t.expired_at);
   auto r = conn.Query(is_new ? kInsert : kUpdate, p);
   HITLGATE_RETURN_IF_ERROR(r);
   if (!is_new && r->affected() != 1) return NotFound("no task " + t.id);

@@ -184,6 +184,16 @@ CREATE UNIQUE INDEX decisions_workflow_event_id ON decisions(workflow, event_id)
 -- open task.
 CREATE INDEX tasks_hold_notice ON tasks(hold_notice_at_us) WHERE hold_notice_at_us IS NOT NULL;
 )sql"},
+    {7, R"sql(
+-- An agent's deadline on a held proposal (event deadline_ms), the policy's
+-- fallback for it, and when it settled the task. The index finds the
+-- deadlines that passed without scanning every open task.
+ALTER TABLE tasks ADD COLUMN deadline_at_us BIGINT;
+ALTER TABLE tasks ADD COLUMN on_deadline TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN expired_at_us BIGINT;
+CREATE INDEX tasks_deadline ON tasks(deadline_at_us)
+  WHERE deadline_at_us IS NOT NULL AND expired_at_us IS NULL;
+)sql"},
 };
 
 }  // namespace

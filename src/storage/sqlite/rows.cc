@@ -24,7 +24,7 @@ const char kTaskColumns[] =
     "created_at_us, due_at_us, hold_notice_at_us, escalated, context_json, lease_owner, lease_id, "
     "lease_expires_us, claim_count, verdict_kind, verdict_reviewer, verdict_at_us, "
     "verdict_edited_text, verdict_edited_action_json, verdict_reason, verdict_customer_message, "
-    "verdict_note, decision_seq";
+    "verdict_note, decision_seq, deadline_at_us, on_deadline, expired_at_us";
 
 Result<Task> ReadTask(const Statement& st) {
   Task t;
@@ -64,14 +64,23 @@ Result<Task> ReadTask(const Statement& st) {
     t.verdict = std::move(v);
   }
   t.decision_seq = st.Int(27);
+  if (!st.IsNull(28)) {
+    auto fallback = engine::ParseDeadlineFallback(st.Text(29));
+    if (!fallback) return BadRow("tasks", "deadline fallback");
+    t.deadline = TaskDeadline{st.Time(28), *fallback};
+  }
+  t.expired_at = st.OptTime(30);
   return t;
 }
+
+// Not NULL: an empty string_view binds as NULL in SQLite.
+const std::string kNoDeadline;
 
 Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
   auto st = conn.Prepare(std::string(is_new ? "INSERT INTO tasks(" : "INSERT OR REPLACE INTO tasks(") +
                          kTaskColumns +
                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                         "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)");
+                         "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)");
   HITLGATE_RETURN_IF_ERROR(st);
   st->BindAll(t.id, TaskKindName(t.kind), TaskStatusName(t.status), t.interaction_id,
               t.customer_id, t.workflow, t.queue, internal::JoinList(t.skills), t.language,
@@ -92,6 +101,12 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
         .Bind(27, v.note);
   }
   st->Bind(28, t.decision_seq);
+  if (t.deadline) {
+    st->Bind(29, t.deadline->at).Bind(30, engine::DeadlineFallbackName(t.deadline->fallback));
+  } else {
+    st->BindNull(29).Bind(30, kNoDeadline);
+  }
+  st->Bind(31, t.expired_at);
   return st->Run();
 }
 

@@ -208,6 +208,31 @@ Result<std::vector<Task>> SqliteStore::EscalateOverdue(TimePoint now,
   });
 }
 
+Result<std::vector<Task>> SqliteStore::ExpireDeadlines(TimePoint now, const std::string& task_id) {
+  return Write<std::vector<Task>>([&](WriteTxn& txn) -> Result<std::vector<Task>> {
+    std::vector<Task> tasks;
+    {
+      auto st = txn.conn().Prepare(
+          std::string("SELECT ") + sqlite::kTaskColumns +
+          " FROM tasks WHERE deadline_at_us <= ?1 AND expired_at_us IS NULL"
+          " AND status IN ('open', 'claimed') AND (?2 = '' OR id = ?2)"
+          " ORDER BY deadline_at_us, id");
+      HITLGATE_RETURN_IF_ERROR(st);
+      st->Bind(1, now).Bind(2, task_id);
+      auto ts = sqlite::CollectTasks(*st);
+      HITLGATE_RETURN_IF_ERROR(ts);
+      tasks = std::move(*ts);
+    }
+    std::vector<audit::AuditEntry> entries;
+    for (Task& t : tasks) {
+      entries.push_back(internal::ApplyDeadline(t, now));
+      HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(txn.conn(), t));
+    }
+    if (!entries.empty()) HITLGATE_RETURN_IF_ERROR(txn.Append(std::move(entries), now));
+    return tasks;
+  });
+}
+
 Result<Task> SqliteStore::GetTask(const std::string& task_id) {
   return Read<Task>([&](Connection& conn) { return sqlite::LoadTask(conn, task_id); });
 }
