@@ -1,0 +1,86 @@
+// What the three framework adapters share: turning a tool call into a hitlgate
+// event whose event_id is fixed by the call, so that re-running the call (a
+// graph node replayed after a resume, a needsApproval asked again) submits the
+// same event and gets the recorded decision back instead of a second task.
+import type { Hitlgate } from '../client.js';
+import { HitlgateInputError } from '../errors.js';
+import type { Action, HitlgateEvent, Verdict } from '../types.js';
+
+export type ToolArgs = Record<string, unknown>;
+
+/** How a gated tool's call becomes a hitlgate event, and an edited action becomes arguments again. */
+export interface ToolGateOptions<Args extends ToolArgs = ToolArgs> {
+  /** The workflow the agent key acts for, e.g. `retail-bot`. */
+  workflow: string;
+  /**
+   * The tool's arguments as hitlgate's action. Default: `{ name: <tool name>, params: args }`;
+   * map money to `amount`/`currency` so the policy's limits apply.
+   */
+  toAction?: (args: Args, toolName: string) => Action;
+  /** The arguments to run with after a reviewer edited the action. Default: `action.params`. */
+  fromAction?: (action: Action, original: Args) => Args;
+  /** More event fields: text (the reply the agent will send), intent, confidence, customer_id, channel... */
+  event?: (args: Args, toolName: string) => Partial<HitlgateEvent>;
+  /** Sent as the event's deadline_ms: how long this agent can wait for a person. */
+  deadlineMs?: number;
+}
+
+export function defaultToAction(args: ToolArgs, toolName: string): Action {
+  return { name: toolName, params: args };
+}
+
+export function defaultFromAction(action: Action): ToolArgs {
+  return (action.params ?? {}) as ToolArgs;
+}
+
+export function checkGateOptions(where: string, options: ToolGateOptions<any>): void {
+  if (!options || typeof options.workflow !== 'string' || options.workflow === '') {
+    throw new HitlgateInputError(`${where}: options.workflow is required (the workflow your agent key acts for)`);
+  }
+}
+
+export function checkClient(where: string, client: Hitlgate): void {
+  if (!client || typeof client.submit !== 'function') {
+    throw new HitlgateInputError(`${where}: the first argument must be a Hitlgate client`);
+  }
+}
+
+/** The event for one tool call; `callKey` makes its event_id (stable across replays of the call). */
+export function toolCallEvent<Args extends ToolArgs>(
+  options: ToolGateOptions<Args>,
+  toolName: string,
+  args: Args,
+  interactionId: string,
+  callKey: string,
+): HitlgateEvent {
+  const action = (options.toAction ?? defaultToAction)(args, toolName);
+  const event: HitlgateEvent = {
+    interaction_id: interactionId,
+    workflow: options.workflow,
+    type: 'ai_proposal',
+    ...options.event?.(args, toolName),
+    action,
+    event_id: `${toolName}:${callKey}`.slice(0, 256),
+  };
+  if (options.deadlineMs !== undefined) event.deadline_ms = options.deadlineMs;
+  return event;
+}
+
+/** A line for the model (and the agent's transcript) when a gated call did not run. */
+export function notRunMessage(verdict: Verdict | { kind: 'blocked'; rules: string[] }): string {
+  switch (verdict.kind) {
+    case 'blocked':
+      return `NOT DONE: the policy blocks this action (${verdict.rules.join(', ')}). Do not try it again.`;
+    case 'do_not_deliver':
+      return (
+        `NOT DONE: a reviewer ${verdict.reason === 'taken_over' ? 'took over the conversation' : verdict.reason === 'cancelled' ? 'cancelled the request' : 'rejected this action'}.` +
+        (verdict.customerMessage ? ` Tell the customer: ${verdict.customerMessage}` : '')
+      );
+    case 'expired':
+      return `NOT DONE: no reviewer decided in time (${verdict.fallback}).` + (verdict.customerMessage ? ` Tell the customer: ${verdict.customerMessage}` : '');
+    case 'timed_out':
+      return 'NOT DONE: no reviewer decided in time.';
+    default:
+      return 'NOT DONE.';
+  }
+}
