@@ -94,7 +94,7 @@ export class HitlgateBlocked extends HitlgateError {
     readonly decision: Decision,
     customerMessage?: string,
   ) {
-    super(`hitlgate blocked the proposal: ${decision.reasons.map((r) => r.rule).join(', ')}`);
+    super(`hitlgate blocked the proposal: ${blockingRules(decision).join(', ')}`);
     this.customerMessage = customerMessage;
   }
 }
@@ -119,4 +119,10 @@ export class HitlgateTimeout extends HitlgateError {
     this.customerMessage = options.customerMessage;
     this.fallback = options.fallback;
   }
+}
+
+/** The rules that made a decision `block` (a decision lists every rule that fired). */
+export function blockingRules(decision: Decision): string[] {
+  const rules = decision.reasons.filter((r) => r.decision === 'block').map((r) => r.rule);
+  return rules.length ? rules : decision.reasons.map((r) => r.rule);
 }

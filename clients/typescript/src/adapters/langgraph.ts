@@ -10,7 +10,7 @@
 import { Command, END, Send, interrupt } from '@langchain/langgraph';
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import type { Hitlgate, WaitOptions } from '../client.js';
-import { HitlgateError, HitlgateInputError } from '../errors.js';
+import { HitlgateError, HitlgateInputError, blockingRules } from '../errors.js';
 import type { AgentTaskView, Decision, Verdict } from '../types.js';
 import { verdictFromTask } from '../verdict.js';
 import {
@@ -85,7 +85,7 @@ export function gateTool<T extends StructuredToolInterface>(client: Hitlgate, or
         case 'allow_monitored':
           return run(args);
         case 'block':
-          return notRunMessage({ kind: 'blocked', rules: decision.reasons.map((r) => r.rule) });
+          return notRunMessage({ kind: 'blocked', rules: blockingRules(decision) });
         default:
           break;
       }
