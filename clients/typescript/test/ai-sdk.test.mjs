@@ -74,8 +74,9 @@ test('a held refund comes back as an approval request; the reviewer edits it in 
   assert.equal(tasks.json.tasks.length, 1, 'asking needsApproval again opened no second task');
 });
 
+// The same tool call id as in the test before, in another conversation: a separate event.
 test("a rejected refund never runs and the reviewer's message reaches the model", async () => {
-  const { ran, conversation, model, tools } = refundSetup([{ id: 'call_2', name: 'refund', args: { order_id: 'o-2', amount: 500 } }]);
+  const { ran, conversation, model, tools } = refundSetup([{ id: 'call_1', name: 'refund', args: { order_id: 'o-2', amount: 500 } }]);
   const messages = [{ role: 'user', content: 'Refund o-2' }];
   const first = await generateText({ model, tools, messages });
   await reviewer.reject(await reviewer.openTask(conversation), 'We will send a replacement instead of a refund.');
@@ -84,7 +85,7 @@ test("a rejected refund never runs and the reviewer's message reaches the model"
   assert.equal(outcomes[0].customerMessage, 'We will send a replacement instead of a refund.');
   await generateText({ model, tools, messages: next });
   assert.equal(ran.length, 0);
-  assert.match(toolResultsSeen(model).call_2, /reviewer rejected this action\. Tell the customer: We will send a replacement instead of a refund\./);
+  assert.match(toolResultsSeen(model).call_1, /reviewer rejected this action\. Tell the customer: We will send a replacement instead of a refund\./);
 });
 
 test('an allowed refund runs at once and a held one waits, in the same turn', async () => {

@@ -88,8 +88,9 @@ test('a held refund interrupts the run; the reviewer edits it in hitlgate; the e
   assert.deepEqual(JSON.parse(call.arguments), { order_id: 'o-1', amount: 100 }, 'the history shows the call that ran');
 });
 
+// The same tool call id as in the test before, in another conversation: a separate event.
 test("a rejected refund never runs and the reviewer's message reaches the model", async () => {
-  const { agent, model, ran, context } = refundAgent([{ callId: 'call_2', name: 'refund', args: { order_id: 'o-2', amount: 400 } }]);
+  const { agent, model, ran, context } = refundAgent([{ callId: 'call_1', name: 'refund', args: { order_id: 'o-2', amount: 400 } }]);
   const paused = await run(agent, 'Refund o-2', { context });
   const taskId = await reviewer.openTask(context.conversationId);
   await reviewer.reject(taskId, 'Refunds over 300 USD need a manager; we will call you today.');
@@ -98,7 +99,7 @@ test("a rejected refund never runs and the reviewer's message reaches the model"
   assert.equal(outcomes[0].customerMessage, 'Refunds over 300 USD need a manager; we will call you today.');
   await run(agent, state);
   assert.equal(ran.length, 0);
-  assert.match(toolResultSeen(model, 'call_2'), /NOT DONE: a reviewer rejected this action\. Tell the customer: Refunds over 300 USD need a manager/);
+  assert.match(toolResultSeen(model, 'call_1'), /NOT DONE: a reviewer rejected this action\. Tell the customer: Refunds over 300 USD need a manager/);
 });
 
 test('an allowed refund runs at once; a blocked call is refused without a reviewer', async () => {

@@ -2,6 +2,7 @@
 // event whose event_id is fixed by the call, so that re-running the call (a
 // graph node replayed after a resume, a needsApproval asked again) submits the
 // same event and gets the recorded decision back instead of a second task.
+import { createHash } from 'node:crypto';
 import type { Hitlgate } from '../client.js';
 import { HitlgateInputError } from '../errors.js';
 import type { Action, HitlgateEvent, Verdict } from '../types.js';
@@ -45,7 +46,11 @@ export function checkClient(where: string, client: Hitlgate): void {
   }
 }
 
-/** The event for one tool call; `callKey` makes its event_id (stable across replays of the call). */
+/**
+ * The event for one tool call. Its event_id is the conversation, the tool and `callKey` (the
+ * model's tool call id), so it is the same on every replay of the call; tool call ids must
+ * be unique within a conversation (they are with the hosted model APIs).
+ */
 export function toolCallEvent<Args extends ToolArgs>(
   options: ToolGateOptions<Args>,
   toolName: string,
@@ -60,7 +65,7 @@ export function toolCallEvent<Args extends ToolArgs>(
     type: 'ai_proposal',
     ...options.event?.(args, toolName),
     action,
-    event_id: `${toolName}:${callKey}`.slice(0, 256),
+    event_id: eventIdFor(interactionId, toolName, callKey),
   };
   if (options.deadlineMs !== undefined) event.deadline_ms = options.deadlineMs;
   return event;
@@ -83,4 +88,10 @@ export function notRunMessage(verdict: Verdict | { kind: 'blocked'; rules: strin
     default:
       return 'NOT DONE.';
   }
+}
+
+function eventIdFor(interactionId: string, toolName: string, callKey: string): string {
+  const id = `${interactionId}/${toolName}/${callKey}`;
+  // The gateway takes up to 256 characters; a longer id is replaced by its digest.
+  return id.length <= 256 ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
 }

@@ -77,7 +77,8 @@ export function gateTool<T extends StructuredToolInterface>(client: Hitlgate, or
       }
       const callId = config?.toolCall?.id ?? config?.toolCallId;
       if (!callId) throw new HitlgateInputError(`gated tool ${name}: called without a tool call id (call it through a ToolNode)`);
-      const event = toolCallEvent(options, name, args, interactionId, `${threadId ?? interactionId}:${callId}`);
+      const callKey = threadId === undefined || threadId === interactionId ? callId : `${threadId}/${callId}`;
+      const event = toolCallEvent(options, name, args, interactionId, callKey);
       const decision: Decision = await client.submit(event);
       const run = (runArgs: ToolArgs) => original.invoke(runArgs as never, config as never);
       switch (decision.decision) {
