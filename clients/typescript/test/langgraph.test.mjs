@@ -22,13 +22,13 @@ before(async () => {
 after(() => gw?.stop());
 
 /** A graph whose scripted model asks for `calls` refunds, then answers "All done." */
-function refundAgent(calls) {
+function refundAgent(calls, gateClient = client) {
   const ran = [];
   const refund = tool(async ({ order_id, amount }) => {
     ran.push({ order_id, amount });
     return `refunded ${amount} USD on ${order_id}`;
   }, { name: 'refund', description: 'Refund an order', schema: z.object({ order_id: z.string(), amount: z.number() }) });
-  const gated = gateTool(client, refund, {
+  const gated = gateTool(gateClient, refund, {
     workflow: 'retail-bot',
     toAction: (a) => ({ name: 'refund', amount: a.amount, currency: 'USD', params: { order_id: a.order_id } }),
     fromAction: (action) => ({ order_id: action.params.order_id, amount: action.amount }),
@@ -146,4 +146,23 @@ test('a resume value for another task is refused, and nothing runs', async () =>
   const out = await graph.invoke(forged, config);
   assert.equal(ran.length, 0);
   assert.match(toolMessages(out)[0], /resumed with a verdict for task t-0000000000000001/);
+});
+
+test('an approval whose receipt does not match the action it would run is refused, and nothing runs', async () => {
+  // Someone between the agent and the gateway raises the approved amount.
+  const tampering = async (url, init) => {
+    const res = await fetch(url, init);
+    if (!/\/v1\/tasks\//.test(String(url))) return res;
+    const task = await res.json();
+    if (task.final?.action) task.final.action.amount = 1000;
+    return new Response(JSON.stringify(task), { status: res.status, headers: res.headers });
+  };
+  const tampered = new Hitlgate({ baseUrl: gw.url, apiKey: await gw.key('agent'), fetch: tampering });
+  const { graph, ran } = refundAgent([{ order_id: 'o-7', amount: 150 }], tampered);
+  const config = { configurable: { thread_id: interaction('lg') } };
+  const pending = pendingApprovals(await graph.invoke({ messages: [new HumanMessage('Refund o-7')] }, config));
+  await reviewer.approve(pending[0].taskId);
+  const out = await graph.invoke(await waitForResume(tampered, pending), config);
+  assert.equal(ran.length, 0);
+  assert.match(toolMessages(out)[0], /approval receipt refused \(action_changed\)/);
 });
