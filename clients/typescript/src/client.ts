@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   HitlgateAlreadyExists,
   HitlgateBlocked,
-  HitlgateError,
   HitlgateHttpError,
   HitlgateInputError,
   HitlgateReceiptError,

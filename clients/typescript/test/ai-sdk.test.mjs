@@ -1,21 +1,15 @@
 // Vercel AI SDK (the real `ai` generateText, tool() and tool approval) with
 // ai/test's MockLanguageModelV3, in front of a real gateway.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { generateText, tool } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { Hitlgate } from '@hitlgate/client';
 import { hitlgateTool, resolveApprovals } from '@hitlgate/client/ai-sdk';
-import { interaction, startGateway } from './helpers/gateway.mjs';
+import { interaction, useGateway } from './helpers/gateway.mjs';
 
-let gw, client, reviewer;
-before(async () => {
-  gw = await startGateway();
-  client = new Hitlgate({ baseUrl: gw.url, apiKey: await gw.key('agent') });
-  reviewer = await gw.reviewer();
-});
-after(() => gw?.stop());
+const ctx = useGateway(Hitlgate);
 
 const usage = { inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 1, text: 1, reasoning: 0 } };
 const callsTurn = (calls) => ({
@@ -29,7 +23,7 @@ function refundSetup(calls) {
   const conversation = interaction('ai');
   const model = new MockLanguageModelV3({ doGenerate: [callsTurn(calls), textTurn('All done.')] });
   const tools = {
-    refund: hitlgateTool(client, 'refund', tool({
+    refund: hitlgateTool(ctx.client, 'refund', tool({
       description: 'Refund an order',
       inputSchema: z.object({ order_id: z.string(), amount: z.number() }),
       execute: async ({ order_id, amount }) => { ran.push({ order_id, amount }); return `refunded ${amount} USD on ${order_id}`; },
@@ -61,8 +55,8 @@ test('a held refund comes back as an approval request; the reviewer edits it in 
   assert.equal(requests[0].toolCall.toolCallId, 'call_1');
   assert.equal(ran.length, 0);
 
-  const taskId = await reviewer.openTask(conversation);
-  await reviewer.edit(taskId, { name: 'refund', amount: 100, currency: 'USD', params: { order_id: 'o-1' } });
+  const taskId = await ctx.reviewer.openTask(conversation);
+  await ctx.reviewer.edit(taskId, { name: 'refund', amount: 100, currency: 'USD', params: { order_id: 'o-1' } });
   const { messages: next, outcomes } = await resolveApprovals(tools, [...messages, ...first.response.messages], { timeoutMs: 10000 });
   assert.deepEqual(outcomes.map((o) => [o.toolCallId, o.approved, o.input]), [['call_1', true, { order_id: 'o-1', amount: 100 }]]);
 
@@ -70,7 +64,7 @@ test('a held refund comes back as an approval request; the reviewer edits it in 
   assert.deepEqual(ran, [{ order_id: 'o-1', amount: 100 }]);
   assert.match(toolResultsSeen(model).call_1, /refunded 100 USD on o-1/);
   assert.equal(second.text, 'All done.');
-  const tasks = await gw.call(reviewer.token, 'GET', `/v1/review/tasks?interaction_id=${conversation}`);
+  const tasks = await ctx.gw.call(ctx.reviewer.token, 'GET', `/v1/review/tasks?interaction_id=${conversation}`);
   assert.equal(tasks.json.tasks.length, 1, 'asking needsApproval again opened no second task');
 });
 
@@ -79,7 +73,7 @@ test("a rejected refund never runs and the reviewer's message reaches the model"
   const { ran, conversation, model, tools } = refundSetup([{ id: 'call_1', name: 'refund', args: { order_id: 'o-2', amount: 500 } }]);
   const messages = [{ role: 'user', content: 'Refund o-2' }];
   const first = await generateText({ model, tools, messages });
-  await reviewer.reject(await reviewer.openTask(conversation), 'We will send a replacement instead of a refund.');
+  await ctx.reviewer.reject(await ctx.reviewer.openTask(conversation), 'We will send a replacement instead of a refund.');
   const { messages: next, outcomes } = await resolveApprovals(tools, [...messages, ...first.response.messages]);
   assert.equal(outcomes[0].approved, false);
   assert.equal(outcomes[0].customerMessage, 'We will send a replacement instead of a refund.');
@@ -97,7 +91,7 @@ test('an allowed refund runs at once and a held one waits, in the same turn', as
   const first = await generateText({ model, tools, messages });
   assert.deepEqual(ran, [{ order_id: 'o-3', amount: 20 }]);
   assert.deepEqual(first.content.filter((p) => p.type === 'tool-approval-request').map((p) => p.toolCall.toolCallId), ['call_4']);
-  await reviewer.approve(await reviewer.openTask(conversation));
+  await ctx.reviewer.approve(await ctx.reviewer.openTask(conversation));
   const { messages: next } = await resolveApprovals(tools, [...messages, ...first.response.messages]);
   await generateText({ model, tools, messages: next });
   assert.deepEqual(ran, [{ order_id: 'o-3', amount: 20 }, { order_id: 'o-4', amount: 130 }]);
@@ -105,8 +99,8 @@ test('an allowed refund runs at once and a held one waits, in the same turn', as
 
 test('hitlgateTool and resolveApprovals refuse unusable arguments', async () => {
   const t = tool({ description: 'x', inputSchema: z.object({}), execute: async () => 'x' });
-  assert.throws(() => hitlgateTool(client, '', t, { workflow: 'retail-bot', interactionId: 'c' }), /tool name is required/);
-  assert.throws(() => hitlgateTool(client, 'x', t, { interactionId: 'c' }), /options.workflow is required/);
-  assert.throws(() => hitlgateTool(client, 'x', t, { workflow: 'retail-bot' }), /interactionId must be a string or a function/);
+  assert.throws(() => hitlgateTool(ctx.client, '', t, { workflow: 'retail-bot', interactionId: 'c' }), /tool name is required/);
+  assert.throws(() => hitlgateTool(ctx.client, 'x', t, { interactionId: 'c' }), /options.workflow is required/);
+  assert.throws(() => hitlgateTool(ctx.client, 'x', t, { workflow: 'retail-bot' }), /interactionId must be a string or a function/);
   await assert.rejects(resolveApprovals({}, 'not messages'), /pass the tools and the conversation/);
 });

@@ -1,6 +1,6 @@
 // LangGraph.js (the real @langchain/langgraph, its MemorySaver checkpointer and
 // LangChain's fake chat models) with gated tools in front of a real gateway.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { z } from 'zod';
@@ -11,18 +11,12 @@ import { AIMessageChunk, HumanMessage } from '@langchain/core/messages';
 import { FakeListChatModel, FakeStreamingChatModel } from '@langchain/core/utils/testing';
 import { Hitlgate, verifyWebhook } from '@hitlgate/client';
 import { gateTool, pendingApprovals, resumeFromWebhook, routeToolCalls, waitForResume } from '@hitlgate/client/langgraph';
-import { interaction, startGateway } from './helpers/gateway.mjs';
+import { interaction, useGateway } from './helpers/gateway.mjs';
 
-let gw, client, reviewer;
-before(async () => {
-  gw = await startGateway();
-  client = new Hitlgate({ baseUrl: gw.url, apiKey: await gw.key('agent') });
-  reviewer = await gw.reviewer();
-});
-after(() => gw?.stop());
+const ctx = useGateway(Hitlgate);
 
 /** A graph whose scripted model asks for `calls` refunds, then answers "All done." */
-function refundAgent(calls, gateClient = client) {
+function refundAgent(calls, gateClient = ctx.client) {
   const ran = [];
   const refund = tool(async ({ order_id, amount }) => {
     ran.push({ order_id, amount });
@@ -64,8 +58,8 @@ test('a held refund pauses the graph; the reviewer edits it in hitlgate; the edi
   assert.deepEqual(pending[0].args, { order_id: 'o-1', amount: 150 });
   assert.equal(ran.length, 0, 'nothing ran while held');
 
-  await reviewer.edit(pending[0].taskId, { name: 'refund', amount: 100, currency: 'USD', params: { order_id: 'o-1' } });
-  const resumed = await graph.invoke(await waitForResume(client, pending, { timeoutMs: 10000 }), config);
+  await ctx.reviewer.edit(pending[0].taskId, { name: 'refund', amount: 100, currency: 'USD', params: { order_id: 'o-1' } });
+  const resumed = await graph.invoke(await waitForResume(ctx.client, pending, { timeoutMs: 10000 }), config);
   assert.deepEqual(ran, [{ order_id: 'o-1', amount: 100 }]);
   assert.deepEqual(toolMessages(resumed), ['refunded 100 USD on o-1']);
   assert.equal(resumed.messages.at(-1).content, 'All done.');
@@ -76,8 +70,8 @@ test("a rejected refund never runs and the reviewer's message reaches the model"
   const { graph, ran } = refundAgent([{ order_id: 'o-2', amount: 300 }]);
   const config = { configurable: { thread_id: interaction('lg') } };
   const pending = pendingApprovals(await graph.invoke({ messages: [new HumanMessage('Refund o-2')] }, config));
-  await reviewer.reject(pending[0].taskId, 'This order is outside the return window; we can offer store credit.');
-  const resumed = await graph.invoke(await waitForResume(client, pending), config);
+  await ctx.reviewer.reject(pending[0].taskId, 'This order is outside the return window; we can offer store credit.');
+  const resumed = await graph.invoke(await waitForResume(ctx.client, pending), config);
   assert.equal(ran.length, 0);
   const [msg] = toolMessages(resumed);
   assert.match(msg, /^NOT DONE: a reviewer rejected this action\./);
@@ -101,7 +95,7 @@ test('two held calls in flight: one resumed by id from a webhook delivery, the o
   });
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
   try {
-    const put = await gw.call(gw.adminToken, 'PUT', '/v1/webhooks/retail-bot', { url: `http://127.0.0.1:${receiver.address().port}/`, secret });
+    const put = await ctx.gw.call(ctx.gw.adminToken, 'PUT', '/v1/webhooks/retail-bot', { url: `http://127.0.0.1:${receiver.address().port}/`, secret });
     assert.equal(put.status, 200, put.text);
     const { graph, ran } = refundAgent([{ order_id: 'o-4', amount: 150 }, { order_id: 'o-5', amount: 200 }]);
     const config = { configurable: { thread_id: interaction('lg') } };
@@ -112,7 +106,7 @@ test('two held calls in flight: one resumed by id from a webhook delivery, the o
     const second = pending.find((p) => p.args.order_id === 'o-5');
     const first = pending.find((p) => p.args.order_id === 'o-4');
 
-    await reviewer.approve(second.taskId);
+    await ctx.reviewer.approve(second.taskId);
     let delivery;
     for (let i = 0; i < 300 && !delivery; i++) {
       delivery = deliveries.find((d) => d.body.toString().includes(second.taskId));
@@ -125,14 +119,14 @@ test('two held calls in flight: one resumed by id from a webhook delivery, the o
     const still = pendingApprovals(partly);
     assert.deepEqual(still.map((p) => p.taskId), [first.taskId], 'the other call is still waiting, same task');
 
-    await reviewer.edit(first.taskId, { name: 'refund', amount: 120, currency: 'USD', params: { order_id: 'o-4' } });
-    const done = await graph.invoke(await waitForResume(client, still), config);
+    await ctx.reviewer.edit(first.taskId, { name: 'refund', amount: 120, currency: 'USD', params: { order_id: 'o-4' } });
+    const done = await graph.invoke(await waitForResume(ctx.client, still), config);
     assert.deepEqual(ran, [{ order_id: 'o-5', amount: 200 }, { order_id: 'o-4', amount: 120 }]);
     assert.deepEqual(toolMessages(done).sort(), ['refunded 120 USD on o-4', 'refunded 200 USD on o-5']);
-    const tasks = await gw.call(reviewer.token, 'GET', `/v1/review/tasks?interaction_id=${config.configurable.thread_id}`);
+    const tasks = await ctx.gw.call(ctx.reviewer.token, 'GET', `/v1/review/tasks?interaction_id=${config.configurable.thread_id}`);
     assert.equal(tasks.json.tasks.length, 2, 'replays of the calls opened no further tasks');
   } finally {
-    await gw.call(gw.adminToken, 'PUT', '/v1/webhooks/retail-bot', { url: 'http://127.0.0.1:9/', secret });
+    await ctx.gw.call(ctx.gw.adminToken, 'PUT', '/v1/webhooks/retail-bot', { url: 'http://127.0.0.1:9/', secret });
     receiver.close();
   }
 });
@@ -157,11 +151,11 @@ test('an approval whose receipt does not match the action it would run is refuse
     if (task.final?.action) task.final.action.amount = 1000;
     return new Response(JSON.stringify(task), { status: res.status, headers: res.headers });
   };
-  const tampered = new Hitlgate({ baseUrl: gw.url, apiKey: await gw.key('agent'), fetch: tampering });
+  const tampered = new Hitlgate({ baseUrl: ctx.gw.url, apiKey: await ctx.gw.key('agent'), fetch: tampering });
   const { graph, ran } = refundAgent([{ order_id: 'o-7', amount: 150 }], tampered);
   const config = { configurable: { thread_id: interaction('lg') } };
   const pending = pendingApprovals(await graph.invoke({ messages: [new HumanMessage('Refund o-7')] }, config));
-  await reviewer.approve(pending[0].taskId);
+  await ctx.reviewer.approve(pending[0].taskId);
   const out = await graph.invoke(await waitForResume(tampered, pending), config);
   assert.equal(ran.length, 0);
   assert.match(toolMessages(out)[0], /approval receipt refused \(action_changed\)/);

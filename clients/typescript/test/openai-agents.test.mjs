@@ -1,21 +1,15 @@
 // OpenAI Agents JS (the real @openai/agents runner, RunState and tool()) with a
 // scripted Model, in front of a real gateway.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { Agent, Usage, run, setTracingDisabled } from '@openai/agents';
 import { Hitlgate } from '@hitlgate/client';
 import { hitlgateTool, runWithHitlgate, waitForApprovals } from '@hitlgate/client/openai-agents';
-import { interaction, startGateway } from './helpers/gateway.mjs';
+import { interaction, useGateway } from './helpers/gateway.mjs';
 
 setTracingDisabled(true);
-let gw, client, reviewer;
-before(async () => {
-  gw = await startGateway();
-  client = new Hitlgate({ baseUrl: gw.url, apiKey: await gw.key('agent') });
-  reviewer = await gw.reviewer();
-});
-after(() => gw?.stop());
+const ctx = useGateway(Hitlgate);
 
 /** The Model interface, scripted: each turn either calls tools or answers with text. */
 class ScriptedModel {
@@ -35,7 +29,7 @@ class ScriptedModel {
 function refundAgent(calls) {
   const ran = [];
   const model = new ScriptedModel([{ calls }]);
-  const refund = hitlgateTool(client, {
+  const refund = hitlgateTool(ctx.client, {
     name: 'refund',
     description: 'Refund an order',
     parameters: z.object({ order_id: z.string(), amount: z.number() }),
@@ -47,7 +41,7 @@ function refundAgent(calls) {
     fromAction: (action) => ({ order_id: action.params.order_id, amount: action.amount }),
     event: (a) => ({ text: `I refunded ${a.amount} USD.`, intent: 'return_item', confidence: 0.9 }),
   });
-  const deleteAccount = hitlgateTool(client, {
+  const deleteAccount = hitlgateTool(ctx.client, {
     name: 'delete_account', description: 'Delete the account', parameters: z.object({}),
     execute: async () => { ran.push({ deleted: true }); return 'deleted'; },
   }, { workflow: 'retail-bot', interactionId: (ctx) => ctx.context.conversationId });
@@ -68,11 +62,11 @@ test('a held refund interrupts the run; the reviewer edits it in hitlgate; the e
   assert.equal(paused.interruptions.length, 1);
   assert.equal(ran.length, 0);
 
-  const tasks = await gw.call(reviewer.token, 'GET', `/v1/review/tasks?interaction_id=${context.conversationId}`);
+  const tasks = await ctx.gw.call(ctx.reviewer.token, 'GET', `/v1/review/tasks?interaction_id=${context.conversationId}`);
   assert.equal(tasks.json.tasks.length, 1);
   let suspended;
   const waiting = waitForApprovals(agent, paused.state, { timeoutMs: 10000, onSuspend: (s) => { suspended = s; } });
-  await reviewer.edit(tasks.json.tasks[0].id, { name: 'refund', amount: 100, currency: 'USD', params: { order_id: 'o-1' } });
+  await ctx.reviewer.edit(tasks.json.tasks[0].id, { name: 'refund', amount: 100, currency: 'USD', params: { order_id: 'o-1' } });
   const { state, outcomes } = await waiting;
   assert.equal(typeof suspended, 'string');
   assert.ok(suspended.includes('call_1'), 'the serialized run holds the pending call');
@@ -92,8 +86,8 @@ test('a held refund interrupts the run; the reviewer edits it in hitlgate; the e
 test("a rejected refund never runs and the reviewer's message reaches the model", async () => {
   const { agent, model, ran, context } = refundAgent([{ callId: 'call_1', name: 'refund', args: { order_id: 'o-2', amount: 400 } }]);
   const paused = await run(agent, 'Refund o-2', { context });
-  const taskId = await reviewer.openTask(context.conversationId);
-  await reviewer.reject(taskId, 'Refunds over 300 USD need a manager; we will call you today.');
+  const taskId = await ctx.reviewer.openTask(context.conversationId);
+  await ctx.reviewer.reject(taskId, 'Refunds over 300 USD need a manager; we will call you today.');
   const { state, outcomes } = await waitForApprovals(agent, paused.state);
   assert.equal(outcomes[0].result, 'rejected');
   assert.equal(outcomes[0].customerMessage, 'Refunds over 300 USD need a manager; we will call you today.');
@@ -116,7 +110,7 @@ test('an allowed refund runs at once; a blocked call is refused without a review
 
 test('hitlgateTool refuses unusable options', () => {
   const t = { name: 'x', description: 'x', parameters: z.object({}), execute: async () => 'x' };
-  assert.throws(() => hitlgateTool(client, t, { interactionId: () => 'c' }), /options.workflow is required/);
-  assert.throws(() => hitlgateTool(client, t, { workflow: 'retail-bot' }), /interactionId must be a function/);
+  assert.throws(() => hitlgateTool(ctx.client, t, { interactionId: () => 'c' }), /options.workflow is required/);
+  assert.throws(() => hitlgateTool(ctx.client, t, { workflow: 'retail-bot' }), /interactionId must be a function/);
   assert.throws(() => hitlgateTool({}, t, { workflow: 'retail-bot', interactionId: () => 'c' }), /must be a Hitlgate client/);
 });

@@ -1,18 +1,12 @@
 // Receipt verification: the canonical JSON and signed bytes against the real
 // gateway's receipts, and each refusal reason on receipts signed here.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { Hitlgate, HitlgateReceiptError, actionDigest, canonicalJson, verifyReceipt } from '@hitlgate/client';
-import { bigRefund, interaction, startGateway } from './helpers/gateway.mjs';
+import { bigRefund, interaction, useGateway } from './helpers/gateway.mjs';
 
-let gw, client, reviewer;
-before(async () => {
-  gw = await startGateway();
-  client = new Hitlgate({ baseUrl: gw.url, apiKey: await gw.key('agent') });
-  reviewer = await gw.reviewer();
-});
-after(() => gw?.stop());
+const ctx = useGateway(Hitlgate);
 
 test('canonical JSON: sorted keys by UTF-8 bytes, minimal escapes, shortest numbers', () => {
   assert.equal(canonicalJson({ b: [1, { z: 1, a: 2 }], a: 'x' }), '{"a":"x","b":[1,{"a":2,"z":1}]}');
@@ -29,14 +23,14 @@ const TRICKY = ['0.1', '1.5e-7', '0.00001', '1e21', '123.456', '-0.5', '5e-324',
   '12345678.9', '1e15', '-7', '"\\u0001\\u007f\\t é 😀 \\"q\\""', '{"ä":1,"z":2,"a":3,"\\ue000":4,"😀":5}', '[1, 2.0, "x"]'];
 test("the client's action digest equals the gateway's for numbers, escapes and key orders", async () => {
   for (const raw of TRICKY) {
-    const d = await client.submit(bigRefund(interaction()));
-    const claim = await gw.call(reviewer.token, 'POST', `/v1/review/tasks/${d.task_id}/claim`);
+    const d = await ctx.client.submit(bigRefund(interaction()));
+    const claim = await ctx.gw.call(ctx.reviewer.token, 'POST', `/v1/review/tasks/${d.task_id}/claim`);
     const body = `{"verdict":"edited","lease_id":"${claim.json.lease.lease_id}","edited_action":{"name":"refund","amount":99.99,"currency":"USD","params":{"v":${raw}}}}`;
-    const res = await fetch(`${gw.url}/v1/review/tasks/${d.task_id}/verdict`, { method: 'POST', headers: { Authorization: `Bearer ${reviewer.token}` }, body });
+    const res = await fetch(`${ctx.gw.url}/v1/review/tasks/${d.task_id}/verdict`, { method: 'POST', headers: { Authorization: `Bearer ${ctx.reviewer.token}` }, body });
     assert.equal(res.status, 200, await res.text());
-    const v = await client.waitForVerdict(d);
+    const v = await ctx.client.waitForVerdict(d);
     assert.equal(actionDigest(v.action), v.receipt.action_sha256, `digest of params.v = ${raw}`);
-    await client.verifyReceipt(v.receipt, v.action, { taskId: d.task_id });
+    await ctx.client.verifyReceipt(v.receipt, v.action, { taskId: d.task_id });
   }
 });
 

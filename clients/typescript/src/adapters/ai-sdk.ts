@@ -11,14 +11,13 @@
 // refuse the edited body under the same event_id.
 import type { ModelMessage, Tool, ToolSet } from 'ai';
 import type { Hitlgate, WaitOptions } from '../client.js';
-import { HitlgateInputError, HitlgateReceiptError, blockingRules } from '../errors.js';
-import type { Verdict } from '../types.js';
+import { HitlgateInputError } from '../errors.js';
 import {
   checkClient,
   checkGateOptions,
-  defaultFromAction,
-  notRunMessage,
+  settleToolCall,
   toolCallEvent,
+  type SettledCall,
   type ToolArgs,
   type ToolGateOptions,
 } from './common.js';
@@ -33,16 +32,12 @@ export interface AiSdkGateOptions<Args extends ToolArgs = ToolArgs> extends Tool
 const gates = new WeakMap<object, { client: Hitlgate; name: string; options: AiSdkGateOptions<any> }>();
 
 /** What happened to one approval request. */
-export interface ApprovalOutcome {
+export interface ApprovalOutcome extends SettledCall {
   approvalId: string;
   toolCallId: string;
   tool: string;
-  approved: boolean;
   /** The input the call runs with when approved (the reviewer's edit when there was one). */
   input: ToolArgs;
-  verdict: Verdict | { kind: 'blocked'; rules: string[] };
-  customerMessage?: string;
-  receiptError?: HitlgateReceiptError;
 }
 
 type Part = { type: string; toolCallId?: string; approvalId?: string; toolName?: string; input?: unknown; inputSchemaInput?: unknown };
@@ -102,27 +97,11 @@ export async function resolveApprovals(
     return [{ approvalId: r.approvalId!, toolCallId: call.toolCallId!, gate, input: call.input as ToolArgs }];
   });
 
-  const outcomes = await Promise.all(open.map(async (o): Promise<ApprovalOutcome> => {
+  const outcomes: ApprovalOutcome[] = await Promise.all(open.map(async (o) => {
     const { client, name, options: gateOptions } = o.gate;
-    const base = { approvalId: o.approvalId, toolCallId: o.toolCallId, tool: name, input: o.input };
-    // The same event again: the gateway answers with the recorded decision.
-    const event = toolCallEvent(gateOptions, name, o.input, interactionIdOf(gateOptions, options.experimental_context), o.toolCallId);
-    const d = await client.submit(event);
-    if (d.decision === 'block') return { ...base, approved: false, verdict: { kind: 'blocked', rules: blockingRules(d) } };
-    if (!d.task_id) return { ...base, approved: true, verdict: { kind: 'deliver', taskId: '', edited: false } as Verdict };
-    const verdict = await client.waitForVerdict(d, options);
-    if (verdict.kind === 'deliver' && verdict.action !== undefined) {
-      try {
-        await client.verifyReceipt(verdict.receipt, verdict.action, { taskId: verdict.taskId });
-      } catch (e) {
-        if (!(e instanceof HitlgateReceiptError)) throw e;
-        return { ...base, approved: false, verdict, receiptError: e };
-      }
-      return { ...base, approved: true, verdict, input: (gateOptions.fromAction ?? defaultFromAction)(verdict.action, o.input) };
-    }
-    if (verdict.kind === 'deliver' || (verdict.kind === 'expired' && verdict.deliver)) return { ...base, approved: true, verdict };
-    const customerMessage = verdict.kind === 'do_not_deliver' || verdict.kind === 'expired' ? verdict.customerMessage : undefined;
-    return { ...base, approved: false, verdict, customerMessage };
+    const interactionId = interactionIdOf(gateOptions, options.experimental_context);
+    const settled = await settleToolCall(client, gateOptions, name, o.input, interactionId, o.toolCallId, options);
+    return { approvalId: o.approvalId, toolCallId: o.toolCallId, tool: name, input: settled.args, ...settled };
   }));
   if (outcomes.length === 0) return { messages, outcomes };
 
@@ -143,7 +122,7 @@ export async function resolveApprovals(
       type: 'tool-approval-response' as const,
       approvalId: o.approvalId,
       approved: o.approved,
-      ...(o.approved ? {} : { reason: o.receiptError ? `NOT DONE: the approval could not be verified (${o.receiptError.reason}).` : notRunMessage(o.verdict) }),
+      ...(o.approved ? {} : { reason: o.refusal }),
     })),
   } as ModelMessage);
   return { messages: next, outcomes };

@@ -3,8 +3,8 @@
 // graph node replayed after a resume, a needsApproval asked again) submits the
 // same event and gets the recorded decision back instead of a second task.
 import { createHash } from 'node:crypto';
-import type { Hitlgate } from '../client.js';
-import { HitlgateInputError } from '../errors.js';
+import type { Hitlgate, WaitOptions } from '../client.js';
+import { HitlgateInputError, HitlgateReceiptError, blockingRules } from '../errors.js';
 import type { Action, HitlgateEvent, Verdict } from '../types.js';
 
 export type ToolArgs = Record<string, unknown>;
@@ -94,4 +94,51 @@ function eventIdFor(interactionId: string, toolName: string, callKey: string): s
   const id = `${interactionId}/${toolName}/${callKey}`;
   // The gateway takes up to 256 characters; a longer id is replaced by its digest.
   return id.length <= 256 ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
+}
+
+/** Where a held tool call ended: run it (with `args`) or tell the model `refusal`. */
+export interface SettledCall {
+  approved: boolean;
+  /** The arguments to run with: the reviewer's edit when there was one. */
+  args: ToolArgs;
+  verdict: Verdict | { kind: 'blocked'; rules: string[] };
+  customerMessage?: string;
+  /** Set when an approval's receipt did not verify (the call is then refused). */
+  receiptError?: HitlgateReceiptError;
+  /** The line for the model when the call does not run. */
+  refusal?: string;
+}
+
+/**
+ * Submits a tool call's event again (the gateway answers with the recorded decision), waits
+ * for the verdict of a held call, and verifies the receipt of an approved action.
+ */
+export async function settleToolCall(
+  client: Hitlgate,
+  options: ToolGateOptions<any>,
+  toolName: string,
+  args: ToolArgs,
+  interactionId: string,
+  callKey: string,
+  wait: WaitOptions,
+): Promise<SettledCall> {
+  const d = await client.submit(toolCallEvent(options, toolName, args, interactionId, callKey));
+  if (d.decision === 'block') {
+    const verdict = { kind: 'blocked' as const, rules: blockingRules(d) };
+    return { approved: false, args, verdict, refusal: notRunMessage(verdict) };
+  }
+  if (!d.task_id) return { approved: true, args, verdict: { kind: 'deliver', taskId: '', edited: false } as Verdict };
+  const verdict = await client.waitForVerdict(d, wait);
+  if (verdict.kind === 'deliver' && verdict.action !== undefined) {
+    try {
+      await client.verifyReceipt(verdict.receipt, verdict.action, { taskId: verdict.taskId });
+    } catch (e) {
+      if (!(e instanceof HitlgateReceiptError)) throw e;
+      return { approved: false, args, verdict, receiptError: e, refusal: `NOT DONE: the approval could not be verified (${e.reason}).` };
+    }
+    return { approved: true, args: (options.fromAction ?? defaultFromAction)(verdict.action, args), verdict };
+  }
+  if (verdict.kind === 'deliver' || (verdict.kind === 'expired' && verdict.deliver)) return { approved: true, args, verdict };
+  const customerMessage = verdict.kind === 'do_not_deliver' || verdict.kind === 'expired' ? verdict.customerMessage : undefined;
+  return { approved: false, args, verdict, customerMessage, refusal: notRunMessage(verdict) };
 }

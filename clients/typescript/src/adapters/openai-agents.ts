@@ -8,14 +8,13 @@
 // shows the call that really ran.
 import { RunState, run, tool, type Agent, type RunContext, type RunResult, type RunToolApprovalItem } from '@openai/agents';
 import type { Hitlgate, WaitOptions } from '../client.js';
-import { HitlgateInputError, HitlgateReceiptError, blockingRules } from '../errors.js';
-import type { Verdict } from '../types.js';
+import { HitlgateInputError } from '../errors.js';
 import {
   checkClient,
   checkGateOptions,
-  defaultFromAction,
-  notRunMessage,
+  settleToolCall,
   toolCallEvent,
+  type SettledCall,
   type ToolArgs,
   type ToolGateOptions,
 } from './common.js';
@@ -32,18 +31,11 @@ type GatedTool = ReturnType<typeof tool>;
 
 const gates = new WeakMap<object, { client: Hitlgate; options: AgentsGateOptions<any> }>();
 
-/** What happened to one interrupted call. */
-export interface ApprovalOutcome {
+/** What happened to one interrupted call: approved ones run with `args`, the others do not. */
+export interface ApprovalOutcome extends SettledCall {
   callId: string;
   tool: string;
-  /** `approved` runs (with `args`, the reviewer's edit when there was one); the others do not. */
   result: 'approved' | 'rejected';
-  args: ToolArgs;
-  verdict: Verdict | { kind: 'blocked'; rules: string[] };
-  /** What to tell the customer, when a reviewer wrote it. */
-  customerMessage?: string;
-  /** Set when an approval's receipt did not verify (the call is then rejected). */
-  receiptError?: HitlgateReceiptError;
 }
 
 /**
@@ -95,50 +87,22 @@ export async function waitForApprovals(
     if (!gate || item.rawItem.type !== 'function_call') return [];
     return [{ item, gate, callId: item.rawItem.callId, tool: item.rawItem.name, args: JSON.parse(item.rawItem.arguments || '{}') as ToolArgs }];
   });
-  // The decisions again: the same events, so the gateway answers with the recorded ones.
-  const decisions = await Promise.all(gated.map((g) =>
-    g.gate.client.submit(toolCallEvent(g.gate.options, g.tool, g.args, g.gate.options.interactionId(state._context), g.callId))));
-
   const serialized = state.toString();
   await options.onSuspend?.(serialized);
 
-  const outcomes: ApprovalOutcome[] = await Promise.all(gated.map(async (g, i): Promise<ApprovalOutcome> => {
-    const d = decisions[i];
-    const base = { callId: g.callId, tool: g.tool, args: g.args };
-    if (d.decision === 'block') return { ...base, result: 'rejected', verdict: { kind: 'blocked', rules: blockingRules(d) } };
-    if (!d.task_id) return { ...base, result: 'approved', verdict: { kind: 'deliver', taskId: '', edited: false } as Verdict };
-    const verdict = await g.gate.client.waitForVerdict(d, options);
-    if (verdict.kind === 'deliver' && verdict.action !== undefined) {
-      try {
-        await g.gate.client.verifyReceipt(verdict.receipt, verdict.action, { taskId: verdict.taskId });
-      } catch (e) {
-        if (!(e instanceof HitlgateReceiptError)) throw e;
-        return { ...base, result: 'rejected', verdict, receiptError: e };
-      }
-      return { ...base, result: 'approved', verdict, args: (g.gate.options.fromAction ?? defaultFromAction)(verdict.action, g.args) };
-    }
-    if (verdict.kind === 'deliver' || (verdict.kind === 'expired' && verdict.deliver)) return { ...base, result: 'approved', verdict };
-    return {
-      ...base,
-      result: 'rejected',
-      verdict,
-      customerMessage: verdict.kind === 'do_not_deliver' || verdict.kind === 'expired' ? verdict.customerMessage : undefined,
-    };
+  const outcomes: ApprovalOutcome[] = await Promise.all(gated.map(async (g) => {
+    const settled = await settleToolCall(g.gate.client, g.gate.options, g.tool, g.args, g.gate.options.interactionId(state._context), g.callId, options);
+    return { callId: g.callId, tool: g.tool, result: settled.approved ? 'approved' as const : 'rejected' as const, ...settled };
   }));
 
-  const edits = new Map(outcomes.filter((o, i) => o.result === 'approved' && o.args !== gated[i].args).map((o) => [o.callId, o.args]));
+  const edits = new Map(outcomes.filter((o, i) => o.approved && o.args !== gated[i].args).map((o) => [o.callId, o.args]));
   const restored = await RunState.fromString(agent, edits.size ? withEditedArguments(serialized, edits) : serialized);
   for (const item of restored.getInterruptions()) {
     if (item.rawItem.type !== 'function_call') continue;
     const outcome = outcomes.find((o) => o.callId === (item.rawItem as { callId: string }).callId);
     if (!outcome) continue;
-    if (outcome.result === 'approved') restored.approve(item);
-    else {
-      const message = outcome.receiptError
-        ? `NOT DONE: the approval could not be verified (${outcome.receiptError.reason}).`
-        : notRunMessage(outcome.verdict);
-      restored.reject(item, { message });
-    }
+    if (outcome.approved) restored.approve(item);
+    else restored.reject(item, { message: outcome.refusal });
   }
   return { state: restored, outcomes };
 }

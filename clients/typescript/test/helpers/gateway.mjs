@@ -2,6 +2,7 @@
 // a fixed admin key, makes keys through the API, and plays the reviewer over
 // HTTP (POST /v1/review/next, then the verdict), as a person in the console would.
 import { spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -133,4 +134,19 @@ export function allowedReply(interactionId) {
     intent: 'track_order',
     confidence: 0.95,
   };
+}
+
+/**
+ * Registers before/after hooks that start a gateway for the test file and stop it, and
+ * returns an object filled by the time the tests run: { gw, client, reviewer }.
+ */
+export function useGateway(Hitlgate) {
+  const ctx = {};
+  before(async () => {
+    ctx.gw = await startGateway();
+    ctx.client = new Hitlgate({ baseUrl: ctx.gw.url, apiKey: await ctx.gw.key('agent') });
+    ctx.reviewer = await ctx.gw.reviewer();
+  });
+  after(() => ctx.gw?.stop());
+  return ctx;
 }
