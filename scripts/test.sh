@@ -49,6 +49,9 @@ if [[ -f web/package.json ]]; then
      HITLGATE_BIN="$PWD/../build/dev/src/cli/hitlgate" node --test test/)
 fi
 
+echo "== TypeScript client and framework adapters (clients/typescript) =="
+scripts/test_ts_client.sh
+echo "== Python client (clients/python) =="
 scripts/test_py_client.sh
 
 echo "== unit tests under AddressSanitizer + UBSan =="
