@@ -425,6 +425,36 @@ TEST_F(HttpGatewayTest, HoldNoticeWakesTheWaitingAgentWithAHoldingMessage) {
   EXPECT_GT(Num(view.at("holding_message").at("expected_wait_seconds")), 0);
 }
 
+TEST_F(HttpGatewayTest, AgentsDeadlineEndsItsLongPollWithTheFallback) {
+  json::value event = json::parse(Refund("c-deadline", 150));
+  event.as_object()["deadline_ms"] = 1000;
+  json::value d = Submit(json::serialize(event));
+  ASSERT_EQ(Str(d.at("decision")), "hold") << d;
+  EXPECT_EQ(Str(d.at("on_deadline")), "fail_closed");  // the retail policy's default
+  EXPECT_FALSE(Str(d.at("wait_message")).empty());
+  const std::string task_id = Str(d.at("task_id"));
+  HttpReply waited;
+  const auto started = std::chrono::steady_clock::now();
+  std::thread agent([&] {
+    waited = HttpCall(h_.port(), "GET", "/v1/tasks/" + task_id + "?wait=30s", "", keys().agent, 40);
+  });
+  ASSERT_TRUE(Eventually([&] { return h_.notifier().waiter_count() >= 1; }));
+  // The waiter arms before it reads the task: give the read time to finish,
+  // so the wait itself (capped at the deadline) is what ends. Then business
+  // time passes the deadline with no tick: the read after the capped wait
+  // settles the task.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  h_.clock().Advance(std::chrono::seconds(2));
+  agent.join();
+  const auto waited_for = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(waited.status, 200) << waited.body;
+  json::value view = Json(waited);
+  EXPECT_EQ(Str(view.at("status")), "expired");
+  EXPECT_FALSE(view.at("final").at("deliver").as_bool());
+  EXPECT_EQ(Str(view.at("final").at("fallback")), "fail_closed");
+  EXPECT_LT(waited_for, std::chrono::seconds(15)) << "the wait ended at the deadline, not after 30 s";
+}
+
 // ---- (d) handoff with context ----
 
 TEST_F(HttpGatewayTest, HandoffCarriesTheEarlierTurnsCollectedSlotsAndSummary) {
