@@ -315,6 +315,9 @@ void WriteProposal(const engine::Event* ai, std::string_view edited_text,
   w.Field("text", text);
   if (!edited_action_json.empty()) {
     w.Key("action").Raw(edited_action_json);
+    // The AI wrote its reply for the action it proposed ("I refunded 150
+    // USD"); a reviewer who changed only the action leaves that reply wrong.
+    if (edited_text.empty() && !text.empty()) w.Field("text_outdated", true);
   } else if (ai && ai->action) {
     w.Key("action").Raw(codec::EncodeAction(*ai->action));
   }

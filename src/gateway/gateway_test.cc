@@ -119,6 +119,8 @@ TEST_F(GatewayTest, HoldEditVerdictReachesTheAgentWithTheEditedAction) {
   EXPECT_EQ(answered.at("verdict").at("kind").as_string(), "edited");
   EXPECT_TRUE(answered.at("final").at("deliver").as_bool());
   EXPECT_EQ(answered.at("final").at("action").at("amount").as_int64(), 100);
+  EXPECT_TRUE(answered.at("final").at("text_outdated").as_bool())
+      << "the AI's reply was written for the amount it proposed";
 }
 
 TEST_F(GatewayTest, SecondVerdictIsRefusedWhoeverSendsIt) {

@@ -56,9 +56,11 @@ export interface paths {
         /**
          * A held proposal's status, long-polled
          * @description Roles: **agent** (its workflows only), **reviewer**, **supervisor**, **auditor**, **admin**.
-         *     Returns at once when the task is settled (answered or cancelled). Otherwise
-         *     waits up to `wait` for a change, and returns when a verdict arrives, when the
-         *     hold notice becomes due (then `holding_message` is set), or when the wait ends.
+         *     Returns at once when the task is settled (answered, cancelled or expired).
+         *     Otherwise waits up to `wait` for a change, and returns when a verdict arrives,
+         *     when the hold notice becomes due (then `holding_message` is set), when the
+         *     event's deadline passes (then `status` is `expired`, settled with the policy's
+         *     fallback), or when the wait ends.
          *     `final` is what the agent should deliver now.
          */
         get: operations["waitForTask"];
@@ -82,7 +84,7 @@ export interface paths {
          * @description Roles: any key. Agents limited to some workflows only see events of those workflows.
          *     The stream opens with an event `hello`. Then comes one event per change, named by
          *     topic: `decision`, `task.created`, `task.claimed`, `task.released`,
-         *     `task.answered`, `task.escalated`, `task.lease_expired`, `task.hold_notice`,
+         *     `task.answered`, `task.escalated`, `task.lease_expired`, `task.hold_notice`, `task.expired`,
          *     `policy.activated`, `control.set`, `control.cleared`. The data is a JSON object:
          *     a task (without context) for `task.*` topics. A comment line is sent as a
          *     keep-alive every 15 s. A client too slow to keep up is disconnected.
@@ -1200,8 +1202,18 @@ export interface components {
             task_id: string;
             kind: string;
             interaction_id: string;
+            /**
+             * @description `expired`: the event's `deadline_ms` passed before a person decided; `final` then carries the policy's fallback. A `handoff` fallback leaves the task to a person, and their reply later turns it `answered`.
+             * @enum {string}
+             */
+            status: "pending" | "answered" | "cancelled" | "expired";
+            /**
+             * Format: date-time
+             * @description Held events with `deadline_ms`: when the deadline passes.
+             */
+            deadline_at?: string;
             /** @enum {string} */
-            status: "pending" | "answered" | "cancelled";
+            on_deadline?: "fail_closed" | "fail_open" | "handoff";
             queue: string;
             escalated: boolean;
             /** Format: date-time */
@@ -1213,6 +1225,8 @@ export interface components {
                 deliver: boolean;
                 text?: string;
                 action?: Record<string, unknown>;
+                /** @description true when a reviewer edited the action but not the text: `text` is the AI's reply to the action it proposed (it may name the old amount), so the agent should write its reply for `action` instead of sending `text` as is. */
+                text_outdated?: boolean;
                 /** @description rejected, or a contest: what to say to the customer instead. */
                 customer_message?: string;
                 taken_over_by?: string;
@@ -1221,6 +1235,11 @@ export interface components {
                  * @enum {string}
                  */
                 contest?: "upheld" | "overturned";
+                /**
+                 * @description Only when `status` is `expired`: the fallback that settled it. `fail_open` delivers the proposal as it was, without a receipt.
+                 * @enum {string}
+                 */
+                fallback?: "fail_closed" | "fail_open" | "handoff";
             };
             /** @description Present once the hold has lasted past the policy's notice time. */
             holding_message?: {
@@ -1371,6 +1390,8 @@ export interface components {
             at?: string;
             /** @description Idempotency key: the same event_id again returns the first decision. */
             event_id?: string;
+            /** @description How long the agent can wait for a person's verdict (a voice agent cannot leave a caller in silence). A held answer then carries deadline_at, on_deadline and wait_message; when the deadline passes the task is settled with the policy's fallback (docs/policy.md, deadline). */
+            deadline_ms?: number;
             /** @description Free-form; stored, never interpreted. */
             metadata?: Record<string, unknown>;
         } & (unknown & unknown);
@@ -1434,6 +1455,20 @@ export interface components {
             policy_version: string;
             /** @description Picked (deterministically per interaction) for post-hoc audit. */
             audit_sample: boolean;
+            /** @description A hold of an event that carried deadline_ms: the same value. */
+            deadline_ms?: number;
+            /**
+             * Format: date-time
+             * @description When the agent's deadline passes; the task is then settled with on_deadline.
+             */
+            deadline_at?: string;
+            /**
+             * @description What happens at deadline_at if no person decided: do not deliver, deliver the proposal as it was (no approval, no receipt), or a person takes the conversation over.
+             * @enum {string}
+             */
+            on_deadline?: "fail_closed" | "fail_open" | "handoff";
+            /** @description A line the agent can say while it waits (the policy's deadline.wait_message). */
+            wait_message?: string;
         };
     };
     responses: {
