@@ -15,7 +15,7 @@ from .client import AsyncClient, Client
 from .errors import (AlreadyExists, ApiError, Blocked, GateRefused, HitlgateError, NetworkError,
                      ProtocolError, ReceiptError, ReceiptVerificationUnavailable, Rejected,
                      WebhookSignatureError)
-from .outcomes import (Decision, Deliver, DoNotDeliver, Expired, TimedOut,
+from .outcomes import (Decision, Deliver, DoNotDeliver, Expired, HandedOff, TimedOut,
                        outcome_from_task_view)
 from .receipts import verify_receipt
 from .retry import Retry
@@ -26,7 +26,7 @@ from .canonical import action_sha256, canonical_json
 __all__ = [
     "__version__", "Client", "AsyncClient", "Retry", "gate", "verify_webhook", "verify_receipt",
     "outcome_from_task_view", "action_sha256", "canonical_json",
-    "Decision", "Deliver", "DoNotDeliver", "Expired", "TimedOut",
+    "Decision", "Deliver", "DoNotDeliver", "Expired", "TimedOut", "HandedOff",
     "HitlgateError", "ApiError", "AlreadyExists", "NetworkError", "ProtocolError", "ReceiptError",
     "ReceiptVerificationUnavailable", "WebhookSignatureError", "GateRefused", "Rejected", "Blocked",
     "ActionMismatch",

@@ -5,8 +5,8 @@ import time
 from typing import Any, Callable, Optional, Union
 
 from .endpoint import make_endpoint
-from .flows import (Settings, drive_async, drive_sync, gate_flow, keys_flow, submit_flow,
-                    verify_flow, wait_flow)
+from .flows import (HANDOFF_POLL_SECONDS, Settings, drive_async, drive_sync, gate_flow, keys_flow,
+                    submit_flow, verify_flow, wait_flow)
 from .http_async import AsyncTransport
 from .http_sync import SyncTransport
 from .outcomes import Decision, Deliver, Outcome
@@ -48,18 +48,26 @@ class Client:
         return self._run(submit_flow(self._settings, event))
 
     def wait_for_verdict(self, task: TaskRef, deadline: Optional[float] = None, *,
-                         on_holding_message: Optional[Callable[[str], Any]] = None) -> Outcome:
+                         on_holding_message: Optional[Callable[[str], Any]] = None,
+                         through_handoff: bool = False,
+                         handoff_poll: float = HANDOFF_POLL_SECONDS) -> Outcome:
         """Long-polls a held task until it settles: `Deliver`, `DoNotDeliver` or `Expired`; or
-        `TimedOut` once `deadline` seconds have passed. Survives dropped connections and 5xx."""
-        return self._run(wait_flow(self._settings, task, deadline, on_holding_message))
+        `TimedOut` once `deadline` seconds have passed. Survives dropped connections and 5xx.
+        `through_handoff`: when a deadline handed the task to a person, wait for that person's
+        answer (asking every `handoff_poll` seconds) instead of returning the `Expired`."""
+        return self._run(wait_flow(self._settings, task, deadline, on_holding_message,
+                                   through_handoff, handoff_poll))
 
     def gate(self, proposal: dict, run: Callable[[Deliver], Any], *, deadline: Optional[float] = None,
              verify_receipt: bool = True, on_hold: Optional[Callable[[Decision], Any]] = None,
              on_holding_message: Optional[Callable[[str], Any]] = None) -> Any:
         """Submits `proposal` and calls `run(deliver)` when it may go ahead: at once when allowed,
         after a person approved it when held (`deliver.action`/`deliver.text` as approved or
-        edited, the receipt checked first unless verify_receipt=False). Raises `Blocked`,
-        `Rejected` or `TimedOut` (each with `customer_message`) and never calls `run` then."""
+        edited, the receipt checked first unless verify_receipt=False; `deliver.text_outdated`
+        when only the action was edited). At the event's deadline it runs the original proposal
+        only on a fail_open the hold announced (`deliver.fail_open`). Raises `Blocked`,
+        `Rejected`, `TimedOut` or `HandedOff` (each with `customer_message`) and never calls
+        `run` then."""
         return self._run(gate_flow(self._settings, proposal, run, deadline=deadline,
                                    verify=verify_receipt, on_hold=on_hold,
                                    on_holding_message=on_holding_message))
@@ -100,8 +108,11 @@ class AsyncClient:
         return await self._run(submit_flow(self._settings, event))
 
     async def wait_for_verdict(self, task: TaskRef, deadline: Optional[float] = None, *,
-                               on_holding_message: Optional[Callable[[str], Any]] = None) -> Outcome:
-        return await self._run(wait_flow(self._settings, task, deadline, on_holding_message))
+                               on_holding_message: Optional[Callable[[str], Any]] = None,
+                               through_handoff: bool = False,
+                               handoff_poll: float = HANDOFF_POLL_SECONDS) -> Outcome:
+        return await self._run(wait_flow(self._settings, task, deadline, on_holding_message,
+                                         through_handoff, handoff_poll))
 
     async def gate(self, proposal: dict, run: Callable[[Deliver], Any], *,
                    deadline: Optional[float] = None, verify_receipt: bool = True,

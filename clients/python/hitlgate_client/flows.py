@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Generator, Optional, Union
 
 from .errors import (Blocked, HitlgateError, NetworkError, ProtocolError, ReceiptError, Rejected)
-from .outcomes import (Decision, Deliver, DoNotDeliver, Expired, TimedOut, decision_from_answer,
-                       holding_text, outcome_from_task_view)
+from .outcomes import (Decision, Deliver, DoNotDeliver, Expired, HandedOff, TimedOut,
+                       decision_from_answer, holding_text, outcome_from_task_view)
 from .protocol import (Call, Request, Response, Send, Sleep, decode_json, error_from,
                        prepare_event, retryable, task_path)
 from .receipts import ed25519_verifier, rfc3339_micros, verify_receipt
@@ -25,6 +25,9 @@ LONG_POLL_SECONDS = 25.0  # under the gateway's 60 s cap and common proxies' 30 
 # After the gateway's own deadline, how long to keep polling for its settlement before giving up.
 DEADLINE_GRACE_SECONDS = 5.0
 MIN_POLL_INTERVAL = 0.25  # a pending answer that came back early is not re-asked at once
+# The gateway answers a long-poll on an expired task at once, also while a person has it after a
+# handoff, so waiting for that person is a poll at this interval.
+HANDOFF_POLL_SECONDS = 1.0
 
 
 @dataclass
@@ -69,12 +72,18 @@ def submit_flow(s: Settings, event: Any) -> Flow:
     return decision_from_answer(decode_json(response), event["event_id"], replayed)
 
 
-def _wait_budget(s: Settings, task: Union[Decision, str], deadline: Optional[float]) -> Optional[float]:
+def _seconds(name: str, value: Any) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} is seconds (>= 0), got {value!r}")
+    return float(value)
+
+
+def _wait_budget(s: Settings, task: Union[Decision, str], deadline: Optional[float],
+                 through_handoff: bool) -> Optional[float]:
     if deadline is not None:
-        if not isinstance(deadline, (int, float)) or isinstance(deadline, bool) or deadline < 0:
-            raise ValueError(f"deadline is seconds to wait (>= 0) or None, got {deadline!r}")
-        return float(deadline)
-    if isinstance(task, Decision) and task.deadline_at:
+        return _seconds("deadline", deadline)
+    # A person who took a handed-off task over answers when they answer.
+    if isinstance(task, Decision) and task.deadline_at and not through_handoff:
         # The gateway settles the task at deadline_at; wait a little past it to hear how.
         try:
             until = rfc3339_micros(task.deadline_at) / 1e6
@@ -85,9 +94,12 @@ def _wait_budget(s: Settings, task: Union[Decision, str], deadline: Optional[flo
 
 
 def wait_flow(s: Settings, task: Union[Decision, str], deadline: Optional[float] = None,
-              on_holding_message: Optional[Callable[[str], Any]] = None) -> Flow:
+              on_holding_message: Optional[Callable[[str], Any]] = None,
+              through_handoff: bool = False, handoff_poll: float = HANDOFF_POLL_SECONDS) -> Flow:
     """Long-polls until the task settles or `deadline` seconds pass (None: until it settles, or
-    until just after the gateway's own deadline_at when the decision carries one)."""
+    until just after the gateway's own deadline_at when the decision carries one). With
+    `through_handoff`, a task a deadline handed to a person is waited on until that person
+    answers, asking every `handoff_poll` seconds."""
     if isinstance(task, Decision):
         if not task.held:
             raise ValueError(f"a {task.decision} decision has no task to wait for")
@@ -95,7 +107,8 @@ def wait_flow(s: Settings, task: Union[Decision, str], deadline: Optional[float]
     else:
         task_id, wait_message = task, None
     task_path(task_id, 0)  # validates the id before anything is sent
-    budget = _wait_budget(s, task, deadline)
+    handoff_poll = max(0.05, _seconds("handoff_poll", handoff_poll))
+    budget = _wait_budget(s, task, deadline, through_handoff)
     end = None if budget is None else s.clock() + budget
     failures, notice = 0, None
     while True:
@@ -123,6 +136,9 @@ def wait_flow(s: Settings, task: Union[Decision, str], deadline: Optional[float]
         failures = 0
         view = decode_json(response)
         outcome = outcome_from_task_view(view)
+        if isinstance(outcome, Expired) and outcome.fallback == "handoff" and through_handoff:
+            yield Sleep(handoff_poll if remaining is None else max(0.0, min(handoff_poll, remaining)))
+            continue
         if outcome is not None:
             return outcome
         text = holding_text(view)
@@ -164,7 +180,8 @@ def gate_flow(s: Settings, proposal: Any, run: Callable[[Deliver], Any], *,
               on_hold: Optional[Callable[[Decision], Any]] = None,
               on_holding_message: Optional[Callable[[str], Any]] = None) -> Flow:
     """Submit the proposal; run it at once when allowed, after a person's approval when held
-    (with the approved, possibly edited, action and text), never when blocked or refused."""
+    (with the approved, possibly edited, action and text), at the event's deadline only on a
+    fail_open the hold announced, never when blocked or refused."""
     if not isinstance(proposal, dict):
         raise TypeError(f"a proposal is an event dict, got {type(proposal).__name__}")
     if not callable(run):
@@ -186,6 +203,8 @@ def gate_flow(s: Settings, proposal: Any, run: Callable[[Deliver], Any], *,
     if isinstance(outcome, DoNotDeliver):
         raise Rejected(outcome.customer_message, outcome.reason, outcome.task_id, outcome.verdict)
     if isinstance(outcome, Expired):
+        if outcome.fallback == "handoff":
+            raise HandedOff(outcome.task_id, outcome.customer_message)
         if not outcome.deliver:
             raise TimedOut(outcome.task_id, outcome.customer_message, outcome.fallback)
         if decision.on_deadline != "fail_open":

@@ -3,7 +3,8 @@
 `outcome_from_task_view` turns the agent's view of a task (`GET /v1/tasks/{id}`, also the body of
 a `task.answered` webhook) into one of `Deliver`, `DoNotDeliver` or `Expired`, or None while the
 task is still pending. `TimedOut` is both the outcome `wait_for_verdict` returns when the
-caller's own deadline passes and the exception `gate` raises then, so one name covers both.
+caller's own deadline passes and the exception `gate` raises then, so one name covers both;
+`HandedOff`, a `TimedOut`, is what `gate` raises when a deadline gave the conversation to a person.
 """
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ class Deliver:
     """Send `text` and run `action` (both as the reviewer left them; `edited` when changed).
 
     `receipt` is the gateway's signed approval of `action` (None for allowed events and for a
-    deadline's fail_open, which nobody approved: then `fail_open` is True).
+    deadline's fail_open, which nobody approved: then `fail_open` is True). `text_outdated`: a
+    reviewer changed the action but not the text, so `text` still names what the AI proposed
+    (the old amount, say); write the reply for `action` again instead of sending `text`.
     """
 
     action: Optional[dict]
@@ -60,6 +63,7 @@ class Deliver:
     receipt: Optional[dict]
     task_id: Optional[str] = None
     fail_open: bool = False
+    text_outdated: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,22 +98,38 @@ class TimedOut(GateRefused):
 
     def __init__(self, task_id: str, customer_message: Optional[str] = None,
                  fallback: Optional[str] = None):
-        what = f"settled by its deadline ({fallback})" if fallback else "no verdict in time"
-        super().__init__(f"task {task_id}: {what}")
+        super().__init__(f"task {task_id}: {self._what(fallback)}")
         self.task_id = task_id
         self.customer_message = customer_message
         self.fallback = fallback
 
+    @staticmethod
+    def _what(fallback: Optional[str]) -> str:
+        return f"settled by its deadline ({fallback})" if fallback else "no verdict in time"
+
     def __eq__(self, other: Any) -> bool:
-        return (isinstance(other, TimedOut) and
+        return (type(other) is type(self) and
                 (self.task_id, self.customer_message, self.fallback) ==
                 (other.task_id, other.customer_message, other.fallback))
 
     __hash__ = GateRefused.__hash__
 
     def __repr__(self) -> str:
-        return (f"TimedOut(task_id={self.task_id!r}, customer_message={self.customer_message!r}, "
-                f"fallback={self.fallback!r})")
+        return (f"{type(self).__name__}(task_id={self.task_id!r}, "
+                f"customer_message={self.customer_message!r}, fallback={self.fallback!r})")
+
+
+class HandedOff(TimedOut):
+    """The event's deadline passed and the policy's `handoff` fallback gave the conversation to a
+    person: say `customer_message`; to hear what the person decides, wait on
+    `wait_for_verdict(task_id, through_handoff=True)`."""
+
+    def __init__(self, task_id: str, customer_message: Optional[str] = None):
+        super().__init__(task_id, customer_message, "handoff")
+
+    @staticmethod
+    def _what(fallback: Optional[str]) -> str:
+        return "the deadline passed and a person took over the conversation"
 
 
 Outcome = Union[Deliver, DoNotDeliver, Expired, TimedOut]
@@ -150,7 +170,9 @@ def outcome_from_task_view(view: Any) -> Union[Deliver, DoNotDeliver, Expired, N
         fallback = final.get("fallback")
         if fallback not in FALLBACKS:
             raise ProtocolError(f"task {task_id}: expired with unknown fallback {fallback!r}")
-        return Expired(task_id=task_id, deliver=final.get("deliver") is True, fallback=fallback,
+        # Only fail_open lets anything out; an answer that says otherwise is not trusted.
+        deliver = final.get("deliver") is True and fallback == "fail_open"
+        return Expired(task_id=task_id, deliver=deliver, fallback=fallback,
                        customer_message=_opt_str(final, "customer_message"), action=action,
                        text=_opt_str(final, "text"))
     verdict = view.get("verdict") if isinstance(view.get("verdict"), dict) else None
@@ -158,7 +180,7 @@ def outcome_from_task_view(view: Any) -> Union[Deliver, DoNotDeliver, Expired, N
         return Deliver(action=action, text=_opt_str(final, "text"),
                        edited=bool(verdict and verdict.get("kind") == "edited"),
                        receipt=view.get("receipt") if isinstance(view.get("receipt"), dict) else None,
-                       task_id=task_id)
+                       task_id=task_id, text_outdated=final.get("text_outdated") is True)
     reason = (verdict and (_opt_str(verdict, "reason") or _opt_str(verdict, "kind"))) or status
     return DoNotDeliver(customer_message=_opt_str(final, "customer_message"), reason=reason,
                         task_id=task_id, taken_over_by=_opt_str(final, "taken_over_by"),

@@ -4,6 +4,8 @@ The call's arguments become the proposed action: `amount` and `currency` go to t
 fields (so the policy's money limits see them), every other argument to `action.params`. When a
 person edits the action, the function runs with the edited values; when they reject it, or the
 policy blocks it, the function does not run and `Rejected`/`Blocked`/`TimedOut` is raised.
+`on_deliver` hears what the function runs with, to say the right reply (`Deliver.text`, or a new
+one when `Deliver.text_outdated`).
 """
 from __future__ import annotations
 
@@ -80,11 +82,14 @@ def call_args_from_action(name: str, sig: inspect.Signature, action: Any) -> dic
 
 def gate(client: Union[Client, AsyncClient], *, event: Union[dict, Callable[[dict], dict]],
          action: Optional[str] = None, deadline: Optional[float] = None, verify_receipt: bool = True,
-         on_hold: Optional[Callable] = None, on_holding_message: Optional[Callable] = None):
+         on_hold: Optional[Callable] = None, on_holding_message: Optional[Callable] = None,
+         on_deliver: Optional[Callable[[Deliver], Any]] = None):
     """Decorator. `event`: the proposal's other fields (interaction_id, workflow, customer_id,
     text, intent, confidence, ...) as a dict, or a function of the call's arguments (a dict)
-    returning them. `action`: the action's name (default: the function's name). The rest as in
-    `Client.gate`. With an AsyncClient the decorated function is a coroutine function."""
+    returning them. `action`: the action's name (default: the function's name). `on_deliver`:
+    called with the `Deliver` just before the function runs (the text to say, `text_outdated`
+    when a reviewer changed only the action, `fail_open`). The rest as in `Client.gate`. With an
+    AsyncClient the decorated function is a coroutine function (and `on_deliver` may be one)."""
     if not isinstance(client, (Client, AsyncClient)):
         raise TypeError(f"@gate needs a Client or AsyncClient first, got {type(client).__name__}")
     if not (isinstance(event, dict) or callable(event)):
@@ -92,6 +97,10 @@ def gate(client: Union[Client, AsyncClient], *, event: Union[dict, Callable[[dic
                         "workflow, ...) or a function of the arguments returning one")
     if action is not None and (not isinstance(action, str) or not action):
         raise ValueError(f"@gate: action must be a non-empty name, got {action!r}")
+    if on_deliver is not None and not callable(on_deliver):
+        raise TypeError(f"@gate: on_deliver must be callable, got {type(on_deliver).__name__}")
+    if isinstance(client, Client) and inspect.iscoroutinefunction(on_deliver):
+        raise TypeError("@gate: on_deliver is async; use an AsyncClient")
     options = dict(deadline=deadline, verify_receipt=verify_receipt, on_hold=on_hold,
                    on_holding_message=on_holding_message)
 
@@ -112,7 +121,19 @@ def gate(client: Union[Client, AsyncClient], *, event: Union[dict, Callable[[dic
             return {"type": "ai_proposal", **base, "action": proposed}
 
         def run_with(deliver: Deliver):
-            return fn(**call_args_from_action(name, sig, deliver.action))
+            kwargs = call_args_from_action(name, sig, deliver.action)
+            if on_deliver is not None:
+                on_deliver(deliver)
+            return fn(**kwargs)
+
+        async def run_with_async(deliver: Deliver):
+            kwargs = call_args_from_action(name, sig, deliver.action)
+            if on_deliver is not None:
+                heard = on_deliver(deliver)
+                if inspect.isawaitable(heard):
+                    await heard
+            result = fn(**kwargs)
+            return (await result) if inspect.isawaitable(result) else result
 
         if isinstance(client, AsyncClient):
             @functools.wraps(fn)
@@ -122,7 +143,7 @@ def gate(client: Union[Client, AsyncClient], *, event: Union[dict, Callable[[dic
                 base = event(arguments) if callable(event) else event
                 if inspect.isawaitable(base):
                     base = await base
-                return await client.gate(proposal(proposed, base), run_with, **options)
+                return await client.gate(proposal(proposed, base), run_with_async, **options)
 
             async_wrapper.hitlgate_action = name
             return async_wrapper

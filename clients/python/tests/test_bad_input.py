@@ -73,6 +73,8 @@ def test_wait_and_gate_arguments_are_checked(gateway, agent_key):
         client.wait_for_verdict(42)
     with pytest.raises(ValueError, match="deadline"):
         client.wait_for_verdict("t-1", deadline=-1)
+    with pytest.raises(ValueError, match="handoff_poll is seconds"):
+        client.wait_for_verdict("t-1", through_handoff=True, handoff_poll="1s")
     with pytest.raises(TypeError, match="proposal is an event dict"):
         client.gate(["refund"], print)
     with pytest.raises(TypeError, match="run must be callable"):
@@ -89,6 +91,12 @@ def test_decorator_arguments_are_checked(gateway, agent_key):
         @gate(client, event={})
         async def tool(x):
             pass
+    with pytest.raises(TypeError, match="on_deliver must be callable"):
+        gate(client, event={}, on_deliver="say it")
+    with pytest.raises(TypeError, match="on_deliver is async; use an AsyncClient"):
+        async def say(deliver):
+            pass
+        gate(client, event={}, on_deliver=say)
     with pytest.raises(TypeError, match="cannot be named"):
         @gate(client, event={})
         def tool2(*args):

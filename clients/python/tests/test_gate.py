@@ -50,6 +50,21 @@ def test_gate_helper_hands_run_the_approved_action_text_and_checked_receipt(gate
     assert deliver.receipt["verdict"] == "approved" and deliver.receipt["task_id"] == deliver.task_id
 
 
+def test_on_deliver_hears_that_an_amount_only_edit_outdated_the_text(gateway, agent_key, reviewer):
+    delivered = []
+
+    @gate(Client(gateway.url, agent_key), event=lambda args: refund_context(),
+          on_deliver=delivered.append,
+          on_hold=lambda d: reviewer.verdict(d.task_id, "edited", edited_action={
+              "name": "refund", "amount": 100, "currency": "USD", "params": {"order_id": "o-7"}}))
+    def refund(order_id, amount, currency="USD"):
+        return amount
+
+    assert refund("o-7", 150) == 100
+    [deliver] = delivered
+    assert deliver.text_outdated and deliver.text == "Refunding you now."
+
+
 def test_rejected_raises_with_the_reviewers_message_and_the_tool_never_runs(gateway, agent_key, reviewer):
     client = Client(gateway.url, agent_key)
     calls = []

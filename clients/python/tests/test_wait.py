@@ -66,33 +66,34 @@ def test_allowed_decision_has_nothing_to_wait_for(gateway, agent_key):
         client.wait_for_verdict(client.submit(allowed_event()))
 
 
-def _submit_with_deadline(client, event):
-    try:
-        decision = client.submit(event)
-    except ApiError as e:
-        if e.status == 400 and "deadline_ms" in e.message:
-            pytest.skip(f"this hitlgate does not take deadline_ms yet ({e.message})")
-        raise
-    if decision.deadline_at is None:
-        pytest.skip("this hitlgate's hold answer has no deadline_at yet (deadline contract)")
-    return decision
-
-
 def test_gateway_deadline_settles_the_task_fail_closed(gateway, agent_key):
+    # The built-in retail policy's defaults.deadline.
     client = Client(gateway.url, agent_key)
-    decision = _submit_with_deadline(client, held_refund(deadline_ms=1000))
+    decision = client.submit(held_refund(deadline_ms=500))
     assert decision.on_deadline == "fail_closed"
+    assert decision.wait_message == "Let me check that with a colleague, one moment please."
     outcome = client.wait_for_verdict(decision)  # waits to deadline_at plus a grace period
     assert isinstance(outcome, Expired) and outcome.fallback == "fail_closed" and not outcome.deliver
+    assert "a colleague will follow up" in outcome.customer_message
 
 
-def test_gateway_deadline_makes_gate_raise_timed_out_with_the_fallback(gateway, agent_key):
-    calls = []
+def test_reviewer_editing_only_the_amount_marks_the_text_outdated(gateway, agent_key, reviewer):
     client = Client(gateway.url, agent_key)
-    probe = _submit_with_deadline(client, held_refund(deadline_ms=1000))
-    with pytest.raises(TimedOut) as e:
-        client.gate(held_refund(deadline_ms=1000), calls.append)
-    assert e.value.fallback == probe.on_deadline and calls == []
+    decision = client.submit(held_refund(150))
+    reviewer.verdict(decision.task_id, "edited",
+                     edited_action={"name": "refund", "amount": 100, "currency": "USD"})
+    outcome = client.wait_for_verdict(decision, deadline=10)
+    assert outcome.action["amount"] == 100 and outcome.text == "I refunded 150 USD."
+    assert outcome.text_outdated is True
+
+
+def test_reviewer_editing_amount_and_text_leaves_the_text_current(gateway, agent_key, reviewer):
+    client = Client(gateway.url, agent_key)
+    decision = client.submit(held_refund(150))
+    reviewer.verdict(decision.task_id, "edited", edited_text="I refunded 100 USD.",
+                     edited_action={"name": "refund", "amount": 100, "currency": "USD"})
+    outcome = client.wait_for_verdict(decision, deadline=10)
+    assert outcome.text == "I refunded 100 USD." and outcome.text_outdated is False
 
 
 def test_expired_views_become_expired_outcomes():
