@@ -3,7 +3,9 @@ import {
   HitlgateAlreadyExists,
   HitlgateBlocked,
   HitlgateHttpError,
+  HitlgateHandedOff,
   HitlgateInputError,
+  HitlgateProtocolError,
   HitlgateReceiptError,
   HitlgateRejected,
   HitlgateTimeout,
@@ -36,6 +38,16 @@ export interface WaitOptions {
   pollMs?: number;
   /** Called when the gateway says the customer has waited long enough to be told. */
   onHoldingMessage?: (message: { text?: string; expected_wait_seconds?: number }) => void;
+  /**
+   * When the deadline handed the task to a person (`expired` with fallback `handoff`), keep
+   * waiting for that person's answer instead of returning the expiry (default false).
+   */
+  throughHandoff?: boolean;
+  /**
+   * How often to ask about a handed-off task, in ms (default 1,000): the gateway answers a
+   * long-poll on an expired task at once, so this wait is a poll.
+   */
+  handoffPollMs?: number;
 }
 
 /** A proposal for `gate`: an event whose `type` defaults to `ai_proposal`. */
@@ -47,6 +59,16 @@ export interface Approved {
   action?: Action;
   text?: string;
   edited: boolean;
+  /**
+   * A reviewer changed the action but not the text: `text` still names what the AI proposed
+   * (the old amount, say), so write the reply for `action` again instead of sending `text`.
+   */
+  textOutdated: boolean;
+  /**
+   * The event's deadline passed and the policy's `fail_open` let the original proposal out
+   * unreviewed (there is no receipt: nobody approved it).
+   */
+  failOpen: boolean;
   decision: Decision;
   /** Set when a person decided (hold/handoff) or the deadline settled the task. */
   verdict?: Verdict;
@@ -54,14 +76,17 @@ export interface Approved {
   receipt?: Receipt;
 }
 
-export interface GateOptions extends Omit<WaitOptions, 'signal'> {
+export interface GateOptions extends Omit<WaitOptions, 'signal' | 'throughHandoff' | 'handoffPollMs'> {
   signal?: AbortSignal;
   /**
    * How long the agent can wait for a verdict (sent as the event's `deadline_ms`); the
    * gateway settles the task with the policy's fallback when it passes.
    */
   deadlineMs?: number;
-  /** Called once when the proposal is held, before waiting (say `decision.wait_message`). */
+  /**
+   * Called once when the proposal is held, before waiting: say `decision.wait_message` (the
+   * policy's line for a caller who waits) while a person decides.
+   */
   onHold?: (decision: Decision) => void | Promise<void>;
   /** Refuse approved actions that come without a valid receipt (default true). */
   requireReceipt?: boolean;
@@ -147,7 +172,10 @@ export class Hitlgate {
     if (typeof taskId !== 'string' || taskId === '') {
       throw new HitlgateInputError('waitForVerdict: pass a task id or a hold/handoff decision (this one has no task_id)');
     }
-    const serverDeadline = typeof task === 'object' && task.deadline_at ? Date.parse(task.deadline_at) + SETTLE_GRACE_MS : Infinity;
+    // A handed-off task waits for a person, however long they take; otherwise the gateway
+    // settles the task itself at deadline_at.
+    const serverDeadline =
+      typeof task === 'object' && task.deadline_at && !options.throughHandoff ? Date.parse(task.deadline_at) + SETTLE_GRACE_MS : Infinity;
     const until = Math.min(
       options.deadline === undefined ? Infinity : +options.deadline,
       options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs,
@@ -155,6 +183,8 @@ export class Hitlgate {
     );
     if (Number.isNaN(until)) throw new HitlgateInputError('waitForVerdict: deadline is not a valid time');
     const pollMs = Math.min(Math.max(options.pollMs ?? 30_000, 1), 60_000);
+    const handoffPollMs = Math.max(options.handoffPollMs ?? 1_000, 50);
+    if (!Number.isFinite(handoffPollMs)) throw new HitlgateInputError('waitForVerdict: handoffPollMs must be a number of ms');
     let holding: { text?: string; expected_wait_seconds?: number } | undefined;
     let failures = 0;
     for (;;) {
@@ -165,6 +195,10 @@ export class Hitlgate {
         const view = await this.getTask(taskId, { waitMs: Math.min(pollMs, remaining), signal: options.signal });
         failures = 0;
         const verdict = verdictFromTask(view);
+        if (verdict?.kind === 'expired' && verdict.fallback === 'handoff' && options.throughHandoff) {
+          await sleep(Math.min(handoffPollMs, remaining), options.signal);
+          continue;
+        }
         if (verdict) return verdict;
         if (view.holding_message && !holding) {
           holding = view.holding_message;
@@ -213,8 +247,10 @@ export class Hitlgate {
   /**
    * Puts a proposal in front of hitlgate and runs `run` only if it may go out: at once on
    * allow/allow_monitored; after a person's verdict on hold/handoff, with the final (maybe
-   * edited) action, whose receipt is verified first. Throws HitlgateBlocked, HitlgateRejected
-   * or HitlgateTimeout (each with `customerMessage` when there is one) instead of running.
+   * edited) action, whose receipt is verified first; at the event's deadline, with the original
+   * proposal only on a fail_open that the hold announced. Throws HitlgateBlocked,
+   * HitlgateRejected, HitlgateTimeout or HitlgateHandedOff (each with `customerMessage` when
+   * there is one) instead of running.
    */
   async gate<T>(proposal: Proposal, run: (approved: Approved) => T | Promise<T>, options: GateOptions = {}): Promise<T> {
     if (typeof run !== 'function') throw new HitlgateInputError('gate(proposal, run): run must be a function');
@@ -225,32 +261,45 @@ export class Hitlgate {
     switch (decision.decision) {
       case 'allow':
       case 'allow_monitored':
-        return run({ action: event.action ?? undefined, text: event.text, edited: false, decision });
+        return run({ action: event.action ?? undefined, text: event.text, edited: false, textOutdated: false, failOpen: false, decision });
       case 'block':
         throw new HitlgateBlocked(decision);
       default:
         break;
     }
     await options.onHold?.(decision);
-    const verdict = await this.waitForVerdict(decision, options);
+    // A handoff ends the gate (HitlgateHandedOff); waiting for the person is the caller's choice.
+    const verdict = await this.waitForVerdict(decision, { ...options, throughHandoff: false });
     switch (verdict.kind) {
       case 'deliver': {
         if (verdict.action !== undefined && options.requireReceipt !== false) {
           await this.verifyReceipt(verdict.receipt, verdict.action, { taskId: verdict.taskId });
         }
-        return run({ action: verdict.action, text: verdict.text, edited: verdict.edited, decision, verdict, receipt: verdict.receipt });
+        return run({
+          action: verdict.action,
+          text: verdict.text,
+          edited: verdict.edited,
+          textOutdated: verdict.textOutdated,
+          failOpen: false,
+          decision,
+          verdict,
+          receipt: verdict.receipt,
+        });
       }
       case 'do_not_deliver':
         throw new HitlgateRejected(verdict);
       case 'expired':
         if (verdict.deliver) {
-          // fail_open: the policy lets the original proposal out unreviewed.
-          return run({ action: event.action ?? undefined, text: event.text, edited: false, decision, verdict });
+          // fail_open runs what nobody approved, so only when the hold announced exactly that.
+          if (decision.on_deadline !== 'fail_open') {
+            throw new HitlgateProtocolError(
+              `hitlgate: task ${verdict.taskId} expired as fail_open, but its hold announced on_deadline ${JSON.stringify(decision.on_deadline)}; not running it`,
+            );
+          }
+          return run({ action: event.action ?? undefined, text: event.text, edited: false, textOutdated: false, failOpen: true, decision, verdict });
         }
-        throw new HitlgateTimeout(verdict.taskId, {
-          customerMessage: verdict.customerMessage,
-          fallback: verdict.fallback === 'handoff' ? 'handoff' : 'fail_closed',
-        });
+        if (verdict.fallback === 'handoff') throw new HitlgateHandedOff(verdict.taskId, verdict.customerMessage);
+        throw new HitlgateTimeout(verdict.taskId, { customerMessage: verdict.customerMessage, fallback: 'fail_closed' });
       case 'timed_out':
         throw new HitlgateTimeout(verdict.taskId);
     }

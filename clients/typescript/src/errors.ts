@@ -102,24 +102,44 @@ export class HitlgateBlocked extends HitlgateError {
 /**
  * No verdict in time (`gate`): either the client's own wait ended (`fallback` undefined; the
  * task may still be answered) or the gateway settled it at the event's deadline without
- * delivering (`fallback` is `fail_closed` or `handoff`).
+ * delivering (`fallback` is `fail_closed`, or `handoff` for the subclass HitlgateHandedOff).
  */
 export class HitlgateTimeout extends HitlgateError {
   readonly customerMessage?: string;
   readonly fallback?: 'fail_closed' | 'handoff';
   constructor(
     readonly taskId: string,
-    options: { customerMessage?: string; fallback?: 'fail_closed' | 'handoff' } = {},
+    options: { customerMessage?: string; fallback?: 'fail_closed' | 'handoff'; message?: string } = {},
   ) {
     super(
-      options.fallback
-        ? `hitlgate: task ${taskId} passed its deadline (${options.fallback})`
-        : `hitlgate: no verdict for task ${taskId} in time`,
+      options.message ??
+        (options.fallback
+          ? `hitlgate: task ${taskId} passed its deadline (${options.fallback})`
+          : `hitlgate: no verdict for task ${taskId} in time`),
     );
     this.customerMessage = options.customerMessage;
     this.fallback = options.fallback;
   }
 }
+
+/**
+ * The event's deadline passed and the policy's `handoff` fallback gave the conversation to a
+ * person (`gate`). Say `customerMessage`; to hear what the person decides, wait on
+ * `waitForVerdict(taskId, { throughHandoff: true })`.
+ */
+export class HitlgateHandedOff extends HitlgateTimeout {
+  declare readonly fallback: 'handoff';
+  constructor(taskId: string, customerMessage?: string) {
+    super(taskId, {
+      customerMessage,
+      fallback: 'handoff',
+      message: `hitlgate: task ${taskId} passed its deadline and a person took over the conversation`,
+    });
+  }
+}
+
+/** The gateway's answer contradicts itself or what it announced; nothing was run. */
+export class HitlgateProtocolError extends HitlgateError {}
 
 /** The rules that made a decision `block` (a decision lists every rule that fired). */
 export function blockingRules(decision: Decision): string[] {

@@ -11,6 +11,8 @@ export {
   HitlgateRejected,
   HitlgateBlocked,
   HitlgateTimeout,
+  HitlgateHandedOff,
+  HitlgateProtocolError,
 } from './errors.js';
 export { verifyWebhook } from './webhook.js';
 export type { WebhookHeaders, WebhookDelivery, VerifyWebhookOptions } from './webhook.js';

@@ -1,51 +1,37 @@
 // The wire types come from docs/openapi.yaml (src/generated/openapi.ts, made by
-// `npm run generate`); this file only names them and adds the fields of the
-// voice/chat deadline contract that the generated file may not have yet.
+// `npm run generate`); this file only names them and defines the client's own
+// outcome type.
 import type { components } from './generated/openapi.js';
 
 type Schemas = components['schemas'];
 
-/** What the gateway does when an event's deadline passes with its task still pending. */
-export type DeadlineFallback = 'fail_closed' | 'fail_open' | 'handoff';
-
-/** One conversation step sent to `POST /v1/events`. */
-export type HitlgateEvent = Schemas['event.schema'] & {
-  /** How long the agent can wait for a verdict (1..3,600,000 ms). */
-  deadline_ms?: number;
-};
+/** One conversation step sent to `POST /v1/events` (with `deadline_ms`: how long the agent can wait). */
+export type HitlgateEvent = Schemas['event.schema'];
 
 /** An AI proposal's action: `{ name, amount?, currency?, params? }`. */
 export type Action = NonNullable<Schemas['event.schema']['action']>;
 
 export type DecisionKind = Schemas['decision.schema']['decision'];
 
-/** The answer of `POST /v1/events`. */
-export type Decision = Schemas['SubmittedDecision'] & {
-  deadline_at?: string;
-  on_deadline?: DeadlineFallback;
-  /** A line the agent can say while a person decides. */
-  wait_message?: string;
-};
+/**
+ * The answer of `POST /v1/events`. A hold of an event with `deadline_ms` carries
+ * `deadline_at`, `on_deadline` and, when the policy has one, `wait_message`.
+ */
+export type Decision = Schemas['SubmittedDecision'];
+
+/** What the gateway does when an event's deadline passes with its task still pending. */
+export type DeadlineFallback = NonNullable<Schemas['decision.schema']['on_deadline']>;
 
 export type Receipt = Schemas['Receipt'];
 export type ReceiptKeys = Schemas['ReceiptKeys'];
 export type ReceiptKey = ReceiptKeys['keys'][number];
 export type ReviewVerdict = Schemas['Verdict'];
 
-type GeneratedFinal = NonNullable<Schemas['AgentTaskView']['final']>;
+/** `GET /v1/tasks/{id}` and the `task.answered` webhook body. */
+export type AgentTaskView = Schemas['AgentTaskView'];
 
 /** `final` of a task: what the agent should deliver now. */
-export type TaskFinal = GeneratedFinal & {
-  action?: Record<string, unknown>;
-  /** Set when the gateway settled the task at its deadline. */
-  fallback?: DeadlineFallback;
-};
-
-/** `GET /v1/tasks/{id}` and the `task.answered` webhook body. */
-export type AgentTaskView = Omit<Schemas['AgentTaskView'], 'status' | 'final'> & {
-  status: Schemas['AgentTaskView']['status'] | 'expired';
-  final?: TaskFinal;
-};
+export type TaskFinal = NonNullable<AgentTaskView['final']>;
 
 /** The final outcome of a held proposal, as `waitForVerdict` returns it. */
 export type Verdict =
@@ -58,6 +44,11 @@ export type Verdict =
       text?: string;
       /** A reviewer changed the action or the text. */
       edited: boolean;
+      /**
+       * A reviewer changed the action but not the text, so `text` still names what the AI
+       * proposed (the old amount, say): write the reply for `action` again instead of sending it.
+       */
+      textOutdated: boolean;
       receipt?: Receipt;
       task: AgentTaskView;
     }
@@ -73,7 +64,11 @@ export type Verdict =
       task: AgentTaskView;
     }
   | {
-      /** The gateway settled the task at the event's deadline_ms. */
+      /**
+       * The gateway settled the task at the event's deadline_ms. With `fallback: 'handoff'` a
+       * person now has the conversation; `waitForVerdict(taskId, { throughHandoff: true })`
+       * waits for their answer.
+       */
       kind: 'expired';
       taskId: string;
       /** fail_open delivers the original proposal (without a receipt: nobody approved it). */

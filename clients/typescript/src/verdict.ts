@@ -1,4 +1,4 @@
-import type { Action, AgentTaskView, DeadlineFallback, Verdict } from './types.js';
+import type { Action, AgentTaskView, Verdict } from './types.js';
 
 /**
  * The final outcome a task view carries, or undefined while it is still pending.
@@ -13,8 +13,9 @@ export function verdictFromTask(task: AgentTaskView): Exclude<Verdict, { kind: '
     return {
       kind: 'expired',
       taskId,
-      deliver: final.deliver,
-      fallback: (final.fallback ?? 'fail_closed') as DeadlineFallback,
+      // Only fail_open lets anything out; an answer that says otherwise is not trusted.
+      deliver: final.deliver && final.fallback === 'fail_open',
+      fallback: final.fallback ?? 'fail_closed',
       customerMessage: final.customer_message,
       action,
       text: final.text,
@@ -31,6 +32,7 @@ export function verdictFromTask(task: AgentTaskView): Exclude<Verdict, { kind: '
       action,
       text: final.text,
       edited: task.verdict?.kind === 'edited',
+      textOutdated: final.text_outdated === true,
       receipt: task.receipt,
       task,
     };

@@ -43,6 +43,7 @@ describe('bad input is refused before anything is sent', () => {
     await assert.rejects(c.submit({ ...allowedReply(id), deadline_ms: 0 }), /deadline_ms must be an integer from 1 to 3600000/);
     await assert.rejects(c.submit(null), HitlgateInputError);
     await assert.rejects(c.waitForVerdict({ decision: 'allow' }), /has no task_id/);
+    await assert.rejects(c.waitForVerdict('t-1', { throughHandoff: true, handoffPollMs: '1s' }), /handoffPollMs must be a number of ms/);
     await assert.rejects(c.gate(allowedReply(id)), /run must be a function/);
     assert.equal(proxy.seen.length, before, 'nothing reached the proxy');
   });
@@ -169,6 +170,27 @@ describe('waitForVerdict', () => {
     assert.ok(polls.length >= 2);
   });
 
+  test('a reviewer who edits only the amount: textOutdated, the text still the AI\'s', async () => {
+    const c = client();
+    const d = await c.submit(bigRefund(interaction(), 150));
+    await reviewer.edit(d.task_id, { name: 'refund', amount: 100, currency: 'USD' });
+    const v = await c.waitForVerdict(d, { timeoutMs: 10000 });
+    assert.equal(v.kind, 'deliver');
+    assert.equal(v.action.amount, 100);
+    assert.equal(v.text, 'I refunded 150 USD.');
+    assert.equal(v.textOutdated, true);
+  });
+
+  test('a reviewer who edits the amount and the text: not outdated', async () => {
+    const c = client();
+    const d = await c.submit(bigRefund(interaction(), 150));
+    await reviewer.edit(d.task_id, { name: 'refund', amount: 100, currency: 'USD' }, { edited_text: 'I refunded 100 USD.' });
+    const v = await c.waitForVerdict(d, { timeoutMs: 10000 });
+    assert.equal(v.kind, 'deliver');
+    assert.equal(v.text, 'I refunded 100 USD.');
+    assert.equal(v.textOutdated, false);
+  });
+
   test('waits out a 503 from the gateway', async () => {
     const id = interaction();
     const c = client();
@@ -225,6 +247,8 @@ describe('gate', () => {
     assert.deepEqual(runs[0].action, { name: 'refund', amount: 100, currency: 'USD', params: { order_id: 'o-1' } });
     assert.equal(runs[0].edited, true);
     assert.equal(runs[0].receipt.verdict, 'edited');
+    assert.equal(runs[0].textOutdated, true, 'the amount changed, the text did not');
+    assert.equal(runs[0].text, 'I refunded 150 USD.');
   });
 
   test('reject: throws HitlgateRejected with the customer message; nothing runs', async () => {
@@ -288,29 +312,16 @@ describe('gate', () => {
   });
 });
 
-describe('deadlines (deadline_ms)', () => {
-  test('a held event with deadline_ms is settled by the gateway: expired, not delivered', async (t) => {
+describe('deadlines (deadline_ms) under the built-in retail policy', () => {
+  test('a held event with deadline_ms is settled fail_closed: the wait message first, then the customer message', async () => {
     const c = client();
-    let d;
-    try {
-      d = await c.submit({ ...bigRefund(interaction()), deadline_ms: 800 });
-    } catch (e) {
-      if (e instanceof HitlgateHttpError && e.status === 400 && /deadline_ms/.test(e.message)) {
-        return t.skip(`this gateway does not support deadline_ms yet (${e.message})`);
-      }
-      throw e;
-    }
-    if (!d.deadline_at) return t.skip("this gateway's hold answer lacks deadline_at");
+    const d = await c.submit({ ...bigRefund(interaction()), deadline_ms: 500 });
     assert.equal(d.on_deadline, 'fail_closed');
+    assert.equal(d.wait_message, 'Let me check that with a colleague, one moment please.');
     const v = await c.waitForVerdict(d);
     assert.equal(v.kind, 'expired');
     assert.equal(v.deliver, false);
     assert.equal(v.fallback, 'fail_closed');
-    let ran = false;
-    await assert.rejects(
-      c.gate({ ...bigRefund(interaction()) }, () => { ran = true; }, { deadlineMs: 800 }),
-      (e) => e instanceof HitlgateTimeout && e.fallback === 'fail_closed',
-    );
-    assert.equal(ran, false);
+    assert.match(v.customerMessage, /a colleague will follow up/);
   });
 });

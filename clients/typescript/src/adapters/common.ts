@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Hitlgate, WaitOptions } from '../client.js';
 import { HitlgateInputError, HitlgateReceiptError, blockingRules } from '../errors.js';
-import type { Action, HitlgateEvent, Verdict } from '../types.js';
+import type { Action, Decision, HitlgateEvent, Verdict } from '../types.js';
 
 export type ToolArgs = Record<string, unknown>;
 
@@ -82,12 +82,25 @@ export function notRunMessage(verdict: Verdict | { kind: 'blocked'; rules: strin
         (verdict.customerMessage ? ` Tell the customer: ${verdict.customerMessage}` : '')
       );
     case 'expired':
-      return `NOT DONE: no reviewer decided in time (${verdict.fallback}).` + (verdict.customerMessage ? ` Tell the customer: ${verdict.customerMessage}` : '');
+      return (
+        (verdict.fallback === 'handoff'
+          ? 'NOT DONE: no reviewer decided in time; a person is taking over the conversation.'
+          : `NOT DONE: no reviewer decided in time (${verdict.fallback}).`) +
+        (verdict.customerMessage ? ` Tell the customer: ${verdict.customerMessage}` : '')
+      );
     case 'timed_out':
       return 'NOT DONE: no reviewer decided in time.';
     default:
       return 'NOT DONE.';
   }
+}
+
+/**
+ * A deadline's fail_open runs a call nobody approved: only when the gateway says so and the
+ * hold had announced exactly that fallback.
+ */
+export function mayFailOpen(verdict: Verdict, decision: Decision): boolean {
+  return verdict.kind === 'expired' && verdict.deliver && verdict.fallback === 'fail_open' && decision.on_deadline === 'fail_open';
 }
 
 function eventIdFor(interactionId: string, toolName: string, callKey: string): string {
@@ -138,7 +151,7 @@ export async function settleToolCall(
     }
     return { approved: true, args: (options.fromAction ?? defaultFromAction)(verdict.action, args), verdict };
   }
-  if (verdict.kind === 'deliver' || (verdict.kind === 'expired' && verdict.deliver)) return { approved: true, args, verdict };
+  if (verdict.kind === 'deliver' || mayFailOpen(verdict, d)) return { approved: true, args, verdict };
   const customerMessage = verdict.kind === 'do_not_deliver' || verdict.kind === 'expired' ? verdict.customerMessage : undefined;
   return { approved: false, args, verdict, customerMessage, refusal: notRunMessage(verdict) };
 }

@@ -17,6 +17,7 @@ import {
   checkClient,
   checkGateOptions,
   defaultFromAction,
+  mayFailOpen,
   notRunMessage,
   toolCallEvent,
   type ToolArgs,
@@ -115,7 +116,7 @@ export function gateTool<T extends StructuredToolInterface>(client: Hitlgate, or
         await client.verifyReceipt(verdict.receipt, verdict.action, { taskId: verdict.taskId });
         return run((options.fromAction ?? defaultFromAction)(verdict.action, args));
       }
-      if (verdict.kind === 'expired' && verdict.deliver) return run(args);
+      if (mayFailOpen(verdict, decision)) return run(args);
       return notRunMessage(verdict);
     },
     { name, description: original.description, schema: original.schema as never },
