@@ -130,6 +130,12 @@ TEST_F(GatewayDeadlineTest, FailOpenDeliversTheProposalAsItWasWithoutAReceipt) {
 TEST_F(GatewayDeadlineTest, HandoffEndsTheAgentsWaitAndLeavesTheTaskToAPerson) {
   SubmitResult r = Propose("c-1", "refund_large");
   clock_.Advance(std::chrono::seconds(9));
+  auto first = gateway_->AgentTask(agent_, r.task_id);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_TRUE(first->settled) << "the read that expires it ends the agent's wait at once";
+  auto later = gateway_->AgentTask(agent_, r.task_id);
+  ASSERT_THAT(later, IsOk());
+  EXPECT_FALSE(later->settled) << "a later long-poll waits for the person's reply";
   json::value view = AgentView(r.task_id);
   EXPECT_EQ(view.at("status").as_string(), "expired");
   EXPECT_FALSE(view.at("final").at("deliver").as_bool());

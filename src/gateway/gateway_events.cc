@@ -261,16 +261,21 @@ Result<AgentTaskView> Gateway::AgentTask(const Principal& who, const std::string
   HITLGATE_RETURN_IF_ERROR(task);
   HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, task->workflow));
   const TimePoint now = clock_.Now();
+  bool expired_now = false;
   if (store::DeadlinePassed(*task, now)) {
     // The agent asks at or after its deadline: settle it now rather than at
     // the next tick, so a voice agent hears the fallback on time.
-    HITLGATE_RETURN_IF_ERROR(SettleDeadlines(now, task_id));
+    auto settled = SettleDeadlines(now, task_id);
+    HITLGATE_RETURN_IF_ERROR(settled);
+    expired_now = *settled > 0;
     task = store_.GetTask(task_id);
     HITLGATE_RETURN_IF_ERROR(task);
   }
   AgentTaskView view;
-  // A handed-off task stays open for a person, but the agent's wait is over.
-  view.settled = store::IsSettled(task->status) || task->expired_at.has_value();
+  // A handoff fallback leaves the task open for a person: the read that
+  // expires it answers at once, and later waits go on for the person's reply
+  // (the expiry itself wakes whoever was already waiting).
+  view.settled = store::IsSettled(task->status) || expired_now;
   view.holding_notice = !view.settled && task->hold_notice_at && now >= *task->hold_notice_at;
   if (!view.settled && task->deadline) view.deadline_in = task->deadline->at - now;
   view.json = AgentViewJson(*task, now, options_.holding_message, ReceiptFor(*task));

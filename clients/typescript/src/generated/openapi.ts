@@ -60,7 +60,9 @@ export interface paths {
          *     Otherwise waits up to `wait` for a change, and returns when a verdict arrives,
          *     when the hold notice becomes due (then `holding_message` is set), when the
          *     event's deadline passes (then `status` is `expired`, settled with the policy's
-         *     fallback), or when the wait ends.
+         *     fallback), or when the wait ends. After a `handoff` fallback the task stays
+         *     `expired` for the agent until the person answers; a wait then goes on until the
+         *     person's reply turns it `answered` (or the wait ends).
          *     `final` is what the agent should deliver now.
          */
         get: operations["waitForTask"];
@@ -1136,7 +1138,7 @@ export interface components {
             /** @enum {string} */
             kind: "hold" | "handoff" | "contest" | "autonomy_change" | "audit_sample";
             /** @enum {string} */
-            status: "open" | "claimed" | "answered" | "cancelled";
+            status: "open" | "claimed" | "answered" | "cancelled" | "expired";
             interaction_id: string;
             customer_id: string;
             workflow: string;
@@ -1683,7 +1685,7 @@ export interface operations {
                 queue?: string;
                 workflow?: string;
                 interaction_id?: string;
-                status?: "open" | "claimed" | "answered" | "cancelled";
+                status?: "open" | "claimed" | "answered" | "cancelled" | "expired";
                 limit?: number;
             };
             header?: never;
