@@ -146,19 +146,19 @@ Result<std::vector<audit::AuditRecord>> AuditAbout(store::Store& store, const st
 
 }  // namespace
 
-std::string CustomerPseudonym(const Gateway& gateway, const std::string& customer_id) {
-  const std::string h = crypto::Sha256Hex(gateway.options().key_pepper + '\x1f' + customer_id);
+std::string CustomerPseudonym(const Services& services, const std::string& customer_id) {
+  const std::string h = crypto::Sha256Hex(services.gateway.options().key_pepper + '\x1f' + customer_id);
   return "p-" + h.substr(0, 24);
 }
 
-Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const std::string& interaction_id,
+Result<std::string> OpenContest(const Services& services, const Principal& who, const std::string& interaction_id,
                                 const ContestRequest& request) {
   if (!who.Can(Permission::kSubmitEvents) && !who.Can(Permission::kSuperviseTasks)) {
     return MakeError(ErrorCode::kPermissionDenied,
                      "role " + std::string(store::RoleName(who.role)) +
                          " may not contest decisions (agents for their customers, supervisors on their behalf)");
   }
-  store::Store& store = gateway.store();
+  store::Store& store = services.store;
   auto record = store.GetInteraction(interaction_id);
   HITLGATE_RETURN_IF_ERROR(record);
   auto workflow = gateway::ResolveWorkflow(*record, who, request.workflow, "field 'workflow'");
@@ -190,7 +190,7 @@ Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const st
     }
   }
 
-  const TimePoint now = gateway.clock().Now();
+  const TimePoint now = services.gateway.clock().Now();
   store::StandaloneTask open;
   open.interaction_id = interaction_id;
   open.customer_id = d.record.customer_id;
@@ -198,7 +198,7 @@ Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const st
   open.decision_seq = d.seq;
   open.actor = who.key_id;
   open.task.kind = store::TaskKind::kContest;
-  open.task.queue = gateway.options().escalation_queue;
+  open.task.queue = services.gateway.options().escalation_queue;
   open.task.priority = 2;
   open.task.created_at = now;
   open.task.due_at = now + kContestDue;
@@ -223,10 +223,10 @@ Result<std::string> OpenContest(Gateway& gateway, const Principal& who, const st
   return w.Take();
 }
 
-Result<std::string> DecideContest(Gateway& gateway, const Principal& who, const std::string& task_id,
+Result<std::string> DecideContest(const Services& services, const Principal& who, const std::string& task_id,
                                   const ContestVerdict& verdict) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kWorkTasks));
-  auto task = gateway.store().GetTask(task_id);
+  auto task = services.store.GetTask(task_id);
   HITLGATE_RETURN_IF_ERROR(task);
   if (task->kind != store::TaskKind::kContest) {
     return FailedPrecondition("task " + task_id + " is a " + std::string(store::TaskKindName(task->kind)) +
@@ -242,7 +242,7 @@ Result<std::string> DecideContest(Gateway& gateway, const Principal& who, const 
   r.customer_message = verdict.explanation;
   r.note = verdict.note;
   r.override = verdict.override;
-  return gateway.SubmitVerdict(who, task_id, r);
+  return services.gateway.SubmitVerdict(who, task_id, r);
 }
 
 Result<bool> UnderLegalHold(store::Store& store, const std::string& customer_id) {
@@ -261,11 +261,11 @@ Result<bool> UnderLegalHold(store::Store& store, const std::string& customer_id)
   });
 }
 
-Result<std::string> ExportCustomer(Gateway& gateway, const Principal& who, const std::string& customer_id) {
+Result<std::string> ExportCustomer(const Services& services, const Principal& who, const std::string& customer_id) {
   HITLGATE_RETURN_IF_ERROR(RequireAdminOrAuditor(who, "export customer data"));
   if (customer_id.empty()) return InvalidArgument("customer id is empty");
-  store::Store& store = gateway.store();
-  const TimePoint now = gateway.clock().Now();
+  store::Store& store = services.store;
+  const TimePoint now = services.gateway.clock().Now();
   auto interactions = store.ListCustomerInteractions(customer_id);
   HITLGATE_RETURN_IF_ERROR(interactions);
   std::set<std::string> subjects;
@@ -284,7 +284,7 @@ Result<std::string> ExportCustomer(Gateway& gateway, const Principal& who, const
     decisions += static_cast<std::int64_t>(r.decisions.size());
     tasks += static_cast<std::int64_t>(r.tasks.size());
   }
-  auto logged = store.AppendAudit({{"customer_exported", who.key_id, CustomerPseudonym(gateway, customer_id),
+  auto logged = store.AppendAudit({{"customer_exported", who.key_id, CustomerPseudonym(services, customer_id),
                                     audit::PayloadBuilder()
                                         .Int("interactions", static_cast<std::int64_t>(interactions->size()))
                                         .Int("decisions", decisions)
@@ -328,12 +328,12 @@ Result<std::string> ExportCustomer(Gateway& gateway, const Principal& who, const
   return w.Take();
 }
 
-Result<std::string> EraseCustomer(Gateway& gateway, const Principal& who, const std::string& customer_id) {
+Result<std::string> EraseCustomer(const Services& services, const Principal& who, const std::string& customer_id) {
   HITLGATE_RETURN_IF_ERROR(RequireAdmin(who, "erase customer data"));
   if (customer_id.empty()) return InvalidArgument("customer id is empty");
-  store::Store& store = gateway.store();
-  const std::string pseudonym = CustomerPseudonym(gateway, customer_id);
-  const TimePoint now = gateway.clock().Now();
+  store::Store& store = services.store;
+  const std::string pseudonym = CustomerPseudonym(services, customer_id);
+  const TimePoint now = services.gateway.clock().Now();
   auto held = UnderLegalHold(store, customer_id);
   HITLGATE_RETURN_IF_ERROR(held);
   if (*held) {
@@ -364,7 +364,7 @@ Result<std::string> EraseCustomer(Gateway& gateway, const Principal& who, const 
   return w.Take();
 }
 
-Result<std::string> SetLegalHold(Gateway& gateway, const Principal& who, const std::string& scope,
+Result<std::string> SetLegalHold(const Services& services, const Principal& who, const std::string& scope,
                                  const std::string& id, const std::string& reason) {
   HITLGATE_RETURN_IF_ERROR(RequireAdmin(who, "set legal holds"));
   if (scope != "customer" && scope != "interaction") {
@@ -379,28 +379,28 @@ Result<std::string> SetLegalHold(Gateway& gateway, const Principal& who, const s
   c.target = HoldTarget(scope, id);
   c.actor = who.key_id;
   c.reason = reason;
-  c.at = gateway.clock().Now();
-  HITLGATE_RETURN_IF_ERROR(gateway.store().SetControl(c));
-  return LegalHoldsJson(gateway, who);
+  c.at = services.gateway.clock().Now();
+  HITLGATE_RETURN_IF_ERROR(services.store.SetControl(c));
+  return LegalHoldsJson(services, who);
 }
 
-Result<std::string> ReleaseLegalHold(Gateway& gateway, const Principal& who, const std::string& scope,
+Result<std::string> ReleaseLegalHold(const Services& services, const Principal& who, const std::string& scope,
                                      const std::string& id) {
   HITLGATE_RETURN_IF_ERROR(RequireAdmin(who, "release legal holds"));
   if (scope != "customer" && scope != "interaction") {
     return InvalidArgument("give 'customer_id' or 'interaction_id'");
   }
-  if (auto r = gateway.store().ClearControl(store::ControlKind::kLegalHold, HoldTarget(scope, id), who.key_id,
-                                            gateway.clock().Now());
+  if (auto r = services.store.ClearControl(store::ControlKind::kLegalHold, HoldTarget(scope, id), who.key_id,
+                                            services.gateway.clock().Now());
       !r) {
     return std::unexpected(r.error());
   }
-  return LegalHoldsJson(gateway, who);
+  return LegalHoldsJson(services, who);
 }
 
-Result<std::string> LegalHoldsJson(Gateway& gateway, const Principal& who) {
+Result<std::string> LegalHoldsJson(const Services& services, const Principal& who) {
   HITLGATE_RETURN_IF_ERROR(RequireAdminOrAuditor(who, "read legal holds"));
-  auto controls = gateway.store().ListControls();
+  auto controls = services.store.ListControls();
   HITLGATE_RETURN_IF_ERROR(controls);
   codec::JsonWriter w;
   w.BeginObject().Key("legal_holds").BeginArray();

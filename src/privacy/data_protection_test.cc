@@ -45,6 +45,9 @@ rules:
 
 class DataProtectionTest : public gateway::testing::GatewayFixture {
  protected:
+  // The store and the gateway, as the server hands them over.
+  Services Privacy() { return Services{*store_, *gateway_}; }
+
   DataProtectionTest() : GatewayFixture(std::string(kPolicy)) {
     agent_ = MakeKey("agent", store::Role::kAgent, {}, {"shop-bot"});
     other_agent_ = MakeKey("other agent", store::Role::kAgent, {}, {"other-bot"});
@@ -104,7 +107,7 @@ class DataProtectionTest : public gateway::testing::GatewayFixture {
 
 TEST_F(DataProtectionTest, ContestOpensAReviewWithTheTrailAndTheStatement) {
   Submit("c-1", 20);  // allowed automatically: the decision the customer contests
-  auto opened = OpenContest(*gateway_, agent_, "c-1", Statement());
+  auto opened = OpenContest(Privacy(), agent_, "c-1", Statement());
   ASSERT_THAT(opened, IsOk());
   EXPECT_THAT(*opened, HasSubstr(R"("queue":"supervisors")"));
   auto tasks = store_->ListTasks({}).value();
@@ -126,7 +129,7 @@ TEST_F(DataProtectionTest, ContestOpensAReviewWithTheTrailAndTheStatement) {
 
 TEST_F(DataProtectionTest, ContestVerdictIsReportedBackToTheAgent) {
   Submit("c-1", 20);
-  auto opened = OpenContest(*gateway_, agent_, "c-1", Statement());
+  auto opened = OpenContest(Privacy(), agent_, "c-1", Statement());
   ASSERT_THAT(opened, IsOk());
   const std::string task_id = store_->ListTasks({}).value()[0].id;
   // Only supervisors work the supervisors' queue.
@@ -136,7 +139,7 @@ TEST_F(DataProtectionTest, ContestVerdictIsReportedBackToTheAgent) {
   v.lease_id = store_->GetTask(task_id)->lease->lease_id;
   v.upheld = false;
   v.explanation = "A colleague checked: you are entitled to the refund.";
-  ASSERT_THAT(DecideContest(*gateway_, supervisor_, task_id, v), IsOk());
+  ASSERT_THAT(DecideContest(Privacy(), supervisor_, task_id, v), IsOk());
   EXPECT_THAT(live_.changed, ::testing::Contains(task_id));  // the long-poll wakes
   auto view = gateway_->TaskStatusJson(agent_, task_id);
   ASSERT_THAT(view, IsOk());
@@ -148,14 +151,14 @@ TEST_F(DataProtectionTest, ContestVerdictIsReportedBackToTheAgent) {
 
 TEST_F(DataProtectionTest, AnUpheldContestTellsTheAgentToDeliverOnlyTheExplanation) {
   Submit("c-1", 20);
-  ASSERT_THAT(OpenContest(*gateway_, agent_, "c-1", Statement()), IsOk());
+  ASSERT_THAT(OpenContest(Privacy(), agent_, "c-1", Statement()), IsOk());
   const std::string task_id = store_->ListTasks({}).value()[0].id;
   ASSERT_THAT(gateway_->Claim(supervisor_, task_id), IsOk());
   ContestVerdict v;
   v.lease_id = store_->GetTask(task_id)->lease->lease_id;
   v.upheld = true;
   v.explanation = "We checked again: the order was outside the return window.";
-  ASSERT_THAT(DecideContest(*gateway_, supervisor_, task_id, v), IsOk());
+  ASSERT_THAT(DecideContest(Privacy(), supervisor_, task_id, v), IsOk());
   auto view = gateway_->TaskStatusJson(agent_, task_id);
   ASSERT_THAT(view, IsOk());
   EXPECT_THAT(*view, HasSubstr(R"("final":{"contest":"upheld","deliver":false,)"));
@@ -168,22 +171,22 @@ TEST_F(DataProtectionTest, ContestVerdictNeedsAnExplanationAndAContestTask) {
   ContestVerdict v;
   v.override = true;
   v.explanation = "x";
-  EXPECT_THAT(DecideContest(*gateway_, supervisor_, hold, v), IsError(ErrorCode::kFailedPrecondition));
-  ASSERT_THAT(OpenContest(*gateway_, agent_, "c-1", Statement()), IsOk());
+  EXPECT_THAT(DecideContest(Privacy(), supervisor_, hold, v), IsError(ErrorCode::kFailedPrecondition));
+  ASSERT_THAT(OpenContest(Privacy(), agent_, "c-1", Statement()), IsOk());
   std::string contest;
   const auto all = store_->ListTasks({}).value();
   for (const auto& t : all) {
     if (t.kind == store::TaskKind::kContest) contest = t.id;
   }
   v.explanation = "  ";
-  EXPECT_THAT(DecideContest(*gateway_, supervisor_, contest, v), IsError(ErrorCode::kInvalidArgument));
-  EXPECT_THAT(DecideContest(*gateway_, auditor_, contest, v), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(DecideContest(Privacy(), supervisor_, contest, v), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(DecideContest(Privacy(), auditor_, contest, v), IsError(ErrorCode::kPermissionDenied));
 }
 
 TEST_F(DataProtectionTest, DoubleContestOfOneDecisionIsRefused) {
   Submit("c-1", 20);
-  ASSERT_THAT(OpenContest(*gateway_, agent_, "c-1", Statement()), IsOk());
-  auto again = OpenContest(*gateway_, supervisor_, "c-1", Statement("on her behalf"));
+  ASSERT_THAT(OpenContest(Privacy(), agent_, "c-1", Statement()), IsOk());
+  auto again = OpenContest(Privacy(), supervisor_, "c-1", Statement("on her behalf"));
   EXPECT_THAT(again, IsErrorWith(ErrorCode::kAlreadyExists, HasSubstr("already contested")));
   EXPECT_EQ(store_->ListTasks({}).value().size(), 1u);
 }
@@ -194,11 +197,11 @@ TEST_F(DataProtectionTest, ContestNamesTheDecisionBySeqOrEventIndex) {
   auto record = store_->GetInteraction("c-1").value();
   ContestRequest by_seq = Statement();
   by_seq.decision_seq = record.decisions[0].seq;
-  ASSERT_THAT(OpenContest(*gateway_, agent_, "c-1", by_seq), IsOk());
+  ASSERT_THAT(OpenContest(Privacy(), agent_, "c-1", by_seq), IsOk());
   ContestRequest by_index = Statement();
   by_index.event_index = record.decisions[1].record.event_index;
   by_index.requested_by = "operator";
-  ASSERT_THAT(OpenContest(*gateway_, supervisor_, "c-1", by_index), IsOk());
+  ASSERT_THAT(OpenContest(Privacy(), supervisor_, "c-1", by_index), IsOk());
   auto tasks = store_->ListTasks({}).value();
   ASSERT_EQ(tasks.size(), 2u);
   EXPECT_EQ(tasks[0].decision_seq, record.decisions[0].seq);
@@ -206,35 +209,35 @@ TEST_F(DataProtectionTest, ContestNamesTheDecisionBySeqOrEventIndex) {
 }
 
 TEST_F(DataProtectionTest, ContestOfUnknownInteractionOrDecisionIsNotFound) {
-  EXPECT_THAT(OpenContest(*gateway_, agent_, "c-404", Statement()), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(OpenContest(Privacy(), agent_, "c-404", Statement()), IsError(ErrorCode::kNotFound));
   Submit("c-1", 20);
   ContestRequest r = Statement();
   r.decision_seq = 9999;
-  EXPECT_THAT(OpenContest(*gateway_, agent_, "c-1", r), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(OpenContest(Privacy(), agent_, "c-1", r), IsError(ErrorCode::kNotFound));
 }
 
 TEST_F(DataProtectionTest, ContestRejectsBadInput) {
   Submit("c-1", 20);
-  EXPECT_THAT(OpenContest(*gateway_, agent_, "c-1", Statement(" \n")),
+  EXPECT_THAT(OpenContest(Privacy(), agent_, "c-1", Statement(" \n")),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("statement")));
-  EXPECT_THAT(OpenContest(*gateway_, agent_, "c-1", Statement(std::string(9000, 'x'))),
+  EXPECT_THAT(OpenContest(Privacy(), agent_, "c-1", Statement(std::string(9000, 'x'))),
               IsError(ErrorCode::kInvalidArgument));
   ContestRequest who = Statement();
   who.requested_by = "robot";
-  EXPECT_THAT(OpenContest(*gateway_, agent_, "c-1", who),
+  EXPECT_THAT(OpenContest(Privacy(), agent_, "c-1", who),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("requested_by")));
   ContestRequest both = Statement();
   both.decision_seq = 1;
   both.event_index = 0;
-  EXPECT_THAT(OpenContest(*gateway_, agent_, "c-1", both), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(OpenContest(Privacy(), agent_, "c-1", both), IsError(ErrorCode::kInvalidArgument));
   EXPECT_TRUE(store_->ListTasks({}).value().empty());
 }
 
 TEST_F(DataProtectionTest, ContestIsForTheAgentsWorkflowAndSupervisorsOnly) {
   Submit("c-1", 20);
-  EXPECT_THAT(OpenContest(*gateway_, other_agent_, "c-1", Statement()), IsError(ErrorCode::kPermissionDenied));
-  EXPECT_THAT(OpenContest(*gateway_, reviewer_, "c-1", Statement()), IsError(ErrorCode::kPermissionDenied));
-  EXPECT_THAT(OpenContest(*gateway_, auditor_, "c-1", Statement()), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(OpenContest(Privacy(), other_agent_, "c-1", Statement()), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(OpenContest(Privacy(), reviewer_, "c-1", Statement()), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(OpenContest(Privacy(), auditor_, "c-1", Statement()), IsError(ErrorCode::kPermissionDenied));
   EXPECT_TRUE(store_->ListTasks({}).value().empty());
 }
 
@@ -245,9 +248,9 @@ TEST_F(DataProtectionTest, ExportHoldsEverythingAboutTheCustomerAndIsAudited) {
   Submit("c-2", 20);
   Submit("c-3", 20, "u-other");
   Answer(hold);
-  EXPECT_THAT(ExportCustomer(*gateway_, reviewer_, "u-1"), IsError(ErrorCode::kPermissionDenied));
-  EXPECT_THAT(ExportCustomer(*gateway_, agent_, "u-1"), IsError(ErrorCode::kPermissionDenied));
-  auto out = ExportCustomer(*gateway_, auditor_, "u-1");
+  EXPECT_THAT(ExportCustomer(Privacy(), reviewer_, "u-1"), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(ExportCustomer(Privacy(), agent_, "u-1"), IsError(ErrorCode::kPermissionDenied));
+  auto out = ExportCustomer(Privacy(), auditor_, "u-1");
   ASSERT_THAT(out, IsOk());
   EXPECT_THAT(*out, HasSubstr(R"("interaction_id":"c-1")"));
   EXPECT_THAT(*out, HasSubstr(R"("interaction_id":"c-2")"));
@@ -260,27 +263,27 @@ TEST_F(DataProtectionTest, ExportHoldsEverythingAboutTheCustomerAndIsAudited) {
   ASSERT_EQ(last.size(), 1u);
   EXPECT_EQ(last[0].kind, "customer_exported");
   EXPECT_EQ(last[0].actor, auditor_.key_id);
-  EXPECT_EQ(last[0].subject, CustomerPseudonym(*gateway_, "u-1"));
-  EXPECT_THAT(ExportCustomer(*gateway_, admin_, ""), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_EQ(last[0].subject, CustomerPseudonym(Privacy(), "u-1"));
+  EXPECT_THAT(ExportCustomer(Privacy(), admin_, ""), IsError(ErrorCode::kInvalidArgument));
 }
 
 TEST_F(DataProtectionTest, ErasedCustomerIsNoLongerExportedButTheAuditVerifies) {
   const std::string hold = Submit("c-1", 150);
   Submit("c-3", 20, "u-other");
   Answer(hold);
-  EXPECT_THAT(EraseCustomer(*gateway_, auditor_, "u-1"), IsError(ErrorCode::kPermissionDenied));
-  auto erased = EraseCustomer(*gateway_, admin_, "u-1");
+  EXPECT_THAT(EraseCustomer(Privacy(), auditor_, "u-1"), IsError(ErrorCode::kPermissionDenied));
+  auto erased = EraseCustomer(Privacy(), admin_, "u-1");
   ASSERT_THAT(erased, IsOk());
   EXPECT_THAT(*erased, HasSubstr(R"("decisions":1)"));
-  EXPECT_THAT(*erased, HasSubstr(CustomerPseudonym(*gateway_, "u-1")));
-  auto out = ExportCustomer(*gateway_, admin_, "u-1");
+  EXPECT_THAT(*erased, HasSubstr(CustomerPseudonym(Privacy(), "u-1")));
+  auto out = ExportCustomer(Privacy(), admin_, "u-1");
   ASSERT_THAT(out, IsOk());
   EXPECT_THAT(*out, HasSubstr(R"("interactions":[])"));
   EXPECT_THAT(*out, Not(HasSubstr("Refunded your blender")));
   EXPECT_THAT(*out, Not(HasSubstr("Sorry Ms Example")));
   // What the law keeps: the decision, by pseudonym, and a verifiable chain.
   auto kept = store_->GetInteraction("c-1").value();
-  EXPECT_EQ(kept.customer_id, CustomerPseudonym(*gateway_, "u-1"));
+  EXPECT_EQ(kept.customer_id, CustomerPseudonym(Privacy(), "u-1"));
   EXPECT_THAT(kept.decisions[0].record.decision_json, HasSubstr("hold"));
   EXPECT_THAT(AuditKinds(), ::testing::Contains("customer_erased"));
   EXPECT_TRUE(ChainVerifies());
@@ -288,43 +291,43 @@ TEST_F(DataProtectionTest, ErasedCustomerIsNoLongerExportedButTheAuditVerifies) 
   EXPECT_THAT(store_->GetInteraction("c-3").value().decisions[0].record.event_json,
               HasSubstr("Refunded your blender"));
   // Erasing again finds nothing.
-  EXPECT_THAT(EraseCustomer(*gateway_, admin_, "u-1"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(EraseCustomer(Privacy(), admin_, "u-1"), IsError(ErrorCode::kNotFound));
 }
 
 TEST_F(DataProtectionTest, LegalHoldRefusesErasureUntilReleased) {
   Submit("c-1", 20);
-  EXPECT_THAT(SetLegalHold(*gateway_, supervisor_, "customer", "u-1", "case 17"),
+  EXPECT_THAT(SetLegalHold(Privacy(), supervisor_, "customer", "u-1", "case 17"),
               IsError(ErrorCode::kPermissionDenied));
-  ASSERT_THAT(SetLegalHold(*gateway_, admin_, "customer", "u-1", "case 17"), IsOk());
-  auto refused = EraseCustomer(*gateway_, admin_, "u-1");
+  ASSERT_THAT(SetLegalHold(Privacy(), admin_, "customer", "u-1", "case 17"), IsOk());
+  auto refused = EraseCustomer(Privacy(), admin_, "u-1");
   EXPECT_THAT(refused, IsErrorWith(ErrorCode::kAborted, HasSubstr("legal hold")));
   EXPECT_THAT(store_->GetInteraction("c-1").value().decisions[0].record.event_json,
               HasSubstr("Refunded your blender"));
   EXPECT_THAT(AuditKinds(), ::testing::Contains("erasure_refused"));
-  auto holds = LegalHoldsJson(*gateway_, auditor_);
+  auto holds = LegalHoldsJson(Privacy(), auditor_);
   ASSERT_THAT(holds, IsOk());
   EXPECT_THAT(*holds, HasSubstr(R"("scope":"customer","id":"u-1","reason":"case 17")"));
-  ASSERT_THAT(ReleaseLegalHold(*gateway_, admin_, "customer", "u-1"), IsOk());
-  EXPECT_THAT(EraseCustomer(*gateway_, admin_, "u-1"), IsOk());
+  ASSERT_THAT(ReleaseLegalHold(Privacy(), admin_, "customer", "u-1"), IsOk());
+  EXPECT_THAT(EraseCustomer(Privacy(), admin_, "u-1"), IsOk());
 }
 
 TEST_F(DataProtectionTest, LegalHoldOnOneInteractionProtectsTheCustomer) {
   Submit("c-1", 20);
   Submit("c-2", 20);
-  ASSERT_THAT(SetLegalHold(*gateway_, admin_, "interaction", "c-2", "complaint 4"), IsOk());
-  EXPECT_THAT(EraseCustomer(*gateway_, admin_, "u-1"), IsError(ErrorCode::kAborted));
+  ASSERT_THAT(SetLegalHold(Privacy(), admin_, "interaction", "c-2", "complaint 4"), IsOk());
+  EXPECT_THAT(EraseCustomer(Privacy(), admin_, "u-1"), IsError(ErrorCode::kAborted));
 }
 
 TEST_F(DataProtectionTest, LegalHoldRejectsBadInput) {
-  EXPECT_THAT(SetLegalHold(*gateway_, admin_, "planet", "x", "r"), IsError(ErrorCode::kInvalidArgument));
-  EXPECT_THAT(SetLegalHold(*gateway_, admin_, "customer", "", "r"), IsError(ErrorCode::kInvalidArgument));
-  EXPECT_THAT(SetLegalHold(*gateway_, admin_, "customer", "u-1", " "), IsError(ErrorCode::kInvalidArgument));
-  EXPECT_THAT(ReleaseLegalHold(*gateway_, admin_, "customer", "u-1"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(SetLegalHold(Privacy(), admin_, "planet", "x", "r"), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(SetLegalHold(Privacy(), admin_, "customer", "", "r"), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(SetLegalHold(Privacy(), admin_, "customer", "u-1", " "), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(ReleaseLegalHold(Privacy(), admin_, "customer", "u-1"), IsError(ErrorCode::kNotFound));
 }
 
 TEST_F(DataProtectionTest, ErasureIsRefusedWhileATaskIsOpen) {
   Submit("c-1", 150);  // held, unanswered
-  EXPECT_THAT(EraseCustomer(*gateway_, admin_, "u-1"),
+  EXPECT_THAT(EraseCustomer(Privacy(), admin_, "u-1"),
               IsErrorWith(ErrorCode::kFailedPrecondition, HasSubstr("answer or cancel")));
 }
 
@@ -337,7 +340,7 @@ TEST_F(DataProtectionTest, TextRetentionSparesLegalHolds) {
   Gateway retaining(*store_, *engine_, clock_, ids_, *random_, live_, metrics_, options);
   Submit("c-1", 20, "u-1");
   Submit("c-2", 20, "u-2");
-  ASSERT_THAT(SetLegalHold(*gateway_, admin_, "customer", "u-2", "case 9"), IsOk());
+  ASSERT_THAT(SetLegalHold(Privacy(), admin_, "customer", "u-2", "case 9"), IsOk());
   auto early = retaining.Tick();
   ASSERT_THAT(early, IsOk());
   EXPECT_EQ(early->text_purged, 0);  // nothing is 30 days old yet

@@ -228,7 +228,7 @@ int RunServe(const ServeOptions& options) {
 
   api::BlockingPool pool(64);
   std::atomic<bool> ready{false};
-  api::ApiContext ctx{gateway, notifier, pool, metrics, [&ready] { return ready.load(); }, console_dir};
+  api::ApiContext ctx{gateway, **store, notifier, pool, metrics, [&ready] { return ready.load(); }, console_dir};
   // With the embedded store every step of an event but the write is CPU
   // work: it runs where the request was read. A shared store's reads and
   // row locks go over the network, so there events take the blocking pool.

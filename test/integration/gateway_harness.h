@@ -146,7 +146,7 @@ class GatewayHarness {
     pool_ = std::make_unique<api::BlockingPool>(4);
     ready_ = options_.ready;
     ctx_ = std::make_unique<api::ApiContext>(api::ApiContext{
-        *gateway_, notifier_, *pool_, metrics_, [this] { return ready_.load(); }, options_.console_dir});
+        *gateway_, *store_, notifier_, *pool_, metrics_, [this] { return ready_.load(); }, options_.console_dir});
     ctx_->inline_events = true;  // as serve runs the embedded store
     auto router = std::make_shared<api::Router>();
     api::RegisterRoutes(*router, *ctx_);

@@ -364,7 +364,6 @@ class Gateway {
   [[nodiscard]] Result<std::string> ReplayPolicy(const Principal& who, const ReplayRequest& request);
 
   const GatewayOptions& options() const { return options_; }
-  store::Store& store() { return store_; }
   const Clock& clock() const { return clock_; }
 
  private:

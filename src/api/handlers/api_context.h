@@ -19,6 +19,9 @@ namespace hitlgate::api {
 
 struct ApiContext {
   gateway::Gateway& gateway;
+  // The store, for the services beside the gateway (data protection,
+  // measurement) that read it directly; the gateway does not hand its own out.
+  store::Store& store;
   Notifier& notifier;
   BlockingPool& pool;
   metrics::PrometheusMetrics& metrics;

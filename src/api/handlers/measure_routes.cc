@@ -40,7 +40,7 @@ Result<std::string> PostCsat(ApiContext& ctx, const gateway::Principal& who, con
   auto source = r->OptString("source");
   HITLGATE_RETURN_IF_ERROR(source);
   HITLGATE_RETURN_IF_ERROR(r->Finish());
-  store::Store& store = ctx.gateway.store();
+  store::Store& store = ctx.store;
   auto interaction = store.GetInteraction(id);
   HITLGATE_RETURN_IF_ERROR(interaction);
   // An agent key speaks only for its own workflows' conversations.
@@ -205,7 +205,7 @@ void RegisterMeasureRoutes(Router& router, ApiContext& ctx) {
       options.range.from = from->value_or(options.as_of - std::chrono::hours(24 * 7));
       options.range.to = to->value_or(TimePoint::max());
       if (options.range.to <= options.range.from) return InvalidArgument("query 'to': must be after 'from'");
-      auto facts = measure::CollectFacts(ctx.gateway.store(), options.range);
+      auto facts = measure::CollectFacts(ctx.store, options.range);
       HITLGATE_RETURN_IF_ERROR(facts);
       return measure::EffectivenessJson(measure::ComputeEffectiveness(*facts, options));
     });

@@ -16,6 +16,8 @@ Result<codec::JsonObjectReader> BodyObject(std::string_view body) {
 }
 
 // {"statement", "decision_seq" | "event_index", "requested_by", "workflow"}.
+privacy::Services Privacy(ApiContext& ctx) { return privacy::Services{ctx.store, ctx.gateway}; }
+
 Result<privacy::ContestRequest> ContestFrom(std::string_view body) {
   auto r = BodyObject(body);
   HITLGATE_RETURN_IF_ERROR(r);
@@ -103,41 +105,41 @@ void RegisterPrivacyRoutes(Router& router, ApiContext& ctx) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto c = ContestFrom(req.body);
       HITLGATE_RETURN_IF_ERROR(c);
-      return privacy::OpenContest(ctx.gateway, who, std::string(req.Param("id")), *c);
+      return privacy::OpenContest(Privacy(ctx), who, std::string(req.Param("id")), *c);
     });
   });
   router.Add(V::post, "/v1/review/tasks/{id}/contest-verdict", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto v = ContestVerdictFrom(req.body);
       HITLGATE_RETURN_IF_ERROR(v);
-      return privacy::DecideContest(ctx.gateway, who, std::string(req.Param("id")), *v);
+      return privacy::DecideContest(Privacy(ctx), who, std::string(req.Param("id")), *v);
     });
   });
   router.Add(V::get, "/v1/customers/{id}/export", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return privacy::ExportCustomer(ctx.gateway, who, std::string(req.Param("id")));
+      return privacy::ExportCustomer(Privacy(ctx), who, std::string(req.Param("id")));
     });
   });
   router.Add(V::post, "/v1/customers/{id}/erase", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return privacy::EraseCustomer(ctx.gateway, who, std::string(req.Param("id")));
+      return privacy::EraseCustomer(Privacy(ctx), who, std::string(req.Param("id")));
     });
   });
   router.Add(V::get, "/v1/legal-holds", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return privacy::LegalHoldsJson(ctx.gateway, who); });
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return privacy::LegalHoldsJson(Privacy(ctx), who); });
   });
   router.Add(V::post, "/v1/legal-holds", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto h = HoldFrom(req.body, /*with_reason=*/true);
       HITLGATE_RETURN_IF_ERROR(h);
-      return privacy::SetLegalHold(ctx.gateway, who, h->scope, h->id, h->reason);
+      return privacy::SetLegalHold(Privacy(ctx), who, h->scope, h->id, h->reason);
     });
   });
   router.Add(V::post, "/v1/legal-holds/release", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto h = HoldFrom(req.body, /*with_reason=*/false);
       HITLGATE_RETURN_IF_ERROR(h);
-      return privacy::ReleaseLegalHold(ctx.gateway, who, h->scope, h->id);
+      return privacy::ReleaseLegalHold(Privacy(ctx), who, h->scope, h->id);
     });
   });
 }
