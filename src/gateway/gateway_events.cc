@@ -6,6 +6,7 @@
 #include "gateway/access.h"
 #include "gateway/interaction_turns.h"
 #include "gateway/live_stats.h"
+#include "gateway/verdict_rules.h"
 #include "gateway/json_views.h"
 #include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_reader.h"
@@ -290,19 +291,6 @@ Result<std::string> Gateway::TaskStatusJson(const Principal& who, const std::str
 
 namespace {
 
-// The AI proposal a task holds, from its context; none for a handed-off
-// customer message (only an AI proposal is the AI's to deliver) or when the
-// text has been erased.
-std::optional<engine::Event> HeldProposal(const store::Task& task) {
-  auto context = codec::JsonObjectReader::Parse(task.context_json);
-  if (!context) return std::nullopt;
-  auto raw = context->OptRaw("event");
-  if (!raw || !*raw) return std::nullopt;
-  auto event = codec::ParseEvent(**raw);
-  if (!event || event->type != engine::EventType::kAiProposal) return std::nullopt;
-  return std::move(*event);
-}
-
 std::string DeadlineCustomerMessage(const store::Task& task) {
   auto context = codec::JsonObjectReader::Parse(task.context_json);
   if (!context) return "";
@@ -376,6 +364,14 @@ std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view 
     const std::optional<engine::Event> proposal = HeldProposal(*task);
     const engine::Event* ai = proposal ? &*proposal : nullptr;
     w.Key("final").BeginObject();
+    if (task->kind == store::TaskKind::kAuditSample) {
+      // An auditor judged work that already went out: nothing to deliver
+      // (an edit is a correction for the learning loop, not an action).
+      w.Field("deliver", false);
+      w.EndObject();
+      w.EndObject();
+      return w.Take();
+    }
     if (task->kind == store::TaskKind::kContest) {
       // A contested decision: nothing to deliver but the explanation owed to
       // the customer (docs/data-protection.md).

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "gateway/access.h"
+#include "gateway/verdict_rules.h"
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_reader.h"
@@ -63,10 +64,14 @@ std::optional<std::string> ReceiptFromRecord(const audit::AuditRecord& r) {
 
 }  // namespace
 
-Result<std::optional<std::string>> Gateway::PrepareReceipt(const store::Task& task,
+Result<std::optional<std::string>> Gateway::PrepareReceipt(const Principal& who, const store::Task& task,
                                                            const store::Verdict& verdict, TimePoint now,
                                                            store::VerdictOptions* options) {
-  if (options_.signing_keys == nullptr || !Approves(verdict.kind)) return std::optional<std::string>();
+  const std::optional<engine::Event> proposal = HeldProposal(task);
+  if (options_.signing_keys == nullptr ||
+      !ApprovesAction(task, verdict, proposal ? &*proposal : nullptr, who)) {
+    return std::optional<std::string>();
+  }
   HeldAction held = ActionOf(task, verdict);
   if (held.action_json.empty()) return std::optional<std::string>();
   if (held.policy_version.empty()) held.policy_version = engine_.policy()->version();

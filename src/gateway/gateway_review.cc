@@ -6,6 +6,7 @@
 #include "gateway/access.h"
 #include "gateway/approval_limit.h"
 #include "gateway/json_views.h"
+#include "gateway/verdict_rules.h"
 #include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_writer.h"
 #include "hitlgate/gateway/gateway.h"
@@ -250,10 +251,14 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
   if (!CanWorkTask(who, *current)) {
     return MakeError(ErrorCode::kPermissionDenied, "this key may not answer task " + task_id);
   }
+  {
+    const std::optional<engine::Event> held = HeldProposal(*current);
+    HITLGATE_RETURN_IF_ERROR(CheckVerdictFitsTask(*current, *verdict, held ? &*held : nullptr));
+  }
   HITLGATE_RETURN_IF_ERROR(CheckApprovalLimit(who, *current, *verdict));
   // Signed before the transaction and written in it: a receipt exists
   // exactly when its verdict does.
-  auto receipt = PrepareReceipt(*current, *verdict, now, &options);
+  auto receipt = PrepareReceipt(who, *current, *verdict, now, &options);
   HITLGATE_RETURN_IF_ERROR(receipt);
   if (auto hooks = store_.ListWebhooks(); hooks && current->kind != store::TaskKind::kAuditSample) {
     for (const store::Webhook& hook : *hooks) {

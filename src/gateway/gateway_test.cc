@@ -376,6 +376,28 @@ TEST_F(GatewayTest, SampledAutonomousConversationsGoToAuditors) {
   EXPECT_THAT(gateway_->Claim(auditor_, held), IsError(ErrorCode::kPermissionDenied));
 }
 
+TEST_F(GatewayTest, AnAuditorsEditIsACorrectionNeverAnActionToRun) {
+  auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"a-9","customer_id":"u-3","workflow":"shop-bot",
+      "type":"customer_message","text":"What are your opening hours?"})");
+  ASSERT_THAT(r, IsOk());
+  ASSERT_FALSE(r->task_id.empty());
+  auto claimed = Parse(gateway_->ClaimNext(auditor_, {}));
+  ASSERT_EQ(claimed.at("id").as_string(), r->task_id);
+  VerdictRequest invent;
+  invent.lease_id = std::string(claimed.at("lease").at("lease_id").as_string());
+  invent.kind = store::VerdictKind::kEdited;
+  invent.edited_action_json = R"({"name":"refund","amount":5000,"currency":"EUR"})";
+  EXPECT_THAT(gateway_->SubmitVerdict(auditor_, r->task_id, invent),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("holds no proposed action")));
+  VerdictRequest correct = invent;
+  correct.edited_action_json.clear();
+  correct.edited_text = "We open at 9 on weekdays.";
+  ASSERT_THAT(gateway_->SubmitVerdict(auditor_, r->task_id, correct), IsOk());
+  auto view = Parse(gateway_->TaskStatusJson(agent_, r->task_id));
+  EXPECT_FALSE(view.at("final").at("deliver").as_bool()) << "the audited answer already went out";
+  EXPECT_FALSE(view.as_object().contains("receipt"));
+}
+
 TEST_F(GatewayTest, StatsRaiseAnEscalationAlertWithTheConversationsBehindIt) {
   for (int i = 0; i < 25; ++i) HeldTask("s-" + std::to_string(i));
   auto stats = Parse(gateway_->StatsJson(supervisor_, std::chrono::hours(1)));

@@ -431,8 +431,10 @@ class Gateway {
 
   // Approval receipts (gateway_receipts.cc). Issued before the verdict's
   // transaction (the receipt is an audit record in it); the cache saves the
-  // audit search when agents poll an answered task.
-  [[nodiscard]] Result<std::optional<std::string>> PrepareReceipt(const store::Task& task,
+  // audit search when agents poll an answered task. Only a verdict that
+  // approves the held proposal's action gets one (verdict_rules.h).
+  [[nodiscard]] Result<std::optional<std::string>> PrepareReceipt(const Principal& who,
+                                                                  const store::Task& task,
                                                                   const store::Verdict& verdict,
                                                                   TimePoint now,
                                                                   store::VerdictOptions* options);
