@@ -323,6 +323,17 @@ TEST(HardeningHttpTest, AgentCannotReadAnotherWorkflowsTasksOrInteractions) {
   EXPECT_EQ(h.Post("/v1/events", Event("wf-2", "retail-bot"), h.keys().other_agent).status, 403);
 }
 
+TEST(HardeningHttpTest, AHugeWaitIsCappedNotOverflowed) {
+  GatewayHarness h;
+  // 9e18 minutes does not fit in milliseconds: bounded before the unit is
+  // applied, it parses as the longest wait and the request goes on to the
+  // task lookup (an unknown task: 404 at once).
+  auto huge = h.Get("/v1/tasks/t-0000000000000000?wait=9000000000000000000m", h.keys().agent);
+  EXPECT_EQ(huge.status, 404) << huge.body;
+  EXPECT_EQ(h.Get("/v1/tasks/t-0000000000000000?wait=99999999999999999999s", h.keys().agent).status, 400)
+      << "beyond 64 bits: refused";
+}
+
 // Every endpoint against every role: who may call it (by the product's
 // role table, written out here independently of principal.cc). Denied calls
 // are 403; allowed ones are never 401/403 (they may still be 4xx for the

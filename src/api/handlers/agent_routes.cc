@@ -22,6 +22,9 @@ Result<std::chrono::milliseconds> ParseWait(std::string_view text) {
   if (ec != std::errc() || value < 0) {
     return InvalidArgument("query 'wait': expected a duration like 30s or 500ms");
   }
+  // Bounded before the unit is applied: 9e18 minutes in milliseconds would
+  // overflow (undefined behaviour), and no wait is longer than kMaxWait.
+  value = std::min<std::int64_t>(value, kMaxWait.count());
   std::chrono::milliseconds wait;
   if (unit.empty() || unit == "s") wait = std::chrono::seconds(value);
   else if (unit == "ms") wait = std::chrono::milliseconds(value);
