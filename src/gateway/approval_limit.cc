@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "gateway/verdict_rules.h"
 #include "hitlgate/codec/json.h"
-#include "hitlgate/codec/json_reader.h"
 
 namespace hitlgate::gateway {
 namespace {
@@ -17,15 +17,11 @@ std::string Amount(double v) {
   return s;
 }
 
-// The action the task was opened for (from the event in its context).
+// The action the task was opened for (the AI proposal in its context).
 std::optional<engine::Action> HeldAction(const store::Task& task) {
-  auto context = codec::JsonObjectReader::Parse(task.context_json);
-  if (!context) return std::nullopt;
-  auto raw = context->OptRaw("event");
-  if (!raw || !*raw) return std::nullopt;
-  auto event = codec::ParseEvent(**raw);
-  if (!event || !event->action) return std::nullopt;
-  return *event->action;
+  std::optional<engine::Event> held = HeldProposal(task);
+  if (!held || !held->action) return std::nullopt;
+  return std::move(held->action);
 }
 
 Result<void> Within(const Principal& who, const engine::Action& action, std::string_view what) {
