@@ -49,6 +49,8 @@ if [[ -f web/package.json ]]; then
      HITLGATE_BIN="$PWD/../build/dev/src/cli/hitlgate" node --test test/)
 fi
 
+scripts/test_mcp.sh
+
 echo "== unit tests under AddressSanitizer + UBSan =="
 scripts/build.sh asan
 (cd build/asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" -L unit --timeout 600)
