@@ -20,6 +20,11 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // After a failed long-poll, how long to pause before asking again.
 constexpr auto kRetryPause = std::chrono::milliseconds(500);
+// Result reports wait until the session has been idle this long: an agent
+// that calls again at once keeps its calls off the reports' way.
+constexpr auto kReportSettle = std::chrono::milliseconds(20);
+// More reports than this waiting, and they go out busy or not.
+constexpr size_t kMaxQueuedReports = 1024;
 
 void Log(std::string_view server, std::string_view message) {
   std::fprintf(stderr, "hitlgate mcp [%.*s]: %.*s\n", static_cast<int>(server.size()), server.data(),
@@ -256,7 +261,11 @@ asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession>
   } else {
     context = ContextFor(meta);
     context.event_id = "mcp-" + session_id_ + "-" + std::to_string(++call_seq_);
+    ++deciding_;
+    last_activity_ = std::chrono::steady_clock::now();
     auto answer = co_await gateway_->Submit(ProposalEvent(context, call));
+    --deciding_;
+    last_activity_ = std::chrono::steady_clock::now();
     plan = answer ? PlanForAnswer(*answer, call) : CallPlan{.step = CallPlan::Step::kRefuse,
                                                             .message = UncheckedText(call, answer.error().message())};
   }
@@ -385,13 +394,42 @@ asio::awaitable<void> ProxySession::AnswerStatus(std::shared_ptr<ProxySession> /
   Reply(id, ToolResultResponse(id, text, false, json::serialize(structured)));
 }
 
-asio::awaitable<void> ProxySession::ReportResult(std::shared_ptr<ProxySession> /*self*/, Forwarded call,
-                                                 std::string result_text, bool is_error) {
-  ++reports_in_flight_;
-  auto reported =
-      co_await gateway_->Report(ResultEvent(call.context, call.call, result_text, is_error, call.task_id));
-  --reports_in_flight_;
-  if (!reported) Log(server_.name, "the result of " + call.call.tool + " was not recorded: " + reported.error().message());
+bool ProxySession::Busy() const {
+  if (deciding_ > 0) return true;
+  for (const auto& [id, entry] : forwarded_) {
+    if (entry.gated) return true;
+  }
+  return false;
+}
+
+void ProxySession::QueueReport(Forwarded call, std::string result_text, bool is_error) {
+  reports_.push_back(Report{std::move(call), std::move(result_text), is_error});
+  if (!reporting_) {
+    reporting_ = true;
+    asio::co_spawn(executor_, ReportResults(shared_from_this()), asio::detached);
+  }
+}
+
+asio::awaitable<void> ProxySession::ReportResults(std::shared_ptr<ProxySession> /*self*/) {
+  asio::steady_timer timer(executor_);
+  while (!reports_.empty()) {
+    const auto idle_for = std::chrono::steady_clock::now() - last_activity_;
+    if (reports_.size() <= kMaxQueuedReports && (Busy() || idle_for < kReportSettle)) {
+      timer.expires_after(Busy() ? std::chrono::milliseconds(2)
+                                 : std::chrono::duration_cast<std::chrono::milliseconds>(kReportSettle - idle_for) +
+                                       std::chrono::milliseconds(1));
+      co_await timer.async_wait(kTuple);
+      continue;
+    }
+    Report report = std::move(reports_.front());
+    reports_.pop_front();
+    auto reported = co_await gateway_->Report(
+        ResultEvent(report.call.context, report.call.call, report.text, report.is_error, report.call.task_id));
+    if (!reported) {
+      Log(server_.name, "the result of " + report.call.call.tool + " was not recorded: " + reported.error().message());
+    }
+  }
+  reporting_ = false;
 }
 
 std::string ProxySession::AugmentToolsList(const Message& response, const std::string& text) {
@@ -442,6 +480,7 @@ void ProxySession::OnServerMessage(std::string text) {
     }
     Forwarded entry = std::move(it->second);
     forwarded_.erase(it);
+    if (entry.gated) last_activity_ = std::chrono::steady_clock::now();
     std::erase_if(progress_owner_, [&](const auto& p) { return p.second == message->id; });
     const json::object* result = ResultObject(*message);
     if (entry.method == "tools/list" && result != nullptr) text = AugmentToolsList(*message, text);
@@ -457,9 +496,7 @@ void ProxySession::OnServerMessage(std::string text) {
         const json::value* m = error != nullptr && error->is_object() ? error->get_object().if_contains("message") : nullptr;
         result_text = m != nullptr && m->is_string() ? std::string(m->get_string()) : "error";
       }
-      asio::co_spawn(executor_,
-                     ReportResult(shared_from_this(), std::move(entry), std::move(result_text), is_error),
-                     asio::detached);
+      QueueReport(std::move(entry), std::move(result_text), is_error);
     }
     if (sink_ != nullptr) sink_->ToClient(std::move(text), message->id, true);
     return;

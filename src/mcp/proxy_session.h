@@ -8,7 +8,10 @@
 //     for a call still at the gateway ends it: it is never forwarded later.
 //   - tools/list results: the tools' annotations are remembered (they decide
 //     the intent policies see) and hitlgate_task_status is appended.
-//   - results of gated calls are reported to the gateway as events.
+//   - results of gated calls are reported to the gateway as events, once no
+//     call is being decided or run (so a report never makes the next call's
+//     event wait behind it at the gateway, which takes one event of an
+//     interaction at a time), at most kReportSettle after the last activity.
 // Failures close the gate: an unreachable gateway, an unreadable answer or a
 // server that died answer the call with an error, never by forwarding it.
 //
@@ -22,7 +25,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -75,8 +80,8 @@ class ProxySession final : public ServerListener, public std::enable_shared_from
 
   const std::string& session_id() const { return session_id_; }
   bool server_closed() const { return server_closed_; }
-  // No result report is still on its way to the gateway.
-  bool quiet() const { return reports_in_flight_ == 0; }
+  // No result report is waiting or on its way to the gateway.
+  bool quiet() const { return reports_.empty() && !reporting_; }
 
   // ServerListener.
   void OnServerMessage(std::string text) override;
@@ -107,8 +112,11 @@ class ProxySession final : public ServerListener, public std::enable_shared_from
                                                   std::string progress_token);
   boost::asio::awaitable<void> AnswerStatus(std::shared_ptr<ProxySession> self, std::string id,
                                             std::string task_id);
-  boost::asio::awaitable<void> ReportResult(std::shared_ptr<ProxySession> self, Forwarded call,
-                                            std::string result_text, bool is_error);
+  // Sends queued result reports while the session is idle.
+  boost::asio::awaitable<void> ReportResults(std::shared_ptr<ProxySession> self);
+  void QueueReport(Forwarded call, std::string result_text, bool is_error);
+  // A call's event is at the gateway, or a gated call is at the server.
+  bool Busy() const;
 
   void Forward(const std::string& id, std::string text, Forwarded entry);
   void Reply(std::string_view id, std::string text);
@@ -127,7 +135,15 @@ class ProxySession final : public ServerListener, public std::enable_shared_from
   std::string closed_why_;
 
   std::uint64_t call_seq_ = 0;
-  int reports_in_flight_ = 0;
+  int deciding_ = 0;  // calls whose event is at the gateway
+  std::chrono::steady_clock::time_point last_activity_{};
+  struct Report {
+    Forwarded call;
+    std::string text;
+    bool is_error = false;
+  };
+  std::deque<Report> reports_;
+  bool reporting_ = false;  // ReportResults is running
   std::unordered_map<std::string, Forwarded> forwarded_;       // by request id
   std::unordered_set<std::string> at_gateway_;                 // tools/call ids being checked
   std::unordered_set<std::string> cancelled_;                  // ... that the client cancelled

@@ -86,14 +86,15 @@ async function stopProcess(proc) {
 }
 
 /**
- * `hitlgate serve` on a free port with a fresh data folder and the example
- * MCP policy; an agent key for the MCP workflow and a reviewer key.
+ * `hitlgate serve` on a free port with a fresh data folder (under $TMPDIR)
+ * and the example MCP policy; an agent key for the MCP workflow and a
+ * reviewer key. `serveArgs` are added to its command line.
  */
-export async function startGateway() {
+export async function startGateway({ serveArgs = [] } = {}) {
   if (!existsSync(BIN)) throw new Error(`hitlgate binary not found at ${BIN} (build it, or set HITLGATE_BIN)`);
   const data = tempDir('gateway');
   const admin = `hg_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('hex')}`;
-  const proc = spawn(BIN, ['serve', '--data', data, '--port', '0', '--policy', POLICY, '--threads', '1'], {
+  const proc = spawn(BIN, ['serve', '--data', data, '--port', '0', '--policy', POLICY, '--threads', '1', ...serveArgs], {
     env: { ...process.env, HITLGATE_ADMIN_KEY: admin },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
