@@ -3,10 +3,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/json.hpp>
-#include <cstdio>
 
 #include "mcp/async_queue.h"
 #include "mcp/json_rpc.h"
+#include "mcp/log.h"
 #include "mcp/sse_parser.h"
 
 namespace hitlgate::mcp {
@@ -17,11 +17,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr auto kDeleteTimeout = std::chrono::seconds(2);
-
-void Log(std::string_view server, std::string_view message) {
-  std::fprintf(stderr, "hitlgate mcp [%.*s]: %.*s\n", static_cast<int>(server.size()), server.data(),
-               static_cast<int>(message.size()), message.data());
-}
 
 }  // namespace
 
@@ -139,7 +134,7 @@ asio::awaitable<void> HttpServerChannel::Listen(std::shared_ptr<HttpServerChanne
   };
   auto on_body = [&](std::string_view bytes) { sse.Feed(bytes, deliver, oversize); };
   auto response = co_await http_->Stream(std::move(request), on_head, on_body);
-  if (!response && !stopped_) Log(name_, "the server's event stream ended: " + response.error().message());
+  if (!response && !stopped_) LogServer(name_, "the server's event stream ended: " + response.error().message());
 }
 
 asio::awaitable<void> HttpServerChannel::Delete(std::shared_ptr<HttpServerChannel> /*self*/) {
@@ -186,7 +181,7 @@ void HttpServerChannel::Fail(const std::string& request_text, const std::string&
     listener_->OnServerMessage(ErrorResponse(message->id, kServerUnavailable, "hitlgate mcp: " + why));
     return;
   }
-  Log(name_, why);
+  LogServer(name_, why);
 }
 
 void HttpServerChannel::Closed(std::string why) {

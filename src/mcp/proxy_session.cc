@@ -6,9 +6,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <cstdio>
 
 #include "hitlgate/codec/json.h"
+#include "mcp/log.h"
 
 namespace hitlgate::mcp {
 
@@ -25,11 +25,6 @@ constexpr auto kRetryPause = std::chrono::milliseconds(500);
 constexpr auto kReportSettle = std::chrono::milliseconds(20);
 // More reports than this waiting, and they go out busy or not.
 constexpr size_t kMaxQueuedReports = 1024;
-
-void Log(std::string_view server, std::string_view message) {
-  std::fprintf(stderr, "hitlgate mcp [%.*s]: %.*s\n", static_cast<int>(server.size()), server.data(),
-               static_cast<int>(message.size()), message.data());
-}
 
 std::string MetaString(const json::object* meta, std::string_view key) {
   if (meta == nullptr) return {};
@@ -319,7 +314,9 @@ asio::awaitable<CallPlan> ProxySession::WaitForVerdict(std::string id, std::stri
   const std::string note = "Waiting for a person to approve " + call.tool + " (hitlgate task " + task_id + ")";
   auto progress = [&] {
     if (progress_token.empty() || sink_ == nullptr) return;
-    const double waited = std::chrono::duration<double>(clock_.Now() - start).count();
+    // Whole milliseconds: progress is for people, and must only grow.
+    const double waited =
+        static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now() - start).count()) / 1000;
     sink_->ToClient(ProgressNotification(progress_token, waited, total, note), id, false);
   };
   progress();
@@ -426,7 +423,7 @@ asio::awaitable<void> ProxySession::ReportResults(std::shared_ptr<ProxySession> 
     auto reported = co_await gateway_->Report(
         ResultEvent(report.call.context, report.call.call, report.text, report.is_error, report.call.task_id));
     if (!reported) {
-      Log(server_.name, "the result of " + report.call.call.tool + " was not recorded: " + reported.error().message());
+      LogServer(server_.name, "the result of " + report.call.call.tool + " was not recorded: " + reported.error().message());
     }
   }
   reporting_ = false;
@@ -458,13 +455,13 @@ std::string ProxySession::AugmentToolsList(const Message& response, const std::s
 void ProxySession::OnServerMessage(std::string text) {
   auto message = ParseMessage(text);
   if (!message) {
-    Log(server_.name, "the server sent a message that is not JSON (" + message.error().message() + "); dropped");
+    LogServer(server_.name, "the server sent a message that is not JSON (" + message.error().message() + "); dropped");
     return;
   }
   if (message->kind == MessageKind::kInvalid) {
     auto it = forwarded_.find(message->id);
     if (it == forwarded_.end()) {
-      Log(server_.name, "the server sent an invalid message (" + message->problem + "); dropped");
+      LogServer(server_.name, "the server sent an invalid message (" + message->problem + "); dropped");
       return;
     }
     forwarded_.erase(it);
@@ -518,7 +515,7 @@ void ProxySession::OnServerMessageTooLarge(size_t bytes, std::string id) {
                           std::to_string(config_.max_message_bytes) + " (max_message_bytes)";
   auto it = forwarded_.find(id);
   if (id.empty() || it == forwarded_.end()) {
-    Log(server_.name, why + "; dropped");
+    LogServer(server_.name, why + "; dropped");
     return;
   }
   forwarded_.erase(it);
@@ -528,7 +525,7 @@ void ProxySession::OnServerMessageTooLarge(size_t bytes, std::string id) {
 void ProxySession::OnServerClosed(std::string why) {
   server_closed_ = true;
   closed_why_ = std::move(why);
-  Log(server_.name, closed_why_);
+  LogServer(server_.name, closed_why_);
   auto pending = std::move(forwarded_);
   forwarded_.clear();
   for (const auto& [id, entry] : pending) {

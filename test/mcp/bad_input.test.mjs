@@ -148,6 +148,16 @@ test('stdio: a server that dies mid-call fails that call with its exit status, t
   assert.ok(session.closed(), 'the proxy ends with the server, so the client sees the connection close');
 });
 
+test('stdio: a server command that cannot start ends the proxy with the reason on stderr', async () => {
+  const { path } = config({ servers: '  missing:\n    command: [/nonexistent/mcp-server]' });
+  const proxy = rawProxy(path);
+  let stderr = '';
+  proxy.proc.stderr.on('data', (c) => { stderr += c; });
+  const code = await new Promise((res) => proxy.proc.once('exit', res));
+  assert.equal(code, 1);
+  assert.match(stderr, /could not start '\/nonexistent\/mcp-server': No such file or directory/);
+});
+
 test('http: a server that dies mid-call fails that call, and later calls say why', async () => {
   const { path } = config({ servers: faultServer() });
   const proxy = await startHttpProxy(path, gw.agentKey);
