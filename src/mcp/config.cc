@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "policy/eval/glob.h"
 #include "policy/parser/yaml_tree.h"
 
 namespace hitlgate::mcp {
@@ -111,35 +112,34 @@ bool ValidServerName(std::string_view name) {
   return true;
 }
 
+// One of a few words, by table; a problem naming the choices otherwise.
+template <typename T>
+std::optional<T> Choice(Reader& r, const Node& node, std::string_view key,
+                        std::initializer_list<std::pair<std::string_view, T>> choices) {
+  auto s = r.String(node, key);
+  if (!s) return std::nullopt;
+  std::string names;
+  for (const auto& [name, value] : choices) {
+    if (*s == name) return value;
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  r.Problem(node, std::string(key) + ": expected one of " + names + ", got '" + *s + "'");
+  return std::nullopt;
+}
+
 void ReadToolOverride(Reader& r, const Node& key, const Node& value, ServerConfig* server) {
   ToolOverride o;
   o.pattern = key.scalar;
   if (!r.Map(value, "tool '" + key.scalar + "'", {"gate", "kind"})) return;
   for (const auto& e : value.entries) {
     if (e.key.scalar == "gate") {
-      auto s = r.String(e.value, "gate");
-      if (!s) continue;
-      if (*s == "ask") {
-        o.gate = GateMode::kAsk;
-      } else if (*s == "bypass") {
-        o.gate = GateMode::kBypass;
-      } else if (*s == "refuse") {
-        o.gate = GateMode::kRefuse;
-      } else {
-        r.Problem(e.value, "gate: expected ask, bypass or refuse, got '" + *s + "'");
-      }
+      auto gate = Choice<GateMode>(r, e.value, "gate",
+                                   {{"ask", GateMode::kAsk}, {"bypass", GateMode::kBypass}, {"refuse", GateMode::kRefuse}});
+      if (gate) o.gate = *gate;
     } else if (e.key.scalar == "kind") {
-      auto s = r.String(e.value, "kind");
-      if (!s) continue;
-      if (*s == "read") {
-        o.kind = ToolKind::kRead;
-      } else if (*s == "write") {
-        o.kind = ToolKind::kWrite;
-      } else if (*s == "destructive") {
-        o.kind = ToolKind::kDestructive;
-      } else {
-        r.Problem(e.value, "kind: expected read, write or destructive, got '" + *s + "'");
-      }
+      o.kind = Choice<ToolKind>(
+          r, e.value, "kind",
+          {{"read", ToolKind::kRead}, {"write", ToolKind::kWrite}, {"destructive", ToolKind::kDestructive}});
     }
   }
   server->tools.push_back(std::move(o));
@@ -189,24 +189,7 @@ void ReadServer(Reader& r, const Node& key, const Node& value, McpConfig* config
 }  // namespace
 
 bool ToolNameMatches(std::string_view pattern, std::string_view name) {
-  // Iterative glob with one backtrack point: '*' matches any run.
-  size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-  while (n < name.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = n;
-    } else if (p < pattern.size() && pattern[p] == name[n]) {
-      ++p;
-      ++n;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      n = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return policy::eval::GlobMatch(pattern, name);
 }
 
 const ToolOverride* ServerConfig::FindOverride(std::string_view tool) const {

@@ -90,7 +90,7 @@ struct McpConfig {
 // gateway URL, a workflow, at least one server). InvalidArgument otherwise.
 [[nodiscard]] Result<void> ValidateConfig(const McpConfig& config);
 
-// Tool-name globs: '*' matches any run of characters.
+// Tool-name globs: '*' matches any run of characters (the policies' globs).
 bool ToolNameMatches(std::string_view pattern, std::string_view name);
 
 }  // namespace hitlgate::mcp

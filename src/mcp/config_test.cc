@@ -100,7 +100,7 @@ servers:
   EXPECT_THAT(m, HasSubstr("server name 'Bad Name'"));
   EXPECT_THAT(m, HasSubstr("server 'both': give either command (a list) or url"));
   EXPECT_THAT(m, HasSubstr("server 'tls': url must start with http://"));
-  EXPECT_THAT(m, HasSubstr("gate: expected ask, bypass or refuse, got 'sometimes'"));
+  EXPECT_THAT(m, HasSubstr("gate: expected one of ask, bypass, refuse, got 'sometimes'"));
   EXPECT_THAT(m, HasSubstr("missing workflow"));
 }
 

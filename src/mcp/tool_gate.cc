@@ -50,6 +50,14 @@ std::string JoinReasons(const std::vector<std::string>& reasons) {
   return out;
 }
 
+// The body of an API answer as a JSON object; `what` names it in the error.
+Result<json::value> ParseObject(std::string_view body, std::string_view what) {
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return InvalidArgument("the gateway's " + std::string(what) + " is not a JSON object");
+  return v;
+}
+
 CallPlan Refuse(std::string message) {
   CallPlan plan;
   plan.step = CallPlan::Step::kRefuse;
@@ -123,10 +131,9 @@ std::string ResultText(const json::object& result) {
 }
 
 Result<GateAnswer> ParseGateAnswer(std::string_view body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) return InvalidArgument("the gateway's answer is not a JSON object");
-  const json::object& o = v.get_object();
+  auto v = ParseObject(body, "answer");
+  HITLGATE_RETURN_IF_ERROR(v);
+  const json::object& o = v->get_object();
   GateAnswer answer;
   answer.decision = StringField(o, "decision");
   if (answer.decision.empty()) return InvalidArgument("the gateway's answer has no decision");
@@ -147,10 +154,9 @@ Result<GateAnswer> ParseGateAnswer(std::string_view body) {
 }
 
 Result<TaskState> ParseTaskState(std::string_view body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) return InvalidArgument("the gateway's task view is not a JSON object");
-  const json::object& o = v.get_object();
+  auto v = ParseObject(body, "task view");
+  HITLGATE_RETURN_IF_ERROR(v);
+  const json::object& o = v->get_object();
   TaskState task;
   task.status = StringField(o, "status");
   if (task.status.empty()) return InvalidArgument("the gateway's task view has no status");

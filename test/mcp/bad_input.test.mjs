@@ -4,24 +4,19 @@
 // the server, a server that writes garbage, a server that dies mid-call
 // (fixtures/fault_server.mjs injects those two), and HTTP requests outside
 // the protocol.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BIN, faultServer, filesystemServer, httpClient, startGateway, startHttpProxy, stdioClient, tempDir, textOf,
+  BIN, faultServer, filesystemServer, gatewayForTests, httpClient, startHttpProxy, stdioClient, tempDir, textOf,
   uniqueId, writeConfig,
 } from './lib/harness.mjs';
 
 let gw;
-const cleanups = [];
-before(async () => { gw = await startGateway(); });
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await gw?.stop();
-});
+const cleanups = gatewayForTests((started) => { gw = started; });
 
 function config({ servers, extra = '' }) {
   const dir = tempDir('bad');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -130,6 +131,22 @@ export async function startGateway({ serveArgs = [] } = {}) {
   gw.agentKey = await gw.key('agent', { workflows: [WORKFLOW] });
   gw.reviewerKey = await gw.key('reviewer');
   return gw;
+}
+
+/**
+ * A gateway for the tests of one file: started before them (handed to
+ * `started`), stopped after them, after the cleanups pushed to the returned
+ * array have run (newest first).
+ */
+export function gatewayForTests(started, options) {
+  const cleanups = [];
+  let gw;
+  before(async () => { gw = await startGateway(options); started(gw); });
+  after(async () => {
+    for (const c of cleanups.reverse()) await c();
+    await gw?.stop();
+  });
+  return cleanups;
 }
 
 /**

@@ -3,12 +3,12 @@
 // @modelcontextprotocol/server-filesystem on a temporary folder, a real
 // `hitlgate serve` with examples/policies/mcp-filesystem.yaml, and a reviewer
 // acting through the HTTP API.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  filesystemServer, freePort, review, sleep, startGateway, tempDir, textOf, uniqueId, writeConfig,
+  filesystemServer, freePort, gatewayForTests, review, sleep, tempDir, textOf, uniqueId, writeConfig,
 } from './harness.mjs';
 
 /** Polls `probe` until it returns something truthy. */
@@ -28,12 +28,7 @@ async function eventually(probe, what, ms = 5000) {
  */
 export function defineScenarios(transport, connect) {
   let gw;
-  const cleanups = [];
-  before(async () => { gw = await startGateway(); });
-  after(async () => {
-    for (const c of cleanups.reverse()) await c();
-    await gw?.stop();
-  });
+  const cleanups = gatewayForTests((started) => { gw = started; });
 
   async function setUp({ waitSeconds = 20, gatewayUrl } = {}) {
     const dir = tempDir(transport);
