@@ -12,24 +12,23 @@
 //                           event of the interaction, which the next call's
 //                           event then waits behind (one event per interaction
 //                           at a time)
-// Calls are sequential (one in flight per client, as an agent makes them),
-// back to back, and then paced: 30 ms between calls, as an agent that thinks
-// between tool calls makes them (a report then leaves in the pause). The
-// setups take turns in rounds so drift on a shared machine hits all alike.
-//   node bench/mcp_latency.mjs [calls per setup] [rounds] [paced calls per setup]
+// Each client makes one call at a time (as an agent does), back to back, and
+// then paced: 30 ms before each call, as an agent that thinks between tool
+// calls makes them (a result report then leaves in the pause; back to back,
+// reports wait for a pause, up to 1,024 of them). The setups take turns call
+// by call, so drift on a shared machine hits all of them alike.
+//   node bench/mcp_latency.mjs [calls per setup] [paced calls per setup]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
+import { Agent, request } from 'node:http';
 import {
   Client, FS_SERVER, StdioClientTransport, filesystemServer, startGateway, stdioClient, tempDir, uniqueId,
   writeConfig,
 } from '../test/mcp/lib/harness.mjs';
 
-const calls = Number(process.argv[2] || 2000);
-const rounds = Number(process.argv[3] || 5);
-const perRound = Math.ceil(calls / rounds);
-const pacedCalls = Number(process.argv[4] || 300);
-const pacedPerRound = Math.ceil(pacedCalls / rounds);
+const calls = Number(process.argv[2] || 1000);
+const pacedCalls = Number(process.argv[3] || 300);
 const PAUSE_MS = 30;
 
 const dir = tempDir('bench');
@@ -67,6 +66,32 @@ const setups = [
   { name: 'proxy, gated + result report (default)', open: () => proxied('report', {}) },
 ];
 
+// The gateway's decision alone, for the same event the proxy sends.
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+let eventCount = 0;
+const gatewayOnly = {
+  name: 'gateway alone (POST /v1/events, not a tool call)',
+  open: async () => ({
+    client: {
+      listTools: async () => {},
+      callTool: () => new Promise((res, rej) => {
+        const body = JSON.stringify({
+          interaction_id: 'bench-gateway', workflow: 'mcp-filesystem', channel: 'mcp', type: 'ai_proposal',
+          intent: 'mcp_read', action: { name: 'read_text_file', params: { path: file } }, event_id: `bench-${eventCount++}`,
+        });
+        const req = request(`${gw.url}/v1/events`, {
+          method: 'POST', agent: keepAlive,
+          headers: { Authorization: `Bearer ${gw.agentKey}`, 'Content-Type': 'application/json' },
+        }, (r) => { r.resume(); r.on('end', () => (r.statusCode === 200 ? res({}) : rej(new Error(`${r.statusCode}`)))); });
+        req.on('error', rej);
+        req.end(body);
+      }),
+    },
+    close: async () => keepAlive.destroy(),
+  }),
+};
+setups.push(gatewayOnly);
+
 for (const s of setups) {
   s.session = await s.open();
   s.samples = [];
@@ -74,37 +99,39 @@ for (const s of setups) {
   for (let i = 0; i < 200; i++) await s.session.client.callTool({ name: 'read_text_file', arguments: { path: file } });
 }
 
-async function measure(s, count, pause, into) {
-  for (let i = 0; i < count; i++) {
-    if (pause) await new Promise((r) => setTimeout(r, pause));
-    const t0 = process.hrtime.bigint();
-    const result = await s.session.client.callTool({ name: 'read_text_file', arguments: { path: file } });
-    into.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (result.isError) throw new Error(`${s.name}: ${JSON.stringify(result)}`);
-  }
+async function timeOne(s, into) {
+  const t0 = process.hrtime.bigint();
+  const result = await s.session.client.callTool({ name: 'read_text_file', arguments: { path: file } });
+  into.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  if (result.isError) throw new Error(`${s.name}: ${JSON.stringify(result)}`);
 }
 
+// The warm-up's result reports leave in this pause.
+await new Promise((r) => setTimeout(r, 1000));
 for (const s of setups) s.paced = [];
-for (let r = 0; r < rounds; r++) {
-  for (const s of setups) await measure(s, perRound, 0, s.samples);
+for (let i = 0; i < calls; i++) {
+  for (const s of setups) await timeOne(s, s.samples);
 }
-for (let r = 0; r < rounds; r++) {
-  for (const s of setups) await measure(s, pacedPerRound, PAUSE_MS, s.paced);
+for (let i = 0; i < pacedCalls; i++) {
+  for (const s of setups) {
+    await new Promise((r) => setTimeout(r, PAUSE_MS));
+    await timeOne(s, s.paced);
+  }
 }
 
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const fmt = (x) => x.toFixed(3);
 console.log(`\n${cpus().length} cores (${cpus()[0].model.trim()}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ` +
-  `${rounds} rounds; after 200 warm-up calls per setup\n`);
+  `the setups take turns call by call; after 200 warm-up calls per setup\n`);
 console.log('| setup | calls | p50 ms | p99 ms | p50 over direct | p99 over direct |');
 console.log('|---|---|---:|---:|---:|---:|');
-for (const [label, key] of [[`back to back, ${perRound * rounds} each`, 'samples'], [`${PAUSE_MS} ms apart, ${pacedPerRound * rounds} each`, 'paced']]) {
+for (const [label, key] of [[`back to back, ${calls} each`, 'samples'], [`${PAUSE_MS} ms pause before each, ${pacedCalls} each`, 'paced']]) {
   for (const s of setups) s[key].sort((a, b) => a - b);
   const base = setups[0][key];
   for (const s of setups) {
     const p50 = pct(s[key], 50);
     const p99 = pct(s[key], 99);
-    const over = s === setups[0] ? ['', ''] : [`+${fmt(p50 - pct(base, 50))}`, `${p99 >= pct(base, 99) ? '+' : ''}${fmt(p99 - pct(base, 99))}`];
+    const over = s === setups[0] || s === gatewayOnly ? ['', ''] : [`+${fmt(p50 - pct(base, 50))}`, `${p99 >= pct(base, 99) ? '+' : ''}${fmt(p99 - pct(base, 99))}`];
     console.log(`| ${s.name} | ${label} | ${fmt(p50)} | ${fmt(p99)} | ${over[0]} | ${over[1]} |`);
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What `hitlgate mcp` adds to an allowed tool call, against the same call made
 # directly to the MCP server, in one run (bench/mcp_latency.mjs says how).
-#   bench/mcp_latency.sh [calls per setup] [rounds] [paced calls per setup]   (2000, 5, 300)
+#   bench/mcp_latency.sh [calls per setup] [paced calls per setup]      (defaults 1000, 300)
 # Environment: HITLGATE_BIN (default build/dev/src/cli/hitlgate; a Release
 # build from scripts/build.sh release is build/release/src/cli/hitlgate).
 # The gateway's data folder is under $TMPDIR (or /tmp): its disk's flush time
