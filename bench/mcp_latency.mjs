@@ -121,6 +121,7 @@ for (let i = 0; i < pacedCalls; i++) {
 
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const fmt = (x) => x.toFixed(3);
+const signed = (x) => (x >= 0 ? '+' : '') + fmt(x);
 console.log(`\n${cpus().length} cores (${cpus()[0].model.trim()}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ` +
   `the setups take turns call by call; after 200 warm-up calls per setup\n`);
 console.log('| setup | calls | p50 ms | p99 ms | p50 over direct | p99 over direct |');
@@ -131,7 +132,7 @@ for (const [label, key] of [[`back to back, ${calls} each`, 'samples'], [`${PAUS
   for (const s of setups) {
     const p50 = pct(s[key], 50);
     const p99 = pct(s[key], 99);
-    const over = s === setups[0] || s === gatewayOnly ? ['', ''] : [`+${fmt(p50 - pct(base, 50))}`, `${p99 >= pct(base, 99) ? '+' : ''}${fmt(p99 - pct(base, 99))}`];
+    const over = s === setups[0] || s === gatewayOnly ? ['', ''] : [signed(p50 - pct(base, 50)), signed(p99 - pct(base, 99))];
     console.log(`| ${s.name} | ${label} | ${fmt(p50)} | ${fmt(p99)} | ${over[0]} | ${over[1]} |`);
   }
 }
