@@ -25,6 +25,9 @@ constexpr auto kRetryPause = std::chrono::milliseconds(500);
 constexpr auto kReportSettle = std::chrono::milliseconds(20);
 // More reports than this waiting, and they go out busy or not.
 constexpr size_t kMaxQueuedReports = 1024;
+// The proxy's own tools/list: pages it reads at most, and how long it waits for each.
+constexpr int kMaxToolPages = 50;
+constexpr auto kOwnRequestTimeout = std::chrono::seconds(5);
 
 std::string MetaString(const json::object* meta, std::string_view key) {
   if (meta == nullptr) return {};
@@ -222,6 +225,14 @@ asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession>
     co_return;
   }
 
+  const ToolOverride* override = server_.FindOverride(tool);
+  const bool kind_given = override != nullptr && override->kind.has_value();
+  const bool ask = override == nullptr || override->gate == GateMode::kAsk;
+  if (ask && !kind_given && !tools_.contains(tool) && !listed_itself_ && !tools_listed_) {
+    // The client never listed the tools (a cached list, a reconnect): ask the
+    // server for their annotations rather than take every tool for destructive.
+    co_await ListToolsItself();
+  }
   ToolCall call;
   call.server = server_.name;
   call.tool = tool;
@@ -230,8 +241,7 @@ asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession>
     call.kind = known->second.kind;
     call.annotations_json = known->second.annotations_json;
   }
-  const ToolOverride* override = server_.FindOverride(tool);
-  if (override != nullptr && override->kind) call.kind = *override->kind;
+  if (kind_given) call.kind = *override->kind;
   if (override != nullptr && override->gate == GateMode::kRefuse) {
     done();
     Reply(id, ToolResultResponse(id, "hitlgate refuses calls to " + tool +
@@ -429,10 +439,9 @@ asio::awaitable<void> ProxySession::ReportResults(std::shared_ptr<ProxySession> 
   reporting_ = false;
 }
 
-std::string ProxySession::AugmentToolsList(const Message& response, const std::string& text) {
-  const json::object* result = ResultObject(response);
-  const json::value* tools = result != nullptr ? result->if_contains("tools") : nullptr;
-  if (tools == nullptr || !tools->is_array()) return text;
+bool ProxySession::RememberTools(const json::object& result) {
+  const json::value* tools = result.if_contains("tools");
+  if (tools == nullptr || !tools->is_array()) return false;
   bool has_status_tool = false;
   for (const json::value& tool : tools->get_array()) {
     if (!tool.is_object()) continue;
@@ -444,12 +453,56 @@ std::string ProxySession::AugmentToolsList(const Message& response, const std::s
         ToolInfo{.kind = KindFromAnnotations(a), .annotations_json = a != nullptr ? json::serialize(*a) : ""};
     has_status_tool = has_status_tool || name->get_string() == kStatusToolName;
   }
+  tools_listed_ = true;
+  return has_status_tool;
+}
+
+std::string ProxySession::AugmentToolsList(const Message& response, const std::string& text) {
+  const json::object* result = ResultObject(response);
+  const json::value* tools = result != nullptr ? result->if_contains("tools") : nullptr;
+  if (tools == nullptr || !tools->is_array()) return text;
+  const bool has_status_tool = RememberTools(*result);
   const json::value* cursor = result->if_contains("nextCursor");
   const bool last_page = cursor == nullptr || cursor->is_null();
   if (!config_.status_tool || has_status_tool || !last_page) return text;
   json::value doc = response.doc;
   doc.as_object()["result"].as_object()["tools"].as_array().push_back(StatusToolDefinition());
   return json::serialize(doc);
+}
+
+asio::awaitable<void> ProxySession::ListToolsItself() {
+  if (listing_) {
+    // Another call is asking already: wait for its answer.
+    asio::steady_timer timer(executor_);
+    while (listing_) {
+      timer.expires_after(std::chrono::milliseconds(5));
+      co_await timer.async_wait(kTuple);
+    }
+    co_return;
+  }
+  listing_ = true;
+  std::string cursor;
+  for (int page = 0; page < kMaxToolPages && !server_closed_; ++page) {
+    const std::string id = "\"hitlgate-mcp-" + std::to_string(++own_request_seq_) + "\"";
+    json::object params;
+    if (!cursor.empty()) params["cursor"] = cursor;
+    json::object request{{"jsonrpc", "2.0"}, {"id", json::parse(id)}, {"method", "tools/list"}, {"params", params}};
+    auto answer = std::make_shared<AsyncQueue<std::string>>(executor_);
+    own_requests_[id] = answer;
+    channel_->Send(json::serialize(request));
+    auto text = co_await answer->Pop(kOwnRequestTimeout);
+    own_requests_.erase(id);
+    if (!text) break;
+    auto message = ParseMessage(*text);
+    const json::object* result = message ? ResultObject(*message) : nullptr;
+    if (result == nullptr) break;
+    RememberTools(*result);
+    const json::value* next = result->if_contains("nextCursor");
+    if (next == nullptr || !next->is_string()) break;
+    cursor = std::string(next->get_string());
+  }
+  listing_ = false;
+  listed_itself_ = true;
 }
 
 void ProxySession::OnServerMessage(std::string text) {
@@ -470,6 +523,10 @@ void ProxySession::OnServerMessage(std::string text) {
     return;
   }
   if (message->kind == MessageKind::kResponse) {
+    if (auto own = own_requests_.find(message->id); own != own_requests_.end()) {
+      own->second->Push(std::move(text));
+      return;
+    }
     auto it = forwarded_.find(message->id);
     if (it == forwarded_.end()) {
       if (sink_ != nullptr) sink_->ToClient(std::move(text), message->id, true);
@@ -526,6 +583,7 @@ void ProxySession::OnServerClosed(std::string why) {
   server_closed_ = true;
   closed_why_ = std::move(why);
   LogServer(server_.name, closed_why_);
+  for (auto& [id, answer] : own_requests_) answer->Close();
   auto pending = std::move(forwarded_);
   forwarded_.clear();
   for (const auto& [id, entry] : pending) {

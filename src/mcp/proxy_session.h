@@ -7,7 +7,9 @@
 //     a client that sent a progressToken. A client's notifications/cancelled
 //     for a call still at the gateway ends it: it is never forwarded later.
 //   - tools/list results: the tools' annotations are remembered (they decide
-//     the intent policies see) and hitlgate_task_status is appended.
+//     the intent policies see) and hitlgate_task_status is appended. A call
+//     of a tool the client never listed makes the proxy list the tools
+//     itself first (its own request ids start with "hitlgate-mcp-").
 //   - results of gated calls are reported to the gateway as events, once no
 //     call is being decided or run (so a report never makes the next call's
 //     event wait behind it at the gateway, which takes one event of an
@@ -35,6 +37,7 @@
 #include <unordered_set>
 
 #include "hitlgate/common/clock.h"
+#include "mcp/async_queue.h"
 #include "mcp/config.h"
 #include "mcp/gateway_api.h"
 #include "mcp/json_rpc.h"
@@ -121,6 +124,11 @@ class ProxySession final : public ServerListener, public std::enable_shared_from
   void Forward(const std::string& id, std::string text, Forwarded entry);
   void Reply(std::string_view id, std::string text);
   std::string AugmentToolsList(const Message& response, const std::string& text);
+  // Caches the annotations of a tools/list result's tools; true when the
+  // server has a tool named like the status tool.
+  bool RememberTools(const boost::json::object& result);
+  // Reads the server's tools/list itself (all pages), once per session.
+  boost::asio::awaitable<void> ListToolsItself();
   CallContext ContextFor(const boost::json::object* meta);
 
   boost::asio::any_io_executor executor_;
@@ -149,6 +157,11 @@ class ProxySession final : public ServerListener, public std::enable_shared_from
   std::unordered_set<std::string> cancelled_;                  // ... that the client cancelled
   std::unordered_map<std::string, std::string> progress_owner_;  // progressToken -> request id
   std::unordered_map<std::string, ToolInfo> tools_;            // from tools/list
+  bool tools_listed_ = false;   // a tools/list result was seen
+  bool listing_ = false;        // ListToolsItself is running
+  bool listed_itself_ = false;  // ... and has run
+  std::uint64_t own_request_seq_ = 0;
+  std::unordered_map<std::string, std::shared_ptr<AsyncQueue<std::string>>> own_requests_;  // by id
   std::unordered_map<std::string, Held> held_;                 // tool + canonical arguments -> task
   std::unordered_map<std::string, std::string> task_tools_;    // task id -> tool, this session's tasks
 };

@@ -2,13 +2,14 @@
 // JSON-RPC and oversize messages from the client (over stdio, raw, since the
 // SDK client never sends such lines, and over HTTP), an oversize answer from
 // the server, a server that writes garbage, a server that dies mid-call
-// (fixtures/fault_server.mjs injects those two), and HTTP requests outside
-// the protocol.
+// (fixtures/fault_server.mjs injects those two) or cannot start, a gateway
+// that refuses the event, and HTTP requests outside the protocol. Also: a
+// call of a tool the client never listed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BIN, faultServer, filesystemServer, gatewayForTests, httpClient, startHttpProxy, stdioClient, tempDir, textOf,
@@ -18,13 +19,13 @@ import {
 let gw;
 const cleanups = gatewayForTests((started) => { gw = started; });
 
-function config({ servers, extra = '' }) {
+function config({ servers, extra = '', workflow }) {
   const dir = tempDir('bad');
   const root = join(dir, 'files');
   mkdirSync(root);
   const interactionId = uniqueId('bad-it');
   const path = writeConfig(dir, {
-    gatewayUrl: gw.url, interactionId, servers: servers ?? filesystemServer(root), extra,
+    gatewayUrl: gw.url, interactionId, servers: servers ?? filesystemServer(root), extra, workflow,
   });
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   return { path, root, interactionId };
@@ -105,6 +106,30 @@ test('stdio: an oversize message is refused by id and never reaches the gateway 
   proxy.send({ jsonrpc: '2.0', id: 10, method: 'ping' });
   assert.deepEqual((await proxy.next()).result, {}, 'the next message is read normally');
   assert.equal((await gw.interaction(interactionId)).events.length, 0);
+});
+
+test('stdio: a call the gateway refuses (a workflow the key does not cover) is a tool error quoting it', async () => {
+  const { path, root } = config({ workflow: 'payroll' });
+  const session = await stdioClient(path, gw.agentKey);
+  cleanups.push(() => session.close());
+  const target = join(root, 'refused.txt');
+  const result = await session.client.callTool({ name: 'write_file', arguments: { path: target, content: 'x' } });
+  assert.equal(result.isError, true);
+  assert.match(textOf(result), /refused the event: 403 permission_denied: .*workflow 'payroll'.*not made/);
+  assert.equal(existsSync(target), false);
+});
+
+test('stdio: a call of a tool the client never listed is judged by the server\'s own annotations', async () => {
+  const { path, root, interactionId } = config({});
+  writeFileSync(join(root, 'cached.txt'), 'the client kept its tool list from before');
+  const session = await stdioClient(path, gw.agentKey);
+  cleanups.push(() => session.close());
+  // No tools/list: a client that cached the list from an earlier session.
+  const result = await session.client.callTool({ name: 'read_text_file', arguments: { path: join(root, 'cached.txt') } });
+  assert.equal(textOf(result), 'the client kept its tool list from before');
+  const { events } = await gw.interaction(interactionId);
+  assert.equal(events[0].event.intent, 'mcp_read');
+  assert.equal(events[0].decision.decision, 'allow');
 });
 
 test('stdio: an oversize answer from the server becomes an error for that call only', async () => {

@@ -171,12 +171,12 @@ export async function review(gw, verdict, ms = 15000) {
 }
 
 /** Writes a proxy configuration file; returns its path. */
-export function writeConfig(dir, { gatewayUrl, interactionId, servers, waitSeconds = 20, extra = '' }) {
+export function writeConfig(dir, { gatewayUrl, interactionId, servers, waitSeconds = 20, extra = '', workflow = WORKFLOW }) {
   const lines = [
     'gateway:',
     `  url: ${gatewayUrl}`,
     '  timeout_seconds: 3',
-    `workflow: ${WORKFLOW}`,
+    `workflow: ${workflow}`,
     `interaction_id: ${interactionId}`,
     `wait_seconds: ${waitSeconds}`,
     'progress_seconds: 1',
