@@ -81,6 +81,13 @@ struct HttpSession final : ClientSink {
 
   void SessionEnded(std::string_view) override {}  // later requests are answered with errors
 
+  void Abandon(std::string_view request_id) override {
+    auto it = requests.find(std::string(request_id));
+    if (it == requests.end()) return;
+    it->second->Close();  // its POST ends; the client stopped waiting for it anyway
+    requests.erase(it);
+  }
+
   void End() {
     if (proxy != nullptr) proxy->Close();
     for (auto& [rid, queue] : requests) queue->Close();

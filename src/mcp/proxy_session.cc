@@ -189,9 +189,13 @@ CallContext ProxySession::ContextFor(const json::object* meta) {
 asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession> /*self*/, Message message,
                                                    std::string text) {
   const std::string id = message.id;
+  // Ends the call's time at the gateway; true when the client cancelled it,
+  // which then gets no answer at all.
   auto done = [&] {
     at_gateway_.erase(id);
-    return cancelled_.erase(id) > 0;
+    if (cancelled_.erase(id) == 0) return false;
+    if (sink_ != nullptr) sink_->Abandon(id);
+    return true;
   };
   const json::object* params = Params(message);
   const json::value* name = params != nullptr ? params->if_contains("name") : nullptr;

@@ -56,6 +56,8 @@ class ClientSink {
   virtual void ToClient(std::string text, std::string_view request_id, bool is_response) = 0;
   // The downstream server is gone; every pending request has been answered.
   virtual void SessionEnded(std::string_view why) = 0;
+  // The request gets no response: the client cancelled it.
+  virtual void Abandon(std::string_view /*request_id*/) {}
 };
 
 inline constexpr std::string_view kStatusToolName = "hitlgate_task_status";

@@ -132,6 +132,21 @@ test('stdio: a call of a tool the client never listed is judged by the server\'s
   assert.equal(events[0].decision.decision, 'allow');
 });
 
+test('stdio: a call placed by its _meta goes to that interaction and customer', async () => {
+  const { path, root } = config({});
+  writeFileSync(join(root, 'a.txt'), 'a');
+  const session = await stdioClient(path, gw.agentKey);
+  cleanups.push(() => session.close());
+  const interaction = `chat-${Date.now()}`;
+  await session.client.callTool({
+    name: 'read_text_file', arguments: { path: join(root, 'a.txt') },
+    _meta: { 'hitlgate.dev/interaction_id': interaction, 'hitlgate.dev/customer_id': 'u-77' },
+  });
+  const { events } = await gw.interaction(interaction);
+  assert.equal(events[0].event.action.name, 'read_text_file');
+  assert.equal(events[0].event.customer_id, 'u-77');
+});
+
 test('stdio: an oversize answer from the server becomes an error for that call only', async () => {
   const { path, root } = config({ extra: 'max_message_bytes: 65536' });
   writeFileSync(join(root, 'huge.txt'), 'y'.repeat(200000));
