@@ -33,7 +33,8 @@ class AsyncQueue {
 
   // The next item; nullopt once closed and drained, or when `timeout`
   // (when positive) passes first.
-  boost::asio::awaitable<std::optional<T>> Pop(std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
+  boost::asio::awaitable<std::optional<T>> Pop(
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (items_.empty() && !closed_) {
       if (timeout.count() > 0) {

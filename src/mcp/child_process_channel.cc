@@ -36,13 +36,15 @@ std::string Describe(int status) {
 }
 
 // The proxy's environment with the configuration's variables set over it.
-std::vector<std::string> ChildEnvironment(const std::vector<std::pair<std::string, std::string>>& extra) {
+std::vector<std::string> ChildEnvironment(
+    const std::vector<std::pair<std::string, std::string>>& extra) {
   std::vector<std::string> out;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     std::string_view entry(*e);
     bool replaced = false;
     for (const auto& [name, value] : extra) {
-      replaced = replaced || (entry.starts_with(name) && entry.size() > name.size() && entry[name.size()] == '=');
+      replaced = replaced || (entry.starts_with(name) && entry.size() > name.size() &&
+                              entry[name.size()] == '=');
     }
     if (!replaced) out.emplace_back(entry);
   }
@@ -174,7 +176,8 @@ void ChildProcessChannel::Send(std::string text) {
   }
 }
 
-asio::awaitable<void> ChildProcessChannel::WriteLoop(std::shared_ptr<ChildProcessChannel> /*self*/) {
+asio::awaitable<void> ChildProcessChannel::WriteLoop(
+    std::shared_ptr<ChildProcessChannel> /*self*/) {
   while (!outbox_.empty() && to_child_.is_open()) {
     auto [ec, n] = co_await asio::async_write(to_child_, asio::buffer(outbox_.front()), kTuple);
     if (ec) {

@@ -38,7 +38,8 @@ class Reader {
     for (const auto& entry : map.entries) {
       bool found = false;
       for (std::string_view k : known) found = found || entry.key.scalar == k;
-      if (!found) Problem(entry.key, "unknown key '" + entry.key.scalar + "' in " + std::string(what));
+      if (!found)
+        Problem(entry.key, "unknown key '" + entry.key.scalar + "' in " + std::string(what));
     }
     return true;
   }
@@ -55,7 +56,8 @@ class Reader {
     const ScalarType t = node.is_scalar() ? policy::parser::TypeOf(node) : ScalarType::kNull;
     double v = 0;
     if (t == ScalarType::kInteger || t == ScalarType::kFloat) {
-      auto [end, err] = std::from_chars(node.scalar.data(), node.scalar.data() + node.scalar.size(), v);
+      auto [end, err] =
+          std::from_chars(node.scalar.data(), node.scalar.data() + node.scalar.size(), v);
       if (err != std::errc() || end != node.scalar.data() + node.scalar.size()) {
         Problem(node, std::string(key) + ": expected a number, got " + node.Describe());
         return std::nullopt;
@@ -133,13 +135,15 @@ void ReadToolOverride(Reader& r, const Node& key, const Node& value, ServerConfi
   if (!r.Map(value, "tool '" + key.scalar + "'", {"gate", "kind"})) return;
   for (const auto& e : value.entries) {
     if (e.key.scalar == "gate") {
-      auto gate = Choice<GateMode>(r, e.value, "gate",
-                                   {{"ask", GateMode::kAsk}, {"bypass", GateMode::kBypass}, {"refuse", GateMode::kRefuse}});
+      auto gate = Choice<GateMode>(
+          r, e.value, "gate",
+          {{"ask", GateMode::kAsk}, {"bypass", GateMode::kBypass}, {"refuse", GateMode::kRefuse}});
       if (gate) o.gate = *gate;
     } else if (e.key.scalar == "kind") {
-      o.kind = Choice<ToolKind>(
-          r, e.value, "kind",
-          {{"read", ToolKind::kRead}, {"write", ToolKind::kWrite}, {"destructive", ToolKind::kDestructive}});
+      o.kind = Choice<ToolKind>(r, e.value, "kind",
+                                {{"read", ToolKind::kRead},
+                                 {"write", ToolKind::kWrite},
+                                 {"destructive", ToolKind::kDestructive}});
     }
   }
   server->tools.push_back(std::move(o));
@@ -151,7 +155,9 @@ void ReadServer(Reader& r, const Node& key, const Node& value, McpConfig* config
   if (!ValidServerName(s.name)) {
     r.Problem(key, "server name '" + s.name + "': use 1 to 64 of a-z, 0-9, '-' and '_'");
   }
-  if (!r.Map(value, "server '" + s.name + "'", {"command", "env", "cwd", "url", "workflow", "tools"})) return;
+  if (!r.Map(value, "server '" + s.name + "'",
+             {"command", "env", "cwd", "url", "workflow", "tools"}))
+    return;
   for (const auto& e : value.entries) {
     const std::string& k = e.key.scalar;
     if (k == "command") {
@@ -162,7 +168,8 @@ void ReadServer(Reader& r, const Node& key, const Node& value, McpConfig* config
         continue;
       }
       for (const auto& var : e.value.entries) {
-        if (auto v = r.String(var.value, var.key.scalar)) s.env.emplace_back(var.key.scalar, std::move(*v));
+        if (auto v = r.String(var.value, var.key.scalar))
+          s.env.emplace_back(var.key.scalar, std::move(*v));
       }
     } else if (k == "cwd") {
       if (auto v = r.String(e.value, "cwd")) s.cwd = std::move(*v);
@@ -181,7 +188,8 @@ void ReadServer(Reader& r, const Node& key, const Node& value, McpConfig* config
   if (s.command.empty() == s.url.empty()) {
     r.Problem(key, "server '" + s.name + "': give either command (a list) or url");
   } else if (!s.url.empty() && !s.url.starts_with("http://")) {
-    r.Problem(key, "server '" + s.name + "': url must start with http:// (TLS is not supported yet)");
+    r.Problem(key,
+              "server '" + s.name + "': url must start with http:// (TLS is not supported yet)");
   }
   config->servers.push_back(std::move(s));
 }
@@ -232,7 +240,8 @@ Result<McpConfig> ParseConfig(std::string_view yaml, std::string_view file_name)
         } else if (g.key.scalar == "key_env") {
           if (auto s = r.String(g.value, "key_env")) config.gateway.key_env = std::move(*s);
         } else if (g.key.scalar == "timeout_seconds") {
-          if (auto n = r.Number(g.value, "timeout_seconds", 0.1, 300)) config.gateway.timeout = Millis(*n);
+          if (auto n = r.Number(g.value, "timeout_seconds", 0.1, 300))
+            config.gateway.timeout = Millis(*n);
         }
       }
     } else if (k == "workflow") {
@@ -252,7 +261,8 @@ Result<McpConfig> ParseConfig(std::string_view yaml, std::string_view file_name)
     } else if (k == "status_tool") {
       if (auto b = r.Bool(v, k)) config.status_tool = *b;
     } else if (k == "max_message_bytes") {
-      if (auto n = r.Number(v, k, 1024, 256.0 * 1024 * 1024)) config.max_message_bytes = static_cast<size_t>(*n);
+      if (auto n = r.Number(v, k, 1024, 256.0 * 1024 * 1024))
+        config.max_message_bytes = static_cast<size_t>(*n);
     } else if (k == "session_idle_minutes") {
       if (auto n = r.Number(v, k, 1, 24 * 60)) {
         config.session_idle = std::chrono::minutes(static_cast<std::int64_t>(*n));
@@ -274,7 +284,9 @@ Result<McpConfig> ParseConfig(std::string_view yaml, std::string_view file_name)
     for (const ServerConfig& s : config.servers) {
       if (s.workflow.empty()) without += (without.empty() ? "'" : ", '") + s.name + "'";
     }
-    if (!without.empty()) r.Problem(*root, "missing workflow (give one at the top, or one per server; none for " + without + ")");
+    if (!without.empty())
+      r.Problem(*root, "missing workflow (give one at the top, or one per server; none for " +
+                           without + ")");
   }
   if (servers == nullptr) r.Problem(*root, "missing servers");
   if (!r.ok()) return InvalidArgument(r.problems());
@@ -284,7 +296,8 @@ Result<McpConfig> ParseConfig(std::string_view yaml, std::string_view file_name)
 
 Result<void> ValidateConfig(const McpConfig& config) {
   if (!config.gateway.url.starts_with("http://")) {
-    return InvalidArgument("gateway url must be http://host:port (got '" + config.gateway.url + "')");
+    return InvalidArgument("gateway url must be http://host:port (got '" + config.gateway.url +
+                           "')");
   }
   if (config.servers.empty()) return InvalidArgument("no MCP server configured");
   for (const ServerConfig& s : config.servers) {
@@ -295,7 +308,8 @@ Result<void> ValidateConfig(const McpConfig& config) {
       return InvalidArgument("server '" + s.name + "': give either a command or a url");
     }
   }
-  if (config.gateway.key_env.empty()) return InvalidArgument("gateway key_env must name a variable");
+  if (config.gateway.key_env.empty())
+    return InvalidArgument("gateway key_env must name a variable");
   return {};
 }
 

@@ -47,7 +47,7 @@ struct ServerConfig {
   std::vector<std::pair<std::string, std::string>> env;  // added to the proxy's environment
   std::string cwd;
   std::string url;
-  std::string workflow;  // overrides McpConfig::workflow when set
+  std::string workflow;             // overrides McpConfig::workflow when set
   std::vector<ToolOverride> tools;  // first match wins
 
   // The override for `tool`, or nullptr.
@@ -55,9 +55,9 @@ struct ServerConfig {
 };
 
 struct GatewayConfig {
-  std::string url;                                 // http://host:port
-  std::string key_env = "HITLGATE_AGENT_KEY";      // the variable that holds the agent key
-  std::chrono::milliseconds timeout{10000};        // per request, before failing closed
+  std::string url;                             // http://host:port
+  std::string key_env = "HITLGATE_AGENT_KEY";  // the variable that holds the agent key
+  std::chrono::milliseconds timeout{10000};    // per request, before failing closed
 };
 
 struct McpConfig {

@@ -61,7 +61,8 @@ TEST(McpConfigTest, ReadsEverySetting) {
 }
 
 TEST(McpConfigTest, DefaultsWhenOnlyTheEssentialsAreGiven) {
-  auto c = ParseConfig("gateway: {url: 'http://gw:8080'}\nworkflow: w\nservers: {s: {command: [srv]}}\n", "f");
+  auto c = ParseConfig(
+      "gateway: {url: 'http://gw:8080'}\nworkflow: w\nservers: {s: {command: [srv]}}\n", "f");
   ASSERT_TRUE(c.has_value()) << c.error().message();
   EXPECT_EQ(c->gateway.key_env, "HITLGATE_AGENT_KEY");
   EXPECT_EQ(c->wait_limit, std::chrono::seconds(50));  // inside the SDKs' 60 s request timeout
@@ -95,7 +96,8 @@ servers:
                        "mcp.yaml");
   ASSERT_FALSE(c.has_value());
   const std::string& m = c.error().message();
-  EXPECT_THAT(m, HasSubstr("mcp.yaml:1:29: unknown key 'key' in gateway"));  // a key never goes in the file
+  EXPECT_THAT(
+      m, HasSubstr("mcp.yaml:1:29: unknown key 'key' in gateway"));  // a key never goes in the file
   EXPECT_THAT(m, HasSubstr("mcp.yaml:2:15: wait_seconds: expected a number"));
   EXPECT_THAT(m, HasSubstr("server name 'Bad Name'"));
   EXPECT_THAT(m, HasSubstr("server 'both': give either command (a list) or url"));
@@ -105,14 +107,16 @@ servers:
 }
 
 TEST(McpConfigTest, OutOfRangeAndMissingPieces) {
-  EXPECT_THAT(ParseConfig("gateway: {url: http://g:1}\nworkflow: w\nwait_seconds: 7200\nservers: {s: {command: [x]}}",
+  EXPECT_THAT(ParseConfig("gateway: {url: http://g:1}\nworkflow: w\nwait_seconds: 7200\nservers: "
+                          "{s: {command: [x]}}",
                           "f"),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("out of range")));
   EXPECT_THAT(ParseConfig("workflow: w\nservers: {s: {command: [x]}}", "f"),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("missing gateway.url")));
   EXPECT_THAT(ParseConfig("gateway: {url: http://g:1}\nworkflow: w\n", "f"),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("missing servers")));
-  EXPECT_THAT(ParseConfig("gateway: [", "f"), IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("f:")));
+  EXPECT_THAT(ParseConfig("gateway: [", "f"),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("f:")));
 }
 
 TEST(McpConfigTest, GlobMatching) {

@@ -25,9 +25,8 @@ namespace hitlgate::mcp {
 class GatewayApi {
  public:
   // InvalidArgument when the gateway URL is not http://host:port.
-  [[nodiscard]] static Result<std::shared_ptr<GatewayApi>> Create(boost::asio::any_io_executor executor,
-                                                                  const GatewayConfig& config,
-                                                                  std::string api_key);
+  [[nodiscard]] static Result<std::shared_ptr<GatewayApi>> Create(
+      boost::asio::any_io_executor executor, const GatewayConfig& config, std::string api_key);
 
   // The decision for one proposal event. Retries connection failures, 429
   // and 503 within the configured timeout. Other refusals (400, 401, 403,
@@ -35,7 +34,8 @@ class GatewayApi {
   boost::asio::awaitable<Result<GateAnswer>> Submit(std::string event_json);
 
   // The task now, or after up to `wait` when it is still pending.
-  boost::asio::awaitable<Result<TaskState>> Task(std::string task_id, std::chrono::milliseconds wait);
+  boost::asio::awaitable<Result<TaskState>> Task(std::string task_id,
+                                                 std::chrono::milliseconds wait);
 
   // Records a result event; its decision is not used.
   boost::asio::awaitable<Result<void>> Report(std::string event_json);

@@ -121,7 +121,8 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Send(HttpRequest request) {
   co_return response;
 }
 
-asio::awaitable<Result<HttpResponse>> HttpClient::Stream(HttpRequest request, HeadFn on_head, BodyFn on_body) {
+asio::awaitable<Result<HttpResponse>> HttpClient::Stream(HttpRequest request, HeadFn on_head,
+                                                         BodyFn on_body) {
   auto self = shared_from_this();
   bool retryable = false;
   auto response = co_await Exchange(request, on_head, on_body, &retryable);
@@ -133,7 +134,8 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Stream(HttpRequest request, He
 // request failed on a reused connection before any answer came: the server
 // had closed it, and the request may go once more on a fresh one. Passing
 // null forces a fresh connection.
-asio::awaitable<Result<HttpResponse>> HttpClient::Exchange(const HttpRequest& request, const HeadFn& on_head,
+asio::awaitable<Result<HttpResponse>> HttpClient::Exchange(const HttpRequest& request,
+                                                           const HeadFn& on_head,
                                                            const BodyFn& on_body, bool* retryable) {
   std::unique_ptr<Connection> conn;
   const bool reused = retryable != nullptr && !idle_.empty();
@@ -153,7 +155,8 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Exchange(const HttpRequest& re
     auto [rec, endpoints] = co_await resolver.async_resolve(url_.host, url_.port, kTuple);
     if (rec) co_return std::unexpected(NetworkError("resolve " + url_.host, rec));
     auto [cec, endpoint] = co_await conn->stream.async_connect(endpoints, kTuple);
-    if (cec) co_return std::unexpected(NetworkError("connect to " + url_.host + ":" + url_.port, cec));
+    if (cec)
+      co_return std::unexpected(NetworkError("connect to " + url_.host + ":" + url_.port, cec));
     conn->stream.socket().set_option(tcp::no_delay(true));
   }
 
@@ -172,7 +175,8 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Exchange(const HttpRequest& re
 
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);  // Send() and the SSE reader bound what they keep
-  auto [hec, head_bytes] = co_await http::async_read_header(conn->stream, conn->buffer, parser, kTuple);
+  auto [hec, head_bytes] =
+      co_await http::async_read_header(conn->stream, conn->buffer, parser, kTuple);
   if (hec) {
     if (reused && retryable != nullptr && head_bytes == 0) *retryable = true;
     co_return std::unexpected(NetworkError("read from " + url_.host + ":" + url_.port, hec));
@@ -196,7 +200,8 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Exchange(const HttpRequest& re
     if (rec == http::error::need_buffer) rec = {};
     const size_t got = chunk.size() - parser.get().body().size;
     if (got > 0 && on_body) on_body(std::string_view(chunk.data(), got));
-    if (rec) co_return std::unexpected(NetworkError("read from " + url_.host + ":" + url_.port, rec));
+    if (rec)
+      co_return std::unexpected(NetworkError("read from " + url_.host + ":" + url_.port, rec));
   }
   if (parser.keep_alive() && idle_.size() < kMaxIdleConnections) {
     conn->stream.expires_never();

@@ -45,7 +45,7 @@ struct HttpResponse {
   unsigned status = 0;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
-  std::string body;  // empty for streamed bodies
+  std::string body;                                          // empty for streamed bodies
 
   // The first header of that (lower-case) name, or empty.
   std::string_view Header(std::string_view name) const;
@@ -66,7 +66,8 @@ class HttpClient : public std::enable_shared_from_this<HttpClient> {
   // Returns the head when the body ended.
   using HeadFn = std::function<bool(const HttpResponse&)>;
   using BodyFn = std::function<void(std::string_view)>;
-  boost::asio::awaitable<Result<HttpResponse>> Stream(HttpRequest request, HeadFn on_head, BodyFn on_body);
+  boost::asio::awaitable<Result<HttpResponse>> Stream(HttpRequest request, HeadFn on_head,
+                                                      BodyFn on_body);
 
   // Closes idle connections.
   void Shutdown();
@@ -75,7 +76,8 @@ class HttpClient : public std::enable_shared_from_this<HttpClient> {
 
  private:
   struct Connection;
-  boost::asio::awaitable<Result<HttpResponse>> Exchange(const HttpRequest& request, const HeadFn& on_head,
+  boost::asio::awaitable<Result<HttpResponse>> Exchange(const HttpRequest& request,
+                                                        const HeadFn& on_head,
                                                         const BodyFn& on_body, bool* retryable);
 
   boost::asio::any_io_executor executor_;

@@ -22,7 +22,8 @@ constexpr auto kDeleteTimeout = std::chrono::seconds(2);
 
 // One POST and the signal that its answer has begun.
 struct HttpServerChannel::Exchange {
-  explicit Exchange(asio::any_io_executor executor, std::string body) : text(std::move(body)), head(executor) {}
+  explicit Exchange(asio::any_io_executor executor, std::string body)
+      : text(std::move(body)), head(executor) {}
   std::string text;
   AsyncQueue<bool> head;
   bool head_seen = false;
@@ -30,7 +31,10 @@ struct HttpServerChannel::Exchange {
 
 HttpServerChannel::HttpServerChannel(asio::any_io_executor executor, const ServerConfig& server,
                                      size_t max_message_bytes)
-    : executor_(executor), name_(server.name), url_text_(server.url), max_message_bytes_(max_message_bytes) {}
+    : executor_(executor),
+      name_(server.name),
+      url_text_(server.url),
+      max_message_bytes_(max_message_bytes) {}
 
 void HttpServerChannel::Start(ServerListener* listener) {
   listener_ = listener;
@@ -45,7 +49,8 @@ HttpRequest HttpServerChannel::NewRequest(std::string method) const {
   request.target = http_->url().path;
   request.headers.emplace_back("Accept", "application/json, text/event-stream");
   if (!session_id_.empty()) request.headers.emplace_back("Mcp-Session-Id", session_id_);
-  if (!protocol_version_.empty()) request.headers.emplace_back("MCP-Protocol-Version", protocol_version_);
+  if (!protocol_version_.empty())
+    request.headers.emplace_back("MCP-Protocol-Version", protocol_version_);
   return request;
 }
 
@@ -62,7 +67,8 @@ asio::awaitable<void> HttpServerChannel::SendLoop(std::shared_ptr<HttpServerChan
   while (!outbox_.empty() && !stopped_) {
     auto exchange = std::make_shared<Exchange>(executor_, std::move(outbox_.front()));
     outbox_.pop_front();
-    const bool initialized = exchange->text.find("\"notifications/initialized\"") != std::string::npos;
+    const bool initialized =
+        exchange->text.find("\"notifications/initialized\"") != std::string::npos;
     asio::co_spawn(executor_, Post(self, exchange), asio::detached);
     // Order: the next message leaves once the server has begun to answer this one.
     auto accepted = co_await exchange->head.Pop();
@@ -86,7 +92,8 @@ asio::awaitable<void> HttpServerChannel::Post(std::shared_ptr<HttpServerChannel>
   auto deliver = [this](std::string data) { Deliver(std::move(data)); };
   auto oversize = [&](size_t) { too_large = true; };
   auto on_head = [&](const HttpResponse& head) {
-    if (std::string_view sid = head.Header("mcp-session-id"); !sid.empty()) session_id_ = std::string(sid);
+    if (std::string_view sid = head.Header("mcp-session-id"); !sid.empty())
+      session_id_ = std::string(sid);
     is_sse = head.content_type.starts_with("text/event-stream");
     exchange->head_seen = true;
     exchange->head.Push(head.status < 300);
@@ -104,19 +111,21 @@ asio::awaitable<void> HttpServerChannel::Post(std::shared_ptr<HttpServerChannel>
   auto response = co_await http_->Stream(std::move(request), on_head, on_body);
   if (!exchange->head_seen) exchange->head.Push(false);
   if (!response) {
-    co_return Fail(exchange->text, "could not reach the MCP server '" + name_ + "' at " + url_text_ + ": " +
-                                       response.error().message());
+    co_return Fail(exchange->text, "could not reach the MCP server '" + name_ + "' at " +
+                                       url_text_ + ": " + response.error().message());
   }
   if (response->status == 404 && !session_id_.empty()) {
     co_return Closed("the MCP server '" + name_ + "' ended the session (HTTP 404)");
   }
   if (response->status >= 300) {
     co_return Fail(exchange->text, "the MCP server '" + name_ + "' answered HTTP " +
-                                       std::to_string(response->status) + ": " + body.substr(0, 200));
+                                       std::to_string(response->status) + ": " +
+                                       body.substr(0, 200));
   }
   if (too_large) {
     co_return Fail(exchange->text, "the MCP server's answer is over the limit of " +
-                                       std::to_string(max_message_bytes_) + " bytes (max_message_bytes)");
+                                       std::to_string(max_message_bytes_) +
+                                       " bytes (max_message_bytes)");
   }
   if (!is_sse && !body.empty()) Deliver(std::move(body));
 }
@@ -134,7 +143,8 @@ asio::awaitable<void> HttpServerChannel::Listen(std::shared_ptr<HttpServerChanne
   };
   auto on_body = [&](std::string_view bytes) { sse.Feed(bytes, deliver, oversize); };
   auto response = co_await http_->Stream(std::move(request), on_head, on_body);
-  if (!response && !stopped_) LogServer(name_, "the server's event stream ended: " + response.error().message());
+  if (!response && !stopped_)
+    LogServer(name_, "the server's event stream ended: " + response.error().message());
 }
 
 asio::awaitable<void> HttpServerChannel::Delete(std::shared_ptr<HttpServerChannel> /*self*/) {
@@ -152,16 +162,19 @@ void HttpServerChannel::Deliver(std::string text) {
   const bool multi_line = text.find_first_of("\r\n") != std::string::npos;
   const bool maybe_batch = !text.empty() && text.find_first_not_of(" \t") != std::string::npos &&
                            text[text.find_first_not_of(" \t")] == '[';
-  const bool need_version = protocol_version_.empty() && text.find("protocolVersion") != std::string::npos;
+  const bool need_version =
+      protocol_version_.empty() && text.find("protocolVersion") != std::string::npos;
   if (multi_line || maybe_batch || need_version) {
     boost::system::error_code ec;
     json::value v = json::parse(text, ec);
     if (!ec) {
       if (need_version && v.is_object()) {
         const json::value* result = v.get_object().if_contains("result");
-        const json::value* version =
-            result != nullptr && result->is_object() ? result->get_object().if_contains("protocolVersion") : nullptr;
-        if (version != nullptr && version->is_string()) protocol_version_ = std::string(version->get_string());
+        const json::value* version = result != nullptr && result->is_object()
+                                         ? result->get_object().if_contains("protocolVersion")
+                                         : nullptr;
+        if (version != nullptr && version->is_string())
+          protocol_version_ = std::string(version->get_string());
       }
       if (v.is_array()) {
         for (const json::value& item : v.get_array()) {
@@ -178,7 +191,8 @@ void HttpServerChannel::Deliver(std::string text) {
 void HttpServerChannel::Fail(const std::string& request_text, const std::string& why) {
   auto message = ParseMessage(request_text);
   if (message && message->kind == MessageKind::kRequest && listener_ != nullptr) {
-    listener_->OnServerMessage(ErrorResponse(message->id, kServerUnavailable, "hitlgate mcp: " + why));
+    listener_->OnServerMessage(
+        ErrorResponse(message->id, kServerUnavailable, "hitlgate mcp: " + why));
     return;
   }
   LogServer(name_, why);

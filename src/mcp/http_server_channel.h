@@ -26,9 +26,11 @@
 
 namespace hitlgate::mcp {
 
-class HttpServerChannel final : public ServerChannel, public std::enable_shared_from_this<HttpServerChannel> {
+class HttpServerChannel final : public ServerChannel,
+                                public std::enable_shared_from_this<HttpServerChannel> {
  public:
-  HttpServerChannel(boost::asio::any_io_executor executor, const ServerConfig& server, size_t max_message_bytes);
+  HttpServerChannel(boost::asio::any_io_executor executor, const ServerConfig& server,
+                    size_t max_message_bytes);
 
   void Start(ServerListener* listener) override;
   void Send(std::string text) override;
@@ -38,7 +40,8 @@ class HttpServerChannel final : public ServerChannel, public std::enable_shared_
  private:
   struct Exchange;
   boost::asio::awaitable<void> SendLoop(std::shared_ptr<HttpServerChannel> self);
-  boost::asio::awaitable<void> Post(std::shared_ptr<HttpServerChannel> self, std::shared_ptr<Exchange> exchange);
+  boost::asio::awaitable<void> Post(std::shared_ptr<HttpServerChannel> self,
+                                    std::shared_ptr<Exchange> exchange);
   boost::asio::awaitable<void> Listen(std::shared_ptr<HttpServerChannel> self);
   boost::asio::awaitable<void> Delete(std::shared_ptr<HttpServerChannel> self);
   HttpRequest NewRequest(std::string method) const;

@@ -11,9 +11,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <cstdio>
 #include <deque>
 #include <unordered_map>
@@ -54,8 +54,8 @@ struct HttpSession final : ClientSink {
   std::shared_ptr<ProxySession> proxy;
   std::shared_ptr<ServerChannel> channel;
   std::unordered_map<std::string, std::shared_ptr<OutQueue>> requests;  // open POSTs by request id
-  std::shared_ptr<OutQueue> listener;  // the GET stream
-  std::deque<std::string> backlog;     // messages for a GET stream not yet open
+  std::shared_ptr<OutQueue> listener;                                   // the GET stream
+  std::deque<std::string> backlog;  // messages for a GET stream not yet open
   SteadyTime last_used{};
 
   void ToClient(std::string text, std::string_view request_id, bool is_response) override {
@@ -98,20 +98,31 @@ struct HttpSession final : ClientSink {
 
 std::string_view Reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    default: return "Error";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    default:
+      return "Error";
   }
 }
 
-std::string Response(int status, std::string_view content_type, std::string_view body, std::string_view extra = {}) {
+std::string Response(int status, std::string_view content_type, std::string_view body,
+                     std::string_view extra = {}) {
   std::string out = "HTTP/1.1 " + std::to_string(status) + " " + std::string(Reason(status)) +
                     "\r\nServer: hitlgate-mcp\r\n";
   if (!content_type.empty()) out += "Content-Type: " + std::string(content_type) + "\r\n";
@@ -148,7 +159,8 @@ std::string SseEvent(std::string_view message) {
   while (start <= message.size()) {
     const size_t end = message.find('\n', start);
     out += "data: ";
-    out.append(message.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    out.append(message.substr(
+        start, end == std::string_view::npos ? std::string_view::npos : end - start));
     out += '\n';
     if (end == std::string_view::npos) break;
     start = end + 1;
@@ -172,7 +184,8 @@ bool OriginAllowed(std::string_view origin) {
 
 struct HttpTransport::State : std::enable_shared_from_this<State> {
   State(asio::io_context& io_context, const McpConfig& mcp_config, const ServerConfig* fallback,
-        std::shared_ptr<GatewayApi> gateway_api, const Clock& wall_clock, crypto::RandomSource& random_source)
+        std::shared_ptr<GatewayApi> gateway_api, const Clock& wall_clock,
+        crypto::RandomSource& random_source)
       : io(io_context),
         config(mcp_config),
         default_server(fallback),
@@ -196,7 +209,8 @@ struct HttpTransport::State : std::enable_shared_from_this<State> {
   asio::awaitable<void> Accept(std::shared_ptr<State> self);
   asio::awaitable<void> Sweep(std::shared_ptr<State> self);
   asio::awaitable<void> Serve(std::shared_ptr<State> self, tcp::socket socket);
-  asio::awaitable<bool> Handle(beast::tcp_stream& stream, http::request<http::string_body>& request);
+  asio::awaitable<bool> Handle(beast::tcp_stream& stream,
+                               http::request<http::string_body>& request);
   asio::awaitable<bool> Post(beast::tcp_stream& stream, http::request<http::string_body>& request,
                              const ServerConfig& server);
   asio::awaitable<bool> Get(beast::tcp_stream& stream, HttpSession& session);
@@ -204,9 +218,12 @@ struct HttpTransport::State : std::enable_shared_from_this<State> {
   const ServerConfig* Route(std::string_view target) const;
 };
 
-HttpTransport::HttpTransport(asio::io_context& io, const McpConfig& config, const ServerConfig* default_server,
-                             std::shared_ptr<GatewayApi> gateway, const Clock& clock, crypto::RandomSource& random)
-    : state_(std::make_shared<State>(io, config, default_server, std::move(gateway), clock, random)) {}
+HttpTransport::HttpTransport(asio::io_context& io, const McpConfig& config,
+                             const ServerConfig* default_server,
+                             std::shared_ptr<GatewayApi> gateway, const Clock& clock,
+                             crypto::RandomSource& random)
+    : state_(
+          std::make_shared<State>(io, config, default_server, std::move(gateway), clock, random)) {}
 
 HttpTransport::~HttpTransport() { Shutdown(); }
 
@@ -220,7 +237,8 @@ Result<unsigned short> HttpTransport::Listen(const std::string& address, unsigne
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Unavailable("listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
+  if (ec)
+    return Unavailable("listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
   asio::co_spawn(state_->io, state_->Accept(state_), asio::detached);
   asio::co_spawn(state_->io, state_->Sweep(state_), asio::detached);
   return acceptor.local_endpoint().port();
@@ -284,19 +302,22 @@ std::shared_ptr<HttpSession> HttpTransport::State::NewSession(const ServerConfig
   auto session = std::make_shared<HttpSession>();
   session->id = random.Hex(16);
   session->server = server.name;
-  session->proxy = std::make_shared<ProxySession>(io.get_executor(), config, server, gateway, clock, session->id,
-                                                  session.get());
+  session->proxy = std::make_shared<ProxySession>(io.get_executor(), config, server, gateway, clock,
+                                                  session->id, session.get());
   if (server.url.empty()) {
-    session->channel = std::make_shared<ChildProcessChannel>(io.get_executor(), server, config.max_message_bytes);
+    session->channel =
+        std::make_shared<ChildProcessChannel>(io.get_executor(), server, config.max_message_bytes);
   } else {
-    session->channel = std::make_shared<HttpServerChannel>(io.get_executor(), server, config.max_message_bytes);
+    session->channel =
+        std::make_shared<HttpServerChannel>(io.get_executor(), server, config.max_message_bytes);
   }
   sessions[session->id] = session;
   session->proxy->Start(session->channel);
   return session;
 }
 
-asio::awaitable<void> HttpTransport::State::Serve(std::shared_ptr<State> /*self*/, tcp::socket socket) {
+asio::awaitable<void> HttpTransport::State::Serve(std::shared_ptr<State> /*self*/,
+                                                  tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -306,11 +327,11 @@ asio::awaitable<void> HttpTransport::State::Serve(std::shared_ptr<State> /*self*
     stream.expires_after(kKeepAliveIdle);
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, kTuple);
     if (ec == http::error::body_limit) {
-      const std::string answer =
-          JsonError(413, {}, kMessageTooLarge,
-                    "hitlgate mcp: the message is over the limit of " + std::to_string(config.max_message_bytes) +
-                        " bytes (max_message_bytes); it was not forwarded",
-                    "Connection: close\r\n");
+      const std::string answer = JsonError(413, {}, kMessageTooLarge,
+                                           "hitlgate mcp: the message is over the limit of " +
+                                               std::to_string(config.max_message_bytes) +
+                                               " bytes (max_message_bytes); it was not forwarded",
+                                           "Connection: close\r\n");
       stream.expires_after(std::chrono::seconds(5));
       co_await asio::async_write(stream, asio::buffer(answer), kTuple);
       break;
@@ -334,12 +355,16 @@ asio::awaitable<bool> HttpTransport::State::Handle(beast::tcp_stream& stream,
   };
   const ServerConfig* server = Route(request.target());
   if (server == nullptr) {
-    co_return co_await write(Response(404, "text/plain", "no MCP server at this path; use /mcp/<server name>\n"));
+    co_return co_await write(
+        Response(404, "text/plain", "no MCP server at this path; use /mcp/<server name>\n"));
   }
   if (!OriginAllowed(request[http::field::origin])) {
-    co_return co_await write(Response(403, "text/plain", "requests from this Origin are refused\n"));
+    co_return co_await write(
+        Response(403, "text/plain", "requests from this Origin are refused\n"));
   }
-  if (shut_down) co_return co_await write(JsonError(503, {}, kServerUnavailable, "hitlgate mcp is shutting down"));
+  if (shut_down)
+    co_return co_await write(
+        JsonError(503, {}, kServerUnavailable, "hitlgate mcp is shutting down"));
   switch (request.method()) {
     case http::verb::post:
       co_return co_await Post(stream, request, *server);
@@ -347,7 +372,8 @@ asio::awaitable<bool> HttpTransport::State::Handle(beast::tcp_stream& stream,
     case http::verb::delete_: {
       const std::string sid(request["mcp-session-id"]);
       auto it = sessions.find(sid);
-      if (sid.empty()) co_return co_await write(Response(400, "text/plain", "Mcp-Session-Id header required\n"));
+      if (sid.empty())
+        co_return co_await write(Response(400, "text/plain", "Mcp-Session-Id header required\n"));
       if (it == sessions.end() || it->second->server != server->name) {
         co_return co_await write(Response(404, "text/plain", "unknown session\n"));
       }
@@ -358,19 +384,23 @@ asio::awaitable<bool> HttpTransport::State::Handle(beast::tcp_stream& stream,
         co_return co_await write(Response(200, "", ""));
       }
       if (request[http::field::accept].find("text/event-stream") == std::string_view::npos) {
-        co_return co_await write(Response(406, "text/plain", "Accept must include text/event-stream\n"));
+        co_return co_await write(
+            Response(406, "text/plain", "Accept must include text/event-stream\n"));
       }
       if (session->listener != nullptr) {
-        co_return co_await write(Response(409, "text/plain", "this session has an event stream already\n"));
+        co_return co_await write(
+            Response(409, "text/plain", "this session has an event stream already\n"));
       }
       co_return co_await Get(stream, *session);
     }
     default:
-      co_return co_await write(Response(405, "text/plain", "use POST, GET or DELETE\n", "Allow: GET, POST, DELETE\r\n"));
+      co_return co_await write(
+          Response(405, "text/plain", "use POST, GET or DELETE\n", "Allow: GET, POST, DELETE\r\n"));
   }
 }
 
-asio::awaitable<bool> HttpTransport::State::Post(beast::tcp_stream& stream, http::request<http::string_body>& request,
+asio::awaitable<bool> HttpTransport::State::Post(beast::tcp_stream& stream,
+                                                 http::request<http::string_body>& request,
                                                  const ServerConfig& server) {
   auto write = [&](const std::string& bytes) -> asio::awaitable<bool> {
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
@@ -378,12 +408,14 @@ asio::awaitable<bool> HttpTransport::State::Post(beast::tcp_stream& stream, http
   };
   auto parsed = ParseMessage(request.body());
   if (!parsed) {
-    co_return co_await write(JsonError(400, {}, kParseError, "hitlgate mcp: " + parsed.error().message()));
+    co_return co_await write(
+        JsonError(400, {}, kParseError, "hitlgate mcp: " + parsed.error().message()));
   }
   Message message = std::move(*parsed);
   if (message.kind == MessageKind::kInvalid) {
-    co_return co_await write(JsonError(400, message.id, kInvalidRequest,
-                                       "hitlgate mcp: not a JSON-RPC 2.0 message: " + message.problem));
+    co_return co_await write(
+        JsonError(400, message.id, kInvalidRequest,
+                  "hitlgate mcp: not a JSON-RPC 2.0 message: " + message.problem));
   }
   std::shared_ptr<HttpSession> session;
   if (message.kind == MessageKind::kRequest && message.method == "initialize") {
@@ -391,8 +423,9 @@ asio::awaitable<bool> HttpTransport::State::Post(beast::tcp_stream& stream, http
   } else {
     const std::string sid(request["mcp-session-id"]);
     if (sid.empty()) {
-      co_return co_await write(JsonError(400, message.id, kInvalidRequest,
-                                         "hitlgate mcp: Mcp-Session-Id header required (initialize first)"));
+      co_return co_await write(
+          JsonError(400, message.id, kInvalidRequest,
+                    "hitlgate mcp: Mcp-Session-Id header required (initialize first)"));
     }
     auto it = sessions.find(sid);
     if (it == sessions.end() || it->second->server != server.name) {
@@ -409,7 +442,8 @@ asio::awaitable<bool> HttpTransport::State::Post(beast::tcp_stream& stream, http
   }
   const std::string id = message.id;
   if (session->requests.contains(id)) {
-    co_return co_await write(JsonError(400, id, kInvalidRequest, "hitlgate mcp: request id " + id + " is in use"));
+    co_return co_await write(
+        JsonError(400, id, kInvalidRequest, "hitlgate mcp: request id " + id + " is in use"));
   }
   auto queue = std::make_shared<OutQueue>(io.get_executor());
   session->requests[id] = queue;
@@ -417,9 +451,11 @@ asio::awaitable<bool> HttpTransport::State::Post(beast::tcp_stream& stream, http
 
   auto first = co_await queue->Pop();
   if (!first) {
-    co_return co_await write(JsonError(503, id, kServerUnavailable, "hitlgate mcp: the session ended"));
+    co_return co_await write(
+        JsonError(503, id, kServerUnavailable, "hitlgate mcp: the session ended"));
   }
-  if (first->is_response) co_return co_await write(Response(200, "application/json", first->text, extra));
+  if (first->is_response)
+    co_return co_await write(Response(200, "application/json", first->text, extra));
   // Something comes before the response (progress): stream them all.
   bool ok = co_await write(SseHead(extra)) && co_await write(SseEvent(first->text));
   while (ok) {
@@ -431,10 +467,11 @@ asio::awaitable<bool> HttpTransport::State::Post(beast::tcp_stream& stream, http
   if (auto it = session->requests.find(id); it != session->requests.end() && it->second == queue) {
     session->requests.erase(it);
   }
-  co_return ok && co_await write("0\r\n\r\n");
+  co_return ok&& co_await write("0\r\n\r\n");
 }
 
-asio::awaitable<bool> HttpTransport::State::Get(beast::tcp_stream& stream, HttpSession& session_ref) {
+asio::awaitable<bool> HttpTransport::State::Get(beast::tcp_stream& stream,
+                                                HttpSession& session_ref) {
   auto write = [&](const std::string& bytes) -> asio::awaitable<bool> {
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
     co_return !ec;
@@ -449,7 +486,8 @@ asio::awaitable<bool> HttpTransport::State::Get(beast::tcp_stream& stream, HttpS
     ok = co_await write(SseEvent(text));
   }
   while (ok) {
-    auto next = co_await queue->Pop(std::chrono::duration_cast<std::chrono::milliseconds>(kStreamPing));
+    auto next =
+        co_await queue->Pop(std::chrono::duration_cast<std::chrono::milliseconds>(kStreamPing));
     if (!next) {
       if (queue->closed()) break;
       ok = co_await write(Chunk(": keep-alive\n\n"));  // finds clients that went away

@@ -34,8 +34,9 @@ namespace hitlgate::mcp {
 class HttpTransport {
  public:
   // `default_server` (may be null) is also served at /mcp.
-  HttpTransport(boost::asio::io_context& io, const McpConfig& config, const ServerConfig* default_server,
-                std::shared_ptr<GatewayApi> gateway, const Clock& clock, crypto::RandomSource& random);
+  HttpTransport(boost::asio::io_context& io, const McpConfig& config,
+                const ServerConfig* default_server, std::shared_ptr<GatewayApi> gateway,
+                const Clock& clock, crypto::RandomSource& random);
   ~HttpTransport();
 
   // Binds and starts accepting. Returns the port (useful with port 0).

@@ -39,7 +39,8 @@ Result<Message> ParseMessage(std::string_view text) {
   boost::system::error_code ec;
   json::value doc = json::parse(text, ec);
   if (ec) return InvalidArgument("not JSON: " + ec.message());
-  if (doc.is_array()) return Invalid({}, "batches are not supported (MCP 2025-06-18 has none)", std::move(doc));
+  if (doc.is_array())
+    return Invalid({}, "batches are not supported (MCP 2025-06-18 has none)", std::move(doc));
   if (!doc.is_object()) return Invalid({}, "a JSON-RPC message must be an object", std::move(doc));
   const json::object& obj = doc.get_object();
 
@@ -73,8 +74,10 @@ Result<Message> ParseMessage(std::string_view text) {
   const bool has_result = obj.contains("result");
   const bool has_error = obj.contains("error");
   if (id_value == nullptr || has_result == has_error) {
-    return Invalid(std::move(id), "a message needs a \"method\", or an \"id\" with one of \"result\" and \"error\"",
-                   std::move(doc));
+    return Invalid(
+        std::move(id),
+        "a message needs a \"method\", or an \"id\" with one of \"result\" and \"error\"",
+        std::move(doc));
   }
   Message m;
   m.kind = MessageKind::kResponse;
@@ -127,7 +130,8 @@ std::string ProgressNotification(std::string_view token_json, double progress, d
                       {"progress", progress},
                       {"total", total},
                       {"message", message}};
-  json::object out{{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", std::move(params)}};
+  json::object out{
+      {"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", std::move(params)}};
   return json::serialize(out);
 }
 

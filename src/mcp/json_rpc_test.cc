@@ -39,15 +39,18 @@ TEST(JsonRpcTest, ResponseNeedsExactlyOneOfResultAndError) {
   EXPECT_EQ(ok->kind, MessageKind::kResponse);
   ASSERT_NE(ResultObject(*ok), nullptr);
 
-  auto both = ParseMessage(R"({"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"x"}})");
+  auto both =
+      ParseMessage(R"({"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"x"}})");
   ASSERT_TRUE(both.has_value());
   EXPECT_EQ(both->kind, MessageKind::kInvalid);
   EXPECT_EQ(both->id, "1");  // still answerable
 }
 
 TEST(JsonRpcTest, TextThatIsNotJsonIsAParseError) {
-  EXPECT_THAT(ParseMessage("{\"jsonrpc\":\"2.0\",\"id\":1,"), IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("not JSON")));
-  EXPECT_THAT(ParseMessage("hello"), IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("not JSON")));
+  EXPECT_THAT(ParseMessage("{\"jsonrpc\":\"2.0\",\"id\":1,"),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("not JSON")));
+  EXPECT_THAT(ParseMessage("hello"),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("not JSON")));
 }
 
 TEST(JsonRpcTest, WrongShapesAreInvalidWithAReason) {
@@ -87,11 +90,13 @@ TEST(JsonRpcTest, ToolResultIsAToolErrorWhenAsked) {
   EXPECT_EQ(m->kind, MessageKind::kResponse);
   const auto& result = *ResultObject(*m);
   EXPECT_TRUE(result.at("isError").as_bool());
-  EXPECT_EQ(result.at("content").as_array().at(0).as_object().at("text").as_string(), "rejected: no");
+  EXPECT_EQ(result.at("content").as_array().at(0).as_object().at("text").as_string(),
+            "rejected: no");
   EXPECT_FALSE(result.contains("structuredContent"));
 
   auto s = ParseMessage(ToolResultResponse("3", "ok", false, R"({"status":"pending"})"));
-  EXPECT_EQ(ResultObject(*s)->at("structuredContent").as_object().at("status").as_string(), "pending");
+  EXPECT_EQ(ResultObject(*s)->at("structuredContent").as_object().at("status").as_string(),
+            "pending");
 }
 
 TEST(JsonRpcTest, ProgressNotificationCarriesTheClientsToken) {

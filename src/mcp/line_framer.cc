@@ -103,8 +103,8 @@ void LineFramer::Feed(std::string_view bytes, const std::function<void(Frame)>& 
   size_t pos = 0;
   while (pos < bytes.size()) {
     const size_t newline = bytes.find('\n', pos);
-    const std::string_view chunk =
-        bytes.substr(pos, newline == std::string_view::npos ? std::string_view::npos : newline - pos);
+    const std::string_view chunk = bytes.substr(
+        pos, newline == std::string_view::npos ? std::string_view::npos : newline - pos);
     if (skipping_) {
       scanner_.Feed(chunk);
       skipped_ += chunk.size();

@@ -29,20 +29,20 @@ class TopLevelIdScanner {
   int depth_ = 0;
   bool in_string_ = false;
   bool escaped_ = false;
-  bool expect_key_ = false;   // at depth 1, after '{' or ','
-  bool after_id_key_ = false; // the last top-level key was "id"; its value comes next
+  bool expect_key_ = false;    // at depth 1, after '{' or ','
+  bool after_id_key_ = false;  // the last top-level key was "id"; its value comes next
   Capture capture_ = Capture::kNone;
-  std::string key_;           // the current top-level key (first few bytes)
-  std::string value_;         // the id's value as it is read
+  std::string key_;    // the current top-level key (first few bytes)
+  std::string value_;  // the id's value as it is read
   bool value_is_number_ = false;
   std::string id_;
 };
 
 struct Frame {
-  std::string text;     // the line without its newline (and without a '\r' before it)
+  std::string text;       // the line without its newline (and without a '\r' before it)
   bool oversize = false;  // the line exceeded the limit; `text` is empty
-  size_t bytes = 0;     // the line's length
-  std::string id;       // oversize only: its top-level id, when found
+  size_t bytes = 0;       // the line's length
+  std::string id;         // oversize only: its top-level id, when found
 };
 
 class LineFramer {
@@ -61,8 +61,8 @@ class LineFramer {
 
   size_t max_bytes_;
   std::string buffer_;
-  bool skipping_ = false;   // inside an oversize line
-  size_t skipped_ = 0;      // its length so far
+  bool skipping_ = false;  // inside an oversize line
+  size_t skipped_ = 0;     // its length so far
   TopLevelIdScanner scanner_;
 };
 

@@ -10,7 +10,8 @@ namespace {
 
 std::vector<Frame> FeedAll(LineFramer& framer, const std::vector<std::string>& pieces) {
   std::vector<Frame> frames;
-  for (const std::string& p : pieces) framer.Feed(p, [&](Frame f) { frames.push_back(std::move(f)); });
+  for (const std::string& p : pieces)
+    framer.Feed(p, [&](Frame f) { frames.push_back(std::move(f)); });
   return frames;
 }
 
@@ -28,8 +29,9 @@ TEST(LineFramerTest, SplitsLinesAcrossReads) {
 
 TEST(LineFramerTest, OversizeLineIsSkippedAndKeepsItsId) {
   LineFramer framer(64);
-  const std::string big = R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"arguments":{"content":")" +
-                          std::string(500, 'x') + R"("}}})";
+  const std::string big =
+      R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"arguments":{"content":")" +
+      std::string(500, 'x') + R"("}}})";
   auto frames = FeedAll(framer, {big.substr(0, 30), big.substr(30), "\n{\"ok\":true}\n"});
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_TRUE(frames[0].oversize);
@@ -43,8 +45,9 @@ TEST(LineFramerTest, OversizeLineIsSkippedAndKeepsItsId) {
 TEST(LineFramerTest, OversizeResponseWithTheIdAtTheEnd) {
   LineFramer framer(32);
   // Node's JSON.stringify of a response puts the id after the result.
-  const std::string big = R"({"result":{"content":[{"type":"text","text":")" + std::string(200, 'y') +
-                          R"( \"id\":9 "}]},"jsonrpc":"2.0","id":"r-7"})" + "\n";
+  const std::string big = R"({"result":{"content":[{"type":"text","text":")" +
+                          std::string(200, 'y') + R"( \"id\":9 "}]},"jsonrpc":"2.0","id":"r-7"})" +
+                          "\n";
   auto frames = FeedAll(framer, {big});
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_TRUE(frames[0].oversize);

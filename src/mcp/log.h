@@ -9,8 +9,8 @@
 namespace hitlgate::mcp {
 
 inline void LogServer(std::string_view server, std::string_view message) {
-  std::fprintf(stderr, "hitlgate mcp [%.*s]: %.*s\n", static_cast<int>(server.size()), server.data(),
-               static_cast<int>(message.size()), message.data());
+  std::fprintf(stderr, "hitlgate mcp [%.*s]: %.*s\n", static_cast<int>(server.size()),
+               server.data(), static_cast<int>(message.size()), message.data());
 }
 
 }  // namespace hitlgate::mcp

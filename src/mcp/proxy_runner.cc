@@ -44,7 +44,8 @@ asio::awaitable<void> Drain(asio::io_context& io, std::function<bool()> done) {
 
 Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen) {
   const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return InvalidArgument("--listen: expected address:port, got '" + listen + "'");
+  if (colon == std::string::npos)
+    return InvalidArgument("--listen: expected address:port, got '" + listen + "'");
   std::string address = listen.substr(0, colon);
   if (address.size() >= 2 && address.front() == '[' && address.back() == ']') {
     address = address.substr(1, address.size() - 2);
@@ -54,18 +55,22 @@ Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& li
   if (err != std::errc() || end != listen.data() + listen.size() || port > 65535) {
     return InvalidArgument("--listen: bad port in '" + listen + "'");
   }
-  return std::make_pair(address.empty() ? std::string("127.0.0.1") : address, static_cast<unsigned short>(port));
+  return std::make_pair(address.empty() ? std::string("127.0.0.1") : address,
+                        static_cast<unsigned short>(port));
 }
 
-std::shared_ptr<ServerChannel> ChannelFor(asio::io_context& io, const McpConfig& config, const ServerConfig& server) {
+std::shared_ptr<ServerChannel> ChannelFor(asio::io_context& io, const McpConfig& config,
+                                          const ServerConfig& server) {
   if (server.url.empty()) {
-    return std::make_shared<ChildProcessChannel>(io.get_executor(), server, config.max_message_bytes);
+    return std::make_shared<ChildProcessChannel>(io.get_executor(), server,
+                                                 config.max_message_bytes);
   }
   return std::make_shared<HttpServerChannel>(io.get_executor(), server, config.max_message_bytes);
 }
 
 int RunStdio(asio::io_context& io, const McpConfig& config, const ServerConfig& server,
-             std::shared_ptr<GatewayApi> gateway, const Clock& clock, crypto::RandomSource& random) {
+             std::shared_ptr<GatewayApi> gateway, const Clock& clock,
+             crypto::RandomSource& random) {
   int status = 0;
   std::shared_ptr<ProxySession> session;
   std::shared_ptr<ServerChannel> channel = ChannelFor(io, config, server);
@@ -75,10 +80,12 @@ int RunStdio(asio::io_context& io, const McpConfig& config, const ServerConfig& 
     ending = true;
     if (!why.empty()) status = 1;
     session->Close();
-    asio::co_spawn(io, Drain(io, [&] { return channel->Finished() && session->quiet(); }), asio::detached);
+    asio::co_spawn(io, Drain(io, [&] { return channel->Finished() && session->quiet(); }),
+                   asio::detached);
   };
   StdioTransport stdio(io, config.max_message_bytes, end);
-  session = std::make_shared<ProxySession>(io.get_executor(), config, server, gateway, clock, random.Hex(16), &stdio);
+  session = std::make_shared<ProxySession>(io.get_executor(), config, server, gateway, clock,
+                                           random.Hex(16), &stdio);
   session->Start(channel);
   stdio.Start(session);
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -103,10 +110,12 @@ int RunHttp(asio::io_context& io, const McpConfig& config, const ServerConfig* d
     Say(port.error().message());
     return 2;
   }
-  const std::string host = where->first.find(':') != std::string::npos ? "[" + where->first + "]" : where->first;
+  const std::string host =
+      where->first.find(':') != std::string::npos ? "[" + where->first + "]" : where->first;
   const std::string base = "http://" + host + ":" + std::to_string(*port);
   for (const ServerConfig& s : config.servers) Say("listening on " + base + "/mcp/" + s.name);
-  if (default_server != nullptr) Say("listening on " + base + "/mcp (" + default_server->name + ")");
+  if (default_server != nullptr)
+    Say("listening on " + base + "/mcp (" + default_server->name + ")");
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;

@@ -45,7 +45,8 @@ json::object StatusToolDefinition() {
       {"name", kStatusToolName},
       {"title", "hitlgate: approval status"},
       {"description",
-       "Says whether a tool call that hitlgate held for a person's approval was approved, edited or "
+       "Says whether a tool call that hitlgate held for a person's approval was approved, edited "
+       "or "
        "rejected. An approved call runs when you call its tool again with the same arguments."},
       {"inputSchema", std::move(schema)},
       {"annotations", json::object{{"readOnlyHint", true}, {"openWorldHint", false}}}};
@@ -68,9 +69,9 @@ CallPlan RefuseKeepingTask(std::string message, std::string task_id) {
 
 }  // namespace
 
-ProxySession::ProxySession(asio::any_io_executor executor, const McpConfig& config, const ServerConfig& server,
-                           std::shared_ptr<GatewayApi> gateway, const Clock& clock, std::string session_id,
-                           ClientSink* sink)
+ProxySession::ProxySession(asio::any_io_executor executor, const McpConfig& config,
+                           const ServerConfig& server, std::shared_ptr<GatewayApi> gateway,
+                           const Clock& clock, std::string session_id, ClientSink* sink)
     : executor_(executor),
       config_(config),
       server_(server),
@@ -99,7 +100,8 @@ void ProxySession::FromClientText(std::string text) {
   auto message = ParseMessage(text);
   if (!message) {
     if (sink_ != nullptr) {
-      sink_->ToClient(ErrorResponse({}, kParseError, "hitlgate mcp: " + message.error().message()), {}, true);
+      sink_->ToClient(ErrorResponse({}, kParseError, "hitlgate mcp: " + message.error().message()),
+                      {}, true);
     }
     return;
   }
@@ -109,15 +111,17 @@ void ProxySession::FromClientText(std::string text) {
 void ProxySession::FromClientTooLarge(size_t bytes, std::string_view id) {
   Reply(id, ErrorResponse(id, kMessageTooLarge,
                           "hitlgate mcp: a message of " + std::to_string(bytes) +
-                              " bytes is over the limit of " + std::to_string(config_.max_message_bytes) +
+                              " bytes is over the limit of " +
+                              std::to_string(config_.max_message_bytes) +
                               " (max_message_bytes); it was not forwarded"));
 }
 
 void ProxySession::FromClient(Message message, std::string text) {
   switch (message.kind) {
     case MessageKind::kInvalid:
-      Reply(message.id, ErrorResponse(message.id, kInvalidRequest,
-                                      "hitlgate mcp: not a JSON-RPC 2.0 message: " + message.problem));
+      Reply(message.id,
+            ErrorResponse(message.id, kInvalidRequest,
+                          "hitlgate mcp: not a JSON-RPC 2.0 message: " + message.problem));
       return;
     case MessageKind::kResponse:
       if (!server_closed_) channel_->Send(std::move(text));
@@ -141,7 +145,8 @@ void ProxySession::FromClient(Message message, std::string text) {
   }
   const std::string& id = message.id;
   if (forwarded_.contains(id) || at_gateway_.contains(id)) {
-    Reply(id, ErrorResponse(id, kInvalidRequest, "hitlgate mcp: request id " + id + " is already in use"));
+    Reply(id, ErrorResponse(id, kInvalidRequest,
+                            "hitlgate mcp: request id " + id + " is already in use"));
     return;
   }
   if (server_closed_) {
@@ -150,7 +155,8 @@ void ProxySession::FromClient(Message message, std::string text) {
   }
   if (message.method == "tools/call") {
     at_gateway_.insert(id);
-    asio::co_spawn(executor_, HandleToolCall(shared_from_this(), std::move(message), std::move(text)),
+    asio::co_spawn(executor_,
+                   HandleToolCall(shared_from_this(), std::move(message), std::move(text)),
                    asio::detached);
     return;
   }
@@ -181,13 +187,14 @@ CallContext ProxySession::ContextFor(const json::object* meta) {
   c.customer_id = config_.customer_id;
   c.channel = config_.channel;
   if (std::string v = MetaString(meta, kMetaWorkflow); !v.empty()) c.workflow = std::move(v);
-  if (std::string v = MetaString(meta, kMetaInteraction); !v.empty()) c.interaction_id = std::move(v);
+  if (std::string v = MetaString(meta, kMetaInteraction); !v.empty())
+    c.interaction_id = std::move(v);
   if (std::string v = MetaString(meta, kMetaCustomer); !v.empty()) c.customer_id = std::move(v);
   return c;
 }
 
-asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession> /*self*/, Message message,
-                                                   std::string text) {
+asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession> /*self*/,
+                                                   Message message, std::string text) {
   const std::string id = message.id;
   // Ends the call's time at the gateway; true when the client cancelled it,
   // which then gets no answer at all.
@@ -207,14 +214,17 @@ asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession>
   }
   if (arguments != nullptr && !arguments->is_object() && !arguments->is_null()) {
     done();
-    Reply(id, ErrorResponse(id, kInvalidParams, "hitlgate mcp: tools/call params.arguments must be an object"));
+    Reply(id, ErrorResponse(id, kInvalidParams,
+                            "hitlgate mcp: tools/call params.arguments must be an object"));
     co_return;
   }
   const std::string tool(name->get_string());
-  const std::string arguments_json =
-      arguments != nullptr && arguments->is_object() ? json::serialize(*arguments) : std::string("{}");
+  const std::string arguments_json = arguments != nullptr && arguments->is_object()
+                                         ? json::serialize(*arguments)
+                                         : std::string("{}");
   const json::value* meta_value = params->if_contains("_meta");
-  const json::object* meta = meta_value != nullptr && meta_value->is_object() ? &meta_value->get_object() : nullptr;
+  const json::object* meta =
+      meta_value != nullptr && meta_value->is_object() ? &meta_value->get_object() : nullptr;
   const json::value* token = meta != nullptr ? meta->if_contains("progressToken") : nullptr;
   const std::string progress_token = token != nullptr ? IdText(*token) : std::string();
 
@@ -248,8 +258,9 @@ asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession>
   if (kind_given) call.kind = *override->kind;
   if (override != nullptr && override->gate == GateMode::kRefuse) {
     done();
-    Reply(id, ToolResultResponse(id, "hitlgate refuses calls to " + tool +
-                                         " (the proxy's configuration); the call was not made.",
+    Reply(id, ToolResultResponse(id,
+                                 "hitlgate refuses calls to " + tool +
+                                     " (the proxy's configuration); the call was not made.",
                                  true));
     co_return;
   }
@@ -275,8 +286,9 @@ asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession>
     auto answer = co_await gateway_->Submit(ProposalEvent(context, call));
     --deciding_;
     last_activity_ = std::chrono::steady_clock::now();
-    plan = answer ? PlanForAnswer(*answer, call) : CallPlan{.step = CallPlan::Step::kRefuse,
-                                                            .message = UncheckedText(call, answer.error().message())};
+    plan = answer ? PlanForAnswer(*answer, call)
+                  : CallPlan{.step = CallPlan::Step::kRefuse,
+                             .message = UncheckedText(call, answer.error().message())};
   }
   std::string task_id;
   if (plan.step == CallPlan::Step::kWait) {
@@ -289,14 +301,19 @@ asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession>
     case CallPlan::Step::kForward:
     case CallPlan::Step::kForwardEdited: {
       held_.erase(key);
-      Forwarded entry{.method = "tools/call", .gated = true, .call = call, .context = context, .task_id = task_id};
+      Forwarded entry{.method = "tools/call",
+                      .gated = true,
+                      .call = call,
+                      .context = context,
+                      .task_id = task_id};
       if (plan.step == CallPlan::Step::kForwardEdited) {
         json::value doc = message.doc;
         json::object& p = doc.as_object()["params"].as_object();
         boost::system::error_code ec;
         json::value edited = json::parse(plan.arguments_json, ec);
         p["name"] = plan.tool;
-        p["arguments"] = ec || !edited.is_object() ? json::value(json::object()) : std::move(edited);
+        p["arguments"] =
+            ec || !edited.is_object() ? json::value(json::object()) : std::move(edited);
         text = json::serialize(doc);
         entry.call.tool = plan.tool;
         entry.call.arguments_json = plan.arguments_json;
@@ -320,17 +337,21 @@ asio::awaitable<void> ProxySession::HandleToolCall(std::shared_ptr<ProxySession>
   }
 }
 
-asio::awaitable<CallPlan> ProxySession::WaitForVerdict(std::string id, std::string task_id, const ToolCall& call,
+asio::awaitable<CallPlan> ProxySession::WaitForVerdict(std::string id, std::string task_id,
+                                                       const ToolCall& call,
                                                        std::string progress_token) {
   const TimePoint start = clock_.Now();
   const TimePoint deadline = start + std::chrono::duration_cast<Duration>(config_.wait_limit);
   const double total = std::chrono::duration<double>(config_.wait_limit).count();
-  const std::string note = "Waiting for a person to approve " + call.tool + " (hitlgate task " + task_id + ")";
+  const std::string note =
+      "Waiting for a person to approve " + call.tool + " (hitlgate task " + task_id + ")";
   auto progress = [&] {
     if (progress_token.empty() || sink_ == nullptr) return;
     // Whole milliseconds: progress is for people, and must only grow.
     const double waited =
-        static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now() - start).count()) / 1000;
+        static_cast<double>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now() - start).count()) /
+        1000;
     sink_->ToClient(ProgressNotification(progress_token, waited, total, note), id, false);
   };
   progress();
@@ -340,11 +361,13 @@ asio::awaitable<CallPlan> ProxySession::WaitForVerdict(std::string id, std::stri
     const TimePoint now = clock_.Now();
     if (now >= deadline || cancelled_.contains(id)) break;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-    const auto poll = std::max(std::chrono::milliseconds(1), std::min(left, config_.progress_interval));
+    const auto poll =
+        std::max(std::chrono::milliseconds(1), std::min(left, config_.progress_interval));
     auto task = co_await gateway_->Task(task_id, poll);
     if (!task) {
       trouble = task.error().message();
-      if (task.error().code() != ErrorCode::kUnavailable && task.error().code() != ErrorCode::kDeadlineExceeded) {
+      if (task.error().code() != ErrorCode::kUnavailable &&
+          task.error().code() != ErrorCode::kDeadlineExceeded) {
         co_return RefuseKeepingTask(UncheckedText(call, trouble), task_id);
       }
       pause.expires_after(std::min(kRetryPause, left));
@@ -357,35 +380,41 @@ asio::awaitable<CallPlan> ProxySession::WaitForVerdict(std::string id, std::stri
     progress();
   }
   if (!trouble.empty()) {
-    co_return RefuseKeepingTask(UncheckedText(call, trouble + ", while waiting for task " + task_id), task_id);
+    co_return RefuseKeepingTask(
+        UncheckedText(call, trouble + ", while waiting for task " + task_id), task_id);
   }
   co_return CallPlan{.step = CallPlan::Step::kWait, .task_id = task_id};
 }
 
-asio::awaitable<void> ProxySession::AnswerStatus(std::shared_ptr<ProxySession> /*self*/, std::string id,
-                                                 std::string task_id) {
+asio::awaitable<void> ProxySession::AnswerStatus(std::shared_ptr<ProxySession> /*self*/,
+                                                 std::string id, std::string task_id) {
   auto known = task_tools_.find(task_id);
   if (known == task_tools_.end()) {
-    Reply(id, ToolResultResponse(id,
-                                 task_id.empty() ? "Give task_id: the id a held call's result named."
-                                                 : "hitlgate_task_status answers about this session's tasks only, "
-                                                   "and " + task_id + " is not one of them.",
-                                 true));
+    Reply(id, ToolResultResponse(
+                  id,
+                  task_id.empty() ? "Give task_id: the id a held call's result named."
+                                  : "hitlgate_task_status answers about this session's tasks only, "
+                                    "and " +
+                                        task_id + " is not one of them.",
+                  true));
     co_return;
   }
   ToolCall call;
   call.tool = known->second;
   auto task = co_await gateway_->Task(task_id, std::chrono::milliseconds(0));
   if (!task) {
-    Reply(id, ToolResultResponse(id, "hitlgate could not ask about task " + task_id + ": " + task.error().message(),
-                                 true));
+    Reply(id,
+          ToolResultResponse(
+              id, "hitlgate could not ask about task " + task_id + ": " + task.error().message(),
+              true));
     co_return;
   }
   const CallPlan plan = PlanForTask(*task, task_id, call);
   std::string text;
   switch (plan.step) {
     case CallPlan::Step::kWait:
-      text = "Task " + task_id + " (a call to " + call.tool + ") is still waiting for a person's approval.";
+      text = "Task " + task_id + " (a call to " + call.tool +
+             ") is still waiting for a person's approval.";
       break;
     case CallPlan::Step::kForward:
       text = "Task " + task_id + " was approved: call " + call.tool +
@@ -393,14 +422,15 @@ asio::awaitable<void> ProxySession::AnswerStatus(std::shared_ptr<ProxySession> /
       break;
     case CallPlan::Step::kForwardEdited:
       text = "Task " + task_id + " was approved with changes: call " + call.tool +
-             " again with the same arguments and the reviewer's version will run (" + plan.tool + " " +
-             plan.arguments_json + ").";
+             " again with the same arguments and the reviewer's version will run (" + plan.tool +
+             " " + plan.arguments_json + ").";
       break;
     case CallPlan::Step::kRefuse:
       text = plan.message;
       break;
   }
-  json::object structured{{"task_id", task_id}, {"status", task->status}, {"verdict", task->verdict}};
+  json::object structured{
+      {"task_id", task_id}, {"status", task->status}, {"verdict", task->verdict}};
   if (!task->message.empty()) structured["message"] = task->message;
   Reply(id, ToolResultResponse(id, text, false, json::serialize(structured)));
 }
@@ -426,18 +456,20 @@ asio::awaitable<void> ProxySession::ReportResults(std::shared_ptr<ProxySession> 
   while (!reports_.empty()) {
     const auto idle_for = std::chrono::steady_clock::now() - last_activity_;
     if (reports_.size() <= kMaxQueuedReports && (Busy() || idle_for < kReportSettle)) {
-      timer.expires_after(Busy() ? std::chrono::milliseconds(2)
-                                 : std::chrono::duration_cast<std::chrono::milliseconds>(kReportSettle - idle_for) +
-                                       std::chrono::milliseconds(1));
+      timer.expires_after(
+          Busy() ? std::chrono::milliseconds(2)
+                 : std::chrono::duration_cast<std::chrono::milliseconds>(kReportSettle - idle_for) +
+                       std::chrono::milliseconds(1));
       co_await timer.async_wait(kTuple);
       continue;
     }
     Report report = std::move(reports_.front());
     reports_.pop_front();
-    auto reported = co_await gateway_->Report(
-        ResultEvent(report.call.context, report.call.call, report.text, report.is_error, report.call.task_id));
+    auto reported = co_await gateway_->Report(ResultEvent(
+        report.call.context, report.call.call, report.text, report.is_error, report.call.task_id));
     if (!reported) {
-      LogServer(server_.name, "the result of " + report.call.call.tool + " was not recorded: " + reported.error().message());
+      LogServer(server_.name, "the result of " + report.call.call.tool +
+                                  " was not recorded: " + reported.error().message());
     }
   }
   reporting_ = false;
@@ -452,9 +484,11 @@ bool ProxySession::RememberTools(const json::object& result) {
     const json::value* name = tool.get_object().if_contains("name");
     if (name == nullptr || !name->is_string()) continue;
     const json::value* annotations = tool.get_object().if_contains("annotations");
-    const json::object* a = annotations != nullptr && annotations->is_object() ? &annotations->get_object() : nullptr;
+    const json::object* a =
+        annotations != nullptr && annotations->is_object() ? &annotations->get_object() : nullptr;
     tools_[std::string(name->get_string())] =
-        ToolInfo{.kind = KindFromAnnotations(a), .annotations_json = a != nullptr ? json::serialize(*a) : ""};
+        ToolInfo{.kind = KindFromAnnotations(a),
+                 .annotations_json = a != nullptr ? json::serialize(*a) : ""};
     has_status_tool = has_status_tool || name->get_string() == kStatusToolName;
   }
   tools_listed_ = true;
@@ -490,7 +524,8 @@ asio::awaitable<void> ProxySession::ListToolsItself() {
     const std::string id = "\"hitlgate-mcp-" + std::to_string(++own_request_seq_) + "\"";
     json::object params;
     if (!cursor.empty()) params["cursor"] = cursor;
-    json::object request{{"jsonrpc", "2.0"}, {"id", json::parse(id)}, {"method", "tools/list"}, {"params", params}};
+    json::object request{
+        {"jsonrpc", "2.0"}, {"id", json::parse(id)}, {"method", "tools/list"}, {"params", params}};
     auto answer = std::make_shared<AsyncQueue<std::string>>(executor_);
     own_requests_[id] = answer;
     channel_->Send(json::serialize(request));
@@ -512,18 +547,21 @@ asio::awaitable<void> ProxySession::ListToolsItself() {
 void ProxySession::OnServerMessage(std::string text) {
   auto message = ParseMessage(text);
   if (!message) {
-    LogServer(server_.name, "the server sent a message that is not JSON (" + message.error().message() + "); dropped");
+    LogServer(server_.name, "the server sent a message that is not JSON (" +
+                                message.error().message() + "); dropped");
     return;
   }
   if (message->kind == MessageKind::kInvalid) {
     auto it = forwarded_.find(message->id);
     if (it == forwarded_.end()) {
-      LogServer(server_.name, "the server sent an invalid message (" + message->problem + "); dropped");
+      LogServer(server_.name,
+                "the server sent an invalid message (" + message->problem + "); dropped");
       return;
     }
     forwarded_.erase(it);
     Reply(message->id, ErrorResponse(message->id, kInternalError,
-                                     "hitlgate mcp: the server answered with an invalid message: " + message->problem));
+                                     "hitlgate mcp: the server answered with an invalid message: " +
+                                         message->problem));
     return;
   }
   if (message->kind == MessageKind::kResponse) {
@@ -551,7 +589,9 @@ void ProxySession::OnServerMessage(std::string text) {
         result_text = ResultText(*result);
       } else {
         const json::value* error = message->doc.as_object().if_contains("error");
-        const json::value* m = error != nullptr && error->is_object() ? error->get_object().if_contains("message") : nullptr;
+        const json::value* m = error != nullptr && error->is_object()
+                                   ? error->get_object().if_contains("message")
+                                   : nullptr;
         result_text = m != nullptr && m->is_string() ? std::string(m->get_string()) : "error";
       }
       QueueReport(std::move(entry), std::move(result_text), is_error);
@@ -572,7 +612,8 @@ void ProxySession::OnServerMessage(std::string text) {
 }
 
 void ProxySession::OnServerMessageTooLarge(size_t bytes, std::string id) {
-  const std::string why = "the server's message of " + std::to_string(bytes) + " bytes is over the limit of " +
+  const std::string why = "the server's message of " + std::to_string(bytes) +
+                          " bytes is over the limit of " +
                           std::to_string(config_.max_message_bytes) + " (max_message_bytes)";
   auto it = forwarded_.find(id);
   if (id.empty() || it == forwarded_.end()) {
@@ -591,7 +632,8 @@ void ProxySession::OnServerClosed(std::string why) {
   auto pending = std::move(forwarded_);
   forwarded_.clear();
   for (const auto& [id, entry] : pending) {
-    Reply(id, ErrorResponse(id, kServerUnavailable, "hitlgate mcp: " + closed_why_ + " before answering"));
+    Reply(id, ErrorResponse(id, kServerUnavailable,
+                            "hitlgate mcp: " + closed_why_ + " before answering"));
   }
   if (sink_ != nullptr) sink_->SessionEnded(closed_why_);
 }

@@ -66,11 +66,13 @@ inline constexpr std::string_view kMetaInteraction = "hitlgate.dev/interaction_i
 inline constexpr std::string_view kMetaCustomer = "hitlgate.dev/customer_id";
 inline constexpr std::string_view kMetaWorkflow = "hitlgate.dev/workflow";
 
-class ProxySession final : public ServerListener, public std::enable_shared_from_this<ProxySession> {
+class ProxySession final : public ServerListener,
+                           public std::enable_shared_from_this<ProxySession> {
  public:
   // `session_id` makes this session's event ids unique (random in production).
-  ProxySession(boost::asio::any_io_executor executor, const McpConfig& config, const ServerConfig& server,
-               std::shared_ptr<GatewayApi> gateway, const Clock& clock, std::string session_id, ClientSink* sink);
+  ProxySession(boost::asio::any_io_executor executor, const McpConfig& config,
+               const ServerConfig& server, std::shared_ptr<GatewayApi> gateway, const Clock& clock,
+               std::string session_id, ClientSink* sink);
   ~ProxySession() override;
 
   void Start(std::shared_ptr<ServerChannel> channel);
@@ -112,9 +114,10 @@ class ProxySession final : public ServerListener, public std::enable_shared_from
     std::string annotations_json;
   };
 
-  boost::asio::awaitable<void> HandleToolCall(std::shared_ptr<ProxySession> self, Message message, std::string text);
-  boost::asio::awaitable<CallPlan> WaitForVerdict(std::string id, std::string task_id, const ToolCall& call,
-                                                  std::string progress_token);
+  boost::asio::awaitable<void> HandleToolCall(std::shared_ptr<ProxySession> self, Message message,
+                                              std::string text);
+  boost::asio::awaitable<CallPlan> WaitForVerdict(std::string id, std::string task_id,
+                                                  const ToolCall& call, std::string progress_token);
   boost::asio::awaitable<void> AnswerStatus(std::shared_ptr<ProxySession> self, std::string id,
                                             std::string task_id);
   // Sends queued result reports while the session is idle.
@@ -153,19 +156,20 @@ class ProxySession final : public ServerListener, public std::enable_shared_from
     bool is_error = false;
   };
   std::deque<Report> reports_;
-  bool reporting_ = false;  // ReportResults is running
-  std::unordered_map<std::string, Forwarded> forwarded_;       // by request id
-  std::unordered_set<std::string> at_gateway_;                 // tools/call ids being checked
-  std::unordered_set<std::string> cancelled_;                  // ... that the client cancelled
+  bool reporting_ = false;                                       // ReportResults is running
+  std::unordered_map<std::string, Forwarded> forwarded_;         // by request id
+  std::unordered_set<std::string> at_gateway_;                   // tools/call ids being checked
+  std::unordered_set<std::string> cancelled_;                    // ... that the client cancelled
   std::unordered_map<std::string, std::string> progress_owner_;  // progressToken -> request id
-  std::unordered_map<std::string, ToolInfo> tools_;            // from tools/list
-  bool tools_listed_ = false;   // a tools/list result was seen
-  bool listing_ = false;        // ListToolsItself is running
-  bool listed_itself_ = false;  // ... and has run
+  std::unordered_map<std::string, ToolInfo> tools_;              // from tools/list
+  bool tools_listed_ = false;                                    // a tools/list result was seen
+  bool listing_ = false;                                         // ListToolsItself is running
+  bool listed_itself_ = false;                                   // ... and has run
   std::uint64_t own_request_seq_ = 0;
   std::unordered_map<std::string, std::shared_ptr<AsyncQueue<std::string>>> own_requests_;  // by id
-  std::unordered_map<std::string, Held> held_;                 // tool + canonical arguments -> task
-  std::unordered_map<std::string, std::string> task_tools_;    // task id -> tool, this session's tasks
+  std::unordered_map<std::string, Held> held_;  // tool + canonical arguments -> task
+  std::unordered_map<std::string, std::string>
+      task_tools_;  // task id -> tool, this session's tasks
 };
 
 }  // namespace hitlgate::mcp

@@ -16,16 +16,17 @@ struct Collected {
 Collected FeedPieces(SseParser& parser, const std::vector<std::string>& pieces) {
   Collected c;
   for (const std::string& p : pieces) {
-    parser.Feed(p, [&](std::string d) { c.data.push_back(std::move(d)); },
-                [&](size_t n) { c.oversize.push_back(n); });
+    parser.Feed(
+        p, [&](std::string d) { c.data.push_back(std::move(d)); },
+        [&](size_t n) { c.oversize.push_back(n); });
   }
   return c;
 }
 
 TEST(SseParserTest, EventsSplitAcrossReadsAndLineEndings) {
   SseParser parser(1024);
-  auto c = FeedPieces(parser, {"event: message\nid: 1\ndata: {\"a\"", ":1}\n\n: keep-alive\n\r\n", "data: {\"b\":2}\r\n\r\n",
-                        "data: x\r\rdata: y\n"});
+  auto c = FeedPieces(parser, {"event: message\nid: 1\ndata: {\"a\"", ":1}\n\n: keep-alive\n\r\n",
+                               "data: {\"b\":2}\r\n\r\n", "data: x\r\rdata: y\n"});
   ASSERT_EQ(c.data.size(), 3u);
   EXPECT_EQ(c.data[0], "{\"a\":1}");
   EXPECT_EQ(c.data[1], "{\"b\":2}");

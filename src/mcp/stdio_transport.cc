@@ -64,7 +64,8 @@ void StdioTransport::ReadStdin() {
   }
 }
 
-void StdioTransport::ToClient(std::string text, std::string_view /*request_id*/, bool /*is_response*/) {
+void StdioTransport::ToClient(std::string text, std::string_view /*request_id*/,
+                              bool /*is_response*/) {
   if (stdout_broken_) return;
   text += '\n';
   if (!WriteAll(text)) {

@@ -25,7 +25,8 @@ class StdioTransport final : public ClientSink {
  public:
   // `on_end(why)` runs on the io_context thread once: stdin ended (why is
   // empty) or the server went away (why says how).
-  StdioTransport(boost::asio::io_context& io, size_t max_message_bytes, std::function<void(std::string)> on_end);
+  StdioTransport(boost::asio::io_context& io, size_t max_message_bytes,
+                 std::function<void(std::string)> on_end);
   // Stops and joins the reader thread.
   ~StdioTransport() override;
 

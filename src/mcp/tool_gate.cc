@@ -54,7 +54,8 @@ std::string JoinReasons(const std::vector<std::string>& reasons) {
 Result<json::value> ParseObject(std::string_view body, std::string_view what) {
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) return InvalidArgument("the gateway's " + std::string(what) + " is not a JSON object");
+  if (ec || !v.is_object())
+    return InvalidArgument("the gateway's " + std::string(what) + " is not a JSON object");
   return v;
 }
 
@@ -69,9 +70,12 @@ CallPlan Refuse(std::string message) {
 
 std::string_view IntentFor(ToolKind kind) {
   switch (kind) {
-    case ToolKind::kRead: return "mcp_read";
-    case ToolKind::kWrite: return "mcp_write";
-    case ToolKind::kDestructive: return "mcp_destructive";
+    case ToolKind::kRead:
+      return "mcp_read";
+    case ToolKind::kWrite:
+      return "mcp_write";
+    case ToolKind::kDestructive:
+      return "mcp_destructive";
   }
   return "mcp_destructive";
 }
@@ -81,7 +85,8 @@ ToolKind KindFromAnnotations(const json::object* annotations) {
   const json::value* read_only = annotations->if_contains("readOnlyHint");
   if (read_only != nullptr && read_only->is_bool() && read_only->get_bool()) return ToolKind::kRead;
   const json::value* destructive = annotations->if_contains("destructiveHint");
-  if (destructive != nullptr && destructive->is_bool() && !destructive->get_bool()) return ToolKind::kWrite;
+  if (destructive != nullptr && destructive->is_bool() && !destructive->get_bool())
+    return ToolKind::kWrite;
   return ToolKind::kDestructive;
 }
 
@@ -96,15 +101,17 @@ std::string ProposalEvent(const CallContext& context, const ToolCall& call) {
   return json::serialize(e);
 }
 
-std::string ResultEvent(const CallContext& context, const ToolCall& call, std::string_view result_text,
-                        bool is_error, std::string_view task_id) {
+std::string ResultEvent(const CallContext& context, const ToolCall& call,
+                        std::string_view result_text, bool is_error, std::string_view task_id) {
   json::object e = BaseEvent(context);
   e["intent"] = kResultIntent;
   std::string text = call.tool + (is_error ? " failed: " : " returned: ");
   text += Truncate(result_text, kResultTextBytes);
   e["text"] = text;
   e["event_id"] = context.event_id + ".result";
-  json::object mcp{{"server", call.server}, {"tool", call.tool}, {"result_of", context.event_id},
+  json::object mcp{{"server", call.server},
+                   {"tool", call.tool},
+                   {"result_of", context.event_id},
                    {"is_error", is_error}};
   if (!task_id.empty()) mcp["task_id"] = task_id;
   e["metadata"] = json::object{{"mcp", std::move(mcp)}};
@@ -160,7 +167,8 @@ Result<TaskState> ParseTaskState(std::string_view body) {
   TaskState task;
   task.status = StringField(o, "status");
   if (task.status.empty()) return InvalidArgument("the gateway's task view has no status");
-  if (const json::value* verdict = Field(o, "verdict"); verdict != nullptr && verdict->is_object()) {
+  if (const json::value* verdict = Field(o, "verdict");
+      verdict != nullptr && verdict->is_object()) {
     task.verdict = StringField(verdict->get_object(), "kind");
     task.message = StringField(verdict->get_object(), "customer_message");
     if (task.message.empty()) task.message = StringField(verdict->get_object(), "reason");
@@ -171,7 +179,8 @@ Result<TaskState> ParseTaskState(std::string_view body) {
     task.deliver = deliver != nullptr && deliver->is_bool() && deliver->get_bool();
     const std::string customer_message = StringField(f, "customer_message");
     if (!customer_message.empty()) task.message = customer_message;
-    if (const json::value* action = f.if_contains("action"); action != nullptr && action->is_object()) {
+    if (const json::value* action = f.if_contains("action");
+        action != nullptr && action->is_object()) {
       task.has_action = true;
       task.action_name = StringField(action->get_object(), "name");
       const json::value* params = action->get_object().if_contains("params");
@@ -200,7 +209,8 @@ CallPlan PlanForAnswer(const GateAnswer& answer, const ToolCall& call) {
 }
 
 CallPlan PlanForTask(const TaskState& task, std::string_view task_id, const ToolCall& call) {
-  if (!task.settled()) return CallPlan{.step = CallPlan::Step::kWait, .task_id = std::string(task_id)};
+  if (!task.settled())
+    return CallPlan{.step = CallPlan::Step::kWait, .task_id = std::string(task_id)};
   if (task.deliver) {
     if (task.verdict == "edited" && task.has_action && !task.action_name.empty()) {
       return CallPlan{.step = CallPlan::Step::kForwardEdited,
@@ -224,14 +234,16 @@ CallPlan PlanForTask(const TaskState& task, std::string_view task_id, const Tool
                   "; it was not made.");
   }
   return Refuse("This call to " + call.tool + " was not approved" + ref + " (" + task.status +
-                "); it was not made." + (task.message.empty() ? std::string() : " " + task.message));
+                "); it was not made." +
+                (task.message.empty() ? std::string() : " " + task.message));
 }
 
 std::string PendingText(const ToolCall& call, std::string_view task_id) {
   return "This call to " + call.tool + " is waiting for a person's approval (hitlgate task " +
          std::string(task_id) +
          "). It has not been made and will not be made on its own. Call the tool again with the "
-         "same arguments to run it once it is approved, or ask hitlgate_task_status about the task.";
+         "same arguments to run it once it is approved, or ask hitlgate_task_status about the "
+         "task.";
 }
 
 std::string UncheckedText(const ToolCall& call, std::string_view why) {

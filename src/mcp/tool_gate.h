@@ -38,7 +38,7 @@ ToolKind KindFromAnnotations(const boost::json::object* annotations);
 
 // One tools/call as the gateway sees it.
 struct ToolCall {
-  std::string server;           // the configuration's name for the server
+  std::string server;  // the configuration's name for the server
   std::string tool;
   std::string arguments_json = "{}";  // a JSON object
   ToolKind kind = ToolKind::kDestructive;
@@ -63,8 +63,8 @@ std::string ProposalEvent(const CallContext& context, const ToolCall& call);
 // to kResultTextBytes) as what the AI now knows; event_id is the call's plus
 // ".result". See docs/adr/0010-mcp-proxy.md for why this type.
 inline constexpr size_t kResultTextBytes = 2000;
-std::string ResultEvent(const CallContext& context, const ToolCall& call, std::string_view result_text,
-                        bool is_error, std::string_view task_id);
+std::string ResultEvent(const CallContext& context, const ToolCall& call,
+                        std::string_view result_text, bool is_error, std::string_view task_id);
 
 // The readable text of a tools/call result object: its text content items,
 // joined; other items named by their type ("[image]").
@@ -73,21 +73,21 @@ std::string ResultText(const boost::json::object& result);
 // The gateway's answer to a proposal (docs/schema/decision.schema.json plus
 // task_id).
 struct GateAnswer {
-  std::string decision;  // allow, allow_monitored, hold, handoff, block
-  std::string task_id;   // hold and handoff
+  std::string decision;              // allow, allow_monitored, hold, handoff, block
+  std::string task_id;               // hold and handoff
   std::vector<std::string> reasons;  // each fired rule's detail, for people
 };
 [[nodiscard]] Result<GateAnswer> ParseGateAnswer(std::string_view body);
 
 // A task as GET /v1/tasks/{id} shows it to the agent.
 struct TaskState {
-  std::string status;        // pending, answered, cancelled, expired
-  std::string verdict;       // approved, edited, rejected, taken_over; empty while pending
-  bool deliver = false;      // final.deliver
-  bool has_action = false;   // final.action present
-  std::string action_name;   // final.action.name
+  std::string status;       // pending, answered, cancelled, expired
+  std::string verdict;      // approved, edited, rejected, taken_over; empty while pending
+  bool deliver = false;     // final.deliver
+  bool has_action = false;  // final.action present
+  std::string action_name;  // final.action.name
   std::string action_params_json = "{}";  // final.action.params
-  std::string message;       // the reviewer's words: customer_message, else reason
+  std::string message;                    // the reviewer's words: customer_message, else reason
   bool settled() const { return status != "pending"; }
 };
 [[nodiscard]] Result<TaskState> ParseTaskState(std::string_view body);

@@ -25,8 +25,11 @@ ToolCall WriteCall() {
 }
 
 CallContext Context() {
-  return CallContext{.workflow = "mcp-filesystem", .interaction_id = "mcp-s1", .customer_id = "u-1",
-                     .channel = "mcp", .event_id = "mcp-s1-3"};
+  return CallContext{.workflow = "mcp-filesystem",
+                     .interaction_id = "mcp-s1",
+                     .customer_id = "u-1",
+                     .channel = "mcp",
+                     .event_id = "mcp-s1-3"};
 }
 
 TEST(ToolKindTest, AnnotationsReadAsTheSpecDefinesTheirDefaults) {
@@ -34,7 +37,8 @@ TEST(ToolKindTest, AnnotationsReadAsTheSpecDefinesTheirDefaults) {
   json::object none;
   EXPECT_EQ(KindFromAnnotations(&none), ToolKind::kDestructive);
   json::object read{{"readOnlyHint", true}, {"destructiveHint", true}};
-  EXPECT_EQ(KindFromAnnotations(&read), ToolKind::kRead);  // destructiveHint means nothing for reads
+  EXPECT_EQ(KindFromAnnotations(&read),
+            ToolKind::kRead);  // destructiveHint means nothing for reads
   json::object additive{{"readOnlyHint", false}, {"destructiveHint", false}};
   EXPECT_EQ(KindFromAnnotations(&additive), ToolKind::kWrite);
   json::object odd{{"readOnlyHint", "yes"}};
@@ -55,7 +59,8 @@ TEST(ProposalEventTest, ToolBecomesTheActionAndKindTheIntent) {
   EXPECT_EQ(o.at("event_id").as_string(), "mcp-s1-3");
   EXPECT_EQ(o.at("intent").as_string(), "mcp_destructive");
   EXPECT_EQ(o.at("action").as_object().at("name").as_string(), "write_file");
-  EXPECT_EQ(o.at("action").as_object().at("params").as_object().at("path").as_string(), "/tmp/a.txt");
+  EXPECT_EQ(o.at("action").as_object().at("params").as_object().at("path").as_string(),
+            "/tmp/a.txt");
   const json::object& mcp = o.at("metadata").as_object().at("mcp").as_object();
   EXPECT_EQ(mcp.at("server").as_string(), "filesystem");
   EXPECT_TRUE(mcp.at("annotations").as_object().at("destructiveHint").as_bool());
@@ -67,7 +72,8 @@ TEST(ProposalEventTest, SameCallGivesTheSameBytesSoRetriesReplay) {
 }
 
 TEST(ResultEventTest, ResultIsARecordOfTheSameInteraction) {
-  const json::value e = json::parse(ResultEvent(Context(), WriteCall(), "Successfully wrote", false, "t-9"));
+  const json::value e =
+      json::parse(ResultEvent(Context(), WriteCall(), "Successfully wrote", false, "t-9"));
   const json::object& o = e.as_object();
   EXPECT_EQ(o.at("type").as_string(), "ai_proposal");
   EXPECT_EQ(o.at("intent").as_string(), kResultIntent);
@@ -112,7 +118,8 @@ TEST(GateAnswerTest, ParsesDecisionTaskAndTheDecidingReasons) {
 
 TEST(PlanForAnswerTest, AllowedCallsAreForwarded) {
   for (const char* d : {"allow", "allow_monitored"}) {
-    EXPECT_EQ(PlanForAnswer(GateAnswer{.decision = d}, WriteCall()).step, CallPlan::Step::kForward) << d;
+    EXPECT_EQ(PlanForAnswer(GateAnswer{.decision = d}, WriteCall()).step, CallPlan::Step::kForward)
+        << d;
   }
 }
 
@@ -131,8 +138,8 @@ TEST(PlanForAnswerTest, FailsClosed) {
   const CallPlan unknown = PlanForAnswer(GateAnswer{.decision = "maybe"}, WriteCall());
   EXPECT_EQ(unknown.step, CallPlan::Step::kRefuse);
   EXPECT_THAT(unknown.message, HasSubstr("unknown decision 'maybe'"));
-  const CallPlan blocked =
-      PlanForAnswer(GateAnswer{.decision = "block", .reasons = {"no-writes: action write_file"}}, WriteCall());
+  const CallPlan blocked = PlanForAnswer(
+      GateAnswer{.decision = "block", .reasons = {"no-writes: action write_file"}}, WriteCall());
   EXPECT_EQ(blocked.step, CallPlan::Step::kRefuse);
   EXPECT_THAT(blocked.message, HasSubstr("no-writes: action write_file"));
 }
@@ -157,11 +164,13 @@ TEST(PlanForTaskTest, EditedForwardsTheReviewersAction) {
   const CallPlan plan = PlanForTask(*task, "t-1", WriteCall());
   EXPECT_EQ(plan.step, CallPlan::Step::kForwardEdited);
   EXPECT_EQ(plan.tool, "write_file");
-  EXPECT_EQ(json::parse(plan.arguments_json), json::parse(R"({"content":"bye","path":"/tmp/b.txt"})"));
+  EXPECT_EQ(json::parse(plan.arguments_json),
+            json::parse(R"({"content":"bye","path":"/tmp/b.txt"})"));
 }
 
 TEST(PlanForTaskTest, RejectedIsAToolErrorWithTheReviewersMessage) {
-  auto task = ParseTaskState(R"({"status":"answered","verdict":{"kind":"rejected","reason":"not this file",
+  auto task =
+      ParseTaskState(R"({"status":"answered","verdict":{"kind":"rejected","reason":"not this file",
       "customer_message":"Writing /tmp/a.txt is not allowed"},"final":{"deliver":false,"customer_message":"Writing /tmp/a.txt is not allowed"}})");
   ASSERT_TRUE(task.has_value());
   const CallPlan plan = PlanForTask(*task, "t-1", WriteCall());
@@ -169,7 +178,8 @@ TEST(PlanForTaskTest, RejectedIsAToolErrorWithTheReviewersMessage) {
   EXPECT_THAT(plan.message, HasSubstr("rejected"));
   EXPECT_THAT(plan.message, HasSubstr("Writing /tmp/a.txt is not allowed"));
 
-  auto reason_only = ParseTaskState(R"({"status":"answered","verdict":{"kind":"rejected","reason":"not this file"},
+  auto reason_only =
+      ParseTaskState(R"({"status":"answered","verdict":{"kind":"rejected","reason":"not this file"},
       "final":{"deliver":false}})");
   EXPECT_THAT(PlanForTask(*reason_only, "t-1", WriteCall()).message, HasSubstr("not this file"));
 }
