@@ -256,6 +256,7 @@ void HttpTransport::Shutdown() {
 bool HttpTransport::Finished() const {
   for (const auto& [id, session] : state_->sessions) {
     if (session->channel != nullptr && !session->channel->Finished()) return false;
+    if (!session->proxy->quiet()) return false;  // results still on their way to the gateway
   }
   return true;
 }

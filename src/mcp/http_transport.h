@@ -43,7 +43,7 @@ class HttpTransport {
   [[nodiscard]] Result<unsigned short> Listen(const std::string& address, unsigned short port);
 
   // Stops accepting and ends every session; Finished() tells when their
-  // downstreams are done.
+  // downstreams are done and their results recorded.
   void Shutdown();
   bool Finished() const;
 
