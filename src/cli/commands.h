@@ -3,10 +3,16 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "server/learning_models.h"
+
+namespace CLI {
+class App;
+}
 
 namespace hitlgate::cli {
 
@@ -60,5 +66,16 @@ struct AuditExportOptions {
   std::string output = "-";
 };
 int RunAuditExport(const AuditExportOptions& options);
+
+}  // namespace hitlgate::cli
+
+namespace hitlgate::cli {
+
+// `hitlgate mcp` (mcp_command.cc): the MCP proxy (docs/mcp.md). Add registers
+// the subcommand (the object must outlive app.parse()); Run returns its exit
+// status, or nullopt when another subcommand was chosen.
+struct McpCommand;
+std::shared_ptr<McpCommand> AddMcpCommand(CLI::App& app);
+std::optional<int> RunMcpCommand(const McpCommand& command);
 
 }  // namespace hitlgate::cli

@@ -132,6 +132,8 @@ int main(int argc, char** argv) {
 
   auto learning = AddLearningCommands(app);
 
+  auto mcp = AddMcpCommand(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -149,6 +151,7 @@ int main(int argc, char** argv) {
     if (auto status = RunReceiptCommands(*receipt_cmds)) return *status;
     if (auto status = RunComplianceCommands(*compliance_cmds)) return *status;
     if (auto status = RunMeasureCommands(*measure)) return *status;
+    if (auto status = RunMcpCommand(*mcp)) return *status;
   } catch (const std::exception& e) {
     // Exceptions never cross module boundaries; this is the last net.
     std::fprintf(stderr, "hitlgate: internal error: %s\n", e.what());
