@@ -53,7 +53,6 @@ echo "== TypeScript client and framework adapters (clients/typescript) =="
 scripts/test_ts_client.sh
 echo "== Python client (clients/python) =="
 scripts/test_py_client.sh
-echo "== MCP gateway with the official SDK and real MCP servers (test/mcp) =="
 scripts/test_mcp.sh
 
 echo "== unit tests under AddressSanitizer + UBSan =="
