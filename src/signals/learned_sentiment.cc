@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <unordered_map>
 
 namespace hitlgate::signals::internal {
 namespace {
@@ -227,12 +228,27 @@ void ForEachSentimentFeature(std::string_view text, int language,
 
 namespace {
 
-double WeightOf(const LearnedModel& model, std::string_view feature) {
-  const LearnedWeight* end = model.weights + model.count;
-  const LearnedWeight* it =
-      std::lower_bound(model.weights, end, feature,
-                       [](const LearnedWeight& a, std::string_view b) { return a.feature < b; });
-  return it == end || it->feature != feature ? 0.0 : it->weight;
+// One hash map per language over the compiled-in weights, built on first
+// use: a lookup per word is one hash and one compare, where a binary search
+// over ~2,500 strings was a dozen compares (measured: a tenth of a decision).
+using WeightMap = std::unordered_map<std::string_view, float>;
+
+const WeightMap& Weights(int language) {
+  static const std::array<WeightMap, kLearnedLanguages>* maps = [] {
+    auto* m = new std::array<WeightMap, kLearnedLanguages>;
+    for (int l = 0; l < kLearnedLanguages; ++l) {
+      const LearnedModel& model = LearnedSentimentModel(l);
+      (*m)[l].reserve(model.count);
+      for (std::size_t k = 0; k < model.count; ++k) (*m)[l].emplace(model.weights[k].feature, model.weights[k].weight);
+    }
+    return m;
+  }();
+  return (*maps)[language];
+}
+
+double WeightOf(const WeightMap& weights, std::string_view feature) {
+  const auto it = weights.find(feature);
+  return it == weights.end() ? 0.0 : it->second;
 }
 
 }  // namespace
@@ -240,12 +256,12 @@ double WeightOf(const LearnedModel& model, std::string_view feature) {
 SentimentScore ScoreLearned(std::string_view text, int language, double english_compound) {
   const LearnedModel& model = LearnedSentimentModel(language);
   struct Sum {
-    const LearnedModel* model;
+    const WeightMap* weights;
     double total = 0, positive = 0, negative = 0;
     int words = 0;
-  } sum{&model};
+  } sum{&Weights(language)};
   {
-    const double v = english_compound * WeightOf(model, kEnglishFeature);
+    const double v = english_compound * WeightOf(*sum.weights, kEnglishFeature);
     sum.total += v;
     (v > 0 ? sum.positive : sum.negative) += std::abs(v);
   }
@@ -254,7 +270,7 @@ SentimentScore ScoreLearned(std::string_view text, int language, double english_
       [](void* ctx, std::string_view feature, double value) {
         auto* s = static_cast<Sum*>(ctx);
         if (feature.empty() || feature.back() != '~') ++s->words;
-        const double weight = WeightOf(*s->model, feature);
+        const double weight = WeightOf(*s->weights, feature);
         if (weight == 0.0) return;
         const double v = value * weight;
         s->total += v;

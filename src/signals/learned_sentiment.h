@@ -31,7 +31,7 @@ struct LearnedWeight {
   std::string_view feature;
   float weight;
 };
-// Sorted by feature (byte order), so a lookup is a binary search.
+// Sorted by feature (byte order): the generated file reads as a list.
 struct LearnedModel {
   const LearnedWeight* weights;
   std::size_t count;
