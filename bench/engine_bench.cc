@@ -1,6 +1,9 @@
 // Whole decisions (signals + policy + conversation state) on real customer
 // messages from ../shared/data, with the example retail policy.
 //   BM_DecideCustomerMessage: sentiment, phrase matching, state, policy
+//   BM_DecideCustomerMessageIn/<lang>: the same on tweets in en, de, fr, es,
+//                             it, pt (XLM-T validation texts) with no
+//                             `language` on the event, so it is detected
 //   BM_DecideProposal:        a proposal with intent, confidence and action
 //   BM_ParseDecideEncode:     the same plus JSON in and out (what `decide` does)
 #include <benchmark/benchmark.h>
@@ -77,6 +80,40 @@ void BM_DecideCustomerMessage(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_DecideCustomerMessage);
+
+// One language per argument; the label names it, so the output is a table
+// by language.
+void DecideIn(benchmark::State& state, bool tagged) {
+  if (!Ready(state)) return;
+  static const char* folders[] = {"english", "german", "french", "spanish", "italian", "portuguese"};
+  static const char* codes[] = {"en", "de", "fr", "es", "it", "pt"};
+  const auto lang = static_cast<size_t>(state.range(0));
+  const std::vector<std::string> texts = bench::ReadLines(std::string(HITLGATE_SHARED_DATA) + "/xlmt_sentiment/" +
+                                                          folders[lang] + "/val_text.txt");
+  if (texts.empty()) {
+    state.SkipWithError("no xlmt_sentiment data");
+    return;
+  }
+  Fixture& f = Shared();
+  engine::DecisionEngine eng(f.program, std::make_shared<engine::MemoryConversationStore>(),
+                             signals::SentimentScorer::Default(), f.clock);
+  std::vector<engine::Event> events;
+  for (size_t i = 0; i < 4096; ++i) {
+    events.push_back(MessageEvent(i, texts[(i * 7919) % texts.size()]));
+    if (tagged) events.back().language = codes[lang];
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(eng.DecideAndRecord(events[i++ % events.size()]));
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(codes[lang]);
+}
+void BM_DecideCustomerMessageIn(benchmark::State& state) { DecideIn(state, false); }
+BENCHMARK(BM_DecideCustomerMessageIn)->DenseRange(0, 5);
+// The event names its language: no detection.
+void BM_DecideCustomerMessageTagged(benchmark::State& state) { DecideIn(state, true); }
+BENCHMARK(BM_DecideCustomerMessageTagged)->DenseRange(0, 5);
 
 void BM_DecideProposal(benchmark::State& state) {
   if (!Ready(state)) return;

@@ -16,3 +16,12 @@ endif()
 if(HITLGATE_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+# CLD2 (Debian libcld2-dev) has no pkg-config file.
+find_path(CLD2_INCLUDE_DIR cld2/public/compact_lang_det.h)
+find_library(CLD2_LIBRARY cld2)
+if(NOT CLD2_INCLUDE_DIR OR NOT CLD2_LIBRARY)
+  message(FATAL_ERROR "CLD2 not found: install the Debian package libcld2-dev (scripts/deps.sh build)")
+endif()
+add_library(CLD2::cld2 UNKNOWN IMPORTED)
+set_target_properties(CLD2::cld2 PROPERTIES IMPORTED_LOCATION "${CLD2_LIBRARY}"
+                      INTERFACE_INCLUDE_DIRECTORIES "${CLD2_INCLUDE_DIR}")

@@ -96,6 +96,10 @@ void AppendDecisionFields(const engine::Decision& d, std::string* out) {
   out->append(s.frustration ? ",\"frustration\":true" : ",\"frustration\":false");
   out->append(s.human_request ? ",\"human_request\":true" : ",\"human_request\":false");
   out->append(s.legal_threat ? ",\"legal_threat\":true" : ",\"legal_threat\":false");
+  if (!s.language.empty()) {
+    out->append(",\"language\":");
+    AppendJsonString(s.language, out);
+  }
   out->append(",\"topics\":");
   AppendStringArray(s.topics, out);
   fmt::format_to(std::back_inserter(*out), ",\"repeat_contacts\":{}", s.repeat_contacts);
@@ -257,6 +261,9 @@ Result<engine::Decision> ParseDecision(std::string_view text) {
     if (so.contains("calibrated_confidence")) d.signals.calibrated_confidence = num("calibrated_confidence");
     if (so.contains("triage_confidence")) d.signals.triage_confidence = num("triage_confidence");
     d.signals.out_of_scope = flag("out_of_scope");
+    if (const json::value* l = so.if_contains("language"); l && l->is_string()) {
+      d.signals.language = std::string(l->get_string());
+    }
     if (const json::value* t = so.if_contains("triage_intent"); t && t->is_string()) {
       d.signals.triage_intent = std::string(t->get_string());
     }

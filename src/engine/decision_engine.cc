@@ -1,6 +1,7 @@
 #include <bit>
 
 #include "hitlgate/engine/engine.h"
+#include "hitlgate/signals/language.h"
 
 namespace hitlgate::engine {
 namespace {
@@ -50,6 +51,9 @@ Signals DecisionEngine::ComputeSignals(const policy::Program& program, const Eve
                                        const ConversationSnapshot& snap,
                                        ConversationUpdate* update) const {
   Signals s;
+  s.language = !event.language.empty() ? event.language
+               : event.text.empty()    ? std::string()
+                                       : std::string(signals::DetectLanguage(event.text));
   const std::uint64_t topic_mask = program.topic_bits();
   const int human = program.human_request_category();
   const int legal = program.legal_threat_category();
@@ -59,7 +63,7 @@ Signals DecisionEngine::ComputeSignals(const policy::Program& program, const Eve
   matched |= program.TopicBitsForIntent(event.intent);
 
   if (event.type == EventType::kCustomerMessage) {
-    const signals::SentimentScore score = scorer_->Score(event.text);
+    const signals::SentimentScore score = scorer_->Score(event.text, s.language);
     s.sentiment = score.compound;
     const bool first = snap.customer_message_count == 0;
     const double first_sentiment = first ? score.compound : snap.first_sentiment;

@@ -134,7 +134,10 @@ PhraseCategory Legal() {
 }  // namespace
 
 std::vector<PhraseCategory> PhraseMatcher::BuiltinCategories() {
-  return {internal::HumanRequestPhrases(), LegalThreat(), Frustration(), Medical(), Financial(), Legal()};
+  std::vector<PhraseCategory> all = {internal::HumanRequestPhrases(), LegalThreat(), Frustration(),
+                                     Medical(), Financial(), Legal()};
+  internal::AddEuropeanPhrases(&all[0], &all[1], &all[2]);
+  return all;
 }
 
 }  // namespace hitlgate::signals

@@ -8,4 +8,8 @@ namespace hitlgate::signals::internal {
 
 PhraseCategory HumanRequestPhrases();
 
+// German, French, Spanish, Italian and Portuguese phrases and patterns of
+// the three negatable categories, appended to the English ones.
+void AddEuropeanPhrases(PhraseCategory* human, PhraseCategory* legal, PhraseCategory* frustration);
+
 }  // namespace hitlgate::signals::internal

@@ -68,7 +68,13 @@ bool IsNegator(std::string_view w) {
       "nope",
       // The same with the typographic apostrophe (U+2019) phones insert.
       "don\u2019t", "doesn\u2019t", "didn\u2019t", "won\u2019t", "can\u2019t", "isn\u2019t",
-      "wouldn\u2019t", "shouldn\u2019t", "needn\u2019t"};
+      "wouldn\u2019t", "shouldn\u2019t", "needn\u2019t",
+      // German, French, Spanish, Italian, Portuguese ("no" and "nunca" are
+      // above or shared). French "ne" is left out: "pas" follows it anyway,
+      // and Italian "ne" is not a negation.
+      "nicht", "kein", "keine", "keinen", "keinem", "keiner", "nie", "niemals", "ohne",
+      "pas", "jamais", "sans", "aucun", "aucune", "nunca", "sin", "tampoco", "jamás", "non",
+      "mai", "senza", "não", "nao", "sem", "nem"};
   return IsOneOf(w, kNegators);
 }
 
@@ -76,7 +82,12 @@ bool IsVolition(std::string_view w) {
   static constexpr std::string_view kVolition[] = {
       "need", "needs",    "want",   "wants",  "require", "wish",    "going",     "gonna",
       "plan", "planning", "intend", "asking", "ask",     "looking", "necessary", "interested",
-      "wait", "waiting"};
+      "wait", "waiting",
+      // The same verbs in the other five languages.
+      "möchte", "möchten", "will", "wollen", "brauche", "brauchen", "muss", "müssen", "werde",
+      "veux", "voudrais", "besoin", "souhaite", "vais", "compte", "quiero", "quisiera",
+      "necesito", "voy", "pienso", "hace", "voglio", "vorrei", "bisogno", "devo", "intendo",
+      "quero", "queria", "preciso", "vou", "pretendo", "gostaria"};
   return IsOneOf(w, kVolition);
 }
 
@@ -147,7 +158,9 @@ bool QuestionOrReportAt(std::string_view text, size_t match_start) {
       "transfer", "connect", "put",   "get",  "give",  "want", "need",  "let", "able",
       "please",   "help",    "find",  "reach", "contact", "can", "could", "going", "gonna",
       "would",    "will",    "like",  "pass", "send",  "have", "speak", "talk", "chat"};
-  static constexpr std::string_view kYouAre[] = {"you're", "youre", "yourself", "you\u2019re"};
+  static constexpr std::string_view kYouAre[] = {"you're", "youre", "yourself", "you\u2019re",
+                                                 // "¿eres una persona real?", "sei un umano?"
+                                                 "eres", "\u00bferes", "sei", "bist"};
   auto is = [](std::string_view w, std::string_view lower) { return EqualsLower(w, lower); };
   for (int k = 0; k < n; ++k) {
     if (IsOneOf(before[k], kAsking)) return false;
@@ -156,7 +169,10 @@ bool QuestionOrReportAt(std::string_view text, size_t match_start) {
     const std::string_view near = before[k], far = before[k + 1];
     if ((is(near, "you") && is(far, "are")) || (is(near, "are") && is(far, "you")) ||
         (is(near, "u") && is(far, "r")) || (is(near, "i") && is(far, "am")) ||
-        (is(near, "this") && is(far, "is")) || (is(near, "it") && is(far, "is"))) {
+        (is(near, "this") && is(far, "is")) || (is(near, "it") && is(far, "is")) ||
+        (is(near, "sie") && is(far, "sind")) || (is(near, "vous") && is(far, "êtes")) ||
+        (is(near, "usted") && is(far, "es")) || (is(near, "é") && is(far, "você")) ||
+        (is(near, "você") && is(far, "é"))) {
       return true;
     }
   }

@@ -23,6 +23,7 @@
 #include <unordered_map>
 
 #include "signals/builtin_lexicon.h"
+#include "signals/learned_sentiment.h"
 
 namespace hitlgate::signals {
 
@@ -218,6 +219,12 @@ Result<std::shared_ptr<const SentimentScorer>> SentimentScorer::FromFile(const s
   }
   lex->Finalize();
   return std::make_shared<const SentimentScorer>(std::move(lex));
+}
+
+SentimentScore SentimentScorer::Score(std::string_view text, std::string_view language) const {
+  const int learned = internal::LearnedLanguageIndex(language);
+  const SentimentScore english = Score(text);
+  return learned >= 0 ? internal::ScoreLearned(text, learned, english.compound) : english;
 }
 
 SentimentScore SentimentScorer::Score(std::string_view text) const {

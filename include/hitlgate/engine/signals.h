@@ -19,6 +19,9 @@ struct Signals {
   bool frustration = false;
   bool human_request = false;  // the latest customer message asks for a person
   bool legal_threat = false;   // legal-threat language anywhere in the interaction
+  // The event's `language` when it gave one, else the one detected in its
+  // text (ISO 639-1, signals::DetectLanguage); "" when neither says.
+  std::string language;
   // Bit i set when phrase category i of the policy's matcher fired in this
   // event's text or (sticky) earlier in the interaction. Names come from
   // the compiled policy's catalog (see policy::Program::CategoryName).

@@ -37,6 +37,10 @@ class SentimentScorer {
       const std::string& path);
 
   SentimentScore Score(std::string_view text) const;
+  // In German, French, Spanish, Italian or Portuguese ("de", "fr-CH"...) the
+  // model learned for that language (docs/signals.md), whatever lexicon this
+  // scorer holds; in any other language, or "", Score(text).
+  SentimentScore Score(std::string_view text, std::string_view language) const;
 
   explicit SentimentScorer(std::shared_ptr<const SentimentLexicon> lexicon);
   ~SentimentScorer();

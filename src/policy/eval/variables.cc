@@ -90,7 +90,8 @@ Value LoadVariable(Var var, const EvalContext& ctx) {
     case Var::kType:
       return Value::String(engine::EventTypeName(e.type));
     case Var::kLanguage:
-      return Value::String(e.language);
+      // The detected language when the event named none.
+      return Value::String(e.language.empty() ? std::string_view(s.language) : e.language);
     case Var::kTopics:
       return Value::Missing();  // only through `in topics` (a kTopic call)
   }

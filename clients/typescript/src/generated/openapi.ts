@@ -1443,6 +1443,8 @@ export interface components {
                 frustration: boolean;
                 human_request: boolean;
                 legal_threat: boolean;
+                /** @description ISO 639-1 code: the event's `language` when it gave one, else the language detected in its text (absent when neither says). */
+                language?: string;
                 topics: string[];
                 repeat_contacts: number;
                 messages_per_minute: number;
