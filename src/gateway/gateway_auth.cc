@@ -201,8 +201,16 @@ Result<store::ApiKey> Gateway::FindKeyCached(std::string_view key_id) {
 
 Result<void> Gateway::SetWebhook(const Principal& who, const store::Webhook& webhook) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageWebhooks));
-  if (!webhook.url.starts_with("http://") && !webhook.url.starts_with("https://")) {
-    return InvalidArgument("field 'url': expected an http:// or https:// URL");
+  // Never accept what cannot work: the sender speaks plain HTTP only, so an
+  // https:// webhook would be stored and then fail on every delivery.
+  if (webhook.url.starts_with("https://")) {
+    return InvalidArgument(
+        "field 'url': https:// webhooks are not supported yet (the sender has no TLS); use an "
+        "http:// receiver, e.g. a TLS-terminating relay on the same host");
+  }
+  if (!webhook.url.starts_with("http://") || webhook.url.size() == std::string_view("http://").size() ||
+      webhook.url[std::string_view("http://").size()] == '/') {
+    return InvalidArgument("field 'url': expected an http://host[:port]/path URL");
   }
   if (webhook.secret.size() < 16) {
     return InvalidArgument("field 'secret': at least 16 characters (it signs every delivery)");

@@ -323,6 +323,23 @@ TEST(HardeningHttpTest, AgentCannotReadAnotherWorkflowsTasksOrInteractions) {
   EXPECT_EQ(h.Post("/v1/events", Event("wf-2", "retail-bot"), h.keys().other_agent).status, 403);
 }
 
+TEST(HardeningHttpTest, AWebhookThatCannotWorkIsRefusedAtRegistration) {
+  GatewayHarness h;
+  auto https = h.Call("PUT", "/v1/webhooks/retail-bot",
+                      R"({"url":"https://hooks.example.com/x","secret":"0123456789abcdef"})", h.keys().admin);
+  EXPECT_EQ(https.status, 400) << https.body;
+  EXPECT_THAT(https.body, HasSubstr("https://"));
+  EXPECT_EQ(h.Call("PUT", "/v1/webhooks/retail-bot", R"({"url":"http:///x","secret":"0123456789abcdef"})",
+                   h.keys().admin)
+                .status,
+            400)
+      << "no host";
+  EXPECT_EQ(h.Call("PUT", "/v1/webhooks/retail-bot",
+                   R"({"url":"http://127.0.0.1:9/hook","secret":"0123456789abcdef"})", h.keys().admin)
+                .status,
+            200);
+}
+
 TEST(HardeningHttpTest, AHugeWaitIsCappedNotOverflowed) {
   GatewayHarness h;
   // 9e18 minutes does not fit in milliseconds: bounded before the unit is
