@@ -2602,7 +2602,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * Format: uri
-                     * @description http:// (https:// once TLS lands).
+                     * @description An http:// URL. https:// is refused with 400: the sender has no TLS yet (put a TLS-terminating relay in front of an https receiver).
                      */
                     url: string;
                     secret: string;
