@@ -1,5 +1,7 @@
 #include "hitlgate/receipts/checkpoint.h"
 
+#include "hitlgate/common/durable_file.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -250,19 +252,8 @@ Result<std::optional<Checkpoint>> CheckpointWriter::Write(TimePoint now) {
   c.signature = sig->signature_hex;
 
   const fs::path path = fs::path(dir_) / CheckpointFileName(c.seq);
-  const std::string tmp = path.string() + ".tmp";
-  {
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (f == nullptr) return Unavailable("cannot write " + tmp);
-    const std::string text = EncodeCheckpoint(c) + "\n";
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0 &&
-                    ::fsync(fileno(f)) == 0;
-    std::fclose(f);
-    if (!ok) return Unavailable("cannot write " + tmp);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Unavailable("cannot write " + path.string() + ": " + ec.message());
+  // Public (an auditor's copy), but whole or not at all.
+  HITLGATE_RETURN_IF_ERROR(WriteFileDurably(path.string(), EncodeCheckpoint(c) + "\n", 0644));
   pending_.clear();
   last_at_ = now;
   return std::optional<Checkpoint>(std::move(c));

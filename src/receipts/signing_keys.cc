@@ -1,5 +1,7 @@
 #include "hitlgate/receipts/signing_keys.h"
 
+#include "hitlgate/common/durable_file.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -177,22 +179,8 @@ Result<std::vector<StoredKey>> FileKeyStore::Load() {
 }
 
 Result<void> FileKeyStore::Save(const std::vector<StoredKey>& keys) {
-  const std::string tmp = path_ + ".tmp";
-  {
-    // Created 0600 before any secret is written into it.
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (f == nullptr) return Unavailable("cannot write " + tmp);
-    ::chmod(tmp.c_str(), 0600);
-    const std::string text = EncodeKeyFile(keys) + "\n";
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
-                    std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
-    std::fclose(f);
-    if (!ok) return Unavailable("cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path_, ec);
-  if (ec) return Unavailable("cannot replace " + path_ + ": " + ec.message());
-  return {};
+  // Private from its first byte, and whole or not at all.
+  return WriteFileDurably(path_, EncodeKeyFile(keys) + "\n");
 }
 
 StoredKey SigningKeys::NewKey(crypto::RandomSource& random, TimePoint now) {

@@ -14,6 +14,7 @@
 #include "api/handlers/api_context.h"
 #include "api/http/server.h"
 #include "api/webhooks/webhook_sender.h"
+#include "hitlgate/common/durable_file.h"
 #include "hitlgate/crypto/random.h"
 #include "hitlgate/engine/memory_conversation_store.h"
 #include "hitlgate/gateway/gateway.h"
@@ -60,12 +61,8 @@ Result<std::string> LoadOrCreatePepper(const std::string& data_dir, crypto::Rand
     return pepper;
   }
   std::string pepper = random.Hex(32);
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << pepper << "\n";
-    if (!out) return Unavailable("cannot write " + path);
-  }
-  ::chmod(path.c_str(), 0600);
+  // 0600 from creation and on disk before any key is hashed with it.
+  HITLGATE_RETURN_IF_ERROR(WriteFileDurably(path, pepper + "\n"));
   return pepper;
 }
 
@@ -75,8 +72,16 @@ void OnSignal(int) { g_stop = 1; }
 }  // namespace
 
 int RunServe(const ServeOptions& options) {
+  // Everything the server creates (the database and its journal, secrets,
+  // signing keys) holds customer text or secrets: private to the server's
+  // user from creation, whatever the shell's umask.
+  ::umask(0077);
   std::error_code ec;
   fs::create_directories(options.data_dir, ec);
+  if (!ec) {
+    // A folder made earlier under a looser umask is tightened too.
+    fs::permissions(options.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
   if (ec) {
     std::fprintf(stderr, "hitlgate: cannot create %s: %s\n", options.data_dir.c_str(), ec.message().c_str());
     return 1;

@@ -28,6 +28,31 @@ std::string MakeKey(unsigned short port, const std::string& body) {
   return std::string(json::parse(r.body).at("token").as_string());
 }
 
+// The data folder holds customer text and secrets: other local users may
+// read none of it, whatever the umask of the shell that started the server.
+TEST(CrashTest, TheDataFolderAndEveryFileInItArePrivate) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("hitlgate-modes-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::all);  // made earlier under a loose umask
+  {
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(HITLGATE_BINARY, dir.string(), kAdmin, {})) << server.output();
+    MakeKey(server.port(), R"({"name":"agent","role":"agent","workflows":["*"]})");
+    server.Kill();
+  }
+  EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms::owner_all);
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    const fs::perms others = fs::perms::group_all | fs::perms::others_all;
+    EXPECT_EQ(entry.status().permissions() & others, fs::perms::none) << entry.path();
+    ++files;
+  }
+  EXPECT_GE(files, 2) << "the database and the key secret at least";
+  fs::remove_all(dir);
+}
+
 TEST(CrashTest, SigkillDuringLoadLosesNothingAcknowledged) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("hitlgate-crash-" + std::to_string(getpid()));
