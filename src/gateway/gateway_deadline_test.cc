@@ -136,6 +136,7 @@ TEST_F(GatewayDeadlineTest, HandoffEndsTheAgentsWaitAndLeavesTheTaskToAPerson) {
   auto later = gateway_->AgentTask(agent_, r.task_id);
   ASSERT_THAT(later, IsOk());
   EXPECT_FALSE(later->settled) << "a later long-poll waits for the person's reply";
+  EXPECT_FALSE(later->deadline_in.has_value()) << "for as long as it asked, not until a spent deadline";
   json::value view = AgentView(r.task_id);
   EXPECT_EQ(view.at("status").as_string(), "expired");
   EXPECT_FALSE(view.at("final").at("deliver").as_bool());

@@ -5,9 +5,9 @@
 
 #include "gateway/access.h"
 #include "gateway/interaction_turns.h"
+#include "gateway/json_views.h"
 #include "gateway/live_stats.h"
 #include "gateway/verdict_rules.h"
-#include "gateway/json_views.h"
 #include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_reader.h"
 #include "hitlgate/codec/json_writer.h"
@@ -278,7 +278,7 @@ Result<AgentTaskView> Gateway::AgentTask(const Principal& who, const std::string
   // (the expiry itself wakes whoever was already waiting).
   view.settled = store::IsSettled(task->status) || expired_now;
   view.holding_notice = !view.settled && task->hold_notice_at && now >= *task->hold_notice_at;
-  if (!view.settled && task->deadline) view.deadline_in = task->deadline->at - now;
+  if (!view.settled && task->deadline && !task->expired_at) view.deadline_in = task->deadline->at - now;
   view.json = AgentViewJson(*task, now, options_.holding_message, ReceiptFor(*task));
   return view;
 }
