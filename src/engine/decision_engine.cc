@@ -58,7 +58,7 @@ Signals DecisionEngine::ComputeSignals(const policy::Program& program, const Eve
   const int human = program.human_request_category();
   const int legal = program.legal_threat_category();
   const int frustration = program.frustration_category();
-  std::uint64_t matched = event.text.empty() ? 0 : program.matcher().Match(event.text);
+  std::uint64_t matched = event.text.empty() ? 0 : program.matcher().Match(event.text, s.language);
   // Topics the policy ties to intents (the AI's or the triage classifier's).
   matched |= program.TopicBitsForIntent(event.intent);
 

@@ -25,6 +25,20 @@ class HumanRequestTest : public ::testing::Test {
   std::shared_ptr<const PhraseMatcher> matcher_;
 };
 
+TEST_F(HumanRequestTest, EnglishSpellingCorrectionsAreTriedOnEnglishTextOnly) {
+  const int human = matcher_->FindCategory("human_request");
+  auto asks = [&](std::string_view text, std::string_view language) {
+    return ((matcher_->Match(text, language) >> human) & 1) != 0;
+  };
+  EXPECT_TRUE(asks("talk with a live agemt", ""));
+  EXPECT_TRUE(asks("talk with a live agemt", "en"));
+  EXPECT_TRUE(asks("talk with a live agemt", "en-GB"));
+  EXPECT_FALSE(asks("talk with a live agemt", "de")) << "no English corrections for German text";
+  EXPECT_TRUE(asks("Ich möchte mit einem Menschen sprechen", "de"))
+      << "the language's own phrases still match as written";
+  EXPECT_TRUE(asks("talk with a live agent", "fr")) << "phrases as written match whatever the language";
+}
+
 TEST_F(HumanRequestTest, MisspelledAgentStillAsksForAPerson) {
   EXPECT_TRUE(AsksForAPerson("talk with a live agemt"));
   EXPECT_TRUE(AsksForAPerson("spraking to a person"));

@@ -369,12 +369,24 @@ static std::uint64_t MatchEntries(const PhraseMatcher::Impl& impl, std::string_v
   return bits;
 }
 
+// True for "", "en" and "en-…": the spelling corrections and the person
+// model were learned from English and only help English text (on other
+// languages they cost time and could only add false alarms).
+static bool ReadAsEnglish(std::string_view language) {
+  return language.empty() ||
+         (language.size() >= 2 && (language[0] == 'e' || language[0] == 'E') &&
+          (language[1] == 'n' || language[1] == 'N') && (language.size() == 2 || language[2] == '-'));
+}
+
 static std::uint64_t Decide(const PhraseMatcher::Impl& impl, std::string_view text,
-                            std::vector<MatchEvidence>* evidence) {
+                            std::vector<MatchEvidence>* evidence, std::string_view language = {}) {
   if (text.empty()) return 0;
   internal::NormalizedText norm;
   char buffer[kNormalizedCapacity];
-  if (text.size() <= kNormalizeLimit) {
+  if (!ReadAsEnglish(language)) {
+    // As written: the phrase entries only, no corrections, no model.
+    norm.truncated = true;
+  } else if (text.size() <= kNormalizeLimit) {
     norm = internal::SpellingNormalizer::Builtin().Normalize(text, buffer);
   } else {
     norm.truncated = true;
@@ -428,8 +440,8 @@ static std::uint64_t Decide(const PhraseMatcher::Impl& impl, std::string_view te
   return bits;
 }
 
-std::uint64_t PhraseMatcher::Match(std::string_view text) const {
-  return Decide(*impl_, text, nullptr);
+std::uint64_t PhraseMatcher::Match(std::string_view text, std::string_view language) const {
+  return Decide(*impl_, text, nullptr, language);
 }
 
 std::vector<MatchEvidence> PhraseMatcher::Explain(std::string_view text) const {

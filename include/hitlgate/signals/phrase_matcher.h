@@ -72,8 +72,12 @@ class PhraseMatcher {
   Build(std::vector<PhraseCategory> categories);
 
   // Bit i set when category i matched (and was not negated). Allocates
-  // nothing when nothing matches.
-  std::uint64_t Match(std::string_view text) const;
+  // nothing when nothing matches. `language` (BCP 47, e.g. the detected
+  // one): for text in a language other than English the English spelling
+  // corrections and the English person model are not tried, only the
+  // phrases and patterns as written (every language's phrases are built in);
+  // empty means unknown and is read as English.
+  std::uint64_t Match(std::string_view text, std::string_view language = {}) const;
 
   // The same decision as Match(), with one entry per category that fired
   // saying which phrase, pattern or model score fired it. Slower (it
