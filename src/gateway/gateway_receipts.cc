@@ -36,20 +36,18 @@ struct HeldAction {
   std::string policy_version;
 };
 
-HeldAction ActionOf(const store::Task& task, const store::Verdict& verdict) {
+// `proposal` is the task's held AI proposal (HeldProposal), already parsed.
+HeldAction ActionOf(const store::Task& task, const engine::Event& proposal, const store::Verdict& verdict) {
   HeldAction held;
-  auto context = codec::JsonObjectReader::Parse(task.context_json);
-  if (context) {
+  if (auto context = codec::JsonObjectReader::Parse(task.context_json)) {
     if (auto raw = context->OptRaw("decision"); raw && *raw) {
       if (auto d = codec::ParseDecision(**raw)) held.policy_version = d->policy_version;
     }
   }
   if (!verdict.edited_action_json.empty()) {
     held.action_json = verdict.edited_action_json;
-  } else if (context) {
-    if (auto raw = context->OptRaw("event"); raw && *raw) {
-      if (auto e = codec::ParseEvent(**raw); e && e->action) held.action_json = codec::EncodeAction(*e->action);
-    }
+  } else if (proposal.action) {
+    held.action_json = codec::EncodeAction(*proposal.action);
   }
   return held;
 }
@@ -72,7 +70,8 @@ Result<std::optional<std::string>> Gateway::PrepareReceipt(const Principal& who,
       !ApprovesAction(task, verdict, proposal ? &*proposal : nullptr, who)) {
     return std::optional<std::string>();
   }
-  HeldAction held = ActionOf(task, verdict);
+  // ApprovesAction above guarantees an AI proposal with an action.
+  HeldAction held = ActionOf(task, *proposal, verdict);
   if (held.action_json.empty()) return std::optional<std::string>();
   if (held.policy_version.empty()) held.policy_version = engine_.policy()->version();
   receipts::Approval approval{task.id,
