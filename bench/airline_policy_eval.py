@@ -245,10 +245,13 @@ def decide(hitlgate, policy, events):
             f.write(json.dumps(e) + "\n")
         path = f.name
     try:
-        out = subprocess.run([hitlgate, "decide", "--policy", policy, "-i", path, "-o", "-"],
-                             check=True, capture_output=True, text=True).stdout
+        run = subprocess.run([hitlgate, "decide", "--policy", policy, "-i", path, "-o", "-"],
+                             capture_output=True, text=True)
     finally:
         os.unlink(path)
+    if run.returncode != 0:
+        raise DataError(f"hitlgate decide failed ({run.returncode}): {run.stderr.strip()}")
+    out = run.stdout
     decisions = [json.loads(line) for line in out.splitlines() if line.strip()]
     errors = [d for d in decisions if "error" in d]
     if errors or len(decisions) != len(events):
@@ -268,7 +271,8 @@ def tally(labels, decisions):
     return t
 
 
-def print_writes(events, labels, decisions, out=sys.stdout):
+def print_writes(events, labels, decisions, out=None):
+    out = out or sys.stdout
     for e, label, d in zip(events, labels, decisions):
         if label is None:
             continue
@@ -282,7 +286,8 @@ def share(held, n):
     return f"{held}/{n} = {100 * held / n:.0f}%" if n else "0/0"
 
 
-def print_table(t, failed, dialogues, out=sys.stdout):
+def print_table(t, failed, dialogues, out=None):
+    out = out or sys.stdout
     columns = ["agree", "disagree", "no gold", "tau2 gold"]
     out.write(f"{'write action':31}" + "".join(f"{c + ' (held)':>17}" for c in columns) + "\n")
     totals = {c: [0, 0] for c in columns}
@@ -299,6 +304,11 @@ def print_table(t, failed, dialogues, out=sys.stdout):
     out.write(f"AI writes that agree with gold, held (burden, want low): {share(*reversed(totals['agree']))}\n")
     out.write(f"tau2 gold writes, held (burden, want low): {share(*reversed(totals['tau2 gold']))}\n")
     out.write(f"AI writes in dialogues without a tau2 task, held: {share(*reversed(totals['no gold']))}\n")
+    # Transfers put a person on the conversation whatever the policy says.
+    for c in ("disagree", "agree"):
+        n, h = (sum(v[i] for (name, label), v in t.items() if label == c and name != "transfer_to_human_agents")
+                for i in (0, 1))
+        out.write(f"  without transfers, {c}ing AI writes held: {share(h, n)}\n")
     out.write(f"({dialogues} dialogues; {failed} tool calls returned an error and are not counted: "
               "their tool cannot be seen)\n")
     return totals
@@ -323,7 +333,7 @@ def main(argv=None):
         events, labels, failed = dialogue_events(dialogues, gold_by_user)
         g_events, g_labels = gold_events(gold_writes)
         decisions = decide(a.hitlgate, a.policy, events + g_events)
-    except (DataError, OSError, subprocess.CalledProcessError) as e:
+    except (DataError, OSError) as e:
         sys.stderr.write(f"airline_policy_eval: {e}\n")
         return 2
     with open(dialogues, encoding="utf-8") as f:
