@@ -19,6 +19,7 @@ Every write is sent through `hitlgate decide` after the customer turns that
 preceded it; held means hold, handoff or block.
 """
 import argparse
+import datetime
 import json
 import os
 import re
@@ -42,7 +43,6 @@ class DataError(Exception):
 
 
 def iso(seconds):
-    import datetime
     return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -21,6 +21,10 @@ fi
 policy=examples/policies/airline.yaml
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+echo "AI writes read off the tau-bench airline dialogues; a write disagrees with gold when no gold"
+echo "action of a tau2 task of the same user has its name and key arguments (a wrong or extra call)."
+echo "The policy was written with these dialogues in view: not a held-out figure."
+echo
 /usr/bin/python3 bench/airline_policy_eval.py --data "$data" --hitlgate "$bin" --policy "$policy" \
   --verdicts-out "$tmp/history.jsonl" "$@"
 echo
