@@ -81,6 +81,51 @@ TEST_P(StoreConformanceTest, OpenTaskRejectsBadInputAndWritesNothing) {
   EXPECT_EQ(HeadSeq(), before);
 }
 
+// Webhook messages carry customer text: erasure removes those about the
+// customer's tasks that still wait, and no other.
+TEST_P(StoreConformanceTest, EraseCustomerRemovesTheWaitingWebhookMessagesOfItsTasks) {
+  RecordedDecision mine = AddTask("i-1");     // customer c-i-1
+  RecordedDecision other = AddTask("i-2");    // customer c-i-2
+  for (const RecordedDecision* d : {&mine, &other}) {
+    auto claimed = store_->Claim(d->task_id, Reviewer("rev"));
+    ASSERT_THAT(claimed, IsOk());
+    Verdict v;
+    v.kind = VerdictKind::kApproved;
+    v.reviewer = "rev";
+    OutboxMessage m{.workflow = "refunds", .url = "http://h/x", .event_type = "task.answered",
+                    .task_id = d->task_id, .payload_json = R"({"text":"Dear Ms Example"})"};
+    ASSERT_THAT(store_->SubmitVerdict(d->task_id, claimed->lease->lease_id, v, t0_ + seconds(90), {.outbox = {m}}),
+                IsOk());
+  }
+  ErasureRequest req;
+  req.customer_id = "c-i-1";
+  req.pseudonym = "erased-0002";
+  req.actor = "k-admin";
+  req.now = t0_ + hours(2);
+  auto erased = store_->EraseCustomer(req);
+  ASSERT_THAT(erased, IsOk());
+  EXPECT_EQ(erased->outbox, 1);
+  auto due = store_->NextDeliveries(t0_ + hours(2), 10, std::chrono::minutes(1));
+  ASSERT_THAT(due, IsOk());
+  ASSERT_EQ(due->size(), 1u) << "only the other customer's message is left";
+  EXPECT_EQ((*due)[0].task_id, other.task_id);
+}
+
+// A delivered message keeps no payload: the receiver has it.
+TEST_P(StoreConformanceTest, ADeliveredWebhookMessageKeepsNoPayload) {
+  OutboxMessage m{.workflow = "refunds", .url = "http://h/x", .event_type = "task.answered",
+                  .task_id = "t-1", .payload_json = R"({"text":"Dear Ms Example"})"};
+  auto ids = store_->EnqueueDeliveries({m}, t0_);
+  ASSERT_THAT(ids, IsOk());
+  ASSERT_THAT(store_->MarkDelivered((*ids)[0], t0_ + seconds(1)), IsOk());
+  auto audit = store_->ReadAudit(1, 1000);
+  ASSERT_THAT(audit, IsOk());
+  for (const auto& r : *audit) EXPECT_EQ(r.payload_json.find("Dear Ms Example"), std::string::npos);
+  // Delivered messages are never handed out again; a second mark is fine.
+  ASSERT_THAT(store_->MarkDelivered((*ids)[0], t0_ + seconds(2)), IsOk());
+  EXPECT_TRUE(store_->NextDeliveries(t0_ + hours(1), 10, std::chrono::minutes(1))->empty());
+}
+
 TEST_P(StoreConformanceTest, EraseCustomerRewritesPersonalDataAndKeepsTheChain) {
   RecordedDecision held = AddTask("i-1");  // customer c-i-1
   AddTask("i-2");                          // another customer, untouched
