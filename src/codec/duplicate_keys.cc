@@ -1,11 +1,11 @@
-#include "codec/duplicate_keys.h"
+#include "hitlgate/codec/strict_json.h"
 
 #include <boost/json/basic_parser_impl.hpp>
 
 #include <algorithm>
 #include <vector>
 
-namespace hitlgate::codec::internal {
+namespace hitlgate::codec {
 namespace {
 
 namespace json = boost::json;
@@ -98,4 +98,4 @@ std::optional<std::string> FindDuplicateKey(std::string_view text) {
   return p.handler().duplicate;
 }
 
-}  // namespace hitlgate::codec::internal
+}  // namespace hitlgate::codec

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "codec/duplicate_keys.h"
+#include "hitlgate/codec/strict_json.h"
 #include "hitlgate/codec/json.h"
 
 namespace hitlgate::codec::internal {

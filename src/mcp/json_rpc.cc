@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "hitlgate/codec/strict_json.h"
+
 namespace hitlgate::mcp {
 
 namespace json = boost::json;
@@ -39,6 +41,8 @@ Result<Message> ParseMessage(std::string_view text) {
   boost::system::error_code ec;
   json::value doc = json::parse(text, ec);
   if (ec) return InvalidArgument("not JSON: " + ec.message());
+  // Two readers must not see two messages (the upstream server may keep the last key, or the first).
+  if (auto dup = codec::FindDuplicateKey(text)) return InvalidArgument("duplicate key '" + *dup + "'");
   if (doc.is_array())
     return Invalid({}, "batches are not supported (MCP 2025-06-18 has none)", std::move(doc));
   if (!doc.is_object()) return Invalid({}, "a JSON-RPC message must be an object", std::move(doc));

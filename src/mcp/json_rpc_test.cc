@@ -26,6 +26,12 @@ TEST(JsonRpcTest, RequestKeepsItsIdAsJsonText) {
   EXPECT_EQ(s->id, "\"a-1\"");
 }
 
+TEST(JsonRpcTest, ADuplicateKeyIsRefusedNamingIt) {
+  // A server keeping the first "name" and the gate the last would run another tool than the one decided.
+  auto m = ParseMessage(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","name":"delete"}})");
+  EXPECT_THAT(m, IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("duplicate key 'params.name'")));
+}
+
 TEST(JsonRpcTest, NotificationHasNoId) {
   auto m = ParseMessage(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
   ASSERT_TRUE(m.has_value());

@@ -46,6 +46,12 @@ TEST_F(ReceiptTest, SignedReceiptVerifiesAgainstItsAction) {
   EXPECT_TRUE(check.ok()) << check.detail;
 }
 
+TEST_F(ReceiptTest, AReceiptWithADuplicateKeyIsRefused) {
+  auto r = DecodeReceipt(R"({"version":1,"version":2})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("duplicate key 'version'"), std::string::npos) << r.error().message();
+}
+
 TEST_F(ReceiptTest, EncodedReceiptDecodesToTheSameAndVerifies) {
   Receipt r = Issue();
   const std::string json = EncodeReceipt(r);

@@ -8,11 +8,11 @@
 #include <string>
 #include <string_view>
 
-namespace hitlgate::codec::internal {
+namespace hitlgate::codec {
 
 // The first key that appears twice in one object, as a path ("action.params.
 // order_id"); nullopt when there is none or the text is not JSON (the real
 // parse reports that).
 std::optional<std::string> FindDuplicateKey(std::string_view text);
 
-}  // namespace hitlgate::codec::internal
+}  // namespace hitlgate::codec
