@@ -158,7 +158,9 @@ void Gateway::DecideEvent(PendingEvent& p) {
                                                           : store::TaskKind::kHold;
     t.queue = route.queue;
     t.skills = route.skills;
-    t.language = event.language;
+    // The event's language, else the detected one: the task goes to
+    // reviewers who read it (those who declare no languages take any).
+    t.language = decision.signals.language;
     t.priority = std::clamp(route.priority, 1, 5);
     t.created_at = p.now;
     t.due_at = p.now + std::chrono::seconds(std::max(route.sla_seconds, 1));

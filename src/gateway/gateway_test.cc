@@ -179,6 +179,27 @@ TEST_F(GatewayTest, HoldNoticeTellsTheAgentToShowAHoldingMessage) {
   EXPECT_GT(view.at("holding_message").at("expected_wait_seconds").as_int64(), 0);
 }
 
+// The task of a handoff in German goes to people who read German: the
+// detected language routes it; a reviewer who declares no languages takes any.
+TEST_F(GatewayTest, ADetectedLanguageRoutesTheTaskToPeopleWhoReadIt) {
+  auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-de","customer_id":"u-de","workflow":"shop-bot",
+      "type":"customer_message","text":"Ich möchte sofort mit einem Menschen sprechen, das ist doch unglaublich!"})");
+  ASSERT_THAT(r, IsOk());
+  ASSERT_FALSE(r->task_id.empty());
+  EXPECT_EQ(store_->GetTask(r->task_id)->language, "de");
+  auto key = [&](const std::string& name, std::vector<std::string> languages) {
+    KeyRequest req{name, store::Role::kSupervisor, {"supervisor"}, std::move(languages), {}, 0, {}};
+    auto made = gateway_->CreateKey(admin_, req);
+    EXPECT_THAT(made, IsOk());
+    return *gateway_->Authenticate(made->token);
+  };
+  const Principal french = key("french supervisor", {"fr"});
+  const Principal german = key("german supervisor", {"de", "en"});
+  EXPECT_THAT(gateway_->ClaimNext(french, {}), IsError(ErrorCode::kNotFound));
+  auto claimed = Parse(gateway_->ClaimNext(german, {}));
+  EXPECT_EQ(claimed.at("id").as_string(), r->task_id);
+}
+
 TEST_F(GatewayTest, HandoffCarriesTheTranscriptAndCollectedSlots) {
   // Another workflow's conversation with the same id is not this one's.
   Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});

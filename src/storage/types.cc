@@ -110,7 +110,10 @@ bool Qualifies(const Task& task, const ClaimRequest& reviewer) {
       return false;
     }
   }
-  if (task.language.empty()) return true;
+  // A reviewer who declares no languages takes any: languages on keys are
+  // opt-in routing, and a detected language must not strand tasks with
+  // teams that never declared theirs.
+  if (task.language.empty() || reviewer.languages.empty()) return true;
   return std::any_of(reviewer.languages.begin(), reviewer.languages.end(),
                      [&](const std::string& l) { return LanguageCovers(l, task.language); });
 }

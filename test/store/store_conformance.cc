@@ -256,6 +256,14 @@ TEST_P(StoreConformanceTest, ClaimNextNeedsAllSkillsAndTheLanguage) {
   EXPECT_EQ(t->id, billing_legal.task_id);
 }
 
+TEST_P(StoreConformanceTest, AReviewerWhoDeclaresNoLanguagesTakesAny) {
+  auto german = AddTask("i-1", 1, {}, "de");
+  EXPECT_THAT(store_->ClaimNext(Reviewer("r1", {}, {"fr"})), IsError(ErrorCode::kNotFound));
+  auto t = store_->ClaimNext(Reviewer("r2"));
+  ASSERT_THAT(t, IsOk());
+  EXPECT_EQ(t->id, german.task_id);
+}
+
 TEST_P(StoreConformanceTest, ClaimNextRestrictsToQueues) {
   AddTask("i-1", 1, {}, "", "vip");
   auto general = AddTask("i-2", 3, {}, "", "general");

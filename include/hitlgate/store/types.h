@@ -176,7 +176,8 @@ struct ClaimRequest {
 
 // True when `reviewer` may work `task`: they have every skill the task needs,
 // the task's language is empty or one of theirs (a reviewer's "de" covers
-// "de-AT"; case-insensitive), and the task's queue is allowed.
+// "de-AT"; case-insensitive; a reviewer who declares none takes any), and
+// the task's queue is allowed.
 bool Qualifies(const Task& task, const ClaimRequest& reviewer);
 
 struct TaskFilter {

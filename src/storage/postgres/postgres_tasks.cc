@@ -15,7 +15,7 @@ namespace {
 // Claimable tasks the reviewer qualifies for, in claim order, locked for
 // this transaction. SKIP LOCKED passes over rows another transaction holds
 // (another node's claim in flight) instead of waiting for them. Skills,
-// languages and queues are checked in SQL (the same rules as Qualifies,
+// languages (none declared: any) and queues are checked in SQL (the same rules as Qualifies,
 // which the caller applies again), so the rows locked are only ones the
 // reviewer can take. Open tasks and expired leases are two queries, each
 // walking the tasks_claim index in order and stopping at the first match
@@ -23,7 +23,7 @@ namespace {
 // $3 languages, $4 queues (U+001F-joined lists), $5 how many.
 const std::string kQualifies =
     " AND string_to_array(skills, chr(31)) <@ string_to_array($2, chr(31))"
-    " AND (language = '' OR EXISTS (SELECT 1 FROM unnest(string_to_array($3, chr(31))) AS l(tag)"
+    " AND (language = '' OR $3 = '' OR EXISTS (SELECT 1 FROM unnest(string_to_array($3, chr(31))) AS l(tag)"
     "      WHERE lower(t.language) = lower(l.tag)"
     "         OR left(lower(t.language), length(l.tag) + 1) = lower(l.tag) || '-'))"
     " AND ($4 = '' OR queue = ANY(string_to_array($4, chr(31))))"
