@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing with libFuzzer, under AddressSanitizer + UBSan:
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 3600 s, every target)
 #   FUZZ_PARALLEL=2 scripts/fuzz.sh 30                 (two targets at a time)
-# Targets: event policy http_request audit receipt (fuzz/<name>_fuzz.cc).
+# Targets: event policy policy_rules http_request audit receipt (fuzz/<name>_fuzz.cc).
 # Builds build/fuzz (preset fuzz: clang 16, only the libraries the targets
 # link), then runs each target on build/fuzz/corpus/<name> (grown across
 # runs) seeded from fuzz/corpus/<name>, with fuzz/<name>.dict when present.
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-3600}
 shift || true
 targets=("$@")
-((${#targets[@]} > 0)) || targets=(event policy http_request audit receipt)
+((${#targets[@]} > 0)) || targets=(event policy policy_rules http_request audit receipt)
 parallel=${FUZZ_PARALLEL:-1}
 
 scripts/deps.sh fuzz
