@@ -41,12 +41,16 @@ run_one() {
 report() {
   local t=$1 rc=$2 log="$B/logs/$1.log"
   local execs cov ft
+  # A run that failed early may have printed neither.
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -1)
+  cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -1 || true)
   printf '%-13s %s executions in %s s, %s\n' "$t" "${execs:-?}" "$secs" "${cov:-no coverage line}"
   if ((rc != 0)); then
-    echo "!! $t FAILED (exit $rc); the end of its log ($log):"
-    tail -n 60 "$log"
+    echo "!! $t FAILED (exit $rc); its report ($log):"
+    # From the sanitizer's or libFuzzer's first error line; else the log's end.
+    local from
+    from=$(grep -n -m1 -E '==ERROR:|runtime error:|ERROR: libFuzzer|Deadly signal' "$log" | cut -d: -f1 || true)
+    if [[ -n "$from" ]]; then tail -n +"$from" "$log" | head -n 80; else tail -n 60 "$log"; fi
     local unit
     unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
     if [[ -n "$unit" && -f "$unit" ]]; then
