@@ -1,5 +1,6 @@
 #include "cli/audit_checkpoints.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -95,6 +96,20 @@ int VerifyAndReport(audit::RecordSource& source, audit::VerifyOptions vo,
   std::printf("ok: %s: %lld records, seq %lld..%lld, head %s\n", name.c_str(),
               static_cast<long long>(s.records_checked), static_cast<long long>(s.first_seq),
               static_cast<long long>(s.last_seq), s.last_hash.c_str());
+  // What a deletion of the newest records could still hide.
+  if (options.checkpoint_dir.empty()) {
+    std::printf("tail: no checkpoints given: deleting the newest records would not be detected "
+                "(serve writes them to DATA/checkpoints; pass --checkpoint-dir)\n");
+  } else {
+    const auto certified = static_cast<long long>(check.checkpoints.certified_hashes.size());
+    const long long uncovered = std::max(0LL, static_cast<long long>(s.last_seq) - certified);
+    if (uncovered == 0) {
+      std::printf("tail: every record is covered by a checkpoint\n");
+    } else {
+      std::printf("tail: %lld record(s), seq %lld..%lld, not yet covered by a checkpoint\n", uncovered,
+                  certified + 1, static_cast<long long>(s.last_seq));
+    }
+  }
   return 0;
 }
 

@@ -5,6 +5,7 @@
 // against signed checkpoints, and `audit prove` prints inclusion proofs
 // (audit_checkpoints.cc).
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "cli/audit_checkpoints.h"
@@ -38,7 +39,16 @@ Result<OpenedStore> OpenAuditStore(const std::string& data_dir, const std::strin
 
 }  // namespace
 
-int RunAuditVerify(const AuditVerifyOptions& options) {
+int RunAuditVerify(const AuditVerifyOptions& given) {
+  AuditVerifyOptions options = given;
+  // A data folder's own checkpoints (serve writes them there by default).
+  if (options.checkpoint_dir.empty() && !options.data_dir.empty() && options.file.empty()) {
+    const std::filesystem::path own = std::filesystem::path(options.data_dir) / "checkpoints";
+    std::error_code ec;
+    if (std::filesystem::is_directory(own, ec) && !std::filesystem::is_empty(own, ec)) {
+      options.checkpoint_dir = own.string();
+    }
+  }
   auto reporter = [](const audit::ChainProblem& p) {
     std::printf("  seq %lld: %s: %s\n", static_cast<long long>(p.seq),
                 std::string(audit::ProblemName(p.problem)).c_str(), p.detail.c_str());

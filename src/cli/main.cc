@@ -74,6 +74,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
   serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
   serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");
+  serve_cmd->add_flag("--metrics-need-key", serve.metrics_need_key,
+                      "Serve /metrics only to an API key whose role may read metrics (Bearer token)");
+  serve_cmd
+      ->add_option("--event-clock-skew", serve.event_clock_skew_seconds,
+                   "Seconds an event's own time 'at' may differ from the server's clock (0: unchecked)")
+      ->check(CLI::Range(0, 86400));
   serve_cmd->add_option("--text-retention-days", serve.text_retention_days,
                         "Erase personal text (event text, task contexts) after this many days, sparing legal "
                         "holds (0 = keep until the customer is erased)");
@@ -82,7 +88,13 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--allow-short-retention", serve.allow_short_retention,
                       "Allow an audit retention under 183 days");
   serve_cmd->add_option("--checkpoint-dir", serve.checkpoint_dir,
-                        "Export signed audit checkpoints to this folder (e.g. a mounted bucket)");
+                        "Write signed audit checkpoints to this folder, e.g. a mounted bucket (default: "
+                        "DATA/checkpoints)");
+  serve_cmd->add_flag("--no-checkpoints", serve.no_checkpoints,
+                      "Write no audit checkpoints (deleting the newest records then goes unnoticed)");
+  serve_cmd->add_option("--checkpoint-key", serve.signing_key_file,
+                        "The signing key file for checkpoints and receipts, kept apart from the data folder "
+                        "(default: DATA/signing_keys.json; made on first start)");
   serve_cmd->add_option("--checkpoint-every-records", serve.checkpoint_every_records,
                         "Checkpoint after this many new audit records");
   serve_cmd->add_option("--checkpoint-minutes", serve.checkpoint_minutes,

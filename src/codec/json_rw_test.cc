@@ -47,3 +47,28 @@ TEST(JsonObjectReaderTest, WrongTypesAndMissingFieldsNameTheField) {
 
 }  // namespace
 }  // namespace hitlgate::codec
+
+namespace hitlgate::codec {
+namespace {
+
+TEST(StrictJsonTest, ADuplicateKeyIsRefusedNamingIt) {
+  auto top = JsonObjectReader::Parse(R"({"text":"a","text":"b"})");
+  ASSERT_FALSE(top.has_value());
+  EXPECT_EQ(top.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(top.error().message(), ::testing::HasSubstr("duplicate key 'text'"));
+  auto nested = JsonObjectReader::Parse(R"({"action":{"params":{"id":1,"amount":2,"amount":3}}})");
+  ASSERT_FALSE(nested.has_value());
+  EXPECT_THAT(nested.error().message(), ::testing::HasSubstr("duplicate key 'action.params.amount'"));
+  // Keys split across escapes are compared whole.
+  auto escaped = JsonObjectReader::Parse(R"({"te\u0078t":"a","text":"b"})");
+  ASSERT_FALSE(escaped.has_value());
+  EXPECT_THAT(escaped.error().message(), ::testing::HasSubstr("duplicate key 'text'"));
+}
+
+TEST(StrictJsonTest, TheSameKeyInSiblingObjectsIsFine) {
+  auto ok = JsonObjectReader::Parse(R"({"a":{"id":1},"b":{"id":2},"c":[{"id":3},{"id":4}]})");
+  EXPECT_TRUE(ok.has_value()) << ok.error().ToString();
+}
+
+}  // namespace
+}  // namespace hitlgate::codec

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "codec/duplicate_keys.h"
 #include "hitlgate/codec/json.h"
 
 namespace hitlgate::codec::internal {
@@ -69,6 +70,9 @@ Result<json::value> ParseJson(std::string_view text, json::storage_ptr sp) {
   if (ec) {
     return InvalidArgument("invalid JSON at byte " + std::to_string(std::min(n + 1, text.size())) +
                            ": " + ec.message());
+  }
+  if (auto dup = FindDuplicateKey(text)) {
+    return InvalidArgument("invalid JSON: duplicate key '" + *dup + "'");
   }
   return p.release();
 }

@@ -5,6 +5,7 @@
 #include "gateway/json_views.h"
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/crypto/mac.h"
+#include "hitlgate/crypto/sealed_secret.h"
 #include "hitlgate/gateway/gateway.h"
 
 namespace hitlgate::gateway {
@@ -44,12 +45,13 @@ Principal ToPrincipal(const store::ApiKey& k) {
 
 }  // namespace
 
-Result<Principal> Gateway::Authenticate(std::string_view bearer) {
+Result<Principal> Gateway::Authenticate(std::string_view bearer, std::string_view source) {
   auto fail = [&](std::string_view key_id, std::string_view why) -> Result<Principal> {
     // Every failure is audited, but a flood must not fill the log: past the
     // throttle's budget failures are counted, and the next record for the
     // key says how many were not written ("suppressed").
     const TimePoint now = clock_.Now();
+    address_failures_.Failed(source, now);
     const AuthFailureThrottle::Verdict admit = auth_failures_.Admit(key_id, now);
     if (admit.record) {
       audit::PayloadBuilder payload;
@@ -68,6 +70,15 @@ Result<Principal> Gateway::Authenticate(std::string_view bearer) {
   }
   auto token = ParseToken(bearer);
   if (!token) return fail("", "malformed token");
+  // An address that keeps failing gets no more store lookups for a while;
+  // keys already known (cached) still work from it, so one bad client
+  // behind a shared address does not lock out the good ones.
+  if (auto wait = address_failures_.Blocked(source, clock_.Now()); wait && !KeyIsCached(token->key_id)) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*wait).count();
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "too many failed authentications from this address; retry after " +
+                         std::to_string(seconds) + "s");
+  }
   auto key = FindKeyCached(token->key_id);
   if (!key) {
     if (key.error().code() == ErrorCode::kNotFound) return fail(token->key_id, "unknown key");
@@ -186,6 +197,11 @@ void Gateway::ForgetKey(const std::string& key_id) {
   key_cache_.erase(key_id);
 }
 
+bool Gateway::KeyIsCached(std::string_view key_id) const {
+  std::lock_guard lock(key_cache_mu_);
+  return key_cache_.find(key_id) != key_cache_.end();
+}
+
 Result<store::ApiKey> Gateway::FindKeyCached(std::string_view key_id) {
   {
     std::lock_guard lock(key_cache_mu_);
@@ -217,6 +233,9 @@ Result<void> Gateway::SetWebhook(const Principal& who, const store::Webhook& web
   }
   store::Webhook w = webhook;
   w.updated_at = clock_.Now();
+  // Stored sealed: a copied database (or backup) alone does not let anyone
+  // forge deliveries; the sender opens it with the same pepper.
+  w.secret = crypto::SealSecret(options_.key_pepper, w.workflow, webhook.secret, random_);
   return store_.UpsertWebhook(w, who.key_id);
 }
 

@@ -28,6 +28,7 @@ Result<int> Gateway::SettleDeadlines(TimePoint now, const std::string& task_id) 
       m.workflow = hook.workflow;
       m.url = hook.url;
       m.event_type = "task.expired";
+      m.task_id = t.id;
       m.payload_json = AgentViewJson(t, now, options_.holding_message, std::nullopt);
       m.next_attempt_at = now;
       outbox.push_back(std::move(m));

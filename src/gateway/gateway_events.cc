@@ -87,11 +87,29 @@ Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view
   return FinishEvent(*pending, std::move(written));
 }
 
+Result<void> Gateway::CheckEventClock(const engine::Event& event) const {
+  if (!event.at || options_.event_clock_skew <= Duration::zero()) return {};
+  const TimePoint now = clock_.Now();
+  const Duration off = *event.at > now ? *event.at - now : now - *event.at;
+  if (off <= options_.event_clock_skew) return {};
+  const auto seconds = [](Duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count());
+  };
+  std::string message = "field 'at': ";
+  message += seconds(off);
+  message += *event.at > now ? " s ahead of" : " s behind";
+  message += " the server's clock; events are accepted within ";
+  message += seconds(options_.event_clock_skew);
+  message += " s of it (serve --event-clock-skew). Leave 'at' out to use the server's time";
+  return InvalidArgument(std::move(message));
+}
+
 Result<PendingEvent> Gateway::AcceptEvent(const Principal& who, std::string_view event_json) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSubmitEvents));
   auto event = codec::ParseEvent(event_json);
   HITLGATE_RETURN_IF_ERROR(event);
   HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, event->workflow));
+  HITLGATE_RETURN_IF_ERROR(CheckEventClock(*event));
   if (const auto policy = engine_.policy(); !policy->AcceptsWorkflow(event->workflow)) {
     return InvalidArgument("field 'workflow': '" + event->workflow +
                            "' is not a workflow of the active policy (" + policy->name() +

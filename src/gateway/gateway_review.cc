@@ -271,6 +271,7 @@ Result<std::string> Gateway::SubmitVerdict(const Principal& who, const std::stri
       m.workflow = hook.workflow;
       m.url = hook.url;
       m.event_type = "task.answered";
+      m.task_id = task_id;
       m.payload_json = AgentViewJson(answered, now, options_.holding_message, *receipt);
       m.next_attempt_at = now;
       options.outbox.push_back(std::move(m));

@@ -29,6 +29,9 @@ Result<Gateway::TickReport> Gateway::Tick() {
   }
   report.leases_expired = static_cast<int>(expired->size());
   metrics_.LeasesExpired(report.leases_expired);
+  // Queue depths for /metrics, counted here once a tick rather than per
+  // scrape: an unauthenticated endpoint must not cost a query per request.
+  (void)RefreshQueueMetrics();
 
   auto escalated = store_.EscalateOverdue(now, options_.escalation_queue);
   HITLGATE_RETURN_IF_ERROR(escalated);

@@ -104,4 +104,35 @@ AuthFailureThrottle::Verdict AuthFailureThrottle::Admit(std::string_view key_id,
   return v;
 }
 
+AddressFailureLimiter::Bucket& AddressFailureLimiter::BucketFor(std::string_view address, TimePoint now) {
+  auto it = by_address_.find(std::string(address));
+  if (it == by_address_.end()) {
+    const std::string_view name = by_address_.size() < kMaxTrackedAddresses ? address : kOverflowKey;
+    it = by_address_.try_emplace(std::string(name), Bucket{options_.burst, now}).first;
+  }
+  Bucket& b = it->second;
+  if (now > b.updated) {
+    b.tokens = std::min(options_.burst, b.tokens + Seconds(now - b.updated) * options_.per_minute / 60.0);
+    b.updated = now;
+  }
+  return b;
+}
+
+std::optional<Duration> AddressFailureLimiter::Blocked(std::string_view address, TimePoint now) {
+  if (options_.per_minute <= 0 || address.empty()) return std::nullopt;
+  std::lock_guard lock(mu_);
+  const Bucket& b = BucketFor(address, now);
+  if (b.tokens >= 1) return std::nullopt;
+  const double wait = std::ceil((1 - b.tokens) * 60.0 / options_.per_minute);
+  return std::chrono::duration_cast<Duration>(
+      std::chrono::seconds(static_cast<std::int64_t>(std::max(1.0, wait))));
+}
+
+void AddressFailureLimiter::Failed(std::string_view address, TimePoint now) {
+  if (options_.per_minute <= 0 || address.empty()) return;
+  std::lock_guard lock(mu_);
+  Bucket& b = BucketFor(address, now);
+  b.tokens = std::max(0.0, b.tokens - 1);
+}
+
 }  // namespace hitlgate::gateway

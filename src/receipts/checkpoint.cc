@@ -252,8 +252,9 @@ Result<std::optional<Checkpoint>> CheckpointWriter::Write(TimePoint now) {
   c.signature = sig->signature_hex;
 
   const fs::path path = fs::path(dir_) / CheckpointFileName(c.seq);
-  // Public (an auditor's copy), but whole or not at all.
-  HITLGATE_RETURN_IF_ERROR(WriteFileDurably(path.string(), EncodeCheckpoint(c) + "\n", 0644));
+  // Whole or not at all; private like the rest of the data folder (it holds
+  // no secret, but an auditor copies it out as the server user).
+  HITLGATE_RETURN_IF_ERROR(WriteFileDurably(path.string(), EncodeCheckpoint(c) + "\n"));
   pending_.clear();
   last_at_ = now;
   return std::optional<Checkpoint>(std::move(c));

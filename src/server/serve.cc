@@ -32,14 +32,18 @@ namespace fs = std::filesystem;
 // Live updates go to the HTTP layer's notifier (SSE and long-polls).
 class NotifierLiveEvents final : public gateway::LiveEvents {
  public:
-  explicit NotifierLiveEvents(api::Notifier& notifier) : notifier_(notifier) {}
+  NotifierLiveEvents(api::Notifier& notifier, api::KeyConnections& connections)
+      : notifier_(notifier), connections_(connections) {}
   void Publish(std::string_view topic, std::string_view workflow, std::string_view data) override {
     notifier_.Publish(topic, workflow, data);
   }
   void TaskChanged(const std::string& task_id) override { notifier_.Notify("task:" + task_id); }
+  // A revoked key keeps no stream or long-poll open.
+  void KeyRevoked(const std::string& key_id) override { connections_.CloseAll(key_id); }
 
  private:
   api::Notifier& notifier_;
+  api::KeyConnections& connections_;
 };
 
 std::string ReadFile(const std::string& path) {
@@ -136,7 +140,8 @@ int RunServe(const ServeOptions& options) {
   }
   metrics::PrometheusMetrics metrics;
   api::Notifier notifier;
-  NotifierLiveEvents local_live(notifier);
+  api::KeyConnections connections;
+  NotifierLiveEvents local_live(notifier, connections);
   // In a cluster, live updates also reach (and come from) the other nodes.
   std::unique_ptr<ClusterLiveEvents> cluster_live;
   if (IsSharedStore(options.store_url)) {
@@ -163,6 +168,7 @@ int RunServe(const ServeOptions& options) {
     }
   }
   gopts.lease_ttl = std::chrono::seconds(options.lease_seconds);
+  gopts.event_clock_skew = std::chrono::seconds(options.event_clock_skew_seconds);
   // Earned autonomy: a promotion must need evidence, and HOOTL more than HOTL.
   const autonomy::AutonomyConfig& ac = options.autonomy;
   if (ac.min_cases > ac.window) {
@@ -189,20 +195,33 @@ int RunServe(const ServeOptions& options) {
   gopts.allow_short_retention = options.allow_short_retention;
   // Approval receipts and audit checkpoints are signed with keys kept in the
   // data folder (0600), made on the first start.
-  receipts::FileKeyStore key_file((fs::path(options.data_dir) / receipts::kKeyFileName).string());
+  // Kept apart from the database when --checkpoint-key says where: a thief
+  // of the data folder alone can then not re-sign a rewritten log.
+  const std::string key_path = options.signing_key_file.empty()
+                                   ? (fs::path(options.data_dir) / receipts::kKeyFileName).string()
+                                   : options.signing_key_file;
+  receipts::FileKeyStore key_file(key_path);
   auto signing_keys = receipts::SigningKeys::Open(key_file, *random, clock.Now());
   if (!signing_keys) {
     std::fprintf(stderr, "hitlgate: signing keys: %s\n", signing_keys.error().ToString().c_str());
     return 1;
   }
   gopts.signing_keys = signing_keys->get();
-  gopts.checkpoint_dir = options.checkpoint_dir;
+  // On by default: without checkpoints, deleting the newest audit records
+  // leaves a chain that still links (docs/audit-format.md).
+  if (!options.no_checkpoints) {
+    gopts.checkpoint_dir = options.checkpoint_dir.empty() ? (fs::path(options.data_dir) / "checkpoints").string()
+                                                          : options.checkpoint_dir;
+  }
   gopts.checkpoint_every_records = std::max(options.checkpoint_every_records, 1);
   gopts.checkpoint_interval = std::chrono::minutes(std::max(options.checkpoint_minutes, 1));
   gateway::Gateway gateway(**store, engine, clock, ids, *random, live, metrics, gopts);
   if (cluster_live) {
     // Another node's revocation reaches this node's key cache at once.
-    cluster_live->OnRemoteKeyRevoked([&gateway](const std::string& key_id) { gateway.ForgetKey(key_id); });
+    cluster_live->OnRemoteKeyRevoked([&gateway, &connections](const std::string& key_id) {
+      gateway.ForgetKey(key_id);
+      connections.CloseAll(key_id);
+    });
   }
   // Unhooked before the gateway goes (declared after it, destroyed before).
   struct Unhook {
@@ -238,6 +257,8 @@ int RunServe(const ServeOptions& options) {
   // work: it runs where the request was read. A shared store's reads and
   // row locks go over the network, so there events take the blocking pool.
   ctx.inline_events = !IsSharedStore(options.store_url);
+  ctx.metrics_need_key = options.metrics_need_key;
+  ctx.connections = &connections;
   auto router = std::make_shared<api::Router>();
   api::RegisterRoutes(*router, ctx);
 
@@ -254,7 +275,7 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "hitlgate: %s\n", port.error().ToString().c_str());
     return 1;
   }
-  api::WebhookSender webhooks(**store, clock);
+  api::WebhookSender webhooks(**store, clock, {.secret_key = *pepper});
   webhooks.Start();
   ready = true;
   std::printf("hitlgate: listening on %s://%s:%u (data in %s, policy %s)%s\n",

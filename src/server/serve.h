@@ -27,12 +27,16 @@ struct ServeOptions {
   std::string console_dir;  // built console assets; empty = look for web/dist
   int threads = 0;          // io threads; 0 = cores
   int lease_seconds = 120;
+  bool metrics_need_key = false;  // /metrics only for keys that may read metrics
+  int event_clock_skew_seconds = 900;  // 0: an event's `at` is not checked
   std::string escalation_queue = "supervisors";
   int audit_retention_days = 183;  // EU AI Act: decision logs at least six months
   int text_retention_days = 0;     // personal text; 0 = kept until the customer is erased
   bool allow_short_retention = false;
   // Signed audit checkpoints exported here (empty: none); see GatewayOptions.
-  std::string checkpoint_dir;
+  std::string checkpoint_dir;     // empty: <data_dir>/checkpoints
+  bool no_checkpoints = false;    // deleting the newest records then goes unnoticed
+  std::string signing_key_file;   // empty: <data_dir>/signing_keys.json (receipts, checkpoints)
   int checkpoint_every_records = 1000;
   int checkpoint_minutes = 10;
   // HTTPS (docs/tls.md): certificate chain and key, PEM; empty = plain HTTP.

@@ -81,6 +81,7 @@ std::vector<audit::AuditEntry> ErasureAudit(const ErasureRequest& r, const Erasu
                  audit::PayloadBuilder()
                      .Int("decisions", result.decisions)
                      .Int("tasks", result.tasks)
+                     .Int("outbox", result.outbox)
                      .Time("erased_at", r.now)
                      .Build()});
   out.insert(out.end(), r.audit.begin(), r.audit.end());
@@ -100,8 +101,7 @@ bool Purgeable(const TextPurge& r, const std::string& customer_id, const std::st
 }
 
 bool TaskTextExpired(const TextPurge& r, const Task& t) {
-  const bool settled = t.status == TaskStatus::kAnswered || t.status == TaskStatus::kCancelled;
-  return settled && t.created_at < r.before && t.context_json != kErasedJson &&
+  return IsSettled(t.status) && t.created_at < r.before && t.context_json != kErasedJson &&
          Purgeable(r, t.customer_id, t.interaction_id);
 }
 

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -51,6 +53,49 @@ TEST(CrashTest, TheDataFolderAndEveryFileInItArePrivate) {
   }
   EXPECT_GE(files, 2) << "the database and the key secret at least";
   fs::remove_all(dir);
+}
+
+// Signed checkpoints are on by default (in the data folder), the signing key
+// may live elsewhere, and `audit verify --data` uses the folder's checkpoints
+// and says how much of the tail none covers yet.
+TEST(CrashTest, CheckpointsAreWrittenByDefaultAndVerifyReportsTheUncoveredTail) {
+  namespace fs = std::filesystem;
+  const fs::path base = fs::temp_directory_path() / ("hitlgate-ckpt-" + std::to_string(getpid()));
+  fs::remove_all(base);
+  fs::create_directories(base / "keys");
+  const fs::path dir = base / "data";
+  const fs::path key_file = base / "keys" / "signing.json";
+  {
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(HITLGATE_BINARY, dir.string(), kAdmin,
+                             {"--checkpoint-every-records", "3", "--checkpoint-key", key_file.string()}))
+        << server.output();
+    for (int i = 0; i < 4; ++i) {
+      MakeKey(server.port(), R"({"name":"agent)" + std::to_string(i) + R"(","role":"agent","workflows":["*"]})");
+    }
+    HttpReply keys = HttpCall(server.port(), "GET", "/v1/receipt-keys", "", kAdmin);
+    ASSERT_EQ(keys.status, 200) << keys.body;
+    std::ofstream(base / "public-keys.json") << keys.body;
+    // The once-a-second tick writes the checkpoint.
+    for (int i = 0; i < 100 && (!fs::exists(dir / "checkpoints") || fs::is_empty(dir / "checkpoints")); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    server.Kill();
+  }
+  ASSERT_TRUE(fs::exists(dir / "checkpoints") && !fs::is_empty(dir / "checkpoints"));
+  EXPECT_TRUE(fs::exists(key_file));
+  EXPECT_FALSE(fs::exists(dir / "signing_keys.json")) << "the key lives where --checkpoint-key said";
+
+  const fs::path out = base / "verify.txt";
+  const std::string cmd = std::string(HITLGATE_BINARY) + " audit verify --data " + dir.string() + " --keys " +
+                          (base / "public-keys.json").string() + " > " + out.string() + " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream in(out);
+  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(report.find("checkpoints: "), std::string::npos) << report;
+  EXPECT_NE(report.find("tail: "), std::string::npos) << report;
+  EXPECT_EQ(report.find("no checkpoints given"), std::string::npos) << report;
+  fs::remove_all(base);
 }
 
 TEST(CrashTest, SigkillDuringLoadLosesNothingAcknowledged) {

@@ -63,14 +63,17 @@ inline std::string ReadTextFile(const std::string& path) {
 // The gateway's live updates go to the Notifier, as in serve.cc.
 class NotifierLiveEvents final : public gateway::LiveEvents {
  public:
-  explicit NotifierLiveEvents(api::Notifier& notifier) : notifier_(notifier) {}
+  NotifierLiveEvents(api::Notifier& notifier, api::KeyConnections& connections)
+      : notifier_(notifier), connections_(connections) {}
   void Publish(std::string_view topic, std::string_view workflow, std::string_view data) override {
     notifier_.Publish(topic, workflow, data);
   }
   void TaskChanged(const std::string& task_id) override { notifier_.Notify("task:" + task_id); }
+  void KeyRevoked(const std::string& key_id) override { connections_.CloseAll(key_id); }
 
  private:
   api::Notifier& notifier_;
+  api::KeyConnections& connections_;
 };
 
 struct HarnessOptions {
@@ -85,6 +88,8 @@ struct HarnessOptions {
   std::string console_dir;  // built console assets to serve at /; empty = none
   gateway::RateLimits rate_limits;  // per key, by role; default unlimited
   gateway::AuthFailureThrottle::Options auth_failure_audit;
+  api::KeyConnections::Limits key_connections;
+  gateway::AddressFailureLimiter::Options auth_failures_per_address{.per_minute = 0, .burst = 0};
 };
 
 // The key tokens the harness mints at start (Bearer values).
@@ -99,6 +104,9 @@ struct HarnessKeys {
 
 class GatewayHarness {
  public:
+  // The server's secret file content (keys API key hashes, seals webhook secrets).
+  static constexpr const char* kPepper = "pepper-for-integration-tests-0123456789";
+
   explicit GatewayHarness(HarnessOptions options = {})
       : options_(std::move(options)),
         dir_(NewTempDir()),
@@ -114,9 +122,9 @@ class GatewayHarness {
     engine_ = std::make_unique<engine::DecisionEngine>(
         initial.program, std::make_shared<engine::MemoryConversationStore>(),
         signals::SentimentScorer::Default(), clock_);
-    live_ = std::make_unique<NotifierLiveEvents>(notifier_);
+    live_ = std::make_unique<NotifierLiveEvents>(notifier_, connections_);
     gateway::GatewayOptions gopts;
-    gopts.key_pepper = "pepper-for-integration-tests-0123456789";
+    gopts.key_pepper = kPepper;
     gopts.lease_ttl = options_.lease_ttl;
     gopts.escalation_queue = "supervisors";
     // Signing keys as serve.cc makes them, kept in memory; their own seeded
@@ -128,6 +136,7 @@ class GatewayHarness {
     gopts.checkpoint_every_records = options_.checkpoint_every_records;
     gopts.rate_limits = options_.rate_limits;
     gopts.auth_failure_audit = options_.auth_failure_audit;
+    gopts.auth_failures_per_address = options_.auth_failures_per_address;
     gateway_ = std::make_unique<gateway::Gateway>(*store_, *engine_, clock_, ids_, *random_, *live_,
                                                   metrics_, gopts);
     if (auto loaded = gateway_->LoadActivePolicy(policy_yaml_, options_.policy_path); !loaded) {
@@ -148,6 +157,7 @@ class GatewayHarness {
     ctx_ = std::make_unique<api::ApiContext>(api::ApiContext{
         *gateway_, *store_, notifier_, *pool_, metrics_, [this] { return ready_.load(); }, options_.console_dir});
     ctx_->inline_events = true;  // as serve runs the embedded store
+    ctx_->connections = &connections_;
     auto router = std::make_shared<api::Router>();
     api::RegisterRoutes(*router, *ctx_);
     api::ServerOptions sopts;
@@ -203,10 +213,13 @@ class GatewayHarness {
   }
 
   unsigned short port() const { return port_; }
+  // The data folder (the SQLite database and its WAL).
+  const std::filesystem::path& dir() const { return dir_; }
   FakeClock& clock() { return clock_; }
   gateway::Gateway& gateway() { return *gateway_; }
   store::Store& store() { return *store_; }
   api::Notifier& notifier() { return notifier_; }
+  api::KeyConnections& connections() { return connections_; }
   receipts::SigningKeys& signing_keys() { return *signing_keys_; }
   const HarnessKeys& keys() const { return keys_; }
   const std::string& policy_yaml() const { return policy_yaml_; }
@@ -238,6 +251,7 @@ class GatewayHarness {
   std::unique_ptr<engine::DecisionEngine> engine_;
   metrics::PrometheusMetrics metrics_;
   api::Notifier notifier_;
+  api::KeyConnections connections_{options_.key_connections};
   std::unique_ptr<NotifierLiveEvents> live_;
   std::unique_ptr<gateway::Gateway> gateway_;
   gateway::Principal admin_;

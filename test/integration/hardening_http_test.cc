@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <set>
 #include <string>
 #include <vector>
@@ -437,6 +440,151 @@ TEST(HardeningHttpTest, AnAuditorReadsButChangesNothing) {
     if (r.kind == "key_used") continue;
     EXPECT_NE(r.actor, auditor_id) << r.kind << " " << r.payload_json;
   }
+}
+
+}  // namespace
+}  // namespace hitlgate::testing
+
+namespace hitlgate::testing {
+namespace {
+
+// An open SSE stream on a raw socket: the response head read, the socket
+// kept open. fd -1 when the stream was refused (`status` says how).
+struct OpenStream {
+  int fd = -1;
+  int status = 0;
+  ~OpenStream() {
+    if (fd >= 0) close(fd);
+  }
+  // True when the server ends the stream within `seconds` (recv sees EOF).
+  bool EndsWithin(int seconds) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    char buf[4096];
+    while (std::chrono::steady_clock::now() < until) {
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n == 0) return true;
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return true;
+    }
+    return false;
+  }
+};
+
+std::unique_ptr<OpenStream> Subscribe(GatewayHarness& h, const std::string& token) {
+  auto s = std::make_unique<OpenStream>();
+  HttpOptions o;
+  o.bearer = token;
+  int fd = internal::ConnectLoopback(h.port(), 1);
+  if (fd < 0 || !internal::SendAll(fd, internal::BuildRequest("GET", "/v1/stream", o))) return s;
+  std::string raw;
+  char buf[4096];
+  while (raw.find("\r\n\r\n") == std::string::npos) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    raw.append(buf, static_cast<size_t>(n));
+  }
+  HttpReply head;
+  if (!internal::ParseHead(raw.substr(0, raw.find("\r\n\r\n")), &head)) {
+    close(fd);
+    return s;
+  }
+  s->status = head.status;
+  if (head.status == 200) {
+    s->fd = fd;
+  } else {
+    close(fd);
+  }
+  return s;
+}
+
+std::string KeyIdOf(const std::string& token) { return token.substr(3, token.rfind('_') - 3); }
+
+TEST(HardeningBoundsTest, OneKeyHoldsAtMostItsCapOfStreamsAndRevokingItEndsThem) {
+  HarnessOptions o;
+  o.key_connections.streams_per_key = 2;
+  GatewayHarness h(o);
+  const std::string agent = h.MintKey("streamer", store::Role::kAgent, {}, {"retail-bot"});
+  auto first = Subscribe(h, agent);
+  auto second = Subscribe(h, agent);
+  ASSERT_EQ(first->status, 200);
+  ASSERT_EQ(second->status, 200);
+  auto third = Subscribe(h, agent);
+  EXPECT_EQ(third->status, 429) << "a third stream of one key is refused";
+  // Another key is not affected.
+  auto other = Subscribe(h, h.keys().supervisor);
+  EXPECT_EQ(other->status, 200);
+
+  ASSERT_EQ(h.Call("DELETE", "/v1/keys/" + KeyIdOf(agent), "", h.keys().admin).status, 200);
+  EXPECT_TRUE(first->EndsWithin(5)) << "a revoked key's stream is closed at once";
+  EXPECT_TRUE(second->EndsWithin(5));
+  EXPECT_FALSE(other->EndsWithin(1)) << "other keys' streams stay open";
+}
+
+TEST(HardeningBoundsTest, RevokingAKeyEndsItsLongPollWith401) {
+  GatewayHarness h;
+  const std::string agent = h.MintKey("poller", store::Role::kAgent, {}, {"retail-bot"});
+  HttpReply held = h.Post("/v1/events", Event("c-poll", "retail-bot", 500), agent);
+  ASSERT_EQ(held.status, 200) << held.body;
+  const std::string task_id(Parse(held).at("task_id").as_string());
+  HttpReply waited;
+  const auto start = std::chrono::steady_clock::now();
+  std::thread poll([&] { waited = HttpCall(h.port(), "GET", "/v1/tasks/" + task_id + "?wait=30s", "", agent, 40); });
+  // The long-poll is open once the key holds a place.
+  for (int i = 0; i < 200 && h.connections().open_count(KeyIdOf(agent)) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(h.connections().open_count(KeyIdOf(agent)), 1);
+  ASSERT_EQ(h.Call("DELETE", "/v1/keys/" + KeyIdOf(agent), "", h.keys().admin).status, 200);
+  poll.join();
+  EXPECT_EQ(waited.status, 401) << waited.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  EXPECT_EQ(h.connections().open_count(KeyIdOf(agent)), 0);
+}
+
+TEST(HardeningBoundsTest, AnAddressThatKeepsFailingIsRefusedBeforeAnyLookupButKnownKeysStillWork) {
+  HarnessOptions o;
+  o.auth_failures_per_address = {.per_minute = 1, .burst = 3};
+  GatewayHarness h(o);
+  // The reviewer's key is known (cached) before the flood.
+  ASSERT_EQ(h.Get("/v1/review/queues", h.keys().reviewer).status, 200);
+  const std::string unknown = "hg_0badc0ffee00_" + std::string(64, '1');
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(h.Get("/v1/review/queues", unknown).status, 401);
+  HttpReply refused = h.Get("/v1/review/queues", unknown);
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_THAT(refused.body, HasSubstr("too many failed authentications from this address"));
+  EXPECT_FALSE(refused.Header("retry-after").empty());
+  EXPECT_EQ(h.Get("/v1/review/queues", h.keys().reviewer).status, 200) << "a known key still works";
+  // The budget refills.
+  h.clock().Advance(std::chrono::minutes(1));
+  EXPECT_EQ(h.Get("/v1/review/queues", unknown).status, 401);
+}
+
+TEST(HardeningBoundsTest, AnEventTimeFarFromTheServersClockIsRefusedNamingTheSkew) {
+  GatewayHarness h;  // FakeClock at 2026-11-23T09:00:00Z; default skew 15 minutes
+  auto at = [](const std::string& when) {
+    json::object e = json::parse(Event("c-skew-" + when)).as_object();
+    e["at"] = when;
+    return json::serialize(e);
+  };
+  HttpReply ahead = h.Post("/v1/events", at("2026-11-23T10:00:00Z"), h.keys().agent);
+  EXPECT_EQ(ahead.status, 400) << ahead.body;
+  EXPECT_THAT(ahead.body, HasSubstr("3600 s ahead of the server's clock"));
+  HttpReply behind = h.Post("/v1/events", at("2026-11-22T09:00:00Z"), h.keys().agent);
+  EXPECT_EQ(behind.status, 400) << behind.body;
+  EXPECT_THAT(behind.body, HasSubstr("s behind"));
+  EXPECT_EQ(h.Post("/v1/events", at("2026-11-23T09:10:00Z"), h.keys().agent).status, 200);
+}
+
+TEST(HardeningBoundsTest, DuplicateKeysInABodyAreRefusedNamingTheKey) {
+  GatewayHarness h;
+  const std::string body =
+      R"({"interaction_id":"c-dup","customer_id":"u","workflow":"retail-bot","channel":"chat",)"
+      R"("type":"ai_proposal","text":"a","text":"b"})";
+  HttpReply r = h.Post("/v1/events", body, h.keys().agent);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("duplicate key 'text'"));
+  HttpReply key = h.Post("/v1/keys", R"({"name":"x","role":"agent","role":"admin"})", h.keys().admin);
+  EXPECT_EQ(key.status, 400) << key.body;
+  EXPECT_THAT(key.body, HasSubstr("duplicate key 'role'"));
 }
 
 }  // namespace

@@ -516,9 +516,17 @@ TEST_F(HttpGatewayTest, ReviewerSeesTheCustomersEarlierContactsNewestFirst) {
                                         {"type", "customer_message"},   {"text", text},
                                         {"at", at}});
   };
+  // Each earlier contact is sent when it happened: an event's time must be
+  // near the server's clock (serve --event-clock-skew).
+  const TimePoint today = h_.clock().Now();
+  auto then = [&](const std::string& at) { h_.clock().Set(*ParseRfc3339(at)); };
+  then("2026-11-20T09:00:00Z");
   Submit(message("c-old-1", "2026-11-20T09:00:00Z", "Where is my parcel W-1?"));
+  then("2026-11-21T09:00:00Z");
   Submit(message("c-old-2", "2026-11-21T09:00:00Z", "The parcel W-1 still has not arrived."));
+  then("2026-11-21T10:00:00Z");
   Submit(message("c-other-customer", "2026-11-21T10:00:00Z", "Unrelated", "u-someone-else"));
+  h_.clock().Set(today);
   json::object refund = json::parse(Refund("c-now", 150)).as_object();
   refund["customer_id"] = "u-history";
   json::value held = Submit(json::serialize(refund));
@@ -552,7 +560,13 @@ TEST_F(HttpGatewayTest, WebhookIsSignedRetriedAfterBackoffAndDeliveredOnce) {
               keys().reviewer);
   ASSERT_EQ(answered.status, 200) << answered.body;
 
-  api::WebhookSender sender(h_.store(), h_.clock());
+  // Stored sealed: the database does not hold the secret.
+  auto stored = h_.store().ListWebhooks();
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ((*stored)[0].secret.find(secret), std::string::npos);
+
+  api::WebhookSender sender(h_.store(), h_.clock(), {.secret_key = GatewayHarness::kPepper});
   // First attempt: the receiver answers 500.
   EXPECT_EQ(sender.DeliverDueForTest(), 0);
   ASSERT_EQ(receiver.received().size(), 1u);
@@ -1047,6 +1061,8 @@ TEST_F(HttpGatewayTest, HealthReadinessAndDecisionMetrics) {
 
   Submit(Refund("c-metrics-1", 150));  // hold
   Submit(Refund("c-metrics-2", 20));   // allow_monitored
+  // Queue depths are counted by the tick, not per scrape.
+  ASSERT_TRUE(h_.gateway().Tick().has_value());
   HttpReply metrics = h_.Get("/metrics", "");
   ASSERT_EQ(metrics.status, 200);
   EXPECT_THAT(metrics.Header("content-type"), HasSubstr("text/plain"));

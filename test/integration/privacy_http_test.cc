@@ -7,6 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "api/webhooks/webhook_sender.h"
 #include "hitlgate/audit/verifier.h"
 #include "hitlgate/store/audit_source.h"
 #include "integration/gateway_harness.h"
@@ -112,6 +115,92 @@ TEST_F(PrivacyHttpTest, LegalHoldRefusesErasureWith409AndTheAuditStillVerifies) 
   store::StoreAuditSource src(&h_.store());
   auto summary = audit::VerifyChain(src);
   EXPECT_TRUE(summary.ok()) << summary.detail;
+}
+
+
+// Every input that can carry a customer's words gets a marker; after the
+// erasure no file of the data folder holds it (the database with secure
+// delete, its WAL truncated), and a webhook message still waiting holds it
+// nowhere either.
+TEST_F(PrivacyHttpTest, ErasureLeavesTheMarkerInNoFileOfTheDataFolder) {
+  const std::string marker = "ZQXMARKER";
+  WebhookReceiver failing({500, 500, 500, 500});
+  ASSERT_EQ(h_.Call("PUT", "/v1/webhooks/retail-bot",
+                    R"({"url":")" + failing.url() + R"(","secret":"whsec-0123456789abcdef"})", keys().admin)
+                .status,
+            200);
+  auto event = [&](const std::string& interaction, const std::string& type, const std::string& text) {
+    return json::object{{"interaction_id", interaction}, {"customer_id", "u-marker"}, {"workflow", "retail-bot"},
+                        {"channel", "chat"},              {"type", type},              {"text", text}};
+  };
+  // A customer message, then a proposal the policy holds (text, action params).
+  ASSERT_EQ(h_.Post("/v1/events", json::serialize(event("c-m1", "customer_message", "my name is " + marker)),
+                    keys().agent)
+                .status,
+            200);
+  json::object refund = event("c-m1", "ai_proposal", "Refunding you, " + marker + ".");
+  refund["intent"] = "return_item";
+  refund["confidence"] = 0.95;
+  refund["action"] = {{"name", "refund"}, {"amount", 150}, {"currency", "USD"},
+                      {"params", {{"order_id", "A-1001"}, {"reason", marker + " reason"}}}};
+  HttpReply held = h_.Post("/v1/events", json::serialize(refund), keys().agent);
+  ASSERT_EQ(held.status, 200) << held.body;
+  ASSERT_EQ(Str(Parse(held).at("decision")), "hold") << held.body;
+  // A handoff with collected slots and a summary.
+  json::object ask = event("c-m2", "customer_message", "I want to talk to a real person, " + marker);
+  ask["collected"] = {{"name", marker}};
+  ask["summary"] = "Customer " + marker + " wants a person.";
+  HttpReply handoff = h_.Post("/v1/events", json::serialize(ask), keys().agent);
+  ASSERT_EQ(handoff.status, 200) << handoff.body;
+  ASSERT_EQ(Str(Parse(handoff).at("decision")), "handoff") << handoff.body;
+
+  // Verdicts with texts: the held refund edited, the handoff answered.
+  for (const std::string& token : {keys().reviewer, keys().supervisor}) {
+    HttpReply next = h_.Post("/v1/review/next", "", token);
+    ASSERT_EQ(next.status, 200) << next.body;
+    json::value task = Parse(next);
+    const std::string id = Str(task.at("id"));
+    json::object verdict{{"verdict", "edited"},
+                         {"lease_id", task.at("lease").at("lease_id")},
+                         {"edited_text", "Edited for " + marker},
+                         {"note", "note about " + marker}};
+    HttpReply answered = h_.Post("/v1/review/tasks/" + id + "/verdict", json::serialize(verdict), token);
+    ASSERT_EQ(answered.status, 200) << answered.body;
+  }
+  // A contest with its statement and the supervisor's explanation.
+  HttpReply contest = h_.Post("/v1/interactions/c-m1/contest",
+                              R"({"statement":"I am )" + marker + R"( and I object","event_index":1})", keys().agent);
+  ASSERT_EQ(contest.status, 200) << contest.body;
+  HttpReply upheld = h_.Post("/v1/review/tasks/" + Str(Parse(contest).at("task_id")) + "/contest-verdict",
+                             R"({"outcome":"upheld","explanation":"Dear )" + marker + R"(, it stands.","override":true})",
+                             keys().supervisor);
+  ASSERT_EQ(upheld.status, 200) << upheld.body;
+  ASSERT_EQ(h_.Post("/v1/interactions/c-m1/csat", R"({"score":2})", keys().agent).status, 200);
+  // The webhook receiver failed: the messages (with the texts) still wait.
+  api::WebhookSender sender(h_.store(), h_.clock(), {.secret_key = GatewayHarness::kPepper});
+  sender.DeliverDueForTest();
+  ASSERT_FALSE(failing.received().empty());
+
+  auto files_holding_marker = [&] {
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(h_.dir())) {
+      if (!entry.is_regular_file()) continue;
+      if (ReadTextFile(entry.path().string()).find(marker) != std::string::npos) {
+        found.push_back(entry.path().filename().string());
+      }
+    }
+    return found;
+  };
+  // The test can fail: before the erasure the marker is on disk.
+  ASSERT_FALSE(files_holding_marker().empty());
+
+  HttpReply erased = h_.Post("/v1/customers/u-marker/erase", "", keys().admin);
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  EXPECT_THAT(files_holding_marker(), ::testing::IsEmpty());
+  HttpReply exported = h_.Get("/v1/customers/u-marker/export", keys().admin);
+  EXPECT_THAT(exported.body, Not(HasSubstr(marker)));
+  store::StoreAuditSource src(&h_.store());
+  EXPECT_TRUE(audit::VerifyChain(src).ok());
 }
 
 }  // namespace

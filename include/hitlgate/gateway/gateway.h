@@ -68,6 +68,11 @@ class LiveEvents {
 
 struct GatewayOptions {
   Duration lease_ttl = std::chrono::minutes(2);
+  // An event's own time `at` is accepted within this distance of the
+  // server's clock (either side); beyond it: 400. Windows keyed on event
+  // time (repeat contacts, rates) must not be movable by the agent. Zero:
+  // unchecked. A retry older than this is refused too: retry sooner.
+  Duration event_clock_skew = std::chrono::minutes(15);
   std::string escalation_queue = "supervisors";
   std::string holding_message =
       "Thanks for your patience: a specialist is checking this for you.";
@@ -83,6 +88,9 @@ struct GatewayOptions {
   // How many authentication failures get an audit record (the rest are
   // counted into the next record); docs/hardening.md.
   AuthFailureThrottle::Options auth_failure_audit;
+  // Failed authentications per source address before that address is
+  // refused (429) without a key lookup (docs/hardening.md).
+  AddressFailureLimiter::Options auth_failures_per_address;
   // Audit records older than this are purged (hourly, itself audited).
   // At least 183 days (EU AI Act: six months) unless allow_short_retention.
   Duration audit_retention = std::chrono::hours(24 * 183);
@@ -191,7 +199,9 @@ class Gateway {
   // ---- Authentication ----
   // Unauthenticated for a missing, malformed, unknown or revoked token (and
   // audits the failure). The token format is "hg_<key_id>_<secret>".
-  [[nodiscard]] Result<Principal> Authenticate(std::string_view bearer_token);
+  // `source`: the caller's address ("" unknown), for the per-address limit
+  // on failed authentications.
+  [[nodiscard]] Result<Principal> Authenticate(std::string_view bearer_token, std::string_view source = {});
   // The first start: creates an admin key when no key exists yet. `token`
   // (e.g. from HITLGATE_ADMIN_KEY) is used when given, else one is minted.
   // Returns nullopt when keys exist already.
@@ -375,6 +385,7 @@ class Gateway {
   // store; a claim's answer leaves the contacts to GET /v1/review/tasks/{id}).
   Result<std::string> ReviewerTaskJson(const store::Task& task, bool with_contacts);
   void AuditKeyUse(const Principal& who);
+  [[nodiscard]] Result<void> CheckEventClock(const engine::Event& event) const;
   std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                const engine::Decision& decision);
   // Raises `decision` for the controls in force on this event (paused
@@ -409,14 +420,16 @@ class Gateway {
   // a store read. Revocation erases the entry here and, through LiveEvents,
   // on every other node. Bounded: cleared when it outgrows kKeyCacheLimit.
   static constexpr size_t kKeyCacheLimit = 10000;
-  std::mutex key_cache_mu_;
+  mutable std::mutex key_cache_mu_;
   std::map<std::string, store::ApiKey, std::less<>> key_cache_ HITLGATE_GUARDED_BY(key_cache_mu_);
   Result<store::ApiKey> FindKeyCached(std::string_view key_id);
+  bool KeyIsCached(std::string_view key_id) const;
 
   std::mutex key_use_mu_;
   std::vector<std::pair<std::string, TimePoint>> key_use_seen_ HITLGATE_GUARDED_BY(key_use_mu_);
   KeyRateLimiter rate_limiter_{options_.rate_limits};
   AuthFailureThrottle auth_failures_{options_.auth_failure_audit};
+  AddressFailureLimiter address_failures_{options_.auth_failures_per_address};
 
   std::mutex controls_mu_;
   std::vector<store::Control> controls_ HITLGATE_GUARDED_BY(controls_mu_);  // mirror of the store's

@@ -94,4 +94,34 @@ class AuthFailureThrottle {
   std::unordered_map<std::string, Bucket> by_key_ HITLGATE_GUARDED_BY(mu_);
 };
 
+// Failed authentications per source address: each costs a key lookup (and
+// for unknown keys a store query), so an address that keeps failing is
+// refused before any lookup until its budget refills. Successful requests
+// never spend it. At most kMaxTrackedAddresses entries; past the cap the
+// newcomers share one bucket (refused together, never forgotten).
+class AddressFailureLimiter {
+ public:
+  static constexpr size_t kMaxTrackedAddresses = 65536;
+  struct Options {
+    double per_minute = 30;  // 0: unlimited
+    double burst = 60;
+  };
+  explicit AddressFailureLimiter(Options options) : options_(options) {}
+
+  // nullopt: the address may try; otherwise how long until it may (whole
+  // seconds, at least one).
+  std::optional<Duration> Blocked(std::string_view address, TimePoint now);
+  void Failed(std::string_view address, TimePoint now);
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    TimePoint updated;
+  };
+  Bucket& BucketFor(std::string_view address, TimePoint now) HITLGATE_REQUIRES(mu_);
+  const Options options_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Bucket> by_address_ HITLGATE_GUARDED_BY(mu_);
+};
+
 }  // namespace hitlgate::gateway

@@ -132,6 +132,13 @@ class SqliteStore final : public Store {
   template <typename T, typename F>
   Result<T> Read(F&& fn);
 
+  // Copies of erased rows can survive in the WAL: a separate connection
+  // truncates it after an erasure (a checkpoint cannot run inside the
+  // writer's transactions).
+  [[nodiscard]] Result<void> TruncateWal();
+
+  std::string path_;
+  int busy_timeout_ms_ = 0;
   std::unique_ptr<sqlite::Connection> writer_;
   std::unique_ptr<sqlite::WriteTxn> txn_;
   std::unique_ptr<sqlite::ReadPool> readers_;

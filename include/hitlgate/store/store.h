@@ -132,6 +132,7 @@ struct TextPurgeResult {
 struct ErasureResult {
   std::int64_t decisions = 0;  // decisions rewritten
   std::int64_t tasks = 0;      // tasks rewritten
+  std::int64_t outbox = 0;     // webhook messages about its tasks removed
 };
 
 class Store {
@@ -291,7 +292,9 @@ class Store {
   // the same message at once; a crashed sender's messages come back).
   [[nodiscard]] virtual Result<std::vector<OutboxMessage>> NextDeliveries(
       TimePoint now, int limit, Duration visibility) = 0;
-  // NotFound: no such message. Marking a delivered message again is OK.
+  // Empties the payload (the receiver has it; the store keeps no copy of the
+  // customer text in it). NotFound: no such message. Marking a delivered
+  // message again is OK.
   [[nodiscard]] virtual Result<void> MarkDelivered(std::int64_t id, TimePoint now) = 0;
   // attempts + 1, retried at next_attempt_at. NotFound; FailedPrecondition
   // when already delivered.

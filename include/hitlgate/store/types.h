@@ -262,7 +262,7 @@ struct ApiKey {
 struct Webhook {
   std::string workflow;  // one webhook per workflow
   std::string url;
-  std::string secret;    // HMAC key for signing deliveries (stored as given)
+  std::string secret;    // HMAC key for signing deliveries; stored sealed (crypto/sealed_secret.h)
   TimePoint updated_at;
 
   friend bool operator==(const Webhook&, const Webhook&) = default;
@@ -275,7 +275,8 @@ struct OutboxMessage {
   std::string workflow;
   std::string url;          // snapshot of the webhook url at enqueue time
   std::string event_type;   // "task.answered", "decision.recorded", ...
-  std::string payload_json;
+  std::string task_id;      // the task it announces: erasing its customer removes it
+  std::string payload_json; // emptied once delivered (it carries customer text)
   TimePoint created_at;     // store-set to the enqueuing call's time
   TimePoint next_attempt_at;
   int attempts = 0;

@@ -167,7 +167,7 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
     }
     std::string token = BearerToken(req);
     auto records = co_await ctx.pool.Run([&]() -> Result<std::vector<audit::AuditRecord>> {
-      auto who = ctx.gateway.Authenticate(token);
+      auto who = ctx.gateway.Authenticate(token, req.remote_address);
       HITLGATE_RETURN_IF_ERROR(who);
       return ctx.gateway.ReadAudit(*who, from, limit);
     });

@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <charconv>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 #include "api/handlers/api_context.h"
 
@@ -68,7 +70,7 @@ struct WriteEventOp {
 // POST /v1/events on the I/O thread: authenticate (cached keys), decide,
 // hand the write to the store's writer and answer when it is durable.
 asio::awaitable<Result<gateway::SubmitResult>> SubmitInline(ApiContext& ctx, Request& req) {
-  auto who = ctx.gateway.Authenticate(BearerToken(req));
+  auto who = ctx.gateway.Authenticate(BearerToken(req), req.remote_address);
   if (!who) co_return std::unexpected(who.error());
   auto pending = ctx.gateway.AcceptEvent(*who, req.body);
   if (!pending) co_return std::unexpected(pending.error());
@@ -88,7 +90,7 @@ asio::awaitable<Response> SubmitEvent(ApiContext& ctx, Request& req) {
   } else {
     std::string token = BearerToken(req);
     result = co_await ctx.pool.Run([&]() -> Result<gateway::SubmitResult> {
-      auto who = ctx.gateway.Authenticate(token);
+      auto who = ctx.gateway.Authenticate(token, req.remote_address);
       HITLGATE_RETURN_IF_ERROR(who);
       return ctx.gateway.SubmitEvent(*who, req.body);
     });
@@ -110,8 +112,16 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
   if (!wait) co_return JsonError(wait.error());
   std::string token = BearerToken(req);
   std::string task_id(req.Param("id"));
-  auto who = co_await ctx.pool.Run([&] { return ctx.gateway.Authenticate(token); });
+  auto who = co_await ctx.pool.Run([&] { return ctx.gateway.Authenticate(token, req.remote_address); });
   if (!who) co_return JsonError(who.error());
+  std::optional<KeyConnections::Hold> hold;
+  if (ctx.connections != nullptr && wait->count() > 0) {
+    // Revoking the key wakes this wait; the check after it then refuses.
+    auto held = ctx.connections->Open(who->key_id, KeyConnections::Kind::kWait,
+                                      [notifier = &ctx.notifier, task_id] { notifier->Notify("task:" + task_id); });
+    if (!held) co_return JsonError(held.error());
+    hold.emplace(std::move(*held));
+  }
   // Armed before reading, so a change recorded between the read and the
   // wait still ends the wait at once.
   std::string key = "task:" + task_id;  // named: see BlockingPool::Run on temporaries
@@ -127,16 +137,40 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
     limit = std::clamp(until + std::chrono::milliseconds(1), std::chrono::milliseconds(0), limit);
   }
   co_await ctx.notifier.Wait(std::move(ticket), limit);
+  // The key may have been revoked while it waited.
+  auto still = co_await ctx.pool.Run([&] { return ctx.gateway.Authenticate(token, req.remote_address); });
+  if (!still) co_return JsonError(still.error());
   auto after = co_await ctx.pool.Run([&] { return ctx.gateway.AgentTask(*who, task_id); });
   if (!after) co_return JsonError(after.error());
   co_return Json(200, std::move(after->json));
 }
 
+// Where a stream's writer is, once it exists, so revoking the key (which may
+// happen before the stream starts) can close it.
+struct StreamSlot {
+  std::mutex mu;
+  std::weak_ptr<SseWriter> writer;
+  bool revoked = false;
+  void Close() {
+    std::lock_guard lock(mu);
+    revoked = true;
+    if (auto w = writer.lock()) w->Close();
+  }
+};
+
 // Forwards published events to one SSE stream until it closes. Parameters
 // by value: they live in the coroutine frame, not in the caller's lambda.
 asio::awaitable<void> StreamEvents(Notifier* notifier, gateway::Principal principal,
                                    std::vector<std::string> prefixes,
-                                   std::shared_ptr<SseWriter> writer) {
+                                   std::shared_ptr<SseWriter> writer,
+                                   std::shared_ptr<StreamSlot> slot,
+                                   std::shared_ptr<KeyConnections::Hold> hold) {
+  (void)hold;  // kept in the frame: the key's place is released when the stream ends
+  if (slot) {
+    std::lock_guard lock(slot->mu);
+    if (slot->revoked) writer->Close();
+    slot->writer = writer;
+  }
   auto wants = [principal, prefixes](std::string_view topic, std::string_view workflow) {
     bool topic_ok = prefixes.empty() ||
                     std::any_of(prefixes.begin(), prefixes.end(),
@@ -160,7 +194,7 @@ asio::awaitable<void> StreamEvents(Notifier* notifier, gateway::Principal princi
 // events of their own workflows.
 asio::awaitable<Response> Stream(ApiContext& ctx, Request& req) {
   std::string token = BearerToken(req);
-  auto who = co_await ctx.pool.Run([&] { return ctx.gateway.Authenticate(token); });
+  auto who = co_await ctx.pool.Run([&] { return ctx.gateway.Authenticate(token, req.remote_address); });
   if (!who) co_return JsonError(who.error());
   std::vector<std::string> prefixes;
   std::string_view topics = req.Query("topics");
@@ -171,10 +205,18 @@ asio::awaitable<Response> Stream(ApiContext& ctx, Request& req) {
     if (comma == std::string_view::npos) break;
     topics.remove_prefix(comma + 1);
   }
+  auto slot = std::make_shared<StreamSlot>();
+  std::shared_ptr<KeyConnections::Hold> hold;
+  if (ctx.connections != nullptr) {
+    auto held = ctx.connections->Open(who->key_id, KeyConnections::Kind::kStream, [slot] { slot->Close(); });
+    if (!held) co_return JsonError(held.error());
+    hold = std::make_shared<KeyConnections::Hold>(std::move(*held));
+  }
   Response response;
-  response.sse = [notifier = &ctx.notifier, principal = *who,
-                  prefixes = std::move(prefixes)](std::shared_ptr<SseWriter> writer) {
-    return StreamEvents(notifier, principal, prefixes, std::move(writer));
+  // The hold travels with the stream: released when its coroutine ends.
+  response.sse = [notifier = &ctx.notifier, principal = *who, prefixes = std::move(prefixes), slot,
+                  hold](std::shared_ptr<SseWriter> writer) {
+    return StreamEvents(notifier, principal, prefixes, std::move(writer), slot, hold);
   };
   co_return response;
 }

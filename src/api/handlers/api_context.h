@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/http/blocking_pool.h"
+#include "api/http/key_connections.h"
 #include "api/http/notifier.h"
 #include "api/http/response.h"
 #include "api/http/request.h"
@@ -33,6 +34,11 @@ struct ApiContext {
   // path that does not block: the embedded store with in-memory
   // conversation state. False: through the blocking pool (PostgreSQL).
   bool inline_events = false;
+  // /metrics answers only a key whose role may read metrics.
+  bool metrics_need_key = false;
+  // Streams and long-polls per key, capped and ended on revocation; null:
+  // uncapped (embedders that wire their own).
+  KeyConnections* connections = nullptr;
 };
 
 // The Bearer token of a request ("" when absent).
@@ -44,8 +50,8 @@ template <typename Op>
 asio::awaitable<Response> AuthedJson(ApiContext& ctx, Request& request, Op op) {
   const std::string token = BearerToken(request);
   // Captures by reference only: the frame outlives the blocking call.
-  auto work = [&ctx, &token, &op]() -> Result<std::string> {
-    auto who = ctx.gateway.Authenticate(token);
+  auto work = [&ctx, &token, &op, &request]() -> Result<std::string> {
+    auto who = ctx.gateway.Authenticate(token, request.remote_address);
     HITLGATE_RETURN_IF_ERROR(who);
     return op(*who);
   };

@@ -24,9 +24,22 @@ void RegisterSystemRoutes(Router& router, ApiContext& ctx) {
     if (ctx.ready && ctx.ready()) co_return Json(200, "{\"status\":\"ready\"}");
     co_return Json(503, "{\"status\":\"starting\"}");
   });
-  // Unauthenticated like most Prometheus targets; it carries counts only.
-  router.Add(V::get, "/metrics", [&ctx](Request&) -> asio::awaitable<Response> {
-    (void)co_await ctx.pool.Run([&] { return ctx.gateway.RefreshQueueMetrics(); });
+  // Unauthenticated like most Prometheus targets unless serve
+  // --metrics-need-key; it carries counts only, served from memory (the
+  // queue depths are refreshed by the gateway's tick, not per scrape).
+  router.Add(V::get, "/metrics", [&ctx](Request& req) -> asio::awaitable<Response> {
+    if (ctx.metrics_need_key) {
+      const std::string token = BearerToken(req);
+      auto allowed = co_await ctx.pool.Run([&]() -> Result<void> {
+        auto who = ctx.gateway.Authenticate(token, req.remote_address);
+        HITLGATE_RETURN_IF_ERROR(who);
+        if (!who->Can(gateway::Permission::kReadMetrics)) {
+          return MakeError(ErrorCode::kPermissionDenied, "this key may not read metrics");
+        }
+        return {};
+      });
+      if (!allowed) co_return JsonError(allowed.error());
+    }
     Response r;
     r.content_type = "text/plain; version=0.0.4";
     r.body = ctx.metrics.Expose();

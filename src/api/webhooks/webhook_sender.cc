@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "hitlgate/crypto/mac.h"
+#include "hitlgate/crypto/sealed_secret.h"
 
 namespace hitlgate::api {
 namespace {
@@ -127,14 +128,15 @@ int WebhookSender::DeliverDue() {
   auto hooks = store_.ListWebhooks();
   int delivered = 0;
   for (const store::OutboxMessage& m : *due) {
-    std::string secret;
+    Result<std::string> secret = std::string();
     if (hooks) {
       for (const auto& h : *hooks) {
-        if (h.workflow == m.workflow) secret = h.secret;
+        if (h.workflow == m.workflow) secret = crypto::OpenSecret(options_.secret_key, h.workflow, h.secret);
       }
     }
     auto url = ParseUrl(m.url);
-    Result<unsigned> status = url ? Post(*url, m, secret,
+    if (url && !secret) url = std::unexpected(secret.error());
+    Result<unsigned> status = url ? Post(*url, m, *secret,
                                          std::chrono::duration_cast<std::chrono::seconds>(
                                              now.time_since_epoch()).count(),
                                          options_.request_timeout)

@@ -28,6 +28,9 @@ struct WebhookSenderOptions {
   std::chrono::seconds request_timeout{5};
   Duration max_backoff = std::chrono::minutes(10);
   int batch = 32;
+  // The key pepper: webhook secrets are stored sealed under it
+  // (crypto/sealed_secret.h).
+  std::string secret_key;
 };
 
 class WebhookSender {

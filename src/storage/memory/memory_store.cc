@@ -413,6 +413,7 @@ class MemoryStore final : public Store {
     AppendLocked({internal::DeliveredAudit(it->second)}, now);
     it->second.delivered_at = now;
     ++it->second.attempts;
+    it->second.payload_json.clear();
     return {};
   }
 
@@ -507,7 +508,10 @@ class MemoryStore final : public Store {
       return NotFound("nothing is stored for customer " + request.customer_id);
     }
     for (auto& [id, t] : tasks_) {
-      if (t.customer_id == request.customer_id) internal::EraseTask(t, request.pseudonym);
+      if (t.customer_id != request.customer_id) continue;
+      result.outbox += static_cast<std::int64_t>(
+          std::erase_if(outbox_, [&](const auto& entry) { return entry.second.task_id == t.id; }));
+      internal::EraseTask(t, request.pseudonym);
     }
     for (StoredDecision& d : decisions_) {
       if (d.record.customer_id != request.customer_id) continue;

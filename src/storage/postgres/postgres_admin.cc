@@ -322,7 +322,7 @@ Result<void> PostgresStore::MarkDelivered(std::int64_t id, TimePoint now) {
     HITLGATE_RETURN_IF_ERROR(m);
     if (m->delivered_at) return {};
     return ExecAndAudit(
-        txn, "UPDATE outbox SET delivered_at_us = $1, attempts = attempts + 1 WHERE id = $2",
+        txn, "UPDATE outbox SET delivered_at_us = $1, attempts = attempts + 1, payload_json = '' WHERE id = $2",
         Params::Of(now, id), internal::DeliveredAudit(*m), now);
   });
 }

@@ -45,6 +45,11 @@ Result<ErasureResult> PostgresStore::EraseCustomer(const ErasureRequest& request
       HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(conn, t));
     }
     result.tasks = static_cast<std::int64_t>(tasks->size());
+    for (const Task& t : *tasks) {
+      auto gone = conn.Query("DELETE FROM outbox WHERE task_id = $1", Params::Of(t.id));
+      HITLGATE_RETURN_IF_ERROR(gone);
+      result.outbox += gone->affected();
+    }
     auto up = conn.Query("UPDATE decisions SET customer_id = $1, event_json = $2 WHERE customer_id = $3",
                          Params::Of(request.pseudonym, kErasedJson, request.customer_id));
     HITLGATE_RETURN_IF_ERROR(up);
@@ -81,7 +86,7 @@ Result<TextPurgeResult> PostgresStore::PurgePersonalText(const TextPurge& reques
       ++result.decisions;
     }
     auto task_rows = conn.Query(std::string("SELECT ") + postgres::kTaskColumns +
-                                    " FROM tasks WHERE created_at_us < $1 AND status IN ('answered', 'cancelled')",
+                                    " FROM tasks WHERE created_at_us < $1 AND status IN ('answered', 'cancelled', 'expired')",
                                 Params::Of(request.before));
     HITLGATE_RETURN_IF_ERROR(task_rows);
     auto tasks = postgres::ReadTasks(*task_rows);

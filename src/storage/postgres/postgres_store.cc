@@ -33,10 +33,10 @@ Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
   for (const auto& m : messages) {
     auto rows = conn.Query(
         "INSERT INTO outbox(workflow, url, event_type, payload_json, created_at_us, "
-        "next_attempt_us, attempts, last_error) VALUES($1, $2, $3, $4, $5, $6, 0, '') "
+        "next_attempt_us, attempts, last_error, task_id) VALUES($1, $2, $3, $4, $5, $6, 0, '', $7) "
         "RETURNING id",
         Params::Of(m.workflow, m.url, m.event_type, m.payload_json, now,
-                   std::max(now, m.next_attempt_at)));
+                   std::max(now, m.next_attempt_at), m.task_id));
     HITLGATE_RETURN_IF_ERROR(rows);
     ids.push_back(rows->Int(0, 0));
   }

@@ -194,7 +194,7 @@ Result<ApiKey> ReadKey(const Rows& r, int i) {
 
 const char kOutboxColumns[] =
     "id, workflow, url, event_type, payload_json, created_at_us, next_attempt_us, attempts, "
-    "last_error, delivered_at_us";
+    "last_error, delivered_at_us, task_id";
 
 OutboxMessage ReadOutbox(const Rows& r, int i) {
   OutboxMessage m;
@@ -208,6 +208,7 @@ OutboxMessage ReadOutbox(const Rows& r, int i) {
   m.attempts = static_cast<int>(r.Int(i, 7));
   m.last_error = r.Text(i, 8);
   m.delivered_at = r.OptTime(i, 9);
+  m.task_id = r.Text(i, 10);
   return m;
 }
 

@@ -194,6 +194,14 @@ ALTER TABLE tasks ADD COLUMN expired_at_us BIGINT;
 CREATE INDEX tasks_deadline ON tasks(deadline_at_us)
   WHERE deadline_at_us IS NOT NULL AND expired_at_us IS NULL;
 )sql"},
+    {8, R"sql(
+-- The task a webhook message announces, so erasing its customer removes
+-- the message too; and a delivered message keeps no payload (it carried
+-- customer text that the receiver now has).
+ALTER TABLE outbox ADD COLUMN task_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_task ON outbox(task_id) WHERE task_id <> '';
+UPDATE outbox SET payload_json = '' WHERE delivered_at_us IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

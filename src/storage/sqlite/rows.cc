@@ -176,7 +176,7 @@ Result<ApiKey> ReadKey(const Statement& st) {
 
 const char kOutboxColumns[] =
     "id, workflow, url, event_type, payload_json, created_at_us, next_attempt_us, attempts, "
-    "last_error, delivered_at_us";
+    "last_error, delivered_at_us, task_id";
 
 OutboxMessage ReadOutbox(const Statement& st) {
   OutboxMessage m;
@@ -190,6 +190,7 @@ OutboxMessage ReadOutbox(const Statement& st) {
   m.attempts = static_cast<int>(st.Int(7));
   m.last_error = st.Text(8);
   m.delivered_at = st.OptTime(9);
+  m.task_id = st.Text(10);
   return m;
 }
 

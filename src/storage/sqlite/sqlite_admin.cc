@@ -341,7 +341,7 @@ Result<void> SqliteStore::MarkDelivered(std::int64_t id, TimePoint now) {
     HITLGATE_RETURN_IF_ERROR(m);
     if (m->delivered_at) return {};
     auto st = txn.conn().Prepare(
-        "UPDATE outbox SET delivered_at_us = ?1, attempts = attempts + 1 WHERE id = ?2");
+        "UPDATE outbox SET delivered_at_us = ?1, attempts = attempts + 1, payload_json = '' WHERE id = ?2");
     HITLGATE_RETURN_IF_ERROR(st);
     if (auto r = st->BindAll(now, id).Run(); !r) return r;
     auto a = txn.Append({internal::DeliveredAudit(*m)}, now);

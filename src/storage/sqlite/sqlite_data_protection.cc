@@ -26,7 +26,7 @@ Result<Task> SqliteStore::OpenTask(const StandaloneTask& request,
 Result<ErasureResult> SqliteStore::EraseCustomer(const ErasureRequest& request) {
   HITLGATE_RETURN_IF_ERROR(internal::ValidateErasure(request));
   HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(request.audit));
-  return Write<ErasureResult>([&](WriteTxn& txn) -> Result<ErasureResult> {
+  auto erased = Write<ErasureResult>([&](WriteTxn& txn) -> Result<ErasureResult> {
     Connection& conn = txn.conn();
     ErasureResult result;
     auto st = conn.Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
@@ -43,6 +43,12 @@ Result<ErasureResult> SqliteStore::EraseCustomer(const ErasureRequest& request) 
       HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(conn, t));
     }
     result.tasks = static_cast<std::int64_t>(tasks->size());
+    for (const Task& t : *tasks) {
+      auto del = conn.Prepare("DELETE FROM outbox WHERE task_id = ?1");
+      HITLGATE_RETURN_IF_ERROR(del);
+      HITLGATE_RETURN_IF_ERROR(del->BindAll(t.id).Run());
+      result.outbox += conn.Changes();
+    }
     auto up = conn.Prepare("UPDATE decisions SET customer_id = ?1, event_json = ?2 WHERE customer_id = ?3");
     HITLGATE_RETURN_IF_ERROR(up);
     HITLGATE_RETURN_IF_ERROR(up->BindAll(request.pseudonym, kErasedJson, request.customer_id).Run());
@@ -54,7 +60,27 @@ Result<ErasureResult> SqliteStore::EraseCustomer(const ErasureRequest& request) 
     HITLGATE_RETURN_IF_ERROR(sealed);
     return result;
   });
+  HITLGATE_RETURN_IF_ERROR(erased);
+  // The erasure is committed either way; a WAL still busy after the busy
+  // timeout is emptied by a later checkpoint (the next erasure's at the latest).
+  (void)TruncateWal();
+  return erased;
 }
+
+Result<void> SqliteStore::TruncateWal() {
+  auto conn = Connection::Open(path_);
+  HITLGATE_RETURN_IF_ERROR(conn);
+  HITLGATE_RETURN_IF_ERROR((*conn)->Exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms_)));
+  // TRUNCATE waits for readers to finish and empties the WAL file, so the
+  // frames holding the rows as they were before the erasure are gone.
+  auto st = (*conn)->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  HITLGATE_RETURN_IF_ERROR(st);
+  auto row = st->Step();
+  HITLGATE_RETURN_IF_ERROR(row);
+  if (*row && st->Int(0) != 0) return Unavailable("write-ahead log busy: not truncated");
+  return {};
+}
+
 
 Result<TextPurgeResult> SqliteStore::PurgePersonalText(const TextPurge& request) {
   HITLGATE_RETURN_IF_ERROR(internal::ValidateTextPurge(request));
@@ -81,7 +107,7 @@ Result<TextPurgeResult> SqliteStore::PurgePersonalText(const TextPurge& request)
     }
     result.decisions = static_cast<std::int64_t>(seqs.size());
     auto st = conn.Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
-                           " FROM tasks WHERE created_at_us < ?1 AND status IN ('answered', 'cancelled')");
+                           " FROM tasks WHERE created_at_us < ?1 AND status IN ('answered', 'cancelled', 'expired')");
     HITLGATE_RETURN_IF_ERROR(st);
     st->Bind(1, request.before);
     auto tasks = sqlite::CollectTasks(*st);

@@ -32,9 +32,10 @@ Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
   for (const auto& m : messages) {
     auto st = conn.Prepare(
         "INSERT INTO outbox(workflow, url, event_type, payload_json, created_at_us, "
-        "next_attempt_us, attempts, last_error) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 0, '')");
+        "next_attempt_us, attempts, last_error, task_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 0, '', ?7)");
     HITLGATE_RETURN_IF_ERROR(st);
-    st->BindAll(m.workflow, m.url, m.event_type, m.payload_json, now, std::max(now, m.next_attempt_at));
+    st->BindAll(m.workflow, m.url, m.event_type, m.payload_json, now, std::max(now, m.next_attempt_at),
+                m.task_id);
     HITLGATE_RETURN_IF_ERROR(st->Run());
     ids.push_back(conn.LastInsertRowid());
   }
@@ -122,9 +123,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   // re-reading pages it had just evicted).
   HITLGATE_RETURN_IF_ERROR((*writer)->Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms) +
                                            "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL"
-                                           "; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456"));
+                                           "; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456"
+                                           // Deleted and overwritten content is zeroed, not left in
+                                           // free space: erasure must leave no copy in the file.
+                                           "; PRAGMA secure_delete = ON"));
   HITLGATE_RETURN_IF_ERROR(sqlite::Migrate(**writer));
   std::unique_ptr<SqliteStore> store(new SqliteStore());
+  store->path_ = path;
+  store->busy_timeout_ms_ = options.busy_timeout_ms;
   store->writer_ = std::move(*writer);
   store->txn_ = std::make_unique<WriteTxn>(store->writer_.get(), options.ids);
   store->readers_ = std::make_unique<sqlite::ReadPool>(path, options.busy_timeout_ms);
