@@ -4,6 +4,7 @@
 #   scripts/deps.sh build   compiler toolchain and libraries
 #   scripts/deps.sh test    + test-only tools (wrk, nginx, curl)
 #   scripts/deps.sh console + what the console's browser tests need (Chromium, Node.js)
+#   scripts/deps.sh fuzz    + clang 16 with libFuzzer (scripts/fuzz.sh)
 set -euo pipefail
 
 build_packages=(
@@ -16,11 +17,14 @@ build_packages=(
 test_packages=(wrk nginx-light curl)
 
 console_packages=(chromium nodejs npm)
+# clang 16, not Debian's default 14: libstdc++'s std::expected needs P0848.
+fuzz_packages=(clang-16 libclang-rt-16-dev llvm-16)
 
 want=("${build_packages[@]}")
 case "${1:-build}" in
   test) want+=("${test_packages[@]}") ;;
   console) want=("${console_packages[@]}") ;;
+  fuzz) want+=("${fuzz_packages[@]}") ;;
 esac
 
 missing=()

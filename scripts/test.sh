@@ -56,6 +56,8 @@ scripts/test_py_client.sh
 scripts/test_mcp.sh
 scripts/test_airline_eval.sh
 
+scripts/test_fuzz.sh
+
 echo "== unit tests under AddressSanitizer + UBSan =="
 scripts/build.sh asan
 (cd build/asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" -L unit --timeout 600)

@@ -18,11 +18,12 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
-#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
+
+#include "api/http/request_framing.h"
 
 namespace hitlgate::api {
 
@@ -32,7 +33,6 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr size_t kHeaderLimit = 32 * 1024;
 // After an error answer, how long and how much we read and discard before
 // closing: closing with unread input makes the kernel send a reset, which
 // can destroy the answer before the client reads it.
@@ -106,21 +106,6 @@ BeastResponse ToBeast(Response&& resp, unsigned version, bool keep_alive, bool h
     res.prepare_payload();
   }
   return res;
-}
-
-Request ToRequest(BeastRequest& req, const std::string& remote) {
-  Request r;
-  r.method = req.method();
-  ParseTarget(std::string_view(req.target().data(), req.target().size()), &r);
-  r.headers.reserve(static_cast<size_t>(std::distance(req.begin(), req.end())));
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    r.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  r.body = std::move(req.body());
-  r.remote_address = remote;
-  return r;
 }
 
 Response ErrorResponse(unsigned status, std::string_view code, std::string_view message) {
@@ -338,8 +323,7 @@ asio::awaitable<void> StreamConnection<Stream>::Run() {
     first = false;
 
     http::request_parser<http::string_body> parser;
-    parser.header_limit(kHeaderLimit);
-    parser.body_limit(options.body_limit);
+    LimitRequestParser(options.body_limit, parser);
     auto read = ReadRequest(parser);
     const beast::error_code ec = co_await std::move(read);
     if (ec) {

@@ -79,12 +79,14 @@ class Builder {
         p_->intent_topics_.push_back({intent.text, std::uint64_t{1} << (cats.size() - 1)});
       }
     }
-    // Topics: the built-in sensitive ones and the policy's own.
+    // Topics: the built-in sensitive ones and the policy's own. Counted once:
+    // BuiltinCategories() builds every language's phrase lists anew.
+    const std::size_t builtin_count = signals::PhraseMatcher::BuiltinCategories().size();
     for (std::size_t i = 0; i < cats.size(); ++i) {
       const std::string& name = cats[i].name;
-      const bool builtin_topic = i < signals::PhraseMatcher::BuiltinCategories().size() &&
-                                 (name == "medical" || name == "financial" || name == "legal");
-      const bool custom = i >= signals::PhraseMatcher::BuiltinCategories().size();
+      const bool builtin_topic =
+          i < builtin_count && (name == "medical" || name == "financial" || name == "legal");
+      const bool custom = i >= builtin_count;
       if (builtin_topic || custom) {
         topics_.names.push_back(name);
         topics_.categories.push_back(static_cast<int>(i));

@@ -9,7 +9,6 @@
 // in action params (Boost.JSON 1.81 does not round them correctly, while the
 // writer prints the shortest round trip; see corpus/event/18-long-mantissa.json),
 // so that check warns once, and aborts only with HITLGATE_FUZZ_STRICT=1.
-// Built as a plain executable with fuzz_driver.cc, like policy_parser_fuzz.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -22,7 +21,7 @@
 namespace {
 
 [[noreturn]] void Fail(const char* what, std::string_view detail) {
-  std::fprintf(stderr, "event_parser_fuzz: %s: %.*s\n", what, static_cast<int>(detail.size()),
+  std::fprintf(stderr, "event_fuzz: %s: %.*s\n", what, static_cast<int>(detail.size()),
                detail.data());
   std::abort();
 }
@@ -54,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!warned) {
       warned = true;
       std::fprintf(stderr,
-                   "event_parser_fuzz: warning: encoding not stable across a round trip "
+                   "event_fuzz: warning: encoding not stable across a round trip "
                    "(HITLGATE_FUZZ_STRICT=1 makes this fatal):\n  %s\n  %s\n",
                    encoded.c_str(), reencoded.c_str());
     }

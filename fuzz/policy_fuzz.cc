@@ -1,9 +1,6 @@
 // Fuzz target for the policy pipeline: YAML parsing, checking, expression
 // compiling, and (for inputs that compile) evaluating a few events; also the
 // case-file parser. Must never crash, hang or throw, whatever the input.
-// Built as a plain executable with fuzz_driver.cc (our C++23 does not build
-// with the available libFuzzer toolchain); the entry point keeps libFuzzer's
-// signature so a libFuzzer build can reuse this file unchanged.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
