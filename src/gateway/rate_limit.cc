@@ -19,6 +19,14 @@ Result<double> ParseNumber(std::string_view text, std::string_view spec) {
   return v;
 }
 
+// A token bucket's refill up to `burst` at `per_minute`, since `*updated`.
+void Refill(double* tokens, TimePoint* updated, double per_minute, double burst, TimePoint now) {
+  if (now > *updated) {
+    *tokens = std::min(burst, *tokens + Seconds(now - *updated) * per_minute / 60.0);
+    *updated = now;
+  }
+}
+
 // Key ids are attacker-chosen for failures; past the cap they share one entry.
 constexpr std::string_view kOverflowKey = "*";
 
@@ -73,10 +81,10 @@ std::optional<Duration> KeyRateLimiter::Take(std::string_view key_id, store::Rol
 bool AuthFailureThrottle::TakeToken(Bucket& b, double per_minute, double burst, TimePoint now) {
   if (b.tokens < 0) {
     b.tokens = burst;
-  } else if (now > b.updated) {
-    b.tokens = std::min(burst, b.tokens + Seconds(now - b.updated) * per_minute / 60.0);
+    b.updated = std::max(b.updated, now);
+  } else {
+    Refill(&b.tokens, &b.updated, per_minute, burst, now);
   }
-  b.updated = std::max(b.updated, now);
   if (b.tokens < 1) return false;
   b.tokens -= 1;
   return true;
@@ -111,10 +119,7 @@ AddressFailureLimiter::Bucket& AddressFailureLimiter::BucketFor(std::string_view
     it = by_address_.try_emplace(std::string(name), Bucket{options_.burst, now}).first;
   }
   Bucket& b = it->second;
-  if (now > b.updated) {
-    b.tokens = std::min(options_.burst, b.tokens + Seconds(now - b.updated) * options_.per_minute / 60.0);
-    b.updated = now;
-  }
+  Refill(&b.tokens, &b.updated, options_.per_minute, options_.burst, now);
   return b;
 }
 

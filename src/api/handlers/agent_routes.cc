@@ -137,9 +137,11 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
     limit = std::clamp(until + std::chrono::milliseconds(1), std::chrono::milliseconds(0), limit);
   }
   co_await ctx.notifier.Wait(std::move(ticket), limit);
-  // The key may have been revoked while it waited.
-  auto still = co_await ctx.pool.Run([&] { return ctx.gateway.Authenticate(token, req.remote_address); });
-  if (!still) co_return JsonError(still.error());
+  // The key may have been revoked while it waited (on any node: the
+  // revocation reaches every node's KeyConnections).
+  if (hold && hold->closed()) {
+    co_return JsonError(Error(ErrorCode::kUnauthenticated, "invalid API key (revoked while waiting)"));
+  }
   auto after = co_await ctx.pool.Run([&] { return ctx.gateway.AgentTask(*who, task_id); });
   if (!after) co_return JsonError(after.error());
   co_return Json(200, std::move(after->json));

@@ -8,6 +8,13 @@ KeyConnections::Hold::~Hold() {
   if (owner_ != nullptr) owner_->Release(id_);
 }
 
+bool KeyConnections::Hold::closed() const {
+  if (owner_ == nullptr) return false;
+  std::lock_guard lock(owner_->mu_);
+  auto it = owner_->open_.find(id_);
+  return it != owner_->open_.end() && it->second.closed;
+}
+
 Result<KeyConnections::Hold> KeyConnections::Open(const std::string& key_id, Kind kind,
                                                   std::function<void()> close) {
   std::lock_guard lock(mu_);
@@ -30,7 +37,9 @@ void KeyConnections::CloseAll(const std::string& key_id) {
   {
     std::lock_guard lock(mu_);
     for (auto& [id, e] : open_) {
-      if (e.key_id == key_id && e.close) closes.push_back(std::exchange(e.close, nullptr));
+      if (e.key_id != key_id || e.closed) continue;
+      e.closed = true;
+      if (e.close) closes.push_back(std::exchange(e.close, nullptr));
     }
   }
   for (auto& close : closes) close();

@@ -38,6 +38,8 @@ class KeyConnections {
     Hold& operator=(Hold&&) = delete;
     Hold(const Hold&) = delete;
     ~Hold();
+    // True once the key was revoked (its connections were told to end).
+    bool closed() const;
 
    private:
     friend class KeyConnections;
@@ -58,6 +60,7 @@ class KeyConnections {
     std::string key_id;
     Kind kind;
     std::function<void()> close;
+    bool closed = false;
   };
   void Release(std::uint64_t id);
 
