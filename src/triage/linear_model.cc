@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 namespace hitlgate::triage {
 namespace {
@@ -74,17 +73,22 @@ bool GetString(std::istream& in, std::string* s) {
 }  // namespace
 
 std::vector<std::pair<int, double>> CharNgramLinearModel::Features(std::string_view text) const {
-  std::map<int, int> counts;  // ordered: liblinear wants increasing indices
+  std::vector<int> rows;  // sorted below: liblinear wants increasing indices
+  rows.reserve(256);
   ForEachFeature(text, [&](const std::string& f) {
-    if (auto it = vocabulary_.find(f); it != vocabulary_.end()) ++counts[it->second];
+    if (auto it = vocabulary_.find(f); it != vocabulary_.end()) rows.push_back(it->second);
   });
+  std::sort(rows.begin(), rows.end());
   std::vector<std::pair<int, double>> out;
-  out.reserve(counts.size());
+  out.reserve(rows.size());
   double norm = 0;
-  for (const auto& [row, tf] : counts) {
-    const double v = (1 + std::log(static_cast<double>(tf))) * idf_[row];
-    out.push_back({row, v});
+  for (size_t i = 0; i < rows.size();) {
+    size_t j = i;
+    while (j < rows.size() && rows[j] == rows[i]) ++j;
+    const double v = (1 + std::log(static_cast<double>(j - i))) * idf_[rows[i]];
+    out.push_back({rows[i], v});
     norm += v * v;
+    i = j;
   }
   norm = std::sqrt(norm);
   for (auto& [row, v] : out) v /= norm;
@@ -176,17 +180,20 @@ Result<std::unique_ptr<CharNgramLinearModel>> CharNgramLinearModel::Train(const 
 
 std::vector<double> CharNgramLinearModel::Probabilities(std::string_view text) const {
   const size_t labels = labels_.size();
-  std::vector<double> scores(labels, 0.0);
+  // Float sums: the loop over labels is what vectorizes.
+  std::vector<float> sums(labels, 0.0f);
   for (const auto& [row, value] : Features(text)) {
     const float* w = &weights_[static_cast<size_t>(row) * labels];
-    for (size_t k = 0; k < labels; ++k) scores[k] += value * w[k];
+    const float v = static_cast<float>(value);
+    for (size_t k = 0; k < labels; ++k) sums[k] += v * w[k];
   }
-  double sum = 0;
-  for (double& s : scores) {
-    s = 1 / (1 + std::exp(-s));
-    sum += s;
+  std::vector<double> scores(labels);
+  double total = 0;
+  for (size_t k = 0; k < labels; ++k) {
+    scores[k] = 1 / (1 + std::exp(-static_cast<double>(sums[k])));
+    total += scores[k];
   }
-  for (double& s : scores) s /= sum;
+  for (double& s : scores) s /= total;
   return scores;
 }
 

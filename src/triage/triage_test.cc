@@ -115,6 +115,25 @@ TEST(DatasetTest, CsvWithQuotesAndBadLines) {
   std::filesystem::remove(path);
 }
 
+TEST(DatasetTest, BadCsvIsRefusedWithTheFileAndLineNamed) {
+  const std::string path = TempPath("bad.csv");
+  const auto error_for = [&](const std::string& content) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+    auto rows = ReadCsv(path);
+    return rows ? std::string("(read)") : rows.error().message();
+  };
+  EXPECT_EQ(error_for("text,category\nwhere is my card,card_arrival\nno label column\n"),
+            path + ":3: expected text,label");
+  EXPECT_EQ(error_for("text,category\nwhere is my card,\n"), path + ":2: empty label");
+  EXPECT_EQ(error_for("text,category\n"), path + ": no rows after the header");
+  EXPECT_EQ(error_for(""), path + ": no rows after the header");
+  std::filesystem::remove(path);
+  auto missing = ReadCsv(path);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(missing.error().message().find(path), std::string::npos);
+}
+
 TEST(DatasetTest, ClincSplitsAndOutOfScope) {
   const std::string path = std::string(HITLGATE_SHARED_DATA) + "/clinc150/data_full_train_val.json";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "clinc150 not found at " << path;
