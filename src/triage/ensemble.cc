@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "triage/calibration_file.h"
+#include "triage/label_index.h"
 #include "triage/linear_model.h"
 
 namespace hitlgate::triage {
@@ -39,11 +40,8 @@ EnsembleClassifier::~EnsembleClassifier() = default;
 std::vector<double> EnsembleClassifier::Mixed(std::string_view text) const {
   std::vector<double> p(labels_.size(), 0.0);
   if (fasttext_ && linear_weight_ < 1) {
-    for (const Prediction& f : fasttext_->Predict(text, -1)) {
-      // Both members know the same labels (checked when loading).
-      auto it = std::lower_bound(labels_.begin(), labels_.end(), f.label);
-      if (it != labels_.end() && *it == f.label) p[it - labels_.begin()] += (1 - linear_weight_) * f.probability;
-    }
+    const std::vector<double> f = fasttext_->Probabilities(text);
+    for (size_t i = 0; i < f.size(); ++i) p[fasttext_to_label_[i]] += (1 - linear_weight_) * f[i];
   }
   if (linear_ && linear_weight_ > 0) {
     const std::vector<double> l = linear_->Probabilities(text);
@@ -163,6 +161,7 @@ Result<std::unique_ptr<EnsembleClassifier>> EnsembleClassifier::Load(const std::
     auto ft = FastTextClassifier::Load((dir / fasttext_file).string());
     HITLGATE_RETURN_IF_ERROR(ft);
     auto labels = (*ft)->Labels();
+    model->fasttext_to_label_ = IndexIn(model->labels_, labels);
     std::sort(labels.begin(), labels.end());
     if (labels != model->labels_) return bad(fasttext_file + " knows other labels than the manifest");
     model->fasttext_ = std::move(*ft);
@@ -170,10 +169,11 @@ Result<std::unique_ptr<EnsembleClassifier>> EnsembleClassifier::Load(const std::
   if (*has_linear) {
     auto linear = CharNgramLinearModel::Load((dir / linear_file).string());
     HITLGATE_RETURN_IF_ERROR(linear);
-    for (const auto& l : (*linear)->labels()) {
-      auto it = std::lower_bound(model->labels_.begin(), model->labels_.end(), l);
-      if (it == model->labels_.end() || *it != l) return bad(linear_file + " knows label '" + l + "' the manifest does not");
-      model->linear_to_label_.push_back(static_cast<int>(it - model->labels_.begin()));
+    model->linear_to_label_ = IndexIn(model->labels_, (*linear)->labels());
+    for (size_t i = 0; i < model->linear_to_label_.size(); ++i) {
+      if (model->linear_to_label_[i] < 0) {
+        return bad(linear_file + " knows label '" + (*linear)->labels()[i] + "' the manifest does not");
+      }
     }
     if ((*linear)->labels().size() != model->labels_.size()) return bad(linear_file + " knows fewer labels than the manifest");
     model->linear_ = std::move(*linear);

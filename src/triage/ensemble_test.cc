@@ -11,6 +11,7 @@
 
 #include "hitlgate/triage/ensemble.h"
 #include "triage/linear_model.h"
+#include "triage/toy_intents_test_data.h"
 
 namespace hitlgate::triage {
 namespace {
@@ -29,21 +30,8 @@ struct Scratch {
   std::string path;
 };
 
-std::vector<LabeledText> Toy() {
-  std::vector<LabeledText> out;
-  const char* card[] = {"where is my card", "my card has not arrived", "card still not here",
-                        "when will my new card come", "i am waiting for my card"};
-  const char* refund[] = {"i want a refund", "give me my money back", "refund my order please",
-                          "how do i get a refund", "money back for this purchase"};
-  const char* human[] = {"let me talk to a person", "i want a human agent", "connect me to someone real",
-                         "speak to an operator", "get me a human"};
-  for (int round = 0; round < 8; ++round) {
-    for (const char* t : card) out.push_back({t, "card_arrival"});
-    for (const char* t : refund) out.push_back({t, "refund"});
-    for (const char* t : human) out.push_back({t, "human agent"});  // a space: fastText's labels have none
-  }
-  return out;
-}
+// A label with a space: fastText's labels have none, the ensemble must agree.
+std::vector<LabeledText> Toy() { return ToyIntents(8, "human agent"); }
 
 // Small and quick: two fastText candidates, two C values, three mixes.
 SearchOptions SmallSearch(int seed) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -148,6 +149,18 @@ std::vector<Prediction> FastTextClassifier::Predict(std::string_view text, int k
   if (!out.empty() && !calibration_.empty()) {
     out.front().calibrated = std::clamp(learning::EvaluateBlocks(calibration_, out.front().probability), 0.0, 1.0);
   }
+  return out;
+}
+
+std::vector<double> FastTextClassifier::Probabilities(std::string_view text) const {
+  const fasttext::FastText& model = *model_->fasttext;
+  std::istringstream in(NormalizeText(text) + "\n");
+  std::vector<int32_t> words, labels;
+  model.getDictionary()->getLine(in, words, labels);
+  fasttext::Predictions predictions;  // (log probability, label id)
+  model.predict(-1, words, predictions, 0.0);
+  std::vector<double> out(static_cast<size_t>(model.getDictionary()->nlabels()), 0.0);
+  for (const auto& [log_p, id] : predictions) out[static_cast<size_t>(id)] = std::exp(log_p);
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "hitlgate/triage/ensemble.h"
 #include "hitlgate/triage/evaluation.h"
+#include "triage/label_index.h"
 #include "triage/linear_model.h"
 
 namespace hitlgate::triage {
@@ -144,8 +145,10 @@ Result<std::unique_ptr<EnsembleClassifier>> EnsembleClassifier::TrainWithSearch(
       auto model = FastTextClassifier::Train(fit, member);
       HITLGATE_RETURN_IF_ERROR(model);
       Matrix p(validation.size(), std::vector<double>(labels.size(), 0.0));
+      const std::vector<int> to_label = IndexIn(labels, (*model)->Labels());
       for (size_t i = 0; i < validation.size(); ++i) {
-        for (const Prediction& pr : (*model)->Predict(validation[i].text, -1)) p[i][label_index(pr.label)] = pr.probability;
+        const std::vector<double> q = (*model)->Probabilities(validation[i].text);
+        for (size_t k = 0; k < q.size(); ++k) p[i][to_label[k]] = q[k];
       }
       r.trials.push_back(Score(Describe(t), p, gold, labels, options.target_accuracy));
       fasttext_p.push_back(std::move(p));
@@ -158,8 +161,7 @@ Result<std::unique_ptr<EnsembleClassifier>> EnsembleClassifier::TrainWithSearch(
       announce(std::string("validating ") + what);
       auto model = CharNgramLinearModel::Train(fit, {.c = c, .seed = options.base.seed});
       HITLGATE_RETURN_IF_ERROR(model);
-      std::vector<int> to_label;
-      for (const auto& l : (*model)->labels()) to_label.push_back(label_index(l));
+      const std::vector<int> to_label = IndexIn(labels, (*model)->labels());
       Matrix p(validation.size(), std::vector<double>(labels.size(), 0.0));
       for (size_t i = 0; i < validation.size(); ++i) {
         const std::vector<double> q = (*model)->Probabilities(validation[i].text);
@@ -223,6 +225,7 @@ Result<std::unique_ptr<EnsembleClassifier>> EnsembleClassifier::TrainWithSearch(
     final_options.calibration_holdout = 0;
     auto ft = FastTextClassifier::Train(examples, final_options);
     HITLGATE_RETURN_IF_ERROR(ft);
+    model->fasttext_to_label_ = IndexIn(labels, (*ft)->Labels());
     model->fasttext_ = std::move(*ft);
   } else if (any_fasttext) {
     ++step;  // announced in the total, not needed
@@ -233,7 +236,7 @@ Result<std::unique_ptr<EnsembleClassifier>> EnsembleClassifier::TrainWithSearch(
     announce(what);
     auto linear = CharNgramLinearModel::Train(examples, {.c = r.linear_c, .seed = options.base.seed});
     HITLGATE_RETURN_IF_ERROR(linear);
-    for (const auto& l : (*linear)->labels()) model->linear_to_label_.push_back(label_index(l));
+    model->linear_to_label_ = IndexIn(labels, (*linear)->labels());
     model->linear_ = std::move(*linear);
   }
   if (options.on_step && step < total) options.on_step({total, total, "done"});

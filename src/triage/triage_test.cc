@@ -8,6 +8,7 @@
 
 #include "hitlgate/triage/classifier.h"
 #include "hitlgate/triage/evaluation.h"
+#include "triage/toy_intents_test_data.h"
 
 namespace hitlgate::triage {
 namespace {
@@ -43,21 +44,7 @@ TEST(NormalizeTextTest, LowerCasesAndSplitsPunctuation) {
   EXPECT_EQ(NormalizeText("Where's my CARD?"), "where's my card ? ");
 }
 
-std::vector<LabeledText> Toy() {
-  std::vector<LabeledText> out;
-  const char* card[] = {"where is my card", "my card has not arrived", "card still not here",
-                        "when will my new card come", "i am waiting for my card"};
-  const char* refund[] = {"i want a refund", "give me my money back", "refund my order please",
-                          "how do i get a refund", "money back for this purchase"};
-  const char* human[] = {"let me talk to a person", "i want a human agent", "connect me to someone real",
-                         "speak to an operator", "get me a human"};
-  for (int round = 0; round < 12; ++round) {
-    for (const char* t : card) out.push_back({t, "card_arrival"});
-    for (const char* t : refund) out.push_back({t, "refund"});
-    for (const char* t : human) out.push_back({t, "human"});
-  }
-  return out;
-}
+std::vector<LabeledText> Toy() { return ToyIntents(12); }
 
 TEST(FastTextClassifierTest, LearnsToyIntentsAndRoundTripsThroughAFile) {
   TrainOptions options;

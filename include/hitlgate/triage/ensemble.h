@@ -89,6 +89,7 @@ class EnsembleClassifier final : public TextClassifier {
   std::vector<std::string> labels_;
   std::unique_ptr<FastTextClassifier> fasttext_;     // null when the weight is 1
   std::unique_ptr<CharNgramLinearModel> linear_;     // null when the weight is 0
+  std::vector<int> fasttext_to_label_;               // fastText label index -> labels_ index
   std::vector<int> linear_to_label_;                 // linear label index -> labels_ index
   double linear_weight_ = 0;
   std::vector<learning::IsotonicBlock> calibration_;
