@@ -72,12 +72,16 @@ void ShowStep(const triage::SearchStep& step, std::chrono::steady_clock::time_po
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (::isatty(::fileno(stderr))) {
     constexpr int kWidth = 24;
-    const int done = step.total ? kWidth * (step.index - 1) / step.total : 0;
+    const int done = step.finished ? kWidth : step.total ? kWidth * (step.index - 1) / step.total : 0;
     std::fprintf(stderr, "\r\x1b[K[%s%s] %d/%d %5.0fs %s", std::string(done, '#').c_str(),
                  std::string(kWidth - done, '.').c_str(), step.index, step.total, seconds, step.what.c_str());
-    if (step.what == "done") std::fputc('\n', stderr);
+    if (step.finished) std::fputc('\n', stderr);
   } else {
-    std::fprintf(stderr, "train: step %d/%d at %.0fs: %s\n", step.index, step.total, seconds, step.what.c_str());
+    if (step.finished) {
+      std::fprintf(stderr, "train: done at %.0fs\n", seconds);
+    } else {
+      std::fprintf(stderr, "train: step %d/%d at %.0fs: %s\n", step.index, step.total, seconds, step.what.c_str());
+    }
   }
   std::fflush(stderr);
 }

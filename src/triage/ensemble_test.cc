@@ -83,10 +83,15 @@ TEST(EnsembleSearchTest, SameSeedSameSearchAndSameModel) {
   EXPECT_EQ((*first)->Predict("has my card arrived yet?")[0].label, "card_arrival");
   EXPECT_EQ((*first)->Predict("can i speak to a human")[0].label, "human_agent");
 
-  // Progress: every step announced once, in order, ending at the total.
-  ASSERT_FALSE(steps.empty());
-  for (size_t i = 0; i < steps.size(); ++i) EXPECT_EQ(steps[i].index, static_cast<int>(i) + 1);
+  // Progress: every step announced once, in order, then a last "finished".
+  ASSERT_GE(steps.size(), 2u);
+  for (size_t i = 0; i + 1 < steps.size(); ++i) {
+    EXPECT_EQ(steps[i].index, static_cast<int>(i) + 1);
+    EXPECT_FALSE(steps[i].finished);
+  }
+  EXPECT_TRUE(steps.back().finished);
   EXPECT_EQ(steps.back().index, steps.back().total);
+  EXPECT_LE(steps[steps.size() - 2].index, steps.back().total);
 }
 
 TEST(EnsembleSearchTest, MixedProbabilitiesSumToOne) {

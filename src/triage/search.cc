@@ -157,7 +157,7 @@ Result<std::unique_ptr<EnsembleClassifier>> EnsembleClassifier::TrainWithSearch(
   if (any_linear) {
     for (double c : options.linear_c) {
       char what[64];
-      std::snprintf(what, sizeof what, "char n-gram linear C=%g", c);
+      std::snprintf(what, sizeof what, "linear C=%g", c);
       announce(std::string("validating ") + what);
       auto model = CharNgramLinearModel::Train(fit, {.c = c, .seed = options.base.seed});
       HITLGATE_RETURN_IF_ERROR(model);
@@ -191,9 +191,16 @@ Result<std::unique_ptr<EnsembleClassifier>> EnsembleClassifier::TrainWithSearch(
             p[i][k] = (w < 1 ? (1 - w) * fasttext_p[f][i][k] : 0) + (w > 0 ? w * linear_p[l][i][k] : 0);
           }
         }
-        char what[160];
-        std::snprintf(what, sizeof what, "mix linear=%g (%s, C=%g)", w,
-                      w < 1 ? Describe(grid[f]).c_str() : "no fastText", w > 0 ? options.linear_c[l] : 0.0);
+        char linear[48];
+        std::snprintf(linear, sizeof linear, "linear C=%g", w > 0 ? options.linear_c[l] : 0.0);
+        char what[200];
+        if (w == 0) {
+          std::snprintf(what, sizeof what, "%s alone", Describe(grid[f]).c_str());
+        } else if (w == 1) {
+          std::snprintf(what, sizeof what, "%s alone", linear);
+        } else {
+          std::snprintf(what, sizeof what, "%g x %s + %g x %s", w, linear, 1 - w, Describe(grid[f]).c_str());
+        }
         SearchTrial trial = Score(what, p, gold, labels, options.target_accuracy);
         if (!have_best || Objective(trial) > Objective(best.trial)) {
           best = {f, l, w, std::move(trial), std::move(p)};
@@ -232,14 +239,14 @@ Result<std::unique_ptr<EnsembleClassifier>> EnsembleClassifier::TrainWithSearch(
   }
   if (best.weight > 0) {
     char what[64];
-    std::snprintf(what, sizeof what, "training char n-gram linear C=%g on all examples", r.linear_c);
+    std::snprintf(what, sizeof what, "training linear C=%g on all examples", r.linear_c);
     announce(what);
     auto linear = CharNgramLinearModel::Train(examples, {.c = r.linear_c, .seed = options.base.seed});
     HITLGATE_RETURN_IF_ERROR(linear);
     model->linear_to_label_ = IndexIn(labels, (*linear)->labels());
     model->linear_ = std::move(*linear);
   }
-  if (options.on_step && step < total) options.on_step({total, total, "done"});
+  if (options.on_step) options.on_step({total, total, "done", true});
 
   json::object search{{"fit_messages", r.fit_messages},
                       {"validation_messages", r.validation_messages},

@@ -24,11 +24,13 @@ namespace hitlgate::triage {
 
 class CharNgramLinearModel;
 
-// Before each training the search runs: `index` counts from 1 to `total`.
+// Before each training the search runs: `index` counts from 1 to `total`;
+// then once more with `finished` (index = total, what = "done").
 struct SearchStep {
   int index = 0;
   int total = 0;
   std::string what;
+  bool finished = false;
 };
 
 struct SearchOptions {
@@ -45,7 +47,7 @@ struct SearchOptions {
 
 // One candidate scored on the validation split.
 struct SearchTrial {
-  std::string what;  // e.g. "fastText epochs=100 lr=1 ngrams=2 subwords=3" or "mix linear=0.7 ..."
+  std::string what;  // e.g. "fastText epochs=100 lr=1 ngrams=2 subwords=3", "linear C=30", "0.7 x linear C=30 + ..."
   double accuracy = 0;
   double routed = 0;  // share routed at the target accuracy
 };
