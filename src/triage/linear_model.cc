@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 
@@ -15,7 +16,10 @@ namespace {
 constexpr int kMinGram = 2;
 constexpr int kMaxGram = 5;
 constexpr int kMinDocuments = 2;  // a feature seen once cannot generalize
-constexpr size_t kLanes = 8;      // label rows padded to this: the inner loop is fixed-size and vectorizes
+constexpr size_t kLanes = 8;      // label rows padded to a multiple of this
+// Four floats at a time, explicitly: -O2 leaves the loop scalar. (GCC/Clang
+// vector extension; SSE on any x86-64, NEON on arm64.)
+typedef float Vec4 __attribute__((vector_size(16)));
 constexpr std::string_view kMagic = "hitlgate.triage-linear.v1\n";
 
 // Features are known by a 64-bit FNV-1a hash of their bytes: no string is
@@ -194,11 +198,27 @@ Result<std::unique_ptr<CharNgramLinearModel>> CharNgramLinearModel::Train(const 
 std::vector<double> CharNgramLinearModel::Probabilities(std::string_view text) const {
   std::vector<float> sums(stride_, 0.0f);
   float* __restrict out = sums.data();
-  for (const auto& [row, value] : Features(text)) {
+  const std::vector<std::pair<int, double>> features = Features(text);
+  // The rows are scattered over megabytes: fetching a few rows ahead cut
+  // the time per message by about a tenth (bench/triage_bench).
+  constexpr size_t kAhead = 4;
+  const auto prefetch = [&](size_t i) {
+    const char* row = reinterpret_cast<const char*>(&weights_[static_cast<size_t>(features[i].first) * stride_]);
+    for (size_t b = 0; b < stride_ * sizeof(float); b += 64) __builtin_prefetch(row + b);
+  };
+  for (size_t i = 0; i < std::min(kAhead, features.size()); ++i) prefetch(i);
+  for (size_t i = 0; i < features.size(); ++i) {
+    if (i + kAhead < features.size()) prefetch(i + kAhead);
+    const auto& [row, value] = features[i];
     const float* __restrict w = &weights_[static_cast<size_t>(row) * stride_];
     const float v = static_cast<float>(value);
-    for (size_t k = 0; k < stride_; k += kLanes) {
-      for (size_t j = 0; j < kLanes; ++j) out[k + j] += v * w[k + j];
+    const Vec4 vv = {v, v, v, v};
+    for (size_t k = 0; k < stride_; k += 4) {
+      Vec4 acc, weight;
+      std::memcpy(&acc, out + k, sizeof acc);
+      std::memcpy(&weight, w + k, sizeof weight);
+      acc += vv * weight;
+      std::memcpy(out + k, &acc, sizeof acc);
     }
   }
   const size_t labels = labels_.size();
