@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <random>
 
@@ -98,6 +99,11 @@ int RunTrain(const TriageCommands& c) {
     std::printf("trained on %zu examples, %zu labels in %.1f s; wrote %s and %s.calibration.json\n", data->size(),
                 (*model)->Labels().size(), elapsed(), c.out_path.c_str(), c.out_path.c_str());
     return 0;
+  }
+  // Refused before minutes of training, not after.
+  if (std::error_code ec; std::filesystem::exists(c.out_path, ec) && !std::filesystem::is_directory(c.out_path, ec)) {
+    return Fail(c.out_path + " is a file; the default model is a bundle directory (choose another --out, or "
+                             "--no-search for a single fastText file)");
   }
   triage::SearchOptions search{.base = c.train, .validation_share = c.validation_share};
   search.on_step = [&](const triage::SearchStep& step) { ShowStep(step, started); };
