@@ -2,10 +2,14 @@
 # What the triage classifier costs the engine and what it catches, in one run:
 # clinc150's val queries (3,000 in-scope + 100 out-of-scope) as customer
 # messages without an intent, decided by `hitlgate decide` with the bank
-# policy, without and with `--triage-model` (trained on clinc150 train with
-# oos_train as a class). Prints events/s, microseconds per event and how many
-# messages the policy's out_of_scope rule handed to a person.
+# policy: without triage, with the single fastText model of `train
+# --no-search`, and with the default bundle (searched fastText + char n-gram
+# ensemble), both trained on clinc150 train with oos_train as a class.
+# Prints events/s, microseconds per event and how many messages the policy's
+# out_of_scope rule handed to a person.
 # Usage: bench/triage_decide_bench.sh [BUILD_DIR]   (default build/release)
+# CLINC_MODEL=DIR reuses a bundle (bench/classifier_eval.sh with KEEP_MODELS
+# leaves one) instead of training it (minutes).
 set -euo pipefail
 build="${1:-build/release}"
 bin="$build/src/cli/hitlgate"
@@ -29,16 +33,17 @@ with open(sys.argv[2], "w") as out:
                                   "workflow": "bank-assistant", "type": "customer_message",
                                   "text": text, "at": "2026-11-22T10:00:00Z"}) + "\n")
 PY
-"$bin" train --data "$clinc" --split train --with-oos --out "$tmp/clinc.bin" >/dev/null
+"$bin" train --no-search --data "$clinc" --split train --with-oos --out "$tmp/clinc.bin" >/dev/null
+bundle="${CLINC_MODEL:-$tmp/clinc.bundle}"
+[[ -n "${CLINC_MODEL:-}" ]] || "$bin" train --data "$clinc" --split train --with-oos --out "$bundle" >/dev/null
 
 run() {  # prints: events/s and the handoff count
   "$bin" decide --policy "$root/examples/policies/bank.yaml" --input "$tmp/events.jsonl" --output "$tmp/out.jsonl" \
     --stats "$@" 2>&1 | awk '/events\/s/ {for (i = 1; i <= NF; i++) if ($i == "events/s") print $(i-1)} /handoff/ {h = $2} END {print h + 0}'
 }
-read -r base_rate base_handoffs < <(run | paste -sd' ')
-read -r triage_rate triage_handoffs < <(run --triage-model "$tmp/clinc.bin" | paste -sd' ')
 # Decisions come out in input order; the last 100 of every 3,100 are out of scope.
-read -r events oos flagged hits < <(python3 - "$tmp/out.jsonl" <<'PY'
+catches() {
+  python3 - "$tmp/out.jsonl" <<'PY'
 import json, sys
 n = oos = flagged = hits = 0
 for i, line in enumerate(open(sys.argv[1])):
@@ -46,12 +51,20 @@ for i, line in enumerate(open(sys.argv[1])):
     truth = i % 3100 >= 3000
     said = d.get("signals", {}).get("out_of_scope", False)
     n += 1; oos += truth; flagged += said; hits += truth and said
-print(n, oos, flagged, hits)
+print(f"{n} events (clinc150 val x5, {oos} out of scope): out_of_scope signalled on {flagged}, {hits} of them "
+      f"out of scope (recall {100 * hits // max(oos, 1)}%, precision {100 * hits // max(flagged, 1)}%)")
 PY
-)
+}
+read -r base_rate base_handoffs < <(run | paste -sd' ')
+read -r fasttext_rate fasttext_handoffs < <(run --triage-model "$tmp/clinc.bin" | paste -sd' ')
+fasttext_catches="$(catches)"
+read -r bundle_rate bundle_handoffs < <(run --triage-model "$bundle" | paste -sd' ')
+bundle_catches="$(catches)"
 
-printf '%-34s %12s %12s %10s\n' "engine" "events/s" "us/event" "handoffs"
-printf '%-34s %12.0f %12.1f %10d\n' "bank policy" "$base_rate" "$(echo "1000000 / $base_rate" | bc -l)" "$base_handoffs"
-printf '%-34s %12.0f %12.1f %10d\n' "bank policy + triage (fastText)" "$triage_rate" "$(echo "1000000 / $triage_rate" | bc -l)" "$triage_handoffs"
-echo "$events events (clinc150 val x5, $oos out of scope): out_of_scope signalled on $flagged," \
-  "$hits of them out of scope (recall $(echo "100 * $hits / $oos" | bc)%, precision $(echo "100 * $hits / $flagged" | bc)%)"
+printf '%-44s %12s %12s %10s\n' "engine" "events/s" "us/event" "handoffs"
+row() { printf '%-44s %12.0f %12.1f %10d\n' "$1" "$2" "$(echo "1000000 / $2" | bc -l)" "$3"; }
+row "bank policy" "$base_rate" "$base_handoffs"
+row "bank policy + triage (fastText, --no-search)" "$fasttext_rate" "$fasttext_handoffs"
+row "bank policy + triage (ensemble bundle)" "$bundle_rate" "$bundle_handoffs"
+echo "fastText: $fasttext_catches"
+echo "ensemble: $bundle_catches"

@@ -11,7 +11,7 @@ build_packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libre2-dev libsodium-dev libsqlite3-dev libpq-dev
-  libcli11-dev libfmt-dev prometheus-cpp-dev libfasttext-dev libssl-dev
+  libcli11-dev libfmt-dev prometheus-cpp-dev libfasttext-dev liblinear-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcld2-dev
 )
 test_packages=(wrk nginx-light curl)

@@ -12,7 +12,7 @@ inline void AddLearningModelFlags(CLI::App* cmd, server::LearningModelOptions& o
   cmd->add_option("--calibration", o.calibration_path,
                   "Calibration map from `hitlgate calibrate --out` (policies read calibrated_confidence)");
   cmd->add_option("--triage-model", o.triage_model,
-                  "fastText model from `hitlgate train`: intent and out_of_scope for customer messages "
+                  "Model from `hitlgate train` (bundle directory or fastText file): intent and out_of_scope for customer messages "
                   "that come without an intent");
   cmd->add_option("--triage-oos-label", o.triage_oos_label, "The model's out-of-scope label");
   cmd->add_option("--triage-oos-threshold", o.triage_oos_threshold,

@@ -4,10 +4,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <random>
 
+#include <unistd.h>
+
 #include "hitlgate/triage/classifier.h"
+#include "hitlgate/triage/ensemble.h"
 #include "hitlgate/triage/evaluation.h"
 
 namespace hitlgate::cli {
@@ -24,6 +28,8 @@ struct TriageCommands {
   CLI::App* eval_cmd = nullptr;
   DataOptions train_data;
   std::string out_path;
+  bool no_search = false;
+  double validation_share = 0.2;
   triage::TrainOptions train;
   DataOptions eval_data;
   std::string model_path;
@@ -62,16 +68,60 @@ void AddDataOptions(CLI::App* cmd, DataOptions& d, const std::string& default_sp
   cmd->add_flag("--with-oos", d.with_oos, "clinc150: include the out-of-scope queries (label oos)");
 }
 
+// A bar redrawn in place on a terminal; one line per step in a log.
+void ShowStep(const triage::SearchStep& step, std::chrono::steady_clock::time_point started) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (::isatty(::fileno(stderr))) {
+    constexpr int kWidth = 24;
+    const int done = step.finished ? kWidth : step.total ? kWidth * (step.index - 1) / step.total : 0;
+    std::fprintf(stderr, "\r\x1b[K[%s%s] %d/%d %5.0fs %s", std::string(done, '#').c_str(),
+                 std::string(kWidth - done, '.').c_str(), step.index, step.total, seconds, step.what.c_str());
+    if (step.finished) std::fputc('\n', stderr);
+  } else {
+    if (step.finished) {
+      std::fprintf(stderr, "train: done at %.0fs\n", seconds);
+    } else {
+      std::fprintf(stderr, "train: step %d/%d at %.0fs: %s\n", step.index, step.total, seconds, step.what.c_str());
+    }
+  }
+  std::fflush(stderr);
+}
+
 int RunTrain(const TriageCommands& c) {
   auto data = Load(c.train_data);
   if (!data) return Fail(data.error().message());
   const auto started = std::chrono::steady_clock::now();
-  auto model = triage::FastTextClassifier::Train(*data, c.train);
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  if (c.no_search) {
+    auto model = triage::FastTextClassifier::Train(*data, c.train);
+    if (!model) return Fail(model.error().ToString());
+    if (auto saved = (*model)->Save(c.out_path); !saved) return Fail(saved.error().ToString());
+    std::printf("trained on %zu examples, %zu labels in %.1f s; wrote %s and %s.calibration.json\n", data->size(),
+                (*model)->Labels().size(), elapsed(), c.out_path.c_str(), c.out_path.c_str());
+    return 0;
+  }
+  // Refused before minutes of training, not after.
+  if (std::error_code ec; std::filesystem::exists(c.out_path, ec) && !std::filesystem::is_directory(c.out_path, ec)) {
+    return Fail(c.out_path + " is a file; the default model is a bundle directory (choose another --out, or "
+                             "--no-search for a single fastText file)");
+  }
+  triage::SearchOptions search{.base = c.train, .validation_share = c.validation_share};
+  search.on_step = [&](const triage::SearchStep& step) { ShowStep(step, started); };
+  triage::SearchReport report;
+  auto model = triage::EnsembleClassifier::TrainWithSearch(*data, search, &report);
   if (!model) return Fail(model.error().ToString());
   if (auto saved = (*model)->Save(c.out_path); !saved) return Fail(saved.error().ToString());
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("trained on %zu examples, %zu labels in %.1f s; wrote %s and %s.calibration.json\n", data->size(),
-              (*model)->Labels().size(), seconds, c.out_path.c_str(), c.out_path.c_str());
+  std::printf("search on %d messages, validated on %d (%.0f%% per label, seed %d); routed = share at >= %.0f%% "
+              "accuracy\n  %-72s %8s %7s\n",
+              report.fit_messages, report.validation_messages, 100 * c.validation_share, c.train.seed,
+              100 * search.target_accuracy, "candidate", "accuracy", "routed");
+  for (const auto& t : report.trials) {
+    std::printf("  %-72s %8.4f %6.1f%%\n", t.what.c_str(), t.accuracy, 100 * t.routed);
+  }
+  std::printf("  chosen: %-64s %8.4f %6.1f%%\n", report.chosen.what.c_str(), report.chosen.accuracy,
+              100 * report.chosen.routed);
+  std::printf("trained on %zu examples, %zu labels in %.1f s; wrote bundle %s/\n", data->size(),
+              (*model)->Labels().size(), elapsed(), c.out_path.c_str());
   return 0;
 }
 
@@ -166,7 +216,7 @@ int RunEval(const TriageCommands& c) {
     return 0;
   }
   if (c.model_path.empty()) return Fail("say --model MODEL (or --cv K to cross-validate on --data)");
-  auto model = triage::FastTextClassifier::Load(c.model_path);
+  auto model = triage::LoadTextClassifier(c.model_path);
   if (!model) return Fail(model.error().ToString());
   std::printf("model %s on %s (%zu messages)\n", c.model_path.c_str(), c.eval_data.path.c_str(), data->size());
   PrintReport(Score(**model, *data), c);
@@ -174,18 +224,18 @@ int RunEval(const TriageCommands& c) {
 }
 
 void AddTrainingFlags(CLI::App* cmd, triage::TrainOptions& t) {
-  cmd->add_option("--epochs", t.epochs, "Training epochs")->check(CLI::Range(1, 1000));
-  cmd->add_option("--lr", t.learning_rate, "Learning rate")->check(CLI::Range(0.001, 10.0));
+  cmd->add_option("--epochs", t.epochs, "Training epochs (train: with --no-search; the search tries its own)")->check(CLI::Range(1, 1000));
+  cmd->add_option("--lr", t.learning_rate, "Learning rate (train: with --no-search)")->check(CLI::Range(0.001, 10.0));
   cmd->add_option("--dim", t.dim, "Vector size")->check(CLI::Range(2, 1000));
-  cmd->add_option("--word-ngrams", t.word_ngrams, "Word n-grams")->check(CLI::Range(1, 5));
+  cmd->add_option("--word-ngrams", t.word_ngrams, "Word n-grams (train: with --no-search)")->check(CLI::Range(1, 5));
   cmd->add_option("--buckets", t.buckets, "Hash buckets for n-grams (model size ~ buckets x dim x 4 bytes)")
       ->check(CLI::Range(1000, 10000000));
-  cmd->add_option("--subwords", t.min_subword, "Shortest character n-gram (0 = none; longest is 5)")
+  cmd->add_option("--subwords", t.min_subword, "Shortest character n-gram (0 = none; longest is 5; train: with --no-search)")
       ->check(CLI::Range(0, 5));
   cmd->add_option("--threads", t.threads, "Training threads (1 = reproducible)")->check(CLI::Range(1, 64));
   cmd->add_option("--seed", t.seed, "Random seed");
   cmd->add_option("--calibration-holdout", t.calibration_holdout,
-                  "Share of the data held out to calibrate probabilities (0 = none)")
+                  "Share of the data held out to calibrate probabilities (0 = none; train: with --no-search)")
       ->check(CLI::Range(0.0, 0.49));
 }
 
@@ -193,9 +243,17 @@ void AddTrainingFlags(CLI::App* cmd, triage::TrainOptions& t) {
 
 std::shared_ptr<TriageCommands> AddTriageCommands(CLI::App& app) {
   auto c = std::make_shared<TriageCommands>();
-  c->train_cmd = app.add_subcommand("train", "Train the fastText triage classifier from labeled text");
+  c->train_cmd = app.add_subcommand(
+      "train", "Train the triage classifier from labeled text: a searched fastText + char n-gram ensemble (a bundle "
+               "directory), or with --no-search one fastText model file");
   AddDataOptions(c->train_cmd, c->train_data, "train");
-  c->train_cmd->add_option("--out,-o", c->out_path, "Model file to write")->required();
+  c->train_cmd->add_option("--out,-o", c->out_path, "Bundle directory (or, with --no-search, model file) to write")
+      ->required();
+  c->train_cmd->add_flag("--no-search", c->no_search,
+                         "Train one fastText model with the flags below instead of searching (fast; weaker)");
+  c->train_cmd->add_option("--validation-share", c->validation_share,
+                           "Search: share of each label held out to choose the parameters and fit the calibration")
+      ->check(CLI::Range(0.05, 0.5));
   AddTrainingFlags(c->train_cmd, c->train);
 
   c->eval_cmd = app.add_subcommand(

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "hitlgate/learning/calibration.h"
+#include "hitlgate/triage/ensemble.h"
 #include "hitlgate/triage/intent_triage.h"
 
 namespace hitlgate::server {
@@ -23,7 +24,8 @@ Result<LearningModels> LoadLearningModels(const LearningModelOptions& options) {
     if (options.triage_oos_threshold < 0 || options.triage_oos_threshold > 1) {
       return InvalidArgument("--triage-oos-threshold: must be in [0, 1]");
     }
-    auto model = triage::FastTextClassifier::Load(options.triage_model);
+    // A bundle directory (the default `train`) or a single fastText file.
+    auto model = triage::LoadTextClassifier(options.triage_model);
     if (!model) return InvalidArgument("triage model " + options.triage_model + ": " + model.error().message());
     out.classifier = std::make_shared<triage::TriageIntentClassifier>(
         std::shared_ptr<const triage::TextClassifier>(std::move(*model)),

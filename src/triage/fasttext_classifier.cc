@@ -1,9 +1,12 @@
 // FastTextClassifier: the one place hitlgate calls libfasttext.
+#include <fasttext/densematrix.h>
 #include <fasttext/fasttext.h>
+#include <fasttext/vector.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -82,7 +85,15 @@ std::vector<Prediction> PredictWith(const fasttext::FastText& model, std::string
 }  // namespace
 
 struct FastTextClassifier::Model {
+  explicit Model(std::shared_ptr<fasttext::FastText> model) : fasttext(std::move(model)) {
+    // A plain softmax model's probabilities are softmax(output x hidden): read
+    // directly, without fastText's top-k heap and a log and exp per label.
+    if (!fasttext->isQuant() && fasttext->getArgs().loss == fasttext::loss_name::softmax) {
+      output = fasttext->getOutputMatrix();
+    }
+  }
   std::shared_ptr<fasttext::FastText> fasttext;
+  std::shared_ptr<const fasttext::DenseMatrix> output;  // null: go through predict()
 };
 
 FastTextClassifier::FastTextClassifier(std::unique_ptr<Model> model) : model_(std::move(model)) {}
@@ -138,7 +149,7 @@ Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Train(const std:
   }
   auto model = TrainModel(examples, options);
   HITLGATE_RETURN_IF_ERROR(model);
-  auto classifier = std::unique_ptr<FastTextClassifier>(new FastTextClassifier(std::make_unique<Model>(Model{*model})));
+  auto classifier = std::unique_ptr<FastTextClassifier>(new FastTextClassifier(std::make_unique<Model>(*model)));
   classifier->calibration_ = std::move(calibration);
   return classifier;
 }
@@ -148,6 +159,32 @@ std::vector<Prediction> FastTextClassifier::Predict(std::string_view text, int k
   if (!out.empty() && !calibration_.empty()) {
     out.front().calibrated = std::clamp(learning::EvaluateBlocks(calibration_, out.front().probability), 0.0, 1.0);
   }
+  return out;
+}
+
+std::vector<double> FastTextClassifier::Probabilities(std::string_view text) const {
+  fasttext::FastText& model = *model_->fasttext;
+  std::istringstream in(NormalizeText(text) + "\n");
+  if (const fasttext::DenseMatrix* output = model_->output.get()) {
+    // getSentenceVector only reads the model: safe from many threads.
+    fasttext::Vector hidden(output->size(1));
+    model.getSentenceVector(in, hidden);
+    std::vector<double> out(static_cast<size_t>(output->size(0)));
+    double max = -1e300, sum = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+      out[i] = output->dotRow(hidden, static_cast<int64_t>(i));
+      max = std::max(max, out[i]);
+    }
+    for (double& p : out) sum += (p = std::exp(p - max));
+    for (double& p : out) p /= sum;
+    return out;
+  }
+  std::vector<int32_t> words, labels;
+  model.getDictionary()->getLine(in, words, labels);
+  fasttext::Predictions predictions;  // (log probability, label id)
+  model.predict(-1, words, predictions, 0.0);
+  std::vector<double> out(static_cast<size_t>(model.getDictionary()->nlabels()), 0.0);
+  for (const auto& [log_p, id] : predictions) out[static_cast<size_t>(id)] = std::exp(log_p);
   return out;
 }
 
@@ -185,7 +222,7 @@ Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(const std::
   if (model->getArgs().model != fasttext::model_name::sup) {
     return InvalidArgument(path + " is not a supervised (classifier) model");
   }
-  auto classifier = std::unique_ptr<FastTextClassifier>(new FastTextClassifier(std::make_unique<Model>(Model{model})));
+  auto classifier = std::unique_ptr<FastTextClassifier>(new FastTextClassifier(std::make_unique<Model>(model)));
   std::ifstream in(path + ".calibration.json", std::ios::binary);
   if (in) {
     std::stringstream text;

@@ -8,6 +8,7 @@
 
 #include "hitlgate/triage/classifier.h"
 #include "hitlgate/triage/evaluation.h"
+#include "triage/toy_intents_test_data.h"
 
 namespace hitlgate::triage {
 namespace {
@@ -43,21 +44,7 @@ TEST(NormalizeTextTest, LowerCasesAndSplitsPunctuation) {
   EXPECT_EQ(NormalizeText("Where's my CARD?"), "where's my card ? ");
 }
 
-std::vector<LabeledText> Toy() {
-  std::vector<LabeledText> out;
-  const char* card[] = {"where is my card", "my card has not arrived", "card still not here",
-                        "when will my new card come", "i am waiting for my card"};
-  const char* refund[] = {"i want a refund", "give me my money back", "refund my order please",
-                          "how do i get a refund", "money back for this purchase"};
-  const char* human[] = {"let me talk to a person", "i want a human agent", "connect me to someone real",
-                         "speak to an operator", "get me a human"};
-  for (int round = 0; round < 12; ++round) {
-    for (const char* t : card) out.push_back({t, "card_arrival"});
-    for (const char* t : refund) out.push_back({t, "refund"});
-    for (const char* t : human) out.push_back({t, "human"});
-  }
-  return out;
-}
+std::vector<LabeledText> Toy() { return ToyIntents(12); }
 
 TEST(FastTextClassifierTest, LearnsToyIntentsAndRoundTripsThroughAFile) {
   TrainOptions options;
@@ -113,6 +100,25 @@ TEST(DatasetTest, CsvWithQuotesAndBadLines) {
   ASSERT_FALSE(bad.has_value());
   EXPECT_NE(bad.error().message().find(":2:"), std::string::npos);
   std::filesystem::remove(path);
+}
+
+TEST(DatasetTest, BadCsvIsRefusedWithTheFileAndLineNamed) {
+  const std::string path = TempPath("bad.csv");
+  const auto error_for = [&](const std::string& content) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+    auto rows = ReadCsv(path);
+    return rows ? std::string("(read)") : rows.error().message();
+  };
+  EXPECT_EQ(error_for("text,category\nwhere is my card,card_arrival\nno label column\n"),
+            path + ":3: expected text,label");
+  EXPECT_EQ(error_for("text,category\nwhere is my card,\n"), path + ":2: empty label");
+  EXPECT_EQ(error_for("text,category\n"), path + ": no rows after the header");
+  EXPECT_EQ(error_for(""), path + ": no rows after the header");
+  std::filesystem::remove(path);
+  auto missing = ReadCsv(path);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(missing.error().message().find(path), std::string::npos);
 }
 
 TEST(DatasetTest, ClincSplitsAndOutOfScope) {

@@ -311,5 +311,32 @@ TEST_F(LearningServeTest, AnUnreadableModelOrMapStopsServeWithTheFileNamed) {
   EXPECT_NE(out.find("unknown format"), std::string::npos) << out;
 }
 
+// The default `train` wrote a bundle directory; bad paths are refused at once,
+// with the file named, and nothing already there is overwritten.
+TEST_F(LearningServeTest, TrainAndEvalRefuseBadModelPathsWithTheFileNamed) {
+  EXPECT_TRUE(fs::is_directory(dir_ / "triage.bin"));
+  EXPECT_TRUE(fs::exists(dir_ / "triage.bin" / "manifest.json"));
+  Write(dir_ / "old-model.bin", "an older single-file model");
+  const std::string bin(HITLGATE_BINARY);
+  std::string out;
+  EXPECT_NE(RunCommand(bin + " train --data " + (dir_ / "toy.csv").string() + " --out " +
+                           (dir_ / "old-model.bin").string(), &out), 0);
+  EXPECT_NE(out.find("old-model.bin is a file"), std::string::npos) << out;
+  EXPECT_EQ(out.find("step"), std::string::npos) << "refused before training: " << out;
+  std::ifstream kept(dir_ / "old-model.bin");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "an older single-file model");
+
+  fs::create_directories(dir_ / "not-a-bundle");
+  out.clear();
+  EXPECT_NE(RunCommand(bin + " eval --model " + (dir_ / "not-a-bundle").string() + " --data " +
+                           (dir_ / "toy.csv").string(), &out), 0);
+  EXPECT_NE(out.find("not-a-bundle is a directory without manifest.json"), std::string::npos) << out;
+  Write(dir_ / "no-label.csv", "text,label\nwhere is my card\n");
+  out.clear();
+  EXPECT_NE(RunCommand(bin + " eval --model " + (dir_ / "triage.bin").string() + " --data " +
+                           (dir_ / "no-label.csv").string(), &out), 0);
+  EXPECT_NE(out.find("no-label.csv:2: expected text,label"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace hitlgate::testing

@@ -70,6 +70,9 @@ class FastTextClassifier final : public TextClassifier {
   ~FastTextClassifier() override;
   std::vector<Prediction> Predict(std::string_view text, int k = 1) const override;
   std::vector<std::string> Labels() const override;
+  // Every label's probability, in Labels() order, uncalibrated: Predict()
+  // without sorting or naming labels (the ensemble mixes these).
+  std::vector<double> Probabilities(std::string_view text) const;
 
   const std::vector<learning::IsotonicBlock>& calibration() const { return calibration_; }
 
