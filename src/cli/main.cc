@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/learning_model_flags.h"
 #include "cli/learning_commands.h"
+#include "cli/assist_commands.h"
 #include "cli/compliance_commands.h"
 #include "cli/receipt_commands.h"
 #include "cli/measure_commands.h"
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
   auto compliance_cmds = AddComplianceCommands(app);
 
   auto learning = AddLearningCommands(app);
+  auto assist = AddAssistCommands(app);
 
   auto mcp = AddMcpCommand(app);
 
@@ -148,6 +150,7 @@ int main(int argc, char** argv) {
     if (*export_cmd) return RunAuditExport(export_opts);
     if (*prove_cmd) return RunAuditProve(prove);
     if (auto status = RunLearningCommands(*learning)) return *status;
+    if (auto status = RunAssistCommands(*assist)) return *status;
     if (auto status = RunReceiptCommands(*receipt_cmds)) return *status;
     if (auto status = RunComplianceCommands(*compliance_cmds)) return *status;
     if (auto status = RunMeasureCommands(*measure)) return *status;
