@@ -54,6 +54,7 @@ scripts/test_ts_client.sh
 echo "== Python client (clients/python) =="
 scripts/test_py_client.sh
 scripts/test_mcp.sh
+scripts/test_assist.sh
 
 echo "== unit tests under AddressSanitizer + UBSan =="
 scripts/build.sh asan

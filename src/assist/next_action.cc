@@ -229,6 +229,9 @@ std::vector<std::string> NextActionModel::ClassifierRanking(const ConversationCo
 
 AssistAnswer NextActionModel::Suggest(const ConversationContext& context, int k) const {
   const std::string features = Features(context);
+  // A model trained blind to the done actions stays blind to them here too.
+  static const std::vector<std::string> kNothingDone;
+  const std::vector<std::string>& done_actions = options_.use_history ? context.done_actions : kNothingDone;
   struct Score {
     double total = 0, classifier = 0, from_procedure = 0;
     const Procedure* procedure = nullptr;
@@ -241,7 +244,7 @@ AssistAnswer NextActionModel::Suggest(const ConversationContext& context, int k)
   for (const auto& p : procedures_->Predict(features, -1)) {
     const Procedure* procedure = knowledge_.FindProcedure(p.label);
     if (procedure == nullptr) continue;
-    const size_t next = NextStepIndex(*procedure, context.done_actions);
+    const size_t next = NextStepIndex(*procedure, done_actions);
     if (answer.procedure.empty()) {
       answer.procedure = procedure->id;
       answer.procedure_confidence = p.probability;
@@ -265,7 +268,7 @@ AssistAnswer NextActionModel::Suggest(const ConversationContext& context, int k)
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.second.total > b.second.total; });
   if (k > 0 && ranked.size() > static_cast<size_t>(k)) ranked.resize(k);
-  const std::string done = context.done_actions.empty() ? "none" : Join(context.done_actions, ", ");
+  const std::string done = done_actions.empty() ? "none" : Join(done_actions, ", ");
   for (const auto& [action, s] : ranked) {
     Suggestion out{action, s.total, "", -1, ""};
     if (s.procedure != nullptr) {

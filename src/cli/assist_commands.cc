@@ -81,6 +81,7 @@ int RunTrain(const AssistCommands& c) {
 }
 
 int RunEval(const AssistCommands& c) {
+  if (c.cv == 0 && c.model.empty()) return Fail("say --model M (a trained model) or --cv K (cross-validate)");
   auto knowledge = assist::ReadKnowledgeFile(c.procedures);
   if (!knowledge) return Fail(knowledge.error().message());
   auto contexts = assist::ReadContexts(c.contexts);
@@ -98,7 +99,6 @@ int RunEval(const AssistCommands& c) {
                 c.options.threshold, 100 * cv->answered, cv->answered_top1);
     return 0;
   }
-  if (c.model.empty()) return Fail("say --model M (a trained model) or --cv K (cross-validate)");
   auto model = assist::NextActionModel::Load(c.model, *knowledge);
   if (!model) return Fail(model.error().message());
   assist::Accuracy accuracy;
