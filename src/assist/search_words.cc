@@ -21,7 +21,7 @@ const std::set<std::string_view> kCommon = {
 
 }  // namespace
 
-std::vector<std::string> SearchWords(std::string_view conversation) {
+std::vector<std::string> SearchWords(std::string_view conversation, size_t most) {
   std::vector<std::string> words;
   std::string word;
   auto finish = [&] {
@@ -39,7 +39,7 @@ std::vector<std::string> SearchWords(std::string_view conversation) {
   // Newest first, each once, then back in conversation order.
   std::vector<std::string> kept;
   std::set<std::string> seen;
-  for (auto it = words.rbegin(); it != words.rend() && kept.size() < 64; ++it) {
+  for (auto it = words.rbegin(); it != words.rend() && kept.size() < most; ++it) {
     if (seen.insert(*it).second) kept.push_back(*it);
   }
   std::reverse(kept.begin(), kept.end());

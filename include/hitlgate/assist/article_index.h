@@ -1,7 +1,8 @@
 // ArticleIndex: full-text search over knowledge articles with a database's
 // own engine (SQLite FTS5 with bm25 ranking: hitlgate/store/sqlite_article_index.h).
-// The query is the conversation itself: its content words, any of which may
-// match; the best-ranked articles come back with the matching words marked.
+// The query is the conversation itself: its most distinctive content words
+// (those in the fewest articles), any of which may match; the best-ranked
+// articles come back with the matching words marked.
 #pragma once
 
 #include <string>
@@ -33,8 +34,8 @@ class ArticleIndex {
 };
 
 // The words of `conversation` worth searching for: lower case, letters and
-// digits, 3+ characters, common English words left out, each once, at most 64
-// (the last ones: the newest part of the conversation).
-std::vector<std::string> SearchWords(std::string_view conversation);
+// digits, 3+ characters, common English words left out, each once, at most
+// `most` (the last ones: the newest part of the conversation).
+std::vector<std::string> SearchWords(std::string_view conversation, size_t most = 64);
 
 }  // namespace hitlgate::assist
