@@ -124,8 +124,8 @@ const Procedure* ProcedureFollowed(const Knowledge& knowledge, const std::vector
   return best_common == 0 ? nullptr : best;
 }
 
-NextActionModel::NextActionModel(std::unique_ptr<triage::FastTextClassifier> actions,
-                                 std::unique_ptr<triage::FastTextClassifier> procedures, Knowledge knowledge,
+NextActionModel::NextActionModel(std::shared_ptr<const triage::FastTextClassifier> actions,
+                                 std::shared_ptr<const triage::FastTextClassifier> procedures, Knowledge knowledge,
                                  NextActionOptions options)
     : actions_(std::move(actions)),
       procedures_(std::move(procedures)),
@@ -219,6 +219,10 @@ Result<std::unique_ptr<NextActionModel>> NextActionModel::Load(const std::string
   HITLGATE_RETURN_IF_ERROR(procedures);
   return std::unique_ptr<NextActionModel>(
       new NextActionModel(std::move(*actions), std::move(*procedures), knowledge, options));
+}
+
+std::unique_ptr<NextActionModel> NextActionModel::WithKnowledge(Knowledge knowledge) const {
+  return std::unique_ptr<NextActionModel>(new NextActionModel(actions_, procedures_, std::move(knowledge), options_));
 }
 
 std::vector<std::string> NextActionModel::ClassifierRanking(const ConversationContext& context, int k) const {

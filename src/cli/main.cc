@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
                         "Earned autonomy: share of autonomous proposals audited at HOOTL")
       ->check(CLI::Range(0.0, 1.0));
   serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
+  serve_cmd->add_option("--assist-model", serve.assist_model, "Agent assist: a model from `assist train --out`");
+  serve_cmd->add_option("--assist-knowledge", serve.assist_knowledge,
+                        "Agent assist: the procedures and articles document (docs/assist.md)");
   serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
   serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");
   serve_cmd->add_option("--text-retention-days", serve.text_retention_days,

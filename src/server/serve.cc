@@ -21,6 +21,7 @@
 #include "hitlgate/metrics/prometheus_metrics.h"
 #include "hitlgate/receipts/signing_keys.h"
 #include "hitlgate/store/sqlite_store.h"
+#include "server/assist_loader.h"
 #include "server/learning_models.h"
 #include "server/store_factory.h"
 
@@ -238,6 +239,12 @@ int RunServe(const ServeOptions& options) {
   // work: it runs where the request was read. A shared store's reads and
   // row locks go over the network, so there events take the blocking pool.
   ctx.inline_events = !IsSharedStore(options.store_url);
+  auto assist = LoadAssist(options);
+  if (!assist) {
+    std::fprintf(stderr, "hitlgate: %s\n", assist.error().ToString().c_str());
+    return 1;
+  }
+  ctx.assist = assist->get();
   auto router = std::make_shared<api::Router>();
   api::RegisterRoutes(*router, ctx);
 

@@ -83,15 +83,19 @@ class NextActionModel {
   // The classifier alone (the baseline the procedures improve on).
   std::vector<std::string> ClassifierRanking(const ConversationContext& context, int k = 3) const;
   const NextActionOptions& options() const { return options_; }
+  const Knowledge& knowledge() const { return knowledge_; }
+  // The same classifiers over other procedures (an admin loaded a new
+  // version): a procedure the classifier never learned is never suggested.
+  std::unique_ptr<NextActionModel> WithKnowledge(Knowledge knowledge) const;
 
  private:
-  NextActionModel(std::unique_ptr<triage::FastTextClassifier> actions,
-                  std::unique_ptr<triage::FastTextClassifier> procedures, Knowledge knowledge,
+  NextActionModel(std::shared_ptr<const triage::FastTextClassifier> actions,
+                  std::shared_ptr<const triage::FastTextClassifier> procedures, Knowledge knowledge,
                   NextActionOptions options);
   std::string Features(const ConversationContext& context) const;
 
-  std::unique_ptr<triage::FastTextClassifier> actions_;
-  std::unique_ptr<triage::FastTextClassifier> procedures_;
+  std::shared_ptr<const triage::FastTextClassifier> actions_;
+  std::shared_ptr<const triage::FastTextClassifier> procedures_;
   Knowledge knowledge_;
   NextActionOptions options_;
 };

@@ -15,6 +15,10 @@
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/metrics/prometheus_metrics.h"
 
+namespace hitlgate::assist {
+class AssistService;
+}  // namespace hitlgate::assist
+
 namespace hitlgate::api {
 
 struct ApiContext {
@@ -33,6 +37,8 @@ struct ApiContext {
   // path that does not block: the embedded store with in-memory
   // conversation state. False: through the blocking pool (PostgreSQL).
   bool inline_events = false;
+  // Agent assist (docs/assist.md); null = off.
+  assist::AssistService* assist = nullptr;
 };
 
 // The Bearer token of a request ("" when absent).
@@ -68,5 +74,7 @@ void RegisterMeasureRoutes(Router& router, ApiContext& ctx);
 void RegisterReceiptRoutes(Router& router, ApiContext& ctx);
 // Contests, data-subject export and erasure, legal holds (privacy_routes.cc).
 void RegisterPrivacyRoutes(Router& router, ApiContext& ctx);
+// Next-step suggestions and articles for a task; loading procedures (assist_routes.cc).
+void RegisterAssistRoutes(Router& router, ApiContext& ctx);
 
 }  // namespace hitlgate::api
