@@ -175,11 +175,45 @@ TEST_F(AssistHttpTest, ReviewerSeesTheProcedureTheNextStepAndArticles) {
   const json::array& words = article.at("matched_words").as_array();
   EXPECT_NE(std::find(words.begin(), words.end(), json::value("password")), words.end());
 
+  // The person marks the second suggestion wrong and uses the first: two
+  // audit records. Bad feedback is refused with the field named.
+  const std::string feedback = "/v1/review/tasks/" + task + "/assist/feedback";
+  HttpReply wrong = HttpCall(port, "POST", feedback, R"({"action":"make-password","judgement":"wrong"})", reviewer);
+  EXPECT_EQ(wrong.status, 200) << wrong.body;
+  HttpReply used = HttpCall(port, "POST", feedback, R"({"action":"enter-details","judgement":"used"})", reviewer);
+  EXPECT_EQ(used.status, 200) << used.body;
+  EXPECT_GT(json::parse(used.body).at("audit_seq").as_int64(), json::parse(wrong.body).at("audit_seq").as_int64());
+  HttpReply bad = HttpCall(port, "POST", feedback, R"({"action":"enter-details","judgement":"great"})", reviewer);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("field 'judgement': expected used or wrong, got 'great'"), std::string::npos) << bad.body;
+  EXPECT_EQ(HttpCall(port, "POST", feedback, R"({"judgement":"used"})", reviewer).status, 400);
+  EXPECT_EQ(HttpCall(port, "POST", feedback, R"({"action":"x","judgement":"used","extra":1})", reviewer).status, 400);
+  EXPECT_EQ(HttpCall(port, "POST", feedback, R"({"action":"x","judgement":"used"})", agent).status, 403);
+  EXPECT_EQ(HttpCall(port, "POST", "/v1/review/tasks/t-nope/assist/feedback", R"({"action":"x","judgement":"used"})",
+                     reviewer).status,
+            404);
+
   HttpReply agent_read = HttpCall(port, "GET", "/v1/review/tasks/" + task + "/assist", "", agent);
   EXPECT_EQ(agent_read.status, 403) << agent_read.body;
   HttpReply missing = HttpCall(port, "GET", "/v1/review/tasks/t-nope/assist", "", reviewer);
   EXPECT_EQ(missing.status, 404) << missing.body;
   EXPECT_EQ(server.Stop(), 0);
+
+  // Exactly the two accepted judgements are in the audit log.
+  std::string log;
+  ASSERT_EQ(RunCommand(std::string(HITLGATE_BINARY) + " audit export --data " + (dir_ / "data-read").string(), &log), 0)
+      << log;
+  std::vector<json::object> judgements;
+  size_t at = 0;
+  for (size_t end; (end = log.find('\n', at)) != std::string::npos; at = end + 1) {
+    boost::system::error_code ec;
+    json::value record = json::parse(log.substr(at, end - at), ec);
+    if (!ec && record.is_object() && record.at("kind") == "assist_feedback") judgements.push_back(record.as_object());
+  }
+  ASSERT_EQ(judgements.size(), 2u) << log;
+  EXPECT_EQ(judgements[0].at("subject").as_string(), task);
+  EXPECT_EQ(judgements[0].at("payload_json").as_string(), R"({"action":"make-password","judgement":"wrong"})");
+  EXPECT_EQ(judgements[1].at("payload_json").as_string(), R"({"action":"enter-details","judgement":"used"})");
 }
 
 TEST_F(AssistHttpTest, AdminsReplaceKnowledgeAndABadDocumentChangesNothing) {

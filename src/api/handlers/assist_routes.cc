@@ -5,6 +5,8 @@
 
 #include "api/handlers/api_context.h"
 #include "hitlgate/assist/assist_service.h"
+#include "hitlgate/audit/payload.h"
+#include "hitlgate/codec/json_reader.h"
 
 namespace hitlgate::api {
 namespace {
@@ -20,6 +22,29 @@ bool Reads(const gateway::Principal& who) {
   return who.role == store::Role::kReviewer || who.role == store::Role::kSupervisor || who.role == store::Role::kAdmin;
 }
 
+struct SuggestionFeedback {
+  std::string action;
+  std::string judgement;  // used | wrong
+};
+
+Result<SuggestionFeedback> ParseFeedback(std::string_view body) {
+  auto r = codec::JsonObjectReader::Parse(body);
+  HITLGATE_RETURN_IF_ERROR(r);
+  SuggestionFeedback f;
+  auto action = r->String("action");
+  HITLGATE_RETURN_IF_ERROR(action);
+  if (action->empty() || action->size() > 200) return InvalidArgument("field 'action': expected 1..200 characters");
+  f.action = std::move(*action);
+  auto judgement = r->String("judgement");
+  HITLGATE_RETURN_IF_ERROR(judgement);
+  if (*judgement != "used" && *judgement != "wrong") {
+    return InvalidArgument("field 'judgement': expected used or wrong, got '" + *judgement + "'");
+  }
+  f.judgement = std::move(*judgement);
+  HITLGATE_RETURN_IF_ERROR(r->Finish());
+  return f;
+}
+
 }  // namespace
 
 void RegisterAssistRoutes(Router& router, ApiContext& ctx) {
@@ -33,6 +58,23 @@ void RegisterAssistRoutes(Router& router, ApiContext& ctx) {
       auto task = ctx.gateway.TaskJson(who, std::string(req.Param("id")));
       HITLGATE_RETURN_IF_ERROR(task);
       return (*service)->AssistJson(*task);
+    });
+  });
+  // A person used a suggestion or marked it wrong: an audit record
+  // "assist_feedback", where the feedback export and the measures read it.
+  router.Add(V::post, "/v1/review/tasks/{id}/assist/feedback", [&ctx](Request& req) {
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      if (!Reads(who)) return MakeError(ErrorCode::kPermissionDenied, "assist is for reviewers, supervisors and admins");
+      HITLGATE_RETURN_IF_ERROR(Service(ctx));
+      auto feedback = ParseFeedback(req.body);
+      HITLGATE_RETURN_IF_ERROR(feedback);
+      const std::string task_id(req.Param("id"));
+      HITLGATE_RETURN_IF_ERROR(ctx.gateway.TaskJson(who, task_id));  // exists, and this key may see it
+      audit::AuditEntry entry{"assist_feedback", who.key_id, task_id,
+                              audit::PayloadBuilder().Str("action", feedback->action).Str("judgement", feedback->judgement).Build()};
+      auto records = ctx.store.AppendAudit({entry}, ctx.gateway.clock().Now());
+      HITLGATE_RETURN_IF_ERROR(records);
+      return "{\"recorded\":true,\"audit_seq\":" + std::to_string(records->front().seq) + "}";
     });
   });
   router.Add(V::get, "/v1/assist/knowledge", [&ctx](Request& req) {
