@@ -106,8 +106,22 @@ async function assistFlow() {
   await shot(page, 'assist-01-panel');
   assert.deepEqual(await unlabelledControls(page), [], 'every control has a label');
 
-  // U: the top suggestion goes into the editor; the diff shows it against the AI's draft.
+  // The second suggestion is marked wrong: recorded by the gateway, shown as such.
+  const second = panel.getByRole('list', { name: 'Suggested next actions' }).getByRole('listitem').nth(1);
+  const secondAction = (await second.locator('code').innerText()).trim();
+  const [wrongReply] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/v1/review/tasks/${held.task_id}/assist/feedback`)),
+    second.getByRole('button', { name: `Mark ${secondAction} wrong` }).click(),
+  ]);
+  assert.equal(wrongReply.status(), 200);
+  assert.deepEqual(JSON.parse(wrongReply.request().postData()), { action: secondAction, judgement: 'wrong' });
+  await panel.getByRole('list', { name: 'Suggested next actions' }).getByRole('listitem').nth(1).getByText('marked wrong').waitFor();
+
+  // U: the top suggestion goes into the editor (recorded as used); the diff
+  // shows it against the AI's draft.
+  const usedReply = page.waitForResponse((r) => r.url().endsWith('/assist/feedback') && r.request().postData().includes('"used"'));
   await page.keyboard.press('u');
+  assert.equal((await usedReply).status(), 200);
   const actionName = detail.getByLabel('Action', { exact: true });
   await actionName.waitFor();
   assert.equal(await actionName.inputValue(), 'enter-details');

@@ -2,8 +2,8 @@
 // and next steps, the suggested next actions with why, and the articles that
 // match the conversation with the matched words marked. A suggestion only
 // fills the editor; the verdict stays the person's.
-import { get } from '../api.js';
-import { h } from '../dom.js';
+import { get, post } from '../api.js';
+import { h, toast, errorText } from '../dom.js';
 import { section } from './shared.js';
 
 /** The assist answer for a task; null when the gateway runs without assist. */
@@ -13,6 +13,17 @@ export async function loadAssist(taskId) {
   } catch (e) {
     if (e.status === 412) return null;
     return { error: e.message || String(e) };
+  }
+}
+
+/** Records that the person used a suggestion or marked it wrong (an audit record). */
+export async function judgeSuggestion(taskId, action, judgement) {
+  try {
+    await post(`/v1/review/tasks/${encodeURIComponent(taskId)}/assist/feedback`, { action, judgement });
+    return true;
+  } catch (e) {
+    toast(`Could not record that: ${errorText(e)}`, 'error');
+    return false;
   }
 }
 
@@ -33,8 +44,11 @@ function markedSnippet(snippet, marks) {
   return out;
 }
 
-/** The panel; onUse(action) puts a suggested action into the editor. */
-export function assistPanel(assist, { onUse }) {
+/**
+ * The panel; onUse(action) puts a suggested action into the editor,
+ * onWrong(action) marks it wrong. assist.wrong: the actions marked so far.
+ */
+export function assistPanel(assist, { onUse, onWrong }) {
   if (assist.error) return section('Assist', h('p.muted', `Assist is not available for this task: ${assist.error}`));
   const p = assist.procedure;
   const procedure = p
@@ -48,10 +62,16 @@ export function assistPanel(assist, { onUse }) {
   const suggestions = assist.dont_know
     ? h('p.assist-unsure', `Not sure what comes next (best guess under ${pct(assist.threshold)}).`)
     : null;
+  const wrong = assist.wrong || new Set();
   const list = h('ul.assist-suggestions', { 'aria-label': 'Suggested next actions' }, (assist.suggestions || []).map((s, i) => h('li',
+    { class: wrong.has(s.action) ? 'marked-wrong' : '' },
     h('button.btn', { type: 'button', onclick: () => onUse(s.action), title: 'Put this action into the editor' },
       'Use ', h('code', s.action), i === 0 ? h('kbd', 'U') : null),
-    ` ${pct(s.confidence)}`,
+    ` ${pct(s.confidence)} `,
+    wrong.has(s.action)
+      ? h('span.muted.small', 'marked wrong')
+      : h('button.btn.ghost', { type: 'button', onclick: () => onWrong(s.action), 'aria-label': `Mark ${s.action} wrong` },
+        'Wrong', i === 0 ? h('kbd', 'W') : null),
     h('div.muted.small', s.evidence))));
   const articles = (assist.articles || []).length
     ? h('ul.assist-articles', { 'aria-label': 'Articles' }, assist.articles.map((a) => h('li',

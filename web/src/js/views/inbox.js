@@ -4,7 +4,7 @@ import { get, post, qs, subscribe } from '../api.js';
 import { h, replace, field, slaBadge, fmtTime, fmtMoney, toast, errorText, uid } from '../dom.js';
 import { diffWords, diffParams } from '../diff.js';
 import { kindLabel, VERDICT_LABELS } from '../reasons.js';
-import { loadAssist, assistPanel } from './assist_panel.js';
+import { loadAssist, assistPanel, judgeSuggestion } from './assist_panel.js';
 import { transcriptView, actionTable, reasonsView, signalsView, collectedView, section, kbdButton, actionSummary } from './shared.js';
 
 const REJECT_REASONS = ['Not eligible under the policy', 'Amount is wrong', 'Wrong order or account', 'Needs more information from the customer', 'Suspected fraud', 'Other'];
@@ -167,7 +167,7 @@ export async function mount(root, { me, params, navigate }) {
       t.verdict ? h('p.notice', `Verdict: ${VERDICT_LABELS[t.verdict.kind] || t.verdict.kind} by ${t.verdict.reviewer} at ${fmtTime(t.verdict.at)}`, t.verdict.reason ? ` — ${t.verdict.reason}` : '') : null,
       h('div.detail-grid',
         h('div.col', main,
-          !answered && st.assist ? assistPanel(st.assist, { onUse: useSuggestion }) : null,
+          !answered && st.assist ? assistPanel(st.assist, { onUse: useSuggestion, onWrong: markWrong }) : null,
           section(t.kind === 'handoff' ? 'Why it was handed off' : 'Why it was held', reasonsView(dec, ev)),
           section('Signals', signalsView(dec.signals))),
         h('div.col',
@@ -361,7 +361,16 @@ export async function mount(root, { me, params, navigate }) {
 
   function useSuggestion(action) {
     st.useAction = action;
+    judgeSuggestion(st.detail.id, action, 'used');
     setMode('edit');
+  }
+
+  async function markWrong(action) {
+    const a = st.assist;
+    if (!a || a.wrong?.has(action)) return;
+    if (!(await judgeSuggestion(st.detail.id, action, 'wrong'))) return;
+    a.wrong = new Set([...(a.wrong || []), action]);
+    if (st.assist === a && st.mode === 'view') renderDetail();
   }
 
   async function setMode(mode) {
@@ -516,13 +525,14 @@ export async function mount(root, { me, params, navigate }) {
       r: () => !inForm() && setMode('reject'),
       t: () => !inForm() && setMode('takeover'),
       u: () => !inForm() && st.assist?.suggestions?.length && useSuggestion(st.assist.suggestions[0].action),
+      w: () => !inForm() && st.assist?.suggestions?.length && markWrong(st.assist.suggestions[0].action),
       Enter: () => { if (!st.detail && st.selectedId) select(st.selectedId); },
       'Mod+Enter': () => { if (st.mode === 'edit') submitEdit(); else if (inForm()) st.submitForm?.(); },
       Escape: () => { if (inForm()) { st.mode = 'view'; st.useAction = null; renderDetail(); } },
     },
     help: [['N', 'Claim the next (most urgent) task'], ['J / K', 'Next / previous task in the list'], ['A', 'Approve the proposal as it is'],
       ['E', 'Edit the text and the action, then approve'], ['R', 'Reject with a reason and a message for the customer'],
-      ['T', 'Take the conversation over'], ['U', 'Use the top assist suggestion in the editor'], ['Ctrl Enter', 'Submit the open form (edit, reject, take over)'], ['Esc', 'Cancel the open form']],
+      ['T', 'Take the conversation over'], ['U', 'Use the top assist suggestion in the editor'], ['W', 'Mark the top assist suggestion wrong'], ['Ctrl Enter', 'Submit the open form (edit, reject, take over)'], ['Esc', 'Cancel the open form']],
   };
 }
 
