@@ -197,7 +197,31 @@ TEST_F(AssistHttpTest, ReviewerSeesTheProcedureTheNextStepAndArticles) {
   EXPECT_EQ(agent_read.status, 403) << agent_read.body;
   HttpReply missing = HttpCall(port, "GET", "/v1/review/tasks/t-nope/assist", "", reviewer);
   EXPECT_EQ(missing.status, 404) << missing.body;
+
+  // The reviewer's verdict takes the suggested action.
+  HttpReply claimed = HttpCall(port, "POST", "/v1/review/tasks/" + task + "/claim", "", reviewer);
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  const std::string lease(json::parse(claimed.body).at("lease").at("lease_id").as_string());
+  HttpReply verdict = HttpCall(port, "POST", "/v1/review/tasks/" + task + "/verdict",
+                               R"({"verdict":"edited","lease_id":")" + lease +
+                                   R"(","edited_action":{"name":"enter-details"},"reason":"details first"})",
+                               reviewer);
+  ASSERT_EQ(verdict.status, 200) << verdict.body;
   EXPECT_EQ(server.Stop(), 0);
+
+  // The feedback export carries what the person did with the suggestions.
+  std::string exported;
+  ASSERT_EQ(RunCommand(std::string(HITLGATE_BINARY) + " feedback export --data " + (dir_ / "data-read").string() +
+                           " -o " + (dir_ / "feedback.jsonl").string(),
+                       &exported),
+            0)
+      << exported;
+  std::ifstream feedback_file(dir_ / "feedback.jsonl");
+  std::string line;
+  ASSERT_TRUE(std::getline(feedback_file, line));
+  const json::object example = json::parse(line).as_object();
+  EXPECT_EQ(example.at("task_id").as_string(), task);
+  EXPECT_EQ(json::serialize(example.at("assist")), R"({"used":["enter-details"],"wrong":["make-password"]})");
 
   // Exactly the two accepted judgements are in the audit log.
   std::string log;
