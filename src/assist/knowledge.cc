@@ -2,6 +2,7 @@
 // writing it back in the same shape.
 #include <boost/json.hpp>
 #include <fstream>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 
@@ -27,19 +28,29 @@ Result<std::string> OptionalString(const json::object& o, std::string_view key, 
   return std::string(v->as_string());
 }
 
+// The string fields of one object: a required one must be a non-empty
+// string, an optional one a string or absent.
+struct StringField {
+  std::string_view key;
+  std::string* into;
+  bool required;
+};
+
+Result<void> ReadStrings(const json::object& o, const std::string& where, std::initializer_list<StringField> fields) {
+  for (const StringField& f : fields) {
+    auto value = f.required ? RequiredString(o, f.key, where) : OptionalString(o, f.key, where);
+    HITLGATE_RETURN_IF_ERROR(value);
+    *f.into = std::move(*value);
+  }
+  return {};
+}
+
 Result<ProcedureStep> ParseStep(const json::value& v, const std::string& where) {
   if (!v.is_object()) return InvalidArgument(where + ": a step must be an object");
   const json::object& o = v.as_object();
   ProcedureStep step;
-  auto action = RequiredString(o, "action", where);
-  HITLGATE_RETURN_IF_ERROR(action);
-  step.action = *action;
-  auto label = OptionalString(o, "label", where);
-  HITLGATE_RETURN_IF_ERROR(label);
-  step.label = *label;
-  auto text = OptionalString(o, "text", where);
-  HITLGATE_RETURN_IF_ERROR(text);
-  step.text = *text;
+  HITLGATE_RETURN_IF_ERROR(
+      ReadStrings(o, where, {{"action", &step.action, true}, {"label", &step.label, false}, {"text", &step.text, false}}));
   if (const json::value* slots = o.if_contains("slots")) {
     if (!slots->is_array()) return InvalidArgument(where + ": slots must be an array of strings");
     for (const json::value& s : slots->as_array()) {
@@ -54,15 +65,9 @@ Result<Procedure> ParseProcedure(const json::value& v, const std::string& where)
   if (!v.is_object()) return InvalidArgument(where + ": a procedure must be an object");
   const json::object& o = v.as_object();
   Procedure p;
-  auto id = RequiredString(o, "id", where);
-  HITLGATE_RETURN_IF_ERROR(id);
-  p.id = *id;
-  auto flow = OptionalString(o, "flow", where);
-  HITLGATE_RETURN_IF_ERROR(flow);
-  p.flow = *flow;
-  auto title = OptionalString(o, "title", where);
-  HITLGATE_RETURN_IF_ERROR(title);
-  p.title = title->empty() ? p.id : *title;
+  HITLGATE_RETURN_IF_ERROR(
+      ReadStrings(o, where, {{"id", &p.id, true}, {"flow", &p.flow, false}, {"title", &p.title, false}}));
+  if (p.title.empty()) p.title = p.id;
   const json::value* steps = o.if_contains("steps");
   if (steps == nullptr || !steps->is_array() || steps->as_array().empty()) {
     return InvalidArgument(where + ": steps must be a non-empty array");
@@ -77,20 +82,12 @@ Result<Procedure> ParseProcedure(const json::value& v, const std::string& where)
 
 Result<Article> ParseArticle(const json::value& v, const std::string& where) {
   if (!v.is_object()) return InvalidArgument(where + ": an article must be an object");
-  const json::object& o = v.as_object();
   Article a;
-  auto id = RequiredString(o, "id", where);
-  HITLGATE_RETURN_IF_ERROR(id);
-  a.id = *id;
-  auto title = RequiredString(o, "title", where);
-  HITLGATE_RETURN_IF_ERROR(title);
-  a.title = *title;
-  auto body = RequiredString(o, "body", where);
-  HITLGATE_RETURN_IF_ERROR(body);
-  a.body = *body;
-  auto procedure = OptionalString(o, "procedure", where);
-  HITLGATE_RETURN_IF_ERROR(procedure);
-  a.procedure = *procedure;
+  HITLGATE_RETURN_IF_ERROR(ReadStrings(v.as_object(), where,
+                                       {{"id", &a.id, true},
+                                        {"title", &a.title, true},
+                                        {"body", &a.body, true},
+                                        {"procedure", &a.procedure, false}}));
   return a;
 }
 
