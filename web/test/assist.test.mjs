@@ -128,6 +128,12 @@ async function assistFlow() {
   await detail.locator('table.param-diff').getByText('enter-details').waitFor();
   await shot(page, 'assist-02-suggestion-in-editor');
 
+  // The Measure figures count both judgements (one used of two).
+  const figures = await gw.call(gw.adminToken, 'GET', '/v1/metrics/effectiveness');
+  assert.equal(figures.status, 200);
+  assert.equal(figures.json.assist.judgements, 2);
+  assert.equal(figures.json.assist.acceptance.hits, 1);
+
   // Esc, then E: the proposal as the AI made it.
   await page.keyboard.press('Escape');
   await page.keyboard.press('e');
