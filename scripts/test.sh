@@ -56,6 +56,8 @@ scripts/test_py_client.sh
 scripts/test_mcp.sh
 scripts/test_airline_eval.sh
 
+scripts/test_assist.sh
+
 scripts/test_fuzz.sh
 
 echo "== unit tests under AddressSanitizer + UBSan =="

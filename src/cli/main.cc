@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/learning_model_flags.h"
 #include "cli/learning_commands.h"
+#include "cli/assist_commands.h"
 #include "cli/compliance_commands.h"
 #include "cli/receipt_commands.h"
 #include "cli/measure_commands.h"
@@ -72,6 +73,9 @@ int main(int argc, char** argv) {
                         "Earned autonomy: share of autonomous proposals audited at HOOTL")
       ->check(CLI::Range(0.0, 1.0));
   serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
+  serve_cmd->add_option("--assist-model", serve.assist_model, "Agent assist: a model from `assist train --out`");
+  serve_cmd->add_option("--assist-knowledge", serve.assist_knowledge,
+                        "Agent assist: the procedures and articles document (docs/assist.md)");
   serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
   serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");
   serve_cmd->add_flag("--metrics-need-key", serve.metrics_need_key,
@@ -143,6 +147,7 @@ int main(int argc, char** argv) {
   auto compliance_cmds = AddComplianceCommands(app);
 
   auto learning = AddLearningCommands(app);
+  auto assist = AddAssistCommands(app);
 
   auto mcp = AddMcpCommand(app);
 
@@ -160,6 +165,7 @@ int main(int argc, char** argv) {
     if (*export_cmd) return RunAuditExport(export_opts);
     if (*prove_cmd) return RunAuditProve(prove);
     if (auto status = RunLearningCommands(*learning)) return *status;
+    if (auto status = RunAssistCommands(*assist)) return *status;
     if (auto status = RunReceiptCommands(*receipt_cmds)) return *status;
     if (auto status = RunComplianceCommands(*compliance_cmds)) return *status;
     if (auto status = RunMeasureCommands(*measure)) return *status;

@@ -1,5 +1,6 @@
 // Feedback examples derived from the audit log and the records it points to.
 #include <boost/json.hpp>
+#include <map>
 
 #include "hitlgate/audit/record.h"
 #include "hitlgate/codec/json.h"
@@ -212,18 +213,39 @@ std::optional<FeedbackExample> FromControl(store::Store& store, const audit::Aud
 
 Result<std::vector<FeedbackExample>> CollectFeedback(store::Store& store, const CollectOptions& options) {
   std::vector<FeedbackExample> out;
+  // task id -> the assist judgements seen so far, waiting for its verdict.
+  std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> judged;
   store::StoreAuditSource source(&store);
   while (true) {
     auto next = source.Next();
     HITLGATE_RETURN_IF_ERROR(next);
     if (!*next) break;
     const audit::AuditRecord& r = **next;
+    if (r.kind == "assist_feedback") {
+      // Kept whatever the time range: it belongs to its task's verdict.
+      boost::system::error_code ec;
+      boost::json::value payload = boost::json::parse(r.payload_json, ec);
+      if (ec || !payload.is_object()) continue;
+      const auto* action = payload.as_object().if_contains("action");
+      const auto* judgement = payload.as_object().if_contains("judgement");
+      if (action == nullptr || !action->is_string() || judgement == nullptr || !judgement->is_string()) continue;
+      auto& [used, wrong] = judged[r.subject];
+      (judgement->as_string() == "used" ? used : wrong).emplace_back(action->as_string());
+      continue;
+    }
     if (options.from && r.at < *options.from) continue;
     if (options.to && r.at >= *options.to) continue;
     if (r.kind == audit::kinds::kVerdict) {
       auto ex = FromVerdict(store, r);
       HITLGATE_RETURN_IF_ERROR(ex);
-      if (*ex) out.push_back(std::move(**ex));
+      if (*ex) {
+        if (auto it = judged.find((*ex)->task_id); it != judged.end()) {
+          (*ex)->assist_used = std::move(it->second.first);
+          (*ex)->assist_wrong = std::move(it->second.second);
+          judged.erase(it);
+        }
+        out.push_back(std::move(**ex));
+      }
     } else if (r.kind == "control_set") {
       if (auto ex = FromControl(store, r)) out.push_back(std::move(*ex));
     }

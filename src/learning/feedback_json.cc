@@ -84,6 +84,12 @@ std::string EncodeFeedbackLine(const FeedbackExample& ex) {
   for (const std::string& t : ex.triggers) triggers.emplace_back(t);
   o["triggers"] = std::move(triggers);
   o["policy_version"] = ex.policy_version;
+  if (!ex.assist_used.empty() || !ex.assist_wrong.empty()) {
+    json::array used, wrong;
+    for (const std::string& a : ex.assist_used) used.emplace_back(a);
+    for (const std::string& a : ex.assist_wrong) wrong.emplace_back(a);
+    o["assist"] = json::object{{"used", std::move(used)}, {"wrong", std::move(wrong)}};
+  }
   return json::serialize(o);
 }
 
@@ -158,6 +164,15 @@ Result<FeedbackExample> DecodeFeedbackLine(std::string_view line) {
   if (auto it = o.find("triggers"); it != o.end() && it->value().is_array()) {
     for (const json::value& trigger : it->value().get_array()) {
       if (trigger.is_string()) ex.triggers.emplace_back(trigger.get_string());
+    }
+  }
+  if (auto it = o.find("assist"); it != o.end() && it->value().is_object()) {
+    for (auto [key, into] : {std::pair{"used", &ex.assist_used}, std::pair{"wrong", &ex.assist_wrong}}) {
+      const json::value* list = it->value().get_object().if_contains(key);
+      if (list == nullptr || !list->is_array()) continue;
+      for (const json::value& a : list->get_array()) {
+        if (a.is_string()) into->emplace_back(a.get_string());
+      }
     }
   }
   return ex;

@@ -191,6 +191,22 @@ TEST_F(FeedbackTest, ExportedLineIsMaskedAndReadsBack) {
   EXPECT_EQ(back->triggers, ex.triggers);
 }
 
+TEST(FeedbackLineTest, AssistJudgementsReadBackAndAreAbsentWhenNone) {
+  FeedbackExample ex;
+  ex.source = "hold";
+  ex.verdict = "edited";
+  EXPECT_EQ(EncodeFeedbackLine(ex).find("\"assist\""), std::string::npos);
+  ex.assist_used = {"enter-details"};
+  ex.assist_wrong = {"make-password", "offer-refund"};
+  const std::string line = EncodeFeedbackLine(ex);
+  EXPECT_NE(line.find(R"("assist":{"used":["enter-details"],"wrong":["make-password","offer-refund"]})"), std::string::npos)
+      << line;
+  auto back = DecodeFeedbackLine(line);
+  ASSERT_TRUE(back.has_value()) << back.error().ToString();
+  EXPECT_EQ(back->assist_used, ex.assist_used);
+  EXPECT_EQ(back->assist_wrong, ex.assist_wrong);
+}
+
 TEST(FeedbackLineTest, MalformedLinesNameTheProblem) {
   EXPECT_EQ(DecodeFeedbackLine("[1]").error().code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(DecodeFeedbackLine("{").error().message().find("not JSON"), std::string::npos);

@@ -284,6 +284,23 @@ void Reviewers(const CollectedFacts& facts, EffectivenessReport* report) {
   report->agreement = WilsonInterval(held_approved, held_judged);
 }
 
+AssistFigures Assist(const CollectedFacts& facts) {
+  AssistFigures a;
+  std::int64_t used = 0;
+  std::vector<double> with_used, without_used;
+  for (const InteractionFacts& f : facts.interactions) {
+    for (const TaskFact& t : f.tasks) {
+      a.judgements += t.assist_used + t.assist_wrong;
+      used += t.assist_used;
+      if (t.handle_seconds) (t.assist_used > 0 ? with_used : without_used).push_back(*t.handle_seconds);
+    }
+  }
+  a.acceptance = WilsonInterval(used, a.judgements);
+  a.handle_with_used = ComputePercentiles(std::move(with_used));
+  a.handle_without_used = ComputePercentiles(std::move(without_used));
+  return a;
+}
+
 }  // namespace
 
 Proportion WilsonInterval(std::int64_t hits, std::int64_t n) {
@@ -335,6 +352,7 @@ EffectivenessReport ComputeEffectiveness(const CollectedFacts& facts, const Effe
   r.csat = Csat(facts);
   r.sla = Sla(facts, options.as_of);
   Reviewers(facts, &r);
+  r.assist = Assist(facts);
   return r;
 }
 

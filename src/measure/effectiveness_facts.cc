@@ -1,6 +1,7 @@
 // CollectFacts and RecordCsat: the store reads behind the effectiveness
 // figures (effectiveness.h).
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -71,6 +72,7 @@ Result<CollectedFacts> CollectFacts(store::Store& store, const TimeRange& range)
   std::unordered_map<std::string, std::string> opened_queue;       // task -> queue at creation
   std::unordered_map<std::string, LastClaim> last_claim;           // task -> latest claim
   std::unordered_map<std::string, std::vector<CsatFact>> csat;     // interaction -> surveys
+  std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> assist;  // task -> (used, wrong)
   CollectedFacts facts;
   std::int64_t next = *start;
   for (;;) {
@@ -85,6 +87,9 @@ Result<CollectedFacts> CollectFacts(store::Store& store, const TimeRange& range)
       } else if (r.kind == audit::kinds::kClaim) {
         last_claim[r.subject] = {r.actor, r.at};
         ++facts.claims_by_reviewer[r.actor];
+      } else if (r.kind == "assist_feedback") {
+        auto& [used, wrong] = assist[r.subject];
+        ++(PayloadString(r.payload_json, "judgement") == "used" ? used : wrong);
       } else if (r.kind == kCsatAuditKind) {
         auto score = PayloadNumber(r.payload_json, "score");
         auto scale = PayloadNumber(r.payload_json, "scale");
@@ -128,6 +133,7 @@ Result<CollectedFacts> CollectFacts(store::Store& store, const TimeRange& range)
           tf.handle_seconds = std::chrono::duration<double>(t.verdict->at - c->second.at).count();
         }
       }
+      if (auto a = assist.find(t.id); a != assist.end()) std::tie(tf.assist_used, tf.assist_wrong) = a->second;
       f.tasks.push_back(std::move(tf));
     }
     if (auto c = csat.find(id); c != csat.end()) f.csat = std::move(c->second);

@@ -222,6 +222,13 @@ std::string EffectivenessJson(const EffectivenessReport& r) {
   w.EndArray();
   w.Key("agreement_with_ai");
   WriteProportion(r.agreement, w);
+  w.Key("assist").BeginObject().Key("acceptance");
+  WriteProportion(r.assist.acceptance, w);
+  w.Key("handle_seconds_with_used");
+  WritePercentiles(r.assist.handle_with_used, w);
+  w.Key("handle_seconds_without_used");
+  WritePercentiles(r.assist.handle_without_used, w);
+  w.Field("judgements", r.assist.judgements).EndObject();
   w.Key("audit_samples").BeginObject().Field("samples", r.audit_samples.samples);
   w.Field("reviewed", r.audit_samples.reviewed).Field("findings", r.audit_samples.findings).EndObject();
   w.EndObject();

@@ -208,6 +208,28 @@ TEST(EffectivenessTest, ReviewerWorkloadAndAgreement) {
   EXPECT_DOUBLE_EQ(r.reviewers[0].mean_handle_seconds, 30);
 }
 
+TEST(EffectivenessTest, AssistAcceptanceAndHandlingWithAndWithoutAUsedSuggestion) {
+  CollectedFacts facts = SampleFacts();
+  InteractionFacts& held = facts.interactions[1];
+  held.tasks[0].assist_used = 1;  // handled in 30 s with a suggestion used
+  held.tasks[0].assist_wrong = 2;
+  TaskFact slow = Task(store::TaskKind::kHold, "billing", 200, 300, store::VerdictKind::kEdited, 1);
+  slow.handle_seconds = 90;
+  slow.assist_wrong = 1;  // judged, none used
+  held.tasks.push_back(slow);
+  EffectivenessReport r = ComputeEffectiveness(facts, AllTime());
+  EXPECT_EQ(r.assist.judgements, 4);
+  EXPECT_EQ(r.assist.acceptance.hits, 1);
+  EXPECT_DOUBLE_EQ(r.assist.acceptance.share, 0.25);
+  EXPECT_EQ(r.assist.handle_with_used.count, 1);
+  EXPECT_DOUBLE_EQ(r.assist.handle_with_used.p50, 30);
+  EXPECT_EQ(r.assist.handle_without_used.count, 2);  // the slow one and the handoff's
+  EXPECT_DOUBLE_EQ(r.assist.handle_without_used.max, 90);
+  const std::string json = EffectivenessJson(r);
+  EXPECT_TRUE(codec::CanonicalJson(json)) << json;
+  EXPECT_NE(json.find(R"("assist":{"acceptance":{"n":4,"hits":1)"), std::string::npos) << json;
+}
+
 TEST(EffectivenessTest, JsonAndHtmlCarryTheSameFigures) {
   EffectivenessReport r = ComputeEffectiveness(SampleFacts(), AllTime());
   const std::string json = EffectivenessJson(r);

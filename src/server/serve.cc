@@ -21,6 +21,7 @@
 #include "hitlgate/metrics/prometheus_metrics.h"
 #include "hitlgate/receipts/signing_keys.h"
 #include "hitlgate/store/sqlite_store.h"
+#include "server/assist_loader.h"
 #include "server/learning_models.h"
 #include "server/store_factory.h"
 
@@ -259,6 +260,12 @@ int RunServe(const ServeOptions& options) {
   ctx.inline_events = !IsSharedStore(options.store_url);
   ctx.metrics_need_key = options.metrics_need_key;
   ctx.connections = &connections;
+  auto assist = LoadAssist(options);
+  if (!assist) {
+    std::fprintf(stderr, "hitlgate: %s\n", assist.error().ToString().c_str());
+    return 1;
+  }
+  ctx.assist = assist->get();
   auto router = std::make_shared<api::Router>();
   api::RegisterRoutes(*router, ctx);
 

@@ -46,6 +46,9 @@ struct ServeOptions {
   // "ROLE=PER_SECOND[/BURST]" each, over the defaults (docs/hardening.md);
   // 0 = unlimited for that role.
   std::vector<std::string> rate_limits;
+  // Agent assist (docs/assist.md): both or neither.
+  std::string assist_model;      // `hitlgate assist train --out` prefix
+  std::string assist_knowledge;  // the procedures and articles document
 };
 
 int RunServe(const ServeOptions& options);

@@ -656,6 +656,11 @@ std::vector<Endpoint> RoleTable(const RoleFixtures& f) {
       // Auditors claim from the audit queue only (nothing there: 404).
       {"POST", "/v1/review/next", "/v1/review/next", R"({"queues":["general"]})", kPeople},
       {"POST", "/v1/review/tasks/{id}/claim", task + "/claim", "", kWorkers},
+      {"GET", "/v1/review/tasks/{id}/assist", task + "/assist", "", kWorkers},
+      {"POST", "/v1/review/tasks/{id}/assist/feedback", task + "/assist/feedback",
+       R"({"action":"offer-refund","judgement":"wrong"})", kWorkers},
+      {"GET", "/v1/assist/knowledge", "/v1/assist/knowledge", "", kWorkers},
+      {"PUT", "/v1/assist/knowledge", "/v1/assist/knowledge", "{}", kAdmin},
       // Auditors renew and release their own audit-sample leases; a bogus
       // lease is refused by the store (409), not by role.
       {"POST", "/v1/review/tasks/{id}/renew", task + "/renew", bogus_lease, kPeople},

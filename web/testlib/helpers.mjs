@@ -13,16 +13,16 @@ export const WEB = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ARTIFACTS = join(WEB, 'test-artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
-const BIN = process.env.HITLGATE_BIN || resolve(WEB, '../build/dev/src/cli/hitlgate');
+export const BIN = process.env.HITLGATE_BIN || resolve(WEB, '../build/dev/src/cli/hitlgate');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Starts `hitlgate serve` on a free port with a fresh data folder. */
-export async function startGateway() {
+/** Starts `hitlgate serve` on a free port with a fresh data folder; `args` go after the defaults. */
+export async function startGateway({ args = [] } = {}) {
   if (!existsSync(BIN)) throw new Error(`gateway binary not found at ${BIN} (build it, or set HITLGATE_BIN)`);
   if (!existsSync(join(WEB, 'dist', 'index.html'))) throw new Error('web/dist is missing: run `npm run build` first');
   const data = mkdtempSync(join(tmpdir(), 'hitlgate-console-'));
   const adminToken = `hg_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('hex')}`;
-  const proc = spawn(BIN, ['serve', '--data', data, '--port', '0', '--console', join(WEB, 'dist')], {
+  const proc = spawn(BIN, ['serve', '--data', data, '--port', '0', '--console', join(WEB, 'dist'), ...args], {
     env: { ...process.env, HITLGATE_ADMIN_KEY: adminToken },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -78,6 +78,12 @@ struct FeedbackExample {
   std::string signals_json;    // the decision's signals object
   std::vector<std::string> triggers;  // the reasons' triggers
   std::string policy_version;
+
+  // Agent assist (docs/assist.md): the suggested actions the person used or
+  // marked wrong on this task before the verdict (audit "assist_feedback";
+  // CollectFeedback only, not FeedbackFromRecord).
+  std::vector<std::string> assist_used;
+  std::vector<std::string> assist_wrong;
 };
 
 // The category of a human's reason: "none" for approvals; the reviewer's

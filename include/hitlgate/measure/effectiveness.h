@@ -59,6 +59,8 @@ struct TaskFact {
   bool cancelled = false;
   bool escalated = false;
   std::optional<double> handle_seconds;  // answering reviewer's last claim -> verdict
+  // Agent assist suggestions the people on it used or marked wrong (audit "assist_feedback").
+  std::int64_t assist_used = 0, assist_wrong = 0;
 };
 
 struct CsatFact {
@@ -189,6 +191,15 @@ struct ReviewerRow {
   Proportion agreement;  // approved as is, among held proposals
 };
 
+// Agent assist (docs/assist.md): how often people take a suggestion, and
+// whether tasks where one was used are handled faster.
+struct AssistFigures {
+  std::int64_t judgements = 0;  // used + marked wrong
+  Proportion acceptance;        // used among the judgements
+  Percentiles handle_with_used;     // answered tasks' handling seconds, a suggestion used
+  Percentiles handle_without_used;  // answered tasks' handling seconds, none used
+};
+
 struct AuditSampleFigures {
   std::int64_t samples = 0;
   std::int64_t reviewed = 0;
@@ -206,6 +217,7 @@ struct EffectivenessReport {
   std::vector<ReviewerRow> reviewers;
   Proportion agreement;  // all held proposals: approved as is
   AuditSampleFigures audit_samples;
+  AssistFigures assist;
 };
 
 struct EffectivenessOptions {

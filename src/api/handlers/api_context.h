@@ -16,6 +16,10 @@
 #include "hitlgate/gateway/gateway.h"
 #include "hitlgate/metrics/prometheus_metrics.h"
 
+namespace hitlgate::assist {
+class AssistService;
+}  // namespace hitlgate::assist
+
 namespace hitlgate::api {
 
 struct ApiContext {
@@ -39,6 +43,8 @@ struct ApiContext {
   // Streams and long-polls per key, capped and ended on revocation; null:
   // uncapped (embedders that wire their own).
   KeyConnections* connections = nullptr;
+  // Agent assist (docs/assist.md); null = off.
+  assist::AssistService* assist = nullptr;
 };
 
 // The Bearer token of a request ("" when absent).
@@ -74,5 +80,7 @@ void RegisterMeasureRoutes(Router& router, ApiContext& ctx);
 void RegisterReceiptRoutes(Router& router, ApiContext& ctx);
 // Contests, data-subject export and erasure, legal holds (privacy_routes.cc).
 void RegisterPrivacyRoutes(Router& router, ApiContext& ctx);
+// Next-step suggestions and articles for a task; loading procedures (assist_routes.cc).
+void RegisterAssistRoutes(Router& router, ApiContext& ctx);
 
 }  // namespace hitlgate::api

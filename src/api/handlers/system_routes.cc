@@ -67,6 +67,7 @@ void RegisterRoutes(Router& router, ApiContext& ctx) {
   RegisterMeasureRoutes(router, ctx);
   RegisterReceiptRoutes(router, ctx);
   RegisterPrivacyRoutes(router, ctx);
+  RegisterAssistRoutes(router, ctx);
 }
 
 }  // namespace hitlgate::api

@@ -4,6 +4,7 @@ import { get, post, qs, subscribe } from '../api.js';
 import { h, replace, field, slaBadge, fmtTime, fmtMoney, toast, errorText, uid } from '../dom.js';
 import { diffWords, diffParams } from '../diff.js';
 import { kindLabel, VERDICT_LABELS } from '../reasons.js';
+import { loadAssist, assistPanel, judgeSuggestion } from './assist_panel.js';
 import { transcriptView, actionTable, reasonsView, signalsView, collectedView, section, kbdButton, actionSummary } from './shared.js';
 
 const REJECT_REASONS = ['Not eligible under the policy', 'Amount is wrong', 'Wrong order or account', 'Needs more information from the customer', 'Suspected fraud', 'Other'];
@@ -103,7 +104,15 @@ export async function mount(root, { me, params, navigate }) {
       st.detail = t;
       st.lease = mine(t) ? t.lease : null;
       st.mode = 'view';
+      st.assist = null;
+      st.useAction = null;
       renderDetail();
+      // Assist comes after the task so it never holds the review up.
+      loadAssist(id).then((a) => {
+        if (st.selectedId !== id) return;
+        st.assist = a;
+        if (st.mode === 'view') renderDetail();
+      });
     } catch (e) {
       replace(detailEl, h('p.form-error', { role: 'alert' }, `This task cannot be opened: ${errorText(e)}`));
     }
@@ -132,7 +141,7 @@ export async function mount(root, { me, params, navigate }) {
         : t.lease ? h('span.status-chip.s-other', `● Claimed by ${t.lease.owner}`) : h('span.status-chip.s-open', '○ Open');
     const actions = answered ? null : h('div.action-bar', { role: 'toolbar', 'aria-label': 'Verdict' },
       kbdButton('Approve', 'a', () => approve(), 'approve'),
-      kbdButton('Edit', 'e', () => setMode('edit')),
+      kbdButton('Edit', 'e', () => editAsProposed()),
       kbdButton('Reject', 'r', () => setMode('reject'), 'danger'),
       kbdButton('Take over', 't', () => setMode('takeover')),
       leaseMine ? h('button.btn.ghost', { type: 'button', onclick: () => release() }, 'Release') : null);
@@ -158,6 +167,7 @@ export async function mount(root, { me, params, navigate }) {
       t.verdict ? h('p.notice', `Verdict: ${VERDICT_LABELS[t.verdict.kind] || t.verdict.kind} by ${t.verdict.reviewer} at ${fmtTime(t.verdict.at)}`, t.verdict.reason ? ` — ${t.verdict.reason}` : '') : null,
       h('div.detail-grid',
         h('div.col', main,
+          !answered && st.assist ? assistPanel(st.assist, { onUse: useSuggestion, onWrong: markWrong }) : null,
           section(t.kind === 'handoff' ? 'Why it was handed off' : 'Why it was held', reasonsView(dec, ev)),
           section('Signals', signalsView(dec.signals))),
         h('div.col',
@@ -195,7 +205,9 @@ export async function mount(root, { me, params, navigate }) {
     const actionInputs = {};
     let actionFields = null;
     if (action) {
-      actionInputs.name = h('input', { value: action.name, required: true });
+      // A suggestion the person chose to use starts as the action's name; the
+      // diff below shows it against the AI's draft.
+      actionInputs.name = h('input', { value: st.useAction || action.name, required: true });
       const hasAmount = action.amount !== undefined && action.amount !== null;
       if (hasAmount) {
         actionInputs.amount = h('input', { type: 'number', step: '0.01', min: '0', value: action.amount, inputmode: 'decimal', 'data-autofocus': '1', name: 'amount' });
@@ -342,7 +354,27 @@ export async function mount(root, { me, params, navigate }) {
     return st.lease;
   }
 
+  function editAsProposed() {
+    st.useAction = null;
+    setMode('edit');
+  }
+
+  function useSuggestion(action) {
+    st.useAction = action;
+    judgeSuggestion(st.detail.id, action, 'used');
+    setMode('edit');
+  }
+
+  async function markWrong(action) {
+    const a = st.assist;
+    if (!a || a.wrong?.has(action)) return;
+    if (!(await judgeSuggestion(st.detail.id, action, 'wrong'))) return;
+    a.wrong = new Set([...(a.wrong || []), action]);
+    if (st.assist === a && st.mode === 'view') renderDetail();
+  }
+
   async function setMode(mode) {
+    if (mode !== 'edit') st.useAction = null;
     if (!st.detail || st.busy) return;
     if (st.detail.status === 'answered' || st.detail.status === 'cancelled') return;
     if (mode !== 'view') {
@@ -489,16 +521,18 @@ export async function mount(root, { me, params, navigate }) {
       k: () => !inForm() && move(-1),
       n: () => !inForm() && nextTask(),
       a: () => !inForm() && approve(),
-      e: () => !inForm() && setMode('edit'),
+      e: () => !inForm() && editAsProposed(),
       r: () => !inForm() && setMode('reject'),
       t: () => !inForm() && setMode('takeover'),
+      u: () => !inForm() && st.assist?.suggestions?.length && useSuggestion(st.assist.suggestions[0].action),
+      w: () => !inForm() && st.assist?.suggestions?.length && markWrong(st.assist.suggestions[0].action),
       Enter: () => { if (!st.detail && st.selectedId) select(st.selectedId); },
       'Mod+Enter': () => { if (st.mode === 'edit') submitEdit(); else if (inForm()) st.submitForm?.(); },
-      Escape: () => { if (inForm()) { st.mode = 'view'; renderDetail(); } },
+      Escape: () => { if (inForm()) { st.mode = 'view'; st.useAction = null; renderDetail(); } },
     },
     help: [['N', 'Claim the next (most urgent) task'], ['J / K', 'Next / previous task in the list'], ['A', 'Approve the proposal as it is'],
       ['E', 'Edit the text and the action, then approve'], ['R', 'Reject with a reason and a message for the customer'],
-      ['T', 'Take the conversation over'], ['Ctrl Enter', 'Submit the open form (edit, reject, take over)'], ['Esc', 'Cancel the open form']],
+      ['T', 'Take the conversation over'], ['U', 'Use the top assist suggestion in the editor'], ['W', 'Mark the top assist suggestion wrong'], ['Ctrl Enter', 'Submit the open form (edit, reject, take over)'], ['Esc', 'Cancel the open form']],
   };
 }
 

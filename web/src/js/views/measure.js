@@ -115,7 +115,9 @@ export async function mount(root, { me }) {
       tile('Customers repeating themselves', ret.observable ? pct(ret.repeated_share.share) : '—', `${ret.customer_repeated} of ${ret.observable} observable handoffs`, 'retention'),
       tile('CSAT satisfied, AI-resolved', groups.ai_resolved?.responses ? pct(groups.ai_resolved.satisfied.share) : '—', `${groups.ai_resolved?.responses || 0} surveys`, 'csat-ai'),
       tile('CSAT satisfied, human-resolved', groups.human_resolved?.responses ? pct(groups.human_resolved.satisfied.share) : '—', delta ? `${delta.delta >= 0 ? '+' : ''}${pct(delta.delta)} vs AI (${pct(delta.low)}…${pct(delta.high)})` : `${groups.human_resolved?.responses || 0} surveys`, 'csat-human'),
-      tile('Agreement with the AI', r.agreement_with_ai.n ? pct(r.agreement_with_ai.share) : '—', `${r.agreement_with_ai.hits} of ${r.agreement_with_ai.n} held proposals approved as is`, 'agreement'));
+      tile('Agreement with the AI', r.agreement_with_ai.n ? pct(r.agreement_with_ai.share) : '—', `${r.agreement_with_ai.hits} of ${r.agreement_with_ai.n} held proposals approved as is`, 'agreement'),
+      r.assist ? tile('Assist suggestions used', r.assist.judgements ? pct(r.assist.acceptance.share) : '—',
+        `${r.assist.acceptance.hits} of ${r.assist.judgements} judged · median handling ${r.assist.handle_seconds_with_used.count ? secs(r.assist.handle_seconds_with_used.p50) : '—'} with a used suggestion, ${r.assist.handle_seconds_without_used.count ? secs(r.assist.handle_seconds_without_used.p50) : '—'} without`, 'assist') : null);
 
     // Over time.
     const buckets = e.over_time || [];

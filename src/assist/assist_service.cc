@@ -1,0 +1,120 @@
+#include "hitlgate/assist/assist_service.h"
+
+#include <boost/json.hpp>
+
+namespace hitlgate::assist {
+namespace {
+
+namespace json = boost::json;
+
+std::string_view StringField(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+}
+
+}  // namespace
+
+ConversationContext ContextFromTaskJson(std::string_view task_json) {
+  ConversationContext context;
+  boost::system::error_code ec;
+  json::value task = json::parse(task_json, ec);
+  if (ec || !task.is_object()) return context;
+  const json::value* transcript = task.as_object().if_contains("transcript");
+  if (transcript == nullptr || !transcript->is_array()) return context;
+  for (const json::value& entry : transcript->as_array()) {
+    if (!entry.is_object()) continue;
+    const json::object& e = entry.as_object();
+    if (auto text = StringField(e, "text"); !text.empty()) {
+      if (!context.text.empty()) context.text += ' ';
+      context.text += text;
+    }
+    const json::value* action = e.if_contains("action");
+    const std::string_view decision = StringField(e, "decision");
+    if (action != nullptr && action->is_object() && (decision == "allow" || decision == "allow_monitored")) {
+      if (auto name = StringField(action->as_object(), "name"); !name.empty()) context.done_actions.emplace_back(name);
+    }
+  }
+  return context;
+}
+
+AssistService::AssistService(std::unique_ptr<NextActionModel> model, std::unique_ptr<ArticleIndex> index)
+    : model_(std::move(model)), index_(std::move(index)) {}
+
+Result<void> AssistService::Start() { return index_->Replace(Model()->knowledge().articles); }
+
+std::shared_ptr<const NextActionModel> AssistService::Model() const {
+  std::lock_guard lock(mu_);
+  return model_;
+}
+
+Result<void> AssistService::ReplaceKnowledge(Knowledge knowledge) {
+  std::shared_ptr<const NextActionModel> next = Model()->WithKnowledge(knowledge);
+  HITLGATE_RETURN_IF_ERROR(index_->Replace(knowledge.articles));
+  std::lock_guard lock(mu_);
+  model_ = std::move(next);
+  return {};
+}
+
+std::string AssistService::SummaryJson() const {
+  const auto model = Model();
+  return json::serialize(json::object{{"procedures", model->knowledge().procedures.size()},
+                                      {"articles", model->knowledge().articles.size()}});
+}
+
+Result<std::string> AssistService::AssistJson(std::string_view task_json, int articles) const {
+  const auto model = Model();
+  const ConversationContext context = ContextFromTaskJson(task_json);
+  const AssistAnswer answer = model->Suggest(context, 3);
+  auto hits = index_->Search(context.text, articles);
+  HITLGATE_RETURN_IF_ERROR(hits);
+
+  json::object out;
+  json::array done;
+  for (const auto& a : context.done_actions) done.emplace_back(a);
+  out["done_actions"] = std::move(done);
+  if (const Procedure* p = model->knowledge().FindProcedure(answer.procedure)) {
+    json::array steps;
+    for (size_t i = 0; i < answer.steps.size(); ++i) {
+      steps.emplace_back(json::object{{"action", answer.steps[i].action},
+                                      {"label", answer.steps[i].label},
+                                      {"done", answer.steps[i].done},
+                                      {"next", static_cast<int>(i) == answer.next_step}});
+    }
+    out["procedure"] = json::object{{"id", p->id},
+                                    {"title", p->title},
+                                    {"flow", p->flow},
+                                    {"confidence", answer.procedure_confidence},
+                                    {"steps", std::move(steps)}};
+  } else {
+    out["procedure"] = nullptr;
+  }
+  json::array suggestions;
+  for (const Suggestion& s : answer.suggestions) {
+    json::object item{{"action", s.action}, {"confidence", s.confidence}, {"evidence", s.evidence}};
+    if (!s.procedure.empty()) {
+      item["procedure"] = s.procedure;
+      item["step"] = s.step;
+    }
+    suggestions.emplace_back(std::move(item));
+  }
+  out["suggestions"] = std::move(suggestions);
+  out["dont_know"] = answer.dont_know;
+  out["threshold"] = model->options().threshold;
+  json::array found;
+  for (const ArticleHit& h : *hits) {
+    json::array marks;
+    for (const auto& [begin, end] : h.marks) marks.emplace_back(json::array{begin, end});
+    json::array words;
+    for (const auto& w : h.matched_words) words.emplace_back(w);
+    found.emplace_back(json::object{{"id", h.id},
+                                    {"title", h.title},
+                                    {"score", h.score},
+                                    {"snippet", h.snippet},
+                                    {"marks", std::move(marks)},
+                                    {"matched_words", std::move(words)}});
+  }
+  out["articles"] = std::move(found);
+  return json::serialize(out);
+}
+
+}  // namespace hitlgate::assist
