@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gateway/access.h"
 #include "gateway/interaction_turns.h"
 #include "gateway/live_stats.h"
 #include "hitlgate/engine/conversation.h"
@@ -22,6 +23,10 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
       metrics_(metrics),
       options_(std::move(options)),
       turns_(std::make_unique<InteractionTurns>()),
+      access_(store, clock, random,
+              AccessOptions{options_.key_pepper, options_.key_use_audit_interval, options_.rate_limits,
+                            options_.auth_failure_audit, options_.auth_failures_per_address},
+              [&live](const std::string& key_id) { live.KeyRevoked(key_id); }),
       stats_(std::make_unique<LiveStats>()) {}
 
 Gateway::~Gateway() = default;
@@ -57,5 +62,12 @@ Result<void> Gateway::RefreshQueueMetrics() {
   for (const auto& [queue, open] : *counts) metrics_.QueueDepth(queue, open);
   return {};
 }
+
+Result<std::vector<audit::AuditRecord>> Gateway::ReadAudit(const Principal& who,
+                                                           std::int64_t from_seq, int limit) {
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadAudit));
+  return store_.ReadAudit(from_seq, std::clamp(limit, 1, 10000));
+}
+
 
 }  // namespace hitlgate::gateway

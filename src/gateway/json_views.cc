@@ -171,25 +171,6 @@ std::string TaskJson(const store::Task& t, bool with_context) {
   return w.Take();
 }
 
-void WriteKey(const store::ApiKey& k, codec::JsonWriter& w) {
-  // Never the secret hash: it is of no use to a client and helps an attacker.
-  w.BeginObject();
-  w.Field("key_id", k.key_id);
-  w.Field("name", k.name);
-  w.Field("role", store::RoleName(k.role));
-  w.Key("skills").Strings(k.skills);
-  w.Key("languages").Strings(k.languages);
-  w.Key("workflows").Strings(k.workflows);
-  w.Field("max_concurrent", k.max_concurrent);
-  w.Key("approval_limits").BeginObject();
-  for (const store::ApprovalLimit& l : k.approval_limits) w.Key(l.currency).Number(l.max_amount);
-  w.EndObject();
-  w.Field("created_at", FormatRfc3339(k.created_at));
-  w.Field("created_by", k.created_by);
-  if (k.revoked_at) w.Field("revoked_at", FormatRfc3339(*k.revoked_at));
-  w.EndObject();
-}
-
 void WritePolicyInfo(const store::PolicyVersionInfo& p, codec::JsonWriter& w, bool with_source) {
   w.BeginObject();
   w.Field("version", p.policy.version);

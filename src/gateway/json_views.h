@@ -30,7 +30,6 @@ std::string TaskWithRecentContactsJson(const store::Task& t,
 // One transcript entry: the event's type, text, time, intent, confidence,
 // action, and the decision it got.
 void WriteTranscriptEntry(const engine::Event& e, std::string_view decision, codec::JsonWriter& w);
-void WriteKey(const store::ApiKey& k, codec::JsonWriter& w);
 void WritePolicyInfo(const store::PolicyVersionInfo& p, codec::JsonWriter& w, bool with_source);
 
 }  // namespace hitlgate::gateway

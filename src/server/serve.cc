@@ -220,7 +220,7 @@ int RunServe(const ServeOptions& options) {
   if (cluster_live) {
     // Another node's revocation reaches this node's key cache at once.
     cluster_live->OnRemoteKeyRevoked([&gateway, &connections](const std::string& key_id) {
-      gateway.ForgetKey(key_id);
+      gateway.access().ForgetKey(key_id);
       connections.CloseAll(key_id);
     });
   }
@@ -237,7 +237,7 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   const char* env_key = std::getenv("HITLGATE_ADMIN_KEY");
-  auto admin = gateway.Bootstrap(env_key ? env_key : "");
+  auto admin = gateway.access().Bootstrap(env_key ? env_key : "");
   if (!admin) {
     std::fprintf(stderr, "hitlgate: %s\n", admin.error().ToString().c_str());
     return 1;

@@ -142,10 +142,10 @@ class GatewayHarness {
     if (auto loaded = gateway_->LoadActivePolicy(policy_yaml_, options_.policy_path); !loaded) {
       throw std::runtime_error("load policy: " + loaded.error().ToString());
     }
-    auto admin = gateway_->Bootstrap(kAdminToken);
+    auto admin = gateway_->access().Bootstrap(kAdminToken);
     if (!admin || !*admin) throw std::runtime_error("bootstrap failed");
     keys_.admin = std::string(kAdminToken);
-    admin_ = *gateway_->Authenticate(keys_.admin);
+    admin_ = *gateway_->access().Authenticate(keys_.admin);
     keys_.agent = MintKey("agent", store::Role::kAgent, {}, {"retail-bot"});
     keys_.other_agent = MintKey("other agent", store::Role::kAgent, {}, {"billing-bot"});
     keys_.reviewer = MintKey("billing reviewer", store::Role::kReviewer, {"billing", "orders"});
@@ -207,7 +207,7 @@ class GatewayHarness {
   std::string MintKey(std::string name, store::Role role, std::vector<std::string> skills = {},
                       std::vector<std::string> workflows = {}) {
     gateway::KeyRequest r{std::move(name), role, std::move(skills), {}, std::move(workflows), 0};
-    auto key = gateway_->CreateKey(admin_, r);
+    auto key = gateway_->access().CreateKey(admin_, r);
     if (!key) throw std::runtime_error("create key: " + key.error().ToString());
     return key->token;
   }

@@ -33,6 +33,7 @@
 #include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/crypto/random.h"
 #include "hitlgate/engine/engine.h"
+#include "hitlgate/gateway/access_service.h"
 #include "hitlgate/gateway/metrics.h"
 #include "hitlgate/gateway/principal.h"
 #include "hitlgate/gateway/rate_limit.h"
@@ -173,22 +174,6 @@ struct VerdictRequest {
   bool override = false;  // supervisors: answer without holding the lease
 };
 
-// A newly minted API key. The secret is shown once and never stored.
-struct NewKey {
-  store::ApiKey key;
-  std::string token;  // "hg_<key_id>_<secret>": what the client sends as Bearer
-};
-
-struct KeyRequest {
-  std::string name;
-  store::Role role = store::Role::kAgent;
-  std::vector<std::string> skills;
-  std::vector<std::string> languages;
-  std::vector<std::string> workflows;
-  int max_concurrent = 0;
-  std::vector<store::ApprovalLimit> approval_limits;  // docs/hardening.md
-};
-
 class Gateway {
  public:
   Gateway(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
@@ -196,16 +181,8 @@ class Gateway {
           GatewayMetrics& metrics, GatewayOptions options);
   ~Gateway();
 
-  // ---- Authentication ----
-  // Unauthenticated for a missing, malformed, unknown or revoked token (and
-  // audits the failure). The token format is "hg_<key_id>_<secret>".
-  // `source`: the caller's address ("" unknown), for the per-address limit
-  // on failed authentications.
-  [[nodiscard]] Result<Principal> Authenticate(std::string_view bearer_token, std::string_view source = {});
-  // The first start: creates an admin key when no key exists yet. `token`
-  // (e.g. from HITLGATE_ADMIN_KEY) is used when given, else one is minted.
-  // Returns nullopt when keys exist already.
-  [[nodiscard]] Result<std::optional<NewKey>> Bootstrap(std::string_view token);
+  // Keys, authentication, rate limits, webhooks (access_service.h).
+  AccessService& access() { return access_; }
 
   // ---- Agents ----
   // One event in, its durable decision out (ADR 0009): checks and parses it,
@@ -270,14 +247,6 @@ class Gateway {
   // activates `fallback_yaml` when the store has none (the first start).
   [[nodiscard]] Result<void> LoadActivePolicy(std::string_view fallback_yaml,
                                               std::string_view fallback_name);
-
-  // ---- Keys and webhooks ----
-  [[nodiscard]] Result<NewKey> CreateKey(const Principal& who, const KeyRequest& request);
-  [[nodiscard]] Result<std::string> KeysJson(const Principal& who);
-  [[nodiscard]] Result<void> RevokeKey(const Principal& who, const std::string& key_id);
-  // Drops a key from the authentication cache (another node revoked it).
-  void ForgetKey(const std::string& key_id);
-  [[nodiscard]] Result<void> SetWebhook(const Principal& who, const store::Webhook& webhook);
 
   // ---- Supervisors (human-on-the-loop) ----
   // Workflows seen recently or paused, with their pause state.
@@ -416,20 +385,7 @@ class Gateway {
 
   std::unique_ptr<InteractionTurns> turns_;
 
-  // Authenticated keys by key id, so a request costs a keyed hash instead of
-  // a store read. Revocation erases the entry here and, through LiveEvents,
-  // on every other node. Bounded: cleared when it outgrows kKeyCacheLimit.
-  static constexpr size_t kKeyCacheLimit = 10000;
-  mutable std::mutex key_cache_mu_;
-  std::map<std::string, store::ApiKey, std::less<>> key_cache_ HITLGATE_GUARDED_BY(key_cache_mu_);
-  Result<store::ApiKey> FindKeyCached(std::string_view key_id);
-  bool KeyIsCached(std::string_view key_id) const;
-
-  std::mutex key_use_mu_;
-  std::vector<std::pair<std::string, TimePoint>> key_use_seen_ HITLGATE_GUARDED_BY(key_use_mu_);
-  KeyRateLimiter rate_limiter_{options_.rate_limits};
-  AuthFailureThrottle auth_failures_{options_.auth_failure_audit};
-  AddressFailureLimiter address_failures_{options_.auth_failures_per_address};
+  AccessService access_;
 
   std::mutex controls_mu_;
   std::vector<store::Control> controls_ HITLGATE_GUARDED_BY(controls_mu_);  // mirror of the store's

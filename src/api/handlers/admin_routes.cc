@@ -65,6 +65,33 @@ Result<gateway::KeyRequest> ParseKeyRequest(std::string_view body) {
   return k;
 }
 
+void WriteKey(const store::ApiKey& k, codec::JsonWriter& w) {
+  // Never the secret hash: it is of no use to a client and helps an attacker.
+  w.BeginObject();
+  w.Field("key_id", k.key_id);
+  w.Field("name", k.name);
+  w.Field("role", store::RoleName(k.role));
+  w.Key("skills").Strings(k.skills);
+  w.Key("languages").Strings(k.languages);
+  w.Key("workflows").Strings(k.workflows);
+  w.Field("max_concurrent", k.max_concurrent);
+  w.Key("approval_limits").BeginObject();
+  for (const store::ApprovalLimit& l : k.approval_limits) w.Key(l.currency).Number(l.max_amount);
+  w.EndObject();
+  w.Field("created_at", FormatRfc3339(k.created_at));
+  w.Field("created_by", k.created_by);
+  if (k.revoked_at) w.Field("revoked_at", FormatRfc3339(*k.revoked_at));
+  w.EndObject();
+}
+
+std::string KeysJson(const std::vector<store::ApiKey>& keys) {
+  codec::JsonWriter w;
+  w.BeginObject().Key("keys").BeginArray();
+  for (const store::ApiKey& k : keys) WriteKey(k, w);
+  w.EndArray().EndObject();
+  return w.Take();
+}
+
 std::string NewKeyJson(const gateway::NewKey& k) {
   codec::JsonWriter w;
   w.BeginObject()
@@ -115,20 +142,24 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
     });
   });
   router.Add(V::get, "/v1/keys", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.KeysJson(who); });
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto keys = ctx.gateway.access().Keys(who);
+      HITLGATE_RETURN_IF_ERROR(keys);
+      return KeysJson(*keys);
+    });
   });
   router.Add(V::post, "/v1/keys", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto request = ParseKeyRequest(req.body);
       HITLGATE_RETURN_IF_ERROR(request);
-      auto key = ctx.gateway.CreateKey(who, *request);
+      auto key = ctx.gateway.access().CreateKey(who, *request);
       HITLGATE_RETURN_IF_ERROR(key);
       return NewKeyJson(*key);
     });
   });
   router.Add(V::delete_, "/v1/keys/{id}", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
-      auto done = ctx.gateway.RevokeKey(who, std::string(req.Param("id")));
+      auto done = ctx.gateway.access().RevokeKey(who, std::string(req.Param("id")));
       HITLGATE_RETURN_IF_ERROR(done);
       return std::string("{\"revoked\":true}");
     });
@@ -143,7 +174,7 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
       HITLGATE_RETURN_IF_ERROR(secret);
       HITLGATE_RETURN_IF_ERROR(r->Finish());
       store::Webhook hook{std::string(req.Param("workflow")), *url, *secret, {}};
-      auto set = ctx.gateway.SetWebhook(who, hook);
+      auto set = ctx.gateway.access().SetWebhook(who, hook);
       HITLGATE_RETURN_IF_ERROR(set);
       return std::string("{\"ok\":true}");
     });
@@ -167,7 +198,7 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
     }
     std::string token = BearerToken(req);
     auto records = co_await ctx.pool.Run([&]() -> Result<std::vector<audit::AuditRecord>> {
-      auto who = ctx.gateway.Authenticate(token, req.remote_address);
+      auto who = ctx.gateway.access().Authenticate(token, req.remote_address);
       HITLGATE_RETURN_IF_ERROR(who);
       return ctx.gateway.ReadAudit(*who, from, limit);
     });

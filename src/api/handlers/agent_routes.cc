@@ -70,7 +70,7 @@ struct WriteEventOp {
 // POST /v1/events on the I/O thread: authenticate (cached keys), decide,
 // hand the write to the store's writer and answer when it is durable.
 asio::awaitable<Result<gateway::SubmitResult>> SubmitInline(ApiContext& ctx, Request& req) {
-  auto who = ctx.gateway.Authenticate(BearerToken(req), req.remote_address);
+  auto who = ctx.gateway.access().Authenticate(BearerToken(req), req.remote_address);
   if (!who) co_return std::unexpected(who.error());
   auto pending = ctx.gateway.AcceptEvent(*who, req.body);
   if (!pending) co_return std::unexpected(pending.error());
@@ -90,7 +90,7 @@ asio::awaitable<Response> SubmitEvent(ApiContext& ctx, Request& req) {
   } else {
     std::string token = BearerToken(req);
     result = co_await ctx.pool.Run([&]() -> Result<gateway::SubmitResult> {
-      auto who = ctx.gateway.Authenticate(token, req.remote_address);
+      auto who = ctx.gateway.access().Authenticate(token, req.remote_address);
       HITLGATE_RETURN_IF_ERROR(who);
       return ctx.gateway.SubmitEvent(*who, req.body);
     });
@@ -112,7 +112,7 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
   if (!wait) co_return JsonError(wait.error());
   std::string token = BearerToken(req);
   std::string task_id(req.Param("id"));
-  auto who = co_await ctx.pool.Run([&] { return ctx.gateway.Authenticate(token, req.remote_address); });
+  auto who = co_await ctx.pool.Run([&] { return ctx.gateway.access().Authenticate(token, req.remote_address); });
   if (!who) co_return JsonError(who.error());
   std::optional<KeyConnections::Hold> hold;
   if (ctx.connections != nullptr && wait->count() > 0) {
@@ -196,7 +196,7 @@ asio::awaitable<void> StreamEvents(Notifier* notifier, gateway::Principal princi
 // events of their own workflows.
 asio::awaitable<Response> Stream(ApiContext& ctx, Request& req) {
   std::string token = BearerToken(req);
-  auto who = co_await ctx.pool.Run([&] { return ctx.gateway.Authenticate(token, req.remote_address); });
+  auto who = co_await ctx.pool.Run([&] { return ctx.gateway.access().Authenticate(token, req.remote_address); });
   if (!who) co_return JsonError(who.error());
   std::vector<std::string> prefixes;
   std::string_view topics = req.Query("topics");

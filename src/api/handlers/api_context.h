@@ -57,7 +57,7 @@ asio::awaitable<Response> AuthedJson(ApiContext& ctx, Request& request, Op op) {
   const std::string token = BearerToken(request);
   // Captures by reference only: the frame outlives the blocking call.
   auto work = [&ctx, &token, &op, &request]() -> Result<std::string> {
-    auto who = ctx.gateway.Authenticate(token, request.remote_address);
+    auto who = ctx.gateway.access().Authenticate(token, request.remote_address);
     HITLGATE_RETURN_IF_ERROR(who);
     return op(*who);
   };

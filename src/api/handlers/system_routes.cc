@@ -31,7 +31,7 @@ void RegisterSystemRoutes(Router& router, ApiContext& ctx) {
     if (ctx.metrics_need_key) {
       const std::string token = BearerToken(req);
       auto allowed = co_await ctx.pool.Run([&]() -> Result<void> {
-        auto who = ctx.gateway.Authenticate(token, req.remote_address);
+        auto who = ctx.gateway.access().Authenticate(token, req.remote_address);
         HITLGATE_RETURN_IF_ERROR(who);
         if (!who->Can(gateway::Permission::kReadMetrics)) {
           return MakeError(ErrorCode::kPermissionDenied, "this key may not read metrics");

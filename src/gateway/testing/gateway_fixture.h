@@ -57,9 +57,9 @@ class GatewayFixture : public ::testing::Test {
         store_(store::NewMemoryStore(&ids_, &faults_)) {
     options_.key_pepper = "pepper-for-tests-0123456789abcdef";
     Start();
-    auto admin = gateway_->Bootstrap("");
+    auto admin = gateway_->access().Bootstrap("");
     EXPECT_TRUE(admin.has_value() && admin->has_value());
-    admin_ = *gateway_->Authenticate((**admin).token);
+    admin_ = *gateway_->access().Authenticate((**admin).token);
   }
 
   // A (re)started gateway and engine on the same store, as after a restart.
@@ -80,11 +80,11 @@ class GatewayFixture : public ::testing::Test {
                     std::vector<std::string> workflows = {}) {
     if (role == store::Role::kAgent && workflows.empty()) workflows = {"*"};
     KeyRequest r{std::move(name), role, std::move(skills), {}, std::move(workflows), 0};
-    auto key = gateway_->CreateKey(admin_, r);
+    auto key = gateway_->access().CreateKey(admin_, r);
     EXPECT_THAT(key, hitlgate::testing::IsOk());
     if (!key) return Principal{};
     tokens_.push_back(key->token);
-    return *gateway_->Authenticate(key->token);
+    return *gateway_->access().Authenticate(key->token);
   }
 
   boost::json::value Parse(const Result<std::string>& r) {

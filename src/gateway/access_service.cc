@@ -1,12 +1,12 @@
-// Authentication, API keys, webhooks registration and audit reads.
+// Authentication, API keys and webhook registration.
+#include "hitlgate/gateway/access_service.h"
+
 #include <algorithm>
 
 #include "gateway/access.h"
-#include "gateway/json_views.h"
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/crypto/mac.h"
 #include "hitlgate/crypto/sealed_secret.h"
-#include "hitlgate/gateway/gateway.h"
 
 namespace hitlgate::gateway {
 namespace {
@@ -45,31 +45,42 @@ Principal ToPrincipal(const store::ApiKey& k) {
 
 }  // namespace
 
-Result<Principal> Gateway::Authenticate(std::string_view bearer, std::string_view source) {
-  auto fail = [&](std::string_view key_id, std::string_view why) -> Result<Principal> {
-    // Every failure is audited, but a flood must not fill the log: past the
-    // throttle's budget failures are counted, and the next record for the
-    // key says how many were not written ("suppressed").
-    const TimePoint now = clock_.Now();
-    address_failures_.Failed(source, now);
-    const AuthFailureThrottle::Verdict admit = auth_failures_.Admit(key_id, now);
-    if (admit.record) {
-      audit::PayloadBuilder payload;
-      payload.Str("reason", why);
-      if (admit.suppressed > 0) payload.Int("suppressed", static_cast<std::int64_t>(admit.suppressed));
-      audit::AuditEntry entry{"auth_failed", "anonymous", std::string(key_id), payload.Build()};
-      // The failure is refused either way; a store error here must not turn
-      // into a different answer for the caller.
-      (void)store_.AppendAudit({entry}, now);
-    }
-    return MakeError(ErrorCode::kUnauthenticated, "invalid API key (" + std::string(why) + ")");
-  };
+AccessService::AccessService(store::Store& store, const Clock& clock, crypto::RandomSource& random,
+                             AccessOptions options,
+                             std::function<void(const std::string&)> announce_revocation)
+    : store_(store),
+      clock_(clock),
+      random_(random),
+      options_(std::move(options)),
+      announce_revocation_(std::move(announce_revocation)) {}
+
+Result<Principal> AccessService::Fail(std::string_view key_id, std::string_view why,
+                                     std::string_view source) {
+  // Every failure is audited, but a flood must not fill the log: past the
+  // throttle's budget failures are counted, and the next record for the
+  // key says how many were not written ("suppressed").
+  const TimePoint now = clock_.Now();
+  address_failures_.Failed(source, now);
+  const AuthFailureThrottle::Verdict admit = auth_failures_.Admit(key_id, now);
+  if (admit.record) {
+    audit::PayloadBuilder payload;
+    payload.Str("reason", why);
+    if (admit.suppressed > 0) payload.Int("suppressed", static_cast<std::int64_t>(admit.suppressed));
+    audit::AuditEntry entry{"auth_failed", "anonymous", std::string(key_id), payload.Build()};
+    // The failure is refused either way; a store error here must not turn
+    // into a different answer for the caller.
+    (void)store_.AppendAudit({entry}, now);
+  }
+  return MakeError(ErrorCode::kUnauthenticated, "invalid API key (" + std::string(why) + ")");
+}
+
+Result<Principal> AccessService::Authenticate(std::string_view bearer, std::string_view source) {
   if (bearer.empty()) {
     return MakeError(ErrorCode::kUnauthenticated,
                      "missing API key: send 'Authorization: Bearer hg_...'");
   }
   auto token = ParseToken(bearer);
-  if (!token) return fail("", "malformed token");
+  if (!token) return Fail("", "malformed token", source);
   // An address that keeps failing gets no more store lookups for a while;
   // keys already known (cached) still work from it, so one bad client
   // behind a shared address does not lock out the good ones.
@@ -81,12 +92,12 @@ Result<Principal> Gateway::Authenticate(std::string_view bearer, std::string_vie
   }
   auto key = FindKeyCached(token->key_id);
   if (!key) {
-    if (key.error().code() == ErrorCode::kNotFound) return fail(token->key_id, "unknown key");
+    if (key.error().code() == ErrorCode::kNotFound) return Fail(token->key_id, "unknown key", source);
     return std::unexpected(key.error());
   }
   const std::string hash = crypto::KeyedHashHex(options_.key_pepper, token->secret);
-  if (!crypto::ConstantTimeEquals(hash, key->secret_hash)) return fail(token->key_id, "wrong secret");
-  if (key->revoked_at) return fail(token->key_id, "revoked");
+  if (!crypto::ConstantTimeEquals(hash, key->secret_hash)) return Fail(token->key_id, "wrong secret", source);
+  if (key->revoked_at) return Fail(token->key_id, "revoked", source);
   Principal who = ToPrincipal(*key);
   if (auto wait = rate_limiter_.Take(who.key_id, who.role, clock_.Now())) {
     // "retry after Ns" is what the HTTP layer turns into Retry-After.
@@ -99,7 +110,7 @@ Result<Principal> Gateway::Authenticate(std::string_view bearer, std::string_vie
   return who;
 }
 
-void Gateway::AuditKeyUse(const Principal& who) {
+void AccessService::AuditKeyUse(const Principal& who) {
   const TimePoint now = clock_.Now();
   {
     std::lock_guard lock(key_use_mu_);
@@ -117,7 +128,7 @@ void Gateway::AuditKeyUse(const Principal& who) {
   (void)store_.AppendAudit({entry}, now);  // best effort: a use is not a change
 }
 
-Result<std::optional<NewKey>> Gateway::Bootstrap(std::string_view token) {
+Result<std::optional<NewKey>> AccessService::Bootstrap(std::string_view token) {
   auto keys = store_.ListKeys();
   HITLGATE_RETURN_IF_ERROR(keys);
   if (!keys->empty()) return std::optional<NewKey>();
@@ -146,7 +157,7 @@ Result<std::optional<NewKey>> Gateway::Bootstrap(std::string_view token) {
   return std::optional<NewKey>(NewKey{key, std::string(kTokenPrefix) + key_id + "_" + secret});
 }
 
-Result<NewKey> Gateway::CreateKey(const Principal& who, const KeyRequest& request) {
+Result<NewKey> AccessService::CreateKey(const Principal& who, const KeyRequest& request) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageKeys));
   if (request.name.empty()) return InvalidArgument("field 'name': required");
   if (request.role == store::Role::kAgent && request.workflows.empty()) {
@@ -172,37 +183,31 @@ Result<NewKey> Gateway::CreateKey(const Principal& who, const KeyRequest& reques
   return NewKey{key, std::string(kTokenPrefix) + key.key_id + "_" + secret};
 }
 
-Result<std::string> Gateway::KeysJson(const Principal& who) {
+Result<std::vector<store::ApiKey>> AccessService::Keys(const Principal& who) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageKeys));
-  auto keys = store_.ListKeys();
-  HITLGATE_RETURN_IF_ERROR(keys);
-  codec::JsonWriter w;
-  w.BeginObject().Key("keys").BeginArray();
-  for (const store::ApiKey& k : *keys) WriteKey(k, w);
-  w.EndArray().EndObject();
-  return w.Take();
+  return store_.ListKeys();
 }
 
-Result<void> Gateway::RevokeKey(const Principal& who, const std::string& key_id) {
+Result<void> AccessService::RevokeKey(const Principal& who, const std::string& key_id) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageKeys));
   auto revoked = store_.RevokeKey(key_id, who.key_id, clock_.Now());
   if (!revoked) return revoked;
   ForgetKey(key_id);
-  live_.KeyRevoked(key_id);
+  if (announce_revocation_) announce_revocation_(key_id);
   return {};
 }
 
-void Gateway::ForgetKey(const std::string& key_id) {
+void AccessService::ForgetKey(const std::string& key_id) {
   std::lock_guard lock(key_cache_mu_);
   key_cache_.erase(key_id);
 }
 
-bool Gateway::KeyIsCached(std::string_view key_id) const {
+bool AccessService::KeyIsCached(std::string_view key_id) const {
   std::lock_guard lock(key_cache_mu_);
   return key_cache_.find(key_id) != key_cache_.end();
 }
 
-Result<store::ApiKey> Gateway::FindKeyCached(std::string_view key_id) {
+Result<store::ApiKey> AccessService::FindKeyCached(std::string_view key_id) {
   {
     std::lock_guard lock(key_cache_mu_);
     if (auto it = key_cache_.find(key_id); it != key_cache_.end()) return it->second;
@@ -215,7 +220,7 @@ Result<store::ApiKey> Gateway::FindKeyCached(std::string_view key_id) {
   return key;
 }
 
-Result<void> Gateway::SetWebhook(const Principal& who, const store::Webhook& webhook) {
+Result<void> AccessService::SetWebhook(const Principal& who, const store::Webhook& webhook) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageWebhooks));
   // Never accept what cannot work: the sender speaks plain HTTP only, so an
   // https:// webhook would be stored and then fail on every delivery.
@@ -237,12 +242,6 @@ Result<void> Gateway::SetWebhook(const Principal& who, const store::Webhook& web
   // forge deliveries; the sender opens it with the same pepper.
   w.secret = crypto::SealSecret(options_.key_pepper, w.workflow, webhook.secret, random_);
   return store_.UpsertWebhook(w, who.key_id);
-}
-
-Result<std::vector<audit::AuditRecord>> Gateway::ReadAudit(const Principal& who,
-                                                           std::int64_t from_seq, int limit) {
-  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadAudit));
-  return store_.ReadAudit(from_seq, std::clamp(limit, 1, 10000));
 }
 
 }  // namespace hitlgate::gateway
