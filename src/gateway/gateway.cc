@@ -27,6 +27,7 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
               AccessOptions{options_.key_pepper, options_.key_use_audit_interval, options_.rate_limits,
                             options_.auth_failure_audit, options_.auth_failures_per_address},
               [&live](const std::string& key_id) { live.KeyRevoked(key_id); }),
+      autonomy_(store, clock, live, options_.autonomy, options_.escalation_queue),
       stats_(std::make_unique<LiveStats>()) {}
 
 Gateway::~Gateway() = default;

@@ -134,14 +134,14 @@ void Gateway::AwaitTurn(PendingEvent& pending, std::move_only_function<void()> s
 void Gateway::DecideEvent(PendingEvent& p) {
   const engine::Event& event = p.event;
   p.now = clock_.Now();
-  const auto earned_levels = AutonomyLevels();
+  const auto earned_levels = autonomy_.Levels();
   // Nothing is recorded yet: a retry of a recorded event is found by the
   // store's write, inside its transaction, and the state change dropped.
   p.decision = engine_.Decide(event, earned_levels.get(), &p.state_change);
   p.decided = true;
   engine::Decision& decision = p.decision;
   p.consumed = ApplyControls(event, &decision);
-  const bool earned_sample = SampleEarnedAutonomy(event, &decision);
+  const bool earned_sample = autonomy_.SampleAudit(event, &decision);
   if (event.deadline_ms && decision.outcome == engine::Outcome::kHold) {
     // After the controls: a supervisor's "hold next turn" is a hold too.
     engine::DeadlinePlan plan = engine_.policy()->DeadlineFor(event);

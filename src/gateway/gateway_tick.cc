@@ -19,7 +19,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
   const bool lead = store_.LeadPeriodicWork().value_or(false);
   // Earned autonomy follows the audit log; a failure is retried next tick
   // from the same record and must not stop leases and escalations.
-  (void)SyncAutonomy(lead);
+  (void)autonomy_.Sync(lead);
 
   auto expired = store_.ExpireLeases(now);
   HITLGATE_RETURN_IF_ERROR(expired);

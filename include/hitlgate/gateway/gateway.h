@@ -34,6 +34,8 @@
 #include "hitlgate/crypto/random.h"
 #include "hitlgate/engine/engine.h"
 #include "hitlgate/gateway/access_service.h"
+#include "hitlgate/gateway/autonomy_service.h"
+#include "hitlgate/gateway/live_events.h"
 #include "hitlgate/gateway/metrics.h"
 #include "hitlgate/gateway/principal.h"
 #include "hitlgate/gateway/rate_limit.h"
@@ -44,28 +46,10 @@
 namespace hitlgate::gateway {
 class InteractionTurns;
 class LiveStats;
-class AutonomyState;
 class ShadowMode;
 }
 
 namespace hitlgate::gateway {
-
-// Where live updates go (SSE streams, long-polls). Called after the change is
-// durable. Implementations must be thread-safe and must not block.
-class LiveEvents {
- public:
-  virtual ~LiveEvents() = default;
-  // topic: "task.created", "task.claimed", "task.answered", "task.escalated",
-  // "task.released", "task.hold_notice", "decision" ...; workflow: the
-  // workflow it concerns ("" for none: policies, autonomy), by which agents'
-  // streams are filtered; data: a JSON object.
-  virtual void Publish(std::string_view topic, std::string_view workflow, std::string_view data) = 0;
-  // Wakes whoever waits for this task's verdict (long-poll).
-  virtual void TaskChanged(const std::string& task_id) = 0;
-  // A key was revoked: nodes that cache authenticated keys must forget it
-  // (a cluster carries this to every other node).
-  virtual void KeyRevoked(const std::string& key_id) { (void)key_id; }
-};
 
 struct GatewayOptions {
   Duration lease_ttl = std::chrono::minutes(2);
@@ -292,18 +276,8 @@ class Gateway {
   // (as another node or a restarted one would).
   void ClearReceiptCacheForTest();
 
-  // ---- Earned autonomy (gateway_autonomy.cc, docs/autonomy.md) ----
-  // Levels per workflow and intent/action with their evidence, pending
-  // sign-offs and recent changes. Supervisors, auditors, admins.
-  [[nodiscard]] Result<std::string> AutonomyJson(const Principal& who);
-  // Follows the audit log: judged proposals become evidence, sign-offs
-  // apply promotions; opens a supervisor task for each proposed promotion
-  // and audits each change. The first call replays the whole log. Tick
-  // calls it. Returns how many changes and tasks it wrote. With
-  // `write_side_effects` false (a node that does not lead the cluster's
-  // periodic work, Store::LeadPeriodicWork) it only follows: levels and
-  // evidence stay current, the leader opens the tasks and audits the changes.
-  [[nodiscard]] Result<int> SyncAutonomy(bool write_side_effects = true);
+  // Earned autonomy (autonomy_service.h, docs/autonomy.md).
+  AutonomyService& autonomy() { return autonomy_; }
 
   // ---- Periodic work (the server calls it about once a second) ----
   struct TickReport {
@@ -386,6 +360,7 @@ class Gateway {
   std::unique_ptr<InteractionTurns> turns_;
 
   AccessService access_;
+  AutonomyService autonomy_;
 
   std::mutex controls_mu_;
   std::vector<store::Control> controls_ HITLGATE_GUARDED_BY(controls_mu_);  // mirror of the store's
@@ -430,13 +405,6 @@ class Gateway {
   // Notices due up to here were announced (or are in the set above).
   TimePoint notice_watermark_ HITLGATE_GUARDED_BY(notice_mu_){};
 
-  // Earned autonomy (gateway_autonomy.cc): the levels the engine reads now,
-  // and audit sampling of proposals they let through, at the level's rate
-  // (true when this one was picked; it then opens an audit-sample task).
-  std::shared_ptr<const policy::AutonomyLevels> AutonomyLevels() const;
-  bool SampleEarnedAutonomy(const engine::Event& event, engine::Decision* decision) const;
-  static std::shared_ptr<AutonomyState> NewAutonomyState(const autonomy::AutonomyConfig& config);
-  std::shared_ptr<AutonomyState> autonomy_ = NewAutonomyState(options_.autonomy);
 };
 
 }  // namespace hitlgate::gateway

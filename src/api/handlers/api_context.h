@@ -82,5 +82,7 @@ void RegisterReceiptRoutes(Router& router, ApiContext& ctx);
 void RegisterPrivacyRoutes(Router& router, ApiContext& ctx);
 // Next-step suggestions and articles for a task; loading procedures (assist_routes.cc).
 void RegisterAssistRoutes(Router& router, ApiContext& ctx);
+// Earned autonomy levels (autonomy_routes.cc).
+void RegisterAutonomyRoutes(Router& router, ApiContext& ctx);
 
 }  // namespace hitlgate::api

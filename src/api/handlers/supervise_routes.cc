@@ -72,10 +72,6 @@ void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
       return ctx.gateway.StatsJson(who, std::chrono::seconds(seconds));
     });
   });
-  // Earned autonomy: levels, evidence, pending sign-offs (docs/autonomy.md).
-  router.Add(V::get, "/v1/autonomy", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.AutonomyJson(who); });
-  });
   router.Add(V::post, "/v1/policies/test", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto r = codec::JsonObjectReader::Parse(req.body);

@@ -68,6 +68,7 @@ void RegisterRoutes(Router& router, ApiContext& ctx) {
   RegisterReceiptRoutes(router, ctx);
   RegisterPrivacyRoutes(router, ctx);
   RegisterAssistRoutes(router, ctx);
+  RegisterAutonomyRoutes(router, ctx);
 }
 
 }  // namespace hitlgate::api

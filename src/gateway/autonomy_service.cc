@@ -20,10 +20,10 @@
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/audit/record.h"
 #include "hitlgate/autonomy/levels.h"
-#include "hitlgate/codec/json_writer.h"
+#include "hitlgate/codec/autonomy_json.h"
 #include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/common/time_format.h"
-#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/gateway/autonomy_service.h"
 #include "hitlgate/learning/feedback.h"
 #include "hitlgate/store/audit_source.h"
 
@@ -79,34 +79,6 @@ std::string ActionName(std::string_view action_json) {
   return !ec && v.is_object() ? StringField(v.get_object(), "name") : std::string();
 }
 
-void WriteEvidence(const autonomy::Evidence& e, codec::JsonWriter& w) {
-  w.BeginObject();
-  w.Field("cases", e.cases);
-  w.Field("agreed", e.agreed);
-  w.Key("agreement").Number(e.cases > 0 ? static_cast<double>(e.agreed) / e.cases : 0.0, 4);
-  w.Key("wilson_lower").Number(e.lower, 4);
-  w.Key("wilson_upper").Number(e.upper, 4);
-  w.Key("cusum").Number(e.cusum, 3);
-  w.Field("since_change", e.since_change);
-  w.Field("audit_flags", e.audit_flags);
-  w.EndObject();
-}
-
-std::string ChangeJson(const LevelChange& c) {
-  codec::JsonWriter w;
-  w.BeginObject();
-  w.Field("workflow", c.key.workflow);
-  w.Field("subject", c.key.subject);
-  w.Field("from", engine::OversightName(c.from));
-  w.Field("to", engine::OversightName(c.to));
-  w.Field("promotion", c.promotion);
-  w.Field("reason", c.reason);
-  w.Key("evidence");
-  WriteEvidence(c.evidence, w);
-  w.EndObject();
-  return w.Take();
-}
-
 // The key and target level of a sign-off task, from its context.
 std::optional<std::pair<AutonomyKey, Oversight>> SignOffOf(const store::Task& task) {
   json::error_code ec;
@@ -123,21 +95,27 @@ std::optional<std::pair<AutonomyKey, Oversight>> SignOffOf(const store::Task& ta
 
 }  // namespace
 
-std::shared_ptr<AutonomyState> Gateway::NewAutonomyState(const autonomy::AutonomyConfig& config) {
-  return std::make_shared<AutonomyState>(config);
+AutonomyService::AutonomyService(store::Store& store, const Clock& clock, LiveEvents& live,
+                                 const autonomy::AutonomyConfig& config, std::string signoff_queue)
+    : store_(store),
+      clock_(clock),
+      live_(live),
+      signoff_queue_(std::move(signoff_queue)),
+      state_(std::make_unique<AutonomyState>(config)) {}
+
+AutonomyService::~AutonomyService() = default;
+
+std::shared_ptr<const policy::AutonomyLevels> AutonomyService::Levels() const {
+  return state_->levels.load();
 }
 
-std::shared_ptr<const policy::AutonomyLevels> Gateway::AutonomyLevels() const {
-  return autonomy_->levels.load();
-}
-
-bool Gateway::SampleEarnedAutonomy(const engine::Event& event, engine::Decision* decision) const {
+bool AutonomyService::SampleAudit(const engine::Event& event, engine::Decision* decision) const {
   if (decision->reasons.empty() || decision->reasons.front().rule != kEarnedRule) return false;
   if (decision->outcome != engine::Outcome::kAllow && decision->outcome != engine::Outcome::kAllowMonitored) {
     return false;  // rules or floors held it: a person sees it anyway
   }
   const Oversight level = engine::OversightForOutcome(decision->reasons.front().outcome);
-  const double rate = autonomy_->tracker.config().AuditRate(level);  // config is immutable
+  const double rate = state_->tracker.config().AuditRate(level);  // config is immutable
   // Deterministic per event, like the policy's own sampling.
   const std::uint64_t h =
       engine::StableHash(event.interaction_id + "#" + std::to_string(decision->event_index)) % 1000000;
@@ -146,8 +124,8 @@ bool Gateway::SampleEarnedAutonomy(const engine::Event& event, engine::Decision*
   return true;
 }
 
-Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
-  AutonomyState& st = *autonomy_;
+Result<int> AutonomyService::Sync(bool write_side_effects) {
+  AutonomyState& st = *state_;
   std::lock_guard lock(st.mu);
   if (st.replayed_to < 0) {
     auto head = store_.GetAuditHead();
@@ -229,18 +207,18 @@ Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
   // record the predecessor died before writing is not written again (the
   // level itself follows from the log either way).
   if (!write_side_effects) {
-    for (const LevelChange& c : changes) live_.Publish("autonomy.changed", c.key.workflow, ChangeJson(c));
+    for (const LevelChange& c : changes) live_.Publish("autonomy.changed", c.key.workflow, codec::LevelChangeJson(c));
     return 0;
   }
   const TimePoint now = clock_.Now();
   for (const auto& [c, actor] : signed_off) {
-    audit::AuditEntry entry{std::string(kAutonomyChanged), actor, c.key.ToString(), ChangeJson(c)};
+    audit::AuditEntry entry{std::string(kAutonomyChanged), actor, c.key.ToString(), codec::LevelChangeJson(c)};
     HITLGATE_RETURN_IF_ERROR(store_.AppendAudit({entry}, now));
   }
   for (const LevelChange& c : changes) {
-    audit::AuditEntry entry{std::string(kAutonomyChanged), "system", c.key.ToString(), ChangeJson(c)};
+    audit::AuditEntry entry{std::string(kAutonomyChanged), "system", c.key.ToString(), codec::LevelChangeJson(c)};
     HITLGATE_RETURN_IF_ERROR(store_.AppendAudit({entry}, now));
-    live_.Publish("autonomy.changed", c.key.workflow, ChangeJson(c));
+    live_.Publish("autonomy.changed", c.key.workflow, codec::LevelChangeJson(c));
   }
   // Every pending promotion has a sign-off task: opened here when proposed,
   // or again when a crash came between the proposal and its task.
@@ -249,11 +227,15 @@ Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
     if (st.tracker.PendingOf(key) != c.to || st.pending_tasks.contains(key)) continue;
     store::StandaloneTask t;
     t.task.kind = store::TaskKind::kAutonomyChange;
-    t.task.queue = options_.escalation_queue;
+    t.task.queue = signoff_queue_;
     t.task.priority = 4;
     t.task.created_at = now;
     t.task.due_at = now + std::chrono::hours(24 * 7);
-    t.task.context_json = "{\"autonomy_change\":" + ChangeJson(c) + "}";
+    codec::JsonWriter context;
+    context.BeginObject().Key("autonomy_change");
+    codec::WriteLevelChange(c, context);
+    context.EndObject();
+    t.task.context_json = context.Take();
     t.interaction_id = "autonomy:" + c.key.ToString();
     t.customer_id = "";
     t.workflow = c.key.workflow;
@@ -267,47 +249,28 @@ Result<int> Gateway::SyncAutonomy(bool write_side_effects) {
   return static_cast<int>(changes.size() + signed_off.size()) + opened_tasks;
 }
 
-Result<std::string> Gateway::AutonomyJson(const Principal& who) {
+Result<AutonomyReport> AutonomyService::Report(const Principal& who) const {
   if (!who.Can(Permission::kReadMetrics) && !who.Can(Permission::kSuperviseTasks)) {
     return MakeError(ErrorCode::kPermissionDenied, "this key may not read autonomy levels");
   }
-  AutonomyState& st = *autonomy_;
+  AutonomyState& st = *state_;
   std::lock_guard lock(st.mu);
-  const autonomy::AutonomyConfig& cfg = st.tracker.config();
-  codec::JsonWriter w;
-  w.BeginObject();
-  w.Key("config").BeginObject();
-  w.Field("window", cfg.window);
-  w.Field("min_cases", cfg.min_cases);
-  w.Key("z").Number(cfg.z, 3);
-  w.Key("hotl_target").Number(cfg.hotl_target, 4);
-  w.Key("hootl_target").Number(cfg.hootl_target, 4);
-  w.Key("audit_rate_hotl").Number(cfg.audit_rate_hotl, 4);
-  w.Key("audit_rate_hootl").Number(cfg.audit_rate_hootl, 4);
-  w.EndObject();
-  w.Key("levels").BeginArray();
+  AutonomyReport report;
+  report.config = st.tracker.config();
   for (const auto& e : st.tracker.Snapshot()) {
-    w.BeginObject();
-    w.Field("workflow", e.key.workflow);
-    w.Field("subject", e.key.subject);
-    w.Field("level", engine::OversightName(e.level));
-    w.Key("audit_rate").Number(cfg.AuditRate(e.level), 4);
-    if (e.pending) {
-      w.Key("pending").BeginObject();
-      w.Field("to", engine::OversightName(*e.pending));
-      if (auto t = st.pending_tasks.find(e.key); t != st.pending_tasks.end()) w.Field("task_id", t->second);
-      w.EndObject();
+    AutonomyLevelView level;
+    level.key = e.key;
+    level.level = e.level;
+    level.audit_rate = report.config.AuditRate(e.level);
+    level.pending_to = e.pending;
+    if (auto t = st.pending_tasks.find(e.key); e.pending && t != st.pending_tasks.end()) {
+      level.pending_task_id = t->second;
     }
-    w.Key("evidence");
-    WriteEvidence(e.evidence, w);
-    w.EndObject();
+    level.evidence = e.evidence;
+    report.levels.push_back(std::move(level));
   }
-  w.EndArray();
-  w.Key("recent_changes").BeginArray();
-  for (auto it = st.recent.rbegin(); it != st.recent.rend(); ++it) w.Raw(ChangeJson(*it));
-  w.EndArray();
-  w.EndObject();
-  return w.Take();
+  report.recent_changes.assign(st.recent.rbegin(), st.recent.rend());
+  return report;
 }
 
 }  // namespace hitlgate::gateway

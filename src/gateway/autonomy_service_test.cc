@@ -82,9 +82,15 @@ class GatewayAutonomyTest : public testing::GatewayFixture {
     }
   }
 
-  const json::value* Level(const json::value& autonomy, std::string_view subject) {
-    for (const json::value& l : autonomy.at("levels").as_array()) {
-      if (l.at("subject").as_string() == subject) return &l;
+  AutonomyReport Report() {
+    auto report = gateway_->autonomy().Report(supervisor_);
+    EXPECT_THAT(report, IsOk());
+    return report.value_or(AutonomyReport{});
+  }
+
+  static const AutonomyLevelView* Level(const AutonomyReport& report, std::string_view subject) {
+    for (const AutonomyLevelView& l : report.levels) {
+      if (l.key.subject == subject) return &l;
     }
     return nullptr;
   }
@@ -101,10 +107,9 @@ class GatewayAutonomyTest : public testing::GatewayFixture {
 
   // The sign-off task the promotion opened (from GET /v1/autonomy).
   std::string PendingTask() {
-    auto autonomy = Parse(gateway_->AutonomyJson(supervisor_));
-    const json::value* refund = Level(autonomy, "action:refund");
-    if (refund == nullptr || !refund->as_object().contains("pending")) return "";
-    return std::string(refund->at("pending").at("task_id").as_string());
+    const AutonomyReport report = Report();
+    const AutonomyLevelView* refund = Level(report, "action:refund");
+    return refund == nullptr ? "" : refund->pending_task_id;
   }
 
   Principal agent_, reviewer_, supervisor_, auditor_;
@@ -112,21 +117,22 @@ class GatewayAutonomyTest : public testing::GatewayFixture {
 
 TEST_F(GatewayAutonomyTest, PromotionWaitsForASupervisorsSignOffThenAppliesToNewEvents) {
   ApprovedRefunds(30, "p-");
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   const std::string task = PendingTask();
   ASSERT_FALSE(task.empty());
-  auto autonomy = Parse(gateway_->AutonomyJson(supervisor_));
-  const json::value* refund = Level(autonomy, "action:refund");
-  EXPECT_EQ(refund->at("level").as_string(), "hitl");
-  EXPECT_EQ(refund->at("pending").at("to").as_string(), "hotl");
-  EXPECT_EQ(refund->at("evidence").at("cases").as_int64(), 30);
-  EXPECT_GE(refund->at("evidence").at("wilson_lower").as_double(), 0.90);
+  const AutonomyReport report = Report();
+  const AutonomyLevelView* refund = Level(report, "action:refund");
+  ASSERT_NE(refund, nullptr);
+  EXPECT_EQ(refund->level, engine::Oversight::kHitl);
+  EXPECT_EQ(refund->pending_to, engine::Oversight::kHotl);
+  EXPECT_EQ(refund->evidence.cases, 30);
+  EXPECT_GE(refund->evidence.lower, 0.90);
   // Not applied before the sign-off.
   EXPECT_FALSE(Refund("before", 50).task_id.empty());
   // A reviewer may not relax oversight.
   EXPECT_THAT(gateway_->Claim(reviewer_, task), IsError(ErrorCode::kPermissionDenied));
   ASSERT_THAT(Answer(supervisor_, task, store::VerdictKind::kApproved), IsOk());
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   EXPECT_EQ(CountAudit("autonomy_changed"), 1);
 
   SubmitResult earned = Refund("after", 50);
@@ -141,9 +147,9 @@ TEST_F(GatewayAutonomyTest, PromotionWaitsForASupervisorsSignOffThenAppliesToNew
 
 TEST_F(GatewayAutonomyTest, RejectedSignOffChangesNothing) {
   ApprovedRefunds(30, "p-");
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   ASSERT_THAT(Answer(supervisor_, PendingTask(), store::VerdictKind::kRejected, "not yet"), IsOk());
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   EXPECT_EQ(PendingTask(), "");
   EXPECT_FALSE(Refund("still-held", 50).task_id.empty());
   EXPECT_EQ(CountAudit("autonomy_changed"), 0);
@@ -151,9 +157,9 @@ TEST_F(GatewayAutonomyTest, RejectedSignOffChangesNothing) {
 
 TEST_F(GatewayAutonomyTest, EarnedProposalsAreAuditSampledAndASevereFlagDemotes) {
   ApprovedRefunds(30, "p-");
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   ASSERT_THAT(Answer(supervisor_, PendingTask(), store::VerdictKind::kApproved), IsOk());
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   // At HOTL a fifth of the proposals are sampled (deterministically by event).
   std::vector<std::string> samples;
   for (int i = 0; i < 50; ++i) {
@@ -165,9 +171,8 @@ TEST_F(GatewayAutonomyTest, EarnedProposalsAreAuditSampledAndASevereFlagDemotes)
   // An auditor finds a wrong amount in autonomous work: back to HITL at once.
   ASSERT_THAT(Answer(auditor_, samples.front(), store::VerdictKind::kRejected, "wrong_amount: refunded twice"),
               IsOk());
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
-  auto autonomy = Parse(gateway_->AutonomyJson(supervisor_));
-  EXPECT_EQ(Level(autonomy, "action:refund")->at("level").as_string(), "hitl");
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
+  EXPECT_EQ(Level(Report(), "action:refund")->level, engine::Oversight::kHitl);
   EXPECT_EQ(CountAudit("autonomy_changed"), 2);  // the sign-off and the demotion
   SubmitResult held = Refund("after-demotion", 50);
   EXPECT_THAT(held.decision_json, HasSubstr(R"("decision":"hold")"));
@@ -175,15 +180,14 @@ TEST_F(GatewayAutonomyTest, EarnedProposalsAreAuditSampledAndASevereFlagDemotes)
 
 TEST_F(GatewayAutonomyTest, RestartReplaysTheAuditLogToTheSameLevels) {
   ApprovedRefunds(30, "p-");
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   ASSERT_THAT(Answer(supervisor_, PendingTask(), store::VerdictKind::kApproved), IsOk());
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   Start();
   // Before the first sync nothing is earned (the engine keeps the baseline)...
   EXPECT_FALSE(Refund("cold", 50).task_id.empty());
-  ASSERT_THAT(gateway_->SyncAutonomy(), IsOk());
-  auto autonomy = Parse(gateway_->AutonomyJson(supervisor_));
-  EXPECT_EQ(Level(autonomy, "action:refund")->at("level").as_string(), "hotl");
+  ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
+  EXPECT_EQ(Level(Report(), "action:refund")->level, engine::Oversight::kHotl);
   // ...and the replay wrote nothing new.
   EXPECT_EQ(CountAudit("autonomy_changed"), 1);
   EXPECT_THAT(Refund("warm", 50).decision_json, HasSubstr(R"("decision":"allow_monitored")"));
@@ -194,26 +198,26 @@ TEST_F(GatewayAutonomyTest, RestartReplaysTheAuditLogToTheSameLevels) {
 // the lead passes to this node, it opens the task its predecessor had not.
 TEST_F(GatewayAutonomyTest, AFollowerTracksThePromotionButOnlyTheLeaderOpensItsTask) {
   ApprovedRefunds(30, "p-");
-  ASSERT_THAT(gateway_->SyncAutonomy(/*write_side_effects=*/false), IsOk());
-  auto followed = Parse(gateway_->AutonomyJson(supervisor_));
-  const json::value* refund = Level(followed, "action:refund");
+  ASSERT_THAT(gateway_->autonomy().Sync(/*write_side_effects=*/false), IsOk());
+  const AutonomyReport followed = Report();
+  const AutonomyLevelView* refund = Level(followed, "action:refund");
   ASSERT_NE(refund, nullptr);
-  EXPECT_EQ(refund->at("pending").at("to").as_string(), "hotl");
-  EXPECT_FALSE(refund->at("pending").as_object().contains("task_id"));
+  EXPECT_EQ(refund->pending_to, engine::Oversight::kHotl);
+  EXPECT_EQ(refund->pending_task_id, "");
   EXPECT_EQ(CountAudit("task_created") , 30);  // the 30 holds, no sign-off task
 
-  ASSERT_THAT(gateway_->SyncAutonomy(/*write_side_effects=*/true), IsOk());
+  ASSERT_THAT(gateway_->autonomy().Sync(/*write_side_effects=*/true), IsOk());
   EXPECT_FALSE(PendingTask().empty());
   EXPECT_EQ(CountAudit("task_created"), 31);
-  ASSERT_THAT(gateway_->SyncAutonomy(true), IsOk());  // once only
+  ASSERT_THAT(gateway_->autonomy().Sync(true), IsOk());  // once only
   EXPECT_EQ(CountAudit("task_created"), 31);
 }
 
 TEST_F(GatewayAutonomyTest, OnlySupervisorsAuditorsAndAdminsReadLevels) {
-  EXPECT_THAT(gateway_->AutonomyJson(auditor_), IsOk());
-  EXPECT_THAT(gateway_->AutonomyJson(admin_), IsOk());
-  EXPECT_THAT(gateway_->AutonomyJson(reviewer_), IsError(ErrorCode::kPermissionDenied));
-  EXPECT_THAT(gateway_->AutonomyJson(agent_), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->autonomy().Report(auditor_), IsOk());
+  EXPECT_THAT(gateway_->autonomy().Report(admin_), IsOk());
+  EXPECT_THAT(gateway_->autonomy().Report(reviewer_), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->autonomy().Report(agent_), IsError(ErrorCode::kPermissionDenied));
 }
 
 }  // namespace
