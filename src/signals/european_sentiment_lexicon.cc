@@ -13,6 +13,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
+#include <cstdint>
+#include <cstring>
 #include <unordered_map>
 
 namespace hitlgate::signals::internal {
@@ -263,14 +266,32 @@ constexpr LearnedWeight kPt[] = {
     {"idiota*", -2.5f}, {"burr*", -2.2f}, {"doente", -1.5f}, {"morte", -2.0f}, {"perigo*", -1.5f},
     {"raiva", -2.5f}, {"pena", -1.2f}, {"infelizmente", -1.5f}, {"saco", -1.5f}, {"puta", -2.0f},
     {"amor", 2.5f}, {"lind*", 2.5f}, {"bonit*", 2.2f}, {"alegria", 2.5f}, {"divertid*", 2.0f},
-    {"kkk*", 1.5f}, {"haha*", 1.5f}, {"esperança", 1.5f}, {"esperanca", 1.5f}, {"sorte", 1.5f},
+    {"kkk", 1.5f}, {"kkkk*", 1.5f}, {"haha*", 1.5f}, {"esperança", 1.5f}, {"esperanca", 1.5f}, {"sorte", 1.5f},
     {"orgulho*", 2.0f}, {"melhor", 1.5f}, {"melhores", 1.5f}, {"beijo*", 2.0f}, {"abraço*", 2.0f},
     {"abraco*", 2.0f}, {"viva", 1.5f}, {"finalmente", 1.0f}, {"feliz", 2.5f}, {"demais", 0.5f},
 };
 
+// Most words are in no lexicon, and each is looked up for every message:
+// a hash-map lookup per prefix length cost about a microsecond per tweet.
+// So a bit per (first four bytes, length) of the exact terms and per first
+// four bytes of the prefixes settles most words with two multiplications;
+// every prefix is at least kGateBytes long (a test holds the lists to it).
+constexpr std::size_t kGateBytes = 4;
+constexpr int kBloomBits = 13;
+
+std::uint32_t Head(std::string_view w) {
+  std::uint32_t h = 0;
+  std::memcpy(&h, w.data(), std::min(w.size(), kGateBytes));
+  return h;
+}
+std::size_t Slot(std::uint32_t head, std::size_t size) {
+  return ((head ^ (static_cast<std::uint32_t>(size) * 0x85EBCA6Bu)) * 0x9E3779B1u) >> (32 - kBloomBits);
+}
+
 struct Lexicon {
   std::unordered_map<std::string_view, float> exact, prefixes;
-  std::size_t shortest_prefix = ~std::size_t{0}, longest_prefix = 0;
+  std::bitset<1u << kBloomBits> exact_bits, prefix_bits;  // Slot(head, size), Slot(head, 0)
+  std::size_t longest_prefix = 0;
 };
 
 template <std::size_t N>
@@ -280,10 +301,11 @@ Lexicon Build(const LearnedWeight (&entries)[N]) {
     if (e.feature.ends_with('*')) {
       const std::string_view stem = e.feature.substr(0, e.feature.size() - 1);
       lex.prefixes.emplace(stem, e.weight);
-      lex.shortest_prefix = std::min(lex.shortest_prefix, stem.size());
+      lex.prefix_bits.set(Slot(Head(stem), 0));
       lex.longest_prefix = std::max(lex.longest_prefix, stem.size());
     } else {
       lex.exact.emplace(e.feature, e.weight);
+      lex.exact_bits.set(Slot(Head(e.feature), e.feature.size()));
     }
   }
   return lex;
@@ -297,11 +319,21 @@ const Lexicon& LexiconOf(int language) {
 
 }  // namespace
 
+std::size_t ShortestContactCenterPrefix(int language) {
+  std::size_t shortest = ~std::size_t{0};
+  for (const auto& [stem, valence] : LexiconOf(language).prefixes) shortest = std::min(shortest, stem.size());
+  return shortest;
+}
+
 double ContactCenterValence(std::string_view word, int language) {
   const Lexicon& lex = LexiconOf(language);
-  if (const auto it = lex.exact.find(word); it != lex.exact.end()) return it->second;
+  const std::uint32_t head = Head(word);
+  if (lex.exact_bits.test(Slot(head, word.size()))) {
+    if (const auto it = lex.exact.find(word); it != lex.exact.end()) return it->second;
+  }
+  if (word.size() < kGateBytes || !lex.prefix_bits.test(Slot(head, 0))) return 0.0;
   // The longest listed prefix wins: "schlecht*" over a shorter one.
-  for (std::size_t n = std::min(word.size(), lex.longest_prefix); n >= lex.shortest_prefix && n > 0; --n) {
+  for (std::size_t n = std::min(word.size(), lex.longest_prefix); n >= kGateBytes; --n) {
     if (const auto it = lex.prefixes.find(word.substr(0, n)); it != lex.prefixes.end()) return it->second;
   }
   return 0.0;

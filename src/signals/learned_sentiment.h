@@ -64,6 +64,9 @@ constexpr std::string_view kLexiconFeature = "\002lexicon";
 // The lexicon's valence (VADER's scale) of a lower-cased word in `language`
 // (0..4), 0 when it lists neither the word nor a prefix of it.
 double ContactCenterValence(std::string_view word, int language);
+// The shortest prefix ("term*") the lexicon lists, in bytes (for a test:
+// lookups assume at least four).
+std::size_t ShortestContactCenterPrefix(int language);
 
 // The learned score of `text` in `language` (0..4), given the English
 // scorer's compound for it, shaped like the English scorer's: compound =

@@ -116,6 +116,10 @@ TEST(LearnedSentimentTest, LexiconMatchesInflectionsAndAccentlessSpellings) {
   EXPECT_GT(ContactCenterValence("ótimo", 4), 0.0);
   EXPECT_DOUBLE_EQ(ContactCenterValence("tisch", 0), 0.0);
   EXPECT_DOUBLE_EQ(ContactCenterValence("", 3), 0.0);
+  // A prefix shorter than the lookup's gate of four bytes would never match.
+  for (int language = 0; language < internal::kLearnedLanguages; ++language) {
+    EXPECT_GE(internal::ShortestContactCenterPrefix(language), 4u) << language;
+  }
 }
 
 TEST(LearnedSentimentTest, NegationFlipsAndDampens) {

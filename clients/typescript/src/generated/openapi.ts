@@ -163,6 +163,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/review/tasks/{id}/assist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The next step and the articles for a task (agent assist)
+         * @description Roles: **reviewer**, **supervisor**, **admin** (the task must be one this key may see).
+         *     From the task's transcript (its texts; the actions of AI proposals the gateway
+         *     allowed count as done): the procedure that most likely applies with its steps
+         *     done or next, up to three suggested next actions with a confidence and why,
+         *     `dont_know` when the best is under the threshold, and the best-matching articles
+         *     with the matched words' byte ranges in the snippet. A suggestion is input for
+         *     the person; the verdict stays theirs. docs/assist.md.
+         */
+        get: operations["getTaskAssist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/review/tasks/{id}/assist/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that a person used a suggestion or marked it wrong
+         * @description Roles: **reviewer**, **supervisor**, **admin** (the task must be one this key may see).
+         *     Written as an audit record `assist_feedback` (docs/audit-format.md).
+         */
+        post: operations["postAssistFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assist/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many procedures and articles agent assist has loaded
+         * @description Roles: **reviewer**, **supervisor**, **admin**.
+         */
+        get: operations["getAssistKnowledge"];
+        /**
+         * Replace the procedures and articles (agent assist)
+         * @description Roles: **admin**. The body is the knowledge document (`format: hitlgate-assist/1`,
+         *     docs/assist.md). A refused document changes nothing; the error names the field.
+         *     Not yet versioned, audited or stored: a restart loads --assist-knowledge again.
+         */
+        put: operations["putAssistKnowledge"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/review/next": {
         parameters: {
             query?: never;
@@ -896,7 +969,9 @@ export interface paths {
          * @description Roles: **supervisor**, **auditor**, **admin**. Escalation rate by trigger, intent,
          *     workflow and channel over time; handoff context retention; resolution time after
          *     escalation by queue; CSAT by resolution path with 95% intervals; SLA attainment; reviewer
-         *     workload and agreement; audit-sample findings. Default range: the last 7 days.
+         *     workload and agreement; audit-sample findings; per language (`escalation.by_language`):
+         *     events, holds, handoffs, and over customer messages how often they asked for a person and
+         *     their mean sentiment. Default range: the last 7 days.
          */
         get: operations["effectiveness"];
         put?: never;
@@ -1055,6 +1130,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        LanguageFigures: {
+            /** @description ISO 639-1 ("de"), or "(unknown)" */
+            language: string;
+            events: number;
+            /** @description holds plus handoffs */
+            escalations: number;
+            holds: number;
+            handoffs: number;
+            /** @description escalations over events */
+            rate: number;
+            customer_messages: number;
+            /** @description customer messages that asked for a person */
+            human_requests: number;
+            /** @description human_requests over customer_messages (0 when none) */
+            human_request_rate: number;
+            /** @description mean sentiment of the customer messages, -1..1 (0 when none) */
+            sentiment_mean: number;
+        };
         /** @description The rolling window of judged cases behind a level (docs/autonomy.md). */
         AutonomyEvidence: {
             cases?: number;
@@ -1737,6 +1830,192 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getTaskAssist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["TaskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Suggestions and articles. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        done_actions: string[];
+                        procedure: {
+                            id?: string;
+                            title?: string;
+                            flow?: string;
+                            confidence?: number;
+                            steps?: {
+                                action?: string;
+                                label?: string;
+                                done?: boolean;
+                                next?: boolean;
+                            }[];
+                        } | null;
+                        suggestions: {
+                            action: string;
+                            confidence: number;
+                            evidence: string;
+                            procedure?: string;
+                            /** @description 0-based index in the procedure */
+                            step?: number;
+                        }[];
+                        dont_know: boolean;
+                        threshold: number;
+                        articles: {
+                            id?: string;
+                            title?: string;
+                            /** @description bm25 */
+                            score?: number;
+                            snippet?: string;
+                            marks?: number[][];
+                            matched_words?: string[];
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Agent assist is off (serve without --assist-model and --assist-knowledge). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAssistFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["TaskId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    action: string;
+                    /** @enum {string} */
+                    judgement: "used" | "wrong";
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded?: boolean;
+                        audit_seq?: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Agent assist is off. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAssistKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        procedures?: number;
+                        articles?: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Agent assist is off. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putAssistKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Loaded; the new counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        procedures?: number;
+                        articles?: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Agent assist is off. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     claimNext: {
@@ -3046,12 +3325,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The figures (docs/measure.md). */
+            /** @description The figures (docs/measure.md). Only part of the report is described here; the rest is in docs/measure.md. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        interactions?: number;
+                        escalation?: {
+                            events?: number;
+                            escalations?: number;
+                            rate?: number;
+                            /**
+                             * @description One row per language, most events first: the event's `language` when it
+                             *     gave one, else the one detected in its text (docs/signals.md);
+                             *     "(unknown)" when neither says.
+                             */
+                            by_language?: components["schemas"]["LanguageFigures"][];
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
