@@ -65,6 +65,14 @@ void Add(PhraseCategory* category, std::initializer_list<const char*> phrases) {
   }
 }
 
+// An amount written the European way, the currency after the number
+// ("49,99 €", "30 euros"); the English pattern knows "€30" and "30 EUR".
+std::string Amount(std::initializer_list<const char*> currency_words) {
+  std::string alternatives = "€";
+  for (const char* w : currency_words) alternatives += std::string("|") + w + kEnd;
+  return "\\d\\s?(?:" + alternatives + ")";
+}
+
 void German(PhraseCategory* medical, PhraseCategory* financial, PhraseCategory* legal) {
   // German joins words: "Hausarzt", "Chemotherapie", "Krankenhausaufenthalt",
   // so the medical stems match inside a word (none of them is inside an
@@ -83,6 +91,7 @@ void German(PhraseCategory* medical, PhraseCategory* financial, PhraseCategory* 
       "(?:kredit|darlehen|hypothek|baufinanzierung|überweisung|ueberweisung|lastschrift|rückerstattung|"
       "rueckerstattung|ruckerstattung|inkasso|insolvenz|schulden|mahnung|ratenzahlung|"
       "kontostand|kontoauszug|zahlung|rechnung)");
+  financial->patterns.push_back(Amount({"eur", "euro"}));
   Add(financial, {"geld zurück", "erstattung", "erstatten", "abbuchung", "abgebucht", "iban", "girokonto",
                   "bankkonto", "geldanlage", "anlageberatung", "rente", "altersvorsorge", "ersparnisse",
                   "zinsen", "zinssatz", "gebühr", "gebühren", "pfändung", "bankrott", "pleite",
@@ -113,7 +122,7 @@ void French(PhraseCategory* medical, PhraseCategory* financial, PhraseCategory* 
                   "factures", "facturation", "facturé", "paiement", "paiements", "payé", "dette", "dettes",
                   "surendettement", "faillite", "recouvrement", "huissier", "iban", "frais bancaires",
                   "sinistre", "cotisation", "mensualité", "mensualités", "échéancier"});
-  financial->patterns.push_back("\\d\\s?(?:€|eur" + std::string(kEnd) + "|euros?" + kEnd + ")");
+  financial->patterns.push_back(Amount({"eur", "euros?"}));
   Add(legal, {"contrat", "contrats", "rgpd", "protection des données", "données personnelles",
               "droit à l'effacement", "droit d'accès", "procuration", "testament", "héritage",
               "garde des enfants", "tuteur légal", "tutelle", "curatelle", "conditions générales", "cgv",
@@ -140,7 +149,7 @@ void Spanish(PhraseCategory* medical, PhraseCategory* financial, PhraseCategory*
                   "pago", "pagos", "deuda", "deudas", "moroso", "morosos", "quiebra",
                   "concurso de acreedores", "embargo", "iban", "saldo", "comisión", "comisiones", "siniestro",
                   "cuota", "cuotas", "recibos"});
-  financial->patterns.push_back("\\d\\s?(?:€|eur" + std::string(kEnd) + "|euros?" + kEnd + "|pesos" + kEnd + ")");
+  financial->patterns.push_back(Amount({"eur", "euros?", "pesos"}));
   Add(legal, {"contrato", "contratos", "rgpd", "lopd", "protección de datos", "datos personales",
               "derecho al olvido", "derecho de supresión", "derecho de acceso", "poder notarial", "testamento",
               "herencia", "custodia", "tutor legal", "tutela", "términos y condiciones",
@@ -165,7 +174,7 @@ void Italian(PhraseCategory* medical, PhraseCategory* financial, PhraseCategory*
                   "bollette", "pagamento", "pagamenti", "pagato", "debito", "debiti", "fallimento",
                   "recupero crediti", "pignoramento", "iban", "commissione", "commissioni",
                   "sinistro", "rata", "estratto conto", "conto corrente"});
-  financial->patterns.push_back("\\d\\s?(?:€|eur" + std::string(kEnd) + "|euro" + kEnd + ")");
+  financial->patterns.push_back(Amount({"eur", "euro"}));
   Add(legal, {"contratto", "contratti", "gdpr", "protezione dei dati", "dati personali",
               "diritto all'oblio", "diritto alla cancellazione", "diritto di accesso", "procura", "delega",
               "testamento", "eredità", "successione", "affidamento", "tutore legale", "amministratore di sostegno",
@@ -194,7 +203,7 @@ void Portuguese(PhraseCategory* medical, PhraseCategory* financial, PhraseCatego
                   "cobranças", "cobrado", "cobraram", "pagamento", "pagamentos", "paguei", "dívida", "dívidas",
                   "endividado", "falência", "insolvência", "penhora", "serasa", "nome sujo", "iban", "saldo",
                   "tarifa", "tarifas", "sinistro", "prestação", "prestações", "parcela", "parcelas", "extrato"});
-  financial->patterns.push_back("\\d\\s?(?:€|eur" + std::string(kEnd) + "|euros?" + kEnd + "|reais" + kEnd + ")");
+  financial->patterns.push_back(Amount({"eur", "euros?", "reais"}));
   Add(legal, {"contrato", "contratos", "lgpd", "rgpd", "proteção de dados", "dados pessoais",
               "direito ao esquecimento", "direito de apagamento", "procuração", "testamento", "herança",
               "guarda dos filhos", "guarda compartilhada", "tutor legal", "curatela", "termos e condições",

@@ -50,6 +50,7 @@ constexpr Case kCases[] = {
     {"de", "financial", "Die Rueckerstattung fehlt, bitte prüfen"},
     {"de", "financial", "Ich habe Schulden und kann die Rate nicht zahlen"},
     {"de", "financial", "Sie haben 49,99 € doppelt abgebucht"},
+    {"de", "financial", "Es geht um 120 Euro"},
     {"de", "legal", "Bitte löschen Sie meine Daten gemäß DSGVO"},
     {"de", "legal", "Ich möchte meinen Handyvertrag kündigen"},
     {"de", "legal", "Ich mache von meinem Widerrufsrecht Gebrauch"},
