@@ -13,7 +13,8 @@
 // "Behinderung" also a traffic obstruction, Italian "dottore" a title.
 // Every language's phrases run over every message, English ones included, so
 // none is an English word with another meaning ("operation", "placement",
-// "succession" are left out); "crédit" spelt plain is English "credit",
+// "succession" are left out, Brazilian "pix" only with a word before it,
+// the German stem is "depression", not "depressi" of "depressing"); "crédit" spelt plain is English "credit",
 // which is about money in English too.
 // RE2 syntax, case-insensitive; RE2's \b is ASCII-only, so patterns end
 // words with kEnd.
@@ -81,7 +82,7 @@ void German(PhraseCategory* medical, PhraseCategory* financial, PhraseCategory* 
   medical->patterns.push_back(
       "(?:arzt|ärzt|aerzt|krankenhaus|krankenkasse|klinik|medikament|therapie|rollstuhl|"
       "schwanger|diabet|allergi|blutdruck|chemo|krankgeschrieben|krankschreibung|nebenwirkung|"
-      "notaufnahme|notarzt|pflegegrad|pflegeheim|insulin|epilep|depressi|schwerbehindert|"
+      "notaufnahme|notarzt|pflegegrad|pflegeheim|insulin|epilep|depression|depressiv|schwerbehindert|"
       "behindertenausweis|rezeptpflichtig|operiert)");
   Add(medical, {"diagnose", "diagnostiziert", "krank", "erkrankt", "erkrankung", "krankheit", "chronisch", "chronische", "symptome",
                 "tabletten", "apotheke", "dosierung", "krebs", "tumor", "verletzt", "verletzung", "unfall",
@@ -197,7 +198,8 @@ void Portuguese(PhraseCategory* medical, PhraseCategory* financial, PhraseCatego
   Add(financial, {"empréstimo", "empréstimos", "financiamento", "crédito habitação", "hipoteca",
                   "cartão de crédito", "cartão de débito", "cheque especial", "descoberto", "juros",
                   "taxa de juros", "investimento", "investimentos", "aposentadoria", "pensão",
-                  "poupança", "transferência", "pix", "boleto bancário", "o boleto", "do boleto",
+                  "poupança", "transferência", "via pix", "pelo pix", "um pix", "chave pix",
+                  "boleto bancário", "o boleto", "do boleto",
                   "meu boleto", "débito automático", "reembolso", "estorno",
                   "devolução do dinheiro", "meu dinheiro de volta", "fatura", "faturas", "cobrança",
                   "cobranças", "cobrado", "cobraram", "pagamento", "pagamentos", "paguei", "dívida", "dívidas",

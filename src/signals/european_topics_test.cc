@@ -101,6 +101,7 @@ constexpr Case kCases[] = {
     {"pt", "financial", "Ainda não recebi o estorno"},
     {"pt", "financial", "Fui cobrado duas vezes na fatura do cartão de crédito"},
     {"pt", "financial", "Estou com dívidas e nome sujo no Serasa"},
+    {"pt", "financial", "Já paguei via pix e não caiu"},
     {"pt", "legal", "Pela LGPD quero que apaguem meus dados pessoais"},
     {"pt", "legal", "Quero o cancelamento do contrato"},
     {"pt", "", "O serviço de vocês é deficiente"},
@@ -140,11 +141,14 @@ TEST_F(EuropeanTopicsTest, NegationDoesNotCancelATopic) {
 }
 
 // The English topics keep their behaviour: the new phrases add no English
-// false positives for everyday words ("rate", "privacy", "diagnostics").
+// false positives for everyday words ("rate", "privacy", "diagnostics",
+// "depressing", "pix").
 TEST_F(EuropeanTopicsTest, EnglishNearMissesStayQuiet) {
   EXPECT_EQ(Topics("Please rate our service", "en"), "");
   EXPECT_EQ(Topics("I value my privacy", "en"), "");
   EXPECT_EQ(Topics("I ran the router diagnostics twice", "en"), "");
+  EXPECT_EQ(Topics("This delay is depressing", "en"), "");
+  EXPECT_EQ(Topics("Send me the pix of the box", "en"), "");
   EXPECT_TRUE(Is("medical", "I was in hospital last week", "en"));
 }
 
