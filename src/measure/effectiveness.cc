@@ -39,9 +39,31 @@ Duration ChooseBucket(TimePoint from, TimePoint to) {
   return std::chrono::hours(24 * 7);
 }
 
+struct LanguageSums {
+  LanguageRow row;
+  double sentiment_sum = 0;
+};
+
+std::vector<LanguageRow> LanguageRows(std::map<std::string, LanguageSums>& sums) {
+  std::vector<LanguageRow> rows;
+  for (auto& [language, s] : sums) {
+    LanguageRow r = std::move(s.row);
+    r.language = language;
+    r.rate = r.events == 0 ? 0.0 : double(r.escalations) / r.events;
+    if (r.customer_messages > 0) {
+      r.human_request_rate = double(r.human_requests) / r.customer_messages;
+      r.sentiment_mean = s.sentiment_sum / r.customer_messages;
+    }
+    rows.push_back(std::move(r));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const LanguageRow& a, const LanguageRow& b) { return a.events > b.events; });
+  return rows;
+}
+
 EscalationFigures Escalations(const CollectedFacts& facts, const EffectivenessOptions& options) {
   EscalationFigures e;
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> trigger, intent, workflow, channel;
+  std::map<std::string, LanguageSums> language;
   TimePoint first = TimePoint::max(), last = TimePoint::min();
   for (const InteractionFacts& i : facts.interactions) {
     for (const EventFact& ev : i.events) {
@@ -69,6 +91,16 @@ EscalationFigures Escalations(const CollectedFacts& facts, const EffectivenessOp
       auto& c = channel[i.channel.empty() ? "(none)" : i.channel];
       ++c.first;
       c.second += up;
+      LanguageSums& l = language[ev.language.empty() ? "(unknown)" : ev.language];
+      ++l.row.events;
+      l.row.escalations += up;
+      l.row.holds += ev.outcome == engine::Outcome::kHold;
+      l.row.handoffs += ev.outcome == engine::Outcome::kHandoff;
+      if (ev.type == engine::EventType::kCustomerMessage) {
+        ++l.row.customer_messages;
+        l.row.human_requests += ev.human_request;
+        l.sentiment_sum += ev.sentiment;
+      }
       if (!ev.intent.empty()) {
         auto& in = intent[ev.intent];
         ++in.first;
@@ -89,6 +121,7 @@ EscalationFigures Escalations(const CollectedFacts& facts, const EffectivenessOp
   e.by_intent = Rows(intent);
   e.by_workflow = Rows(workflow);
   e.by_channel = Rows(channel);
+  e.by_language = LanguageRows(language);
   return e;
 }
 

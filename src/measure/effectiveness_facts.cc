@@ -46,8 +46,14 @@ EventFact ToEventFact(const store::StoredDecision& d) {
     e.intent = std::move(event->intent);
     e.collected = std::move(event->collected);
   }
+  auto decision = codec::ParseDecision(d.record.decision_json);
+  if (decision) {
+    e.language = std::move(decision->signals.language);
+    e.sentiment = decision->signals.sentiment;
+    e.human_request = decision->signals.human_request;
+  }
   if (e.outcome == engine::Outcome::kHold || e.outcome == engine::Outcome::kHandoff) {
-    if (auto decision = codec::ParseDecision(d.record.decision_json)) {
+    if (decision) {
       for (const engine::Reason& r : decision->reasons) {
         if (r.outcome != engine::Outcome::kHold && r.outcome != engine::Outcome::kHandoff) continue;
         bool seen = false;

@@ -159,6 +159,15 @@ std::string EffectivenessJson(const EffectivenessReport& r) {
   WriteRates("by_intent", e.by_intent, w);
   WriteRates("by_workflow", e.by_workflow, w);
   WriteRates("by_channel", e.by_channel, w);
+  w.Key("by_language").BeginArray();
+  for (const LanguageRow& l : e.by_language) {
+    w.BeginObject().Field("language", l.language).Field("events", l.events).Field("escalations", l.escalations);
+    w.Field("holds", l.holds).Field("handoffs", l.handoffs);
+    w.Key("rate").Number(l.rate, 4).Field("customer_messages", l.customer_messages);
+    w.Field("human_requests", l.human_requests).Key("human_request_rate").Number(l.human_request_rate, 4);
+    w.Key("sentiment_mean").Number(l.sentiment_mean, 3).EndObject();
+  }
+  w.EndArray();
   w.Field("bucket_seconds", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(e.bucket).count()));
   w.Key("over_time").BeginArray();
   for (const TimeBucket& b : e.over_time) {
@@ -265,6 +274,15 @@ std::string EffectivenessHtml(const EffectivenessReport& r) {
   h += "<h3>by workflow</h3>" + BarChart(workflows, MaxRate(workflows));
   auto channels = RateBars(e.by_channel, 12);
   h += "<h3>by channel</h3>" + BarChart(channels, MaxRate(channels));
+  h += "<h3>by language</h3><table><tr><th>language</th><th>events</th><th>holds</th><th>handoffs</th>"
+       "<th>escalation rate</th><th>customer messages</th><th>asked for a person</th><th>mean sentiment</th></tr>";
+  for (const LanguageRow& l : e.by_language) {
+    h += "<tr><td>" + Escape(l.language) + "</td><td>" + std::to_string(l.events) + "</td><td>" + std::to_string(l.holds) +
+         "</td><td>" + std::to_string(l.handoffs) + "</td><td>" + Pct(l.rate) + "</td><td>" +
+         std::to_string(l.customer_messages) + "</td><td>" + Pct(l.human_request_rate) + "</td><td>" +
+         Fmt("%+.2f", l.sentiment_mean) + "</td></tr>";
+  }
+  h += "</table>";
 
   const RetentionFigures& ret = r.retention;
   h += "<h2>Handoff context retention</h2><p>" + std::to_string(ret.handoffs) + " handoffs; " +

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "hitlgate/codec/json.h"
 #include "hitlgate/measure/context_retention.h"
 #include "hitlgate/measure/store_history.h"
@@ -162,6 +164,57 @@ TEST(EffectivenessTest, EscalationRateByTriggerIntentChannel) {
   EXPECT_EQ(r.escalation.over_time[0].escalations, 2);
 }
 
+// Languages: a German conversation asking for a person and handed off, a
+// French one held, and events whose language nobody knew.
+TEST(EffectivenessTest, ByLanguageCountsEventsEscalationsRequestsAndSentiment) {
+  CollectedFacts facts;
+  InteractionFacts de;
+  de.id = "c-de";
+  de.events = {Ev(0, EventType::kCustomerMessage, "Ich will einen Menschen", Outcome::kHandoff, {"human_request"}),
+               Ev(1, EventType::kCustomerMessage, "Danke", Outcome::kAllow)};
+  de.events[0].language = de.events[1].language = "de";
+  de.events[0].human_request = true;
+  de.events[0].sentiment = -0.4;
+  de.events[1].sentiment = 0.6;
+  InteractionFacts fr;
+  fr.id = "c-fr";
+  fr.events = {Ev(0, EventType::kCustomerMessage, "Remboursez-moi", Outcome::kAllow),
+               Ev(1, EventType::kAiProposal, "remboursement", Outcome::kHold, {"action_value_above"})};
+  fr.events[0].language = fr.events[1].language = "fr";
+  fr.events[0].sentiment = -0.2;
+  fr.events[1].sentiment = 0.9;  // not a customer message: not in the mean
+  InteractionFacts unknown;
+  unknown.id = "c-x";
+  unknown.events = {Ev(0, EventType::kCustomerMessage, "ok", Outcome::kAllow)};
+  facts.interactions = {de, fr, unknown};
+  const EffectivenessReport r = ComputeEffectiveness(facts, AllTime());
+  ASSERT_EQ(r.escalation.by_language.size(), 3u);
+  std::map<std::string, LanguageRow> rows;
+  for (const LanguageRow& l : r.escalation.by_language) rows[l.language] = l;
+  const LanguageRow& g = rows.at("de");
+  EXPECT_EQ(g.events, 2);
+  EXPECT_EQ(g.handoffs, 1);
+  EXPECT_EQ(g.holds, 0);
+  EXPECT_DOUBLE_EQ(g.rate, 0.5);
+  EXPECT_EQ(g.customer_messages, 2);
+  EXPECT_EQ(g.human_requests, 1);
+  EXPECT_DOUBLE_EQ(g.human_request_rate, 0.5);
+  EXPECT_NEAR(g.sentiment_mean, 0.1, 1e-9);
+  const LanguageRow& f = rows.at("fr");
+  EXPECT_EQ(f.holds, 1);
+  EXPECT_EQ(f.escalations, 1);
+  EXPECT_EQ(f.customer_messages, 1);
+  EXPECT_NEAR(f.sentiment_mean, -0.2, 1e-9);
+  EXPECT_EQ(rows.at("(unknown)").events, 1);
+  EXPECT_DOUBLE_EQ(rows.at("(unknown)").human_request_rate, 0.0);
+  const std::string json = EffectivenessJson(r);
+  EXPECT_NE(json.find("\"by_language\":[{\"language\":\"de\",\"events\":2,\"escalations\":1,\"holds\":0,"
+                      "\"handoffs\":1"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(EffectivenessHtml(r).find("<h3>by language</h3>"), std::string::npos);
+}
+
 TEST(EffectivenessTest, HandoffRetentionCountsTheRepeat) {
   EffectivenessReport r = ComputeEffectiveness(SampleFacts(), AllTime());
   EXPECT_EQ(r.retention.handoffs, 1);
@@ -277,6 +330,9 @@ class StoreFactsTest : public ::testing::Test {
     d.interaction_id = interaction;
     d.event_index = index;
     d.outcome = outcome;
+    d.signals.language = interaction == "c-2" ? "de" : "";
+    d.signals.human_request = outcome == Outcome::kHandoff;
+    d.signals.sentiment = outcome == Outcome::kHandoff ? -0.5 : 0.0;
     if (outcome == Outcome::kHold) d.reasons.push_back({"action_value_above", "big-refund", "", Outcome::kHold});
     if (outcome == Outcome::kHandoff) d.reasons.push_back({"human_request", "person", "", Outcome::kHandoff});
     store::DecisionRecord rec;
@@ -360,6 +416,15 @@ TEST_F(StoreFactsTest, CollectsEventsTasksClaimsAndCsat) {
   EXPECT_EQ(r.retention.repeated, 1);
   EXPECT_EQ(r.csat.groups[2].responses, 1);
   EXPECT_EQ(r.reviewers[0].rejected, 1);
+  // The language and signals come from each decision's recorded signals.
+  EXPECT_EQ(c2.events[0].language, "de");
+  EXPECT_TRUE(c2.events[0].human_request);
+  EXPECT_DOUBLE_EQ(c2.events[0].sentiment, -0.5);
+  ASSERT_EQ(r.escalation.by_language.size(), 2u);
+  EXPECT_EQ(r.escalation.by_language[0].language, "(unknown)");
+  EXPECT_EQ(r.escalation.by_language[1].language, "de");
+  EXPECT_EQ(r.escalation.by_language[1].handoffs, 1);
+  EXPECT_DOUBLE_EQ(r.escalation.by_language[1].human_request_rate, 0.5);
 }
 
 TEST_F(StoreFactsTest, RangeSelectsInteractionsByEventTime) {

@@ -137,6 +137,7 @@ std::vector<PhraseCategory> PhraseMatcher::BuiltinCategories() {
   std::vector<PhraseCategory> all = {internal::HumanRequestPhrases(), LegalThreat(), Frustration(),
                                      Medical(), Financial(), Legal()};
   internal::AddEuropeanPhrases(&all[0], &all[1], &all[2]);
+  internal::AddEuropeanTopics(&all[3], &all[4], &all[5]);
   return all;
 }
 

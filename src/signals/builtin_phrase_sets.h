@@ -12,4 +12,7 @@ PhraseCategory HumanRequestPhrases();
 // the three negatable categories, appended to the English ones.
 void AddEuropeanPhrases(PhraseCategory* human, PhraseCategory* legal, PhraseCategory* frustration);
 
+// The same five languages' phrases of the sensitive topics (not negatable).
+void AddEuropeanTopics(PhraseCategory* medical, PhraseCategory* financial, PhraseCategory* legal);
+
 }  // namespace hitlgate::signals::internal

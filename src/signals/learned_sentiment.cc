@@ -24,15 +24,16 @@ constexpr std::size_t kMaxTextBytes = 4096;
 // Negators of each language, lower-case. French "n'" (n'est, n'ai) is
 // recognized by its prefix.
 constexpr std::string_view kNegDe[] = {"nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines",
-                                       "nie", "niemals", "nichts", "nix", "ohne", "weder", "ned", "net"};
+                                       "nie", "niemals", "nichts", "nix", "ohne", "weder", "ned", "net", "nich",
+                                       "nimmer"};
 constexpr std::string_view kNegFr[] = {"ne", "pas", "jamais", "rien", "sans", "aucun", "aucune", "ni",
                                        "personne"};
 constexpr std::string_view kNegEs[] = {"no", "nunca", "jamás", "jamas", "sin", "ni", "nada", "tampoco",
-                                       "ningún", "ningun", "ninguna", "ninguno"};
+                                       "ningún", "ningun", "ninguna", "ninguno", "nadie"};
 constexpr std::string_view kNegIt[] = {"non", "mai", "senza", "né", "niente", "nessuno", "nessuna",
-                                       "nulla", "no"};
+                                       "nulla", "no", "nn", "neanche", "nemmeno", "neppure"};
 constexpr std::string_view kNegPt[] = {"não", "nao", "nunca", "jamais", "sem", "nem", "nada", "nenhum",
-                                       "nenhuma", "n", "ñ"};
+                                       "nenhuma", "n", "ñ", "ninguém", "ninguem"};
 // Boosters: the word right after is stronger.
 constexpr std::string_view kBoostDe[] = {"sehr", "so", "total", "voll", "echt", "extrem", "mega",
                                          "super", "richtig", "wirklich", "ziemlich", "äußerst",
@@ -212,6 +213,9 @@ void ForEachSentimentFeature(std::string_view text, int language,
     if (boost_next) value *= kBoost;
     if (w.all_caps && has_lower) value *= kBoost;
     f(ctx, word, value);
+    if (const double valence = ContactCenterValence(word, language); valence != 0.0) {
+      f(ctx, kLexiconFeature, value * valence);
+    }
     if (word.size() > kStemBytes) {
       // The stem must not end inside a UTF-8 sequence.
       std::size_t cut = kStemBytes;
@@ -269,7 +273,7 @@ SentimentScore ScoreLearned(std::string_view text, int language, double english_
       text, language,
       [](void* ctx, std::string_view feature, double value) {
         auto* s = static_cast<Sum*>(ctx);
-        if (feature.empty() || feature.back() != '~') ++s->words;
+        if (feature != kLexiconFeature && (feature.empty() || feature.back() != '~')) ++s->words;
         const double weight = WeightOf(*s->weights, feature);
         if (weight == 0.0) return;
         const double v = value * weight;

@@ -56,6 +56,18 @@ int CountExclamations(std::string_view text);
 // English words in a German message); no word can be spelt like it.
 constexpr std::string_view kEnglishFeature = "\x01english";
 
+// The feature that carries the hand-written contact-center lexicon
+// (european_sentiment_lexicon.cc): the sum of its words' valences, each with
+// its word's negation and intensity multiplier. Its weight is learned like
+// any other, so the lexicon's scale is fitted, not guessed.
+constexpr std::string_view kLexiconFeature = "\002lexicon";
+// The lexicon's valence (VADER's scale) of a lower-cased word in `language`
+// (0..4), 0 when it lists neither the word nor a prefix of it.
+double ContactCenterValence(std::string_view word, int language);
+// The shortest prefix ("term*") the lexicon lists, in bytes (for a test:
+// lookups assume at least four).
+std::size_t ShortestContactCenterPrefix(int language);
+
 // The learned score of `text` in `language` (0..4), given the English
 // scorer's compound for it, shaped like the English scorer's: compound =
 // tanh(logit / 2) without the bias, so a text with no known word scores 0.

@@ -44,6 +44,12 @@ struct EventFact {
   // Triggers of the reasons that asked for hold or handoff (escalated only).
   std::vector<std::string> escalation_triggers;
   std::vector<std::pair<std::string, std::string>> collected;
+  // From the decision's signals: the event's language (its own tag, else
+  // the detected one; "" when neither said), and for customer messages the
+  // sentiment and whether it asked for a person.
+  std::string language;
+  double sentiment = 0;
+  bool human_request = false;
 };
 
 struct TaskFact {
@@ -116,6 +122,21 @@ struct RateRow {
   double rate = 0;
 };
 
+// Per language (docs/signals.md): events and their escalations as in the
+// other breakdowns, holds and handoffs apart, and over the customer
+// messages alone how often they asked for a person and their mean sentiment.
+struct LanguageRow {
+  std::string language;  // "(unknown)" when neither the event nor its text said
+  std::int64_t events = 0;
+  std::int64_t escalations = 0;
+  std::int64_t holds = 0, handoffs = 0;
+  double rate = 0;
+  std::int64_t customer_messages = 0;
+  std::int64_t human_requests = 0;
+  double human_request_rate = 0;  // over customer messages
+  double sentiment_mean = 0;      // over customer messages, in [-1, 1]
+};
+
 struct TimeBucket {
   TimePoint start;
   std::int64_t events = 0;
@@ -130,6 +151,7 @@ struct EscalationFigures {
   std::vector<RateRow> by_intent;   // rate over events with that intent
   std::vector<RateRow> by_workflow;
   std::vector<RateRow> by_channel;
+  std::vector<LanguageRow> by_language;  // most events first
   Duration bucket{};
   std::vector<TimeBucket> over_time;
 };

@@ -969,7 +969,9 @@ export interface paths {
          * @description Roles: **supervisor**, **auditor**, **admin**. Escalation rate by trigger, intent,
          *     workflow and channel over time; handoff context retention; resolution time after
          *     escalation by queue; CSAT by resolution path with 95% intervals; SLA attainment; reviewer
-         *     workload and agreement; audit-sample findings. Default range: the last 7 days.
+         *     workload and agreement; audit-sample findings; per language (`escalation.by_language`):
+         *     events, holds, handoffs, and over customer messages how often they asked for a person and
+         *     their mean sentiment. Default range: the last 7 days.
          */
         get: operations["effectiveness"];
         put?: never;
@@ -1128,6 +1130,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        LanguageFigures: {
+            /** @description ISO 639-1 ("de"), or "(unknown)" */
+            language: string;
+            events: number;
+            /** @description holds plus handoffs */
+            escalations: number;
+            holds: number;
+            handoffs: number;
+            /** @description escalations over events */
+            rate: number;
+            customer_messages: number;
+            /** @description customer messages that asked for a person */
+            human_requests: number;
+            /** @description human_requests over customer_messages (0 when none) */
+            human_request_rate: number;
+            /** @description mean sentiment of the customer messages, -1..1 (0 when none) */
+            sentiment_mean: number;
+        };
         /** @description The rolling window of judged cases behind a level (docs/autonomy.md). */
         AutonomyEvidence: {
             cases?: number;
@@ -3305,12 +3325,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The figures (docs/measure.md). */
+            /** @description The figures (docs/measure.md). Only part of the report is described here; the rest is in docs/measure.md. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        interactions?: number;
+                        escalation?: {
+                            events?: number;
+                            escalations?: number;
+                            rate?: number;
+                            /**
+                             * @description One row per language, most events first: the event's `language` when it
+                             *     gave one, else the one detected in its text (docs/signals.md);
+                             *     "(unknown)" when neither says.
+                             */
+                            by_language?: components["schemas"]["LanguageFigures"][];
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];

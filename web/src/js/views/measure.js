@@ -4,7 +4,9 @@
 // intent, workflow and channel; handoff context retention; resolution time
 // after escalation by queue; CSAT of AI-resolved, escalated and
 // human-resolved conversations with 95% intervals; SLA attainment per queue;
-// reviewers' workload and agreement with the AI. Below: what a policy change
+// reviewers' workload and agreement with the AI; per language, events,
+// holds, handoffs, how often customers asked for a person and their mean
+// sentiment (docs/signals.md). Below: what a policy change
 // would do (replay, shadow mode, staffing; policy_change.js).
 import { get, qs } from '../api.js';
 import { h, replace, field, pct, num, fmtTime, toast, errorText } from '../dom.js';
@@ -46,6 +48,7 @@ export async function mount(root, { me }) {
   const slaEl = h('div');
   const reviewersEl = h('div');
   const auditEl = h('div');
+  const languagesEl = h('div');
   const card = (id, title, body, tools) => h('section.card', { 'aria-labelledby': id, dataset: { card: id } },
     h('div.card-head', h('h3', { id }, title), tools || null), body);
   const change = policyChangePanel({ me, range: () => currentRange() });
@@ -58,6 +61,7 @@ export async function mount(root, { me }) {
       card('m-time', 'Escalation rate over time', overTimeEl),
       card('m-breakdown', 'Escalation breakdown', breakdownEl, field('Break down by', breakdownSel)),
       card('m-csat', 'Customer satisfaction (CSAT)', csatEl),
+      card('m-languages', 'By language', languagesEl),
       card('m-retention', 'Handoff context retention', retentionEl),
       card('m-resolution', 'Resolution time after escalation', resolutionEl),
       card('m-sla', 'SLA attainment per queue', slaEl),
@@ -187,6 +191,18 @@ export async function mount(root, { me }) {
       table: { head: ['Reviewer', 'Claims', 'Verdicts', 'Approved', 'Edited', 'Rejected', 'Taken over', 'Mean handling', 'Agreement with AI'], rows: rv.map((x) => [who(x.reviewer), x.claims, x.verdicts, x.approved, x.edited, x.rejected, x.taken_over, secs(x.mean_handle_seconds), x.agreement_with_ai.n ? pct(x.agreement_with_ai.share) : '—']) },
     }), h('p.small', 'Agreement with the AI (held proposals approved as is): ', h('strong', interval(r.agreement_with_ai)))]
       : h('p.empty', 'No reviewer claimed or answered a task in this range.'));
+
+    // Languages: the event's own tag, else the one detected in its text.
+    const langs = e.by_language || [];
+    const sentiment = (x) => (x.customer_messages ? `${x.sentiment_mean >= 0 ? '+' : ''}${num(x.sentiment_mean, 2)}` : '—');
+    const head = ['Language', 'Events', 'Holds', 'Handoffs', 'Escalation rate', 'Customer messages', 'Asked for a person', 'Mean sentiment'];
+    replace(languagesEl, langs.length ? [h('div.table-wrap', h('table.data', { dataset: { table: 'by-language' }, 'aria-label': 'Events and escalations per language' },
+      h('thead', h('tr', head.map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c)))),
+      h('tbody', langs.map((x) => h('tr', { dataset: { language: x.language } },
+        h('th', { scope: 'row' }, x.language),
+        [x.events, x.holds, x.handoffs, pct(x.rate), x.customer_messages, x.customer_messages ? pct(x.human_request_rate) : '—', sentiment(x)].map((c) => h('td.num', String(c)))))))),
+    h('p.muted.small', 'The event\'s own language, else the one detected in its text; "(unknown)" when neither says (short or mixed messages). Sentiment and requests for a person are over customer messages.')]
+      : h('p.empty', 'No events in this range.'));
 
     const a = r.audit_samples;
     replace(auditEl, h('dl.kv', h('dt', 'Sampled'), h('dd', String(a.samples)), h('dt', 'Reviewed'), h('dd', String(a.reviewed)),
