@@ -4,6 +4,10 @@
 // claims and verdicts into answers for the waiting agent, and runs the
 // periodic work (lease expiry, SLA escalation, hold notices, webhooks).
 //
+// It is also the composition root of the services split out of it, each in
+// its own header with typed results: review() (ReviewService: queues,
+// claims, leases, verdicts, the task an agent waits on).
+//
 // It knows nothing of HTTP: every method takes the authenticated Principal
 // and returns Result<...> whose error codes the API maps to status codes.
 // Live updates leave through the LiveEvents interface.
