@@ -16,7 +16,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/access.h"
-#include "gateway/json_views.h"
+#include "hitlgate/codec/review_json.h"
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/audit/record.h"
 #include "hitlgate/autonomy/levels.h"
@@ -244,7 +244,7 @@ Result<int> AutonomyService::Sync(bool write_side_effects) {
     HITLGATE_RETURN_IF_ERROR(opened);
     st.pending_tasks[c.key] = opened->id;
     ++opened_tasks;
-    live_.Publish("task.created", opened->workflow, gateway::TaskJson(*opened, false));
+    live_.Publish("task.created", opened->workflow, codec::TaskJson(*opened, false));
   }
   return static_cast<int>(changes.size() + signed_off.size()) + opened_tasks;
 }

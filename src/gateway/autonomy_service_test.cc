@@ -62,15 +62,16 @@ class GatewayAutonomyTest : public testing::GatewayFixture {
   }
 
   // Claims `task_id` as `who` and answers it.
-  Result<std::string> Answer(const Principal& who, const std::string& task_id, store::VerdictKind kind,
+  Result<store::Task> Answer(const Principal& who, const std::string& task_id, store::VerdictKind kind,
                              std::string reason = "") {
-    auto claimed = gateway_->Claim(who, task_id);
+    auto claimed = gateway_->review().Claim(who, task_id);
     HITLGATE_RETURN_IF_ERROR(claimed);
     VerdictRequest v;
-    v.lease_id = std::string(json::parse(*claimed).at("lease").at("lease_id").as_string());
+    if (!claimed->task.lease) return MakeError(ErrorCode::kInternal, "a claim without a lease");
+    v.lease_id = claimed->task.lease->lease_id;
     v.kind = kind;
     v.reason = std::move(reason);
-    return gateway_->SubmitVerdict(who, task_id, v);
+    return gateway_->review().SubmitVerdict(who, task_id, v);
   }
 
   // `n` held 50 EUR refunds, each approved unchanged by the reviewer.
@@ -130,7 +131,7 @@ TEST_F(GatewayAutonomyTest, PromotionWaitsForASupervisorsSignOffThenAppliesToNew
   // Not applied before the sign-off.
   EXPECT_FALSE(Refund("before", 50).task_id.empty());
   // A reviewer may not relax oversight.
-  EXPECT_THAT(gateway_->Claim(reviewer_, task), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->review().Claim(reviewer_, task), IsError(ErrorCode::kPermissionDenied));
   ASSERT_THAT(Answer(supervisor_, task, store::VerdictKind::kApproved), IsOk());
   ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   EXPECT_EQ(CountAudit("autonomy_changed"), 1);

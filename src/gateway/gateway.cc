@@ -28,30 +28,25 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
                             options_.auth_failure_audit, options_.auth_failures_per_address},
               [&live](const std::string& key_id) { live.KeyRevoked(key_id); }),
       autonomy_(store, clock, live, options_.autonomy, options_.escalation_queue),
-      stats_(std::make_unique<LiveStats>()) {}
+      stats_(std::make_unique<LiveStats>()) {
+  // Receipts and agent deadlines stay here for now (they serve the event
+  // path and the tick too); the review side reaches them through these.
+  ReviewHooks hooks;
+  hooks.settle_deadlines = [this](TimePoint now, const std::string& task_id) {
+    return SettleDeadlines(now, task_id);
+  };
+  hooks.prepare_receipt = [this](const Principal& who, const store::Task& task, const store::Verdict& verdict,
+                                 TimePoint now, store::VerdictOptions* verdict_options) {
+    return PrepareReceipt(who, task, verdict, now, verdict_options);
+  };
+  hooks.remember_receipt = [this](const std::string& task_id, const std::string& receipt_json) {
+    RememberReceipt(task_id, receipt_json);
+  };
+  hooks.receipt_for = [this](const store::Task& task) { return ReceiptFor(task); };
+  review_ = std::make_unique<ReviewService>(store_, engine_, clock_, options_, live_, metrics_, std::move(hooks));
+}
 
 Gateway::~Gateway() = default;
-
-
-store::ClaimRequest Gateway::ClaimRequestFor(const Principal& who) const {
-  store::ClaimRequest r;
-  r.reviewer = who.key_id;
-  r.skills = who.skills;
-  r.languages = who.languages;
-  r.max_concurrent = who.max_concurrent;
-  r.now = clock_.Now();
-  r.lease_ttl = options_.lease_ttl;
-  if (who.Can(Permission::kSuperviseTasks)) {
-    // Supervisors work the escalation queue with every skill a task may need:
-    // escalated tasks must not wait for a rare specialist.
-    for (const auto& q : engine_.policy()->queues()) {
-      for (const std::string& s : q.skills) {
-        if (std::find(r.skills.begin(), r.skills.end(), s) == r.skills.end()) r.skills.push_back(s);
-      }
-    }
-  }
-  return r;
-}
 
 Result<void> Gateway::RefreshQueueMetrics() {
   auto counts = store_.CountOpenByQueue();

@@ -62,7 +62,7 @@ class GatewayDeadlineTest : public testing::GatewayFixture {
   }
 
   json::value AgentView(const std::string& task_id) {
-    return Parse(gateway_->TaskStatusJson(agent_, task_id));
+    return Parse(gateway_->review().AgentTask(agent_, task_id));
   }
 
   Principal agent_, reviewer_, supervisor_, auditor_;
@@ -104,7 +104,7 @@ TEST_F(GatewayDeadlineTest, FailClosedAtTheDeadlineDeliversNothingAndRefusesALat
 
   VerdictRequest late;
   late.override = true;
-  EXPECT_THAT(gateway_->SubmitVerdict(supervisor_, r.task_id, late),
+  EXPECT_THAT(gateway_->review().SubmitVerdict(supervisor_, r.task_id, late),
               IsError(ErrorCode::kFailedPrecondition));
   auto audit = gateway_->ReadAudit(auditor_, 1, 1000);
   ASSERT_THAT(audit, IsOk());
@@ -130,10 +130,10 @@ TEST_F(GatewayDeadlineTest, FailOpenDeliversTheProposalAsItWasWithoutAReceipt) {
 TEST_F(GatewayDeadlineTest, HandoffEndsTheAgentsWaitAndLeavesTheTaskToAPerson) {
   SubmitResult r = Propose("c-1", "refund_large");
   clock_.Advance(std::chrono::seconds(9));
-  auto first = gateway_->AgentTask(agent_, r.task_id);
+  auto first = gateway_->review().AgentTask(agent_, r.task_id);
   ASSERT_THAT(first, IsOk());
   EXPECT_TRUE(first->settled) << "the read that expires it ends the agent's wait at once";
-  auto later = gateway_->AgentTask(agent_, r.task_id);
+  auto later = gateway_->review().AgentTask(agent_, r.task_id);
   ASSERT_THAT(later, IsOk());
   EXPECT_FALSE(later->settled) << "a later long-poll waits for the person's reply";
   EXPECT_FALSE(later->deadline_in.has_value()) << "for as long as it asked, not until a spent deadline";
@@ -142,14 +142,14 @@ TEST_F(GatewayDeadlineTest, HandoffEndsTheAgentsWaitAndLeavesTheTaskToAPerson) {
   EXPECT_FALSE(view.at("final").at("deliver").as_bool());
   EXPECT_EQ(view.at("final").at("fallback").as_string(), "handoff");
 
-  json::value claimed = Parse(gateway_->ClaimNext(reviewer_, {}));
+  json::value claimed = Parse(gateway_->review().ClaimNext(reviewer_, {}));
   EXPECT_EQ(claimed.at("id").as_string(), r.task_id);
   EXPECT_EQ(claimed.at("kind").as_string(), "handoff");
   VerdictRequest reply;
   reply.lease_id = std::string(claimed.at("lease").at("lease_id").as_string());
   reply.kind = store::VerdictKind::kEdited;
   reply.edited_text = "I have arranged the refund for you myself.";
-  ASSERT_THAT(gateway_->SubmitVerdict(reviewer_, r.task_id, reply), IsOk());
+  ASSERT_THAT(gateway_->review().SubmitVerdict(reviewer_, r.task_id, reply), IsOk());
   json::value answered = AgentView(r.task_id);
   EXPECT_EQ(answered.at("status").as_string(), "answered") << "the person's reply reaches the agent";
   EXPECT_EQ(answered.at("final").at("text").as_string(), "I have arranged the refund for you myself.");
@@ -168,10 +168,10 @@ TEST_F(GatewayDeadlineTest, TheTickSettlesDeadlinesNobodyIsWaitingOn) {
 
 TEST_F(GatewayDeadlineTest, AVerdictBeforeTheDeadlineStands) {
   SubmitResult r = Propose("c-1", "refund");
-  json::value claimed = Parse(gateway_->ClaimNext(reviewer_, {}));
+  json::value claimed = Parse(gateway_->review().ClaimNext(reviewer_, {}));
   VerdictRequest approve;
   approve.lease_id = std::string(claimed.at("lease").at("lease_id").as_string());
-  ASSERT_THAT(gateway_->SubmitVerdict(reviewer_, r.task_id, approve), IsOk());
+  ASSERT_THAT(gateway_->review().SubmitVerdict(reviewer_, r.task_id, approve), IsOk());
   clock_.Advance(std::chrono::seconds(30));
   ASSERT_THAT(gateway_->Tick(), IsOk());
   json::value view = AgentView(r.task_id);
@@ -184,7 +184,7 @@ TEST_F(GatewayDeadlineTest, ABadDeadlineIsRefusedAndWritesNothing) {
       agent_, R"({"interaction_id":"c-9","workflow":"voice-bot","type":"ai_proposal","text":"x",)"
               R"("action":{"name":"refund"},"deadline_ms":0})");
   EXPECT_THAT(r, IsError(ErrorCode::kInvalidArgument));
-  EXPECT_THAT(gateway_->InteractionJson(admin_, "c-9", ""), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(gateway_->review().Interaction(admin_, "c-9", ""), IsError(ErrorCode::kNotFound));
 }
 
 }  // namespace

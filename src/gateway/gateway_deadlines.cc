@@ -3,7 +3,7 @@
 // deadline passes the task is settled with the policy's fallback. The store
 // settles and audits; this tells the waiting agent by every channel it may
 // be listening on.
-#include "gateway/json_views.h"
+#include "hitlgate/codec/review_json.h"
 #include "hitlgate/gateway/gateway.h"
 
 namespace hitlgate::gateway {
@@ -19,7 +19,7 @@ Result<int> Gateway::SettleDeadlines(TimePoint now, const std::string& task_id) 
   std::vector<store::OutboxMessage> outbox;
   for (const store::Task& t : *settled) {
     live_.TaskChanged(t.id);
-    live_.Publish("task.expired", t.workflow, gateway::TaskJson(t, false));
+    live_.Publish("task.expired", t.workflow, codec::TaskJson(t, false));
     metrics_.DeadlinePassed(t.workflow, t.deadline->fallback);
     if (!hooks) continue;
     for (const store::Webhook& hook : *hooks) {
@@ -29,7 +29,7 @@ Result<int> Gateway::SettleDeadlines(TimePoint now, const std::string& task_id) 
       m.url = hook.url;
       m.event_type = "task.expired";
       m.task_id = t.id;
-      m.payload_json = AgentViewJson(t, now, options_.holding_message, std::nullopt);
+      m.payload_json = codec::AgentTaskJson(review_->AgentView(t, now, std::nullopt));
       m.next_attempt_at = now;
       outbox.push_back(std::move(m));
     }

@@ -1,16 +1,15 @@
-// Agents' side: an event in, a durable decision out; the task status an
-// agent polls for while a proposal is held.
+// Agents' side: an event in, a durable decision out.
 #include <algorithm>
 #include <chrono>
 
 #include "gateway/access.h"
 #include "gateway/interaction_turns.h"
-#include "gateway/json_views.h"
 #include "gateway/live_stats.h"
 #include "gateway/verdict_rules.h"
 #include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_reader.h"
 #include "hitlgate/codec/json_writer.h"
+#include "hitlgate/codec/review_json.h"
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/crypto/hash.h"
 #include "hitlgate/gateway/gateway.h"
@@ -26,7 +25,7 @@ bool OpensTask(engine::Outcome o) {
 
 // The task's context: the event, its decision, what the AI collected and
 // its summary. The transcript is not copied in: reviewers' task views read
-// it from the interaction's recorded events (TaskWithRecentContactsJson).
+// it from the interaction's recorded events (ReviewService::Task).
 std::string Gateway::BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                       const engine::Decision& decision) {
   codec::JsonWriter w;
@@ -269,169 +268,9 @@ Result<SubmitResult> Gateway::FinishEvent(PendingEvent& p, Result<store::Recorde
   if (written->task) {
     // The task as written, not read back.
     live_.Publish("task.created", written->task->workflow,
-                  gateway::TaskJson(*written->task, /*with_context=*/false));
+                  codec::TaskJson(*written->task, /*with_context=*/false));
   }
   return result;
-}
-
-Result<AgentTaskView> Gateway::AgentTask(const Principal& who, const std::string& task_id) {
-  if (!who.Can(Permission::kSubmitEvents) && !who.Can(Permission::kReadQueues)) {
-    return MakeError(ErrorCode::kPermissionDenied, "this key may not read tasks");
-  }
-  auto task = store_.GetTask(task_id);
-  HITLGATE_RETURN_IF_ERROR(task);
-  HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, task->workflow));
-  const TimePoint now = clock_.Now();
-  bool expired_now = false;
-  if (store::DeadlinePassed(*task, now)) {
-    // The agent asks at or after its deadline: settle it now rather than at
-    // the next tick, so a voice agent hears the fallback on time.
-    auto settled = SettleDeadlines(now, task_id);
-    HITLGATE_RETURN_IF_ERROR(settled);
-    expired_now = *settled > 0;
-    task = store_.GetTask(task_id);
-    HITLGATE_RETURN_IF_ERROR(task);
-  }
-  AgentTaskView view;
-  // A handoff fallback leaves the task open for a person: the read that
-  // expires it answers at once, and later waits go on for the person's reply
-  // (the expiry itself wakes whoever was already waiting).
-  view.settled = store::IsSettled(task->status) || expired_now;
-  view.holding_notice = !view.settled && task->hold_notice_at && now >= *task->hold_notice_at;
-  if (!view.settled && task->deadline && !task->expired_at) view.deadline_in = task->deadline->at - now;
-  view.json = AgentViewJson(*task, now, options_.holding_message, ReceiptFor(*task));
-  return view;
-}
-
-Result<std::string> Gateway::TaskStatusJson(const Principal& who, const std::string& task_id) {
-  auto view = AgentTask(who, task_id);
-  HITLGATE_RETURN_IF_ERROR(view);
-  return std::move(view->json);
-}
-
-namespace {
-
-std::string DeadlineCustomerMessage(const store::Task& task) {
-  auto context = codec::JsonObjectReader::Parse(task.context_json);
-  if (!context) return "";
-  auto line = context->OptString("deadline_customer_message");
-  return line && *line ? std::move(**line) : std::string();
-}
-
-// Delivers the proposal as it was: what a fail_open deadline and an approval
-// without edits both send.
-void WriteProposal(const engine::Event* ai, std::string_view edited_text,
-                   std::string_view edited_action_json, codec::JsonWriter& w) {
-  const std::string text(!edited_text.empty() ? edited_text : ai ? std::string_view(ai->text) : "");
-  const bool has_action = !edited_action_json.empty() || (ai && ai->action);
-  w.Field("deliver", !text.empty() || has_action);
-  w.Field("text", text);
-  if (!edited_action_json.empty()) {
-    w.Key("action").Raw(edited_action_json);
-    // The AI wrote its reply for the action it proposed ("I refunded 150
-    // USD"); a reviewer who changed only the action leaves that reply wrong.
-    if (edited_text.empty() && !text.empty()) w.Field("text_outdated", true);
-  } else if (ai && ai->action) {
-    w.Key("action").Raw(codec::EncodeAction(*ai->action));
-  }
-}
-
-// The agent's deadline settled the task before a person did.
-void WriteDeadlineFinal(const store::Task& task, codec::JsonWriter& w) {
-  const engine::DeadlineFallback fallback = task.deadline->fallback;
-  w.Key("final").BeginObject();
-  if (fallback == engine::DeadlineFallback::kFailOpen) {
-    const std::optional<engine::Event> proposal = HeldProposal(task);
-    WriteProposal(proposal ? &*proposal : nullptr, "", "", w);
-  } else {
-    w.Field("deliver", false);
-    if (std::string line = DeadlineCustomerMessage(task); !line.empty()) {
-      w.Field("customer_message", line);
-    }
-  }
-  w.Field("fallback", engine::DeadlineFallbackName(fallback));
-  w.EndObject();
-}
-
-}  // namespace
-
-std::string AgentViewJson(const store::Task& t, TimePoint now, std::string_view holding_message,
-                          const std::optional<std::string>& receipt) {
-  const store::Task* task = &t;
-
-  codec::JsonWriter w;
-  w.BeginObject();
-  w.Field("task_id", task->id);
-  w.Field("kind", store::TaskKindName(task->kind));
-  w.Field("interaction_id", task->interaction_id);
-  const bool answered = task->status == store::TaskStatus::kAnswered;
-  const bool cancelled = task->status == store::TaskStatus::kCancelled;
-  // Expired for the agent: a handed-off task may still be open for a person.
-  const bool expired = !answered && !cancelled && task->expired_at.has_value();
-  w.Field("status", answered ? "answered" : cancelled ? "cancelled" : expired ? "expired" : "pending");
-  w.Field("queue", task->queue);
-  w.Field("escalated", task->escalated);
-  w.Field("due_at", FormatRfc3339(task->due_at));
-  if (task->deadline) {
-    w.Field("deadline_at", FormatRfc3339(task->deadline->at));
-    w.Field("on_deadline", engine::DeadlineFallbackName(task->deadline->fallback));
-  }
-  if (answered && task->verdict) {
-    const store::Verdict& v = *task->verdict;
-    w.Key("verdict");
-    WriteVerdict(v, w);
-    // What the agent should deliver now, so it needs no merging logic.
-    const std::optional<engine::Event> proposal = HeldProposal(*task);
-    const engine::Event* ai = proposal ? &*proposal : nullptr;
-    w.Key("final").BeginObject();
-    if (task->kind == store::TaskKind::kAuditSample) {
-      // An auditor judged work that already went out: nothing to deliver
-      // (an edit is a correction for the learning loop, not an action).
-      w.Field("deliver", false);
-      w.EndObject();
-      w.EndObject();
-      return w.Take();
-    }
-    if (task->kind == store::TaskKind::kContest) {
-      // A contested decision: nothing to deliver but the explanation owed to
-      // the customer (docs/data-protection.md).
-      w.Field("contest", v.kind == store::VerdictKind::kApproved ? "upheld" : "overturned");
-      w.Field("deliver", false);
-      w.Field("customer_message", v.customer_message);
-      w.EndObject();
-      w.EndObject();
-      return w.Take();
-    }
-    switch (v.kind) {
-      case store::VerdictKind::kApproved:
-      case store::VerdictKind::kEdited:
-        WriteProposal(ai, v.edited_text, v.edited_action_json, w);
-        break;
-      case store::VerdictKind::kRejected:
-        w.Field("deliver", false);
-        w.Field("customer_message", v.customer_message);
-        break;
-      case store::VerdictKind::kTakenOver:
-        w.Field("deliver", false);
-        w.Field("taken_over_by", v.reviewer);
-        break;
-    }
-    w.EndObject();
-  } else if (expired) {
-    WriteDeadlineFinal(*task, w);
-  } else if (!cancelled && task->hold_notice_at && now >= *task->hold_notice_at) {
-    // The hold has lasted past the policy's notice time: the customer should
-    // hear something, with an honest estimate (the time left to the SLA).
-    auto remaining = std::chrono::duration_cast<std::chrono::seconds>(task->due_at - now).count();
-    w.Key("holding_message").BeginObject();
-    w.Field("text", holding_message);
-    w.Field("expected_wait_seconds", static_cast<std::int64_t>(std::max<std::int64_t>(remaining, 0)));
-    w.EndObject();
-  }
-  // The signed approval, for the executor to check before it acts.
-  if (receipt) w.Key("receipt").Raw(*receipt);
-  w.EndObject();
-  return w.Take();
 }
 
 }  // namespace hitlgate::gateway

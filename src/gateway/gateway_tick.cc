@@ -3,7 +3,7 @@
 // audited) by the store first, then announced.
 #include <algorithm>
 
-#include "gateway/json_views.h"
+#include "hitlgate/codec/review_json.h"
 #include "gateway/live_stats.h"
 #include "hitlgate/gateway/gateway.h"
 
@@ -24,7 +24,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
   auto expired = store_.ExpireLeases(now);
   HITLGATE_RETURN_IF_ERROR(expired);
   for (const store::Task& t : *expired) {
-    live_.Publish("task.lease_expired", t.workflow, gateway::TaskJson(t, false));
+    live_.Publish("task.lease_expired", t.workflow, codec::TaskJson(t, false));
     live_.TaskChanged(t.id);
   }
   report.leases_expired = static_cast<int>(expired->size());
@@ -37,7 +37,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
   HITLGATE_RETURN_IF_ERROR(escalated);
   for (const store::Task& t : *escalated) {
     stats_->SlaBreach(t.workflow, t.interaction_id, now);
-    live_.Publish("task.escalated", t.workflow, gateway::TaskJson(t, false));
+    live_.Publish("task.escalated", t.workflow, codec::TaskJson(t, false));
     live_.TaskChanged(t.id);
   }
   report.escalated = static_cast<int>(escalated->size());
@@ -84,7 +84,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
           notice_order_.pop_front();
         }
       }
-      live_.Publish("task.hold_notice", t.workflow, gateway::TaskJson(t, false));
+      live_.Publish("task.hold_notice", t.workflow, codec::TaskJson(t, false));
       live_.TaskChanged(t.id);
       ++report.hold_notices;
     }

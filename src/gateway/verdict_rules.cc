@@ -79,14 +79,4 @@ bool ApprovesAction(const store::Task& task, const store::Verdict& v, const engi
   return who.Can(Permission::kWorkTasks) && who.role != store::Role::kAuditor;
 }
 
-std::optional<engine::Event> HeldProposal(const store::Task& task) {
-  auto context = codec::JsonObjectReader::Parse(task.context_json);
-  if (!context) return std::nullopt;
-  auto raw = context->OptRaw("event");
-  if (!raw || !*raw) return std::nullopt;
-  auto event = codec::ParseEvent(**raw);
-  if (!event || event->type != engine::EventType::kAiProposal) return std::nullopt;
-  return std::move(*event);
-}
-
 }  // namespace hitlgate::gateway

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "hitlgate/codec/review_json.h"
 #include "hitlgate/common/error.h"
 #include "hitlgate/engine/event.h"
 #include "hitlgate/gateway/principal.h"
@@ -39,8 +40,8 @@ const VerdictRule& VerdictRuleFor(store::TaskKind kind);
 bool ApprovesAction(const store::Task& task, const store::Verdict& verdict, const engine::Event* held,
                     const Principal& who);
 
-// The AI proposal a task holds (from its context); none for a customer
-// message or an erased text.
-std::optional<engine::Event> HeldProposal(const store::Task& task);
+// The AI proposal a task holds: read from its context by the codec, which
+// also writes what the agent is told to deliver from it.
+using codec::HeldProposal;
 
 }  // namespace hitlgate::gateway

@@ -59,12 +59,13 @@ class FeedbackTest : public gateway::testing::GatewayFixture {
   }
 
   void Answer(gateway::VerdictRequest v) {
-    auto claimed = gateway_->ClaimNext(reviewer_, {});
+    auto claimed = gateway_->review().ClaimNext(reviewer_, {});
     ASSERT_TRUE(claimed.has_value()) << claimed.error().ToString();
-    v.lease_id = std::string(json::parse(*claimed).at("lease").at("lease_id").as_string());
-    std::string id(json::parse(*claimed).at("id").as_string());
+    ASSERT_TRUE(claimed->task.lease.has_value());
+    v.lease_id = claimed->task.lease->lease_id;
+    const std::string id = claimed->task.id;
     clock_.Advance(std::chrono::seconds(5));
-    auto answered = gateway_->SubmitVerdict(reviewer_, id, v);
+    auto answered = gateway_->review().SubmitVerdict(reviewer_, id, v);
     ASSERT_TRUE(answered.has_value()) << answered.error().ToString();
   }
 

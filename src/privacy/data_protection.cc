@@ -6,9 +6,9 @@
 #include <set>
 
 #include "gateway/access.h"
-#include "gateway/json_views.h"
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/codec/json_writer.h"
+#include "hitlgate/codec/review_json.h"
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/crypto/hash.h"
 #include "hitlgate/privacy/data_protection.h"
@@ -21,7 +21,6 @@ using gateway::Permission;
 using gateway::Require;
 using gateway::RequireWorkflow;
 using gateway::VerdictRequest;
-using gateway::WriteTask;
 
 namespace {
 
@@ -105,7 +104,7 @@ std::string ContestContext(const store::InteractionRecord& r, const store::Store
   for (const store::StoredDecision& d : r.decisions) WriteDecision(d, w);
   w.EndArray();
   w.Key("reviews").BeginArray();
-  for (const store::Task& t : r.tasks) WriteTask(t, w, /*with_context=*/false);
+  for (const store::Task& t : r.tasks) codec::WriteTask(t, w, /*with_context=*/false);
   w.EndArray();
   w.EndObject();
   return w.Take();
@@ -242,7 +241,9 @@ Result<std::string> DecideContest(const Services& services, const Principal& who
   r.customer_message = verdict.explanation;
   r.note = verdict.note;
   r.override = verdict.override;
-  return services.gateway.SubmitVerdict(who, task_id, r);
+  auto answered = services.gateway.review().SubmitVerdict(who, task_id, r);
+  HITLGATE_RETURN_IF_ERROR(answered);
+  return codec::TaskJson(*answered, /*with_context=*/false);
 }
 
 Result<bool> UnderLegalHold(store::Store& store, const std::string& customer_id) {
@@ -307,7 +308,7 @@ Result<std::string> ExportCustomer(const Services& services, const Principal& wh
     for (const store::StoredDecision& d : r.decisions) WriteDecision(d, w);
     w.EndArray();
     w.Key("tasks").BeginArray();
-    for (const store::Task& t : r.tasks) WriteTask(t, w, /*with_context=*/true);
+    for (const store::Task& t : r.tasks) codec::WriteTask(t, w, /*with_context=*/true);
     w.EndArray();
     w.EndObject();
   }

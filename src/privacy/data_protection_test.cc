@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "hitlgate/audit/verifier.h"
+#include "hitlgate/codec/review_json.h"
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/engine/memory_conversation_store.h"
 #include "hitlgate/store/audit_source.h"
@@ -78,14 +79,14 @@ class DataProtectionTest : public gateway::testing::GatewayFixture {
 
   // Claims task `id` as a supervisor and answers it.
   void Answer(const std::string& id) {
-    ASSERT_THAT(gateway_->Claim(supervisor_, id), IsOk());
+    ASSERT_THAT(gateway_->review().Claim(supervisor_, id), IsOk());
     auto lease = store_->GetTask(id)->lease->lease_id;
     gateway::VerdictRequest v;
     v.lease_id = lease;
     v.kind = store::VerdictKind::kRejected;
     v.reason = "over the limit";
     v.customer_message = "Sorry Ms Example, we cannot refund this.";
-    ASSERT_THAT(gateway_->SubmitVerdict(supervisor_, id, v), IsOk());
+    ASSERT_THAT(gateway_->review().SubmitVerdict(supervisor_, id, v), IsOk());
   }
 
   std::vector<std::string> AuditKinds() {
@@ -133,19 +134,20 @@ TEST_F(DataProtectionTest, ContestVerdictIsReportedBackToTheAgent) {
   ASSERT_THAT(opened, IsOk());
   const std::string task_id = store_->ListTasks({}).value()[0].id;
   // Only supervisors work the supervisors' queue.
-  EXPECT_THAT(gateway_->Claim(reviewer_, task_id), IsError(ErrorCode::kPermissionDenied));
-  ASSERT_THAT(gateway_->Claim(supervisor_, task_id), IsOk());
+  EXPECT_THAT(gateway_->review().Claim(reviewer_, task_id), IsError(ErrorCode::kPermissionDenied));
+  ASSERT_THAT(gateway_->review().Claim(supervisor_, task_id), IsOk());
   ContestVerdict v;
   v.lease_id = store_->GetTask(task_id)->lease->lease_id;
   v.upheld = false;
   v.explanation = "A colleague checked: you are entitled to the refund.";
   ASSERT_THAT(DecideContest(Privacy(), supervisor_, task_id, v), IsOk());
   EXPECT_THAT(live_.changed, ::testing::Contains(task_id));  // the long-poll wakes
-  auto view = gateway_->TaskStatusJson(agent_, task_id);
-  ASSERT_THAT(view, IsOk());
-  EXPECT_THAT(*view, HasSubstr(R"("status":"answered")"));
-  EXPECT_THAT(*view, HasSubstr(R"("kind":"rejected")"));  // overturned
-  EXPECT_THAT(*view, HasSubstr("you are entitled to the refund"));
+  auto task = gateway_->review().AgentTask(agent_, task_id);
+  ASSERT_THAT(task, IsOk());
+  const std::string view = codec::AgentTaskJson(*task);
+  EXPECT_THAT(view, HasSubstr(R"("status":"answered")"));
+  EXPECT_THAT(view, HasSubstr(R"("kind":"rejected")"));  // overturned
+  EXPECT_THAT(view, HasSubstr("you are entitled to the refund"));
   EXPECT_TRUE(ChainVerifies());
 }
 
@@ -153,17 +155,18 @@ TEST_F(DataProtectionTest, AnUpheldContestTellsTheAgentToDeliverOnlyTheExplanati
   Submit("c-1", 20);
   ASSERT_THAT(OpenContest(Privacy(), agent_, "c-1", Statement()), IsOk());
   const std::string task_id = store_->ListTasks({}).value()[0].id;
-  ASSERT_THAT(gateway_->Claim(supervisor_, task_id), IsOk());
+  ASSERT_THAT(gateway_->review().Claim(supervisor_, task_id), IsOk());
   ContestVerdict v;
   v.lease_id = store_->GetTask(task_id)->lease->lease_id;
   v.upheld = true;
   v.explanation = "We checked again: the order was outside the return window.";
   ASSERT_THAT(DecideContest(Privacy(), supervisor_, task_id, v), IsOk());
-  auto view = gateway_->TaskStatusJson(agent_, task_id);
-  ASSERT_THAT(view, IsOk());
-  EXPECT_THAT(*view, HasSubstr(R"("final":{"contest":"upheld","deliver":false,)"));
-  EXPECT_THAT(*view, HasSubstr("outside the return window"));
-  EXPECT_THAT(*view, Not(HasSubstr(R"("deliver":true)")));
+  auto task = gateway_->review().AgentTask(agent_, task_id);
+  ASSERT_THAT(task, IsOk());
+  const std::string view = codec::AgentTaskJson(*task);
+  EXPECT_THAT(view, HasSubstr(R"("final":{"contest":"upheld","deliver":false,)"));
+  EXPECT_THAT(view, HasSubstr("outside the return window"));
+  EXPECT_THAT(view, Not(HasSubstr(R"("deliver":true)")));
 }
 
 TEST_F(DataProtectionTest, ContestVerdictNeedsAnExplanationAndAContestTask) {

@@ -4,6 +4,10 @@
 // claims and verdicts into answers for the waiting agent, and runs the
 // periodic work (lease expiry, SLA escalation, hold notices, webhooks).
 //
+// It is also the composition root of the services split out of it, each in
+// its own header with typed results: review() (ReviewService: queues,
+// claims, leases, verdicts, the task an agent waits on).
+//
 // It knows nothing of HTTP: every method takes the authenticated Principal
 // and returns Result<...> whose error codes the API maps to status codes.
 // Live updates leave through the LiveEvents interface.
@@ -39,6 +43,7 @@
 #include "hitlgate/gateway/metrics.h"
 #include "hitlgate/gateway/principal.h"
 #include "hitlgate/gateway/rate_limit.h"
+#include "hitlgate/gateway/review_service.h"
 #include "hitlgate/receipts/checkpoint.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
@@ -136,28 +141,6 @@ struct PendingEvent {
   std::optional<store::NewTask> task;
 };
 
-// A held task as its agent sees it (GET /v1/tasks/{id}).
-struct AgentTaskView {
-  std::string json;           // what the agent is sent
-  bool settled = false;       // answered, cancelled or expired: nothing more will change
-  bool holding_notice = false;  // pending past its hold-notice time
-  // Pending with an agent's deadline: how long until it passes (a long-poll
-  // ends then, to answer with the fallback at once).
-  std::optional<Duration> deadline_in;
-};
-
-// A reviewer's verdict as sent to the API.
-struct VerdictRequest {
-  std::string lease_id;
-  store::VerdictKind kind = store::VerdictKind::kApproved;
-  std::string edited_text;
-  std::string edited_action_json;  // replacement action params (object)
-  std::string reason;
-  std::string customer_message;
-  std::string note;
-  bool override = false;  // supervisors: answer without holding the lease
-};
-
 class Gateway {
  public:
   Gateway(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
@@ -192,31 +175,9 @@ class Gateway {
                   std::move_only_function<void(Result<store::RecordedDecision>)> done);
   [[nodiscard]] Result<SubmitResult> FinishEvent(PendingEvent& pending,
                                                  Result<store::RecordedDecision> written);
-  // The task as the waiting agent sees it: status, verdict, and, when the
-  // hold has lasted past its notice time, a holding message with an
-  // expected wait. NotFound; PermissionDenied for another workflow's task.
-  [[nodiscard]] Result<AgentTaskView> AgentTask(const Principal& who, const std::string& task_id);
-  [[nodiscard]] Result<std::string> TaskStatusJson(const Principal& who, const std::string& task_id);
 
-  // ---- Reviewers ----
-  [[nodiscard]] Result<std::string> QueuesJson(const Principal& who);
-  [[nodiscard]] Result<std::string> TasksJson(const Principal& who, const store::TaskFilter& filter);
-  [[nodiscard]] Result<std::string> TaskJson(const Principal& who, const std::string& task_id);
-  [[nodiscard]] Result<std::string> ClaimNext(const Principal& who, const std::vector<std::string>& queues);
-  [[nodiscard]] Result<std::string> Claim(const Principal& who, const std::string& task_id);
-  [[nodiscard]] Result<std::string> RenewLease(const Principal& who, const std::string& task_id,
-                                               const std::string& lease_id);
-  [[nodiscard]] Result<std::string> Release(const Principal& who, const std::string& task_id,
-                                            const std::string& lease_id);
-  [[nodiscard]] Result<std::string> SubmitVerdict(const Principal& who, const std::string& task_id,
-                                                  const VerdictRequest& verdict);
-
-  // ---- Interactions ----
-  // Interaction ids are unique within a workflow only: `workflow`, when
-  // given, keeps that workflow's events and tasks (NotFound when it has none).
-  [[nodiscard]] Result<std::string> InteractionJson(const Principal& who,
-                                                    const std::string& interaction_id,
-                                                    const std::string& workflow = "");
+  // ---- Reviewers, and the held task as its agent reads it ----
+  ReviewService& review() { return *review_; }
 
   // ---- Policies ----
   // The checker's messages, as JSON {ok, issues:[{line,column,severity,code,message}], version}.
@@ -322,11 +283,6 @@ class Gateway {
  private:
   Result<std::string> InteractionWorkflow(const Principal& who, const std::string& interaction_id,
                                           const std::string& workflow);
-  store::ClaimRequest ClaimRequestFor(const Principal& who) const;
-  // A task as a person working it sees it: its context, the transcript so
-  // far and, `with_contacts`, the customer's recent contacts (reads the
-  // store; a claim's answer leaves the contacts to GET /v1/review/tasks/{id}).
-  Result<std::string> ReviewerTaskJson(const store::Task& task, bool with_contacts);
   void AuditKeyUse(const Principal& who);
   [[nodiscard]] Result<void> CheckEventClock(const engine::Event& event) const;
   std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
@@ -335,7 +291,6 @@ class Gateway {
   // workflow, hold next turn, taken over). Returns the hold-next control it
   // consumed, if any, to be cleared once the decision is durable.
   std::optional<store::Control> ApplyControls(const engine::Event& event, engine::Decision* decision);
-  bool CanWorkTask(const Principal& who, const store::Task& task) const;
   // Shadow mode: decides the event with the shadow policy (if one is set)
   // and tallies it against `active`. Called after the decision is durable,
   // under the interaction's lock.
@@ -358,6 +313,7 @@ class Gateway {
   GatewayOptions options_;
 
   std::unique_ptr<InteractionTurns> turns_;
+  std::unique_ptr<ReviewService> review_;
 
   AccessService access_;
   AutonomyService autonomy_;

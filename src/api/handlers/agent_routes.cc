@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "api/handlers/api_context.h"
+#include "hitlgate/codec/review_json.h"
 
 namespace hitlgate::api {
 namespace {
@@ -126,9 +127,9 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
   // wait still ends the wait at once.
   std::string key = "task:" + task_id;  // named: see BlockingPool::Run on temporaries
   Notifier::Ticket ticket = co_await ctx.notifier.Arm(std::move(key));
-  auto view = co_await ctx.pool.Run([&] { return ctx.gateway.AgentTask(*who, task_id); });
+  auto view = co_await ctx.pool.Run([&] { return ctx.gateway.review().AgentTask(*who, task_id); });
   if (!view) co_return JsonError(view.error());
-  if (view->settled || wait->count() <= 0) co_return Json(200, std::move(view->json));
+  if (view->settled || wait->count() <= 0) co_return Json(200, codec::AgentTaskJson(*view));
   // An agent's deadline ends the wait early: the read after it settles the
   // task with its fallback and answers with that.
   std::chrono::milliseconds limit = *wait;
@@ -142,9 +143,9 @@ asio::awaitable<Response> WaitForTask(ApiContext& ctx, Request& req) {
   if (hold && hold->closed()) {
     co_return JsonError(Error(ErrorCode::kUnauthenticated, "invalid API key (revoked while waiting)"));
   }
-  auto after = co_await ctx.pool.Run([&] { return ctx.gateway.AgentTask(*who, task_id); });
+  auto after = co_await ctx.pool.Run([&] { return ctx.gateway.review().AgentTask(*who, task_id); });
   if (!after) co_return JsonError(after.error());
-  co_return Json(200, std::move(after->json));
+  co_return Json(200, codec::AgentTaskJson(*after));
 }
 
 // Where a stream's writer is, once it exists, so revoking the key (which may

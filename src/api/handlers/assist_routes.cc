@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api/handlers/api_context.h"
+#include "hitlgate/codec/review_json.h"
 #include "hitlgate/assist/assist_service.h"
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/codec/json_reader.h"
@@ -55,9 +56,9 @@ void RegisterAssistRoutes(Router& router, ApiContext& ctx) {
       auto service = Service(ctx);
       HITLGATE_RETURN_IF_ERROR(service);
       // The task as this person may see it: the same access rules, the same transcript.
-      auto task = ctx.gateway.TaskJson(who, std::string(req.Param("id")));
+      auto task = ctx.gateway.review().Task(who, std::string(req.Param("id")));
       HITLGATE_RETURN_IF_ERROR(task);
-      return (*service)->AssistJson(*task);
+      return (*service)->AssistJson(codec::ReviewerTaskJson(*task));
     });
   });
   // A person used a suggestion or marked it wrong: an audit record
@@ -69,12 +70,14 @@ void RegisterAssistRoutes(Router& router, ApiContext& ctx) {
       auto feedback = ParseFeedback(req.body);
       HITLGATE_RETURN_IF_ERROR(feedback);
       const std::string task_id(req.Param("id"));
-      HITLGATE_RETURN_IF_ERROR(ctx.gateway.TaskJson(who, task_id));  // exists, and this key may see it
+      HITLGATE_RETURN_IF_ERROR(ctx.gateway.review().Task(who, task_id));  // exists, and this key may see it
       audit::AuditEntry entry{"assist_feedback", who.key_id, task_id,
                               audit::PayloadBuilder().Str("action", feedback->action).Str("judgement", feedback->judgement).Build()};
       auto records = ctx.store.AppendAudit({entry}, ctx.gateway.clock().Now());
       HITLGATE_RETURN_IF_ERROR(records);
-      return "{\"recorded\":true,\"audit_seq\":" + std::to_string(records->front().seq) + "}";
+      codec::JsonWriter w;
+      w.BeginObject().Field("recorded", true).Field("audit_seq", records->front().seq).EndObject();
+      return w.Take();
     });
   });
   router.Add(V::get, "/v1/assist/knowledge", [&ctx](Request& req) {

@@ -4,6 +4,7 @@
 
 #include "api/handlers/api_context.h"
 #include "hitlgate/codec/json_reader.h"
+#include "hitlgate/codec/review_json.h"
 
 namespace hitlgate::api {
 namespace {
@@ -89,56 +90,77 @@ Result<std::vector<std::string>> QueuesFrom(std::string_view body) {
 void RegisterReviewRoutes(Router& router, ApiContext& ctx) {
   using V = http::verb;
   router.Add(V::get, "/v1/review/queues", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.QueuesJson(who); });
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto queues = ctx.gateway.review().Queues(who);
+      HITLGATE_RETURN_IF_ERROR(queues);
+      return codec::QueuesJson(*queues);
+    });
   });
   router.Add(V::get, "/v1/review/tasks", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto filter = ParseFilter(req);
       HITLGATE_RETURN_IF_ERROR(filter);
-      return ctx.gateway.TasksJson(who, *filter);
+      auto tasks = ctx.gateway.review().Tasks(who, *filter);
+      HITLGATE_RETURN_IF_ERROR(tasks);
+      return codec::TaskListJson(*tasks);
     });
   });
   router.Add(V::get, "/v1/review/tasks/{id}", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.TaskJson(who, std::string(req.Param("id")));
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto task = ctx.gateway.review().Task(who, std::string(req.Param("id")));
+      HITLGATE_RETURN_IF_ERROR(task);
+      return codec::ReviewerTaskJson(*task);
     });
   });
   router.Add(V::post, "/v1/review/next", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto queues = QueuesFrom(req.body);
       HITLGATE_RETURN_IF_ERROR(queues);
-      return ctx.gateway.ClaimNext(who, *queues);
+      auto task = ctx.gateway.review().ClaimNext(who, *queues);
+      HITLGATE_RETURN_IF_ERROR(task);
+      return codec::ReviewerTaskJson(*task);
     });
   });
   router.Add(V::post, "/v1/review/tasks/{id}/claim", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.Claim(who, std::string(req.Param("id")));
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto task = ctx.gateway.review().Claim(who, std::string(req.Param("id")));
+      HITLGATE_RETURN_IF_ERROR(task);
+      return codec::ReviewerTaskJson(*task);
     });
   });
   router.Add(V::post, "/v1/review/tasks/{id}/renew", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto lease = LeaseIdFrom(req.body);
       HITLGATE_RETURN_IF_ERROR(lease);
-      return ctx.gateway.RenewLease(who, std::string(req.Param("id")), *lease);
+      auto task = ctx.gateway.review().RenewLease(who, std::string(req.Param("id")), *lease);
+      HITLGATE_RETURN_IF_ERROR(task);
+      return codec::TaskJson(*task, /*with_context=*/false);
     });
   });
   router.Add(V::post, "/v1/review/tasks/{id}/release", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto lease = LeaseIdFrom(req.body);
       HITLGATE_RETURN_IF_ERROR(lease);
-      return ctx.gateway.Release(who, std::string(req.Param("id")), *lease);
+      auto task = ctx.gateway.review().Release(who, std::string(req.Param("id")), *lease);
+      HITLGATE_RETURN_IF_ERROR(task);
+      return codec::TaskJson(*task, /*with_context=*/false);
     });
   });
   router.Add(V::post, "/v1/review/tasks/{id}/verdict", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto verdict = ParseVerdict(req.body);
       HITLGATE_RETURN_IF_ERROR(verdict);
-      return ctx.gateway.SubmitVerdict(who, std::string(req.Param("id")), *verdict);
+      auto task = ctx.gateway.review().SubmitVerdict(who, std::string(req.Param("id")), *verdict);
+      HITLGATE_RETURN_IF_ERROR(task);
+      return codec::TaskJson(*task, /*with_context=*/false);
     });
   });
   router.Add(V::get, "/v1/interactions/{id}", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.InteractionJson(who, std::string(req.Param("id")), std::string(req.Query("workflow")));
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
+      auto record = ctx.gateway.review().Interaction(who, std::string(req.Param("id")),
+                                                     std::string(req.Query("workflow")));
+      HITLGATE_RETURN_IF_ERROR(record);
+      return codec::InteractionJson(*record);
     });
   });
 }

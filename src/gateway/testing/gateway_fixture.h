@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "hitlgate/codec/review_json.h"
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/crypto/random.h"
 #include "hitlgate/engine/engine.h"
@@ -42,6 +43,16 @@ class RecordingLive final : public LiveEvents {
   std::vector<std::string> changed;
   std::vector<std::string> revoked;
 };
+
+// The JSON a typed answer is sent as over HTTP (the handlers' codec call),
+// for tests that look at the API's shape.
+inline std::string WireJson(const std::string& json) { return json; }
+inline std::string WireJson(const ReviewerTask& t) { return codec::ReviewerTaskJson(t); }
+inline std::string WireJson(const store::Task& t) { return codec::TaskJson(t, /*with_context=*/false); }
+inline std::string WireJson(const AgentTaskView& v) { return codec::AgentTaskJson(v); }
+inline std::string WireJson(const std::vector<QueueSummary>& q) { return codec::QueuesJson(q); }
+inline std::string WireJson(const std::vector<TaskListEntry>& t) { return codec::TaskListJson(t); }
+inline std::string WireJson(const store::InteractionRecord& r) { return codec::InteractionJson(r); }
 
 class GatewayFixture : public ::testing::Test {
  protected:
@@ -87,9 +98,10 @@ class GatewayFixture : public ::testing::Test {
     return *gateway_->access().Authenticate(key->token);
   }
 
-  boost::json::value Parse(const Result<std::string>& r) {
+  template <class T>
+  boost::json::value Parse(const Result<T>& r) {
     EXPECT_THAT(r, hitlgate::testing::IsOk());
-    return boost::json::parse(r.has_value() ? *r : std::string("{}"));
+    return boost::json::parse(r.has_value() ? WireJson(*r) : std::string("{}"));
   }
 
   std::string policy_yaml_;
