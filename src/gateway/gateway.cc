@@ -22,7 +22,8 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
       metrics_(metrics),
       options_(std::move(options)),
       turns_(std::make_unique<InteractionTurns>()),
-      stats_(std::make_unique<LiveStats>()) {}
+      stats_(std::make_unique<LiveStats>()),
+      policies_(std::make_unique<PolicyService>(store, engine, clock, live)) {}
 
 Gateway::~Gateway() = default;
 

@@ -237,7 +237,7 @@ Result<SubmitResult> Gateway::FinishEvent(PendingEvent& p, Result<store::Recorde
   engine_.Commit(event, p.state_change);
   p.decided = false;
   const engine::Decision& decision = p.decision;
-  EvaluateShadow(event, decision);  // after the durable write
+  policies_->EvaluateShadow(event, decision);  // after the durable write
 
   if (p.consumed) {
     // Durable first, then cleared: a crash in between holds one more turn,

@@ -1,6 +1,5 @@
 // Supervisors' interventions (pause a workflow, hold the next turn, take a
-// conversation over), the live board's statistics and alerts, and running a
-// policy's test cases for the console's policy editor.
+// conversation over) and the live board's statistics and alerts.
 #include <algorithm>
 #include <set>
 
@@ -8,9 +7,7 @@
 #include "gateway/live_stats.h"
 #include "hitlgate/codec/json_writer.h"
 #include "hitlgate/common/time_format.h"
-#include "hitlgate/engine/policy_tests.h"
 #include "hitlgate/gateway/gateway.h"
-#include "hitlgate/policy/test_cases.h"
 
 namespace hitlgate::gateway {
 namespace {
@@ -287,33 +284,6 @@ Result<std::string> Gateway::StatsJson(const Principal& who, Duration window) {
     w.EndObject();
   }
   w.EndArray().EndObject();
-  return w.Take();
-}
-
-Result<std::string> Gateway::TestPolicy(const Principal& who, std::string_view policy_yaml,
-                                        std::string_view cases_yaml) {
-  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
-  policy::CompileResult compiled = policy::CompileText(policy_yaml, "policy.yaml");
-  codec::JsonWriter w;
-  w.BeginObject();
-  if (!compiled.ok()) {
-    w.Field("ok", false).Field("cases", 0).Field("passed", 0).Key("failures").BeginArray();
-    for (const auto& i : compiled.issues) w.String(i.ToString());
-    w.EndArray().EndObject();
-    return w.Take();
-  }
-  policy::CaseFile cases = policy::ParseCaseText(cases_yaml, "cases.yaml");
-  if (!cases.ok()) {
-    w.Field("ok", false).Field("cases", 0).Field("passed", 0).Key("failures").BeginArray();
-    for (const auto& i : cases.issues) w.String(i.ToString());
-    w.EndArray().EndObject();
-    return w.Take();
-  }
-  engine::PolicyTestReport report = engine::RunPolicyTests(
-      compiled.program, cases, "cases.yaml", signals::SentimentScorer::Default());
-  w.Field("ok", report.ok()).Field("cases", report.cases).Field("passed", report.passed);
-  w.Key("failures").Strings(report.failures);
-  w.EndObject();
   return w.Take();
 }
 

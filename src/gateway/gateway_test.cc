@@ -256,7 +256,7 @@ TEST_F(GatewayTest, BadEventIsRefusedAndWritesNothing) {
 TEST_F(GatewayTest, RolesAreEnforced) {
   EXPECT_THAT(gateway_->ClaimNext(agent_, {}), IsError(ErrorCode::kPermissionDenied));
   EXPECT_THAT(gateway_->SubmitEvent(reviewer_, Refund("c-9", 5)), IsError(ErrorCode::kPermissionDenied));
-  EXPECT_THAT(gateway_->UploadPolicy(reviewer_, kPolicy, true), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->policies().UploadPolicy(reviewer_, kPolicy, true), IsError(ErrorCode::kPermissionDenied));
   EXPECT_THAT(gateway_->KeysJson(supervisor_), IsError(ErrorCode::kPermissionDenied));
   std::string task_id = HeldTask("c-10");
   VerdictRequest v;
@@ -284,33 +284,6 @@ TEST_F(GatewayTest, BadTokensAreRefusedAndAudited) {
   int failures = 0;
   for (const auto& r : *records) failures += r.kind == "auth_failed";
   EXPECT_EQ(failures, 3);
-}
-
-TEST_F(GatewayTest, BrokenPolicyUploadNamesLineAndColumnAndChangesNothing) {
-  std::string active = engine_->policy()->version();
-  std::string broken = std::string(kPolicy);
-  broken.replace(broken.find("sla_seconds: 120"), 16, "sla_seconds: fast");
-  auto check = Parse(gateway_->ValidatePolicy(admin_, broken));
-  EXPECT_FALSE(check.at("ok").as_bool());
-  EXPECT_EQ(check.at("issues").at(0).at("line").as_int64(), 4);  // the billing queue's line
-  EXPECT_THAT(gateway_->UploadPolicy(admin_, broken, true),
-              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("policy.yaml:4:")));
-  EXPECT_EQ(engine_->policy()->version(), active);
-}
-
-TEST_F(GatewayTest, PolicyActivationAndRollback) {
-  std::string v1 = engine_->policy()->version();
-  std::string changed = std::string(kPolicy);
-  changed.replace(changed.find("EUR: 100"), 8, "EUR: 500");
-  auto uploaded = Parse(gateway_->UploadPolicy(admin_, changed, true));
-  std::string v2(uploaded.at("version").as_string());
-  EXPECT_NE(v1, v2);
-  EXPECT_EQ(engine_->policy()->version(), v2);
-  auto r = gateway_->SubmitEvent(agent_, Refund("c-12", 120));
-  EXPECT_TRUE(r->task_id.empty());  // the new limit applies to new events
-  EXPECT_THAT(gateway_->ActivatePolicy(admin_, v1), IsOk());
-  EXPECT_EQ(engine_->policy()->version(), v1);
-  EXPECT_THAT(gateway_->ActivatePolicy(admin_, "sha256:nope"), IsError(ErrorCode::kNotFound));
 }
 
 TEST_F(GatewayTest, AuditChainVerifiesAfterAMixedWorkload) {
@@ -430,26 +403,6 @@ TEST_F(GatewayTest, StatsRaiseAnEscalationAlertWithTheConversationsBehindIt) {
   EXPECT_EQ(alert.at("kind").as_string(), "escalation_rate");
   EXPECT_EQ(alert.at("interactions").at(0).as_string(), "s-24");
   EXPECT_THAT(gateway_->StatsJson(agent_, std::chrono::hours(1)), IsError(ErrorCode::kPermissionDenied));
-}
-
-TEST_F(GatewayTest, PolicyTestCasesRunThroughTheApi) {
-  std::string cases = R"(cases:
-  - name: big refund is held
-    steps:
-      - event: {interaction_id: c1, customer_id: u1, workflow: shop-bot, type: ai_proposal, text: ok,
-                action: {name: refund, amount: 150, currency: EUR}}
-        expect: {decision: hold, rules: [refunds-over-100], queue: billing}
-  - name: wrong expectation
-    steps:
-      - event: {interaction_id: c2, customer_id: u1, workflow: shop-bot, type: ai_proposal, text: ok,
-                action: {name: refund, amount: 10, currency: EUR}}
-        expect: {decision: hold}
-)";
-  auto report = Parse(gateway_->TestPolicy(admin_, kPolicy, cases));
-  EXPECT_EQ(report.at("cases").as_int64(), 2);
-  EXPECT_EQ(report.at("passed").as_int64(), 1);
-  EXPECT_THAT(std::string(report.at("failures").at(0).as_string()), HasSubstr("expected decision hold"));
-  EXPECT_THAT(gateway_->TestPolicy(reviewer_, kPolicy, cases), IsError(ErrorCode::kPermissionDenied));
 }
 
 

@@ -34,6 +34,7 @@
 #include "hitlgate/crypto/random.h"
 #include "hitlgate/engine/engine.h"
 #include "hitlgate/gateway/metrics.h"
+#include "hitlgate/gateway/policy_service.h"
 #include "hitlgate/gateway/principal.h"
 #include "hitlgate/gateway/rate_limit.h"
 #include "hitlgate/receipts/checkpoint.h"
@@ -44,7 +45,6 @@ namespace hitlgate::gateway {
 class InteractionTurns;
 class LiveStats;
 class AutonomyState;
-class ShadowMode;
 }
 
 namespace hitlgate::gateway {
@@ -257,20 +257,6 @@ class Gateway {
                                                     const std::string& interaction_id,
                                                     const std::string& workflow = "");
 
-  // ---- Policies ----
-  // The checker's messages, as JSON {ok, issues:[{line,column,severity,code,message}], version}.
-  [[nodiscard]] Result<std::string> ValidatePolicy(const Principal& who, std::string_view yaml);
-  // Saves a version (InvalidArgument with the issues when it does not compile).
-  [[nodiscard]] Result<std::string> UploadPolicy(const Principal& who, std::string_view yaml,
-                                                 bool activate);
-  [[nodiscard]] Result<std::string> ActivatePolicy(const Principal& who, const std::string& version);
-  [[nodiscard]] Result<std::string> PoliciesJson(const Principal& who);
-  [[nodiscard]] Result<std::string> PolicyJson(const Principal& who, const std::string& version);
-  // Loads the active version from the store into the engine, or saves and
-  // activates `fallback_yaml` when the store has none (the first start).
-  [[nodiscard]] Result<void> LoadActivePolicy(std::string_view fallback_yaml,
-                                              std::string_view fallback_name);
-
   // ---- Keys and webhooks ----
   [[nodiscard]] Result<NewKey> CreateKey(const Principal& who, const KeyRequest& request);
   [[nodiscard]] Result<std::string> KeysJson(const Principal& who);
@@ -302,9 +288,6 @@ class Gateway {
   // Volume, escalation rate, sentiment and SLA breaches per workflow over the
   // last `window`, and the alerts they raise.
   [[nodiscard]] Result<std::string> StatsJson(const Principal& who, Duration window);
-  // Runs a policy's test cases (policy test) against a policy text.
-  [[nodiscard]] Result<std::string> TestPolicy(const Principal& who, std::string_view policy_yaml,
-                                               std::string_view cases_yaml);
   // Reloads the controls in force from the store (another node may have set
   // them). Tick calls it.
   [[nodiscard]] Result<void> RefreshControls();
@@ -351,27 +334,8 @@ class Gateway {
   // Sets the queue-depth gauges from the store (called when /metrics is scraped).
   [[nodiscard]] Result<void> RefreshQueueMetrics();
 
-  // ---- Shadow mode (gateway_shadow.cc) ----
-  // Evaluates a saved policy version beside the active one on every event
-  // from now on, without effect, and counts where they differ; an empty
-  // version stops it. Audited. NotFound: no such version.
-  [[nodiscard]] Result<std::string> SetShadowPolicy(const Principal& who, const std::string& version);
-  // The comparison so far: {"active", "shadow", "since", "comparison"}.
-  [[nodiscard]] Result<std::string> ShadowJson(const Principal& who);
-
-  // ---- Policy replay on request (gateway_replay.cc) ----
-  // A saved version (or "active") decides the recent recorded history beside
-  // the active policy: measure::LoadRecentStoreHistory, at most max_events.
-  struct ReplayRequest {
-    std::string version;
-    TimePoint from{};
-    TimePoint to = TimePoint::max();
-    std::int64_t max_events = 20000;
-    int examples = 3;
-  };
-  // {"active_policy", "candidate_policy", "history", "comparison"}
-  // (docs/measure.md). NotFound: no such version.
-  [[nodiscard]] Result<std::string> ReplayPolicy(const Principal& who, const ReplayRequest& request);
+  // Policy versions, tests, shadow mode, replay (policy_service.h).
+  PolicyService& policies() { return *policies_; }
 
   const GatewayOptions& options() const { return options_; }
   const Clock& clock() const { return clock_; }
@@ -393,10 +357,6 @@ class Gateway {
   // consumed, if any, to be cleared once the decision is durable.
   std::optional<store::Control> ApplyControls(const engine::Event& event, engine::Decision* decision);
   bool CanWorkTask(const Principal& who, const store::Task& task) const;
-  // Shadow mode: decides the event with the shadow policy (if one is set)
-  // and tallies it against `active`. Called after the decision is durable,
-  // under the interaction's lock.
-  void EvaluateShadow(const engine::Event& event, const engine::Decision& active);
   Result<std::string> SetControl(const Principal& who, store::ControlKind kind, const std::string& target,
                                  const std::string& reason);
   Result<std::string> ClearControl(const Principal& who, store::ControlKind kind, const std::string& target);
@@ -436,8 +396,7 @@ class Gateway {
 
   std::unique_ptr<LiveStats> stats_;
 
-  // Shadow mode; null when none is set. Swapped atomically by SetShadowPolicy.
-  std::atomic<std::shared_ptr<ShadowMode>> shadow_;
+  std::unique_ptr<PolicyService> policies_;
 
   std::mutex purge_mu_;
   TimePoint last_purge_ HITLGATE_GUARDED_BY(purge_mu_){};

@@ -5,6 +5,7 @@
 
 #include "api/handlers/api_context.h"
 #include "hitlgate/codec/json_reader.h"
+#include "hitlgate/codec/policy_json.h"
 
 namespace hitlgate::api {
 namespace {
@@ -85,7 +86,7 @@ void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
       auto cases = r->String("cases");
       HITLGATE_RETURN_IF_ERROR(cases);
       HITLGATE_RETURN_IF_ERROR(r->Finish());
-      return ctx.gateway.TestPolicy(who, *policy, *cases);
+      return Written(ctx.gateway.policies().TestPolicy(who, *policy, *cases), codec::PolicyTestReportJson);
     });
   });
 }
