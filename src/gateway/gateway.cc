@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "gateway/interaction_turns.h"
-#include "gateway/live_stats.h"
 #include "hitlgate/engine/conversation.h"
 
 namespace hitlgate::gateway {
@@ -22,8 +21,8 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
       metrics_(metrics),
       options_(std::move(options)),
       turns_(std::make_unique<InteractionTurns>()),
-      stats_(std::make_unique<LiveStats>()),
-      policies_(std::make_unique<PolicyService>(store, engine, clock, live)) {}
+      policies_(std::make_unique<PolicyService>(store, engine, clock, live)),
+      supervision_(std::make_unique<SupervisionService>(store, engine, clock, live, options_.escalation_queue)) {}
 
 Gateway::~Gateway() = default;
 

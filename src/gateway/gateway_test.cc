@@ -301,54 +301,6 @@ TEST_F(GatewayTest, AuditChainVerifiesAfterAMixedWorkload) {
   EXPECT_GT(summary.records_checked, 10);
 }
 
-TEST_F(GatewayTest, PausedWorkflowHoldsEveryProposalUntilResumed) {
-  EXPECT_THAT(gateway_->PauseWorkflow(reviewer_, "shop-bot", "x"), IsError(ErrorCode::kPermissionDenied));
-  ASSERT_THAT(gateway_->PauseWorkflow(supervisor_, "shop-bot", "incident 7"), IsOk());
-  auto held = gateway_->SubmitEvent(agent_, Refund("p-1", 20));
-  ASSERT_THAT(held, IsOk());
-  EXPECT_FALSE(held->task_id.empty());
-  EXPECT_THAT(held->decision_json, HasSubstr(R"("trigger":"workflow_paused")"));
-  EXPECT_THAT(held->decision_json, HasSubstr("incident 7"));
-  auto task = Parse(gateway_->TaskJson(supervisor_, held->task_id));
-  EXPECT_EQ(task.at("queue").as_string(), "supervisors");
-  auto workflows = Parse(gateway_->WorkflowsJson(supervisor_));
-  EXPECT_TRUE(workflows.at("workflows").at(0).at("paused").as_bool());
-  ASSERT_THAT(gateway_->ResumeWorkflow(supervisor_, "shop-bot"), IsOk());
-  auto free = gateway_->SubmitEvent(agent_, Refund("p-2", 20));
-  EXPECT_TRUE(free->task_id.empty());
-  EXPECT_THAT(gateway_->ResumeWorkflow(supervisor_, "shop-bot"), IsError(ErrorCode::kNotFound));
-  // Both interventions are in the audit log.
-  auto records = store_->ReadAudit(1, 1000);
-  int set = 0, cleared = 0;
-  for (const auto& r : *records) {
-    set += r.kind == "control_set";
-    cleared += r.kind == "control_cleared";
-  }
-  EXPECT_EQ(set, 1);
-  EXPECT_EQ(cleared, 1);
-}
-
-TEST_F(GatewayTest, HoldNextHoldsExactlyOneTurn) {
-  ASSERT_THAT(gateway_->HoldNextTurn(supervisor_, "h-1", "check tone", "shop-bot"), IsOk());
-  auto first = gateway_->SubmitEvent(agent_, Refund("h-1", 20));
-  EXPECT_FALSE(first->task_id.empty());
-  EXPECT_THAT(first->decision_json, HasSubstr(R"("trigger":"hold_next")"));
-  auto second = gateway_->SubmitEvent(agent_, Refund("h-1", 20));
-  EXPECT_TRUE(second->task_id.empty());
-  // Another interaction was never affected.
-  EXPECT_TRUE(gateway_->SubmitEvent(agent_, Refund("h-2", 20))->task_id.empty());
-}
-
-TEST_F(GatewayTest, TakenOverConversationBlocksTheAiUntilHandedBack) {
-  ASSERT_THAT(gateway_->TakeOver(supervisor_, "t-1", "", "shop-bot"), IsOk());
-  auto r = gateway_->SubmitEvent(agent_, Refund("t-1", 20));
-  EXPECT_THAT(r->decision_json, HasSubstr(R"("decision":"block")"));
-  EXPECT_TRUE(r->task_id.empty());
-  ASSERT_THAT(gateway_->HandBack(supervisor_, "t-1"), IsOk());
-  EXPECT_THAT(gateway_->SubmitEvent(agent_, Refund("t-1", 20))->decision_json,
-              HasSubstr(R"("decision":"allow_monitored")"));
-}
-
 TEST_F(GatewayTest, SampledAutonomousConversationsGoToAuditors) {
   auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"a-1","customer_id":"u-3","workflow":"shop-bot",
       "type":"customer_message","text":"What are your opening hours?"})");
@@ -390,19 +342,6 @@ TEST_F(GatewayTest, AnAuditorsEditIsACorrectionNeverAnActionToRun) {
   auto view = Parse(gateway_->TaskStatusJson(agent_, r->task_id));
   EXPECT_FALSE(view.at("final").at("deliver").as_bool()) << "the audited answer already went out";
   EXPECT_FALSE(view.as_object().contains("receipt"));
-}
-
-TEST_F(GatewayTest, StatsRaiseAnEscalationAlertWithTheConversationsBehindIt) {
-  for (int i = 0; i < 25; ++i) HeldTask("s-" + std::to_string(i));
-  auto stats = Parse(gateway_->StatsJson(supervisor_, std::chrono::hours(1)));
-  const auto& wf = stats.at("workflows").at(0);
-  EXPECT_EQ(wf.at("workflow").as_string(), "shop-bot");
-  EXPECT_EQ(wf.at("escalations").as_int64(), 25);
-  ASSERT_FALSE(stats.at("alerts").as_array().empty());
-  const auto& alert = stats.at("alerts").at(0);
-  EXPECT_EQ(alert.at("kind").as_string(), "escalation_rate");
-  EXPECT_EQ(alert.at("interactions").at(0).as_string(), "s-24");
-  EXPECT_THAT(gateway_->StatsJson(agent_, std::chrono::hours(1)), IsError(ErrorCode::kPermissionDenied));
 }
 
 
@@ -553,18 +492,6 @@ TEST_F(GatewayTest, AgentKeyMustNameItsWorkflowsOrSayEveryOne) {
   Principal shop_only = agent_;
   EXPECT_THAT(gateway_->SubmitEvent(shop_only, contracts::Proposal("travel-bot", "k-1", "k-1", 10)),
               IsError(ErrorCode::kPermissionDenied));
-}
-
-TEST_F(GatewayTest, HoldNextTurnIsNotUsedUpByAnotherWorkflowsAgent) {
-  Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "ctl-1", "c-1", "Hi")), IsOk());
-  ASSERT_THAT(gateway_->HoldNextTurn(supervisor_, "ctl-1", "check"), IsOk());
-  auto elsewhere = gateway_->SubmitEvent(travel, contracts::Proposal("travel-bot", "ctl-1", "c-2", 10));
-  ASSERT_THAT(elsewhere, IsOk());
-  EXPECT_TRUE(elsewhere->task_id.empty()) << "the same interaction id in another workflow is not held";
-  auto here = gateway_->SubmitEvent(agent_, contracts::Proposal("shop-bot", "ctl-1", "c-3", 10));
-  ASSERT_THAT(here, IsOk());
-  EXPECT_FALSE(here->task_id.empty()) << "the supervisor's hold is still there for this workflow";
 }
 
 TEST_F(GatewayTest, ClosingAnInteractionOfAnotherWorkflowLeavesThisOnesState) {

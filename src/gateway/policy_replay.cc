@@ -12,7 +12,8 @@
 
 namespace hitlgate::gateway {
 
-Result<ReplayReport> PolicyService::ReplayPolicy(const Principal& who, const ReplayRequest& request) {
+Result<ReplayReport> PolicyService::ReplayPolicy(const Principal& who,
+                                                 const ReplayRequest& request) {
   if (!who.Can(Permission::kReadMetrics) && !who.Can(Permission::kManagePolicies)) {
     return std::unexpected(Require(who, Permission::kReadMetrics).error());
   }
@@ -20,8 +21,10 @@ Result<ReplayReport> PolicyService::ReplayPolicy(const Principal& who, const Rep
   if (request.to <= request.from) return InvalidArgument("'to' must be after 'from'");
   auto found = FindVersion(request.version, /*active_alias=*/true);
   HITLGATE_RETURN_IF_ERROR(found);
-  policy::CompileResult compiled = policy::CompileText(found->policy.source_yaml, found->policy.name);
-  if (!compiled.ok()) return FailedPrecondition("policy version " + request.version + " no longer compiles");
+  policy::CompileResult compiled =
+      policy::CompileText(found->policy.source_yaml, found->policy.name);
+  if (!compiled.ok())
+    return FailedPrecondition("policy version " + request.version + " no longer compiles");
 
   const measure::TimeRange range{request.from, request.to};
   auto history = measure::LoadRecentStoreHistory(store_, range, request.max_events);
@@ -45,7 +48,8 @@ Result<ReplayReport> PolicyService::ReplayPolicy(const Principal& who, const Rep
   if (history->first_event_at && history->last_event_at &&
       *history->last_event_at - *history->first_event_at >= std::chrono::minutes(1)) {
     const double hours =
-        std::chrono::duration<double>(*history->last_event_at - *history->first_event_at).count() / 3600.0;
+        std::chrono::duration<double>(*history->last_event_at - *history->first_event_at).count() /
+        3600.0;
     report.events_per_hour = static_cast<double>(report.events) / hours;
   }
   report.comparison = replayer.comparison();

@@ -37,8 +37,8 @@ engine::PolicyTestReport FailedToParse(const std::vector<policy::Issue>& issues)
 
 }  // namespace
 
-PolicyService::PolicyService(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
-                             LiveEvents& live)
+PolicyService::PolicyService(store::Store& store, engine::DecisionEngine& engine,
+                             const Clock& clock, LiveEvents& live)
     : store_(store), engine_(engine), clock_(clock), live_(live) {}
 
 PolicyService::~PolicyService() = default;
@@ -56,10 +56,12 @@ Result<PolicyCheck> PolicyService::ValidatePolicy(const Principal& who, std::str
   return check;
 }
 
-Result<UploadedPolicy> PolicyService::UploadPolicy(const Principal& who, std::string_view yaml, bool activate) {
+Result<UploadedPolicy> PolicyService::UploadPolicy(const Principal& who, std::string_view yaml,
+                                                   bool activate) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   policy::CompileResult compiled = policy::CompileText(yaml, kUploadName);
-  if (!compiled.ok()) return InvalidArgument("the policy has errors: " + IssuesText(compiled.issues));
+  if (!compiled.ok())
+    return InvalidArgument("the policy has errors: " + IssuesText(compiled.issues));
   const TimePoint now = clock_.Now();
   store::PolicyVersion version{compiled.program->version(), compiled.program->name(),
                                std::string(yaml), who.key_id, now};
@@ -73,7 +75,8 @@ Result<UploadedPolicy> PolicyService::UploadPolicy(const Principal& who, std::st
   return UploadedPolicy{version.version, version.name, activate, std::move(compiled.issues)};
 }
 
-Result<ActivatedPolicy> PolicyService::ActivatePolicy(const Principal& who, const std::string& version) {
+Result<ActivatedPolicy> PolicyService::ActivatePolicy(const Principal& who,
+                                                      const std::string& version) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   auto found = FindVersion(version, /*active_alias=*/false);
   HITLGATE_RETURN_IF_ERROR(found);
@@ -81,7 +84,8 @@ Result<ActivatedPolicy> PolicyService::ActivatePolicy(const Principal& who, cons
   if (!compiled.ok()) {
     // Stored versions compiled when uploaded; a failure now means the
     // compiler changed underneath them.
-    return FailedPrecondition("version " + version + " no longer compiles: " + IssuesText(compiled.issues));
+    return FailedPrecondition("version " + version +
+                              " no longer compiles: " + IssuesText(compiled.issues));
   }
   HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version, who.key_id, clock_.Now()));
   engine_.SetPolicy(compiled.program);
@@ -94,21 +98,25 @@ Result<std::vector<store::PolicyVersionInfo>> PolicyService::ListPolicies(const 
   return store_.ListPolicyVersions();
 }
 
-Result<store::PolicyVersionInfo> PolicyService::GetPolicy(const Principal& who, const std::string& version) {
+Result<store::PolicyVersionInfo> PolicyService::GetPolicy(const Principal& who,
+                                                          const std::string& version) {
   HITLGATE_RETURN_IF_ERROR(RequireReadPolicies(who));
   return FindVersion(version, /*active_alias=*/true);
 }
 
-Result<store::PolicyVersionInfo> PolicyService::FindVersion(const std::string& version, bool active_alias) {
+Result<store::PolicyVersionInfo> PolicyService::FindVersion(const std::string& version,
+                                                            bool active_alias) {
   auto versions = store_.ListPolicyVersions();
   HITLGATE_RETURN_IF_ERROR(versions);
   for (store::PolicyVersionInfo& v : *versions) {
-    if (v.policy.version == version || (active_alias && version == "active" && v.active)) return std::move(v);
+    if (v.policy.version == version || (active_alias && version == "active" && v.active))
+      return std::move(v);
   }
   return NotFound("no policy version " + version);
 }
 
-Result<void> PolicyService::LoadActivePolicy(std::string_view fallback_yaml, std::string_view fallback_name) {
+Result<void> PolicyService::LoadActivePolicy(std::string_view fallback_yaml,
+                                             std::string_view fallback_name) {
   auto active = store_.GetActivePolicy();
   if (active) {
     policy::CompileResult compiled = policy::CompileText(active->policy.source_yaml, fallback_name);
@@ -133,14 +141,16 @@ Result<void> PolicyService::LoadActivePolicy(std::string_view fallback_yaml, std
   return {};
 }
 
-Result<engine::PolicyTestReport> PolicyService::TestPolicy(const Principal& who, std::string_view policy_yaml,
+Result<engine::PolicyTestReport> PolicyService::TestPolicy(const Principal& who,
+                                                           std::string_view policy_yaml,
                                                            std::string_view cases_yaml) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   policy::CompileResult compiled = policy::CompileText(policy_yaml, kUploadName);
   if (!compiled.ok()) return FailedToParse(compiled.issues);
   policy::CaseFile cases = policy::ParseCaseText(cases_yaml, "cases.yaml");
   if (!cases.ok()) return FailedToParse(cases.issues);
-  return engine::RunPolicyTests(compiled.program, cases, "cases.yaml", signals::SentimentScorer::Default());
+  return engine::RunPolicyTests(compiled.program, cases, "cases.yaml",
+                                signals::SentimentScorer::Default());
 }
 
 }  // namespace hitlgate::gateway

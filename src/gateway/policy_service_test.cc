@@ -49,9 +49,10 @@ class PolicyServiceTest : public testing::GatewayFixture {
   PolicyService& policies() { return gateway_->policies(); }
 
   std::string Refund(const std::string& id, int amount) {
-    return R"({"interaction_id":")" + id + R"(","customer_id":"u-1","workflow":"w","type":"ai_proposal",)"
-           R"("text":"Refunded.","action":{"name":"refund","amount":)" + std::to_string(amount) +
-           R"(,"currency":"EUR"}})";
+    return R"({"interaction_id":")" + id +
+           R"(","customer_id":"u-1","workflow":"w","type":"ai_proposal",)"
+           R"("text":"Refunded.","action":{"name":"refund","amount":)" +
+           std::to_string(amount) + R"(,"currency":"EUR"}})";
   }
 
   // Saves the 200 EUR policy without activating it; its version.
@@ -65,8 +66,9 @@ class PolicyServiceTest : public testing::GatewayFixture {
     auto records = store_->ReadAudit(1, 10000);
     EXPECT_THAT(records, IsOk());
     if (!records) return 0;
-    return static_cast<int>(std::count_if(records->begin(), records->end(),
-                                          [&](const audit::AuditRecord& r) { return r.kind == kind; }));
+    return static_cast<int>(
+        std::count_if(records->begin(), records->end(),
+                      [&](const audit::AuditRecord& r) { return r.kind == kind; }));
   }
 
   Principal agent_;
@@ -74,7 +76,8 @@ class PolicyServiceTest : public testing::GatewayFixture {
 };
 
 TEST_F(PolicyServiceTest, OnlyPolicyManagersChangePolicies) {
-  EXPECT_THAT(policies().UploadPolicy(reviewer_, Policy(5), true), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(policies().UploadPolicy(reviewer_, Policy(5), true),
+              IsError(ErrorCode::kPermissionDenied));
   EXPECT_THAT(policies().ValidatePolicy(agent_, Policy(5)), IsError(ErrorCode::kPermissionDenied));
   EXPECT_THAT(policies().ActivatePolicy(reviewer_, engine_->policy()->version()),
               IsError(ErrorCode::kPermissionDenied));
@@ -160,7 +163,8 @@ TEST_F(PolicyServiceTest, PolicyTestCasesReportPassesAndFailures) {
   EXPECT_EQ(report->passed, 1);
   ASSERT_EQ(report->failures.size(), 1u);
   EXPECT_THAT(report->failures[0], HasSubstr("expected decision hold"));
-  EXPECT_THAT(policies().TestPolicy(reviewer_, Policy(100), cases), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(policies().TestPolicy(reviewer_, Policy(100), cases),
+              IsError(ErrorCode::kPermissionDenied));
 }
 
 TEST_F(PolicyServiceTest, PolicyTestsOfATextThatDoesNotCompileFailWithItsIssues) {
@@ -180,8 +184,8 @@ TEST_F(PolicyServiceTest, NoShadowUntilOneIsSet) {
   ASSERT_THAT(report, IsOk());
   EXPECT_FALSE(report->shadow.has_value());
   EXPECT_EQ(report->active.version, engine_->policy()->version());
-  EXPECT_EQ(codec::ShadowReportJson(*report),
-            R"({"active":{"name":"policy-test","version":")" + report->active.version + R"("},"shadow":null})");
+  EXPECT_EQ(codec::ShadowReportJson(*report), R"({"active":{"name":"policy-test","version":")" +
+                                                  report->active.version + R"("},"shadow":null})");
 }
 
 TEST_F(PolicyServiceTest, ShadowCountsDisagreementWithoutChangingDecisions) {
@@ -203,8 +207,11 @@ TEST_F(PolicyServiceTest, ShadowCountsDisagreementWithoutChangingDecisions) {
   const measure::DecisionComparison& c = report->shadow->comparison;
   EXPECT_EQ(c.events(), 2);
   EXPECT_EQ(c.changed(), 1);
-  EXPECT_EQ(c.changes()[static_cast<int>(engine::Outcome::kHold)][static_cast<int>(engine::Outcome::kAllow)], 1);
-  EXPECT_THAT(codec::ShadowReportJson(*report), HasSubstr(R"({"from":"hold","to":"allow","count":1})"));
+  EXPECT_EQ(c.changes()[static_cast<int>(engine::Outcome::kHold)]
+                       [static_cast<int>(engine::Outcome::kAllow)],
+            1);
+  EXPECT_THAT(codec::ShadowReportJson(*report),
+              HasSubstr(R"({"from":"hold","to":"allow","count":1})"));
 }
 
 TEST_F(PolicyServiceTest, StoppingClearsTheShadowAndBothAreAudited) {
@@ -223,8 +230,10 @@ TEST_F(PolicyServiceTest, StoppingClearsTheShadowAndBothAreAudited) {
 TEST_F(PolicyServiceTest, ShadowOfAnUnknownVersionAndAgentsAreRefused) {
   EXPECT_THAT(policies().SetShadowPolicy(admin_, "sha256:nope"),
               IsErrorWith(ErrorCode::kNotFound, HasSubstr("no policy")));
-  EXPECT_THAT(policies().SetShadowPolicy(agent_, ""), IsErrorWith(ErrorCode::kPermissionDenied, HasSubstr("manage")));
-  EXPECT_THAT(policies().Shadow(agent_), IsErrorWith(ErrorCode::kPermissionDenied, HasSubstr("read_metrics")));
+  EXPECT_THAT(policies().SetShadowPolicy(agent_, ""),
+              IsErrorWith(ErrorCode::kPermissionDenied, HasSubstr("manage")));
+  EXPECT_THAT(policies().Shadow(agent_),
+              IsErrorWith(ErrorCode::kPermissionDenied, HasSubstr("read_metrics")));
   EXPECT_EQ(AuditCount("shadow_policy_set"), 0);
 }
 
@@ -243,7 +252,7 @@ TEST_F(PolicyServiceTest, ReplayDecidesRecordedHistoryWithTheCandidate) {
   EXPECT_FALSE(report->truncated);
   ASSERT_TRUE(report->events_per_hour.has_value());
   EXPECT_DOUBLE_EQ(*report->events_per_hour, 4.0);  // 2 events over half an hour
-  EXPECT_EQ(report->comparison.changed(), 1);  // the 150 EUR refund: hold -> allow
+  EXPECT_EQ(report->comparison.changed(), 1);       // the 150 EUR refund: hold -> allow
 }
 
 TEST_F(PolicyServiceTest, ReplayRefusesAnUnknownVersionAnEmptyRangeAndAgents) {

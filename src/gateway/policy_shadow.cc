@@ -27,7 +27,8 @@ ShadowMode::ShadowMode(std::shared_ptr<const policy::Program> program,
                        std::shared_ptr<const signals::SentimentScorer> scorer, const Clock& clock,
                        TimePoint since, std::shared_ptr<const engine::IntentClassifier> triage)
     : program_(program),
-      engine_(std::move(program), std::make_shared<engine::MemoryConversationStore>(), std::move(scorer), clock),
+      engine_(std::move(program), std::make_shared<engine::MemoryConversationStore>(),
+              std::move(scorer), clock),
       since_(since) {
   // The shadow policy sees the same triaged intents as the active one.
   engine_.SetIntentClassifier(std::move(triage));
@@ -35,8 +36,9 @@ ShadowMode::ShadowMode(std::shared_ptr<const policy::Program> program,
 
 void ShadowMode::Evaluate(const engine::Event& event, const engine::Decision& active) {
   engine::Decision shadow = engine_.DecideAndRecord(event);
-  const bool controlled = std::any_of(active.reasons.begin(), active.reasons.end(),
-                                      [](const engine::Reason& r) { return IsControlTrigger(r.trigger); });
+  const bool controlled =
+      std::any_of(active.reasons.begin(), active.reasons.end(),
+                  [](const engine::Reason& r) { return IsControlTrigger(r.trigger); });
   std::lock_guard lock(mu_);
   if (!controlled) {
     comparison_.Add(event, active, shadow);
@@ -64,7 +66,8 @@ void PolicyService::EvaluateShadow(const engine::Event& event, const engine::Dec
   if (shadow) shadow->Evaluate(event, active);
 }
 
-Result<ShadowReport> PolicyService::SetShadowPolicy(const Principal& who, const std::string& version) {
+Result<ShadowReport> PolicyService::SetShadowPolicy(const Principal& who,
+                                                    const std::string& version) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   const TimePoint now = clock_.Now();
   std::shared_ptr<ShadowMode> next;
@@ -72,8 +75,10 @@ Result<ShadowReport> PolicyService::SetShadowPolicy(const Principal& who, const 
   if (!version.empty()) {
     auto found = FindVersion(version, /*active_alias=*/false);
     HITLGATE_RETURN_IF_ERROR(found);
-    policy::CompileResult compiled = policy::CompileText(found->policy.source_yaml, found->policy.name);
-    if (!compiled.ok()) return FailedPrecondition("policy version " + version + " no longer compiles");
+    policy::CompileResult compiled =
+        policy::CompileText(found->policy.source_yaml, found->policy.name);
+    if (!compiled.ok())
+      return FailedPrecondition("policy version " + version + " no longer compiles");
     name = found->policy.name;
     next = std::make_shared<ShadowMode>(compiled.program, engine_.scorer(), clock_, now,
                                         engine_.intent_classifier());
@@ -82,8 +87,10 @@ Result<ShadowReport> PolicyService::SetShadowPolicy(const Principal& who, const 
   entry.kind = version.empty() ? "shadow_policy_cleared" : "shadow_policy_set";
   entry.actor = who.key_id;
   entry.subject = version.empty() ? std::string("shadow") : version;
-  entry.payload_json =
-      audit::PayloadBuilder().Str("active_version", engine_.policy()->version()).Str("name", name).Build();
+  entry.payload_json = audit::PayloadBuilder()
+                           .Str("active_version", engine_.policy()->version())
+                           .Str("name", name)
+                           .Build();
   HITLGATE_RETURN_IF_ERROR(store_.AppendAudit({entry}, now));
   shadow_.store(next);
   return Shadow(who);
@@ -96,7 +103,9 @@ Result<ShadowReport> PolicyService::Shadow(const Principal& who) {
   std::shared_ptr<ShadowMode> shadow = shadow_.load();
   ShadowReport report;
   report.active = RefOf(*engine_.policy());
-  if (shadow) report.shadow = ShadowReport::Running{RefOf(shadow->program()), shadow->since(), shadow->Comparison()};
+  if (shadow)
+    report.shadow =
+        ShadowReport::Running{RefOf(shadow->program()), shadow->since(), shadow->Comparison()};
   return report;
 }
 

@@ -37,13 +37,13 @@
 #include "hitlgate/gateway/policy_service.h"
 #include "hitlgate/gateway/principal.h"
 #include "hitlgate/gateway/rate_limit.h"
+#include "hitlgate/gateway/supervision_service.h"
 #include "hitlgate/receipts/checkpoint.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
 
 namespace hitlgate::gateway {
 class InteractionTurns;
-class LiveStats;
 class AutonomyState;
 }
 
@@ -124,11 +124,6 @@ struct SubmitResult {
   // answer, byte for byte, and nothing changed (ADR 0009).
   bool duplicate = false;
 };
-
-// The target of an interaction's control (hold next turn, taken over):
-// "<workflow>/<interaction id>", since interaction ids are the agents' own
-// and unique within a workflow only.
-std::string ControlTarget(std::string_view workflow, std::string_view interaction_id);
 
 // One event on its way through SubmitEvent's steps: AcceptEvent, AwaitTurn,
 // DecideEvent, WriteEvent (the durable write), FinishEvent. Callers carry it
@@ -265,33 +260,6 @@ class Gateway {
   void ForgetKey(const std::string& key_id);
   [[nodiscard]] Result<void> SetWebhook(const Principal& who, const store::Webhook& webhook);
 
-  // ---- Supervisors (human-on-the-loop) ----
-  // Workflows seen recently or paused, with their pause state.
-  [[nodiscard]] Result<std::string> WorkflowsJson(const Principal& who);
-  // Every AI proposal of the workflow is held until it is resumed. Audited.
-  [[nodiscard]] Result<std::string> PauseWorkflow(const Principal& who, const std::string& workflow,
-                                                  const std::string& reason);
-  [[nodiscard]] Result<std::string> ResumeWorkflow(const Principal& who, const std::string& workflow);
-  // Interaction ids are unique within a workflow only: `workflow` names it,
-  // or, when empty, the interaction's one workflow is found in the store
-  // (InvalidArgument when it has several, NotFound when it has none).
-  // The interaction's next AI proposal is held for a person. Audited.
-  [[nodiscard]] Result<std::string> HoldNextTurn(const Principal& who, const std::string& interaction_id,
-                                                 const std::string& reason,
-                                                 const std::string& workflow = "");
-  // A person answers the customer from now on: the AI's proposals in this
-  // interaction are blocked until it is handed back. Audited.
-  [[nodiscard]] Result<std::string> TakeOver(const Principal& who, const std::string& interaction_id,
-                                             const std::string& reason, const std::string& workflow = "");
-  [[nodiscard]] Result<std::string> HandBack(const Principal& who, const std::string& interaction_id,
-                                             const std::string& workflow = "");
-  // Volume, escalation rate, sentiment and SLA breaches per workflow over the
-  // last `window`, and the alerts they raise.
-  [[nodiscard]] Result<std::string> StatsJson(const Principal& who, Duration window);
-  // Reloads the controls in force from the store (another node may have set
-  // them). Tick calls it.
-  [[nodiscard]] Result<void> RefreshControls();
-
   // ---- Audit ----
   [[nodiscard]] Result<std::vector<audit::AuditRecord>> ReadAudit(const Principal& who,
                                                                   std::int64_t from_seq, int limit);
@@ -336,13 +304,13 @@ class Gateway {
 
   // Policy versions, tests, shadow mode, replay (policy_service.h).
   PolicyService& policies() { return *policies_; }
+  // Supervisors' controls and the live board (supervision_service.h).
+  SupervisionService& supervision() { return *supervision_; }
 
   const GatewayOptions& options() const { return options_; }
   const Clock& clock() const { return clock_; }
 
  private:
-  Result<std::string> InteractionWorkflow(const Principal& who, const std::string& interaction_id,
-                                          const std::string& workflow);
   store::ClaimRequest ClaimRequestFor(const Principal& who) const;
   // A task as a person working it sees it: its context, the transcript so
   // far and, `with_contacts`, the customer's recent contacts (reads the
@@ -352,14 +320,7 @@ class Gateway {
   [[nodiscard]] Result<void> CheckEventClock(const engine::Event& event) const;
   std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                const engine::Decision& decision);
-  // Raises `decision` for the controls in force on this event (paused
-  // workflow, hold next turn, taken over). Returns the hold-next control it
-  // consumed, if any, to be cleared once the decision is durable.
-  std::optional<store::Control> ApplyControls(const engine::Event& event, engine::Decision* decision);
   bool CanWorkTask(const Principal& who, const store::Task& task) const;
-  Result<std::string> SetControl(const Principal& who, store::ControlKind kind, const std::string& target,
-                                 const std::string& reason);
-  Result<std::string> ClearControl(const Principal& who, store::ControlKind kind, const std::string& target);
   // Settles the tasks whose agent deadline passed (all of them, or only
   // `task_id`) with their fallbacks, and tells the waiting agents: live
   // update, long-poll wake-up, webhook. Returns how many it settled.
@@ -391,12 +352,8 @@ class Gateway {
   AuthFailureThrottle auth_failures_{options_.auth_failure_audit};
   AddressFailureLimiter address_failures_{options_.auth_failures_per_address};
 
-  std::mutex controls_mu_;
-  std::vector<store::Control> controls_ HITLGATE_GUARDED_BY(controls_mu_);  // mirror of the store's
-
-  std::unique_ptr<LiveStats> stats_;
-
   std::unique_ptr<PolicyService> policies_;
+  std::unique_ptr<SupervisionService> supervision_;
 
   std::mutex purge_mu_;
   TimePoint last_purge_ HITLGATE_GUARDED_BY(purge_mu_){};
