@@ -1,5 +1,5 @@
 // JSON views of the store's records as the API shows them (tasks, verdicts,
-// keys without their hashes, policy versions). Internal to src/gateway.
+// keys without their hashes). Internal to src/gateway.
 #pragma once
 
 #include <optional>
@@ -31,7 +31,6 @@ std::string TaskWithRecentContactsJson(const store::Task& t,
 // action, and the decision it got.
 void WriteTranscriptEntry(const engine::Event& e, std::string_view decision, codec::JsonWriter& w);
 void WriteKey(const store::ApiKey& k, codec::JsonWriter& w);
-void WritePolicyInfo(const store::PolicyVersionInfo& p, codec::JsonWriter& w, bool with_source);
 
 }  // namespace hitlgate::gateway
 
