@@ -22,7 +22,8 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
       options_(std::move(options)),
       turns_(std::make_unique<InteractionTurns>()),
       policies_(std::make_unique<PolicyService>(store, engine, clock, live)),
-      supervision_(std::make_unique<SupervisionService>(store, engine, clock, live, options_.escalation_queue)) {}
+      supervision_(std::make_unique<SupervisionService>(store, engine, clock, live,
+                                                        options_.escalation_queue)) {}
 
 Gateway::~Gateway() = default;
 

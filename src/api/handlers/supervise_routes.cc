@@ -35,13 +35,16 @@ void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto reason = ReasonFrom(req.body);
       HITLGATE_RETURN_IF_ERROR(reason);
-      return Written(ctx.gateway.supervision().PauseWorkflow(who, std::string(req.Param("workflow")), *reason),
+      const std::string workflow(req.Param("workflow"));
+      return Written(ctx.gateway.supervision().PauseWorkflow(who, workflow, *reason),
                      codec::ControlChangeJson);
     });
   });
   router.Add(V::post, "/v1/workflows/{workflow}/resume", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return Written(ctx.gateway.supervision().ResumeWorkflow(who, std::string(req.Param("workflow"))), codec::ControlChangeJson);
+      const std::string workflow(req.Param("workflow"));
+      return Written(ctx.gateway.supervision().ResumeWorkflow(who, workflow),
+                     codec::ControlChangeJson);
     });
   });
   router.Add(V::post, "/v1/interactions/{id}/hold-next", [&ctx](Request& req) {
@@ -78,7 +81,8 @@ void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
           return InvalidArgument("query 'window': expected seconds in 60..86400");
         }
       }
-      return Written(ctx.gateway.supervision().Stats(who, std::chrono::seconds(seconds)), codec::LiveStatsJson);
+      return Written(ctx.gateway.supervision().Stats(who, std::chrono::seconds(seconds)),
+                     codec::LiveStatsJson);
     });
   });
   // Earned autonomy: levels, evidence, pending sign-offs (docs/autonomy.md).
