@@ -6,7 +6,6 @@
 
 #include "gateway/access.h"
 #include "gateway/interaction_turns.h"
-#include "gateway/live_stats.h"
 #include "hitlgate/engine/conversation.h"
 
 namespace hitlgate::gateway {
@@ -28,7 +27,9 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
                             options_.auth_failure_audit, options_.auth_failures_per_address},
               [&live](const std::string& key_id) { live.KeyRevoked(key_id); }),
       autonomy_(store, clock, live, options_.autonomy, options_.escalation_queue),
-      stats_(std::make_unique<LiveStats>()) {
+      policies_(std::make_unique<PolicyService>(store, engine, clock, live)),
+      supervision_(std::make_unique<SupervisionService>(store, engine, clock, live,
+                                                        options_.escalation_queue)) {
   // Receipts and agent deadlines stay here for now (they serve the event
   // path and the tick too); the review side reaches them through these.
   ReviewHooks hooks;

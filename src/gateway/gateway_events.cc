@@ -139,7 +139,7 @@ void Gateway::DecideEvent(PendingEvent& p) {
   p.decision = engine_.Decide(event, earned_levels.get(), &p.state_change);
   p.decided = true;
   engine::Decision& decision = p.decision;
-  p.consumed = ApplyControls(event, &decision);
+  p.consumed = supervision_->ApplyControls(event, &decision);
   const bool earned_sample = autonomy_.SampleAudit(event, &decision);
   if (event.deadline_ms && decision.outcome == engine::Outcome::kHold) {
     // After the controls: a supervisor's "hold next turn" is a hold too.
@@ -236,15 +236,15 @@ Result<SubmitResult> Gateway::FinishEvent(PendingEvent& p, Result<store::Recorde
   engine_.Commit(event, p.state_change);
   p.decided = false;
   const engine::Decision& decision = p.decision;
-  EvaluateShadow(event, decision);  // after the durable write
+  policies_->EvaluateShadow(event, decision);  // after the durable write
 
   if (p.consumed) {
     // Durable first, then cleared: a crash in between holds one more turn,
     // the safe side.
     (void)store_.ClearControl(p.consumed->kind, p.consumed->target, p.consumed->actor, p.now);
-    (void)RefreshControls();
+    (void)supervision_->RefreshControls();
   }
-  stats_->Record(event, decision, p.now);
+  supervision_->RecordDecision(event, decision, p.now);
   metrics_.DecisionMade(event.workflow, decision.outcome, decision.reasons,
                         std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - p.started));
 

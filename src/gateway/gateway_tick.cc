@@ -13,7 +13,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
   TickReport report;
   const TimePoint now = clock_.Now();
   // Another node (or an operator's tool) may have changed the controls.
-  HITLGATE_RETURN_IF_ERROR(RefreshControls());
+  HITLGATE_RETURN_IF_ERROR(supervision_->RefreshControls());
   // Once-only work in a cluster (sign-off tasks, purges) runs on the node
   // that leads it; a database that cannot be asked means not leading now.
   const bool lead = store_.LeadPeriodicWork().value_or(false);
@@ -36,7 +36,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
   auto escalated = store_.EscalateOverdue(now, options_.escalation_queue);
   HITLGATE_RETURN_IF_ERROR(escalated);
   for (const store::Task& t : *escalated) {
-    stats_->SlaBreach(t.workflow, t.interaction_id, now);
+    supervision_->RecordSlaBreach(t.workflow, t.interaction_id, now);
     live_.Publish("task.escalated", t.workflow, codec::TaskJson(t, false));
     live_.TaskChanged(t.id);
   }
@@ -115,15 +115,12 @@ Result<Gateway::TickReport> Gateway::Tick() {
       store::TextPurge text;
       text.before = now - options_.text_retention;
       text.now = now;
-      {
-        std::lock_guard lock(controls_mu_);
-        for (const store::Control& c : controls_) {
-          if (c.kind != store::ControlKind::kLegalHold) continue;
-          const size_t colon = c.target.find(':');
-          if (colon == std::string::npos) continue;
-          (c.target.starts_with("customer:") ? text.held_customers : text.held_interactions)
-              .push_back(c.target.substr(colon + 1));
-        }
+      for (const store::Control& c : supervision_->Controls()) {
+        if (c.kind != store::ControlKind::kLegalHold) continue;
+        const size_t colon = c.target.find(':');
+        if (colon == std::string::npos) continue;
+        (c.target.starts_with("customer:") ? text.held_customers : text.held_interactions)
+            .push_back(c.target.substr(colon + 1));
       }
       auto erased = store_.PurgePersonalText(text);
       HITLGATE_RETURN_IF_ERROR(erased);

@@ -15,6 +15,7 @@
 #include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/engine/decision.h"
 #include "hitlgate/engine/event.h"
+#include "hitlgate/gateway/supervision_types.h"
 
 namespace hitlgate::gateway {
 
@@ -23,32 +24,6 @@ struct AlertThresholds {
   double negative_share = 0.35;   // customer messages with sentiment <= -0.3
   int min_events = 20;            // rates below this volume are noise
   int sla_breaches = 1;
-};
-
-struct WorkflowStats {
-  std::string workflow;
-  std::int64_t events = 0;
-  std::int64_t proposals = 0;
-  std::int64_t customer_messages = 0;
-  std::int64_t escalations = 0;  // hold + handoff + block
-  std::int64_t holds = 0;
-  std::int64_t handoffs = 0;
-  std::int64_t blocks = 0;
-  std::int64_t monitored = 0;
-  double sentiment_sum = 0;
-  std::int64_t negative = 0;
-  std::int64_t sla_breaches = 0;
-  double escalation_rate() const { return events ? double(escalations) / double(events) : 0.0; }
-  double avg_sentiment() const { return customer_messages ? sentiment_sum / double(customer_messages) : 0.0; }
-  double negative_share() const { return customer_messages ? double(negative) / double(customer_messages) : 0.0; }
-};
-
-struct Alert {
-  std::string workflow;
-  std::string kind;  // escalation_rate | negative_sentiment | sla_breach
-  double value = 0;
-  double threshold = 0;
-  std::vector<std::string> interactions;  // the conversations behind it, newest first
 };
 
 class LiveStats {

@@ -282,9 +282,9 @@ TEST_F(ReviewServiceTest, ADetectedLanguageRoutesTheTaskToPeopleWhoReadIt) {
   EXPECT_EQ(store_->GetTask(r->task_id)->language, "de");
   auto key = [&](const std::string& name, std::vector<std::string> languages) {
     KeyRequest req{name, store::Role::kSupervisor, {"supervisor"}, std::move(languages), {}, 0, {}};
-    auto made = gateway_->CreateKey(admin_, req);
+    auto made = gateway_->access().CreateKey(admin_, req);
     EXPECT_THAT(made, IsOk());
-    return *gateway_->Authenticate(made->token);
+    return *gateway_->access().Authenticate(made->token);
   };
   const Principal french = key("french supervisor", {"fr"});
   const Principal german = key("german supervisor", {"de", "en"});

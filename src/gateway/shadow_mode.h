@@ -1,7 +1,7 @@
 // ShadowMode: a candidate policy decided beside the active one on live
 // traffic, with its own conversation state, never changing what an agent is
 // told; the pairs are tallied in a measure::DecisionComparison. Internal to
-// src/gateway (gateway_shadow.cc). Thread-safe: Evaluate may run on many
+// src/gateway (policy_shadow.cc). Thread-safe: Evaluate may run on many
 // threads (the engine is thread-safe; the tally has a mutex).
 #pragma once
 
@@ -29,7 +29,8 @@ class ShadowMode {
 
   const policy::Program& program() const { return *program_; }
   TimePoint since() const { return since_; }
-  std::string ComparisonJson() const;
+  // A copy of the tally so far.
+  measure::DecisionComparison Comparison() const;
 
  private:
   std::shared_ptr<const policy::Program> program_;

@@ -96,7 +96,7 @@ TEST_F(FeedbackTest, EveryVerdictAndTakeoverBecomesALabeledExample) {
 
   Customer("i-4", "Where is my parcel?");
   Refund("i-4", 20, 0.97);  // allowed, monitored
-  ASSERT_TRUE(gateway_->TakeOver(supervisor_, "i-4", "odd refund").has_value());
+  ASSERT_TRUE(gateway_->supervision().TakeOver(supervisor_, "i-4", "odd refund").has_value());
 
   auto examples = CollectFeedback(*store_, {});
   ASSERT_TRUE(examples.has_value()) << examples.error().ToString();

@@ -232,7 +232,7 @@ int RunServe(const ServeOptions& options) {
     }
   } unhook{cluster_live.get()};
 
-  if (auto loaded = gateway.LoadActivePolicy(fallback_yaml, fallback_name); !loaded) {
+  if (auto loaded = gateway.policies().LoadActivePolicy(fallback_yaml, fallback_name); !loaded) {
     std::fprintf(stderr, "hitlgate: %s\n", loaded.error().ToString().c_str());
     return 1;
   }

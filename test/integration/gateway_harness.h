@@ -139,7 +139,7 @@ class GatewayHarness {
     gopts.auth_failures_per_address = options_.auth_failures_per_address;
     gateway_ = std::make_unique<gateway::Gateway>(*store_, *engine_, clock_, ids_, *random_, *live_,
                                                   metrics_, gopts);
-    if (auto loaded = gateway_->LoadActivePolicy(policy_yaml_, options_.policy_path); !loaded) {
+    if (auto loaded = gateway_->policies().LoadActivePolicy(policy_yaml_, options_.policy_path); !loaded) {
       throw std::runtime_error("load policy: " + loaded.error().ToString());
     }
     auto admin = gateway_->access().Bootstrap(kAdminToken);

@@ -41,17 +41,17 @@
 #include "hitlgate/gateway/autonomy_service.h"
 #include "hitlgate/gateway/live_events.h"
 #include "hitlgate/gateway/metrics.h"
+#include "hitlgate/gateway/policy_service.h"
 #include "hitlgate/gateway/principal.h"
 #include "hitlgate/gateway/rate_limit.h"
 #include "hitlgate/gateway/review_service.h"
+#include "hitlgate/gateway/supervision_service.h"
 #include "hitlgate/receipts/checkpoint.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
 
 namespace hitlgate::gateway {
 class InteractionTurns;
-class LiveStats;
-class ShadowMode;
 }
 
 namespace hitlgate::gateway {
@@ -115,11 +115,6 @@ struct SubmitResult {
   bool duplicate = false;
 };
 
-// The target of an interaction's control (hold next turn, taken over):
-// "<workflow>/<interaction id>", since interaction ids are the agents' own
-// and unique within a workflow only.
-std::string ControlTarget(std::string_view workflow, std::string_view interaction_id);
-
 // One event on its way through SubmitEvent's steps: AcceptEvent, AwaitTurn,
 // DecideEvent, WriteEvent (the durable write), FinishEvent. Callers carry it
 // between the steps and read nothing in it.
@@ -179,49 +174,6 @@ class Gateway {
   // ---- Reviewers, and the held task as its agent reads it ----
   ReviewService& review() { return *review_; }
 
-  // ---- Policies ----
-  // The checker's messages, as JSON {ok, issues:[{line,column,severity,code,message}], version}.
-  [[nodiscard]] Result<std::string> ValidatePolicy(const Principal& who, std::string_view yaml);
-  // Saves a version (InvalidArgument with the issues when it does not compile).
-  [[nodiscard]] Result<std::string> UploadPolicy(const Principal& who, std::string_view yaml,
-                                                 bool activate);
-  [[nodiscard]] Result<std::string> ActivatePolicy(const Principal& who, const std::string& version);
-  [[nodiscard]] Result<std::string> PoliciesJson(const Principal& who);
-  [[nodiscard]] Result<std::string> PolicyJson(const Principal& who, const std::string& version);
-  // Loads the active version from the store into the engine, or saves and
-  // activates `fallback_yaml` when the store has none (the first start).
-  [[nodiscard]] Result<void> LoadActivePolicy(std::string_view fallback_yaml,
-                                              std::string_view fallback_name);
-
-  // ---- Supervisors (human-on-the-loop) ----
-  // Workflows seen recently or paused, with their pause state.
-  [[nodiscard]] Result<std::string> WorkflowsJson(const Principal& who);
-  // Every AI proposal of the workflow is held until it is resumed. Audited.
-  [[nodiscard]] Result<std::string> PauseWorkflow(const Principal& who, const std::string& workflow,
-                                                  const std::string& reason);
-  [[nodiscard]] Result<std::string> ResumeWorkflow(const Principal& who, const std::string& workflow);
-  // Interaction ids are unique within a workflow only: `workflow` names it,
-  // or, when empty, the interaction's one workflow is found in the store
-  // (InvalidArgument when it has several, NotFound when it has none).
-  // The interaction's next AI proposal is held for a person. Audited.
-  [[nodiscard]] Result<std::string> HoldNextTurn(const Principal& who, const std::string& interaction_id,
-                                                 const std::string& reason,
-                                                 const std::string& workflow = "");
-  // A person answers the customer from now on: the AI's proposals in this
-  // interaction are blocked until it is handed back. Audited.
-  [[nodiscard]] Result<std::string> TakeOver(const Principal& who, const std::string& interaction_id,
-                                             const std::string& reason, const std::string& workflow = "");
-  [[nodiscard]] Result<std::string> HandBack(const Principal& who, const std::string& interaction_id,
-                                             const std::string& workflow = "");
-  // Volume, escalation rate, sentiment and SLA breaches per workflow over the
-  // last `window`, and the alerts they raise.
-  [[nodiscard]] Result<std::string> StatsJson(const Principal& who, Duration window);
-  // Runs a policy's test cases (policy test) against a policy text.
-  [[nodiscard]] Result<std::string> TestPolicy(const Principal& who, std::string_view policy_yaml,
-                                               std::string_view cases_yaml);
-  // Reloads the controls in force from the store (another node may have set
-  // them). Tick calls it.
-  [[nodiscard]] Result<void> RefreshControls();
 
   // ---- Audit ----
   [[nodiscard]] Result<std::vector<audit::AuditRecord>> ReadAudit(const Principal& who,
@@ -255,49 +207,19 @@ class Gateway {
   // Sets the queue-depth gauges from the store (called when /metrics is scraped).
   [[nodiscard]] Result<void> RefreshQueueMetrics();
 
-  // ---- Shadow mode (gateway_shadow.cc) ----
-  // Evaluates a saved policy version beside the active one on every event
-  // from now on, without effect, and counts where they differ; an empty
-  // version stops it. Audited. NotFound: no such version.
-  [[nodiscard]] Result<std::string> SetShadowPolicy(const Principal& who, const std::string& version);
-  // The comparison so far: {"active", "shadow", "since", "comparison"}.
-  [[nodiscard]] Result<std::string> ShadowJson(const Principal& who);
-
-  // ---- Policy replay on request (gateway_replay.cc) ----
-  // A saved version (or "active") decides the recent recorded history beside
-  // the active policy: measure::LoadRecentStoreHistory, at most max_events.
-  struct ReplayRequest {
-    std::string version;
-    TimePoint from{};
-    TimePoint to = TimePoint::max();
-    std::int64_t max_events = 20000;
-    int examples = 3;
-  };
-  // {"active_policy", "candidate_policy", "history", "comparison"}
-  // (docs/measure.md). NotFound: no such version.
-  [[nodiscard]] Result<std::string> ReplayPolicy(const Principal& who, const ReplayRequest& request);
+  // Policy versions, tests, shadow mode, replay (policy_service.h).
+  PolicyService& policies() { return *policies_; }
+  // Supervisors' controls and the live board (supervision_service.h).
+  SupervisionService& supervision() { return *supervision_; }
 
   const GatewayOptions& options() const { return options_; }
   const Clock& clock() const { return clock_; }
 
  private:
-  Result<std::string> InteractionWorkflow(const Principal& who, const std::string& interaction_id,
-                                          const std::string& workflow);
   void AuditKeyUse(const Principal& who);
   [[nodiscard]] Result<void> CheckEventClock(const engine::Event& event) const;
   std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                const engine::Decision& decision);
-  // Raises `decision` for the controls in force on this event (paused
-  // workflow, hold next turn, taken over). Returns the hold-next control it
-  // consumed, if any, to be cleared once the decision is durable.
-  std::optional<store::Control> ApplyControls(const engine::Event& event, engine::Decision* decision);
-  // Shadow mode: decides the event with the shadow policy (if one is set)
-  // and tallies it against `active`. Called after the decision is durable,
-  // under the interaction's lock.
-  void EvaluateShadow(const engine::Event& event, const engine::Decision& active);
-  Result<std::string> SetControl(const Principal& who, store::ControlKind kind, const std::string& target,
-                                 const std::string& reason);
-  Result<std::string> ClearControl(const Principal& who, store::ControlKind kind, const std::string& target);
   // Settles the tasks whose agent deadline passed (all of them, or only
   // `task_id`) with their fallbacks, and tells the waiting agents: live
   // update, long-poll wake-up, webhook. Returns how many it settled.
@@ -318,13 +240,8 @@ class Gateway {
   AccessService access_;
   AutonomyService autonomy_;
 
-  std::mutex controls_mu_;
-  std::vector<store::Control> controls_ HITLGATE_GUARDED_BY(controls_mu_);  // mirror of the store's
-
-  std::unique_ptr<LiveStats> stats_;
-
-  // Shadow mode; null when none is set. Swapped atomically by SetShadowPolicy.
-  std::atomic<std::shared_ptr<ShadowMode>> shadow_;
+  std::unique_ptr<PolicyService> policies_;
+  std::unique_ptr<SupervisionService> supervision_;
 
   std::mutex purge_mu_;
   TimePoint last_purge_ HITLGATE_GUARDED_BY(purge_mu_){};

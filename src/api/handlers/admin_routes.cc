@@ -8,6 +8,7 @@
 #include "hitlgate/audit/json_lines.h"
 #include "hitlgate/codec/json_reader.h"
 #include "hitlgate/codec/json_writer.h"
+#include "hitlgate/codec/policy_json.h"
 #include "hitlgate/common/time_format.h"
 
 namespace hitlgate::api {
@@ -121,24 +122,31 @@ void RegisterAdminRoutes(Router& router, ApiContext& ctx) {
     });
   });
   router.Add(V::get, "/v1/policies", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.PoliciesJson(who); });
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return Written(ctx.gateway.policies().ListPolicies(who), codec::PolicyVersionsJson);
+    });
   });
   router.Add(V::get, "/v1/policies/{version}", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.PolicyJson(who, std::string(req.Param("version")));
+      return Written(ctx.gateway.policies().GetPolicy(who, std::string(req.Param("version"))),
+                     codec::PolicyVersionJson);
     });
   });
   router.Add(V::post, "/v1/policies/validate", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.ValidatePolicy(who, req.body); });
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return Written(ctx.gateway.policies().ValidatePolicy(who, req.body), codec::PolicyCheckJson);
+    });
   });
   router.Add(V::post, "/v1/policies", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.UploadPolicy(who, req.body, req.Query("activate") == "true");
+      return Written(ctx.gateway.policies().UploadPolicy(who, req.body, req.Query("activate") == "true"),
+                     codec::UploadedPolicyJson);
     });
   });
   router.Add(V::post, "/v1/policies/{version}/activate", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.ActivatePolicy(who, std::string(req.Param("version")));
+      return Written(ctx.gateway.policies().ActivatePolicy(who, std::string(req.Param("version"))),
+                     codec::ActivatedPolicyJson);
     });
   });
   router.Add(V::get, "/v1/keys", [&ctx](Request& req) {

@@ -66,6 +66,14 @@ asio::awaitable<Response> AuthedJson(ApiContext& ctx, Request& request, Op op) {
   co_return Json(200, std::move(*result));
 }
 
+// A service's typed answer written as the response body by a codec writer;
+// an error passes through.
+template <typename T, typename Writer>
+Result<std::string> Written(Result<T> result, Writer write) {
+  HITLGATE_RETURN_IF_ERROR(result);
+  return write(*result);
+}
+
 // Registers every /v1 endpoint, health, metrics and the console.
 void RegisterRoutes(Router& router, ApiContext& ctx);
 

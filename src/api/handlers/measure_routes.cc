@@ -8,6 +8,7 @@
 
 #include "api/handlers/api_context.h"
 #include "hitlgate/codec/json_reader.h"
+#include "hitlgate/codec/policy_json.h"
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/measure/effectiveness.h"
 #include "hitlgate/measure/staffing.h"
@@ -96,7 +97,7 @@ Result<std::string> PostReplay(ApiContext& ctx, const gateway::Principal& who, c
   auto examples = r->OptInt("examples");
   HITLGATE_RETURN_IF_ERROR(examples);
   HITLGATE_RETURN_IF_ERROR(r->Finish());
-  gateway::Gateway::ReplayRequest request;
+  gateway::ReplayRequest request;
   request.version = version;
   request.from = from->value_or(ctx.gateway.clock().Now() - std::chrono::hours(24 * 7));
   request.to = to->value_or(TimePoint::max());
@@ -108,7 +109,7 @@ Result<std::string> PostReplay(ApiContext& ctx, const gateway::Principal& who, c
   const std::int64_t n = examples->value_or(3);
   if (n < 0 || n > 20) return InvalidArgument("field 'examples': expected 0..20");
   request.examples = static_cast<int>(n);
-  return ctx.gateway.ReplayPolicy(who, request);
+  return Written(ctx.gateway.policies().ReplayPolicy(who, request), codec::ReplayReportJson);
 }
 
 // POST /v1/staffing {"arrivals_per_hour", "escalation_rate", "handle_seconds",
@@ -211,7 +212,9 @@ void RegisterMeasureRoutes(Router& router, ApiContext& ctx) {
     });
   });
   router.Add(V::get, "/v1/shadow", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.ShadowJson(who); });
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return Written(ctx.gateway.policies().Shadow(who), codec::ShadowReportJson);
+    });
   });
   // {"version": "sha256:..."} starts shadow mode with that saved version.
   router.Add(V::post, "/v1/shadow", [&ctx](Request& req) {
@@ -222,11 +225,13 @@ void RegisterMeasureRoutes(Router& router, ApiContext& ctx) {
       HITLGATE_RETURN_IF_ERROR(version);
       HITLGATE_RETURN_IF_ERROR(r->Finish());
       if (version->empty()) return InvalidArgument("field 'version': must not be empty (DELETE /v1/shadow stops)");
-      return ctx.gateway.SetShadowPolicy(who, *version);
+      return Written(ctx.gateway.policies().SetShadowPolicy(who, *version), codec::ShadowReportJson);
     });
   });
   router.Add(V::delete_, "/v1/shadow", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.SetShadowPolicy(who, ""); });
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return Written(ctx.gateway.policies().SetShadowPolicy(who, ""), codec::ShadowReportJson);
+    });
   });
   router.Add(V::post, "/v1/policies/{version}/replay", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {

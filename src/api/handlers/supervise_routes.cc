@@ -5,6 +5,8 @@
 
 #include "api/handlers/api_context.h"
 #include "hitlgate/codec/json_reader.h"
+#include "hitlgate/codec/policy_json.h"
+#include "hitlgate/codec/supervision_json.h"
 
 namespace hitlgate::api {
 namespace {
@@ -25,39 +27,49 @@ Result<std::string> ReasonFrom(std::string_view body) {
 void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
   using V = http::verb;
   router.Add(V::get, "/v1/workflows", [&ctx](Request& req) {
-    return AuthedJson(ctx, req, [&](const gateway::Principal& who) { return ctx.gateway.WorkflowsJson(who); });
+    return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
+      return Written(ctx.gateway.supervision().Workflows(who), codec::WorkflowBoardJson);
+    });
   });
   router.Add(V::post, "/v1/workflows/{workflow}/pause", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto reason = ReasonFrom(req.body);
       HITLGATE_RETURN_IF_ERROR(reason);
-      return ctx.gateway.PauseWorkflow(who, std::string(req.Param("workflow")), *reason);
+      const std::string workflow(req.Param("workflow"));
+      return Written(ctx.gateway.supervision().PauseWorkflow(who, workflow, *reason),
+                     codec::ControlChangeJson);
     });
   });
   router.Add(V::post, "/v1/workflows/{workflow}/resume", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.ResumeWorkflow(who, std::string(req.Param("workflow")));
+      const std::string workflow(req.Param("workflow"));
+      return Written(ctx.gateway.supervision().ResumeWorkflow(who, workflow),
+                     codec::ControlChangeJson);
     });
   });
   router.Add(V::post, "/v1/interactions/{id}/hold-next", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto reason = ReasonFrom(req.body);
       HITLGATE_RETURN_IF_ERROR(reason);
-      return ctx.gateway.HoldNextTurn(who, std::string(req.Param("id")), *reason,
-                                     std::string(req.Query("workflow")));
+      return Written(ctx.gateway.supervision().HoldNextTurn(who, std::string(req.Param("id")), *reason,
+                                                            std::string(req.Query("workflow"))),
+                     codec::ControlChangeJson);
     });
   });
   router.Add(V::post, "/v1/interactions/{id}/takeover", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
       auto reason = ReasonFrom(req.body);
       HITLGATE_RETURN_IF_ERROR(reason);
-      return ctx.gateway.TakeOver(who, std::string(req.Param("id")), *reason,
-                                 std::string(req.Query("workflow")));
+      return Written(ctx.gateway.supervision().TakeOver(who, std::string(req.Param("id")), *reason,
+                                                        std::string(req.Query("workflow"))),
+                     codec::ControlChangeJson);
     });
   });
   router.Add(V::post, "/v1/interactions/{id}/handback", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) {
-      return ctx.gateway.HandBack(who, std::string(req.Param("id")), std::string(req.Query("workflow")));
+      return Written(ctx.gateway.supervision().HandBack(who, std::string(req.Param("id")),
+                                                        std::string(req.Query("workflow"))),
+                     codec::ControlChangeJson);
     });
   });
   router.Add(V::get, "/v1/stats", [&ctx](Request& req) {
@@ -69,7 +81,8 @@ void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
           return InvalidArgument("query 'window': expected seconds in 60..86400");
         }
       }
-      return ctx.gateway.StatsJson(who, std::chrono::seconds(seconds));
+      return Written(ctx.gateway.supervision().Stats(who, std::chrono::seconds(seconds)),
+                     codec::LiveStatsJson);
     });
   });
   router.Add(V::post, "/v1/policies/test", [&ctx](Request& req) {
@@ -81,7 +94,7 @@ void RegisterSuperviseRoutes(Router& router, ApiContext& ctx) {
       auto cases = r->String("cases");
       HITLGATE_RETURN_IF_ERROR(cases);
       HITLGATE_RETURN_IF_ERROR(r->Finish());
-      return ctx.gateway.TestPolicy(who, *policy, *cases);
+      return Written(ctx.gateway.policies().TestPolicy(who, *policy, *cases), codec::PolicyTestReportJson);
     });
   });
 }

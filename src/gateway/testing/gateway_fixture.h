@@ -82,7 +82,7 @@ class GatewayFixture : public ::testing::Test {
         compiled.program, std::make_shared<engine::MemoryConversationStore>(),
         signals::SentimentScorer::Default(), clock_);
     gateway_ = std::make_unique<Gateway>(*store_, *engine_, clock_, ids_, *random_, live_, metrics_, options_);
-    ASSERT_THAT(gateway_->LoadActivePolicy(policy_yaml_, policy_name_), hitlgate::testing::IsOk());
+    ASSERT_THAT(gateway_->policies().LoadActivePolicy(policy_yaml_, policy_name_), hitlgate::testing::IsOk());
   }
 
   // A key made by the admin, authenticated. Agent keys without workflows

@@ -9,10 +9,8 @@
 #include "gateway/access.h"
 #include "gateway/shadow_mode.h"
 #include "hitlgate/audit/payload.h"
-#include "hitlgate/codec/json_writer.h"
-#include "hitlgate/common/time_format.h"
 #include "hitlgate/engine/memory_conversation_store.h"
-#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/gateway/policy_service.h"
 
 namespace hitlgate::gateway {
 namespace {
@@ -21,13 +19,16 @@ bool IsControlTrigger(std::string_view trigger) {
   return trigger == "workflow_paused" || trigger == "hold_next" || trigger == "taken_over";
 }
 
+PolicyRef RefOf(const policy::Program& p) { return PolicyRef{p.name(), p.version()}; }
+
 }  // namespace
 
 ShadowMode::ShadowMode(std::shared_ptr<const policy::Program> program,
                        std::shared_ptr<const signals::SentimentScorer> scorer, const Clock& clock,
                        TimePoint since, std::shared_ptr<const engine::IntentClassifier> triage)
     : program_(program),
-      engine_(std::move(program), std::make_shared<engine::MemoryConversationStore>(), std::move(scorer), clock),
+      engine_(std::move(program), std::make_shared<engine::MemoryConversationStore>(),
+              std::move(scorer), clock),
       since_(since) {
   // The shadow policy sees the same triaged intents as the active one.
   engine_.SetIntentClassifier(std::move(triage));
@@ -35,8 +36,9 @@ ShadowMode::ShadowMode(std::shared_ptr<const policy::Program> program,
 
 void ShadowMode::Evaluate(const engine::Event& event, const engine::Decision& active) {
   engine::Decision shadow = engine_.DecideAndRecord(event);
-  const bool controlled = std::any_of(active.reasons.begin(), active.reasons.end(),
-                                      [](const engine::Reason& r) { return IsControlTrigger(r.trigger); });
+  const bool controlled =
+      std::any_of(active.reasons.begin(), active.reasons.end(),
+                  [](const engine::Reason& r) { return IsControlTrigger(r.trigger); });
   std::lock_guard lock(mu_);
   if (!controlled) {
     comparison_.Add(event, active, shadow);
@@ -54,30 +56,30 @@ void ShadowMode::Evaluate(const engine::Event& event, const engine::Decision& ac
   comparison_.Add(event, policy_only, shadow);
 }
 
-std::string ShadowMode::ComparisonJson() const {
+measure::DecisionComparison ShadowMode::Comparison() const {
   std::lock_guard lock(mu_);
-  return comparison_.ToJson();
+  return comparison_;
 }
 
-void Gateway::EvaluateShadow(const engine::Event& event, const engine::Decision& active) {
+void PolicyService::EvaluateShadow(const engine::Event& event, const engine::Decision& active) {
   std::shared_ptr<ShadowMode> shadow = shadow_.load();
   if (shadow) shadow->Evaluate(event, active);
 }
 
-Result<std::string> Gateway::SetShadowPolicy(const Principal& who, const std::string& version) {
+Result<ShadowReport> PolicyService::SetShadowPolicy(const Principal& who,
+                                                    const std::string& version) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManagePolicies));
   const TimePoint now = clock_.Now();
   std::shared_ptr<ShadowMode> next;
   std::string name;
   if (!version.empty()) {
-    auto versions = store_.ListPolicyVersions();
-    HITLGATE_RETURN_IF_ERROR(versions);
-    auto it = std::find_if(versions->begin(), versions->end(),
-                           [&](const store::PolicyVersionInfo& v) { return v.policy.version == version; });
-    if (it == versions->end()) return NotFound("no policy version " + version);
-    policy::CompileResult compiled = policy::CompileText(it->policy.source_yaml, it->policy.name);
-    if (!compiled.ok()) return FailedPrecondition("policy version " + version + " no longer compiles");
-    name = it->policy.name;
+    auto found = FindVersion(version, /*active_alias=*/false);
+    HITLGATE_RETURN_IF_ERROR(found);
+    policy::CompileResult compiled =
+        policy::CompileText(found->policy.source_yaml, found->policy.name);
+    if (!compiled.ok())
+      return FailedPrecondition("policy version " + version + " no longer compiles");
+    name = found->policy.name;
     next = std::make_shared<ShadowMode>(compiled.program, engine_.scorer(), clock_, now,
                                         engine_.intent_classifier());
   }
@@ -85,31 +87,26 @@ Result<std::string> Gateway::SetShadowPolicy(const Principal& who, const std::st
   entry.kind = version.empty() ? "shadow_policy_cleared" : "shadow_policy_set";
   entry.actor = who.key_id;
   entry.subject = version.empty() ? std::string("shadow") : version;
-  entry.payload_json = audit::PayloadBuilder().Str("active_version", engine_.policy()->version()).Str("name", name).Build();
+  entry.payload_json = audit::PayloadBuilder()
+                           .Str("active_version", engine_.policy()->version())
+                           .Str("name", name)
+                           .Build();
   HITLGATE_RETURN_IF_ERROR(store_.AppendAudit({entry}, now));
   shadow_.store(next);
-  return ShadowJson(who);
+  return Shadow(who);
 }
 
-Result<std::string> Gateway::ShadowJson(const Principal& who) {
+Result<ShadowReport> PolicyService::Shadow(const Principal& who) {
   if (!who.Can(Permission::kReadMetrics) && !who.Can(Permission::kManagePolicies)) {
     return std::unexpected(Require(who, Permission::kReadMetrics).error());
   }
   std::shared_ptr<ShadowMode> shadow = shadow_.load();
-  auto active = engine_.policy();
-  codec::JsonWriter w;
-  w.BeginObject();
-  w.Key("active").BeginObject().Field("name", active->name()).Field("version", active->version()).EndObject();
-  if (!shadow) {
-    w.Key("shadow").Null();
-    w.EndObject();
-    return w.Take();
-  }
-  w.Key("shadow").BeginObject().Field("name", shadow->program().name()).Field("version", shadow->program().version()).EndObject();
-  w.Field("since", FormatRfc3339(shadow->since()));
-  w.Key("comparison").Raw(shadow->ComparisonJson());
-  w.EndObject();
-  return w.Take();
+  ShadowReport report;
+  report.active = RefOf(*engine_.policy());
+  if (shadow)
+    report.shadow =
+        ShadowReport::Running{RefOf(shadow->program()), shadow->since(), shadow->Comparison()};
+  return report;
 }
 
 }  // namespace hitlgate::gateway
