@@ -154,14 +154,14 @@ void Gateway::ClearReceiptCacheForTest() {
   receipt_order_.clear();
 }
 
-Result<std::string> Gateway::ReceiptKeysJson() const {
+Result<std::vector<receipts::PublicKeyInfo>> Gateway::ReceiptKeys() const {
   if (options_.signing_keys == nullptr) {
     return FailedPrecondition("approval receipts are not enabled on this gateway");
   }
-  return receipts::EncodePublicKeys(options_.signing_keys->PublicKeys());
+  return options_.signing_keys->PublicKeys();
 }
 
-Result<std::string> Gateway::RotateReceiptKey(const Principal& who) {
+Result<std::vector<receipts::PublicKeyInfo>> Gateway::RotateReceiptKey(const Principal& who) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageKeys));
   if (options_.signing_keys == nullptr) {
     return FailedPrecondition("approval receipts are not enabled on this gateway");
@@ -179,7 +179,7 @@ Result<std::string> Gateway::RotateReceiptKey(const Principal& who) {
                              .Build()}},
       now);
   HITLGATE_RETURN_IF_ERROR(audited);
-  return receipts::EncodePublicKeys(options_.signing_keys->PublicKeys());
+  return options_.signing_keys->PublicKeys();
 }
 
 }  // namespace hitlgate::gateway

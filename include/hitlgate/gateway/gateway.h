@@ -47,6 +47,7 @@
 #include "hitlgate/gateway/review_service.h"
 #include "hitlgate/gateway/supervision_service.h"
 #include "hitlgate/receipts/checkpoint.h"
+#include "hitlgate/receipts/signing_keys.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
 
@@ -182,9 +183,9 @@ class Gateway {
   // ---- Approval receipts (gateway_receipts.cc, docs/receipts.md) ----
   // The public signing keys, oldest first (unauthenticated: executors need
   // them). FailedPrecondition when receipts are not enabled.
-  [[nodiscard]] Result<std::string> ReceiptKeysJson() const;
+  [[nodiscard]] Result<std::vector<receipts::PublicKeyInfo>> ReceiptKeys() const;
   // Admins: a new current signing key; the old one stays published. Audited.
-  [[nodiscard]] Result<std::string> RotateReceiptKey(const Principal& who);
+  [[nodiscard]] Result<std::vector<receipts::PublicKeyInfo>> RotateReceiptKey(const Principal& who);
   // Forgets cached receipts, so the next read finds them in the audit log
   // (as another node or a restarted one would).
   void ClearReceiptCacheForTest();
