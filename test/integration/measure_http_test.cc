@@ -119,6 +119,15 @@ class MeasureHttpTest : public ::testing::Test {
   GatewayHarness h_;
 };
 
+// The agent's own ids may hold any character: one with a quote comes back
+// as the same string in valid JSON.
+TEST_F(MeasureHttpTest, CsatAnswerNamesAnIdWithAQuoteInValidJson) {
+  Submit(CustomerMessage(R"(c-"q")", "Where is my order?"));
+  HttpReply quoted = h_.Post("/v1/interactions/c-%22q%22/csat", R"({"score":4})", keys().agent);
+  ASSERT_EQ(quoted.status, 200) << quoted.body;
+  EXPECT_EQ(Json(quoted).at("interaction_id").as_string(), R"(c-"q")");
+}
+
 TEST_F(MeasureHttpTest, CsatIsRecordedForTheAgentsOwnInteractionsAndBadSurveysAreRefused) {
   Submit(CustomerMessage("c-csat", "Where is my order?"));
   HttpReply ok = h_.Post("/v1/interactions/c-csat/csat", R"({"score":4,"scale":5,"source":"email"})",

@@ -8,6 +8,7 @@
 
 #include "api/handlers/api_context.h"
 #include "hitlgate/codec/json_reader.h"
+#include "hitlgate/codec/json_writer.h"
 #include "hitlgate/codec/policy_json.h"
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/measure/effectiveness.h"
@@ -54,7 +55,9 @@ Result<std::string> PostCsat(ApiContext& ctx, const gateway::Principal& who, con
   auto recorded = measure::RecordCsat(store, id, **score, scale->value_or(5.0), source->value_or(""),
                                       who.key_id, ctx.gateway.clock().Now());
   HITLGATE_RETURN_IF_ERROR(recorded);
-  return std::string("{\"interaction_id\":\"") + id + "\",\"recorded\":true}";
+  codec::JsonWriter w;
+  w.BeginObject().Field("interaction_id", id).Field("recorded", true).EndObject();
+  return w.Take();
 }
 
 // Bounds on work one request may ask for.
