@@ -27,6 +27,9 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
                             options_.auth_failure_audit, options_.auth_failures_per_address},
               [&live](const std::string& key_id) { live.KeyRevoked(key_id); }),
       autonomy_(store, clock, live, options_.autonomy, options_.escalation_queue),
+      receipts_(store, engine, clock,
+                ReceiptOptions{options_.signing_keys, options_.checkpoint_dir,
+                               options_.checkpoint_every_records, options_.checkpoint_interval}),
       policies_(std::make_unique<PolicyService>(store, engine, clock, live)),
       supervision_(std::make_unique<SupervisionService>(store, engine, clock, live,
                                                         options_.escalation_queue)) {
@@ -38,12 +41,12 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
   };
   hooks.prepare_receipt = [this](const Principal& who, const store::Task& task, const store::Verdict& verdict,
                                  TimePoint now, store::VerdictOptions* verdict_options) {
-    return PrepareReceipt(who, task, verdict, now, verdict_options);
+    return receipts_.Prepare(who, task, verdict, now, verdict_options);
   };
   hooks.remember_receipt = [this](const std::string& task_id, const std::string& receipt_json) {
-    RememberReceipt(task_id, receipt_json);
+    receipts_.Remember(task_id, receipt_json);
   };
-  hooks.receipt_for = [this](const store::Task& task) { return ReceiptFor(task); };
+  hooks.receipt_for = [this](const store::Task& task) { return receipts_.For(task); };
   review_ = std::make_unique<ReviewService>(store_, engine_, clock_, options_, live_, metrics_, std::move(hooks));
 }
 

@@ -127,7 +127,7 @@ Result<Gateway::TickReport> Gateway::Tick() {
       report.text_purged = erased->decisions + erased->tasks;
     }
   }
-  auto checkpoints = WriteCheckpoints(now);
+  auto checkpoints = receipts_.WriteCheckpoints(now);
   HITLGATE_RETURN_IF_ERROR(checkpoints);
   report.checkpoints_written = *checkpoints;
   return report;

@@ -206,7 +206,7 @@ TEST_F(ReceiptHttpTest, ReceiptIsFoundAgainInTheAuditLogAndInTheWebhookPayload) 
   for (int i = 0; i < 20; ++i) HeldTask("c-receipt-after-" + std::to_string(i), 150);
 
   const std::string cached = json::serialize(AgentView(task_id).at("receipt"));
-  h_.gateway().ClearReceiptCacheForTest();
+  h_.gateway().receipts().ClearCacheForTest();
   json::value again = AgentView(task_id);
   ASSERT_TRUE(again.as_object().contains("receipt")) << again;
   EXPECT_EQ(json::serialize(again.at("receipt")), cached);

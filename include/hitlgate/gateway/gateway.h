@@ -43,6 +43,7 @@
 #include "hitlgate/gateway/metrics.h"
 #include "hitlgate/gateway/policy_service.h"
 #include "hitlgate/gateway/principal.h"
+#include "hitlgate/gateway/receipt_service.h"
 #include "hitlgate/gateway/rate_limit.h"
 #include "hitlgate/gateway/review_service.h"
 #include "hitlgate/gateway/supervision_service.h"
@@ -180,15 +181,8 @@ class Gateway {
   [[nodiscard]] Result<std::vector<audit::AuditRecord>> ReadAudit(const Principal& who,
                                                                   std::int64_t from_seq, int limit);
 
-  // ---- Approval receipts (gateway_receipts.cc, docs/receipts.md) ----
-  // The public signing keys, oldest first (unauthenticated: executors need
-  // them). FailedPrecondition when receipts are not enabled.
-  [[nodiscard]] Result<std::vector<receipts::PublicKeyInfo>> ReceiptKeys() const;
-  // Admins: a new current signing key; the old one stays published. Audited.
-  [[nodiscard]] Result<std::vector<receipts::PublicKeyInfo>> RotateReceiptKey(const Principal& who);
-  // Forgets cached receipts, so the next read finds them in the audit log
-  // (as another node or a restarted one would).
-  void ClearReceiptCacheForTest();
+  // Approval receipts, signing keys, audit checkpoints (receipt_service.h).
+  ReceiptService& receipts() { return receipts_; }
 
   // Earned autonomy (autonomy_service.h, docs/autonomy.md).
   AutonomyService& autonomy() { return autonomy_; }
@@ -217,7 +211,6 @@ class Gateway {
   const Clock& clock() const { return clock_; }
 
  private:
-  void AuditKeyUse(const Principal& who);
   [[nodiscard]] Result<void> CheckEventClock(const engine::Event& event) const;
   std::string BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                const engine::Decision& decision);
@@ -240,6 +233,7 @@ class Gateway {
 
   AccessService access_;
   AutonomyService autonomy_;
+  ReceiptService receipts_;
 
   std::unique_ptr<PolicyService> policies_;
   std::unique_ptr<SupervisionService> supervision_;
@@ -247,28 +241,6 @@ class Gateway {
   std::mutex purge_mu_;
   TimePoint last_purge_ HITLGATE_GUARDED_BY(purge_mu_){};
 
-  // Approval receipts (gateway_receipts.cc). Issued before the verdict's
-  // transaction (the receipt is an audit record in it); the cache saves the
-  // audit search when agents poll an answered task. Only a verdict that
-  // approves the held proposal's action gets one (verdict_rules.h).
-  [[nodiscard]] Result<std::optional<std::string>> PrepareReceipt(const Principal& who,
-                                                                  const store::Task& task,
-                                                                  const store::Verdict& verdict,
-                                                                  TimePoint now,
-                                                                  store::VerdictOptions* options);
-  void RememberReceipt(const std::string& task_id, const std::string& receipt_json);
-  // The task's approval receipt (JSON), when it has one.
-  std::optional<std::string> ReceiptFor(const store::Task& task);
-  std::optional<std::string> FindReceipt(const store::Task& task);
-  std::mutex receipts_mu_;
-  std::map<std::string, std::string> receipt_cache_ HITLGATE_GUARDED_BY(receipts_mu_);  // task -> receipt
-  std::deque<std::string> receipt_order_ HITLGATE_GUARDED_BY(receipts_mu_);             // oldest first
-
-  // Audit checkpoints (gateway_checkpoints.cc): brings the writer up to the
-  // audit head when a checkpoint is due; returns how many were written.
-  [[nodiscard]] Result<int> WriteCheckpoints(TimePoint now);
-  std::mutex checkpoint_mu_;
-  std::unique_ptr<receipts::CheckpointWriter> checkpoint_writer_ HITLGATE_GUARDED_BY(checkpoint_mu_);
 
   std::mutex notice_mu_;
   // Hold notices sent (set for the look-up every tick makes per due task,

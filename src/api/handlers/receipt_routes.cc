@@ -9,13 +9,13 @@ namespace hitlgate::api {
 void RegisterReceiptRoutes(Router& router, ApiContext& ctx) {
   using V = http::verb;
   router.Add(V::get, "/v1/receipt-keys", [&ctx](Request&) -> asio::awaitable<Response> {
-    auto keys = ctx.gateway.ReceiptKeys();
+    auto keys = ctx.gateway.receipts().Keys();
     if (!keys) co_return JsonError(keys.error());
     co_return Json(200, receipts::EncodePublicKeys(*keys));
   });
   router.Add(V::post, "/v1/receipt-keys/rotate", [&ctx](Request& req) {
     return AuthedJson(ctx, req, [&](const gateway::Principal& who) -> Result<std::string> {
-      auto keys = ctx.gateway.RotateReceiptKey(who);
+      auto keys = ctx.gateway.receipts().RotateKey(who);
       HITLGATE_RETURN_IF_ERROR(keys);
       return receipts::EncodePublicKeys(*keys);
     });

@@ -11,7 +11,7 @@
 #include "hitlgate/audit/payload.h"
 #include "hitlgate/codec/json.h"
 #include "hitlgate/codec/json_reader.h"
-#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/gateway/receipt_service.h"
 #include "hitlgate/receipts/receipt.h"
 #include "hitlgate/receipts/signing_keys.h"
 
@@ -62,7 +62,11 @@ std::optional<std::string> ReceiptFromRecord(const audit::AuditRecord& r) {
 
 }  // namespace
 
-Result<std::optional<std::string>> Gateway::PrepareReceipt(const Principal& who, const store::Task& task,
+ReceiptService::ReceiptService(store::Store& store, const engine::DecisionEngine& engine,
+                               const Clock& clock, ReceiptOptions options)
+    : store_(store), engine_(engine), clock_(clock), options_(std::move(options)) {}
+
+Result<std::optional<std::string>> ReceiptService::Prepare(const Principal& who, const store::Task& task,
                                                            const store::Verdict& verdict, TimePoint now,
                                                            store::VerdictOptions* options) {
   const std::optional<engine::Event> proposal = HeldProposal(task);
@@ -93,20 +97,20 @@ Result<std::optional<std::string>> Gateway::PrepareReceipt(const Principal& who,
   return std::optional<std::string>(std::move(json));
 }
 
-void Gateway::RememberReceipt(const std::string& task_id, const std::string& receipt_json) {
-  std::lock_guard lock(receipts_mu_);
-  if (!receipt_cache_.emplace(task_id, receipt_json).second) return;
-  receipt_order_.push_back(task_id);
-  if (receipt_order_.size() > kReceiptCacheSize) {
-    receipt_cache_.erase(receipt_order_.front());
-    receipt_order_.pop_front();
+void ReceiptService::Remember(const std::string& task_id, const std::string& receipt_json) {
+  std::lock_guard lock(cache_mu_);
+  if (!cache_.emplace(task_id, receipt_json).second) return;
+  cache_order_.push_back(task_id);
+  if (cache_order_.size() > kReceiptCacheSize) {
+    cache_.erase(cache_order_.front());
+    cache_order_.pop_front();
   }
 }
 
-std::optional<std::string> Gateway::FindReceipt(const store::Task& task) {
+std::optional<std::string> ReceiptService::FindInAudit(const store::Task& task) {
   {
-    std::lock_guard lock(receipts_mu_);
-    if (auto it = receipt_cache_.find(task.id); it != receipt_cache_.end()) return it->second;
+    std::lock_guard lock(cache_mu_);
+    if (auto it = cache_.find(task.id); it != cache_.end()) return it->second;
   }
   if (!task.verdict) return std::nullopt;
   // Not cached (another node answered, or this one restarted): the receipt
@@ -132,7 +136,7 @@ std::optional<std::string> Gateway::FindReceipt(const store::Task& task) {
       if (r.at > to) return std::nullopt;
       if (r.kind == kReceiptKind && r.subject == task.id) {
         auto json = ReceiptFromRecord(r);
-        if (json) RememberReceipt(task.id, *json);
+        if (json) Remember(task.id, *json);
         return json;
       }
     }
@@ -140,28 +144,28 @@ std::optional<std::string> Gateway::FindReceipt(const store::Task& task) {
   return std::nullopt;
 }
 
-std::optional<std::string> Gateway::ReceiptFor(const store::Task& task) {
+std::optional<std::string> ReceiptService::For(const store::Task& task) {
   if (options_.signing_keys == nullptr || task.status != store::TaskStatus::kAnswered ||
       !task.verdict || !Approves(task.verdict->kind)) {
     return std::nullopt;
   }
-  return FindReceipt(task);
+  return FindInAudit(task);
 }
 
-void Gateway::ClearReceiptCacheForTest() {
-  std::lock_guard lock(receipts_mu_);
-  receipt_cache_.clear();
-  receipt_order_.clear();
+void ReceiptService::ClearCacheForTest() {
+  std::lock_guard lock(cache_mu_);
+  cache_.clear();
+  cache_order_.clear();
 }
 
-Result<std::vector<receipts::PublicKeyInfo>> Gateway::ReceiptKeys() const {
+Result<std::vector<receipts::PublicKeyInfo>> ReceiptService::Keys() const {
   if (options_.signing_keys == nullptr) {
     return FailedPrecondition("approval receipts are not enabled on this gateway");
   }
   return options_.signing_keys->PublicKeys();
 }
 
-Result<std::vector<receipts::PublicKeyInfo>> Gateway::RotateReceiptKey(const Principal& who) {
+Result<std::vector<receipts::PublicKeyInfo>> ReceiptService::RotateKey(const Principal& who) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kManageKeys));
   if (options_.signing_keys == nullptr) {
     return FailedPrecondition("approval receipts are not enabled on this gateway");
@@ -180,6 +184,52 @@ Result<std::vector<receipts::PublicKeyInfo>> Gateway::RotateReceiptKey(const Pri
       now);
   HITLGATE_RETURN_IF_ERROR(audited);
   return options_.signing_keys->PublicKeys();
+}
+
+// Signed audit checkpoints (docs/audit-format.md, "Checkpoints"): Tick
+// feeds the audit log's new records to a CheckpointWriter and has it sign
+// and export a checkpoint every N records, or every interval when anything
+// was written. The writer resumes after the files already exported, and
+// refuses to continue a log that no longer extends them: a rewritten history
+// stops checkpointing and fails every Tick until someone looks.
+Result<int> ReceiptService::WriteCheckpoints(TimePoint now) {
+  if (options_.checkpoint_dir.empty() || options_.signing_keys == nullptr) return 0;
+  std::lock_guard lock(checkpoint_mu_);
+  if (!checkpoint_writer_) {
+    auto opened = receipts::CheckpointWriter::Open(options_.checkpoint_dir, *options_.signing_keys);
+    HITLGATE_RETURN_IF_ERROR(opened);
+    checkpoint_writer_ = std::move(*opened);
+  }
+  receipts::CheckpointWriter& w = *checkpoint_writer_;
+  auto head = store_.GetAuditHead();
+  HITLGATE_RETURN_IF_ERROR(head);
+  const std::int64_t fresh = head->seq - w.added_seq();
+  const bool interval_due = !w.last_at() || now - *w.last_at() >= options_.checkpoint_interval;
+  if (fresh + w.pending_count() <= 0 ||
+      (fresh + w.pending_count() < options_.checkpoint_every_records && !interval_due)) {
+    return 0;
+  }
+  const std::int64_t every = std::max<std::int64_t>(options_.checkpoint_every_records, 1);
+  int written = 0;
+  constexpr int kBatch = 1000;
+  while (w.added_seq() < head->seq) {
+    auto batch = store_.ReadAudit(w.added_seq() + 1, kBatch);
+    HITLGATE_RETURN_IF_ERROR(batch);
+    if (batch->empty()) break;
+    for (const audit::AuditRecord& r : *batch) {
+      if (r.seq > head->seq) break;
+      HITLGATE_RETURN_IF_ERROR(w.Add(r));
+      if (w.pending_count() >= every) {
+        auto cp = w.Write(now);
+        HITLGATE_RETURN_IF_ERROR(cp);
+        ++written;
+      }
+    }
+  }
+  auto cp = w.Write(now);
+  HITLGATE_RETURN_IF_ERROR(cp);
+  if (*cp) ++written;
+  return written;
 }
 
 }  // namespace hitlgate::gateway
