@@ -19,6 +19,19 @@ ConversationContext ContextFromTaskJson(std::string_view task_json) {
   boost::system::error_code ec;
   json::value task = json::parse(task_json, ec);
   if (ec || !task.is_object()) return context;
+  if (const json::value* ctx = task.as_object().if_contains("context"); ctx != nullptr && ctx->is_object()) {
+    if (const json::value* collected = ctx->as_object().if_contains("collected");
+        collected != nullptr && collected->is_object()) {
+      for (const auto& [name, value] : collected->as_object()) {
+        // Numbers and flags keep their JSON spelling; nested values are not slots.
+        if (value.is_string()) {
+          context.collected[std::string(name)] = std::string(value.as_string());
+        } else if (value.is_number() || value.is_bool()) {
+          context.collected[std::string(name)] = json::serialize(value);
+        }
+      }
+    }
+  }
   const json::value* transcript = task.as_object().if_contains("transcript");
   if (transcript == nullptr || !transcript->is_array()) return context;
   for (const json::value& entry : transcript->as_array()) {
@@ -94,6 +107,12 @@ Result<std::string> AssistService::AssistJson(std::string_view task_json, int ar
     if (!s.procedure.empty()) {
       item["procedure"] = s.procedure;
       item["step"] = s.step;
+      json::array slots;
+      for (const SlotValue& slot : s.slots) {
+        slots.emplace_back(json::object{{"name", slot.name},
+                                        {"value", slot.value ? json::value(*slot.value) : json::value(nullptr)}});
+      }
+      item["slots"] = std::move(slots);
     }
     suggestions.emplace_back(std::move(item));
   }

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "assist/sequence.h"
+#include "hitlgate/assist/assist_service.h"
 #include "hitlgate/assist/knowledge.h"
 #include "hitlgate/assist/next_action.h"
 
@@ -213,6 +214,37 @@ TEST(NextActionTest, SuggestsTheProcedureStepAfterTheDoneOnes) {
                 .suggestions[0].action,
             "make-password");
   for (const char* suffix : {".actions.bin", ".procedures.bin", ".assist.json"}) std::filesystem::remove(prefix + suffix);
+}
+
+TEST(NextActionTest, TheNextStepsSlotsAreFilledFromWhatTheAiCollected) {
+  NextActionOptions options = Small();
+  options.fasttext.epochs = 30;
+  auto model = NextActionModel::Train(Walkthroughs(), TwoProcedures(), options);
+  ASSERT_TRUE(model.has_value()) << model.error().message();
+  ConversationContext context{"i want my money back for the jacket ok next", {"pull-up-account"}, {}};
+  context.collected = {{"Order ID", "A-77"}, {"email", "x@example.com"}};
+  const AssistAnswer filled = (*model)->Suggest(context);
+  ASSERT_FALSE(filled.suggestions.empty());
+  ASSERT_EQ(filled.suggestions[0].action, "validate-purchase");
+  ASSERT_EQ(filled.suggestions[0].slots.size(), 1u);
+  EXPECT_EQ(filled.suggestions[0].slots[0].name, "order_id");
+  EXPECT_EQ(filled.suggestions[0].slots[0].value, "A-77");
+  // Nothing collected under that name: the slot is named, without a value.
+  context.collected = {{"order", "A-77"}};
+  const AssistAnswer empty = (*model)->Suggest(context);
+  ASSERT_EQ(empty.suggestions[0].slots.size(), 1u);
+  EXPECT_FALSE(empty.suggestions[0].slots[0].value.has_value());
+}
+
+TEST(AssistContextTest, CollectedValuesComeFromTheTaskContextAndNestedOnesAreNotSlots) {
+  const ConversationContext c = ContextFromTaskJson(R"({"context":{"collected":{
+      "order_id":"A-1","amount":20,"gift":true,"address":{"city":"Lyon"}}},
+      "transcript":[{"type":"customer_message","text":"refund please","decision":"allow"}]})");
+  EXPECT_EQ(c.collected.size(), 3u);
+  EXPECT_EQ(c.collected.at("order_id"), "A-1");
+  EXPECT_EQ(c.collected.at("amount"), "20");
+  EXPECT_EQ(c.collected.at("gift"), "true");
+  EXPECT_EQ(c.text, "refund please");
 }
 
 TEST(NextActionTest, UnderTheThresholdItSaysItDoesNotKnow) {

@@ -62,6 +62,34 @@ triage::TrainOptions ClassifierDefaults(triage::TrainOptions o) {
   return o;
 }
 
+// Slot names and the agent's field names are written by different people
+// ("order_id", "Order ID", "order-id"): compared without case or separators.
+std::string SlotKey(std::string_view name) {
+  std::string key;
+  for (char c : name) {
+    if (c == '_' || c == '-' || c == ' ') continue;
+    key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return key;
+}
+
+std::vector<SlotValue> FillSlots(const std::vector<std::string>& slots,
+                                 const std::map<std::string, std::string>& collected) {
+  std::vector<SlotValue> out;
+  for (const std::string& slot : slots) {
+    SlotValue v{slot, std::nullopt};
+    const std::string key = SlotKey(slot);
+    for (const auto& [name, value] : collected) {
+      if (SlotKey(name) == key) {
+        v.value = value;
+        break;
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<LabeledContext>> ReadContexts(const std::string& path) {
@@ -278,6 +306,7 @@ AssistAnswer NextActionModel::Suggest(const ConversationContext& context, int k)
     if (s.procedure != nullptr) {
       out.procedure = s.procedure->id;
       out.step = static_cast<int>(s.step);
+      out.slots = FillSlots(s.procedure->steps[s.step].slots, context.collected);
       out.evidence = "step " + std::to_string(s.step + 1) + " of " + std::to_string(s.procedure->steps.size()) +
                      " of '" + s.procedure->title + "' (procedure p=" + Fixed(s.procedure_probability) +
                      "); done so far: " + done + "; the conversation's words give p=" + Fixed(s.classifier);

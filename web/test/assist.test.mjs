@@ -30,7 +30,7 @@ const KNOWLEDGE = {
       { action: 'pull-up-account', label: 'Pull up account' }, { action: 'validate-purchase', label: 'Validate purchase' },
       { action: 'offer-refund', label: 'Offer refund' }] },
     { id: 'password', flow: 'access', title: 'Recover a password', steps: [
-      { action: 'pull-up-account', label: 'Pull up account' }, { action: 'enter-details', label: 'Enter details' },
+      { action: 'pull-up-account', label: 'Pull up account' }, { action: 'enter-details', label: 'Enter details', slots: ['username', 'email'] },
       { action: 'make-password', label: 'Make password' }] },
   ],
   articles: [
@@ -86,7 +86,8 @@ async function assistFlow() {
   await postEvent(gw, agent, { ...base, type: 'customer_message', text: 'hi, i forgot my password and cannot log in' });
   const pulled = await postEvent(gw, agent, { ...base, type: 'ai_proposal', text: 'sure, one moment', action: { name: 'pull-up-account' } });
   assert.equal(pulled.decision, 'allow');
-  const held = await postEvent(gw, agent, { ...base, type: 'ai_proposal', text: 'here is a new password', action: { name: 'make-password' } });
+  const held = await postEvent(gw, agent, { ...base, type: 'ai_proposal', text: 'here is a new password', action: { name: 'make-password' },
+    collected: { Username: 'jdoe' } });
   assert.equal(held.decision, 'hold');
 
   await page.locator(`.task-item[data-id="${held.task_id}"]`).waitFor({ timeout: 30000 });
@@ -100,6 +101,8 @@ async function assistFlow() {
   const top = panel.getByRole('list', { name: 'Suggested next actions' }).getByRole('listitem').first();
   assert.match(await top.innerText(), /enter-details/);
   assert.match(await top.innerText(), /step 2 of 3 of 'Recover a password'/);
+  // The step's slots, filled from what the AI collected.
+  assert.match(await top.innerText(), /Needs username = jdoe, email \(not collected\)/);
   const article = panel.getByRole('list', { name: 'Articles' }).getByRole('listitem').first();
   assert.match(await article.innerText(), /^Passwords/);
   assert.ok((await article.locator('mark').allInnerTexts()).includes('password'), 'the matched word is marked');

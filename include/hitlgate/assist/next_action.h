@@ -5,7 +5,9 @@
 // is "don't know". A loaded model is immutable and Suggest() is thread-safe.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,8 @@ namespace hitlgate::assist {
 struct ConversationContext {
   std::string text;                       // the conversation so far
   std::vector<std::string> done_actions;  // actions the transcript shows taken, in order
+  // What the AI collected (the task context's "collected"), by name.
+  std::map<std::string, std::string> collected;
 };
 
 // One row of a contexts file (the shared derived_guidedtod format).
@@ -41,12 +45,20 @@ struct StepState {
   bool done = false;
 };
 
+// A slot the suggested step needs, with the value the AI collected under
+// the same name (compared without case, '_', '-' or spaces), if any.
+struct SlotValue {
+  std::string name;
+  std::optional<std::string> value;
+};
+
 struct Suggestion {
   std::string action;
   double confidence = 0;  // the mixed score, 0..1
   std::string procedure;  // the procedure whose next step this is ("" = the classifier alone)
   int step = -1;          // its index in that procedure
   std::string evidence;   // why, in words
+  std::vector<SlotValue> slots;  // of that procedure step, in its order
 };
 
 struct AssistAnswer {

@@ -1870,6 +1870,11 @@ export interface operations {
                             procedure?: string;
                             /** @description 0-based index in the procedure */
                             step?: number;
+                            /** @description The step's slots in order (with a procedure only), each with the value the AI collected under the same name (compared without case, '_', '-' or spaces), or null. */
+                            slots?: {
+                                name: string;
+                                value: string | null;
+                            }[];
                         }[];
                         dont_know: boolean;
                         threshold: number;

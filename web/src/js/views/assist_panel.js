@@ -72,7 +72,11 @@ export function assistPanel(assist, { onUse, onWrong }) {
       ? h('span.muted.small', 'marked wrong')
       : h('button.btn.ghost', { type: 'button', onclick: () => onWrong(s.action), 'aria-label': `Mark ${s.action} wrong` },
         'Wrong', i === 0 ? h('kbd', 'W') : null),
-    h('div.muted.small', s.evidence))));
+    h('div.muted.small', s.evidence),
+    s.slots?.length
+      ? h('div.small.assist-slots', 'Needs ', s.slots.map((slot, j) => [j ? ', ' : '', h('code', slot.name),
+        slot.value == null ? ' (not collected)' : ` = ${slot.value}`]))
+      : null)));
   const articles = (assist.articles || []).length
     ? h('ul.assist-articles', { 'aria-label': 'Articles' }, assist.articles.map((a) => h('li',
       h('strong', a.title),
