@@ -167,48 +167,46 @@ Result<ControlChange> SupervisionService::ResumeWorkflow(const Principal& who,
   return ClearControl(who, store::ControlKind::kWorkflowPaused, workflow);
 }
 
-Result<std::string> SupervisionService::InteractionWorkflow(const Principal& who,
-                                                            const std::string& interaction_id,
-                                                            const std::string& workflow) {
+Result<std::string> SupervisionService::InteractionTarget(const Principal& who,
+                                                          const std::string& interaction_id,
+                                                          const std::string& workflow) {
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
   if (!workflow.empty()) {
     HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, workflow));
-    return workflow;
+    return ControlTarget(workflow, interaction_id);
   }
   // Named: no read, so a supervisor may act before the first event.
   auto history = store_.GetInteraction(interaction_id);
   HITLGATE_RETURN_IF_ERROR(history);
-  return ResolveWorkflow(*history, who, "", "?workflow=");
+  auto resolved = ResolveWorkflow(*history, who, "", "?workflow=");
+  HITLGATE_RETURN_IF_ERROR(resolved);
+  return ControlTarget(*resolved, interaction_id);
 }
 
 Result<ControlChange> SupervisionService::HoldNextTurn(const Principal& who,
                                                        const std::string& interaction_id,
                                                        const std::string& reason,
                                                        const std::string& workflow) {
-  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
-  auto scope = InteractionWorkflow(who, interaction_id, workflow);
-  HITLGATE_RETURN_IF_ERROR(scope);
-  return SetControl(who, store::ControlKind::kHoldNext, ControlTarget(*scope, interaction_id),
-                    reason);
+  auto target = InteractionTarget(who, interaction_id, workflow);
+  HITLGATE_RETURN_IF_ERROR(target);
+  return SetControl(who, store::ControlKind::kHoldNext, *target, reason);
 }
 
 Result<ControlChange> SupervisionService::TakeOver(const Principal& who,
                                                    const std::string& interaction_id,
                                                    const std::string& reason,
                                                    const std::string& workflow) {
-  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
-  auto scope = InteractionWorkflow(who, interaction_id, workflow);
-  HITLGATE_RETURN_IF_ERROR(scope);
-  return SetControl(who, store::ControlKind::kTakenOver, ControlTarget(*scope, interaction_id),
-                    reason);
+  auto target = InteractionTarget(who, interaction_id, workflow);
+  HITLGATE_RETURN_IF_ERROR(target);
+  return SetControl(who, store::ControlKind::kTakenOver, *target, reason);
 }
 
 Result<ControlChange> SupervisionService::HandBack(const Principal& who,
                                                    const std::string& interaction_id,
                                                    const std::string& workflow) {
-  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
-  auto scope = InteractionWorkflow(who, interaction_id, workflow);
-  HITLGATE_RETURN_IF_ERROR(scope);
-  return ClearControl(who, store::ControlKind::kTakenOver, ControlTarget(*scope, interaction_id));
+  auto target = InteractionTarget(who, interaction_id, workflow);
+  HITLGATE_RETURN_IF_ERROR(target);
+  return ClearControl(who, store::ControlKind::kTakenOver, *target);
 }
 
 Result<WorkflowBoard> SupervisionService::Workflows(const Principal& who) {

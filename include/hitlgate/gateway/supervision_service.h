@@ -88,8 +88,11 @@ class SupervisionService {
                        TimePoint now);
 
  private:
-  Result<std::string> InteractionWorkflow(const Principal& who, const std::string& interaction_id,
-                                          const std::string& workflow);
+  // Checks the caller may supervise the interaction and names its control's
+  // target ("<workflow>/<interaction id>"): `workflow`, or the interaction's
+  // one workflow found in the store.
+  Result<std::string> InteractionTarget(const Principal& who, const std::string& interaction_id,
+                                        const std::string& workflow);
   Result<ControlChange> SetControl(const Principal& who, store::ControlKind kind,
                                    const std::string& target, const std::string& reason);
   Result<ControlChange> ClearControl(const Principal& who, store::ControlKind kind,
