@@ -10,7 +10,6 @@
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/engine/memory_conversation_store.h"
 #include "hitlgate/gateway/gateway.h"
-#include "hitlgate/store/audit_source.h"
 #include "hitlgate/store/memory_store.h"
 #include "gateway/testing/gateway_fixture.h"
 #include "testing/result_matchers.h"
@@ -96,16 +95,6 @@ class GatewayAutonomyTest : public testing::GatewayFixture {
     return nullptr;
   }
 
-  int CountAudit(std::string_view kind) {
-    store::StoreAuditSource source(store_.get());
-    int n = 0;
-    while (auto next = source.Next()) {
-      if (!*next) break;
-      n += (*next)->kind == kind ? 1 : 0;
-    }
-    return n;
-  }
-
   // The sign-off task the promotion opened (from GET /v1/autonomy).
   std::string PendingTask() {
     const AutonomyReport report = Report();
@@ -134,7 +123,7 @@ TEST_F(GatewayAutonomyTest, PromotionWaitsForASupervisorsSignOffThenAppliesToNew
   EXPECT_THAT(gateway_->review().Claim(reviewer_, task), IsError(ErrorCode::kPermissionDenied));
   ASSERT_THAT(Answer(supervisor_, task, store::VerdictKind::kApproved), IsOk());
   ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
-  EXPECT_EQ(CountAudit("autonomy_changed"), 1);
+  EXPECT_EQ(AuditCount("autonomy_changed"), 1);
 
   SubmitResult earned = Refund("after", 50);
   EXPECT_TRUE(earned.task_id.empty() || earned.decision_json.find(R"("audit_sample":true)") != std::string::npos);
@@ -153,7 +142,7 @@ TEST_F(GatewayAutonomyTest, RejectedSignOffChangesNothing) {
   ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   EXPECT_EQ(PendingTask(), "");
   EXPECT_FALSE(Refund("still-held", 50).task_id.empty());
-  EXPECT_EQ(CountAudit("autonomy_changed"), 0);
+  EXPECT_EQ(AuditCount("autonomy_changed"), 0);
 }
 
 TEST_F(GatewayAutonomyTest, EarnedProposalsAreAuditSampledAndASevereFlagDemotes) {
@@ -174,7 +163,7 @@ TEST_F(GatewayAutonomyTest, EarnedProposalsAreAuditSampledAndASevereFlagDemotes)
               IsOk());
   ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   EXPECT_EQ(Level(Report(), "action:refund")->level, engine::Oversight::kHitl);
-  EXPECT_EQ(CountAudit("autonomy_changed"), 2);  // the sign-off and the demotion
+  EXPECT_EQ(AuditCount("autonomy_changed"), 2);  // the sign-off and the demotion
   SubmitResult held = Refund("after-demotion", 50);
   EXPECT_THAT(held.decision_json, HasSubstr(R"("decision":"hold")"));
 }
@@ -190,7 +179,7 @@ TEST_F(GatewayAutonomyTest, RestartReplaysTheAuditLogToTheSameLevels) {
   ASSERT_THAT(gateway_->autonomy().Sync(), IsOk());
   EXPECT_EQ(Level(Report(), "action:refund")->level, engine::Oversight::kHotl);
   // ...and the replay wrote nothing new.
-  EXPECT_EQ(CountAudit("autonomy_changed"), 1);
+  EXPECT_EQ(AuditCount("autonomy_changed"), 1);
   EXPECT_THAT(Refund("warm", 50).decision_json, HasSubstr(R"("decision":"allow_monitored")"));
 }
 
@@ -205,13 +194,13 @@ TEST_F(GatewayAutonomyTest, AFollowerTracksThePromotionButOnlyTheLeaderOpensItsT
   ASSERT_NE(refund, nullptr);
   EXPECT_EQ(refund->pending_to, engine::Oversight::kHotl);
   EXPECT_EQ(refund->pending_task_id, "");
-  EXPECT_EQ(CountAudit("task_created") , 30);  // the 30 holds, no sign-off task
+  EXPECT_EQ(AuditCount("task_created") , 30);  // the 30 holds, no sign-off task
 
   ASSERT_THAT(gateway_->autonomy().Sync(/*write_side_effects=*/true), IsOk());
   EXPECT_FALSE(PendingTask().empty());
-  EXPECT_EQ(CountAudit("task_created"), 31);
+  EXPECT_EQ(AuditCount("task_created"), 31);
   ASSERT_THAT(gateway_->autonomy().Sync(true), IsOk());  // once only
-  EXPECT_EQ(CountAudit("task_created"), 31);
+  EXPECT_EQ(AuditCount("task_created"), 31);
 }
 
 TEST_F(GatewayAutonomyTest, OnlySupervisorsAuditorsAndAdminsReadLevels) {

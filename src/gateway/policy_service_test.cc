@@ -62,15 +62,6 @@ class PolicyServiceTest : public testing::GatewayFixture {
     return uploaded ? uploaded->version : std::string();
   }
 
-  int AuditCount(std::string_view kind) {
-    auto records = store_->ReadAudit(1, 10000);
-    EXPECT_THAT(records, IsOk());
-    if (!records) return 0;
-    return static_cast<int>(
-        std::count_if(records->begin(), records->end(),
-                      [&](const audit::AuditRecord& r) { return r.kind == kind; }));
-  }
-
   Principal agent_;
   Principal reviewer_;
 };

@@ -12,7 +12,6 @@
 
 #include "gateway/testing/shop_gateway_fixture.h"
 #include "hitlgate/receipts/receipt.h"
-#include "hitlgate/store/audit_source.h"
 
 namespace hitlgate::gateway {
 namespace {
@@ -71,16 +70,6 @@ class ReceiptServiceTest : private SigningKeysHolder, public testing::GatewayFix
     v.reason = kind == store::VerdictKind::kRejected ? "not eligible" : "";
     EXPECT_THAT(gateway_->review().SubmitVerdict(reviewer_, submitted->task_id, v), IsOk());
     return *store_->GetTask(submitted->task_id);
-  }
-
-  int AuditCount(std::string_view kind) {
-    store::StoreAuditSource source(store_.get());
-    int n = 0;
-    while (auto next = source.Next()) {
-      if (!*next) break;
-      n += (*next)->kind == kind ? 1 : 0;
-    }
-    return n;
   }
 
   ReceiptService& receipts() { return gateway_->receipts(); }

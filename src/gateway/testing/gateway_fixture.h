@@ -23,6 +23,7 @@
 #include "hitlgate/gateway/metrics.h"
 #include "hitlgate/policy/policy.h"
 #include "hitlgate/signals/sentiment.h"
+#include "hitlgate/store/audit_source.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/memory_store.h"
 #include "testing/result_matchers.h"
@@ -96,6 +97,18 @@ class GatewayFixture : public ::testing::Test {
     if (!key) return Principal{};
     tokens_.push_back(key->token);
     return *gateway_->access().Authenticate(key->token);
+  }
+
+  // How many records of `kind` the whole audit log holds.
+  int AuditCount(std::string_view kind) {
+    store::StoreAuditSource source(store_.get());
+    int n = 0;
+    while (true) {
+      auto next = source.Next();
+      EXPECT_THAT(next, hitlgate::testing::IsOk());
+      if (!next || !*next) return n;
+      n += (*next)->kind == kind ? 1 : 0;
+    }
   }
 
   template <class T>
