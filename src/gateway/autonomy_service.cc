@@ -135,12 +135,28 @@ Result<int> AutonomyService::Sync(bool write_side_effects) {
   std::vector<LevelChange> changes;  // to act on: live records only
   std::vector<std::pair<LevelChange, std::string>> signed_off;  // approved promotions, by whom
   bool levels_changed = false;
-  store::StoreAuditSource source(&store_, st.next_seq);
+  // Only verdicts and opened tasks move the levels: read those, a window of
+  // seqs at a time, instead of copying every record of the log.
+  auto head = store_.GetAuditHead();
+  HITLGATE_RETURN_IF_ERROR(head);
+  static const std::vector<std::string> kFollowed = {std::string(audit::kinds::kVerdict),
+                                                     std::string(audit::kinds::kTaskCreated)};
+  constexpr std::int64_t kWindow = 5000;
+  std::vector<audit::AuditRecord> window;
+  size_t next = 0;
+  std::int64_t window_end = st.next_seq;
   while (true) {
-    auto next = source.Next();
-    HITLGATE_RETURN_IF_ERROR(next);
-    if (!*next) break;
-    const audit::AuditRecord& r = **next;
+    if (next == window.size()) {
+      st.next_seq = std::max(st.next_seq, window_end);
+      if (st.next_seq > head->seq) break;
+      window_end = std::min(st.next_seq + kWindow, head->seq + 1);
+      auto read = store_.ReadAuditOfKinds(st.next_seq, window_end, kFollowed);
+      HITLGATE_RETURN_IF_ERROR(read);
+      window = std::move(*read);
+      next = 0;
+      continue;
+    }
+    const audit::AuditRecord& r = window[next++];
     const bool live = r.seq > st.replayed_to;
     if (r.kind == audit::kinds::kVerdict) {
       auto task = store_.GetTask(r.subject);

@@ -213,10 +213,10 @@ Result<int> ReceiptService::WriteCheckpoints(TimePoint now) {
   int written = 0;
   constexpr int kBatch = 1000;
   while (w.added_seq() < head->seq) {
-    auto batch = store_.ReadAudit(w.added_seq() + 1, kBatch);
+    auto batch = store_.ReadAuditLinks(w.added_seq() + 1, kBatch);
     HITLGATE_RETURN_IF_ERROR(batch);
     if (batch->empty()) break;
-    for (const audit::AuditRecord& r : *batch) {
+    for (const audit::AuditLink& r : *batch) {
       if (r.seq > head->seq) break;
       HITLGATE_RETURN_IF_ERROR(w.Add(r));
       if (w.pending_count() >= every) {

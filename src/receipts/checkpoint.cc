@@ -219,13 +219,22 @@ Result<std::unique_ptr<CheckpointWriter>> CheckpointWriter::Open(const std::stri
 }
 
 Result<void> CheckpointWriter::Add(const audit::AuditRecord& r) {
+  if (r.seq == added_seq() + 1 && audit::ComputeHash(r) != r.hash) {
+    return FailedPrecondition(
+        "record " + S(r.seq) +
+        " does not continue the checkpointed chain: the audit log was rewritten");
+  }
+  return Add(audit::AuditLink{r.seq, r.prev_hash, r.hash});
+}
+
+Result<void> CheckpointWriter::Add(const audit::AuditLink& r) {
   const std::int64_t next = added_seq() + 1;
   if (r.seq != next) {
     return FailedPrecondition("expected record " + S(next) + " to continue the checkpoints, got " + S(r.seq) +
                               (r.seq > next ? " (records were purged before they were checkpointed)" : ""));
   }
   const std::string& prev = next == 1 ? std::string(audit::kGenesisHash) : last_hash_;
-  if (r.prev_hash != prev || audit::ComputeHash(r) != r.hash) {
+  if (r.prev_hash != prev || !audit::IsHashHex(r.hash)) {
     return FailedPrecondition("record " + S(r.seq) +
                               " does not continue the checkpointed chain: the audit log was rewritten");
   }

@@ -155,6 +155,28 @@ TEST_F(CheckpointTest, WriterResumesAfterTheExportedCheckpointsAndRefusesARewrit
   EXPECT_EQ(VerifyCheckpoints(Files(), keys_->PublicKeys()).certified_hashes.size(), 10u);
 }
 
+TEST_F(CheckpointTest, WriterFedLinksRefusesOneThatDoesNotContinueTheChain) {
+  auto records = Chain(3);
+  auto w = CheckpointWriter::Open(dir_.string(), *keys_);
+  ASSERT_THAT(w, IsOk());
+  auto link = [](const audit::AuditRecord& r) {
+    return audit::AuditLink{r.seq, r.prev_hash, r.hash};
+  };
+  ASSERT_THAT((*w)->Add(link(records[0])), IsOk());
+  EXPECT_THAT((*w)->Add(audit::AuditLink{2, std::string(64, 'b'), records[1].hash}),
+              IsError(ErrorCode::kFailedPrecondition));
+  EXPECT_THAT((*w)->Add(audit::AuditLink{2, records[1].prev_hash, "not a hash"}),
+              IsError(ErrorCode::kFailedPrecondition));
+  EXPECT_THAT((*w)->Add(link(records[2])),
+              IsError(ErrorCode::kFailedPrecondition));  // skips record 2
+  ASSERT_THAT((*w)->Add(link(records[1])), IsOk());
+  ASSERT_THAT((*w)->Add(link(records[2])), IsOk());
+  ASSERT_THAT((*w)->Write(At("2026-11-23T10:00:00Z")), IsOk());
+  // The same checkpoint as one built from the whole records.
+  EXPECT_EQ(VerifyCheckpoints(Files(), keys_->PublicKeys()).certified_hashes,
+            (std::vector<std::string>{records[0].hash, records[1].hash, records[2].hash}));
+}
+
 TEST_F(CheckpointTest, ResealedRewriteBeforeACheckpointIsNamedAtTheRewrittenRecord) {
   auto records = Chain(8);
   WriteThree(records);

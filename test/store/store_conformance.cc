@@ -927,6 +927,46 @@ TEST_P(StoreConformanceTest, AppendAndReadAudit) {
   EXPECT_EQ((*read)[0], (*recs)[1]);
 }
 
+TEST_P(StoreConformanceTest, AuditLinksAreTheRecordsChainWithoutTheirContent) {
+  ASSERT_THAT(store_->AppendAudit({{"key_used", "k-1", "a", R"({"n":1})"},
+                                   {"key_used", "k-1", "b", R"({"n":2})"},
+                                   {"key_used", "k-1", "c", R"({"n":3})"}},
+                                  t0_),
+              IsOk());
+  auto records = store_->ReadAudit(2, 10);
+  auto links = store_->ReadAuditLinks(2, 10);
+  ASSERT_THAT(records, IsOk());
+  ASSERT_THAT(links, IsOk());
+  ASSERT_EQ(links->size(), 2u);
+  for (size_t i = 0; i < links->size(); ++i) {
+    EXPECT_EQ((*links)[i],
+              (audit::AuditLink{(*records)[i].seq, (*records)[i].prev_hash, (*records)[i].hash}));
+  }
+  EXPECT_EQ(store_->ReadAuditLinks(3, 1)->size(), 1u);
+  EXPECT_TRUE(store_->ReadAuditLinks(4, 10)->empty());
+}
+
+TEST_P(StoreConformanceTest, AuditOfKindsReturnsOnlyThoseKindsWithinTheSeqWindow) {
+  ASSERT_THAT(store_->AppendAudit({{"key_used", "k-1", "a", "{}"},
+                                   {"verdict", "r-1", "t-1", "{}"},
+                                   {"key_used", "k-1", "b", "{}"},
+                                   {"task_created", "system", "t-2", "{}"},
+                                   {"verdict", "r-1", "t-2", "{}"}},
+                                  t0_),
+              IsOk());
+  auto all = store_->ReadAuditOfKinds(1, 6, {"verdict", "task_created"});
+  ASSERT_THAT(all, IsOk());
+  std::vector<std::int64_t> seqs;
+  for (const auto& r : *all) seqs.push_back(r.seq);
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{2, 4, 5}));
+  EXPECT_EQ((*all)[0], store_->ReadAudit(2, 1)->front());  // whole records
+  auto window = store_->ReadAuditOfKinds(3, 5, {"verdict", "task_created"});  // 5 is outside
+  ASSERT_THAT(window, IsOk());
+  ASSERT_EQ(window->size(), 1u);
+  EXPECT_EQ(window->front().seq, 4);
+  EXPECT_TRUE(store_->ReadAuditOfKinds(1, 6, {"audit_purged"})->empty());
+}
+
 TEST_P(StoreConformanceTest, AuditChainVerifiesAfterAMixedConcurrentWorkload) {
   store_->SavePolicyVersion({"sha256:v1", "p", "x: 1\n", "admin", t0_}).value();
   store_->ActivatePolicy("sha256:v1", "admin", t0_).value();

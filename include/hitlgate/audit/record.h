@@ -74,6 +74,16 @@ struct AuditRecord {
   friend bool operator==(const AuditRecord&, const AuditRecord&) = default;
 };
 
+// A record's place in the chain without its content: what a checkpoint
+// certifies, read without copying every record's payload.
+struct AuditLink {
+  std::int64_t seq = 0;
+  std::string prev_hash;
+  std::string hash;
+
+  friend bool operator==(const AuditLink&, const AuditLink&) = default;
+};
+
 // The exact bytes that are hashed (docs/audit-format.md, "Hash encoding"):
 // every field length-prefixed, so no two different records share an encoding.
 std::string EncodeForHash(const AuditRecord& record);

@@ -111,7 +111,14 @@ class CheckpointWriter {
   // The next record (seq added_seq() + 1, linking to the previous one).
   // FailedPrecondition otherwise: the log no longer continues what was
   // checkpointed (rewritten, or purged before it was checkpointed).
+  // Also checks that the record's content gives its hash.
   [[nodiscard]] Result<void> Add(const audit::AuditRecord& record);
+  // The same, from the record's link alone: the server's own checkpoints
+  // take the hashes its writers sealed. Re-hashing the content here would
+  // not catch someone who rewrites the database (they can recompute the
+  // chain); `audit verify` checks every record's content against the
+  // checkpoints.
+  [[nodiscard]] Result<void> Add(const audit::AuditLink& link);
   // Signs everything added since the last checkpoint at `now` and writes it
   // (write-to-temporary and rename). nullopt when nothing was added.
   [[nodiscard]] Result<std::optional<Checkpoint>> Write(TimePoint now);

@@ -276,6 +276,39 @@ Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAudit(std::int64_t fr
       });
 }
 
+Result<std::vector<audit::AuditLink>> PostgresStore::ReadAuditLinks(std::int64_t from_seq,
+                                                                    int limit) {
+  return Read<std::vector<audit::AuditLink>>(
+      [&](Connection& conn) -> Result<std::vector<audit::AuditLink>> {
+        auto rows = conn.Query(
+            "SELECT seq, prev_hash, hash FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2",
+            Params::Of(from_seq, std::max(limit, 0)));
+        HITLGATE_RETURN_IF_ERROR(rows);
+        std::vector<audit::AuditLink> out;
+        out.reserve(static_cast<size_t>(rows->size()));
+        for (int i = 0; i < rows->size(); ++i)
+          out.push_back({rows->Int(i, 0), rows->Text(i, 1), rows->Text(i, 2)});
+        return out;
+      });
+}
+
+Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAuditOfKinds(
+    std::int64_t from_seq, std::int64_t to_seq, const std::vector<std::string>& kinds) {
+  return Read<std::vector<audit::AuditRecord>>(
+      [&](Connection& conn) -> Result<std::vector<audit::AuditRecord>> {
+        static const std::string kSql =
+            std::string("SELECT ") + postgres::kAuditColumns +
+            " FROM audit WHERE seq >= $1 AND seq < $2 AND kind = ANY($3::text[])"
+            " ORDER BY seq";
+        auto rows = conn.Query(kSql, Params::Of(from_seq, to_seq, postgres::TextArray(kinds)));
+        HITLGATE_RETURN_IF_ERROR(rows);
+        std::vector<audit::AuditRecord> out;
+        out.reserve(static_cast<size_t>(rows->size()));
+        for (int i = 0; i < rows->size(); ++i) out.push_back(postgres::ReadAuditRecord(*rows, i));
+        return out;
+      });
+}
+
 Result<AuditHead> PostgresStore::GetAuditHead() {
   return Read<AuditHead>([&](Connection& conn) -> Result<AuditHead> {
     auto rows = conn.Query("SELECT seq, hash FROM audit_head WHERE id = 1");

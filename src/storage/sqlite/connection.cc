@@ -109,6 +109,12 @@ Result<void> Connection::Exec(std::string_view sql) {
   return {};
 }
 
+Result<void> Connection::Run(std::string_view sql) {
+  auto st = Prepare(sql);
+  HITLGATE_RETURN_IF_ERROR(st);
+  return st->Run();
+}
+
 Result<Statement> Connection::Prepare(std::string_view sql) {
   auto it = cache_.find(std::string(sql));
   if (it == cache_.end()) {
