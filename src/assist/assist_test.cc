@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -236,15 +237,36 @@ TEST(NextActionTest, TheNextStepsSlotsAreFilledFromWhatTheAiCollected) {
   EXPECT_FALSE(empty.suggestions[0].slots[0].value.has_value());
 }
 
+store::StoredDecision Recorded(std::string event_json, engine::Outcome outcome) {
+  store::StoredDecision d;
+  d.record.event_json = std::move(event_json);
+  d.record.outcome = outcome;
+  return d;
+}
+
 TEST(AssistContextTest, CollectedValuesComeFromTheTaskContextAndNestedOnesAreNotSlots) {
-  const ConversationContext c = ContextFromTaskJson(R"({"context":{"collected":{
-      "order_id":"A-1","amount":20,"gift":true,"address":{"city":"Lyon"}}},
-      "transcript":[{"type":"customer_message","text":"refund please","decision":"allow"}]})");
+  store::Task task;
+  task.context_json = R"({"collected":{"order_id":"A-1","amount":20,"gift":true,"address":{"city":"Lyon"}}})";
+  const ConversationContext c = ContextFromTask(
+      task, {Recorded(R"({"interaction_id":"i","workflow":"w","type":"customer_message","text":"refund please"})", engine::Outcome::kAllow)});
   EXPECT_EQ(c.collected.size(), 3u);
   EXPECT_EQ(c.collected.at("order_id"), "A-1");
   EXPECT_EQ(c.collected.at("amount"), "20");
   EXPECT_EQ(c.collected.at("gift"), "true");
   EXPECT_EQ(c.text, "refund please");
+}
+
+TEST(AssistContextTest, OnlyActionsTheGatewayLetThroughAreDone) {
+  const std::string pull = R"({"interaction_id":"i","workflow":"w","type":"ai_proposal","text":"one moment","action":{"name":"pull-up-account"}})";
+  const std::string refund = R"({"interaction_id":"i","workflow":"w","type":"ai_proposal","text":"refunding","action":{"name":"offer-refund"}})";
+  const std::string notify = R"({"interaction_id":"i","workflow":"w","type":"ai_proposal","action":{"name":"notify-team"}})";
+  const ConversationContext c =
+      ContextFromTask(store::Task{}, {Recorded(pull, engine::Outcome::kAllow),
+                                      Recorded(notify, engine::Outcome::kAllowMonitored),
+                                      Recorded("not json", engine::Outcome::kAllow),
+                                      Recorded(refund, engine::Outcome::kHold)});
+  EXPECT_THAT(c.done_actions, ::testing::ElementsAre("pull-up-account", "notify-team"));
+  EXPECT_EQ(c.text, "one moment refunding") << "the held proposal's text is part of the conversation";
 }
 
 TEST(NextActionTest, UnderTheThresholdItSaysItDoesNotKnow) {
