@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "hitlgate/store/postgres_article_index.h"
 #include "hitlgate/store/sqlite_article_index.h"
+#include "server/store_factory.h"
 
 namespace hitlgate::server {
 
@@ -27,7 +29,9 @@ Result<LoadedAssist> LoadAssist(const ServeOptions& options, store::Store& store
   }
   auto model = assist::NextActionModel::Load(options.assist_model, *knowledge);
   HITLGATE_RETURN_IF_ERROR(model);
-  auto index = store::OpenSqliteArticleIndex();
+  // The store's own full-text engine: PostgreSQL's in a cluster, else SQLite's FTS5 (in memory).
+  auto index = IsSharedStore(options.store_url) ? store::OpenPostgresArticleIndex(options.store_url)
+                                                : store::OpenSqliteArticleIndex();
   HITLGATE_RETURN_IF_ERROR(index);
   LoadedAssist loaded;
   loaded.service = std::make_unique<assist::AssistService>(std::move(*model), std::move(*index));
