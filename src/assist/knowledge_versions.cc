@@ -43,6 +43,7 @@ Result<store::KnowledgeVersionInfo> KnowledgeVersions::ActiveOnStart(store::Stor
   }
   HITLGATE_RETURN_IF_ERROR(store.SaveKnowledgeVersion(version));
   HITLGATE_RETURN_IF_ERROR(store.ActivateKnowledge(version.id, version.uploaded_by, now));
+  // An older version's file is stored already (nothing is written then) and activated again.
   log = "agent assist: " + file_name + " differs from the active knowledge version (" +
         (active ? active->version.id : std::string("none")) + "): stored and activated as " + version.id;
   return store.GetActiveKnowledge();
