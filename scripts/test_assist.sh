@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Agent assist on the command line (docs/assist.md) with the repo's own build:
 # the ABCD importer, training on part of the shared contexts and evaluating on
-# conversations it never saw, one suggestion, and bad input refused by name.
+# conversations it never saw, retraining with a feedback export, one
+# suggestion, and bad input refused by name.
 # Skips the data-set steps (saying so) when the shared ABCD files are absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,12 @@ expect_error "say --model M (a trained model) or --cv K" \
   "$bin" assist eval --contexts "$tmp/broken.jsonl" --procedures "$tmp/knowledge.json"
 expect_error "no assist model at $tmp/none" \
   "$bin" assist suggest --model "$tmp/none" --procedures "$tmp/knowledge.json" --text hello
+printf '%s\n' '{"task_id": "t-1", "proposal": {"customer_text": "refund please"}, "assist": {"used": ["offer-refund"]}}' \
+  '{"task_id": "t-2", "assist": {"used": "offer-refund"}}' >"$tmp/feedback.jsonl"
+head -n 1 "$tmp/broken.jsonl" >"$tmp/one.jsonl"
+expect_error "$tmp/feedback.jsonl:2: assist.used must be a list of actions" \
+  "$bin" assist train --contexts "$tmp/one.jsonl" --procedures "$tmp/knowledge.json" --out "$tmp/m" \
+  --feedback "$tmp/feedback.jsonl"
 expect_error "guidelines: not a JSON object of flows" \
   "$bin" assist import-abcd --guidelines "$tmp/broken.jsonl" --kb "$tmp/knowledge.json"
 
@@ -64,6 +71,13 @@ PY
   if python3 -c "import sys; sys.exit(0 if $top1 >= 0.65 and $top3 >= 0.85 else 1)"; then
     pass "held-out conversations: top-1 $top1 >= 0.65, top-3 $top3 >= 0.85"
   else fail "held-out conversations: top-1 $top1, top-3 $top3 (want >= 0.65 / 0.85)"; fi
+
+  # Retraining with a feedback export: its used suggestion is a labelled context.
+  head -n 1 "$tmp/feedback.jsonl" >"$tmp/good_feedback.jsonl"
+  "$bin" assist train --contexts "$tmp/train.jsonl" --procedures "$tmp/abcd.json" --out "$tmp/retrained" \
+    --feedback "$tmp/good_feedback.jsonl" --feedback-weight 3 >"$tmp/retrain"
+  if grep -qF "(3 from feedback)" "$tmp/retrain"; then pass "train --feedback: 3 contexts from one judged task"
+  else fail "train --feedback: $(cat "$tmp/retrain")"; fi
 
   "$bin" assist suggest --model "$tmp/model" --procedures "$tmp/abcd.json" \
     --text "hi, i forgot my password and cannot log in. sure, can i have your full name?" \

@@ -2,25 +2,18 @@
 
 #include <boost/json.hpp>
 
+#include "hitlgate/codec/json.h"
+
 namespace hitlgate::assist {
-namespace {
 
 namespace json = boost::json;
 
-std::string_view StringField(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
-}
-
-}  // namespace
-
-ConversationContext ContextFromTaskJson(std::string_view task_json) {
+ConversationContext ContextFromTask(const store::Task& task, const std::vector<store::StoredDecision>& transcript) {
   ConversationContext context;
   boost::system::error_code ec;
-  json::value task = json::parse(task_json, ec);
-  if (ec || !task.is_object()) return context;
-  if (const json::value* ctx = task.as_object().if_contains("context"); ctx != nullptr && ctx->is_object()) {
-    if (const json::value* collected = ctx->as_object().if_contains("collected");
+  const json::value task_context = json::parse(task.context_json, ec);
+  if (!ec && task_context.is_object()) {
+    if (const json::value* collected = task_context.as_object().if_contains("collected");
         collected != nullptr && collected->is_object()) {
       for (const auto& [name, value] : collected->as_object()) {
         // Numbers and flags keep their JSON spelling; nested values are not slots.
@@ -32,20 +25,15 @@ ConversationContext ContextFromTaskJson(std::string_view task_json) {
       }
     }
   }
-  const json::value* transcript = task.as_object().if_contains("transcript");
-  if (transcript == nullptr || !transcript->is_array()) return context;
-  for (const json::value& entry : transcript->as_array()) {
-    if (!entry.is_object()) continue;
-    const json::object& e = entry.as_object();
-    if (auto text = StringField(e, "text"); !text.empty()) {
+  for (const store::StoredDecision& d : transcript) {
+    auto event = codec::ParseEvent(d.record.event_json);
+    if (!event) continue;
+    if (!event->text.empty()) {
       if (!context.text.empty()) context.text += ' ';
-      context.text += text;
+      context.text += event->text;
     }
-    const json::value* action = e.if_contains("action");
-    const std::string_view decision = StringField(e, "decision");
-    if (action != nullptr && action->is_object() && (decision == "allow" || decision == "allow_monitored")) {
-      if (auto name = StringField(action->as_object(), "name"); !name.empty()) context.done_actions.emplace_back(name);
-    }
+    const bool allowed = d.record.outcome == engine::Outcome::kAllow || d.record.outcome == engine::Outcome::kAllowMonitored;
+    if (event->action && allowed && !event->action->name.empty()) context.done_actions.push_back(event->action->name);
   }
   return context;
 }
@@ -68,15 +56,10 @@ Result<void> AssistService::ReplaceKnowledge(Knowledge knowledge) {
   return {};
 }
 
-std::string AssistService::SummaryJson() const {
-  const auto model = Model();
-  return json::serialize(json::object{{"procedures", model->knowledge().procedures.size()},
-                                      {"articles", model->knowledge().articles.size()}});
-}
+Knowledge AssistService::CurrentKnowledge() const { return Model()->knowledge(); }
 
-Result<std::string> AssistService::AssistJson(std::string_view task_json, int articles) const {
+Result<std::string> AssistService::AssistJson(const ConversationContext& context, int articles) const {
   const auto model = Model();
-  const ConversationContext context = ContextFromTaskJson(task_json);
   const AssistAnswer answer = model->Suggest(context, 3);
   auto hits = index_->Search(context.text, articles);
   HITLGATE_RETURN_IF_ERROR(hits);

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -6,6 +7,7 @@
 
 #include "assist/sequence.h"
 #include "hitlgate/assist/assist_service.h"
+#include "hitlgate/assist/feedback_contexts.h"
 #include "hitlgate/assist/knowledge.h"
 #include "hitlgate/assist/next_action.h"
 
@@ -236,15 +238,110 @@ TEST(NextActionTest, TheNextStepsSlotsAreFilledFromWhatTheAiCollected) {
   EXPECT_FALSE(empty.suggestions[0].slots[0].value.has_value());
 }
 
+store::StoredDecision Recorded(std::string event_json, engine::Outcome outcome) {
+  store::StoredDecision d;
+  d.record.event_json = std::move(event_json);
+  d.record.outcome = outcome;
+  return d;
+}
+
 TEST(AssistContextTest, CollectedValuesComeFromTheTaskContextAndNestedOnesAreNotSlots) {
-  const ConversationContext c = ContextFromTaskJson(R"({"context":{"collected":{
-      "order_id":"A-1","amount":20,"gift":true,"address":{"city":"Lyon"}}},
-      "transcript":[{"type":"customer_message","text":"refund please","decision":"allow"}]})");
+  store::Task task;
+  task.context_json = R"({"collected":{"order_id":"A-1","amount":20,"gift":true,"address":{"city":"Lyon"}}})";
+  const ConversationContext c = ContextFromTask(
+      task, {Recorded(R"({"interaction_id":"i","workflow":"w","type":"customer_message","text":"refund please"})", engine::Outcome::kAllow)});
   EXPECT_EQ(c.collected.size(), 3u);
   EXPECT_EQ(c.collected.at("order_id"), "A-1");
   EXPECT_EQ(c.collected.at("amount"), "20");
   EXPECT_EQ(c.collected.at("gift"), "true");
   EXPECT_EQ(c.text, "refund please");
+}
+
+TEST(AssistContextTest, OnlyActionsTheGatewayLetThroughAreDone) {
+  const std::string pull = R"({"interaction_id":"i","workflow":"w","type":"ai_proposal","text":"one moment","action":{"name":"pull-up-account"}})";
+  const std::string refund = R"({"interaction_id":"i","workflow":"w","type":"ai_proposal","text":"refunding","action":{"name":"offer-refund"}})";
+  const std::string notify = R"({"interaction_id":"i","workflow":"w","type":"ai_proposal","action":{"name":"notify-team"}})";
+  const ConversationContext c =
+      ContextFromTask(store::Task{}, {Recorded(pull, engine::Outcome::kAllow),
+                                      Recorded(notify, engine::Outcome::kAllowMonitored),
+                                      Recorded("not json", engine::Outcome::kAllow),
+                                      Recorded(refund, engine::Outcome::kHold)});
+  EXPECT_THAT(c.done_actions, ::testing::ElementsAre("pull-up-account", "notify-team"));
+  EXPECT_EQ(c.text, "one moment refunding") << "the held proposal's text is part of the conversation";
+}
+
+// A feedback export line for a task where the person judged suggestions.
+std::string FeedbackLine(int task, const std::string& customer, const std::string& assist,
+                         const std::string& final_action = "null") {
+  return R"({"task_id":"t-)" + std::to_string(task) + R"(","proposal":{"customer_text":")" + customer +
+         R"(","text":"let me look","action":{"name":"pull-up-account"}},"final":{"action":)" + final_action +
+         R"(},"assist":)" + assist + "}\n";
+}
+
+TEST(FeedbackContextsTest, UsedSuggestionsLabelTheContextAndWrongOnesGiveWayToThePersonsAction) {
+  const std::string path = TempPath("feedback.jsonl");
+  Write(path, FeedbackLine(1, "charged twice", R"({"used":["offer-refund"],"wrong":["pull-up-account"]})") +
+                  FeedbackLine(2, "charged twice", R"({"used":[],"wrong":["pull-up-account"]})",
+                               R"({"name":"validate-purchase"})") +
+                  // Their own action was the one they marked wrong: nothing to learn.
+                  FeedbackLine(3, "charged twice", R"({"wrong":["offer-refund"]})", R"({"name":"offer-refund"})") +
+                  FeedbackLine(4, "charged twice", R"({"wrong":["offer-refund"]})") +
+                  R"({"task_id":"t-5","proposal":{"customer_text":"no judgements"}})" "\n");
+  auto rows = ReadFeedbackContexts(path, 2);
+  ASSERT_TRUE(rows.has_value()) << rows.error().message();
+  ASSERT_EQ(rows->size(), 4u) << "two labelled examples, twice each";
+  EXPECT_EQ((*rows)[0].next_actions, std::vector<std::string>{"offer-refund"});
+  EXPECT_EQ((*rows)[0].context.text, "charged twice let me look");
+  EXPECT_TRUE((*rows)[0].context.done_actions.empty());
+  EXPECT_EQ((*rows)[0].conversation, "feedback:t-1");
+  EXPECT_EQ((*rows)[2].next_actions, std::vector<std::string>{"validate-purchase"});
+  std::filesystem::remove(path);
+}
+
+TEST(FeedbackContextsTest, ABadLineIsNamedWithItsFileAndLine) {
+  const std::string path = TempPath("bad_feedback.jsonl");
+  Write(path, FeedbackLine(1, "hi", R"({"used":["offer-refund"]})") + "{\"task_id\":\"t-2\",\"assist\":{\"used\":[3]}}\n");
+  auto rows = ReadFeedbackContexts(path, 1);
+  ASSERT_FALSE(rows.has_value());
+  EXPECT_EQ(rows.error().message(), path + ":2: assist.used must be a list of actions");
+  Write(path, "[1, 2]\n");
+  EXPECT_EQ(ReadFeedbackContexts(path, 1).error().message(), path + ":1: not a JSON object");
+  Write(path, R"({"convo_id": 1, "turn_id": 0})" "\n");
+  EXPECT_EQ(ReadFeedbackContexts(path, 1).error().message(),
+            path + ":1: task_id is missing: not a feedback export line");
+  EXPECT_EQ(ReadFeedbackContexts(path, 0).error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ReadFeedbackContexts(TempPath("missing.jsonl"), 1).error().code(), ErrorCode::kNotFound);
+  std::filesystem::remove(path);
+}
+
+TEST(FeedbackContextsTest, RetrainingWithFeedbackChangesTheTopSuggestionWherePeopleUsedAnotherAction) {
+  // On "charged twice" conversations the model, knowing nothing of those
+  // words, starts where every procedure starts; people kept using the refund.
+  const ConversationContext charged{"my card was charged twice this month", {}};
+  NextActionOptions options = Small();
+  options.fasttext.epochs = 30;
+  auto before = NextActionModel::Train(Walkthroughs(), TwoProcedures(), options);
+  ASSERT_TRUE(before.has_value());
+  ASSERT_EQ((*before)->Suggest(charged).suggestions[0].action, "pull-up-account");
+
+  const std::string path = TempPath("charged.jsonl");
+  std::string lines;
+  for (int i = 0; i < 4; ++i) {
+    lines += FeedbackLine(i, "my card was charged twice this month", R"({"used":["offer-refund"],"wrong":["pull-up-account"]})");
+  }
+  Write(path, lines);
+  auto judged = ReadFeedbackContexts(path, 5);
+  ASSERT_TRUE(judged.has_value()) << judged.error().message();
+  std::vector<LabeledContext> rows = Walkthroughs();
+  rows.insert(rows.end(), judged->begin(), judged->end());
+  auto after = NextActionModel::Train(rows, TwoProcedures(), options);
+  ASSERT_TRUE(after.has_value());
+  const AssistAnswer answer = (*after)->Suggest(charged);
+  EXPECT_EQ(answer.suggestions[0].action, "offer-refund") << answer.suggestions[0].evidence;
+  // Where nobody judged anything, the model still follows the procedure.
+  EXPECT_EQ((*after)->Suggest({"i forgot my password and cannot log in ok next", {"pull-up-account"}}).suggestions[0].action,
+            "make-password");
+  std::filesystem::remove(path);
 }
 
 TEST(NextActionTest, UnderTheThresholdItSaysItDoesNotKnow) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hitlgate/assist/feedback_contexts.h"
 #include "hitlgate/assist/knowledge.h"
 #include "hitlgate/assist/next_action.h"
 
@@ -17,6 +18,8 @@ struct AssistCommands {
   CLI::App* suggest_cmd = nullptr;
   std::string guidelines, kb, output = "-";
   std::string contexts, procedures, model;
+  std::string feedback;  // `feedback export` lines (train only)
+  int feedback_weight = 5;
   int cv = 0;
   bool no_history = false;
   assist::NextActionOptions options;
@@ -70,12 +73,20 @@ int RunTrain(const AssistCommands& c) {
   if (!knowledge) return Fail(knowledge.error().message());
   auto contexts = assist::ReadContexts(c.contexts);
   if (!contexts) return Fail(contexts.error().message());
+  size_t from_feedback = 0;
+  if (!c.feedback.empty()) {
+    auto judged = assist::ReadFeedbackContexts(c.feedback, c.feedback_weight);
+    if (!judged) return Fail(judged.error().message());
+    from_feedback = judged->size();
+    contexts->insert(contexts->end(), judged->begin(), judged->end());
+  }
   const auto started = std::chrono::steady_clock::now();
   auto model = assist::NextActionModel::Train(*contexts, *knowledge, Options(c));
   if (!model) return Fail(model.error().message());
   if (auto saved = (*model)->Save(c.model); !saved) return Fail(saved.error().message());
-  std::printf("trained on %zu contexts in %.1f s; wrote %s.actions.bin, %s.procedures.bin, %s.assist.json\n",
-              contexts->size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+  std::printf("trained on %zu contexts (%zu from feedback) in %.1f s; wrote %s.actions.bin, %s.procedures.bin, "
+              "%s.assist.json\n",
+              contexts->size(), from_feedback, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
               c.model.c_str(), c.model.c_str(), c.model.c_str());
   return 0;
 }
@@ -155,6 +166,11 @@ std::shared_ptr<AssistCommands> AddAssistCommands(CLI::App& app) {
   c->train_cmd = assist->add_subcommand("train", "Train the next-action model");
   AddModelOptions(c->train_cmd, *c);
   c->train_cmd->add_option("--out", c->model, "Model path prefix")->required();
+  c->train_cmd->add_option("--feedback", c->feedback,
+                           "`hitlgate feedback export` lines: suggestions people used (or their own action, "
+                           "where they marked the suggestions wrong) become labelled contexts");
+  c->train_cmd->add_option("--feedback-weight", c->feedback_weight, "Each feedback context counts this many times")
+      ->check(CLI::Range(1, 1000));
 
   c->eval_cmd = assist->add_subcommand("eval", "Top-1 / top-3 next-action accuracy");
   AddModelOptions(c->eval_cmd, *c);

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--console", serve.console_dir, "Built console assets (default: web/dist)");
   serve_cmd->add_option("--assist-model", serve.assist_model, "Agent assist: a model from `assist train --out`");
   serve_cmd->add_option("--assist-knowledge", serve.assist_knowledge,
-                        "Agent assist: the procedures and articles document (docs/assist.md)");
+                        "Agent assist: the procedures and articles document (docs/assist.md); stored as a new "
+                        "knowledge version when it differs from the active one");
   serve_cmd->add_option("--threads", serve.threads, "HTTP threads (0 = one per core)");
   serve_cmd->add_option("--lease-seconds", serve.lease_seconds, "How long a reviewer's claim lasts unless renewed");
   serve_cmd->add_flag("--metrics-need-key", serve.metrics_need_key,

@@ -262,12 +262,13 @@ int RunServe(const ServeOptions& options) {
   ctx.inline_events = !IsSharedStore(options.store_url);
   ctx.metrics_need_key = options.metrics_need_key;
   ctx.connections = &connections;
-  auto assist = LoadAssist(options);
+  auto assist = LoadAssist(options, **store, clock.Now());
   if (!assist) {
     std::fprintf(stderr, "hitlgate: %s\n", assist.error().ToString().c_str());
     return 1;
   }
-  ctx.assist = assist->get();
+  ctx.assist = assist->service.get();
+  ctx.assist_knowledge = assist->versions.get();
   auto router = std::make_shared<api::Router>();
   api::RegisterRoutes(*router, ctx);
 

@@ -1,8 +1,9 @@
 // Agent assist inside a running gateway: `hitlgate assist train` writes a
 // model, `serve --assist-model --assist-knowledge` loads it with the
 // procedures and articles, and a reviewer reads a held task's next step and
-// articles over HTTP. Admins replace the knowledge; a refused document
-// changes nothing. Without the flags the endpoint says assist is off.
+// articles over HTTP. Admins upload knowledge versions (stored, audited) and
+// activate older ones; a refused document, an unknown version or another
+// role changes nothing. Without the flags the endpoint says assist is off.
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -81,6 +82,21 @@ std::string Contexts() {
     }
   }
   return out;
+}
+
+// The data folder's audit log, exported to a file (in one pipe with stderr,
+// the export's closing message could land inside a record).
+std::vector<json::object> AuditRecords(const fs::path& data) {
+  const fs::path file = data.string() + "-audit.jsonl";
+  std::string out;
+  EXPECT_EQ(RunCommand(std::string(HITLGATE_BINARY) + " audit export --data " + data.string() + " -o " + file.string(),
+                       &out),
+            0)
+      << out;
+  std::vector<json::object> records;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) records.push_back(json::parse(line).as_object());
+  return records;
 }
 
 class AssistHttpTest : public ::testing::Test {
@@ -224,45 +240,164 @@ TEST_F(AssistHttpTest, ReviewerSeesTheProcedureTheNextStepAndArticles) {
   EXPECT_EQ(json::serialize(example.at("assist")), R"({"used":["enter-details"],"wrong":["make-password"]})");
 
   // Exactly the two accepted judgements are in the audit log.
-  std::string log;
-  ASSERT_EQ(RunCommand(std::string(HITLGATE_BINARY) + " audit export --data " + (dir_ / "data-read").string(), &log), 0)
-      << log;
   std::vector<json::object> judgements;
-  size_t at = 0;
-  for (size_t end; (end = log.find('\n', at)) != std::string::npos; at = end + 1) {
-    boost::system::error_code ec;
-    json::value record = json::parse(log.substr(at, end - at), ec);
-    if (!ec && record.is_object() && record.at("kind") == "assist_feedback") judgements.push_back(record.as_object());
+  for (json::object& record : AuditRecords(dir_ / "data-read")) {
+    if (record.at("kind") == "assist_feedback") judgements.push_back(std::move(record));
   }
-  ASSERT_EQ(judgements.size(), 2u) << log;
+  ASSERT_EQ(judgements.size(), 2u);
   EXPECT_EQ(judgements[0].at("subject").as_string(), task);
   EXPECT_EQ(judgements[0].at("payload_json").as_string(), R"({"action":"make-password","judgement":"wrong"})");
   EXPECT_EQ(judgements[1].at("payload_json").as_string(), R"({"action":"enter-details","judgement":"used"})");
 }
 
-TEST_F(AssistHttpTest, AdminsReplaceKnowledgeAndABadDocumentChangesNothing) {
+constexpr const char* kBoots = R"({"format": "hitlgate-assist/1",
+  "articles": [{"id": "boots", "title": "Boots", "body": "Our boots are waterproof."}]})";
+
+json::object GetObject(unsigned short port, const std::string& path, const std::string& key) {
+  HttpReply r = HttpCall(port, "GET", path, "", key);
+  EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+  return r.status == 200 ? json::parse(r.body).as_object() : json::object();
+}
+
+std::vector<std::string> AuditKindsStartingWith(const fs::path& data, const std::string& prefix) {
+  std::vector<std::string> kinds;
+  for (const json::object& record : AuditRecords(data)) {
+    const std::string kind(record.at("kind").as_string());
+    if (kind.starts_with(prefix)) kinds.push_back(kind);
+  }
+  return kinds;
+}
+
+TEST_F(AssistHttpTest, UploadsAreStoredVersionsThatAdminsActivateAndRestartsKeep) {
+  const fs::path data = dir_ / "data-versions";
+  std::string first_id;
+  std::string boots_id;
+  {
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(HITLGATE_BINARY, data.string(), kAdmin, AssistArgs())) << server.output();
+    const unsigned short port = server.port();
+    const std::string reviewer = Token(port, R"({"name":"Ana","role":"reviewer"})");
+    json::object first = GetObject(port, "/v1/assist/knowledge", reviewer);
+    first_id = std::string(first.at("id").as_string());
+    EXPECT_TRUE(first_id.starts_with("sha256:")) << first;
+    EXPECT_EQ(first.at("procedures").as_int64(), 2);
+    EXPECT_EQ(first.at("articles").as_int64(), 2);
+    EXPECT_EQ(first.at("uploaded_by").as_string(), "serve --assist-knowledge");
+    EXPECT_TRUE(first.at("active").as_bool());
+
+    HttpReply put = HttpCall(port, "PUT", "/v1/assist/knowledge", kBoots, kAdmin);
+    ASSERT_EQ(put.status, 200) << put.body;
+    json::object boots = json::parse(put.body).as_object();
+    boots_id = std::string(boots.at("id").as_string());
+    EXPECT_NE(boots_id, first_id);
+    EXPECT_EQ(boots.at("procedures").as_int64(), 0);
+    EXPECT_EQ(boots.at("articles").as_int64(), 1);
+    EXPECT_TRUE(boots.at("active").as_bool());
+    EXPECT_EQ(GetObject(port, "/v1/assist/knowledge", reviewer).at("id").as_string(), boots_id);
+    // The served document again is the same version: nothing is written.
+    HttpReply again = HttpCall(port, "PUT", "/v1/assist/knowledge", kBoots, kAdmin);
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(json::parse(again.body).at("id").as_string(), boots_id);
+
+    json::array versions = GetObject(port, "/v1/assist/knowledge/versions", reviewer).at("versions").as_array();
+    ASSERT_EQ(versions.size(), 2u);
+    EXPECT_EQ(versions[0].at("id").as_string(), boots_id) << "newest first";
+    EXPECT_TRUE(versions[0].at("active").as_bool());
+    EXPECT_FALSE(versions[1].at("active").as_bool());
+
+    // Rolling back: the first version is served again, articles included.
+    HttpReply back = HttpCall(port, "POST", "/v1/assist/knowledge/versions/" + first_id + "/activate", "", kAdmin);
+    ASSERT_EQ(back.status, 200) << back.body;
+    EXPECT_TRUE(json::parse(back.body).at("active").as_bool());
+    json::object served = GetObject(port, "/v1/assist/knowledge", reviewer);
+    EXPECT_EQ(served.at("id").as_string(), first_id);
+    EXPECT_EQ(served.at("activated_by").as_string(), kAdmin.substr(3, 12)) << served;
+    EXPECT_EQ(server.Stop(), 0);
+  }
+  EXPECT_EQ(AuditKindsStartingWith(data, "knowledge_"),
+            (std::vector<std::string>{"knowledge_uploaded", "knowledge_activated", "knowledge_uploaded",
+                                      "knowledge_activated", "knowledge_activated"}))
+      << "the start's file, the boots upload, the rollback; uploading the served version again writes nothing";
+  {
+    // Without the file the store's active version is served.
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(HITLGATE_BINARY, data.string(), kAdmin,
+                             {"--policy", (dir_ / "policy.yaml").string(), "--assist-model", (dir_ / "model").string()}))
+        << server.output();
+    EXPECT_EQ(GetObject(server.port(), "/v1/assist/knowledge", kAdmin).at("id").as_string(), first_id);
+    EXPECT_NE(server.output().find("knowledge " + first_id + " from the store"), std::string::npos) << server.output();
+    EXPECT_EQ(server.Stop(), 0);
+  }
+  {
+    // The file that is active already adds nothing.
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(HITLGATE_BINARY, data.string(), kAdmin, AssistArgs())) << server.output();
+    EXPECT_NE(server.output().find("is the active knowledge version " + first_id + " already"), std::string::npos)
+        << server.output();
+    EXPECT_EQ(GetObject(server.port(), "/v1/assist/knowledge/versions", kAdmin).at("versions").as_array().size(), 2u);
+    EXPECT_EQ(server.Stop(), 0);
+  }
+  {
+    // A file that differs from the active version becomes the active version.
+    Write(dir_ / "boots.json", kBoots);
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(HITLGATE_BINARY, data.string(), kAdmin,
+                             {"--policy", (dir_ / "policy.yaml").string(), "--assist-model", (dir_ / "model").string(),
+                              "--assist-knowledge", (dir_ / "boots.json").string()}))
+        << server.output();
+    EXPECT_NE(server.output().find("differs from the active knowledge version (" + first_id + ")"), std::string::npos)
+        << server.output();
+    EXPECT_EQ(GetObject(server.port(), "/v1/assist/knowledge", kAdmin).at("id").as_string(), boots_id);
+    EXPECT_EQ(server.Stop(), 0);
+  }
+}
+
+TEST_F(AssistHttpTest, BadUploadsUnknownVersionsAndOtherRolesChangeNothing) {
   ServerProcess server;
-  ASSERT_TRUE(server.Start(HITLGATE_BINARY, (dir_ / "data-load").string(), kAdmin, AssistArgs())) << server.output();
+  ASSERT_TRUE(server.Start(HITLGATE_BINARY, (dir_ / "data-bad").string(), kAdmin, AssistArgs())) << server.output();
   const unsigned short port = server.port();
   const std::string reviewer = Token(port, R"({"name":"Ana","role":"reviewer"})");
-  HttpReply before = HttpCall(port, "GET", "/v1/assist/knowledge", "", reviewer);
-  ASSERT_EQ(before.status, 200) << before.body;
-  EXPECT_EQ(json::parse(before.body), json::parse(R"({"procedures": 2, "articles": 2})"));
+  const std::string supervisor = Token(port, R"({"name":"Sam","role":"supervisor"})");
+  const std::string agent = Token(port, R"({"name":"bot","role":"agent","workflows":["*"]})");
+  const std::string served = HttpCall(port, "GET", "/v1/assist/knowledge", "", reviewer).body;
+  const std::string versions = HttpCall(port, "GET", "/v1/assist/knowledge/versions", "", reviewer).body;
+  const std::string first_id(json::parse(served).at("id").as_string());
+  auto unchanged = [&](const std::string& what) {
+    EXPECT_EQ(HttpCall(port, "GET", "/v1/assist/knowledge", "", reviewer).body, served) << what;
+    EXPECT_EQ(HttpCall(port, "GET", "/v1/assist/knowledge/versions", "", reviewer).body, versions) << what;
+  };
 
-  HttpReply bad = HttpCall(port, "PUT", "/v1/assist/knowledge",
-                           R"({"format": "hitlgate-assist/1", "procedures": [{"id": "x", "steps": [{}]}]})", kAdmin);
-  EXPECT_EQ(bad.status, 400) << bad.body;
-  EXPECT_NE(bad.body.find("procedures[0].steps[0]: action is missing"), std::string::npos) << bad.body;
-  EXPECT_EQ(HttpCall(port, "GET", "/v1/assist/knowledge", "", reviewer).body, before.body);
+  HttpReply not_json = HttpCall(port, "PUT", "/v1/assist/knowledge", R"({"format": "hitlgate-assist/1", )", kAdmin);
+  EXPECT_EQ(not_json.status, 400) << not_json.body;
+  unchanged("not JSON");
+  HttpReply no_action = HttpCall(port, "PUT", "/v1/assist/knowledge",
+                                 R"({"format": "hitlgate-assist/1", "procedures": [{"id": "x", "steps": [{}]}]})", kAdmin);
+  EXPECT_EQ(no_action.status, 400) << no_action.body;
+  EXPECT_NE(no_action.body.find("procedures[0].steps[0]: action is missing"), std::string::npos) << no_action.body;
+  unchanged("a step without an action");
+  HttpReply wrong_format = HttpCall(port, "PUT", "/v1/assist/knowledge", R"({"format": "other/2", "articles": []})", kAdmin);
+  EXPECT_EQ(wrong_format.status, 400) << wrong_format.body;
+  EXPECT_NE(wrong_format.body.find("format"), std::string::npos) << wrong_format.body;
+  unchanged("another format");
 
-  HttpReply by_reviewer = HttpCall(port, "PUT", "/v1/assist/knowledge", kKnowledge, reviewer);
-  EXPECT_EQ(by_reviewer.status, 403) << by_reviewer.body;
+  HttpReply unknown = HttpCall(port, "POST", "/v1/assist/knowledge/versions/sha256:nope/activate", "", kAdmin);
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_NE(unknown.body.find("no knowledge version sha256:nope"), std::string::npos) << unknown.body;
+  unchanged("an unknown version");
 
-  HttpReply good = HttpCall(port, "PUT", "/v1/assist/knowledge", R"({"format": "hitlgate-assist/1",
-      "articles": [{"id": "boots", "title": "Boots", "body": "Our boots are waterproof."}]})", kAdmin);
-  ASSERT_EQ(good.status, 200) << good.body;
-  EXPECT_EQ(json::parse(good.body), json::parse(R"({"procedures": 0, "articles": 1})"));
+  for (const auto& [role, key] : {std::pair{"reviewer", reviewer}, std::pair{"supervisor", supervisor}}) {
+    HttpReply put = HttpCall(port, "PUT", "/v1/assist/knowledge", kBoots, key);
+    EXPECT_EQ(put.status, 403) << role << ": " << put.body;
+    EXPECT_NE(put.body.find("only admins"), std::string::npos) << put.body;
+    HttpReply activate = HttpCall(port, "POST", "/v1/assist/knowledge/versions/" + first_id + "/activate", "", key);
+    EXPECT_EQ(activate.status, 403) << role << ": " << activate.body;
+    unchanged(std::string(role) + " uploading and activating");
+  }
+  EXPECT_EQ(HttpCall(port, "GET", "/v1/assist/knowledge/versions", "", agent).status, 403);
   EXPECT_EQ(server.Stop(), 0);
+  EXPECT_EQ(AuditKindsStartingWith(dir_ / "data-bad", "knowledge_"),
+            (std::vector<std::string>{"knowledge_uploaded", "knowledge_activated"}))
+      << "only the start's own upload";
 }
 
 TEST_F(AssistHttpTest, WithoutTheFlagsAssistIsOffAndOneFlagAloneStopsServe) {
@@ -277,12 +412,19 @@ TEST_F(AssistHttpTest, WithoutTheFlagsAssistIsOffAndOneFlagAloneStopsServe) {
   EXPECT_NE(r.body.find("agent assist is off"), std::string::npos) << r.body;
   EXPECT_EQ(off.Stop(), 0);
 
+  // A model with no knowledge in the store nor a file, and a file without a model.
   std::string out;
-  const int rc = RunCommand("HITLGATE_ADMIN_KEY=" + kAdmin + " " + HITLGATE_BINARY + " serve --port 0 --data " +
-                                (dir_ / "data-half").string() + " --assist-model " + (dir_ / "model").string(),
-                            &out);
+  int rc = RunCommand("HITLGATE_ADMIN_KEY=" + kAdmin + " " + HITLGATE_BINARY + " serve --port 0 --data " +
+                          (dir_ / "data-half").string() + " --assist-model " + (dir_ / "model").string(),
+                      &out);
   EXPECT_NE(rc, 0);
-  EXPECT_NE(out.find("agent assist needs both --assist-model and --assist-knowledge"), std::string::npos) << out;
+  EXPECT_NE(out.find("no version is stored; give --assist-knowledge FILE"), std::string::npos) << out;
+  out.clear();
+  rc = RunCommand("HITLGATE_ADMIN_KEY=" + kAdmin + " " + HITLGATE_BINARY + " serve --port 0 --data " +
+                      (dir_ / "data-half").string() + " --assist-knowledge " + (dir_ / "knowledge.json").string(),
+                  &out);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("--assist-knowledge needs --assist-model"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -661,6 +661,9 @@ std::vector<Endpoint> RoleTable(const RoleFixtures& f) {
        R"({"action":"offer-refund","judgement":"wrong"})", kWorkers},
       {"GET", "/v1/assist/knowledge", "/v1/assist/knowledge", "", kWorkers},
       {"PUT", "/v1/assist/knowledge", "/v1/assist/knowledge", "{}", kAdmin},
+      {"GET", "/v1/assist/knowledge/versions", "/v1/assist/knowledge/versions", "", kWorkers},
+      {"POST", "/v1/assist/knowledge/versions/{id}/activate", "/v1/assist/knowledge/versions/sha256:x/activate", "",
+       kAdmin},
       // Auditors renew and release their own audit-sample leases; a bogus
       // lease is refused by the store (409), not by role.
       {"POST", "/v1/review/tasks/{id}/renew", task + "/renew", bogus_lease, kPeople},

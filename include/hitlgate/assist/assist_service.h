@@ -13,6 +13,7 @@
 #include "hitlgate/assist/article_index.h"
 #include "hitlgate/assist/knowledge.h"
 #include "hitlgate/assist/next_action.h"
+#include "hitlgate/store/types.h"
 
 namespace hitlgate::assist {
 
@@ -22,10 +23,10 @@ class AssistService {
   // Loads the model's knowledge into the index.
   [[nodiscard]] Result<void> Start();
   [[nodiscard]] Result<void> ReplaceKnowledge(Knowledge knowledge);
-  // The task JSON as the review API shows it -> the assist JSON (docs/assist.md).
-  [[nodiscard]] Result<std::string> AssistJson(std::string_view task_json, int articles = 3) const;
-  // {"procedures": N, "articles": N}
-  std::string SummaryJson() const;
+  // What it serves now (a copy: a later replace does not change it).
+  Knowledge CurrentKnowledge() const;
+  // A task's conversation (ContextFromTask) -> the assist JSON (docs/assist.md).
+  [[nodiscard]] Result<std::string> AssistJson(const ConversationContext& context, int articles = 3) const;
 
  private:
   std::shared_ptr<const NextActionModel> Model() const;
@@ -35,8 +36,10 @@ class AssistService {
   std::unique_ptr<ArticleIndex> index_;
 };
 
-// The conversation a task's transcript shows: its texts in order, and the
-// actions of AI proposals the gateway allowed (done).
-ConversationContext ContextFromTaskJson(std::string_view task_json);
+// The conversation a task's transcript shows: its texts in order, the actions
+// of AI proposals the gateway allowed (done), and the values the task's
+// context says the AI collected (the slots). Events that no longer parse are
+// left out.
+ConversationContext ContextFromTask(const store::Task& task, const std::vector<store::StoredDecision>& transcript);
 
 }  // namespace hitlgate::assist

@@ -79,6 +79,11 @@ class SqliteStore final : public Store {
                               TimePoint at) override;
   Result<PolicyVersionInfo> GetActivePolicy() override;
   Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() override;
+  Result<void> SaveKnowledgeVersion(const KnowledgeVersion& version) override;
+  Result<void> ActivateKnowledge(const std::string& id, const std::string& actor, TimePoint at) override;
+  Result<KnowledgeVersionInfo> GetActiveKnowledge() override;
+  Result<KnowledgeVersionInfo> GetKnowledgeVersion(const std::string& id) override;
+  Result<std::vector<KnowledgeVersionInfo>> ListKnowledgeVersions() override;
   Result<void> CreateKey(const ApiKey& key) override;
   Result<ApiKey> FindKey(const std::string& key_id) override;
   Result<std::vector<ApiKey>> ListKeys() override;

@@ -25,7 +25,8 @@
 // "release"; SubmitVerdict "verdict"; CancelTask "task_cancelled";
 // ExpireLeases "lease_expired"; EscalateOverdue "escalation";
 // SavePolicyVersion "policy_uploaded"; ActivatePolicy "policy_activated";
-// CreateKey "key_created"; RevokeKey "key_revoked"; UpsertWebhook
+// SaveKnowledgeVersion "knowledge_uploaded"; ActivateKnowledge
+// "knowledge_activated"; CreateKey "key_created"; RevokeKey "key_revoked"; UpsertWebhook
 // "webhook_upserted"; MarkDelivered "webhook_delivered"; MarkFailed
 // "webhook_failed"; PurgeAuditBefore "audit_purged"; OpenTask "task_created";
 // EraseCustomer "customer_erased".
@@ -263,6 +264,22 @@ class Store {
   [[nodiscard]] virtual Result<PolicyVersionInfo> GetActivePolicy() = 0;
   // Newest upload first.
   [[nodiscard]] virtual Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() = 0;
+
+  // ---- Agent assist knowledge (docs/assist.md), versioned like policies ----
+
+  // Stores a version. Saving the same id with the same document again is OK
+  // and writes nothing. AlreadyExists: same id, different document.
+  // InvalidArgument: empty id or document.
+  [[nodiscard]] virtual Result<void> SaveKnowledgeVersion(const KnowledgeVersion& version) = 0;
+  // Makes a saved version the active one. NotFound: no such version.
+  [[nodiscard]] virtual Result<void> ActivateKnowledge(const std::string& id, const std::string& actor,
+                                                       TimePoint at) = 0;
+  // With its document. NotFound: no version was ever activated.
+  [[nodiscard]] virtual Result<KnowledgeVersionInfo> GetActiveKnowledge() = 0;
+  // With its document. NotFound: no such version.
+  [[nodiscard]] virtual Result<KnowledgeVersionInfo> GetKnowledgeVersion(const std::string& id) = 0;
+  // Newest upload first, without the documents (they can be megabytes).
+  [[nodiscard]] virtual Result<std::vector<KnowledgeVersionInfo>> ListKnowledgeVersions() = 0;
 
   // ---- API keys ----
 

@@ -220,6 +220,27 @@ struct PolicyVersionInfo {
   std::string activated_by;
 };
 
+// ---- Agent assist knowledge (docs/assist.md) ------------------------------------
+
+// One upload of the procedures and articles document.
+struct KnowledgeVersion {
+  std::string id;             // "sha256:<hex>" of document_json
+  std::string document_json;  // canonical (assist::EncodeKnowledge); empty in lists
+  std::string uploaded_by;
+  TimePoint uploaded_at;
+  std::int64_t procedures = 0;
+  std::int64_t articles = 0;
+
+  friend bool operator==(const KnowledgeVersion&, const KnowledgeVersion&) = default;
+};
+
+struct KnowledgeVersionInfo {
+  KnowledgeVersion version;
+  bool active = false;
+  std::optional<TimePoint> activated_at;  // the latest activation of this version
+  std::string activated_by;
+};
+
 // ---- Keys -----------------------------------------------------------------------
 
 enum class Role { kAgent, kReviewer, kSupervisor, kAuditor, kAdmin };

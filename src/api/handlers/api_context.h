@@ -18,6 +18,7 @@
 
 namespace hitlgate::assist {
 class AssistService;
+class KnowledgeVersions;
 }  // namespace hitlgate::assist
 
 namespace hitlgate::api {
@@ -45,6 +46,7 @@ struct ApiContext {
   KeyConnections* connections = nullptr;
   // Agent assist (docs/assist.md); null = off.
   assist::AssistService* assist = nullptr;
+  assist::KnowledgeVersions* assist_knowledge = nullptr;  // set with `assist`
 };
 
 // The Bearer token of a request ("" when absent).

@@ -7,6 +7,7 @@
 
 #include "hitlgate/audit/purge.h"
 #include "storage/audit_entries.h"
+#include "storage/knowledge_versions.h"
 #include "storage/erasure_rules.h"
 #include "storage/task_rules.h"
 
@@ -298,6 +299,51 @@ class MemoryStore final : public Store {
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
       return std::tie(b.policy.uploaded_at, b.policy.version) <
              std::tie(a.policy.uploaded_at, a.policy.version);
+    });
+    return out;
+  }
+
+  Result<void> SaveKnowledgeVersion(const KnowledgeVersion& version) override {
+    HITLGATE_RETURN_IF_ERROR(internal::ValidateKnowledgeVersion(version));
+    std::lock_guard lock(mu_);
+    auto it = knowledge_.find(version.id);
+    if (it != knowledge_.end()) {
+      if (it->second.document_json == version.document_json) return {};
+      return MakeError(ErrorCode::kAlreadyExists, "knowledge version " + version.id + " exists with another document");
+    }
+    AppendLocked({internal::KnowledgeUploadedAudit(version)}, version.uploaded_at);
+    knowledge_[version.id] = version;
+    return {};
+  }
+
+  Result<void> ActivateKnowledge(const std::string& id, const std::string& actor, TimePoint at) override {
+    std::lock_guard lock(mu_);
+    if (!knowledge_.contains(id)) return NotFound("no knowledge version " + id);
+    std::string previous = knowledge_activations_.empty() ? "" : knowledge_activations_.back().version;
+    AppendLocked({internal::KnowledgeActivatedAudit(id, actor, previous)}, at);
+    knowledge_activations_.push_back({id, actor, at});
+    return {};
+  }
+
+  Result<KnowledgeVersionInfo> GetActiveKnowledge() override {
+    std::lock_guard lock(mu_);
+    if (knowledge_activations_.empty()) return NotFound("no knowledge version was activated");
+    return KnowledgeInfoLocked(knowledge_.at(knowledge_activations_.back().version), true);
+  }
+
+  Result<KnowledgeVersionInfo> GetKnowledgeVersion(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = knowledge_.find(id);
+    if (it == knowledge_.end()) return NotFound("no knowledge version " + id);
+    return KnowledgeInfoLocked(it->second, true);
+  }
+
+  Result<std::vector<KnowledgeVersionInfo>> ListKnowledgeVersions() override {
+    std::lock_guard lock(mu_);
+    std::vector<KnowledgeVersionInfo> out;
+    for (const auto& [id, v] : knowledge_) out.push_back(KnowledgeInfoLocked(v, false));
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return std::tie(b.version.uploaded_at, b.version.id) < std::tie(a.version.uploaded_at, a.version.id);
     });
     return out;
   }
@@ -625,6 +671,18 @@ class MemoryStore final : public Store {
     return info;
   }
 
+  KnowledgeVersionInfo KnowledgeInfoLocked(const KnowledgeVersion& v, bool with_document) const {
+    KnowledgeVersionInfo info{v, false, std::nullopt, ""};
+    if (!with_document) info.version.document_json.clear();
+    info.active = !knowledge_activations_.empty() && knowledge_activations_.back().version == v.id;
+    for (const auto& a : knowledge_activations_) {
+      if (a.version != v.id) continue;
+      info.activated_at = a.at;
+      info.activated_by = a.actor;
+    }
+    return info;
+  }
+
   IdGenerator* const ids_;
   MemoryStoreFaults* const faults_;  // null: none
   std::mutex mu_;
@@ -647,6 +705,8 @@ class MemoryStore final : public Store {
   std::map<std::string, Task> tasks_;
   std::map<std::string, PolicyVersion> policies_;
   std::vector<Activation> activations_;  // in order; the last one is active
+  std::map<std::string, KnowledgeVersion> knowledge_;
+  std::vector<Activation> knowledge_activations_;  // in order; the last one is active
   std::map<std::string, ApiKey> keys_;
   std::map<std::string, Webhook> webhooks_;
   // By kind name, then target: the order ListControls promises.

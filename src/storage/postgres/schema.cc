@@ -202,6 +202,31 @@ ALTER TABLE outbox ADD COLUMN task_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_task ON outbox(task_id) WHERE task_id <> '';
 UPDATE outbox SET payload_json = '' WHERE delivered_at_us IS NOT NULL;
 )sql"},
+    {9, R"sql(
+-- Agent assist's procedures and articles, versioned like policies (the
+-- SQLite tables' twins), and the active version's articles for PostgreSQL's
+-- full-text search: the title weighs as 'A', the body as 'B' in ts_rank.
+CREATE TABLE knowledge_versions(
+  id TEXT PRIMARY KEY,
+  document_json TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at_us BIGINT NOT NULL,
+  procedures BIGINT NOT NULL,
+  articles BIGINT NOT NULL);
+CREATE TABLE knowledge_activations(
+  id BIGSERIAL PRIMARY KEY,
+  version TEXT NOT NULL REFERENCES knowledge_versions(id),
+  actor TEXT NOT NULL,
+  at_us BIGINT NOT NULL);
+CREATE INDEX knowledge_activations_version ON knowledge_activations(version, id);
+CREATE TABLE knowledge_articles(
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED);
+CREATE INDEX knowledge_articles_search ON knowledge_articles USING GIN(search);
+)sql"},
 };
 
 }  // namespace

@@ -175,6 +175,24 @@ ALTER TABLE outbox ADD COLUMN task_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_task ON outbox(task_id) WHERE task_id != '';
 UPDATE outbox SET payload_json = '' WHERE delivered_at_us IS NOT NULL;
 )sql"},
+    {9, R"sql(
+-- Agent assist's procedures and articles, versioned like policies: every
+-- upload is kept (id = sha256 of the canonical document), the latest
+-- activation is the active one.
+CREATE TABLE knowledge_versions(
+  id TEXT PRIMARY KEY,
+  document_json TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at_us INTEGER NOT NULL,
+  procedures INTEGER NOT NULL,
+  articles INTEGER NOT NULL);
+CREATE TABLE knowledge_activations(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  version TEXT NOT NULL REFERENCES knowledge_versions(id),
+  actor TEXT NOT NULL,
+  at_us INTEGER NOT NULL);
+CREATE INDEX knowledge_activations_version ON knowledge_activations(version, id);
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& conn) {

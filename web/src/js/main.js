@@ -13,6 +13,7 @@ const VIEWS = [
   { id: 'autonomy', label: 'Autonomy', roles: ['supervisor', 'auditor', 'admin'], load: () => import('./views/autonomy.js') },
   { id: 'policies', label: 'Policies', roles: ['admin'], load: () => import('./views/policies.js') },
   { id: 'people', label: 'People & keys', roles: ['admin'], load: () => import('./views/people.js') },
+  { id: 'knowledge', label: 'Knowledge', roles: ['admin'], load: () => import('./views/knowledge.js') },
 ];
 
 const app = document.getElementById('app');

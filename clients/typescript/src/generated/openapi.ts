@@ -218,18 +218,61 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * How many procedures and articles agent assist has loaded
-         * @description Roles: **reviewer**, **supervisor**, **admin**.
+         * The knowledge version agent assist serves
+         * @description Roles: **reviewer**, **supervisor**, **admin**. docs/assist.md.
          */
         get: operations["getAssistKnowledge"];
         /**
-         * Replace the procedures and articles (agent assist)
+         * Upload procedures and articles as a new version and activate it (agent assist)
          * @description Roles: **admin**. The body is the knowledge document (`format: hitlgate-assist/1`,
-         *     docs/assist.md). A refused document changes nothing; the error names the field.
-         *     Not yet versioned, audited or stored: a restart loads --assist-knowledge again.
+         *     docs/assist.md). It is stored as a version whose id is the sha256 of the document
+         *     written canonically, activated and served; audit records `knowledge_uploaded` and
+         *     `knowledge_activated`. Uploading the served document again writes nothing; a document
+         *     stored before is activated again. A refused document changes nothing; the error names
+         *     the field.
          */
         put: operations["putAssistKnowledge"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assist/knowledge/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every uploaded knowledge version, newest first
+         * @description Roles: **reviewer**, **supervisor**, **admin**.
+         */
+        get: operations["listAssistKnowledgeVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assist/knowledge/versions/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Serve an uploaded knowledge version again (a rollback)
+         * @description Roles: **admin**. Audit record `knowledge_activated` with the version it replaced.
+         */
+        post: operations["activateAssistKnowledgeVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1403,6 +1446,24 @@ export interface components {
             /** @constant */
             cleared: true;
         };
+        /** @description An upload of agent assist's procedures and articles (docs/assist.md). */
+        KnowledgeVersion: {
+            /** @description sha256 of the canonical document: `sha256:<hex>` */
+            id: string;
+            procedures: number;
+            articles: number;
+            /** @description The admin key id, or `serve --assist-knowledge` */
+            uploaded_by: string;
+            /** Format: date-time */
+            uploaded_at: string;
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description Its latest activation; absent when never
+             */
+            activated_at?: string;
+            activated_by?: string;
+        };
         PolicyVersion: {
             version: string;
             name: string;
@@ -1881,7 +1942,7 @@ export interface operations {
                         articles: {
                             id?: string;
                             title?: string;
-                            /** @description bm25 */
+                            /** @description bm25 (SQLite) or ts_rank (PostgreSQL), higher is better */
                             score?: number;
                             snippet?: string;
                             marks?: number[][];
@@ -1893,7 +1954,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description Agent assist is off (serve without --assist-model and --assist-knowledge). */
+            /** @description Agent assist is off (serve without --assist-model). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -1959,16 +2020,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Counts. */
+            /** @description The served version (without its document). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        procedures?: number;
-                        articles?: number;
-                    };
+                    "application/json": components["schemas"]["KnowledgeVersion"];
                 };
             };
             401: components["responses"]["Unauthenticated"];
@@ -1997,21 +2055,86 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Loaded; the new counts. */
+            /** @description Stored, activated and served. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Agent assist is off. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAssistKnowledgeVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions (without their documents). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        procedures?: number;
-                        articles?: number;
+                        versions: components["schemas"]["KnowledgeVersion"][];
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            /** @description Agent assist is off. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    activateAssistKnowledgeVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A version id (`sha256:...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Activated and served. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeVersion"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             /** @description Agent assist is off. */
             412: {
                 headers: {
