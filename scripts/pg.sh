@@ -11,8 +11,9 @@
 #   scripts/pg.sh start-pair [DIR]
 #                               a primary (DIR/primary) and a synchronous streaming
 #                               standby (DIR/standby); prints HITLGATE_TEST_PG_PAIR_URL
-#                               (both hosts, target_session_attrs=read-write) and the
-#                               folders; `stop DIR` stops both
+#                               (both hosts, target_session_attrs=read-write), the same
+#                               as a key=value string (HITLGATE_TEST_PG_PAIR_CONNINFO)
+#                               and the folders; `stop DIR` stops both
 #   scripts/pg.sh promote DIR   makes the standby in DIR a primary (pg_ctl promote)
 #
 # Typical use:  eval "$(scripts/pg.sh start)"; ...; scripts/pg.sh stop "$HITLGATE_TEST_PG_DIR"
@@ -89,11 +90,13 @@ launch() {
   log "could not start the server in $dir"; tail -n 30 "$dir/server.log" >&2; exit 1
 }
 
-# Writes DIR/url and DIR/env (KEY=VALUE lines after the URL's) and prints the env.
+# Writes DIR/url and DIR/env (the KEY=VALUE words after the URL, values
+# quoted: a key=value connection string has spaces) and prints the env.
 write_env() {
-  local dir=$1 url=$2; shift 2
+  local dir=$1 url=$2 kv; shift 2
   echo "$url" | as_owner tee "$dir/url" >/dev/null
-  printf 'export %s\n' "$@" | as_owner tee "$dir/env" >/dev/null
+  for kv in "$@"; do printf "export %s='%s'\n" "${kv%%=*}" "${kv#*=}"; done |
+    as_owner tee "$dir/env" >/dev/null
   cat "$dir/env"
 }
 
@@ -118,7 +121,7 @@ start() {
 # standby of its own.
 start_pair() {
   install_if_missing
-  local bin dir p1 p2 url i
+  local bin dir p1 p2 url conninfo i
   bin=$(pg_bindir)
   dir="${1:-$(mktemp -d /tmp/hitlgate-pgpair.XXXXXX)}"
   init_cluster "$bin" "$dir"
@@ -140,7 +143,9 @@ start_pair() {
   as_owner "$bin/createdb" -h 127.0.0.1 -p "$p1" -U hitlgate hitlgate
   url="postgresql://hitlgate@127.0.0.1:$p1,127.0.0.1:$p2/hitlgate?target_session_attrs=read-write"
   log "PostgreSQL pair running: primary 127.0.0.1:$p1 ($dir/primary), synchronous standby 127.0.0.1:$p2 ($dir/standby)"
-  write_env "$dir" "$url" "HITLGATE_TEST_PG_PAIR_URL=$url" "HITLGATE_TEST_PG_PAIR_DIR=$dir" \
+  conninfo="host=127.0.0.1,127.0.0.1 port=$p1,$p2 user=hitlgate dbname=hitlgate target_session_attrs=read-write"
+  write_env "$dir" "$url" "HITLGATE_TEST_PG_PAIR_URL=$url" "HITLGATE_TEST_PG_PAIR_CONNINFO=$conninfo" \
+    "HITLGATE_TEST_PG_PAIR_DIR=$dir" \
     "HITLGATE_TEST_PG_PRIMARY_DIR=$dir/primary" "HITLGATE_TEST_PG_STANDBY_DIR=$dir/standby"
 }
 

@@ -12,12 +12,13 @@
 // acknowledged decision on the new one (promotion included; the test
 // promotes at once, where an operator or Patroni would first notice).
 //
-// Needs HITLGATE_TEST_PG_PAIR_URL and HITLGATE_TEST_PG_PRIMARY_DIR /
-// HITLGATE_TEST_PG_STANDBY_DIR (eval "$(scripts/pg.sh start-pair)"); skips
-// without them. It uses the pair up: the next run needs a fresh one.
-#include <boost/json.hpp>
+// Needs HITLGATE_TEST_PG_PAIR_URL (and _CONNINFO, the same as libpq
+// key=value) and HITLGATE_TEST_PG_PRIMARY_DIR / HITLGATE_TEST_PG_STANDBY_DIR
+// (eval "$(scripts/pg.sh start-pair)"); skips without them. It uses the
+// pair up: the next run needs a fresh one.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <boost/json.hpp>
 
 #include <atomic>
 #include <cstdio>
@@ -79,8 +80,8 @@ void KillServer(pid_t postmaster) {
 std::string Event(const std::string& id) {
   return R"({"interaction_id":")" + id + R"(","customer_id":"u-)" + id +
          R"(","workflow":"retail-bot","type":"ai_proposal","text":"Refunded.",
-             "intent":"return_item","confidence":0.95,"event_id":"e-)" + id +
-         R"(","action":{"name":"refund","amount":150,"currency":"USD"}})";
+             "intent":"return_item","confidence":0.95,"event_id":"e-)" +
+         id + R"(","action":{"name":"refund","amount":150,"currency":"USD"}})";
 }
 
 class FailoverTest : public ::testing::Test {
@@ -117,10 +118,13 @@ class FailoverTest : public ::testing::Test {
 };
 
 TEST_F(FailoverTest, PrimaryKilledUnderLoadStandbyPromotedNodesCarryOnLosingNothing) {
-  for (auto& node : nodes_) {
-    ASSERT_TRUE(node.Start(HITLGATE_BINARY, dir_.string(), kAdmin,
-                           {"--store", url_, "--lease-seconds", "2"}))
-        << node.output();
+  // Node 1 gets the same hosts as libpq's key=value string: both forms fail over.
+  const std::string conninfo = Env("HITLGATE_TEST_PG_PAIR_CONNINFO");
+  const std::string stores[2] = {url_, conninfo.empty() ? url_ : conninfo};
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(nodes_[i].Start(HITLGATE_BINARY, dir_.string(), kAdmin,
+                                {"--store", stores[i], "--lease-seconds", "2"}))
+        << nodes_[i].output();
   }
   const std::string agent = MakeKey(R"({"name":"agent","role":"agent","workflows":["*"]})");
   const std::string reviewer[2] = {
@@ -136,7 +140,7 @@ TEST_F(FailoverTest, PrimaryKilledUnderLoadStandbyPromotedNodesCarryOnLosingNoth
   std::atomic<bool> killed{false};
   Clock::time_point kill_at{};
   std::atomic<Clock::rep> first_ack_after_kill{0};  // since kill_at; 0 = none yet
-  std::atomic<int> acks_after_kill[2] = {0, 0};      // per node
+  std::atomic<int> acks_after_kill[2] = {0, 0};     // per node
   std::atomic<int> verdicts_after_kill{0};
 
   std::vector<std::thread> threads;
@@ -200,7 +204,8 @@ TEST_F(FailoverTest, PrimaryKilledUnderLoadStandbyPromotedNodesCarryOnLosingNoth
   }
   auto wait_until = [](auto done, int seconds) {
     const auto deadline = Clock::now() + std::chrono::seconds(seconds);
-    while (!done() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (!done() && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     return done();
   };
   const bool loaded = wait_until([&] { return acked >= 150 && verdicts >= 10; }, 30);
@@ -213,7 +218,8 @@ TEST_F(FailoverTest, PrimaryKilledUnderLoadStandbyPromotedNodesCarryOnLosingNoth
     KillServer(postmaster);
     killed = true;
   }
-  const std::string promote = std::string("'") + HITLGATE_SOURCE_DIR + "/scripts/pg.sh' promote '" + standby_ + "'";
+  const std::string promote =
+      std::string("'") + HITLGATE_SOURCE_DIR + "/scripts/pg.sh' promote '" + standby_ + "'";
   const int promoted = std::system(promote.c_str());
   const double promote_s = std::chrono::duration<double>(Clock::now() - kill_at).count();
   const int at_kill = acked.load();
@@ -231,8 +237,8 @@ TEST_F(FailoverTest, PrimaryKilledUnderLoadStandbyPromotedNodesCarryOnLosingNoth
   const double failover_s =
       std::chrono::duration<double>(Clock::duration(first_ack_after_kill.load())).count();
   std::cout << "failover: primary killed -> first acknowledged decision on the new primary "
-            << failover_s << " s (promotion returned after " << promote_s << " s); "
-            << unavailable << " requests answered 503 or not at all meanwhile\n";
+            << failover_s << " s (promotion returned after " << promote_s << " s); " << unavailable
+            << " requests answered 503 or not at all meanwhile\n";
   ASSERT_TRUE(carried_on) << "after the failover: " << acked - at_kill << " decisions (node 0 "
                           << acks_after_kill[0] << ", node 1 " << acks_after_kill[1] << "), "
                           << verdicts_after_kill << " verdicts";
@@ -244,7 +250,8 @@ TEST_F(FailoverTest, PrimaryKilledUnderLoadStandbyPromotedNodesCarryOnLosingNoth
     HttpReply r = HttpCall(port, "GET", "/v1/interactions/" + interaction, "", kAdmin);
     ASSERT_EQ(r.status, 200) << interaction << ": " << r.body;
     auto v = json::parse(r.body);
-    ASSERT_EQ(v.at("events").as_array().size(), 1u) << interaction << " recorded twice or not at all";
+    ASSERT_EQ(v.at("events").as_array().size(), 1u)
+        << interaction << " recorded twice or not at all";
     if (!task_id.empty()) {
       EXPECT_EQ(v.at("tasks").at(0).at("id").as_string(), task_id) << interaction;
     }
@@ -258,7 +265,8 @@ TEST_F(FailoverTest, PrimaryKilledUnderLoadStandbyPromotedNodesCarryOnLosingNoth
   // primary): leases that were live at the end run out and come back.
   bool leases_back = wait_until(
       [&] {
-        HttpReply r = HttpCall(port, "GET", "/v1/review/tasks?status=claimed&limit=1000", "", kAdmin);
+        HttpReply r =
+            HttpCall(port, "GET", "/v1/review/tasks?status=claimed&limit=1000", "", kAdmin);
         return r.status == 200 && json::parse(r.body).at("tasks").as_array().empty();
       },
       15);
@@ -267,20 +275,22 @@ TEST_F(FailoverTest, PrimaryKilledUnderLoadStandbyPromotedNodesCarryOnLosingNoth
   // The audit log: no task has two verdicts.
   std::map<std::string, int> verdicts_per_task;
   for (std::int64_t from = 1;;) {
-    HttpReply r = HttpCall(port, "GET", "/v1/audit?from_seq=" + std::to_string(from) + "&limit=5000",
-                           "", kAdmin);
+    HttpReply r = HttpCall(
+        port, "GET", "/v1/audit?from_seq=" + std::to_string(from) + "&limit=5000", "", kAdmin);
     ASSERT_EQ(r.status, 200);
     if (r.body.empty()) break;
     for (size_t start = 0; start < r.body.size();) {
       const size_t end = r.body.find('\n', start);
       auto rec = json::parse(r.body.substr(start, end - start));
-      if (rec.at("kind").as_string() == "verdict") ++verdicts_per_task[std::string(rec.at("subject").as_string())];
+      if (rec.at("kind").as_string() == "verdict")
+        ++verdicts_per_task[std::string(rec.at("subject").as_string())];
       from = rec.at("seq").as_int64() + 1;
       start = end + 1;
     }
   }
   for (const auto& [task, n] : verdicts_per_task) EXPECT_EQ(n, 1) << task;
-  for (const std::string& task_id : acked_verdicts) EXPECT_EQ(verdicts_per_task[task_id], 1) << task_id;
+  for (const std::string& task_id : acked_verdicts)
+    EXPECT_EQ(verdicts_per_task[task_id], 1) << task_id;
 
   // Live updates cross nodes again (both nodes' LISTEN connections found the
   // new primary): an agent long-polling node 0 wakes on node 1's verdict.
