@@ -19,14 +19,21 @@ scripts/build.sh dev
 echo "== tests =="
 (cd build/dev && ctest --output-on-failure -j"$jobs" --timeout 600)
 
-echo "== PostgreSQL: store conformance and a three-node cluster (ctest -L postgres) =="
-# A private cluster in a temporary folder, stopped and removed even on failure.
+echo "== PostgreSQL: store conformance, a three-node cluster, failover (ctest -L postgres) =="
+# A private cluster and a primary/standby pair in temporary folders, stopped
+# and removed even on failure (the pair's folder exists before it starts, so
+# a start that fails half way is removed too).
 eval "$(scripts/pg.sh start)"
-trap 'scripts/pg.sh stop "$HITLGATE_TEST_PG_DIR"' EXIT
+pg_pair_dir=$(mktemp -d /tmp/hitlgate-pgpair.XXXXXX)
+trap 'scripts/pg.sh stop "$HITLGATE_TEST_PG_DIR"; scripts/pg.sh stop "$pg_pair_dir"' EXIT
+pg_pair_env=$(scripts/pg.sh start-pair "$pg_pair_dir")
+eval "$pg_pair_env"
 (cd build/dev && ctest --output-on-failure -j"$jobs" -L postgres --timeout 600)
 scripts/pg.sh stop "$HITLGATE_TEST_PG_DIR"
+scripts/pg.sh stop "$pg_pair_dir"
 trap - EXIT
-unset HITLGATE_TEST_PG_URL HITLGATE_TEST_PG_DIR
+unset HITLGATE_TEST_PG_URL HITLGATE_TEST_PG_DIR HITLGATE_TEST_PG_PAIR_URL HITLGATE_TEST_PG_PAIR_DIR \
+  HITLGATE_TEST_PG_PRIMARY_DIR HITLGATE_TEST_PG_STANDBY_DIR
 
 echo "== example policies: check and cases =="
 for policy in examples/policies/*.yaml; do

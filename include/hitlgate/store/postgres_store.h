@@ -60,7 +60,9 @@ class PostgresStore final : public Store {
   // Finishes queued writes, then closes every connection.
   ~PostgresStore() override;
 
-  // True for the URLs Open takes by prefix: postgres:// and postgresql://.
+  // True for what Open takes: a postgres:// or postgresql:// URL, or a libpq
+  // key=value string that starts with host, hostaddr, port, dbname, user or
+  // service (either form may name several hosts).
   static bool IsPostgresUrl(std::string_view url);
 
   Result<RecordedDecision> RecordDecision(const DecisionRecord& decision,

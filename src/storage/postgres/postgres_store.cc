@@ -104,7 +104,18 @@ Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& i
 }  // namespace
 
 bool PostgresStore::IsPostgresUrl(std::string_view url) {
-  return url.starts_with("postgres://") || url.starts_with("postgresql://");
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) return true;
+  // libpq's key=value form ("host=db1,db2 port=5432,5432 dbname=hitlgate
+  // target_session_attrs=read-write"): recognized by its first keyword, so
+  // that it is never taken for a SQLite file name.
+  static constexpr std::string_view kFirstKeywords[] = {"host", "hostaddr", "port", "dbname",
+                                                        "user", "service"};
+  const size_t start = url.find_first_not_of(' ');
+  const size_t eq = url.find('=');
+  if (start == std::string_view::npos || eq == std::string_view::npos || eq < start) return false;
+  std::string_view key = url.substr(start, eq - start);
+  while (key.ends_with(' ')) key.remove_suffix(1);
+  return std::ranges::find(kFirstKeywords, key) != std::end(kFirstKeywords);
 }
 
 Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url,

@@ -371,5 +371,26 @@ TEST(PostgresStoreOpenTest, RecognizesPostgresUrls) {
   EXPECT_FALSE(PostgresStore::IsPostgresUrl("data/hitlgate.db"));
 }
 
+// A key=value string naming several hosts was taken for a SQLite file name
+// (serve then created a file of that name and ran on it).
+TEST(PostgresStoreOpenTest, RecognizesKeyValueConnectionStrings) {
+  EXPECT_TRUE(PostgresStore::IsPostgresUrl(
+      "host=db1,db2 port=5432,5433 dbname=hitlgate target_session_attrs=read-write"));
+  EXPECT_TRUE(PostgresStore::IsPostgresUrl(" dbname = hitlgate"));
+  EXPECT_TRUE(PostgresStore::IsPostgresUrl("service=hitlgate"));
+  EXPECT_FALSE(PostgresStore::IsPostgresUrl("data/host=1.db"));
+  EXPECT_FALSE(PostgresStore::IsPostgresUrl("hosts=a"));
+  EXPECT_FALSE(PostgresStore::IsPostgresUrl(""));
+}
+
+TEST(PostgresStoreOpenTest, KeyValueStringToNoServerIsUnavailable) {
+  SequentialIdGenerator ids;
+  auto s = PostgresStore::Open(
+      "host=127.0.0.1,127.0.0.1 port=1,2 dbname=none connect_timeout=2 "
+      "target_session_attrs=read-write",
+      {.ids = &ids});
+  EXPECT_THAT(s, IsError(ErrorCode::kUnavailable));
+}
+
 }  // namespace
 }  // namespace hitlgate::store

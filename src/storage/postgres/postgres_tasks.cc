@@ -18,9 +18,24 @@ namespace {
 // languages (none declared: any) and queues are checked in SQL (the same rules as Qualifies,
 // which the caller applies again), so the rows locked are only ones the
 // reviewer can take. Open tasks and expired leases are two queries, each
-// walking the tasks_claim index in order and stopping at the first match
-// (one query with OR would sort every claimable task). $1 now, $2 skills,
-// $3 languages, $4 queues (U+001F-joined lists), $5 how many.
+// walking a partial index in order and stopping at the first match (one
+// query with OR would sort every claimable task): tasks_open_claim holds
+// open tasks only, in claim order (migration 9, bench/claim_plan.sh shows
+// the plan). $1 now, $2 skills, $3 languages, $4 queues (U+001F-joined
+// lists), $5 how many.
+//
+// The claim runs inside the writer's batch, after the audit head lock
+// (writer.h), not before it. Locking the task first would break the rule
+// that makes the cluster deadlock-free (the head is every write
+// transaction's first lock): SKIP LOCKED never waits, but a node holding
+// the head may wait for the row this claim locked (a cancel, an escalation
+// or a deadline locks open tasks with a plain FOR UPDATE) while this claim
+// waits for the head, and PostgreSQL would break that only after
+// deadlock_timeout, with the head held all along. An unlocked look ahead
+// (a hint re-checked under the head) would mostly miss: every reviewer's
+// first choice is the same task. So the walk stays under the head and is
+// made cheap instead: it reads the index entries ahead of the first task
+// not locked by another node (docs/cluster.md, "Claims").
 const std::string kQualifies =
     " AND string_to_array(skills, chr(31)) <@ string_to_array($2, chr(31))"
     " AND (language = '' OR $3 = '' OR EXISTS (SELECT 1 FROM unnest(string_to_array($3, chr(31))) AS l(tag)"
@@ -31,16 +46,16 @@ const std::string kQualifies =
 const std::string kClaimableOpen = std::string("SELECT ") + postgres::kTaskColumns +
                                    " FROM tasks t WHERE status = 'open' AND $1::bigint IS NOT NULL" +
                                    kQualifies;
-// The same within one queue ($6), walking tasks_queue_claim: a reviewer's
+// The same within one queue ($6), walking tasks_open_queue_claim: a reviewer's
 // claim visits only the queues they work, whatever backlog the others have
 // (escalations waiting for supervisors sort first and would be walked over).
 const std::string kClaimableOpenInQueue = std::string("SELECT ") + postgres::kTaskColumns +
                                           " FROM tasks t WHERE status = 'open' AND queue = $6 AND "
                                           "$1::bigint IS NOT NULL" +
                                           kQualifies;
-// Expired leases are found through tasks_lease (status, lease_expires_us)
-// first: walking tasks_claim would visit every claimed task, since none of
-// them may match (and their dead row versions too, on a busy queue).
+// Expired leases are found through tasks_lease (claimed tasks by expiry)
+// first: walking claimed tasks in claim order would visit every one of
+// them, since none may match (and their dead row versions too).
 const std::string kClaimableExpired =
     std::string("WITH expired AS MATERIALIZED (SELECT id FROM tasks WHERE status = 'claimed' AND "
                 "lease_expires_us <= $1) SELECT ") +

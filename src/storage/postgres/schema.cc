@@ -227,6 +227,32 @@ CREATE TABLE knowledge_articles(
     setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED);
 CREATE INDEX knowledge_articles_search ON knowledge_articles USING GIN(search);
 )sql"},
+    {10, R"sql(
+-- Claims that stay cheap however many tasks were ever open. The claim
+-- indexes hold open tasks only, in claim order (per queue, and over all
+-- queues), so the claim walks them and stops at the first task it may take;
+-- the lease index holds claimed tasks only. With no index that leads with
+-- status left, the planner cannot pick the old plan (every open version
+-- through (status, ...), then a sort), and each index only ever holds
+-- entries of versions that were open (or claimed), which an index scan
+-- marks dead as it passes them and vacuum removes.
+CREATE INDEX tasks_open_claim ON tasks(priority, due_at_us, created_at_us, id)
+  WHERE status = 'open';
+CREATE INDEX tasks_open_queue_claim ON tasks(queue, priority, due_at_us, created_at_us, id)
+  WHERE status = 'open';
+DROP INDEX tasks_claim;
+DROP INDEX tasks_queue_claim;
+DROP INDEX tasks_lease;
+CREATE INDEX tasks_lease ON tasks(lease_expires_us) WHERE status = 'claimed';
+-- Every task is written three times or more (created, claimed, answered),
+-- so dead versions pile up at the pace of claims. PostgreSQL's default
+-- (vacuum after 20% of the table changed) lets a big table collect hundreds
+-- of thousands; 1% plus 1,000 rows keeps the claim indexes and the heap
+-- small, and a short cost delay lets each run keep up.
+ALTER TABLE tasks SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,
+  autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000,
+  autovacuum_vacuum_cost_delay = 1);
+)sql"},
 };
 
 }  // namespace
