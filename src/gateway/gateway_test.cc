@@ -27,7 +27,7 @@ namespace json = boost::json;
 class GatewayTest : public testing::ShopGatewayFixture {};
 
 TEST_F(GatewayTest, SmallRefundIsMonitoredAndOpensNoTask) {
-  auto r = gateway_->SubmitEvent(agent_, Refund("c-1", 20));
+  auto r = gateway_->events().Submit(agent_, Refund("c-1", 20));
   ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->task_id.empty());
   EXPECT_THAT(r->decision_json, HasSubstr(R"("decision":"allow_monitored")"));
@@ -79,10 +79,10 @@ TEST_F(GatewayTest, HoldNoticeTellsTheAgentToShowAHoldingMessage) {
 
 TEST_F(GatewayTest, BadEventIsRefusedAndWritesNothing) {
   auto before = store_->GetAuditHead();
-  EXPECT_THAT(gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-8","workflow":"shop-bot","type":"ai_proposal",
+  EXPECT_THAT(gateway_->events().Submit(agent_, R"({"interaction_id":"c-8","workflow":"shop-bot","type":"ai_proposal",
       "text":"x","confidence":"high"})"),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("field 'confidence'")));
-  EXPECT_THAT(gateway_->SubmitEvent(agent_, "{nope"), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(gateway_->events().Submit(agent_, "{nope"), IsError(ErrorCode::kInvalidArgument));
   auto after = store_->GetAuditHead();
   EXPECT_EQ(before->seq, after->seq);
   EXPECT_THAT(store_->GetInteraction("c-8"), IsError(ErrorCode::kNotFound));
@@ -90,7 +90,7 @@ TEST_F(GatewayTest, BadEventIsRefusedAndWritesNothing) {
 
 TEST_F(GatewayTest, RolesAreEnforced) {
   EXPECT_THAT(gateway_->review().ClaimNext(agent_, {}), IsError(ErrorCode::kPermissionDenied));
-  EXPECT_THAT(gateway_->SubmitEvent(reviewer_, Refund("c-9", 5)), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(gateway_->events().Submit(reviewer_, Refund("c-9", 5)), IsError(ErrorCode::kPermissionDenied));
   EXPECT_THAT(gateway_->policies().UploadPolicy(reviewer_, testing::kShopPolicy, true), IsError(ErrorCode::kPermissionDenied));
   EXPECT_THAT(gateway_->access().Keys(supervisor_), IsError(ErrorCode::kPermissionDenied));
   std::string task_id = HeldTask("c-10");
@@ -102,7 +102,7 @@ TEST_F(GatewayTest, RolesAreEnforced) {
   // An agent scoped to shop-bot cannot report for another workflow.
   std::string other = Refund("c-11", 5);
   other.replace(other.find("shop-bot"), 8, "bank-bot");
-  EXPECT_THAT(gateway_->SubmitEvent(agent_, other), IsErrorWith(ErrorCode::kPermissionDenied, HasSubstr("bank-bot")));
+  EXPECT_THAT(gateway_->events().Submit(agent_, other), IsErrorWith(ErrorCode::kPermissionDenied, HasSubstr("bank-bot")));
 }
 
 TEST_F(GatewayTest, AuditChainVerifiesAfterAMixedWorkload) {
@@ -121,7 +121,7 @@ TEST_F(GatewayTest, AuditChainVerifiesAfterAMixedWorkload) {
 }
 
 TEST_F(GatewayTest, SampledAutonomousConversationsGoToAuditors) {
-  auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"a-1","customer_id":"u-3","workflow":"shop-bot",
+  auto r = gateway_->events().Submit(agent_, R"({"interaction_id":"a-1","customer_id":"u-3","workflow":"shop-bot",
       "type":"customer_message","text":"What are your opening hours?"})");
   ASSERT_THAT(r, IsOk());
   EXPECT_THAT(r->decision_json, HasSubstr(R"("audit_sample":true)"));
@@ -192,14 +192,14 @@ double MessagesPerMinute(const std::string& answer) {
 
 TEST_F(GatewayTest, SameEventTwiceReturnsIdenticalBytesAndChangesNothing) {
   const std::string event = contracts::Proposal("shop-bot", "idem-1", "e-1", 150);
-  auto first = gateway_->SubmitEvent(agent_, event);
+  auto first = gateway_->events().Submit(agent_, event);
   ASSERT_THAT(first, IsOk());
   ASSERT_FALSE(first->task_id.empty());
   EXPECT_FALSE(first->duplicate);
   const auto head = store_->GetAuditHead();
   const size_t published = live_.topics.size();
 
-  auto again = gateway_->SubmitEvent(agent_, event);
+  auto again = gateway_->events().Submit(agent_, event);
   ASSERT_THAT(again, IsOk());
   EXPECT_TRUE(again->duplicate);
   EXPECT_EQ(again->decision_json, first->decision_json) << "the recorded answer, byte for byte";
@@ -210,11 +210,11 @@ TEST_F(GatewayTest, SameEventTwiceReturnsIdenticalBytesAndChangesNothing) {
 }
 
 TEST_F(GatewayTest, RetryWithAChangedBodyIsAConflictNamingTheFieldsAndChangesNothing) {
-  auto first = gateway_->SubmitEvent(agent_, contracts::Proposal("shop-bot", "idem-2", "e-2", 150));
+  auto first = gateway_->events().Submit(agent_, contracts::Proposal("shop-bot", "idem-2", "e-2", 150));
   ASSERT_THAT(first, IsOk());
   const auto head = store_->GetAuditHead();
 
-  auto changed = gateway_->SubmitEvent(agent_, contracts::Proposal("shop-bot", "idem-2", "e-2", 20));
+  auto changed = gateway_->events().Submit(agent_, contracts::Proposal("shop-bot", "idem-2", "e-2", 20));
   EXPECT_THAT(changed, IsErrorWith(ErrorCode::kAlreadyExists, HasSubstr("action.amount")));
   EXPECT_EQ(store_->GetAuditHead()->seq, head->seq);
   auto task = store_->GetTask(first->task_id);
@@ -223,20 +223,20 @@ TEST_F(GatewayTest, RetryWithAChangedBodyIsAConflictNamingTheFieldsAndChangesNot
 }
 
 TEST_F(GatewayTest, DuplicateDoesNotMoveTheConversationsSignals) {
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "rate-1", "m-1", "Hello")), IsOk());
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "rate-1", "m-1", "Hello")), IsOk());
-  auto second = gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "rate-1", "m-2", "Still there?"));
+  ASSERT_THAT(gateway_->events().Submit(agent_, contracts::Message("shop-bot", "rate-1", "m-1", "Hello")), IsOk());
+  ASSERT_THAT(gateway_->events().Submit(agent_, contracts::Message("shop-bot", "rate-1", "m-1", "Hello")), IsOk());
+  auto second = gateway_->events().Submit(agent_, contracts::Message("shop-bot", "rate-1", "m-2", "Still there?"));
   ASSERT_THAT(second, IsOk());
   EXPECT_EQ(contracts::MessagesPerMinute(second->decision_json), 2) << "two messages, not three";
   EXPECT_EQ(json::parse(second->decision_json).at("event_index").as_int64(), 1);
 }
 
 TEST_F(GatewayTest, WriteThatFailsLeavesTheConversationStateAsItWas) {
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "fail-1", "f-1", "Hello")), IsOk());
+  ASSERT_THAT(gateway_->events().Submit(agent_, contracts::Message("shop-bot", "fail-1", "f-1", "Hello")), IsOk());
   faults_.fail_decisions = 1;
-  EXPECT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "fail-1", "f-2", "Anyone?")),
+  EXPECT_THAT(gateway_->events().Submit(agent_, contracts::Message("shop-bot", "fail-1", "f-2", "Anyone?")),
               IsError(ErrorCode::kUnavailable));
-  auto retried = gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "fail-1", "f-2", "Anyone?"));
+  auto retried = gateway_->events().Submit(agent_, contracts::Message("shop-bot", "fail-1", "f-2", "Anyone?"));
   ASSERT_THAT(retried, IsOk());
   EXPECT_FALSE(retried->duplicate) << "nothing was recorded the first time";
   EXPECT_EQ(json::parse(retried->decision_json).at("event_index").as_int64(), 1)
@@ -249,7 +249,7 @@ TEST_F(GatewayTest, TwentyConcurrentCopiesMakeOneDecisionAndOneTask) {
   std::vector<Result<SubmitResult>> results(20, MakeError(ErrorCode::kInternal, "not run"));
   std::vector<std::thread> threads;
   for (size_t i = 0; i < results.size(); ++i) {
-    threads.emplace_back([&, i] { results[i] = gateway_->SubmitEvent(agent_, event); });
+    threads.emplace_back([&, i] { results[i] = gateway_->events().Submit(agent_, event); });
   }
   for (auto& t : threads) t.join();
   int originals = 0;
@@ -264,8 +264,8 @@ TEST_F(GatewayTest, TwentyConcurrentCopiesMakeOneDecisionAndOneTask) {
 
 TEST_F(GatewayTest, EventIdsAreScopedByWorkflow) {
   Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});
-  auto shop = gateway_->SubmitEvent(agent_, contracts::Proposal("shop-bot", "scope-1", "same-id", 150));
-  auto other = gateway_->SubmitEvent(travel, contracts::Proposal("travel-bot", "scope-1", "same-id", 20));
+  auto shop = gateway_->events().Submit(agent_, contracts::Proposal("shop-bot", "scope-1", "same-id", 150));
+  auto other = gateway_->events().Submit(travel, contracts::Proposal("travel-bot", "scope-1", "same-id", 20));
   ASSERT_THAT(shop, IsOk());
   ASSERT_THAT(other, IsOk());
   EXPECT_FALSE(other->duplicate) << "another workflow's event id is not this one's";
@@ -277,9 +277,9 @@ TEST_F(GatewayTest, EventIdsAreScopedByWorkflow) {
 
 TEST_F(GatewayTest, EventOfAnUndeclaredWorkflowIsRefusedNamingIt) {
   Principal everywhere = MakeKey("any agent", store::Role::kAgent, {}, {"*"});
-  EXPECT_THAT(gateway_->SubmitEvent(everywhere, contracts::Proposal("ghost-bot", "g-1", "g-1", 10)),
+  EXPECT_THAT(gateway_->events().Submit(everywhere, contracts::Proposal("ghost-bot", "g-1", "g-1", 10)),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("'ghost-bot'")));
-  EXPECT_THAT(gateway_->SubmitEvent(everywhere, contracts::Proposal("travel-bot", "g-1", "g-1", 10)), IsOk());
+  EXPECT_THAT(gateway_->events().Submit(everywhere, contracts::Proposal("travel-bot", "g-1", "g-1", 10)), IsOk());
 }
 
 TEST_F(GatewayTest, AgentKeyMustNameItsWorkflowsOrSayEveryOne) {
@@ -287,17 +287,17 @@ TEST_F(GatewayTest, AgentKeyMustNameItsWorkflowsOrSayEveryOne) {
   EXPECT_THAT(gateway_->access().CreateKey(admin_, unscoped),
               IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("workflows")));
   Principal shop_only = agent_;
-  EXPECT_THAT(gateway_->SubmitEvent(shop_only, contracts::Proposal("travel-bot", "k-1", "k-1", 10)),
+  EXPECT_THAT(gateway_->events().Submit(shop_only, contracts::Proposal("travel-bot", "k-1", "k-1", 10)),
               IsError(ErrorCode::kPermissionDenied));
 }
 
 TEST_F(GatewayTest, ClosingAnInteractionOfAnotherWorkflowLeavesThisOnesState) {
   Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "close-1", "x-1", "Hi")), IsOk());
-  ASSERT_THAT(gateway_->SubmitEvent(travel, R"({"interaction_id":"close-1","customer_id":"u-5",
+  ASSERT_THAT(gateway_->events().Submit(agent_, contracts::Message("shop-bot", "close-1", "x-1", "Hi")), IsOk());
+  ASSERT_THAT(gateway_->events().Submit(travel, R"({"interaction_id":"close-1","customer_id":"u-5",
       "workflow":"travel-bot","type":"interaction_closed","event_id":"x-2","at":"2026-11-22T10:00:00Z"})"),
               IsOk());
-  auto next = gateway_->SubmitEvent(agent_, contracts::Message("shop-bot", "close-1", "x-3", "Still here"));
+  auto next = gateway_->events().Submit(agent_, contracts::Message("shop-bot", "close-1", "x-3", "Still here"));
   ASSERT_THAT(next, IsOk());
   EXPECT_EQ(json::parse(next->decision_json).at("event_index").as_int64(), 1);
   EXPECT_EQ(contracts::MessagesPerMinute(next->decision_json), 2);

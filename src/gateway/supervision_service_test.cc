@@ -64,7 +64,7 @@ class SupervisionServiceTest : public testing::GatewayFixture {
   SubmitResult Propose(std::string_view workflow, std::string_view interaction,
                        double amount = 20) {
     const Principal& agent = workflow == "travel-bot" ? travel_ : shop_;
-    auto r = gateway_->SubmitEvent(agent, Refund(workflow, interaction, amount));
+    auto r = gateway_->events().Submit(agent, Refund(workflow, interaction, amount));
     EXPECT_THAT(r, IsOk());
     return r ? *r : SubmitResult{};
   }
