@@ -287,4 +287,16 @@ Result<std::map<std::string, std::int64_t>> PostgresStore::CountOpenByQueue() {
       });
 }
 
+Result<std::map<std::string, std::int64_t>> PostgresStore::CountOpenByWorkflow() {
+  return Read<std::map<std::string, std::int64_t>>(
+      [&](Connection& conn) -> Result<std::map<std::string, std::int64_t>> {
+        auto rows = conn.Query(
+            "SELECT workflow, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY workflow");
+        HITLGATE_RETURN_IF_ERROR(rows);
+        std::map<std::string, std::int64_t> out;
+        for (int i = 0; i < rows->size(); ++i) out[rows->Text(i, 0)] = rows->Int(i, 1);
+        return out;
+      });
+}
+
 }  // namespace hitlgate::store

@@ -279,4 +279,20 @@ Result<std::map<std::string, std::int64_t>> SqliteStore::CountOpenByQueue() {
       });
 }
 
+Result<std::map<std::string, std::int64_t>> SqliteStore::CountOpenByWorkflow() {
+  return Read<std::map<std::string, std::int64_t>>(
+      [&](Connection& conn) -> Result<std::map<std::string, std::int64_t>> {
+        auto st = conn.Prepare(
+            "SELECT workflow, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY workflow");
+        HITLGATE_RETURN_IF_ERROR(st);
+        std::map<std::string, std::int64_t> out;
+        while (true) {
+          auto row = st->Step();
+          HITLGATE_RETURN_IF_ERROR(row);
+          if (!*row) return out;
+          out[st->Text(0)] = st->Int(1);
+        }
+      });
+}
+
 }  // namespace hitlgate::store
