@@ -37,9 +37,9 @@ struct SigningKeysHolder {
 
   GatewayOptions Options() {
     GatewayOptions options = testing::ShopOptions();
-    options.signing_keys = keys.get();
-    options.checkpoint_dir = checkpoint_dir.string();
-    options.checkpoint_every_records = 5;
+    options.receipts.signing_keys = keys.get();
+    options.receipts.checkpoint_dir = checkpoint_dir.string();
+    options.receipts.checkpoint_every_records = 5;
     return options;
   }
 

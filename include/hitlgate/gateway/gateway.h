@@ -64,20 +64,9 @@ struct GatewayOptions {
   std::string holding_message =
       "Thanks for your patience: a specialist is checking this for you.";
   int max_transcript_events = 50;
-  // Secret mixed into stored API key hashes (from the data folder).
-  std::string key_pepper;
-  // Key use is audited at most once per key per this interval (every
-  // authentication failure is audited).
-  Duration key_use_audit_interval = std::chrono::minutes(1);
-  // Requests per key, by role (token buckets; over it: ResourceExhausted,
-  // HTTP 429 with Retry-After). Default: unlimited.
-  RateLimits rate_limits;
-  // How many authentication failures get an audit record (the rest are
-  // counted into the next record); docs/hardening.md.
-  AuthFailureThrottle::Options auth_failure_audit;
-  // Failed authentications per source address before that address is
-  // refused (429) without a key lookup (docs/hardening.md).
-  AddressFailureLimiter::Options auth_failures_per_address;
+  // Keys, authentication, rate limits (access_service.h): the pepper from
+  // the data folder, key-use auditing, per-key and per-address limits.
+  AccessOptions access;
   // Audit records older than this are purged (hourly, itself audited).
   // At least 183 days (EU AI Act: six months) unless allow_short_retention.
   Duration audit_retention = std::chrono::hours(24 * 183);
@@ -89,16 +78,8 @@ struct GatewayOptions {
   // Where sampled autonomous conversations wait for auditors.
   std::string audit_queue = "audit";
   Duration audit_sample_due = std::chrono::hours(24 * 7);
-  // Signs approval receipts and audit checkpoints (docs/receipts.md); must
-  // outlive the Gateway. Null: no receipts, no checkpoints.
-  receipts::SigningKeys* signing_keys = nullptr;
-  // Signed audit checkpoints (docs/audit-format.md, "Checkpoints"), one JSON
-  // file each, written by Tick into this folder (empty: none) every
-  // `checkpoint_every_records` new records or, when there are new records,
-  // every `checkpoint_interval`. Needs signing_keys. One node of a cluster.
-  std::string checkpoint_dir;
-  std::int64_t checkpoint_every_records = 1000;
-  Duration checkpoint_interval = std::chrono::minutes(10);
+  // Approval receipts and signed audit checkpoints (receipt_service.h).
+  ReceiptOptions receipts;
   // Earned autonomy (docs/autonomy.md): window, targets, audit rates.
   autonomy::AutonomyConfig autonomy;
 };
