@@ -51,7 +51,7 @@ class GatewayAutonomyTest : public testing::GatewayFixture {
   }
 
   SubmitResult Refund(const std::string& id, double amount) {
-    auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":")" + id +
+    auto r = gateway_->events().Submit(agent_, R"({"interaction_id":")" + id +
                                                R"(","customer_id":"u-1","workflow":"shop","type":"ai_proposal",
         "text":"Refunded.","intent":"return_item","confidence":0.9,
         "action":{"name":"refund","amount":)" + std::to_string(amount) +

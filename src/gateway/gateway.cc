@@ -1,11 +1,11 @@
-// Gateway: construction and the small shared pieces. The operations live in
-// gateway_*.cc by area (auth, events, review, policies, tick).
+// Gateway: construction (the services wired together) and the small shared
+// pieces. The periodic work is in gateway_tick.cc; everything else lives in
+// the services (*_service.cc).
 #include "hitlgate/gateway/gateway.h"
 
 #include <algorithm>
 
 #include "gateway/access.h"
-#include "gateway/interaction_turns.h"
 #include "hitlgate/engine/conversation.h"
 
 namespace hitlgate::gateway {
@@ -16,28 +16,22 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
     : store_(store),
       engine_(engine),
       clock_(clock),
-      ids_(ids),
       random_(random),
       live_(live),
       metrics_(metrics),
       options_(std::move(options)),
-      turns_(std::make_unique<InteractionTurns>()),
-      access_(store, clock, random,
-              AccessOptions{options_.key_pepper, options_.key_use_audit_interval, options_.rate_limits,
-                            options_.auth_failure_audit, options_.auth_failures_per_address},
+      access_(store, clock, random, options_.access,
               [&live](const std::string& key_id) { live.KeyRevoked(key_id); }),
       autonomy_(store, clock, live, options_.autonomy, options_.escalation_queue),
-      receipts_(store, engine, clock,
-                ReceiptOptions{options_.signing_keys, options_.checkpoint_dir,
-                               options_.checkpoint_every_records, options_.checkpoint_interval}),
+      receipts_(store, engine, clock, options_.receipts),
       policies_(std::make_unique<PolicyService>(store, engine, clock, live)),
       supervision_(std::make_unique<SupervisionService>(store, engine, clock, live,
                                                         options_.escalation_queue)) {
-  // Receipts and agent deadlines stay here for now (they serve the event
-  // path and the tick too); the review side reaches them through these.
+  // The review side reaches agents' deadlines (the event service) and
+  // receipts through these.
   ReviewHooks hooks;
   hooks.settle_deadlines = [this](TimePoint now, const std::string& task_id) {
-    return SettleDeadlines(now, task_id);
+    return events_->SettleDeadlines(now, task_id);
   };
   hooks.prepare_receipt = [this](const Principal& who, const store::Task& task, const store::Verdict& verdict,
                                  TimePoint now, store::VerdictOptions* verdict_options) {
@@ -48,6 +42,9 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
   };
   hooks.receipt_for = [this](const store::Task& task) { return receipts_.For(task); };
   review_ = std::make_unique<ReviewService>(store_, engine_, clock_, options_, live_, metrics_, std::move(hooks));
+  events_ = std::make_unique<EventService>(
+      store_, engine_, clock_, ids, live_, metrics_, options_,
+      EventServiceDeps{autonomy_, *supervision_, *policies_, *review_});
 }
 
 Gateway::~Gateway() = default;

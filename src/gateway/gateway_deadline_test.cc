@@ -52,7 +52,7 @@ class GatewayDeadlineTest : public testing::GatewayFixture {
   // A proposal to run `action` in interaction `id`, with an 8 s deadline.
   SubmitResult Propose(const std::string& id, const std::string& action,
                        std::string_view deadline = R"(,"deadline_ms":8000)") {
-    auto r = gateway_->SubmitEvent(
+    auto r = gateway_->events().Submit(
         agent_, R"({"interaction_id":")" + id +
                     R"(","workflow":"voice-bot","channel":"voice","type":"ai_proposal",)"
                     R"("text":"Done, I have sent it.","action":{"name":")" + action +
@@ -180,7 +180,7 @@ TEST_F(GatewayDeadlineTest, AVerdictBeforeTheDeadlineStands) {
 }
 
 TEST_F(GatewayDeadlineTest, ABadDeadlineIsRefusedAndWritesNothing) {
-  auto r = gateway_->SubmitEvent(
+  auto r = gateway_->events().Submit(
       agent_, R"({"interaction_id":"c-9","workflow":"voice-bot","type":"ai_proposal","text":"x",)"
               R"("action":{"name":"refund"},"deadline_ms":0})");
   EXPECT_THAT(r, IsError(ErrorCode::kInvalidArgument));

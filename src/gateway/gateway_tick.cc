@@ -45,54 +45,15 @@ Result<Gateway::TickReport> Gateway::Tick() {
 
   // Agents' deadlines that passed with nobody waiting on the task (a
   // waiting agent's long-poll settles its own at the deadline).
-  auto deadlines = SettleDeadlines(now, "");
+  auto deadlines = events_->SettleDeadlines(now, "");
   HITLGATE_RETURN_IF_ERROR(deadlines);
   report.deadlines_passed = *deadlines;
 
   // Hold notices: wake the agents' long-polls once, when the notice is due.
-  // Each tick reads only the notices that fell due since the last one (from
-  // the start of time on the first tick: a restart announces what is due).
-  TimePoint notices_from;
-  {
-    std::lock_guard lock(notice_mu_);
-    notices_from = notice_watermark_;
-  }
-  TimePoint notices_to = now;
-  for (store::TaskStatus status : {store::TaskStatus::kOpen, store::TaskStatus::kClaimed}) {
-    store::TaskFilter filter;
-    filter.status = status;
-    filter.hold_notice_after = notices_from;
-    filter.hold_notice_until = now;
-    filter.limit = 1000;
-    auto tasks = store_.ListTasks(filter);
-    HITLGATE_RETURN_IF_ERROR(tasks);
-    // A full page: the next tick goes on from the last notice read.
-    // (One microsecond before it, so notices due at that same instant beyond
-    // the page are read again; the set above drops the ones already sent.)
-    if (tasks->size() == 1000) {
-      notices_to = std::min(notices_to, *tasks->back().hold_notice_at - std::chrono::microseconds(1));
-    }
-    for (const store::Task& t : *tasks) {
-      if (!t.hold_notice_at || now < *t.hold_notice_at) continue;
-      {
-        std::lock_guard lock(notice_mu_);
-        if (!noticed_tasks_.insert(t.id).second) continue;
-        notice_order_.push_back(t.id);
-        // Bounded: only recent notices matter for de-duplication.
-        if (notice_order_.size() > kNoticesKept) {
-          noticed_tasks_.erase(notice_order_.front());
-          notice_order_.pop_front();
-        }
-      }
-      live_.Publish("task.hold_notice", t.workflow, codec::TaskJson(t, false));
-      live_.TaskChanged(t.id);
-      ++report.hold_notices;
-    }
-  }
-  {
-    std::lock_guard lock(notice_mu_);
-    notice_watermark_ = std::max(notice_watermark_, notices_to);
-  }
+  auto notices = events_->AnnounceHoldNotices(now);
+  HITLGATE_RETURN_IF_ERROR(notices);
+  report.hold_notices = *notices;
+
   // Retention: at most once an hour, purge audit records past the retention
   // period. The store refuses a period under the legal minimum unless the
   // operator explicitly allowed it, and audits the purge itself.

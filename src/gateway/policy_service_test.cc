@@ -110,7 +110,7 @@ TEST_F(PolicyServiceTest, ActivationDecidesNewEventsAndRollbackRestores) {
   EXPECT_TRUE(uploaded->active);
   EXPECT_NE(uploaded->version, v1);
   EXPECT_EQ(engine_->policy()->version(), uploaded->version);
-  auto r = gateway_->SubmitEvent(agent_, Refund("c-12", 120));
+  auto r = gateway_->events().Submit(agent_, Refund("c-12", 120));
   ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->task_id.empty());  // the new limit applies to new events
   auto rolled_back = policies().ActivatePolicy(admin_, v1);
@@ -186,12 +186,12 @@ TEST_F(PolicyServiceTest, ShadowCountsDisagreementWithoutChangingDecisions) {
   ASSERT_TRUE(set->shadow.has_value());
   EXPECT_EQ(set->shadow->policy.version, version);
   EXPECT_EQ(set->shadow->since, clock_.Now());
-  auto held = gateway_->SubmitEvent(agent_, Refund("c-1", 150));
+  auto held = gateway_->events().Submit(agent_, Refund("c-1", 150));
   ASSERT_THAT(held, IsOk());
   // The active policy still decides: a 150 EUR refund is held.
   EXPECT_THAT(held->decision_json, HasSubstr("\"decision\":\"hold\""));
   EXPECT_FALSE(held->task_id.empty());
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, Refund("c-2", 50)), IsOk());
+  ASSERT_THAT(gateway_->events().Submit(agent_, Refund("c-2", 50)), IsOk());
   auto report = policies().Shadow(admin_);
   ASSERT_THAT(report, IsOk());
   ASSERT_TRUE(report->shadow.has_value());
@@ -213,7 +213,7 @@ TEST_F(PolicyServiceTest, StoppingClearsTheShadowAndBothAreAudited) {
   EXPECT_FALSE(stopped->shadow.has_value());
   EXPECT_FALSE(policies().Shadow(admin_)->shadow.has_value());
   // With none set, events are decided as before and nothing is tallied.
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, Refund("c-3", 150)), IsOk());
+  ASSERT_THAT(gateway_->events().Submit(agent_, Refund("c-3", 150)), IsOk());
   EXPECT_EQ(AuditCount("shadow_policy_set"), 1);
   EXPECT_EQ(AuditCount("shadow_policy_cleared"), 1);
 }
@@ -229,9 +229,9 @@ TEST_F(PolicyServiceTest, ShadowOfAnUnknownVersionAndAgentsAreRefused) {
 }
 
 TEST_F(PolicyServiceTest, ReplayDecidesRecordedHistoryWithTheCandidate) {
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, Refund("r-1", 150)), IsOk());
+  ASSERT_THAT(gateway_->events().Submit(agent_, Refund("r-1", 150)), IsOk());
   clock_.Advance(std::chrono::minutes(30));
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, Refund("r-2", 50)), IsOk());
+  ASSERT_THAT(gateway_->events().Submit(agent_, Refund("r-2", 50)), IsOk());
   ReplayRequest request;
   request.version = UploadCandidate();
   auto report = policies().ReplayPolicy(admin_, request);

@@ -37,9 +37,9 @@ struct SigningKeysHolder {
 
   GatewayOptions Options() {
     GatewayOptions options = testing::ShopOptions();
-    options.signing_keys = keys.get();
-    options.checkpoint_dir = checkpoint_dir.string();
-    options.checkpoint_every_records = 5;
+    options.receipts.signing_keys = keys.get();
+    options.receipts.checkpoint_dir = checkpoint_dir.string();
+    options.receipts.checkpoint_every_records = 5;
     return options;
   }
 
@@ -58,7 +58,7 @@ class ReceiptServiceTest : private SigningKeysHolder, public testing::GatewayFix
 
   // A held 150 EUR refund, claimed and answered by the billing reviewer.
   store::Task Answered(const std::string& id, store::VerdictKind kind) {
-    auto submitted = gateway_->SubmitEvent(agent_, R"({"interaction_id":")" + id +
+    auto submitted = gateway_->events().Submit(agent_, R"({"interaction_id":")" + id +
         R"(","customer_id":"u-1","workflow":"shop-bot","type":"ai_proposal","text":"Refunded.",
         "confidence":0.9,"action":{"name":"refund","amount":150,"currency":"EUR","params":{"order":"A-1"}}})");
     EXPECT_THAT(submitted, IsOk());

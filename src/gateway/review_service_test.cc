@@ -27,7 +27,7 @@ class ReviewServiceTest : public testing::ShopGatewayFixture {
   // A customer asking for a person: a handoff to the supervisors' queue
   // (priority 1).
   std::string Handoff(const std::string& id) {
-    auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":")" + id + R"(","customer_id":"u-2",
+    auto r = gateway_->events().Submit(agent_, R"({"interaction_id":")" + id + R"(","customer_id":"u-2",
         "workflow":"shop-bot","type":"customer_message","text":"I want to talk to a real person please"})");
     EXPECT_THAT(r, IsOk());
     return r ? r->task_id : "";
@@ -197,7 +197,7 @@ TEST_F(ReviewServiceTest, AnAnsweredTaskIsSettledForItsAgent) {
 }
 
 TEST_F(ReviewServiceTest, AClaimsAnswerLeavesTheCustomersOtherContactsToTheTaskView) {
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, R"({"interaction_id":"o-14","customer_id":"u-1",
+  ASSERT_THAT(gateway_->events().Submit(agent_, R"({"interaction_id":"o-14","customer_id":"u-1",
       "workflow":"shop-bot","type":"customer_message","text":"Where is my parcel?"})"), IsOk());
   clock_.Advance(std::chrono::seconds(1));
   const std::string task_id = HeldTask("o-15");
@@ -215,7 +215,7 @@ TEST_F(ReviewServiceTest, AClaimsAnswerLeavesTheCustomersOtherContactsToTheTaskV
 
 TEST_F(ReviewServiceTest, AnInteractionOfANamedWorkflowKeepsOnlyItsOwn) {
   const Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});
-  ASSERT_THAT(gateway_->SubmitEvent(travel, R"({"interaction_id":"o-16","customer_id":"u-9",
+  ASSERT_THAT(gateway_->events().Submit(travel, R"({"interaction_id":"o-16","customer_id":"u-9",
       "workflow":"travel-bot","type":"customer_message","text":"When does my flight leave?"})"), IsOk());
   HeldTask("o-16");
   auto all = review().Interaction(supervisor_, "o-16");
@@ -275,7 +275,7 @@ TEST_F(ReviewServiceTest, SecondVerdictIsRefusedWhoeverSendsIt) {
 // The task of a handoff in German goes to people who read German: the
 // detected language routes it; a reviewer who declares no languages takes any.
 TEST_F(ReviewServiceTest, ADetectedLanguageRoutesTheTaskToPeopleWhoReadIt) {
-  auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-de","customer_id":"u-de","workflow":"shop-bot",
+  auto r = gateway_->events().Submit(agent_, R"({"interaction_id":"c-de","customer_id":"u-de","workflow":"shop-bot",
       "type":"customer_message","text":"Ich möchte sofort mit einem Menschen sprechen, das ist doch unglaublich!"})");
   ASSERT_THAT(r, IsOk());
   ASSERT_FALSE(r->task_id.empty());
@@ -296,11 +296,11 @@ TEST_F(ReviewServiceTest, ADetectedLanguageRoutesTheTaskToPeopleWhoReadIt) {
 TEST_F(ReviewServiceTest, HandoffCarriesTheTranscriptAndCollectedSlots) {
   // Another workflow's conversation with the same id is not this one's.
   Principal travel = MakeKey("travel agent", store::Role::kAgent, {}, {"travel-bot"});
-  ASSERT_THAT(gateway_->SubmitEvent(travel, R"({"interaction_id":"c-7","customer_id":"u-9",
+  ASSERT_THAT(gateway_->events().Submit(travel, R"({"interaction_id":"c-7","customer_id":"u-9",
       "workflow":"travel-bot","type":"customer_message","text":"When does my flight leave?"})"), IsOk());
-  ASSERT_THAT(gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-7","customer_id":"u-9","workflow":"shop-bot",
+  ASSERT_THAT(gateway_->events().Submit(agent_, R"({"interaction_id":"c-7","customer_id":"u-9","workflow":"shop-bot",
       "type":"customer_message","text":"My order A-77 never arrived."})"), IsOk());
-  auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"c-7","customer_id":"u-9","workflow":"shop-bot",
+  auto r = gateway_->events().Submit(agent_, R"({"interaction_id":"c-7","customer_id":"u-9","workflow":"shop-bot",
       "type":"customer_message","text":"I want to talk to a real person please",
       "collected":{"order":"A-77"},"summary":"Order A-77 missing"})");
   ASSERT_THAT(r, IsOk());
@@ -319,7 +319,7 @@ TEST_F(ReviewServiceTest, HandoffCarriesTheTranscriptAndCollectedSlots) {
 TEST_F(ReviewServiceTest, AnsweredHandoffOfACustomerMessageDeliversOnlyThePersonsReply) {
   for (const std::string reply : {"", "I have found your parcel: it arrives tomorrow."}) {
     const std::string id = reply.empty() ? "c-h1" : "c-h2";
-    auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":")" + id + R"(","customer_id":"u-1",
+    auto r = gateway_->events().Submit(agent_, R"({"interaction_id":")" + id + R"(","customer_id":"u-1",
         "workflow":"shop-bot","type":"customer_message","text":"Let me talk to a real person please"})");
     ASSERT_THAT(r, IsOk());
     ASSERT_FALSE(r->task_id.empty());
@@ -336,7 +336,7 @@ TEST_F(ReviewServiceTest, AnsweredHandoffOfACustomerMessageDeliversOnlyThePerson
 }
 
 TEST_F(ReviewServiceTest, AnAuditorsEditIsACorrectionNeverAnActionToRun) {
-  auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":"a-9","customer_id":"u-3","workflow":"shop-bot",
+  auto r = gateway_->events().Submit(agent_, R"({"interaction_id":"a-9","customer_id":"u-3","workflow":"shop-bot",
       "type":"customer_message","text":"What are your opening hours?"})");
   ASSERT_THAT(r, IsOk());
   ASSERT_FALSE(r->task_id.empty());

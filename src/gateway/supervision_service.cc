@@ -156,23 +156,41 @@ Result<ControlChange> SupervisionService::ClearControl(const Principal& who,
   return change;
 }
 
+// Controls are set only on workflows the active policy declares: each one
+// set adds a row to the live board and labels to the metrics, which must
+// stay bounded by the policy, not by what a caller names. Clearing is
+// allowed for any, so a control set under an earlier policy can be lifted.
+Result<void> SupervisionService::RequireDeclared(const std::string& workflow) const {
+  const auto policy = engine_.policy();
+  if (policy->AcceptsWorkflow(workflow)) return {};
+  return InvalidArgument("workflow '" + workflow + "' is not a workflow of the active policy (" +
+                         policy->name() + "); declare it under workflows:");
+}
+
 Result<ControlChange> SupervisionService::PauseWorkflow(const Principal& who,
                                                         const std::string& workflow,
                                                         const std::string& reason) {
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
+  HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, workflow));
+  HITLGATE_RETURN_IF_ERROR(RequireDeclared(workflow));
   return SetControl(who, store::ControlKind::kWorkflowPaused, workflow, reason);
 }
 
 Result<ControlChange> SupervisionService::ResumeWorkflow(const Principal& who,
                                                          const std::string& workflow) {
+  HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
+  HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, workflow));
   return ClearControl(who, store::ControlKind::kWorkflowPaused, workflow);
 }
 
 Result<std::string> SupervisionService::InteractionTarget(const Principal& who,
                                                           const std::string& interaction_id,
-                                                          const std::string& workflow) {
+                                                          const std::string& workflow,
+                                                          bool to_set) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSuperviseTasks));
   if (!workflow.empty()) {
     HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, workflow));
+    if (to_set) HITLGATE_RETURN_IF_ERROR(RequireDeclared(workflow));
     return ControlTarget(workflow, interaction_id);
   }
   // Named: no read, so a supervisor may act before the first event.
@@ -180,6 +198,8 @@ Result<std::string> SupervisionService::InteractionTarget(const Principal& who,
   HITLGATE_RETURN_IF_ERROR(history);
   auto resolved = ResolveWorkflow(*history, who, "", "?workflow=");
   HITLGATE_RETURN_IF_ERROR(resolved);
+  // Recorded under an earlier policy, it may no longer be declared.
+  if (to_set) HITLGATE_RETURN_IF_ERROR(RequireDeclared(*resolved));
   return ControlTarget(*resolved, interaction_id);
 }
 
@@ -187,7 +207,7 @@ Result<ControlChange> SupervisionService::HoldNextTurn(const Principal& who,
                                                        const std::string& interaction_id,
                                                        const std::string& reason,
                                                        const std::string& workflow) {
-  auto target = InteractionTarget(who, interaction_id, workflow);
+  auto target = InteractionTarget(who, interaction_id, workflow, /*to_set=*/true);
   HITLGATE_RETURN_IF_ERROR(target);
   return SetControl(who, store::ControlKind::kHoldNext, *target, reason);
 }
@@ -196,7 +216,7 @@ Result<ControlChange> SupervisionService::TakeOver(const Principal& who,
                                                    const std::string& interaction_id,
                                                    const std::string& reason,
                                                    const std::string& workflow) {
-  auto target = InteractionTarget(who, interaction_id, workflow);
+  auto target = InteractionTarget(who, interaction_id, workflow, /*to_set=*/true);
   HITLGATE_RETURN_IF_ERROR(target);
   return SetControl(who, store::ControlKind::kTakenOver, *target, reason);
 }
@@ -204,7 +224,7 @@ Result<ControlChange> SupervisionService::TakeOver(const Principal& who,
 Result<ControlChange> SupervisionService::HandBack(const Principal& who,
                                                    const std::string& interaction_id,
                                                    const std::string& workflow) {
-  auto target = InteractionTarget(who, interaction_id, workflow);
+  auto target = InteractionTarget(who, interaction_id, workflow, /*to_set=*/false);
   HITLGATE_RETURN_IF_ERROR(target);
   return ClearControl(who, store::ControlKind::kTakenOver, *target);
 }
@@ -247,15 +267,13 @@ Result<LiveStatsReport> SupervisionService::Stats(const Principal& who, Duration
   LiveStatsReport report;
   report.window = window;
   report.at = clock_.Now();
-  // Best effort: the board still shows the live counts when the store
-  // cannot list open tasks (they are then counted as none).
-  auto open =
-      store_.ListTasks(store::TaskFilter{.status = store::TaskStatus::kOpen, .limit = 1000});
+  // Counted by the store, every one: a board that showed "0 open" because
+  // the store failed, or stopped at a page, would hide a backlog.
+  auto open = store_.CountOpenByWorkflow();
+  HITLGATE_RETURN_IF_ERROR(open);
   for (WorkflowStats& s : stats_->Window(report.at, window)) {
-    std::int64_t open_tasks = 0;
-    if (open) {
-      for (const auto& t : *open) open_tasks += t.workflow == s.workflow;
-    }
+    const auto it = open->find(s.workflow);
+    const std::int64_t open_tasks = it == open->end() ? 0 : it->second;
     report.workflows.push_back(LiveStatsReport::Row{std::move(s), open_tasks});
   }
   report.alerts = stats_->Alerts(report.at, window);

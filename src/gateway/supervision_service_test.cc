@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "gateway/testing/gateway_fixture.h"
 #include "hitlgate/codec/supervision_json.h"
@@ -64,7 +65,7 @@ class SupervisionServiceTest : public testing::GatewayFixture {
   SubmitResult Propose(std::string_view workflow, std::string_view interaction,
                        double amount = 20) {
     const Principal& agent = workflow == "travel-bot" ? travel_ : shop_;
-    auto r = gateway_->SubmitEvent(agent, Refund(workflow, interaction, amount));
+    auto r = gateway_->events().Submit(agent, Refund(workflow, interaction, amount));
     EXPECT_THAT(r, IsOk());
     return r ? *r : SubmitResult{};
   }
@@ -198,6 +199,58 @@ TEST_F(SupervisionServiceTest, ControlsSetByAnotherNodeApplyAfterRefresh) {
   EXPECT_FALSE(Propose("travel-bot", "n-1").task_id.empty());
 }
 
+TEST_F(SupervisionServiceTest, ControlsOnAnUndeclaredWorkflowAreRefusedNamingItAndChangeNothing) {
+  EXPECT_THAT(supervision().PauseWorkflow(supervisor_, "ghost-bot", "incident"),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("workflow 'ghost-bot' is not a workflow")));
+  EXPECT_THAT(supervision().HoldNextTurn(supervisor_, "g-1", "check", "ghost-bot"),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("'ghost-bot'")));
+  EXPECT_THAT(supervision().TakeOver(supervisor_, "g-1", "mine", "ghost-bot"),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("'ghost-bot'")));
+  EXPECT_TRUE(supervision().Controls().empty());
+  auto stored = store_->ListControls();
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_TRUE(stored->empty());
+  EXPECT_EQ(AuditCount("control_set"), 0);
+  EXPECT_EQ(std::count(live_.topics.begin(), live_.topics.end(), "control.set"), 0);
+  auto board = supervision().Workflows(supervisor_);
+  ASSERT_THAT(board, IsOk());
+  EXPECT_TRUE(board->workflows.empty()) << "no board row for a name nobody declared";
+}
+
+TEST_F(SupervisionServiceTest, AWorkflowDroppedFromThePolicyTakesNoNewControlsButItsOldOnesCanBeCleared) {
+  Propose("travel-bot", "old-1");
+  Propose("travel-bot", "old-2");
+  ASSERT_THAT(supervision().PauseWorkflow(supervisor_, "travel-bot", "incident"), IsOk());
+  ASSERT_THAT(supervision().TakeOver(supervisor_, "old-1", "mine"), IsOk());
+  std::string shop_only(kPolicy);
+  shop_only.erase(shop_only.find("  travel-bot:\n"), std::string_view("  travel-bot:\n    oversight: hotl\n").size());
+  ASSERT_THAT(gateway_->policies().UploadPolicy(admin_, shop_only, true), IsOk());
+
+  EXPECT_THAT(supervision().TakeOver(supervisor_, "old-2", "mine"),
+              IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("'travel-bot'")))
+      << "the interaction's workflow, found in the store, is checked too";
+  EXPECT_THAT(supervision().HoldNextTurn(supervisor_, "old-2", "", "travel-bot"),
+              IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(supervision().HandBack(supervisor_, "old-1"), IsOk());
+  EXPECT_THAT(supervision().ResumeWorkflow(supervisor_, "travel-bot"), IsOk());
+  EXPECT_TRUE(supervision().Controls().empty());
+}
+
+TEST_F(SupervisionServiceTest, AKeyOfOneWorkflowCannotPauseHoldOrTakeOverInAnother) {
+  // Only agent keys are scoped by workflow, and agents set no controls; the
+  // refusal must hold for another workflow's conversations all the same.
+  Propose("travel-bot", "tr-1");
+  EXPECT_THAT(supervision().PauseWorkflow(shop_, "travel-bot", ""), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(supervision().HoldNextTurn(shop_, "tr-1", "", "travel-bot"),
+              IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(supervision().HoldNextTurn(shop_, "tr-1", ""), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(supervision().TakeOver(shop_, "tr-1", "", "travel-bot"), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(supervision().ResumeWorkflow(shop_, "travel-bot"), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(supervision().Controls().empty());
+  EXPECT_EQ(AuditCount("control_set"), 0);
+  EXPECT_THAT(Propose("travel-bot", "tr-1").decision_json, HasSubstr(R"("decision":"allow_monitored")"));
+}
+
 TEST_F(SupervisionServiceTest, StatsRaiseAnEscalationAlertWithTheConversationsBehindIt) {
   for (int i = 0; i < 25; ++i)
     EXPECT_FALSE(Propose("shop-bot", "s-" + std::to_string(i), 150).task_id.empty());
@@ -214,6 +267,27 @@ TEST_F(SupervisionServiceTest, StatsRaiseAnEscalationAlertWithTheConversationsBe
               HasSubstr(R"("window_seconds":3600,"at":"2026-11-22T10:00:00Z")"));
   EXPECT_THAT(supervision().Stats(shop_, std::chrono::hours(1)),
               IsError(ErrorCode::kPermissionDenied));
+}
+
+TEST_F(SupervisionServiceTest, StatsCountEveryOpenTaskPastAThousand) {
+  constexpr int kHeld = 1005;
+  for (int i = 0; i < kHeld; ++i) Propose("shop-bot", "big-" + std::to_string(i), 150);
+  Propose("travel-bot", "tr-1", 150);
+  auto stats = supervision().Stats(supervisor_, std::chrono::hours(1));
+  ASSERT_THAT(stats, IsOk());
+  std::map<std::string, std::int64_t> open;
+  for (const auto& row : stats->workflows) open[row.stats.workflow] = row.open_tasks;
+  EXPECT_EQ(open, (std::map<std::string, std::int64_t>{{"shop-bot", kHeld}, {"travel-bot", 1}}));
+}
+
+TEST_F(SupervisionServiceTest, StatsReturnTheStoresErrorRatherThanNoOpenTasks) {
+  Propose("shop-bot", "e-1", 150);
+  faults_.fail_counts = 1;
+  EXPECT_THAT(supervision().Stats(supervisor_, std::chrono::hours(1)), IsError(ErrorCode::kUnavailable));
+  auto stats = supervision().Stats(supervisor_, std::chrono::hours(1));
+  ASSERT_THAT(stats, IsOk());
+  ASSERT_EQ(stats->workflows.size(), 1u);
+  EXPECT_EQ(stats->workflows[0].open_tasks, 1);
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ class FeedbackTest : public gateway::testing::GatewayFixture {
   }
 
   void Customer(const std::string& id, const std::string& text) {
-    auto r = gateway_->SubmitEvent(agent_, R"({"interaction_id":")" + id +
+    auto r = gateway_->events().Submit(agent_, R"({"interaction_id":")" + id +
                                                R"(","customer_id":"u-1","workflow":"shop","type":"customer_message","text":")" +
                                                text + "\"}");
     ASSERT_TRUE(r.has_value()) << r.error().ToString();
@@ -48,7 +48,7 @@ class FeedbackTest : public gateway::testing::GatewayFixture {
 
   // A refund proposal; held when amount > 100.
   std::string Refund(const std::string& id, double amount, double confidence) {
-    auto r = gateway_->SubmitEvent(
+    auto r = gateway_->events().Submit(
         agent_, R"({"interaction_id":")" + id +
                     R"(","customer_id":"u-1","workflow":"shop","type":"ai_proposal","text":"I refunded your order, mail me at jane@example.com",
                "intent":"refund_request","confidence":)" +

@@ -146,7 +146,7 @@ Result<std::vector<audit::AuditRecord>> AuditAbout(store::Store& store, const st
 }  // namespace
 
 std::string CustomerPseudonym(const Services& services, const std::string& customer_id) {
-  const std::string h = crypto::Sha256Hex(services.gateway.options().key_pepper + '\x1f' + customer_id);
+  const std::string h = crypto::Sha256Hex(services.gateway.options().access.key_pepper + '\x1f' + customer_id);
   return "p-" + h.substr(0, 24);
 }
 

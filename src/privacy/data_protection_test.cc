@@ -66,7 +66,7 @@ class DataProtectionTest : public gateway::testing::GatewayFixture {
   }
 
   std::string Submit(const std::string& id, double amount, const std::string& customer = "u-1") {
-    auto r = gateway_->SubmitEvent(agent_, Refund(id, amount, customer));
+    auto r = gateway_->events().Submit(agent_, Refund(id, amount, customer));
     EXPECT_THAT(r, IsOk());
     return r ? r->task_id : "";
   }

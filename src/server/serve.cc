@@ -158,14 +158,14 @@ int RunServe(const ServeOptions& options) {
   gateway::LiveEvents& live = cluster_live ? static_cast<gateway::LiveEvents&>(*cluster_live)
                                            : local_live;
   gateway::GatewayOptions gopts;
-  gopts.key_pepper = *pepper;
+  gopts.access.key_pepper = *pepper;
   // Per-key request rates by role: agents are machines, people click.
   for (const char* spec : {"agent=200/400", "reviewer=20/60", "supervisor=20/60", "auditor=20/100",
                            "admin=20/60"}) {
-    (void)gateway::ParseRateLimit(spec, &gopts.rate_limits);
+    (void)gateway::ParseRateLimit(spec, &gopts.access.rate_limits);
   }
   for (const std::string& spec : options.rate_limits) {
-    if (auto ok = gateway::ParseRateLimit(spec, &gopts.rate_limits); !ok) {
+    if (auto ok = gateway::ParseRateLimit(spec, &gopts.access.rate_limits); !ok) {
       std::fprintf(stderr, "hitlgate: --rate-limit: %s\n", ok.error().message().c_str());
       return 1;
     }
@@ -209,15 +209,16 @@ int RunServe(const ServeOptions& options) {
     std::fprintf(stderr, "hitlgate: signing keys: %s\n", signing_keys.error().ToString().c_str());
     return 1;
   }
-  gopts.signing_keys = signing_keys->get();
+  gopts.receipts.signing_keys = signing_keys->get();
   // On by default: without checkpoints, deleting the newest audit records
   // leaves a chain that still links (docs/audit-format.md).
   if (!options.no_checkpoints) {
-    gopts.checkpoint_dir = options.checkpoint_dir.empty() ? (fs::path(options.data_dir) / "checkpoints").string()
-                                                          : options.checkpoint_dir;
+    gopts.receipts.checkpoint_dir = options.checkpoint_dir.empty()
+                                        ? (fs::path(options.data_dir) / "checkpoints").string()
+                                        : options.checkpoint_dir;
   }
-  gopts.checkpoint_every_records = std::max(options.checkpoint_every_records, 1);
-  gopts.checkpoint_interval = std::chrono::minutes(std::max(options.checkpoint_minutes, 1));
+  gopts.receipts.checkpoint_every_records = std::max(options.checkpoint_every_records, 1);
+  gopts.receipts.checkpoint_interval = std::chrono::minutes(std::max(options.checkpoint_minutes, 1));
   gateway::Gateway gateway(**store, engine, clock, ids, *random, live, metrics, gopts);
   if (cluster_live) {
     // Another node's revocation reaches this node's key cache at once.

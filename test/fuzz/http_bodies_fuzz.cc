@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       {"PUT", "/v1/webhooks/fz", keys.admin},
       {"POST", "/v1/interactions/fz-1/csat", keys.agent},
       {"POST", "/v1/policies/test", keys.admin},
-      {"POST", "/v1/workflows/fz/pause", keys.supervisor},
+      {"POST", "/v1/workflows/billing-bot/pause", keys.supervisor},
       {"POST", "/v1/review/tasks/{task}/claim", keys.reviewer},
   };
   const Target& t = targets[data[0] % (sizeof targets / sizeof targets[0])];

@@ -124,19 +124,19 @@ class GatewayHarness {
         signals::SentimentScorer::Default(), clock_);
     live_ = std::make_unique<NotifierLiveEvents>(notifier_, connections_);
     gateway::GatewayOptions gopts;
-    gopts.key_pepper = kPepper;
+    gopts.access.key_pepper = kPepper;
     gopts.lease_ttl = options_.lease_ttl;
     gopts.escalation_queue = "supervisors";
     // Signing keys as serve.cc makes them, kept in memory; their own seeded
     // source, so the keys' draws do not shift the gateway's.
     key_random_ = crypto::MakeSeededRandomForTest(options_.seed + 1);
     signing_keys_ = std::move(*receipts::SigningKeys::Open(key_store_, *key_random_, clock_.Now()));
-    gopts.signing_keys = signing_keys_.get();
-    gopts.checkpoint_dir = options_.checkpoint_dir;
-    gopts.checkpoint_every_records = options_.checkpoint_every_records;
-    gopts.rate_limits = options_.rate_limits;
-    gopts.auth_failure_audit = options_.auth_failure_audit;
-    gopts.auth_failures_per_address = options_.auth_failures_per_address;
+    gopts.receipts.signing_keys = signing_keys_.get();
+    gopts.receipts.checkpoint_dir = options_.checkpoint_dir;
+    gopts.receipts.checkpoint_every_records = options_.checkpoint_every_records;
+    gopts.access.rate_limits = options_.rate_limits;
+    gopts.access.auth_failure_audit = options_.auth_failure_audit;
+    gopts.access.auth_failures_per_address = options_.auth_failures_per_address;
     gateway_ = std::make_unique<gateway::Gateway>(*store_, *engine_, clock_, ids_, *random_, *live_,
                                                   metrics_, gopts);
     if (auto loaded = gateway_->policies().LoadActivePolicy(policy_yaml_, options_.policy_path); !loaded) {

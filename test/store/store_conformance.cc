@@ -700,6 +700,50 @@ TEST_P(StoreConformanceTest, ADeadlineAfterTheVerdictChangesNothing) {
   EXPECT_EQ(store_->GetTask(d.task_id)->status, TaskStatus::kAnswered);
 }
 
+TEST_P(StoreConformanceTest, CountOpenByWorkflowCountsEveryOpenTaskPastAThousand) {
+  // More than the thousand a page of ListTasks holds: a count must not stop
+  // there. Written through the asynchronous path so that SQLite commits
+  // them in groups rather than one flush each.
+  constexpr int kOrders = 1003;
+  std::atomic<int> pending{kOrders};
+  std::atomic<int> failed{0};
+  for (int i = 0; i < kOrders; ++i) {
+    DecisionRecord d;
+    d.interaction_id = "o-" + std::to_string(i);
+    d.customer_id = "c-o";
+    d.workflow = "orders";
+    d.channel = "chat";
+    d.type = engine::EventType::kAiProposal;
+    d.at = t0_;
+    d.event_json = R"({"text":"where is my order"})";
+    d.decision_json = R"({"outcome":"hold"})";
+    d.outcome = engine::Outcome::kHold;
+    d.policy_version = "sha256:abc";
+    d.recorded_by = "k-agent";
+    NewTask t;
+    t.kind = TaskKind::kHold;
+    t.queue = "orders";
+    t.skills = {"orders"};  // not claimable by the reviewer below
+    t.priority = 3;
+    t.created_at = t0_;
+    t.due_at = t0_ + hours(1);
+    t.context_json = "{}";
+    store_->RecordDecisionAsync(std::move(d), std::move(t), t0_, [&](Result<RecordedDecision> r) {
+      if (!r) failed.fetch_add(1);
+      pending.fetch_sub(1);
+      pending.notify_all();
+    });
+  }
+  for (int left = pending.load(); left > 0; left = pending.load()) pending.wait(left);
+  ASSERT_EQ(failed.load(), 0);
+  AddTask("r-1", 3, {}, "", "billing");  // workflow "refunds"
+  AddTask("r-2", 3, {}, "", "billing");
+  ASSERT_THAT(store_->ClaimNext(Reviewer("r1")), IsOk());  // claimed: no longer open
+  auto counts = store_->CountOpenByWorkflow();
+  ASSERT_THAT(counts, IsOk());
+  EXPECT_EQ(*counts, (std::map<std::string, std::int64_t>{{"orders", kOrders}, {"refunds", 1}}));
+}
+
 TEST_P(StoreConformanceTest, ListTasksAndCountOpenByQueue) {
   AddTask("i-1", 3, {}, "", "billing");
   AddTask("i-2", 3, {}, "", "billing");

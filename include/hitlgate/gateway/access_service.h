@@ -51,8 +51,14 @@ struct AccessOptions {
   // Key use is audited at most once per key per this interval (every
   // authentication failure is audited, up to the throttle below).
   Duration key_use_audit_interval = std::chrono::minutes(1);
+  // Requests per key, by role (token buckets; over it: ResourceExhausted,
+  // HTTP 429 with Retry-After). Default: unlimited.
   RateLimits rate_limits;
+  // How many authentication failures get an audit record (the rest are
+  // counted into the next record); docs/hardening.md.
   AuthFailureThrottle::Options auth_failure_audit;
+  // Failed authentications per source address before that address is
+  // refused (429) without a key lookup (docs/hardening.md).
   AddressFailureLimiter::Options auth_failures_per_address;
 };
 

@@ -30,10 +30,13 @@
 namespace hitlgate::gateway {
 
 struct ReceiptOptions {
-  // Null: no receipts and no checkpoints.
+  // Signs receipts and checkpoints (docs/receipts.md); must outlive the
+  // service. Null: no receipts and no checkpoints.
   receipts::SigningKeys* signing_keys = nullptr;
-  // One JSON file per checkpoint in this folder (empty: none), every
-  // `every_records` new records or, when there are new records, every `interval`.
+  // Signed audit checkpoints (docs/audit-format.md, "Checkpoints"), one JSON
+  // file each in this folder (empty: none), written by the tick every
+  // `checkpoint_every_records` new records or, when there are new records,
+  // every `checkpoint_interval`. One node of a cluster.
   std::string checkpoint_dir;
   std::int64_t checkpoint_every_records = 1000;
   Duration checkpoint_interval = std::chrono::minutes(10);

@@ -42,6 +42,8 @@ class SupervisionService {
   // every control in force.
   [[nodiscard]] Result<WorkflowBoard> Workflows(const Principal& who);
   // Every AI proposal of the workflow is held until it is resumed. Audited.
+  // Controls are set only on workflows the active policy declares (else
+  // InvalidArgument naming it); they are cleared on any.
   [[nodiscard]] Result<ControlChange> PauseWorkflow(const Principal& who,
                                                     const std::string& workflow,
                                                     const std::string& reason);
@@ -66,7 +68,8 @@ class SupervisionService {
                                                const std::string& interaction_id,
                                                const std::string& workflow = "");
   // Volume, escalation rate, sentiment and SLA breaches per workflow over the
-  // last `window`, and the alerts they raise.
+  // last `window`, the alerts they raise, and each workflow's open tasks
+  // (every one counted; the store's error when it cannot count them).
   [[nodiscard]] Result<LiveStatsReport> Stats(const Principal& who, Duration window);
 
   // Reloads the controls in force from the store (another node may have set
@@ -90,9 +93,11 @@ class SupervisionService {
  private:
   // Checks the caller may supervise the interaction and names its control's
   // target ("<workflow>/<interaction id>"): `workflow`, or the interaction's
-  // one workflow found in the store.
+  // one workflow found in the store. `to_set`: the workflow must be declared.
   Result<std::string> InteractionTarget(const Principal& who, const std::string& interaction_id,
-                                        const std::string& workflow);
+                                        const std::string& workflow, bool to_set);
+  // InvalidArgument naming `workflow` when the active policy does not declare it.
+  Result<void> RequireDeclared(const std::string& workflow) const;
   Result<ControlChange> SetControl(const Principal& who, store::ControlKind kind,
                                    const std::string& target, const std::string& reason);
   Result<ControlChange> ClearControl(const Principal& who, store::ControlKind kind,

@@ -17,6 +17,7 @@ namespace hitlgate::store {
 // database that went away would) and counts it down.
 struct MemoryStoreFaults {
   std::atomic<int> fail_decisions{0};
+  std::atomic<int> fail_counts{0};  // CountOpenByWorkflow
 };
 
 // `ids` (and `faults`, when given) must outlive the store.

@@ -90,6 +90,7 @@ class PostgresStore final : public Store {
   Result<Task> GetTask(const std::string& task_id) override;
   Result<std::vector<Task>> ListTasks(const TaskFilter& filter) override;
   Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;
+  Result<std::map<std::string, std::int64_t>> CountOpenByWorkflow() override;
   Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
   Result<std::vector<InteractionRecord>> ListCustomerInteractions(
       const std::string& customer_id, int newest = 0) override;

@@ -239,6 +239,9 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<Task>> ListTasks(const TaskFilter& filter) = 0;
   // Open tasks per queue; queues without open tasks are absent.
   [[nodiscard]] virtual Result<std::map<std::string, std::int64_t>> CountOpenByQueue() = 0;
+  // Open tasks per workflow, every one counted; workflows without open
+  // tasks are absent.
+  [[nodiscard]] virtual Result<std::map<std::string, std::int64_t>> CountOpenByWorkflow() = 0;
 
   // ---- Interactions ----
 

@@ -40,11 +40,11 @@ Result<std::chrono::milliseconds> ParseWait(std::string_view text) {
 // own (at once, or when the turn before ends, on that thread: the handler
 // is posted back to the coroutine's executor).
 struct AwaitTurnOp {
-  gateway::Gateway* gateway;
+  gateway::EventService* events;
   gateway::PendingEvent* pending;
   template <typename Handler>
   void operator()(Handler handler) {
-    gateway->AwaitTurn(*pending, [h = std::move(handler)]() mutable {
+    events->AwaitTurn(*pending, [h = std::move(handler)]() mutable {
       auto executor = asio::get_associated_executor(h);
       asio::post(executor, std::move(h));
     });
@@ -56,11 +56,11 @@ using WriteResult = std::shared_ptr<Result<store::RecordedDecision>>;
 // Resumes the calling coroutine with the durable write's result; the
 // store's writer thread only posts it back.
 struct WriteEventOp {
-  gateway::Gateway* gateway;
+  gateway::EventService* events;
   gateway::PendingEvent* pending;
   template <typename Handler>
   void operator()(Handler handler) {
-    gateway->WriteEvent(*pending, [h = std::move(handler)](Result<store::RecordedDecision> r) mutable {
+    events->Write(*pending, [h = std::move(handler)](Result<store::RecordedDecision> r) mutable {
       auto executor = asio::get_associated_executor(h);
       auto result = std::make_shared<Result<store::RecordedDecision>>(std::move(r));
       asio::post(executor, [h = std::move(h), result]() mutable { std::move(h)(result); });
@@ -73,15 +73,15 @@ struct WriteEventOp {
 asio::awaitable<Result<gateway::SubmitResult>> SubmitInline(ApiContext& ctx, Request& req) {
   auto who = ctx.gateway.access().Authenticate(BearerToken(req), req.remote_address);
   if (!who) co_return std::unexpected(who.error());
-  auto pending = ctx.gateway.AcceptEvent(*who, req.body);
+  auto pending = ctx.gateway.events().Accept(*who, req.body);
   if (!pending) co_return std::unexpected(pending.error());
-  AwaitTurnOp turn{&ctx.gateway, &*pending};
+  AwaitTurnOp turn{&ctx.gateway.events(), &*pending};
   co_await asio::async_initiate<const asio::use_awaitable_t<>, void()>(turn, asio::use_awaitable);
-  ctx.gateway.DecideEvent(*pending);
-  WriteEventOp write{&ctx.gateway, &*pending};
+  ctx.gateway.events().Decide(*pending);
+  WriteEventOp write{&ctx.gateway.events(), &*pending};
   WriteResult written =
       co_await asio::async_initiate<const asio::use_awaitable_t<>, void(WriteResult)>(write, asio::use_awaitable);
-  co_return ctx.gateway.FinishEvent(*pending, std::move(*written));
+  co_return ctx.gateway.events().Finish(*pending, std::move(*written));
 }
 
 asio::awaitable<Response> SubmitEvent(ApiContext& ctx, Request& req) {
@@ -93,7 +93,7 @@ asio::awaitable<Response> SubmitEvent(ApiContext& ctx, Request& req) {
     result = co_await ctx.pool.Run([&]() -> Result<gateway::SubmitResult> {
       auto who = ctx.gateway.access().Authenticate(token, req.remote_address);
       HITLGATE_RETURN_IF_ERROR(who);
-      return ctx.gateway.SubmitEvent(*who, req.body);
+      return ctx.gateway.events().Submit(*who, req.body);
     });
   }
   if (!result) co_return JsonError(result.error());

@@ -67,7 +67,7 @@ class GatewayFixture : public ::testing::Test {
         clock_(*ParseRfc3339("2026-11-22T10:00:00Z")),
         random_(crypto::MakeSeededRandomForTest(1)),
         store_(store::NewMemoryStore(&ids_, &faults_)) {
-    options_.key_pepper = "pepper-for-tests-0123456789abcdef";
+    options_.access.key_pepper = "pepper-for-tests-0123456789abcdef";
     Start();
     auto admin = gateway_->access().Bootstrap("");
     EXPECT_TRUE(admin.has_value() && admin->has_value());

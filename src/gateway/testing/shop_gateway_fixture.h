@@ -65,7 +65,7 @@ class ShopGatewayFixture : public GatewayFixture {
   }
 
   std::string HeldTask(std::string id, double amount = 120) {
-    auto r = gateway_->SubmitEvent(agent_, Refund(id, amount));
+    auto r = gateway_->events().Submit(agent_, Refund(id, amount));
     EXPECT_THAT(r, hitlgate::testing::IsOk());
     EXPECT_FALSE(r->task_id.empty());
     return r->task_id;

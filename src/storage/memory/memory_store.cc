@@ -236,6 +236,19 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  Result<std::map<std::string, std::int64_t>> CountOpenByWorkflow() override {
+    if (faults_ != nullptr && faults_->fail_counts.load() > 0) {
+      faults_->fail_counts.fetch_sub(1);
+      return MakeError(ErrorCode::kUnavailable, "injected fault: the tasks were not counted");
+    }
+    std::lock_guard lock(mu_);
+    std::map<std::string, std::int64_t> out;
+    for (const auto& [id, t] : tasks_) {
+      if (t.status == TaskStatus::kOpen) ++out[t.workflow];
+    }
+    return out;
+  }
+
   Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override {
     std::lock_guard lock(mu_);
     auto r = InteractionLocked(interaction_id);

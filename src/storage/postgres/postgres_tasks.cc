@@ -290,16 +290,29 @@ Result<std::vector<Task>> PostgresStore::ListTasks(const TaskFilter& f) {
   });
 }
 
+namespace {
+
+// Rows of (name, count), as the open-task counts' queries return them.
+Result<std::map<std::string, std::int64_t>> CountsOf(Connection& conn, const char* sql) {
+  auto rows = conn.Query(sql);
+  HITLGATE_RETURN_IF_ERROR(rows);
+  std::map<std::string, std::int64_t> out;
+  for (int i = 0; i < rows->size(); ++i) out[rows->Text(i, 0)] = rows->Int(i, 1);
+  return out;
+}
+
+}  // namespace
+
 Result<std::map<std::string, std::int64_t>> PostgresStore::CountOpenByQueue() {
-  return Read<std::map<std::string, std::int64_t>>(
-      [&](Connection& conn) -> Result<std::map<std::string, std::int64_t>> {
-        auto rows =
-            conn.Query("SELECT queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY queue");
-        HITLGATE_RETURN_IF_ERROR(rows);
-        std::map<std::string, std::int64_t> out;
-        for (int i = 0; i < rows->size(); ++i) out[rows->Text(i, 0)] = rows->Int(i, 1);
-        return out;
-      });
+  return Read<std::map<std::string, std::int64_t>>([&](Connection& conn) {
+    return CountsOf(conn, "SELECT queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY queue");
+  });
+}
+
+Result<std::map<std::string, std::int64_t>> PostgresStore::CountOpenByWorkflow() {
+  return Read<std::map<std::string, std::int64_t>>([&](Connection& conn) {
+    return CountsOf(conn, "SELECT workflow, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY workflow");
+  });
 }
 
 }  // namespace hitlgate::store

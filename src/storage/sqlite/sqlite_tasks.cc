@@ -263,20 +263,33 @@ Result<std::vector<Task>> SqliteStore::ListTasks(const TaskFilter& f) {
   });
 }
 
+namespace {
+
+// Rows of (name, count), as the open-task counts' queries return them.
+Result<std::map<std::string, std::int64_t>> CountsOf(Connection& conn, const char* sql) {
+  auto st = conn.Prepare(sql);
+  HITLGATE_RETURN_IF_ERROR(st);
+  std::map<std::string, std::int64_t> out;
+  while (true) {
+    auto row = st->Step();
+    HITLGATE_RETURN_IF_ERROR(row);
+    if (!*row) return out;
+    out[st->Text(0)] = st->Int(1);
+  }
+}
+
+}  // namespace
+
 Result<std::map<std::string, std::int64_t>> SqliteStore::CountOpenByQueue() {
-  return Read<std::map<std::string, std::int64_t>>(
-      [&](Connection& conn) -> Result<std::map<std::string, std::int64_t>> {
-        auto st =
-            conn.Prepare("SELECT queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY queue");
-        HITLGATE_RETURN_IF_ERROR(st);
-        std::map<std::string, std::int64_t> out;
-        while (true) {
-          auto row = st->Step();
-          HITLGATE_RETURN_IF_ERROR(row);
-          if (!*row) return out;
-          out[st->Text(0)] = st->Int(1);
-        }
-      });
+  return Read<std::map<std::string, std::int64_t>>([&](Connection& conn) {
+    return CountsOf(conn, "SELECT queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY queue");
+  });
+}
+
+Result<std::map<std::string, std::int64_t>> SqliteStore::CountOpenByWorkflow() {
+  return Read<std::map<std::string, std::int64_t>>([&](Connection& conn) {
+    return CountsOf(conn, "SELECT workflow, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY workflow");
+  });
 }
 
 }  // namespace hitlgate::store

@@ -423,7 +423,7 @@ export interface paths {
         put?: never;
         /**
          * Hold the conversation's next AI proposal for a person
-         * @description Roles: **supervisor**, **admin**. Audited.
+         * @description Roles: **supervisor**, **admin**. Audited. Controls are set only in workflows the active policy declares: another name gets 400 naming it.
          */
         post: operations["holdNextTurn"];
         delete?: never;
@@ -443,7 +443,7 @@ export interface paths {
         put?: never;
         /**
          * A person answers from now on; the AI's proposals are blocked
-         * @description Roles: **supervisor**, **admin**. Audited. Lasts until handed back.
+         * @description Roles: **supervisor**, **admin**. Audited. Lasts until handed back. Controls are set only in workflows the active policy declares: another name gets 400 naming it.
          */
         post: operations["takeOver"];
         delete?: never;
@@ -503,7 +503,7 @@ export interface paths {
         put?: never;
         /**
          * Hold every AI proposal of the workflow until it is resumed
-         * @description Roles: **supervisor**, **admin**. Audited.
+         * @description Roles: **supervisor**, **admin**. Audited. Controls are set only in workflows the active policy declares: another name gets 400 naming it.
          */
         post: operations["pauseWorkflow"];
         delete?: never;

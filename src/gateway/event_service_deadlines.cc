@@ -4,11 +4,13 @@
 // settles and audits; this tells the waiting agent by every channel it may
 // be listening on.
 #include "hitlgate/codec/review_json.h"
-#include "hitlgate/gateway/gateway.h"
+#include "hitlgate/gateway/event_service.h"
+#include "hitlgate/gateway/live_events.h"
+#include "hitlgate/gateway/review_service.h"
 
 namespace hitlgate::gateway {
 
-Result<int> Gateway::SettleDeadlines(TimePoint now, const std::string& task_id) {
+Result<int> EventService::SettleDeadlines(TimePoint now, const std::string& task_id) {
   auto settled = store_.ExpireDeadlines(now, task_id);
   HITLGATE_RETURN_IF_ERROR(settled);
   if (settled->empty()) return 0;
@@ -29,7 +31,7 @@ Result<int> Gateway::SettleDeadlines(TimePoint now, const std::string& task_id) 
       m.url = hook.url;
       m.event_type = "task.expired";
       m.task_id = t.id;
-      m.payload_json = codec::AgentTaskJson(review_->AgentView(t, now, std::nullopt));
+      m.payload_json = codec::AgentTaskJson(review_.AgentView(t, now, std::nullopt));
       m.next_attempt_at = now;
       outbox.push_back(std::move(m));
     }

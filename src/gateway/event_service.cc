@@ -1,4 +1,6 @@
 // Agents' side: an event in, a durable decision out.
+#include "hitlgate/gateway/event_service.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -12,7 +14,11 @@
 #include "hitlgate/codec/review_json.h"
 #include "hitlgate/common/time_format.h"
 #include "hitlgate/crypto/hash.h"
+#include "hitlgate/gateway/autonomy_service.h"
 #include "hitlgate/gateway/gateway.h"
+#include "hitlgate/gateway/live_events.h"
+#include "hitlgate/gateway/policy_service.h"
+#include "hitlgate/gateway/supervision_service.h"
 
 namespace hitlgate::gateway {
 namespace {
@@ -23,10 +29,28 @@ bool OpensTask(engine::Outcome o) {
 
 }  // namespace
 
+EventService::EventService(store::Store& store, engine::DecisionEngine& engine, const Clock& clock,
+                           store::IdGenerator& ids, LiveEvents& live, GatewayMetrics& metrics,
+                           const GatewayOptions& options, EventServiceDeps deps)
+    : store_(store),
+      engine_(engine),
+      clock_(clock),
+      ids_(ids),
+      live_(live),
+      metrics_(metrics),
+      options_(options),
+      autonomy_(deps.autonomy),
+      supervision_(deps.supervision),
+      policies_(deps.policies),
+      review_(deps.review),
+      turns_(std::make_unique<InteractionTurns>()) {}
+
+EventService::~EventService() = default;
+
 // The task's context: the event, its decision, what the AI collected and
 // its summary. The transcript is not copied in: reviewers' task views read
 // it from the interaction's recorded events (ReviewService::Task).
-std::string Gateway::BuildTaskContext(const engine::Event& event, std::string_view event_json,
+std::string EventService::BuildTaskContext(const engine::Event& event, std::string_view event_json,
                                       const engine::Decision& decision) {
   codec::JsonWriter w;
   w.BeginObject();
@@ -76,17 +100,17 @@ Result<SubmitResult> AnswerRetry(const engine::Event& event, std::string_view di
 
 }  // namespace
 
-Result<SubmitResult> Gateway::SubmitEvent(const Principal& who, std::string_view event_json) {
-  auto pending = AcceptEvent(who, event_json);
+Result<SubmitResult> EventService::Submit(const Principal& who, std::string_view event_json) {
+  auto pending = Accept(who, event_json);
   HITLGATE_RETURN_IF_ERROR(pending);
   turns_->TakeBlocking(pending->turn);
   pending->has_turn = true;
-  DecideEvent(*pending);
+  Decide(*pending);
   auto written = store_.RecordDecision(*pending->record, pending->task, {}, pending->now);
-  return FinishEvent(*pending, std::move(written));
+  return Finish(*pending, std::move(written));
 }
 
-Result<void> Gateway::CheckEventClock(const engine::Event& event) const {
+Result<void> EventService::CheckEventClock(const engine::Event& event) const {
   if (!event.at || options_.event_clock_skew <= Duration::zero()) return {};
   const TimePoint now = clock_.Now();
   const Duration off = *event.at > now ? *event.at - now : now - *event.at;
@@ -103,7 +127,7 @@ Result<void> Gateway::CheckEventClock(const engine::Event& event) const {
   return InvalidArgument(std::move(message));
 }
 
-Result<PendingEvent> Gateway::AcceptEvent(const Principal& who, std::string_view event_json) {
+Result<PendingEvent> EventService::Accept(const Principal& who, std::string_view event_json) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kSubmitEvents));
   auto event = codec::ParseEvent(event_json);
   HITLGATE_RETURN_IF_ERROR(event);
@@ -125,12 +149,12 @@ Result<PendingEvent> Gateway::AcceptEvent(const Principal& who, std::string_view
   return pending;
 }
 
-void Gateway::AwaitTurn(PendingEvent& pending, std::move_only_function<void()> start) {
+void EventService::AwaitTurn(PendingEvent& pending, std::move_only_function<void()> start) {
   pending.has_turn = true;
   turns_->Take(pending.turn, std::move(start));
 }
 
-void Gateway::DecideEvent(PendingEvent& p) {
+void EventService::Decide(PendingEvent& p) {
   const engine::Event& event = p.event;
   p.now = clock_.Now();
   const auto earned_levels = autonomy_.Levels();
@@ -139,7 +163,7 @@ void Gateway::DecideEvent(PendingEvent& p) {
   p.decision = engine_.Decide(event, earned_levels.get(), &p.state_change);
   p.decided = true;
   engine::Decision& decision = p.decision;
-  p.consumed = supervision_->ApplyControls(event, &decision);
+  p.consumed = supervision_.ApplyControls(event, &decision);
   const bool earned_sample = autonomy_.SampleAudit(event, &decision);
   if (event.deadline_ms && decision.outcome == engine::Outcome::kHold) {
     // After the controls: a supervisor's "hold next turn" is a hold too.
@@ -207,19 +231,19 @@ void Gateway::DecideEvent(PendingEvent& p) {
   p.task = std::move(task);
 }
 
-void Gateway::WriteEvent(PendingEvent& p, std::move_only_function<void(Result<store::RecordedDecision>)> done) {
+void EventService::Write(PendingEvent& p, std::move_only_function<void(Result<store::RecordedDecision>)> done) {
   store::DecisionRecord record = std::move(*p.record);
   p.record.reset();
   store_.RecordDecisionAsync(std::move(record), p.task, p.now, std::move(done));
 }
 
-Result<SubmitResult> Gateway::FinishEvent(PendingEvent& p, Result<store::RecordedDecision> written) {
+Result<SubmitResult> EventService::Finish(PendingEvent& p, Result<store::RecordedDecision> written) {
   // Ends the turn however this ends: the interaction's next event may go.
   struct TurnEnd {
-    Gateway* gateway;
+    EventService* service;
     PendingEvent* pending;
     ~TurnEnd() {
-      if (pending->has_turn) gateway->turns_->Release(pending->turn);
+      if (pending->has_turn) service->turns_->Release(pending->turn);
       pending->has_turn = false;
     }
   } turn_end{this, &p};
@@ -236,15 +260,15 @@ Result<SubmitResult> Gateway::FinishEvent(PendingEvent& p, Result<store::Recorde
   engine_.Commit(event, p.state_change);
   p.decided = false;
   const engine::Decision& decision = p.decision;
-  policies_->EvaluateShadow(event, decision);  // after the durable write
+  policies_.EvaluateShadow(event, decision);  // after the durable write
 
   if (p.consumed) {
     // Durable first, then cleared: a crash in between holds one more turn,
     // the safe side.
     (void)store_.ClearControl(p.consumed->kind, p.consumed->target, p.consumed->actor, p.now);
-    (void)supervision_->RefreshControls();
+    (void)supervision_.RefreshControls();
   }
-  supervision_->RecordDecision(event, decision, p.now);
+  supervision_.RecordDecision(event, decision, p.now);
   metrics_.DecisionMade(event.workflow, decision.outcome, decision.reasons,
                         std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - p.started));
 
