@@ -1,5 +1,5 @@
 // Earned autonomy in the gateway (docs/autonomy.md). The audit log is the
-// source of truth: SyncAutonomy follows it, turning judged proposals
+// source of truth: Sync follows it, turning judged proposals
 // (verdicts on held proposals and on audit samples) into evidence for an
 // autonomy::AutonomyTracker, and sign-offs (verdicts on autonomy-change
 // tasks) into approved promotions. The tracker is deterministic, so the
