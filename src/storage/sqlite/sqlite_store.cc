@@ -70,6 +70,16 @@ Result<std::vector<StoredDecision>> CollectDecisions(Statement& st) {
   }
 }
 
+Result<std::vector<audit::AuditRecord>> CollectAuditRecords(Statement& st) {
+  std::vector<audit::AuditRecord> out;
+  while (true) {
+    auto row = st.Step();
+    HITLGATE_RETURN_IF_ERROR(row);
+    if (!*row) return out;
+    out.push_back(sqlite::ReadAuditRecord(st));
+  }
+}
+
 // What was recorded for (workflow, event_id), on either connection.
 Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::string& workflow,
                                                   const std::string& event_id) {
@@ -278,13 +288,7 @@ Result<std::vector<audit::AuditRecord>> SqliteStore::ReadAudit(std::int64_t from
                                " FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
         HITLGATE_RETURN_IF_ERROR(st);
         st->BindAll(from_seq, limit);
-        std::vector<audit::AuditRecord> out;
-        while (true) {
-          auto row = st->Step();
-          HITLGATE_RETURN_IF_ERROR(row);
-          if (!*row) return out;
-          out.push_back(sqlite::ReadAuditRecord(*st));
-        }
+        return CollectAuditRecords(*st);
       });
 }
 
@@ -319,13 +323,7 @@ Result<std::vector<audit::AuditRecord>> SqliteStore::ReadAuditOfKinds(
         HITLGATE_RETURN_IF_ERROR(st);
         st->BindAll(from_seq, to_seq);
         for (size_t i = 0; i < kinds.size(); ++i) st->Bind(static_cast<int>(i + 3), kinds[i]);
-        std::vector<audit::AuditRecord> out;
-        while (true) {
-          auto row = st->Step();
-          HITLGATE_RETURN_IF_ERROR(row);
-          if (!*row) return out;
-          out.push_back(sqlite::ReadAuditRecord(*st));
-        }
+        return CollectAuditRecords(*st);
       });
 }
 
