@@ -34,4 +34,10 @@ void KeepWorkflow(store::InteractionRecord* r, const std::string& workflow) {
   std::erase_if(r->tasks, [&](const store::Task& t) { return t.workflow != workflow; });
 }
 
+void KeepCovered(store::InteractionRecord* r, const Principal& who) {
+  if (who.CoversAllWorkflows()) return;
+  std::erase_if(r->decisions, [&](const store::StoredDecision& d) { return !who.CoversWorkflow(d.record.workflow); });
+  std::erase_if(r->tasks, [&](const store::Task& t) { return !who.CoversWorkflow(t.workflow); });
+}
+
 }  // namespace hitlgate::gateway

@@ -24,6 +24,14 @@ inline Result<void> RequireWorkflow(const Principal& who, std::string_view workf
                    "this key may not act for workflow '" + std::string(workflow) + "'");
 }
 
+// For reads that span every workflow (the audit chain holds them all).
+inline Result<void> RequireAllWorkflows(const Principal& who, std::string_view what) {
+  if (who.CoversAllWorkflows()) return {};
+  return MakeError(ErrorCode::kPermissionDenied,
+                   std::string(what) + " spans every workflow: it takes a key for all of them "
+                   "(\"workflows\": [\"*\"])");
+}
+
 // Interaction ids are the agents' own, unique within a workflow only. The
 // workflow of `record` a call is about: `named` (which `who` must cover),
 // else the only one among the record's events that `who` covers.
@@ -33,5 +41,7 @@ Result<std::string> ResolveWorkflow(const store::InteractionRecord& record, cons
                                     const std::string& named, std::string_view how_to_name);
 // Keeps the record's events and tasks of `workflow` alone.
 void KeepWorkflow(store::InteractionRecord* record, const std::string& workflow);
+// Keeps the record's events and tasks of the workflows `who` covers.
+void KeepCovered(store::InteractionRecord* record, const Principal& who);
 
 }  // namespace hitlgate::gateway

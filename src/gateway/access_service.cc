@@ -165,6 +165,14 @@ Result<NewKey> AccessService::CreateKey(const Principal& who, const KeyRequest& 
         "field 'workflows': an agent key must name the workflows it acts for, or [\"*\"] for every "
         "workflow");
   }
+  if (request.workflows.size() > 1 &&
+      std::find(request.workflows.begin(), request.workflows.end(), Principal::kAllWorkflows) !=
+          request.workflows.end()) {
+    return InvalidArgument("field 'workflows': [\"*\"] already covers every workflow; name none beside it");
+  }
+  if (std::find(request.workflows.begin(), request.workflows.end(), "") != request.workflows.end()) {
+    return InvalidArgument("field 'workflows': a workflow name is empty");
+  }
   store::ApiKey key;
   key.key_id = random_.Hex(kKeyIdHexBytes);
   const std::string secret = random_.Hex(kSecretHexBytes);
@@ -174,6 +182,9 @@ Result<NewKey> AccessService::CreateKey(const Principal& who, const KeyRequest& 
   key.skills = request.skills;
   key.languages = request.languages;
   key.workflows = request.workflows;
+  // A people key that names no workflow works every one, and says so: the
+  // key list shows "*" rather than an empty list an operator could misread.
+  if (key.workflows.empty()) key.workflows.push_back(std::string(Principal::kAllWorkflows));
   key.max_concurrent = request.max_concurrent;
   key.approval_limits = request.approval_limits;
   key.created_at = clock_.Now();

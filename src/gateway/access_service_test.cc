@@ -91,6 +91,29 @@ TEST_F(AccessServiceTest, AnAgentKeyMustNameItsWorkflows) {
   EXPECT_EQ(access_->Keys(admin_)->size(), 1u);  // the admin's only
 }
 
+TEST_F(AccessServiceTest, APeopleKeyThatNamesNoWorkflowCoversEveryOneAndSaysSo) {
+  NewKey reviewer = Mint(store::Role::kReviewer, {});
+  EXPECT_THAT(reviewer.key.workflows, ElementsAre("*"));
+  auto who = access_->Authenticate(reviewer.token);
+  ASSERT_THAT(who, IsOk());
+  EXPECT_TRUE(who->CoversAllWorkflows());
+  EXPECT_TRUE(who->CoversWorkflow("airline-bot"));
+  NewKey scoped = Mint(store::Role::kSupervisor, {"shop-bot"});
+  auto lead = access_->Authenticate(scoped.token);
+  ASSERT_THAT(lead, IsOk());
+  EXPECT_TRUE(lead->CoversWorkflow("shop-bot"));
+  EXPECT_FALSE(lead->CoversWorkflow("airline-bot")) << "people keys are scoped like agents' keys";
+  EXPECT_FALSE(lead->CoversAllWorkflows());
+}
+
+TEST_F(AccessServiceTest, AStarBesideNamedWorkflowsOrAnEmptyNameIsRefused) {
+  KeyRequest star{.name = "mixed", .role = store::Role::kReviewer, .workflows = {"*", "shop-bot"}};
+  EXPECT_THAT(access_->CreateKey(admin_, star), IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("every workflow")));
+  KeyRequest empty{.name = "blank", .role = store::Role::kAgent, .workflows = {""}};
+  EXPECT_THAT(access_->CreateKey(admin_, empty), IsErrorWith(ErrorCode::kInvalidArgument, HasSubstr("empty")));
+  EXPECT_EQ(access_->Keys(admin_)->size(), 1u);  // the admin's only
+}
+
 TEST_F(AccessServiceTest, OnlyKeyManagersListMintOrRevoke) {
   NewKey supervisor = Mint(store::Role::kSupervisor);
   Principal who = *access_->Authenticate(supervisor.token);

@@ -274,6 +274,7 @@ Result<AutonomyReport> AutonomyService::Report(const Principal& who) const {
   AutonomyReport report;
   report.config = st.tracker.config();
   for (const auto& e : st.tracker.Snapshot()) {
+    if (!who.CoversWorkflow(e.key.workflow)) continue;
     AutonomyLevelView level;
     level.key = e.key;
     level.level = e.level;
@@ -286,6 +287,8 @@ Result<AutonomyReport> AutonomyService::Report(const Principal& who) const {
     report.levels.push_back(std::move(level));
   }
   report.recent_changes.assign(st.recent.rbegin(), st.recent.rend());
+  std::erase_if(report.recent_changes,
+                [&](const autonomy::LevelChange& c) { return !who.CoversWorkflow(c.key.workflow); });
   return report;
 }
 

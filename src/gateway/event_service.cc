@@ -264,7 +264,10 @@ Result<SubmitResult> EventService::Finish(PendingEvent& p, Result<store::Recorde
 
   if (p.consumed) {
     // Durable first, then cleared: a crash in between holds one more turn,
-    // the safe side.
+    // the safe side. A clear that fails (the store is down) is the same
+    // case and is not the agent's error: its event is durable and answered;
+    // the control stays in force, holds the next turn too, and that turn
+    // clears it again.
     (void)store_.ClearControl(p.consumed->kind, p.consumed->target, p.consumed->actor, p.now);
     (void)supervision_.RefreshControls();
   }

@@ -63,6 +63,7 @@ Result<void> Gateway::RefreshQueueMetrics() {
 Result<std::vector<audit::AuditRecord>> Gateway::ReadAudit(const Principal& who,
                                                            std::int64_t from_seq, int limit) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadAudit));
+  HITLGATE_RETURN_IF_ERROR(RequireAllWorkflows(who, "the audit log"));
   return store_.ReadAudit(from_seq, std::clamp(limit, 1, 10000));
 }
 

@@ -42,13 +42,16 @@ bool RoleAllows(store::Role role, Permission p) {
 
 bool Principal::Can(Permission p) const { return RoleAllows(role, p); }
 
+bool Principal::CoversAllWorkflows() const {
+  // An empty list is a key made before keys recorded their workflows: it
+  // acted for every workflow then and still does.
+  if (role == store::Role::kAdmin || workflows.empty()) return true;
+  return std::find(workflows.begin(), workflows.end(), kAllWorkflows) != workflows.end();
+}
+
 bool Principal::CoversWorkflow(std::string_view workflow) const {
-  // Keys of people are not scoped by workflow. An agent key names its
-  // workflows or says "*"; an empty list is a key made before that rule,
-  // which acted for every workflow and still does.
-  if (role != store::Role::kAgent || workflows.empty()) return true;
-  return std::any_of(workflows.begin(), workflows.end(),
-                     [&](const std::string& w) { return w == kAllWorkflows || w == workflow; });
+  if (CoversAllWorkflows()) return true;
+  return std::find(workflows.begin(), workflows.end(), workflow) != workflows.end();
 }
 
 }  // namespace hitlgate::gateway

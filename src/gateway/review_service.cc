@@ -98,6 +98,7 @@ store::ClaimRequest ReviewService::ClaimRequestFor(const Principal& who) const {
   r.skills = who.skills;
   r.languages = who.languages;
   r.max_concurrent = who.max_concurrent;
+  if (!who.CoversAllWorkflows()) r.workflows = who.workflows;
   r.now = clock_.Now();
   r.lease_ttl = options_.lease_ttl;
   if (IsSupervisor(who)) {
@@ -113,6 +114,7 @@ store::ClaimRequest ReviewService::ClaimRequestFor(const Principal& who) const {
 }
 
 bool ReviewService::CanWorkTask(const Principal& who, const store::Task& task) const {
+  if (!who.CoversWorkflow(task.workflow)) return false;
   // Audit samples are the auditors' work (and supervisors' and admins');
   // everything else needs the right to work tasks.
   if (task.kind == store::TaskKind::kAuditSample) return IsAuditor(who) || IsSupervisor(who);
@@ -157,8 +159,12 @@ Result<std::vector<QueueSummary>> ReviewService::Queues(const Principal& who) {
 
 Result<std::vector<TaskListEntry>> ReviewService::Tasks(const Principal& who, const store::TaskFilter& filter) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadQueues));
+  if (filter.workflow) HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, *filter.workflow));
   auto tasks = store_.ListTasks(filter);
   HITLGATE_RETURN_IF_ERROR(tasks);
+  // A key scoped to some workflows lists their tasks only (the page may come
+  // back shorter than the limit; ?workflow= names one to page through it).
+  std::erase_if(*tasks, [&](const store::Task& t) { return !who.CoversWorkflow(t.workflow); });
   std::stable_sort(tasks->begin(), tasks->end(), [](const store::Task& a, const store::Task& b) {
     if (a.priority != b.priority) return a.priority < b.priority;
     return a.due_at < b.due_at;
@@ -178,10 +184,11 @@ Result<ReviewerTask> ReviewService::Task(const Principal& who, const std::string
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadQueues));
   auto task = store_.GetTask(task_id);
   HITLGATE_RETURN_IF_ERROR(task);
-  return ViewForReviewer(std::move(*task), /*with_contacts=*/true);
+  HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, task->workflow));
+  return ViewForReviewer(who, std::move(*task), /*with_contacts=*/true);
 }
 
-Result<ReviewerTask> ReviewService::ViewForReviewer(store::Task task, bool with_contacts) {
+Result<ReviewerTask> ReviewService::ViewForReviewer(const Principal& who, store::Task task, bool with_contacts) {
   constexpr size_t kRecentContacts = 10;
   ReviewerTask view;
   std::optional<store::InteractionRecord> own;
@@ -191,6 +198,9 @@ Result<ReviewerTask> ReviewService::ViewForReviewer(store::Task task, bool with_
     HITLGATE_RETURN_IF_ERROR(history);
     for (store::InteractionRecord& r : *history) {
       if (r.interaction_id == task.interaction_id) own = r;
+      // The customer's contacts in workflows this key does not cover are
+      // not this reviewer's to see.
+      KeepCovered(&r, who);
     }
     view.recent_contacts = RecentContacts(task, std::move(*history), kRecentContacts);
   } else if (with_contacts) {
@@ -239,7 +249,7 @@ Result<ReviewerTask> ReviewService::ClaimNext(const Principal& who, const std::v
   auto task = store_.ClaimNext(request);
   HITLGATE_RETURN_IF_ERROR(task);
   live_.Publish("task.claimed", task->workflow, codec::TaskJson(*task, false));
-  return ViewForReviewer(std::move(*task), /*with_contacts=*/false);
+  return ViewForReviewer(who, std::move(*task), /*with_contacts=*/false);
 }
 
 Result<ReviewerTask> ReviewService::Claim(const Principal& who, const std::string& task_id) {
@@ -264,7 +274,7 @@ Result<ReviewerTask> ReviewService::Claim(const Principal& who, const std::strin
   auto task = store_.Claim(task_id, request);
   HITLGATE_RETURN_IF_ERROR(task);
   live_.Publish("task.claimed", task->workflow, codec::TaskJson(*task, false));
-  return ViewForReviewer(std::move(*task), /*with_contacts=*/false);
+  return ViewForReviewer(who, std::move(*task), /*with_contacts=*/false);
 }
 
 Result<store::Task> ReviewService::RenewLease(const Principal& who, const std::string& task_id,
@@ -347,6 +357,13 @@ Result<store::InteractionRecord> ReviewService::Interaction(const Principal& who
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadInteractions));
   auto record = store_.GetInteraction(interaction_id);
   HITLGATE_RETURN_IF_ERROR(record);
+  if (!workflow.empty()) HITLGATE_RETURN_IF_ERROR(RequireWorkflow(who, workflow));
+  if (!who.CoversAllWorkflows()) {
+    KeepCovered(&*record, who);
+    if (record->decisions.empty() && record->tasks.empty()) {
+      return NotFound("no interaction " + interaction_id + " in the workflows of this key");
+    }
+  }
   if (!workflow.empty()) {
     KeepWorkflow(&*record, workflow);
     if (record->decisions.empty() && record->tasks.empty()) {

@@ -102,6 +102,34 @@ TEST_F(ReviewServiceTest, QueuesSayWhichOnesThisKeyMayWork) {
   EXPECT_THAT(review().Queues(agent_), IsError(ErrorCode::kPermissionDenied));
 }
 
+// A people key is scoped to its workflows like an agent's (issue 13): a
+// reviewer of another workflow neither claims, reads, lists nor answers
+// shop-bot's tasks, and one of shop-bot does.
+TEST_F(ReviewServiceTest, AReviewerOfAnotherWorkflowNeitherClaimsNorSeesTheTask) {
+  const std::string task_id = HeldTask("o-scope");
+  const Principal airline = MakeKey("airline reviewer", store::Role::kReviewer, {"billing"}, {"airline-bot"});
+  EXPECT_THAT(review().ClaimNext(airline, {}), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(review().Claim(airline, task_id), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(review().Task(airline, task_id), IsError(ErrorCode::kPermissionDenied));
+  auto listed = review().Tasks(airline, {});
+  ASSERT_THAT(listed, IsOk());
+  EXPECT_TRUE(listed->empty());
+  store::TaskFilter shop_only;
+  shop_only.workflow = "shop-bot";
+  EXPECT_THAT(review().Tasks(airline, shop_only), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(review().Interaction(airline, "o-scope", ""), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(review().SubmitVerdict(airline, task_id, {.kind = store::VerdictKind::kApproved}),
+              IsError(ErrorCode::kPermissionDenied));
+  auto task = store_->GetTask(task_id);
+  ASSERT_THAT(task, IsOk());
+  EXPECT_EQ(task->status, store::TaskStatus::kOpen) << "nothing the other workflow's key did changed it";
+
+  const Principal shop = MakeKey("shop reviewer", store::Role::kReviewer, {"billing"}, {"shop-bot"});
+  auto claimed = review().ClaimNext(shop, {});
+  ASSERT_THAT(claimed, IsOk());
+  EXPECT_EQ(claimed->task.id, task_id);
+}
+
 TEST_F(ReviewServiceTest, AnotherReviewerCannotRenewOrReleaseTheLease) {
   const std::string task_id = HeldTask("o-8");
   const std::string lease = LeaseOf(review().ClaimNext(reviewer_, {}));

@@ -234,9 +234,12 @@ Result<WorkflowBoard> SupervisionService::Workflows(const Principal& who) {
   const TimePoint now = clock_.Now();
   WorkflowBoard board;
   board.controls = Controls();
+  // A key scoped to some workflows sees their rows and controls only.
+  std::erase_if(board.controls, [&](const store::Control& c) { return !who.CoversWorkflow(ControlWorkflow(c)); });
   std::set<std::string> names;
-  for (const WorkflowStats& s : stats_->Window(now, std::chrono::hours(24)))
-    names.insert(s.workflow);
+  for (const WorkflowStats& s : stats_->Window(now, std::chrono::hours(24))) {
+    if (who.CoversWorkflow(s.workflow)) names.insert(s.workflow);
+  }
   for (const auto& c : board.controls) {
     if (c.kind == store::ControlKind::kWorkflowPaused) names.insert(c.target);
   }
@@ -272,11 +275,13 @@ Result<LiveStatsReport> SupervisionService::Stats(const Principal& who, Duration
   auto open = store_.CountOpenByWorkflow();
   HITLGATE_RETURN_IF_ERROR(open);
   for (WorkflowStats& s : stats_->Window(report.at, window)) {
+    if (!who.CoversWorkflow(s.workflow)) continue;
     const auto it = open->find(s.workflow);
     const std::int64_t open_tasks = it == open->end() ? 0 : it->second;
     report.workflows.push_back(LiveStatsReport::Row{std::move(s), open_tasks});
   }
   report.alerts = stats_->Alerts(report.at, window);
+  std::erase_if(report.alerts, [&](const Alert& a) { return !who.CoversWorkflow(a.workflow); });
   return report;
 }
 

@@ -114,6 +114,36 @@ TEST_F(SupervisionServiceTest, PausedWorkflowHoldsEveryProposalUntilResumedAndBo
   EXPECT_EQ(std::count(live_.topics.begin(), live_.topics.end(), "control.set"), 1);
 }
 
+// A supervisor's key is scoped to its workflows (issue 13): one made for
+// travel-bot cannot pause, hold or take over shop-bot, and its board and
+// statistics show travel-bot alone.
+TEST_F(SupervisionServiceTest, ASupervisorOfOneWorkflowCannotControlOrWatchAnother) {
+  const Principal travel_lead = MakeKey("travel lead", store::Role::kSupervisor, {}, {"travel-bot"});
+  Propose("shop-bot", "s-1");
+  Propose("travel-bot", "t-1");
+  EXPECT_THAT(supervision().PauseWorkflow(travel_lead, "shop-bot", "x"), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(supervision().TakeOver(travel_lead, "s-1", "x", ""), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_THAT(supervision().HoldNextTurn(travel_lead, "s-1", "x", "shop-bot"), IsError(ErrorCode::kPermissionDenied));
+  EXPECT_EQ(AuditCount("control_set"), 0);
+  EXPECT_TRUE(Propose("shop-bot", "s-1").task_id.empty()) << "shop-bot runs on, untouched";
+
+  ASSERT_THAT(supervision().PauseWorkflow(supervisor_, "shop-bot", "incident"), IsOk());
+  ASSERT_THAT(supervision().PauseWorkflow(travel_lead, "travel-bot", "drill"), IsOk());
+  auto board = supervision().Workflows(travel_lead);
+  ASSERT_THAT(board, IsOk());
+  ASSERT_EQ(board->workflows.size(), 1u);
+  EXPECT_EQ(board->workflows[0].name, "travel-bot");
+  ASSERT_EQ(board->controls.size(), 1u) << "shop-bot's pause is not this key's to see";
+  EXPECT_EQ(board->controls[0].target, "travel-bot");
+  auto stats = supervision().Stats(travel_lead, std::chrono::hours(1));
+  ASSERT_THAT(stats, IsOk());
+  ASSERT_EQ(stats->workflows.size(), 1u);
+  EXPECT_EQ(stats->workflows[0].stats.workflow, "travel-bot");
+  auto everything = supervision().Workflows(supervisor_);
+  ASSERT_THAT(everything, IsOk());
+  EXPECT_EQ(everything->workflows.size(), 2u) << "a key for every workflow sees both";
+}
+
 TEST_F(SupervisionServiceTest, PausingOneWorkflowLeavesAnotherUnaffected) {
   ASSERT_THAT(supervision().PauseWorkflow(supervisor_, "shop-bot", ""), IsOk());
   EXPECT_TRUE(Propose("travel-bot", "o-1").task_id.empty());

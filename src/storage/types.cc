@@ -105,6 +105,11 @@ bool Qualifies(const Task& task, const ClaimRequest& reviewer) {
           reviewer.queues.end()) {
     return false;
   }
+  if (!reviewer.workflows.empty() &&
+      std::find(reviewer.workflows.begin(), reviewer.workflows.end(), task.workflow) ==
+          reviewer.workflows.end()) {
+    return false;
+  }
   for (const auto& skill : task.skills) {
     if (std::find(reviewer.skills.begin(), reviewer.skills.end(), skill) == reviewer.skills.end()) {
       return false;

@@ -275,6 +275,41 @@ TEST_P(StoreConformanceTest, ClaimNextRestrictsToQueues) {
   EXPECT_EQ(t->queue, "general");
 }
 
+// A reviewer's key may be scoped to some workflows (issue 13): the claim
+// passes over every other workflow's tasks, however early they sort.
+TEST_P(StoreConformanceTest, ClaimNextRestrictsToTheReviewersWorkflows) {
+  AddTask("i-1", 1);  // workflow "refunds", first in claim order
+  DecisionRecord d;
+  d.interaction_id = "i-2";
+  d.customer_id = "c-2";
+  d.workflow = "airline";
+  d.channel = "chat";
+  d.event_index = 0;
+  d.type = engine::EventType::kAiProposal;
+  d.at = t0_ + seconds(30);
+  d.event_json = R"({"text":"rebook me"})";
+  d.decision_json = R"({"outcome":"hold"})";
+  d.outcome = engine::Outcome::kHold;
+  d.policy_version = "sha256:abc";
+  d.recorded_by = "k-agent";
+  NewTask t;
+  t.kind = TaskKind::kHold;
+  t.queue = "general";
+  t.priority = 3;
+  t.created_at = d.at;
+  t.due_at = t0_ + hours(2);
+  t.context_json = "{}";
+  auto airline = store_->RecordDecision(d, t, {}, d.at);
+  ASSERT_THAT(airline, IsOk());
+  ClaimRequest r = Reviewer("r1");
+  r.workflows = {"airline", "hotel"};
+  auto claimed = store_->ClaimNext(r);
+  ASSERT_THAT(claimed, IsOk());
+  EXPECT_EQ(claimed->id, airline->task_id);
+  EXPECT_EQ(claimed->workflow, "airline");
+  EXPECT_THAT(store_->ClaimNext(r), IsError(ErrorCode::kNotFound));
+}
+
 // Claims walk each of the reviewer's queues: the claim order holds across
 // them, and a backlog in a queue they do not work is passed over.
 TEST_P(StoreConformanceTest, ClaimNextKeepsClaimOrderAcrossTheReviewersQueues) {

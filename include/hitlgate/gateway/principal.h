@@ -32,15 +32,23 @@ struct Principal {
   store::Role role = store::Role::kAgent;
   std::vector<std::string> skills;
   std::vector<std::string> languages;
-  std::vector<std::string> workflows;  // agents: empty = every workflow
+  // The workflows this key acts for. "*" = every workflow; an empty list is
+  // a key made before keys recorded their workflows, and covers every one.
+  std::vector<std::string> workflows;
   int max_concurrent = 0;
   std::vector<store::ApprovalLimit> approval_limits;  // empty = no limit
 
   bool Can(Permission p) const;
-  // Agents are scoped to their workflows; people see every workflow.
+  // Every key is scoped to its workflows, people's as well as agents'
+  // (a supervisor of shop-bot may not pause airline-bot). Admin keys cover
+  // every workflow.
   bool CoversWorkflow(std::string_view workflow) const;
-  // "*" in `workflows`: an agent key for every workflow (admins make them
-  // deliberately; an agent key must name its workflows or say this).
+  // True for admin keys, "*" and the empty list: what reads that span every
+  // workflow (the whole audit chain) require.
+  bool CoversAllWorkflows() const;
+  // "*" in `workflows`: a key for every workflow. Only admins make keys, and
+  // an agent key must name its workflows or say this (a people key that
+  // names none is given "*", written out, by AccessService::CreateKey).
   static constexpr std::string_view kAllWorkflows = "*";
 };
 

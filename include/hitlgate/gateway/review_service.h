@@ -89,7 +89,7 @@ class ReviewService {
   store::ClaimRequest ClaimRequestFor(const Principal& who) const;
   bool CanWorkTask(const Principal& who, const store::Task& task) const;
   // `with_contacts`: also read the customer's recent contacts.
-  Result<ReviewerTask> ViewForReviewer(store::Task task, bool with_contacts);
+  Result<ReviewerTask> ViewForReviewer(const Principal& who, store::Task task, bool with_contacts);
 
   store::Store& store_;
   const engine::DecisionEngine& engine_;

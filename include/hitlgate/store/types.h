@@ -169,6 +169,7 @@ struct ClaimRequest {
   std::vector<std::string> skills;     // the reviewer's skills
   std::vector<std::string> languages;  // BCP 47 tags the reviewer works in
   std::vector<std::string> queues;     // restrict to these queues; empty = any
+  std::vector<std::string> workflows;  // restrict to these workflows; empty = any
   int max_concurrent = 0;              // live leases allowed at once; <= 0 = no limit
   TimePoint now;
   Duration lease_ttl = std::chrono::minutes(5);
@@ -177,7 +178,7 @@ struct ClaimRequest {
 // True when `reviewer` may work `task`: they have every skill the task needs,
 // the task's language is empty or one of theirs (a reviewer's "de" covers
 // "de-AT"; case-insensitive; a reviewer who declares none takes any), and
-// the task's queue is allowed.
+// the task's queue and workflow are allowed.
 bool Qualifies(const Task& task, const ClaimRequest& reviewer);
 
 struct TaskFilter {

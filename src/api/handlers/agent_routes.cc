@@ -179,9 +179,9 @@ asio::awaitable<void> StreamEvents(Notifier* notifier, gateway::Principal princi
                     std::any_of(prefixes.begin(), prefixes.end(),
                                 [&](const std::string& p) { return topic.starts_with(p); });
     if (!topic_ok) return false;
-    // Agents see their own workflows' events only; events of no workflow
-    // (policies, autonomy levels) are not theirs.
-    if (principal.role != store::Role::kAgent || principal.workflows.empty()) return true;
+    // A key scoped to some workflows sees their events only; events of no
+    // workflow (policies, autonomy levels) are not theirs.
+    if (principal.CoversAllWorkflows()) return true;
     return !workflow.empty() && principal.CoversWorkflow(workflow);
   };
   const std::uint64_t token = notifier->Subscribe(
@@ -193,8 +193,8 @@ asio::awaitable<void> StreamEvents(Notifier* notifier, gateway::Principal princi
   notifier->Unsubscribe(token);
 }
 
-// GET /v1/stream?topics=task.,decision: server-sent events. Agents only see
-// events of their own workflows.
+// GET /v1/stream?topics=task.,decision: server-sent events. A key sees the
+// events of its own workflows only.
 asio::awaitable<Response> Stream(ApiContext& ctx, Request& req) {
   std::string token = BearerToken(req);
   auto who = co_await ctx.pool.Run([&] { return ctx.gateway.access().Authenticate(token, req.remote_address); });

@@ -21,8 +21,8 @@ namespace {
 // walking a partial index in order and stopping at the first match (one
 // query with OR would sort every claimable task): tasks_open_claim holds
 // open tasks only, in claim order (migration 9, bench/claim_plan.sh shows
-// the plan). $1 now, $2 skills, $3 languages, $4 queues (U+001F-joined
-// lists), $5 how many.
+// the plan). $1 now, $2 skills, $3 languages, $4 queues, $6 workflows
+// (U+001F-joined lists), $5 how many.
 //
 // The claim runs inside the writer's batch, after the audit head lock
 // (writer.h), not before it. Locking the task first would break the rule
@@ -42,15 +42,16 @@ const std::string kQualifies =
     "      WHERE lower(t.language) = lower(l.tag)"
     "         OR left(lower(t.language), length(l.tag) + 1) = lower(l.tag) || '-'))"
     " AND ($4 = '' OR queue = ANY(string_to_array($4, chr(31))))"
+    " AND ($6 = '' OR workflow = ANY(string_to_array($6, chr(31))))"
     " ORDER BY priority, due_at_us, created_at_us, id LIMIT $5 FOR UPDATE SKIP LOCKED";
 const std::string kClaimableOpen = std::string("SELECT ") + postgres::kTaskColumns +
                                    " FROM tasks t WHERE status = 'open' AND $1::bigint IS NOT NULL" +
                                    kQualifies;
-// The same within one queue ($6), walking tasks_open_queue_claim: a reviewer's
+// The same within one queue ($7), walking tasks_open_queue_claim: a reviewer's
 // claim visits only the queues they work, whatever backlog the others have
 // (escalations waiting for supervisors sort first and would be walked over).
 const std::string kClaimableOpenInQueue = std::string("SELECT ") + postgres::kTaskColumns +
-                                          " FROM tasks t WHERE status = 'open' AND queue = $6 AND "
+                                          " FROM tasks t WHERE status = 'open' AND queue = $7 AND "
                                           "$1::bigint IS NOT NULL" +
                                           kQualifies;
 // Expired leases are found through tasks_lease (claimed tasks by expiry)
@@ -72,7 +73,7 @@ Result<std::optional<Task>> FirstClaimable(Connection& conn, const std::string& 
   // (non-ASCII language tags), and it locks more rows for a moment.
   for (int limit : {1, 64}) {
     Params params = Params::Of(r.now, internal::JoinList(r.skills), internal::JoinList(r.languages),
-                               internal::JoinList(r.queues), limit);
+                               internal::JoinList(r.queues), limit, internal::JoinList(r.workflows));
     if (queue != nullptr) params.Add(*queue);
     auto rows = conn.Query(sql, params);
     HITLGATE_RETURN_IF_ERROR(rows);
