@@ -67,8 +67,11 @@ asio::awaitable<void> HttpServerChannel::SendLoop(std::shared_ptr<HttpServerChan
   while (!outbox_.empty() && !stopped_) {
     auto exchange = std::make_shared<Exchange>(executor_, std::move(outbox_.front()));
     outbox_.pop_front();
-    const bool initialized =
-        exchange->text.find("\"notifications/initialized\"") != std::string::npos;
+    // Parsed, not searched: a tool argument that quotes the method name must
+    // not open the listening stream early.
+    const auto message = ParseMessage(exchange->text);
+    const bool initialized = message && message->kind == MessageKind::kNotification &&
+                             message->method == "notifications/initialized";
     asio::co_spawn(executor_, Post(self, exchange), asio::detached);
     // Order: the next message leaves once the server has begun to answer this one.
     auto accepted = co_await exchange->head.Pop();
