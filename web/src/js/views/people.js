@@ -20,7 +20,7 @@ export async function mount(root) {
   const role = h('select', ROLES.map(([v, l]) => h('option', { value: v }, l)));
   const skills = h('input', { placeholder: 'billing, legal', list: 'skill-list' });
   const langs = h('input', { placeholder: 'en, de' });
-  const wfs = h('input', { placeholder: 'all workflows when empty' });
+  const wfs = h('input', { placeholder: 'e.g. shop-bot, or * for all' });
   const maxc = h('input', { type: 'number', min: '0', max: '100', value: '0' });
   const skillList = h('datalist', { id: 'skill-list' });
   const revokedCb = h('input', { type: 'checkbox', onchange: () => { st.showRevoked = revokedCb.checked; render(); } });
@@ -33,7 +33,7 @@ export async function mount(root) {
           field('Name', name), field('Role', role),
           field('Skills', skills, 'Comma-separated; a reviewer works the queues whose skills they all have.'), skillList,
           field('Languages', langs, 'BCP 47 tags, comma-separated; empty = any'),
-          field('Workflows', wfs, 'For agents: the workflows this key may send events for'),
+          field('Workflows', wfs, 'The workflows this key acts for (* = all). Agent keys must name theirs; a person\'s key that names none covers all'),
           field('Max concurrent tasks', maxc, '0 = no limit'),
           h('div.form-actions', h('button.btn.primary', { type: 'submit' }, 'Create key'))),
         tokenEl))));
@@ -54,7 +54,7 @@ export async function mount(root) {
       h('tbody', keys.map((k) => h('tr', { class: k.revoked_at ? 'revoked' : '' },
         h('th', { scope: 'row' }, k.name, h('br'), h('code.muted.small', k.key_id)),
         h('td', h('span.role-chip', k.role)),
-        h('td', k.skills.join(', ') || '—'), h('td', k.languages.join(', ') || 'any'), h('td', k.workflows.join(', ') || 'all'),
+        h('td', k.skills.join(', ') || '—'), h('td', k.languages.join(', ') || 'any'), h('td', k.workflows.map((w) => (w === '*' ? 'all' : w)).join(', ') || 'all'),
         h('td.num', k.max_concurrent || '—'),
         h('td.small', fmtTime(k.created_at), h('br'), h('span.muted', `by ${k.created_by}`)),
         h('td', k.revoked_at ? h('span.status-chip.s-other', `Revoked ${fmtTime(k.revoked_at)}`)
