@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 namespace hitlgate::store::postgres {
@@ -21,13 +22,20 @@ Error PgError(pg_conn* conn, pg_result* result, std::string_view what) {
   const char* text = result != nullptr ? PQresultErrorMessage(result) : nullptr;
   if (text == nullptr || *text == '\0') text = PQerrorMessage(conn);
   message += Trim(text != nullptr ? text : "unknown error");
-  if (PQstatus(conn) == CONNECTION_BAD) return Error(ErrorCode::kUnavailable, message);
-  if (state == nullptr) return Error(ErrorCode::kUnavailable, message);
+  // A lost or refused connection is answered 503 to whoever called, and
+  // libpq's text names the database's hosts and ports: that stays in the
+  // server's log, and the caller learns only that it may retry.
+  auto unavailable = [&] {
+    std::fprintf(stderr, "hitlgate: postgres: %s\n", message.c_str());
+    return Error(ErrorCode::kUnavailable, std::string(what) + ": the database is unavailable (retry later)");
+  };
+  if (PQstatus(conn) == CONNECTION_BAD) return unavailable();
+  if (state == nullptr) return unavailable();
   std::string_view s(state);
   if (s == "23505") return Error(ErrorCode::kAlreadyExists, message);
   // Lost races the caller may retry from the top.
   if (s == "40001" || s == "40P01") return Error(ErrorCode::kAborted, message);
-  if (s.starts_with("08") || s.starts_with("57P")) return Error(ErrorCode::kUnavailable, message);
+  if (s.starts_with("08") || s.starts_with("57P")) return unavailable();
   if (s.starts_with("53")) return Error(ErrorCode::kResourceExhausted, message);
   if (s.starts_with("22") || s.starts_with("23")) return Error(ErrorCode::kInvalidArgument, message);
   return Error(ErrorCode::kInternal, message + " (SQLSTATE " + std::string(s) + ")");
@@ -84,9 +92,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectOptions& optio
   pg_conn* conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
   if (conn == nullptr) return Unavailable("postgres: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = Trim(PQerrorMessage(conn));
+    // The detail names hosts, ports and users: the log's, not the caller's.
+    std::fprintf(stderr, "hitlgate: postgres: cannot connect: %s\n", Trim(PQerrorMessage(conn)).c_str());
     PQfinish(conn);
-    return Unavailable("postgres: cannot connect: " + message);
+    return Unavailable("postgres: cannot connect: the database is unavailable (retry later; the server's log says why)");
   }
   // Notices ("already exists, skipping") are not for the operator's log.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);

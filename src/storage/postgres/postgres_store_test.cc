@@ -365,6 +365,17 @@ TEST(PostgresStoreOpenTest, UnreachableServerIsUnavailable) {
   EXPECT_THAT(s, IsError(ErrorCode::kUnavailable));
 }
 
+// The error reaches HTTP callers as a 503 body: libpq's text (hosts, ports,
+// user names) goes to the server's log, not to them.
+TEST(PostgresStoreOpenTest, AnUnavailableDatabaseIsNotDescribedToTheCaller) {
+  SequentialIdGenerator ids;
+  auto s = PostgresStore::Open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", {.ids = &ids});
+  ASSERT_THAT(s, IsError(ErrorCode::kUnavailable));
+  EXPECT_THAT(s.error().message(), ::testing::Not(::testing::HasSubstr("127.0.0.1")));
+  EXPECT_THAT(s.error().message(), ::testing::Not(::testing::HasSubstr("nobody")));
+  EXPECT_THAT(s.error().message(), ::testing::HasSubstr("unavailable"));
+}
+
 TEST(PostgresStoreOpenTest, RecognizesPostgresUrls) {
   EXPECT_TRUE(PostgresStore::IsPostgresUrl("postgres://h/db"));
   EXPECT_TRUE(PostgresStore::IsPostgresUrl("postgresql://u@h:5432/db"));
