@@ -4,7 +4,9 @@
 // time range as JSON lines. With --checkpoint-dir, the log is also checked
 // against signed checkpoints, and `audit prove` prints inclusion proofs
 // (audit_checkpoints.cc).
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -148,7 +150,17 @@ int RunAuditExport(const AuditExportOptions& options) {
     std::fwrite(line.data(), 1, line.size(), out);
     ++written;
   }
-  if (out != stdout) std::fclose(out);
+  // Flushed before the count is printed, so the count follows the last
+  // record when both go to one terminal; and a full disk is an error, not
+  // a short export reported as complete.
+  const bool flushed = std::fflush(out) == 0 && std::ferror(out) == 0;
+  const bool closed = out == stdout || std::fclose(out) == 0;
+  if (!flushed || !closed) {
+    std::fprintf(stderr, "hitlgate: writing %s failed after %lld records: %s\n",
+                 options.output == "-" ? "standard output" : options.output.c_str(), written,
+                 std::strerror(errno));
+    return 2;
+  }
   std::fprintf(stderr, "exported %lld audit records\n", written);
   return 0;
 }

@@ -14,6 +14,9 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
+
+#include <sys/wait.h>
 
 #include "integration/http_client.h"
 #include "integration/server_process.h"
@@ -95,6 +98,46 @@ TEST(CrashTest, CheckpointsAreWrittenByDefaultAndVerifyReportsTheUncoveredTail) 
   EXPECT_NE(report.find("checkpoints: "), std::string::npos) << report;
   EXPECT_NE(report.find("tail: "), std::string::npos) << report;
   EXPECT_EQ(report.find("no checkpoints given"), std::string::npos) << report;
+  fs::remove_all(base);
+}
+
+// `audit export` to a device that is full fails with a clear message and
+// status 2 instead of reporting a short export as complete; to a file it
+// writes every record and counts them on stderr after the last one.
+TEST(CrashTest, AuditExportThatCannotWriteFailsAndOneThatCanCountsEveryRecord) {
+  namespace fs = std::filesystem;
+  const fs::path base = fs::temp_directory_path() / ("hitlgate-export-" + std::to_string(getpid()));
+  fs::remove_all(base);
+  const fs::path dir = base / "data";
+  {
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(HITLGATE_BINARY, dir.string(), kAdmin, {})) << server.output();
+    for (int i = 0; i < 3; ++i) {
+      MakeKey(server.port(), R"({"name":"agent)" + std::to_string(i) + R"(","role":"agent","workflows":["*"]})");
+    }
+    server.Kill();
+  }
+  auto run = [&](const std::string& output, const fs::path& log) {
+    const std::string cmd = std::string(HITLGATE_BINARY) + " audit export --data " + dir.string() +
+                            " --output " + output + " 2> " + log.string();
+    const int status = std::system(cmd.c_str());
+    std::ifstream in(log);
+    return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                     std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+  };
+  if (fs::exists("/dev/full")) {
+    auto [status, err] = run("/dev/full", base / "full.txt");
+    EXPECT_EQ(status, 2) << err;
+    EXPECT_NE(err.find("failed after"), std::string::npos) << err;
+    EXPECT_EQ(err.find("exported"), std::string::npos) << err;
+  }
+  auto [status, err] = run((base / "audit.jsonl").string(), base / "ok.txt");
+  EXPECT_EQ(status, 0) << err;
+  std::ifstream in(base / "audit.jsonl");
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  EXPECT_GE(lines, 3) << "one key_created record per key at least";
+  EXPECT_EQ(err, "exported " + std::to_string(lines) + " audit records\n");
   fs::remove_all(base);
 }
 
