@@ -1,5 +1,7 @@
 #include "hitlgate/assist/knowledge_versions.h"
 
+#include <algorithm>
+
 #include "hitlgate/crypto/hash.h"
 
 namespace hitlgate::assist {
@@ -83,6 +85,29 @@ Result<store::KnowledgeVersionInfo> KnowledgeVersions::ServeAndActivate(Knowledg
   }
   served_id_ = id;
   return WithoutDocument(store_.GetKnowledgeVersion(id));
+}
+
+Result<bool> KnowledgeVersions::FollowActive() {
+  // The list carries no documents: a cheap read every tick, and the
+  // document is read only when the active version changed.
+  auto versions = store_.ListKnowledgeVersions();
+  HITLGATE_RETURN_IF_ERROR(versions);
+  auto listed = std::find_if(versions->begin(), versions->end(),
+                             [](const store::KnowledgeVersionInfo& v) { return v.active; });
+  if (listed == versions->end()) return false;
+  std::lock_guard lock(mu_);
+  if (listed->version.id == served_id_) return false;
+  auto active = store_.GetKnowledgeVersion(listed->version.id);
+  HITLGATE_RETURN_IF_ERROR(active);
+  auto knowledge = ParseKnowledge(active->version.document_json);
+  if (!knowledge) {
+    return MakeError(ErrorCode::kDataLoss, "active knowledge version " + active->version.id +
+                                               " does not parse here: " + knowledge.error().message());
+  }
+  // Served, not activated again: the node that activated it wrote that.
+  HITLGATE_RETURN_IF_ERROR(service_.ReplaceKnowledge(std::move(*knowledge)));
+  served_id_ = active->version.id;
+  return true;
 }
 
 Result<store::KnowledgeVersionInfo> KnowledgeVersions::Served() {

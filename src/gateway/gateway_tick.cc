@@ -14,6 +14,12 @@ Result<Gateway::TickReport> Gateway::Tick() {
   const TimePoint now = clock_.Now();
   // Another node (or an operator's tool) may have changed the controls.
   HITLGATE_RETURN_IF_ERROR(supervision_->RefreshControls());
+  // ... or activated another policy version: every node decides with the
+  // active one within a second. A version this build cannot compile (a
+  // newer node's, in a rolling upgrade) leaves the current one deciding,
+  // and an unreachable store is retried next tick: neither stops the
+  // leases and escalations below.
+  (void)policies_->FollowActivePolicy();
   // Once-only work in a cluster (sign-off tasks, purges) runs on the node
   // that leads it; a database that cannot be asked means not leading now.
   const bool lead = store_.LeadPeriodicWork().value_or(false);

@@ -70,6 +70,7 @@ Result<UploadedPolicy> PolicyService::UploadPolicy(const Principal& who, std::st
     HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version.version, who.key_id, now));
     // New events only: decisions already made keep the version they name.
     engine_.SetPolicy(compiled.program);
+    Followed(version.version);
     live_.Publish("policy.activated", "", codec::PolicyActivatedEventJson(version.version));
   }
   return UploadedPolicy{version.version, version.name, activate, std::move(compiled.issues)};
@@ -89,6 +90,7 @@ Result<ActivatedPolicy> PolicyService::ActivatePolicy(const Principal& who,
   }
   HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version, who.key_id, clock_.Now()));
   engine_.SetPolicy(compiled.program);
+  Followed(version);
   live_.Publish("policy.activated", "", codec::PolicyActivatedEventJson(version));
   return ActivatedPolicy{version};
 }
@@ -125,6 +127,7 @@ Result<void> PolicyService::LoadActivePolicy(std::string_view fallback_yaml,
                                 " does not compile: " + IssuesText(compiled.issues));
     }
     engine_.SetPolicy(compiled.program);
+    Followed(active->policy.version);
     return {};
   }
   if (active.error().code() != ErrorCode::kNotFound) return std::unexpected(active.error());
@@ -138,7 +141,36 @@ Result<void> PolicyService::LoadActivePolicy(std::string_view fallback_yaml,
   HITLGATE_RETURN_IF_ERROR(store_.SavePolicyVersion(version));
   HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version.version, "system", now));
   engine_.SetPolicy(compiled.program);
+  Followed(version.version);
   return {};
+}
+
+void PolicyService::Followed(std::string version) {
+  std::lock_guard lock(followed_mu_);
+  followed_version_ = std::move(version);
+}
+
+Result<bool> PolicyService::FollowActivePolicy() {
+  std::string followed;
+  {
+    std::lock_guard lock(followed_mu_);
+    followed = followed_version_;
+  }
+  if (followed.empty()) return false;
+  // One small read a tick: the active version's row and its source.
+  auto active = store_.GetActivePolicy();
+  if (!active) return active.error().code() == ErrorCode::kNotFound ? Result<bool>(false) : std::unexpected(active.error());
+  if (active->policy.version == followed) return false;
+  policy::CompileResult compiled = policy::CompileText(active->policy.source_yaml, kUploadName);
+  if (!compiled.ok()) {
+    return FailedPrecondition("the active policy " + active->policy.version +
+                              " (activated elsewhere) does not compile here: " + IssuesText(compiled.issues));
+  }
+  // Not announced again: the node that activated it announced it, and the
+  // live bridge carried that to this node's streams.
+  engine_.SetPolicy(compiled.program);
+  Followed(active->policy.version);
+  return true;
 }
 
 Result<engine::PolicyTestReport> PolicyService::TestPolicy(const Principal& who,

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "gateway/testing/gateway_fixture.h"
+#include "hitlgate/policy/policy.h"
 #include "hitlgate/codec/policy_json.h"
 #include "hitlgate/gateway/gateway.h"
 #include "testing/result_matchers.h"
@@ -121,6 +122,40 @@ TEST_F(PolicyServiceTest, ActivationDecidesNewEventsAndRollbackRestores) {
   ASSERT_THAT(active, IsOk());
   EXPECT_EQ(active->policy.version, v1);
   EXPECT_EQ(std::count(live_.topics.begin(), live_.topics.end(), "policy.activated"), 2);
+}
+
+// In a cluster another node activates a version in the shared store: this
+// node's next tick decides with it, without announcing it a second time.
+TEST_F(PolicyServiceTest, AVersionActivatedElsewhereDecidesHereAfterTheNextTick) {
+  const std::string v1 = engine_->policy()->version();
+  policy::CompileResult other = policy::CompileText(Policy(500), "other-node.yaml");
+  ASSERT_TRUE(other.ok());
+  const std::string v2 = other.program->version();
+  ASSERT_THAT(store_->SavePolicyVersion({v2, "policy-test", Policy(500), "other-admin", clock_.Now()}), IsOk());
+  ASSERT_THAT(store_->ActivatePolicy(v2, "other-admin", clock_.Now()), IsOk());
+  EXPECT_EQ(engine_->policy()->version(), v1) << "not before the tick";
+  const size_t published = live_.topics.size();
+  ASSERT_THAT(gateway_->Tick(), IsOk());
+  EXPECT_EQ(engine_->policy()->version(), v2);
+  auto r = gateway_->events().Submit(agent_, Refund("c-elsewhere", 120));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_TRUE(r->task_id.empty()) << "the 500 EUR limit of the version activated elsewhere applies";
+  EXPECT_EQ(std::count(live_.topics.begin() + static_cast<std::ptrdiff_t>(published), live_.topics.end(),
+                       "policy.activated"),
+            0);
+}
+
+// A version this build cannot compile (a newer node's, mid-upgrade) leaves
+// the one it has deciding, and the tick's other work goes on.
+TEST_F(PolicyServiceTest, AnActiveVersionThatDoesNotCompileHereLeavesTheCurrentOneDeciding) {
+  const std::string v1 = engine_->policy()->version();
+  ASSERT_THAT(store_->SavePolicyVersion({"sha256:from-a-newer-build", "policy-test", "policy: [unclosed",
+                                         "other-admin", clock_.Now()}),
+              IsOk());
+  ASSERT_THAT(store_->ActivatePolicy("sha256:from-a-newer-build", "other-admin", clock_.Now()), IsOk());
+  EXPECT_THAT(policies().FollowActivePolicy(), IsError(ErrorCode::kFailedPrecondition));
+  EXPECT_THAT(gateway_->Tick(), IsOk());
+  EXPECT_EQ(engine_->policy()->version(), v1);
 }
 
 TEST_F(PolicyServiceTest, ActivatingAnUnknownVersionIsRefusedAndChangesNothing) {

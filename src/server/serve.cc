@@ -307,6 +307,16 @@ int RunServe(const ServeOptions& options) {
     if (auto tick = gateway.Tick(); !tick) {
       std::fprintf(stderr, "hitlgate: periodic work failed: %s\n", tick.error().ToString().c_str());
     }
+    // Knowledge another node activated (a list without documents, each tick).
+    if (ctx.assist_knowledge != nullptr) {
+      if (auto followed = ctx.assist_knowledge->FollowActive(); !followed) {
+        std::fprintf(stderr, "hitlgate: following the active knowledge version: %s\n",
+                     followed.error().ToString().c_str());
+      } else if (*followed) {
+        std::printf("hitlgate: agent assist now serves the knowledge version activated elsewhere\n");
+        std::fflush(stdout);
+      }
+    }
     for (int i = 0; i < 10 && !g_stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::printf("hitlgate: shutting down\n");

@@ -307,6 +307,37 @@ TEST_F(ClusterTest, KeyRevokedOnOneNodeIsRefusedAtOnceOnTheOthers) {
   EXPECT_EQ(status, 401) << "node 1 still accepted a key revoked on node 0";
 }
 
+// A policy activated on one node decides on every node within a tick:
+// before, the other nodes kept their old version until restarted.
+TEST_F(ClusterTest, APolicyActivatedOnOneNodeDecidesOnTheOthers) {
+  StartNodes(2);
+  const std::string agent = MakeKey(R"({"name":"agent","role":"agent","workflows":["retail-bot"]})");
+  HttpReply held = HttpCall(Port(1), "POST", "/v1/events", Event("pol-0"), agent);
+  ASSERT_EQ(held.status, 200) << held.body;
+  ASSERT_TRUE(json::parse(held.body).as_object().contains("task_id")) << "150 USD is held under the default policy";
+  HttpReply active = HttpCall(Port(0), "GET", "/v1/policies/active", "", kAdmin);
+  ASSERT_EQ(active.status, 200) << active.body;
+  std::string source(json::parse(active.body).at("source").as_string());
+  const size_t limit = source.find("USD: 110");
+  ASSERT_NE(limit, std::string::npos) << source;
+  source.replace(limit, 8, "USD: 900");
+  HttpReply uploaded = HttpCall(Port(0), "POST", "/v1/policies?activate=true", source, kAdmin);
+  ASSERT_EQ(uploaded.status, 200) << uploaded.body;
+  const std::string version(json::parse(uploaded.body).at("version").as_string());
+  std::string decided_with;
+  bool still_held = true;
+  for (int i = 1; i <= 50 && still_held; ++i) {
+    HttpReply r = HttpCall(Port(1), "POST", "/v1/events", Event("pol-" + std::to_string(i)), agent);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json::object answer = json::parse(r.body).as_object();
+    still_held = answer.contains("task_id");
+    if (!still_held) decided_with = std::string(answer.at("policy_version").as_string());
+    if (still_held) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE(still_held) << "node 1 still decides with the old policy 5 s after node 0 activated a new one";
+  EXPECT_EQ(decided_with, version);
+}
+
 TEST_F(ClusterTest, RetryOnAnotherNodeGetsTheRecordedAnswer) {
   StartNodes(2);
   const std::string agent = MakeKey(R"({"name":"agent","role":"agent","workflows":["retail-bot"]})");

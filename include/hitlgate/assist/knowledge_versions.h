@@ -38,6 +38,11 @@ class KnowledgeVersions {
   // NotFound: no such version.
   [[nodiscard]] Result<store::KnowledgeVersionInfo> Activate(const std::string& id, const std::string& actor,
                                                              TimePoint at);
+  // Another node of a cluster may activate a version in the shared store:
+  // serves the store's active version when it is not the one served here.
+  // True when it changed. DataLoss: the active version does not parse (the
+  // one served stays).
+  [[nodiscard]] Result<bool> FollowActive();
   // The version this gateway serves, without its document.
   [[nodiscard]] Result<store::KnowledgeVersionInfo> Served();
   [[nodiscard]] Result<std::vector<store::KnowledgeVersionInfo>> List();

@@ -9,12 +9,14 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hitlgate/common/clock.h"
 #include "hitlgate/common/error.h"
+#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/engine/engine.h"
 #include "hitlgate/engine/policy_tests.h"
 #include "hitlgate/gateway/policy_types.h"
@@ -52,6 +54,13 @@ class PolicyService {
   // activates `fallback_yaml` when the store has none (the first start).
   [[nodiscard]] Result<void> LoadActivePolicy(std::string_view fallback_yaml,
                                               std::string_view fallback_name);
+  // Another node of a cluster (or a tool on the same store) may activate a
+  // version: called from the tick, this puts the store's active version in
+  // the engine when it is not the one this service last loaded or
+  // activated. True when it changed the engine's policy. Does nothing before
+  // LoadActivePolicy. FailedPrecondition: the active version does not compile
+  // (the engine keeps deciding with the one it has).
+  [[nodiscard]] Result<bool> FollowActivePolicy();
   // Runs a policy's test cases against a policy text. A text or case file
   // that does not parse is a failed report (its issues as failures), not an
   // error: the console's editor shows it.
@@ -84,6 +93,11 @@ class PolicyService {
   // Null when none is set. Swapped atomically: the event path reads it
   // without a lock.
   std::atomic<std::shared_ptr<ShadowMode>> shadow_;
+  // The active version as this service last saw it in the store: what
+  // FollowActivePolicy compares with. Empty until LoadActivePolicy.
+  std::mutex followed_mu_;
+  std::string followed_version_ HITLGATE_GUARDED_BY(followed_mu_);
+  void Followed(std::string version);
 };
 
 }  // namespace hitlgate::gateway
