@@ -21,11 +21,8 @@ std::string IntArray(const std::vector<std::int64_t>& items) {
   return out;
 }
 
-// One statement: the sealed records onto the chain, and the head after them.
-// `pending_ids` (when not empty) are the audit_pending rows they came from,
-// deleted in the same statement; the count check catches a row that vanished.
-Result<void> StoreSealed(Connection& conn, const std::vector<audit::AuditRecord>& records,
-                         const std::vector<std::int64_t>& pending_ids) {
+// One statement: records sealed here onto the chain, and the head after them.
+Result<void> StoreSealed(Connection& conn, const std::vector<audit::AuditRecord>& records) {
   std::vector<std::string> cols[6];  // kind, actor, subject, payload, prev_hash, hash
   std::vector<std::int64_t> at;
   for (const audit::AuditRecord& r : records) {
@@ -39,15 +36,14 @@ Result<void> StoreSealed(Connection& conn, const std::vector<audit::AuditRecord>
   }
   const audit::AuditRecord& last = records.back();
   auto ins = conn.Query(
-      "WITH gone AS (DELETE FROM audit_pending WHERE id = ANY($11::bigint[])), "
-      "head AS (UPDATE audit_head SET seq = $9, hash = $10 WHERE id = 1) "
+      "WITH head AS (UPDATE audit_head SET seq = $9, hash = $10 WHERE id = 1) "
       "INSERT INTO audit(seq, at_us, kind, actor, subject, payload_json, prev_hash, hash) "
       "SELECT $1::bigint + o - 1, t, k, a, s, p, ph, h FROM unnest($2::bigint[], $3::text[], "
       "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY "
       "AS x(t, k, a, s, p, ph, h, o)",
       Params::Of(records.front().seq, IntArray(at), TextArray(cols[0]), TextArray(cols[1]),
                  TextArray(cols[2]), TextArray(cols[3]), TextArray(cols[4]), TextArray(cols[5]),
-                 last.seq, last.hash, IntArray(pending_ids)));
+                 last.seq, last.hash));
   HITLGATE_RETURN_IF_ERROR(ins);
   if (ins->affected() != static_cast<std::int64_t>(records.size())) {
     return MakeError(ErrorCode::kInternal, "audit seal inserted " + std::to_string(ins->affected()) +
@@ -86,18 +82,33 @@ Result<int> SealPending(Connection& conn, AuditHead& head, int limit) {
       Params::Of(limit));
   HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) return 0;
-  std::vector<audit::AuditRecord> records;
-  std::vector<std::int64_t> ids;
-  records.reserve(static_cast<size_t>(rows->size()));
+  std::vector<std::int64_t> ids, seqs;
+  std::vector<std::string> prev_hashes, hashes;
   AuditHead next = head;
   for (int i = 0; i < rows->size(); ++i) {
-    ids.push_back(rows->Int(i, 0));
     audit::AuditRecord r = audit::Seal({rows->Text(i, 2), rows->Text(i, 3), rows->Text(i, 4), rows->Text(i, 5)},
                                        next.seq + 1, rows->Time(i, 1), next.hash);
+    ids.push_back(rows->Int(i, 0));
+    seqs.push_back(r.seq);
+    prev_hashes.push_back(std::move(r.prev_hash));
     next = {r.seq, r.hash};
-    records.push_back(std::move(r));
+    hashes.push_back(std::move(r.hash));
   }
-  HITLGATE_RETURN_IF_ERROR(StoreSealed(conn, records, ids));
+  // The rows move inside the server: only their ids and new hashes travel.
+  auto moved = conn.Query(
+      "WITH gone AS (DELETE FROM audit_pending WHERE id = ANY($1::bigint[]) "
+      "  RETURNING id, at_us, kind, actor, subject, payload_json), "
+      "head AS (UPDATE audit_head SET seq = $5, hash = $6 WHERE id = 1) "
+      "INSERT INTO audit(seq, at_us, kind, actor, subject, payload_json, prev_hash, hash) "
+      "SELECT x.seq, g.at_us, g.kind, g.actor, g.subject, g.payload_json, x.ph, x.h "
+      "FROM gone g JOIN unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS x(id, seq, ph, h) "
+      "ON x.id = g.id",
+      Params::Of(IntArray(ids), IntArray(seqs), TextArray(prev_hashes), TextArray(hashes), next.seq, next.hash));
+  HITLGATE_RETURN_IF_ERROR(moved);
+  if (moved->affected() != rows->size()) {
+    return MakeError(ErrorCode::kInternal, "audit seal moved " + std::to_string(moved->affected()) + " of " +
+                                               std::to_string(rows->size()) + " pending records");
+  }
   head = std::move(next);
   return rows->size();
 }
@@ -112,7 +123,7 @@ Result<std::vector<audit::AuditRecord>> SealDirect(Connection& conn, AuditHead& 
     next = {r.seq, r.hash};
     out.push_back(std::move(r));
   }
-  HITLGATE_RETURN_IF_ERROR(StoreSealed(conn, out, {}));
+  HITLGATE_RETURN_IF_ERROR(StoreSealed(conn, out));
   head = std::move(next);
   return out;
 }
@@ -187,8 +198,7 @@ void Sealer::Loop() {
   while (true) {
     {
       std::unique_lock lock(mu_);
-      const auto pause = waiting ? std::chrono::milliseconds(2) : kIdlePoll;
-      cv_.wait_for(lock, pause, [this] { return stopping_ || poked_; });
+      cv_.wait_for(lock, waiting ? kRetry : kIdlePoll, [this] { return stopping_ || poked_; });
       if (stopping_ && !poked_ && !waiting) return;
       poked_ = false;
     }
@@ -198,6 +208,8 @@ void Sealer::Loop() {
       return;
     }
     waiting = SealAvailable();
+    // Pokes during the pause gather into the next pass: fewer, larger seals.
+    std::this_thread::sleep_for(kRetry);
   }
 }
 
@@ -214,13 +226,16 @@ bool Sealer::SealAvailable() {
     conn_ = std::move(*opened);
   }
   while (true) {
+    // One cheap look before any transaction: most looks find nothing to do.
+    auto look = conn_->Query(
+        "SELECT COALESCE(bool_or(xid < pg_snapshot_xmin(pg_current_snapshot())), false)::int, "
+        "count(*) FROM audit_pending");
+    if (!look) return true;
+    if (look->Int(0, 0) == 0) return look->Int(0, 1) > 0;
     auto pass = SealOnce(*conn_, kBatch);
-    if (!pass) return true;
-    if (!pass->locked) return true;  // the holder may have missed ours: again shortly
-    if (pass->sealed < kBatch) break;
+    if (!pass || !pass->locked) return true;  // the holder may have missed ours: again shortly
+    if (pass->sealed < kBatch) return true;   // look again after the pause
   }
-  auto left = conn_->Query("SELECT EXISTS(SELECT 1 FROM audit_pending)::int");
-  return !left || left->Int(0, 0) == 1;
 }
 
 }  // namespace hitlgate::store::postgres

@@ -59,12 +59,14 @@ struct SealPass {
 [[nodiscard]] Result<void> SealCommitted(Connection& conn, std::chrono::milliseconds limit);
 
 // A node's sealer thread: seals after the writer says it queued records,
-// keeps trying every couple of milliseconds while records wait, and looks
+// keeps trying every kRetry while records wait, and looks
 // every kIdlePoll when nothing happens here (records another node left when
 // it died, or ones it queued while this node held the lock).
 class Sealer {
  public:
   static constexpr std::chrono::milliseconds kIdlePoll{100};
+  // The pause between passes while records wait.
+  static constexpr std::chrono::milliseconds kRetry{5};
   static constexpr int kBatch = 1000;
 
   explicit Sealer(ConnectOptions options);
