@@ -81,10 +81,10 @@ cpu_of() {
 }
 pg_cpu() { cpu_of $(pgrep -x postgres || true); }
 
-# sample_locks FILE: until killed, appends "active waiting" every 50 ms (one
+# sample_locks FILE: until killed, appends "active waiting what-each-waits-on" every 50 ms (one
 # psql session, so sampling costs one backend, not a process per sample).
 sample_locks() {
-  local q="SELECT count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock') FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid();"
+  local q="SELECT count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock'), COALESCE(string_agg(COALESCE(wait_event_type || ':' || wait_event, 'CPU'), ',') FILTER (WHERE state = 'active'), '-') FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid();"
   while :; do echo "$q"; sleep 0.05; done | psql -qAtX -F ' ' "$pg" >> "$1" 2>/dev/null
 }
 stop_sampler() {  # its loop and psql are its children
@@ -92,6 +92,13 @@ stop_sampler() {  # its loop and psql are its children
   pkill -P "$1" 2>/dev/null || true
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
+}
+# wait_breakdown FILE: what the active backends were doing, most frequent first ("CPU": no wait).
+wait_breakdown() {
+  awk '$3 != "-" {n = split($3, w, ","); for (i = 1; i <= n; i++) {c[w[i]]++; t++}}
+       END {for (k in c) printf "%d %s\n", c[k], k}' "$1" 2>/dev/null |
+    sort -rn | head -6 | awk -v t="$(awk '$3 != "-" {n += split($3, w, ",")} END {print n + 0}' "$1")" \
+      '{printf "%s%s %.0f%%", (NR > 1 ? ", " : ""), $2, t ? 100 * $1 / t : 0} END {print ""}'
 }
 # lock_share FILE: waiting / active over all samples, in percent ("-" without samples).
 lock_share() {
@@ -193,3 +200,6 @@ for line in "${results[@]}"; do
   printf '%-30s %5s %9s %8s %7s %12s %10s %12s %14s %s\n' "$label" "$nodes" "$rps" "$p99" "$non2xx" \
     "$node_ms" "$pg_ms" "$locks" "$pps" "($note)"
 done
+if [[ -f "$work/pg3/locks.events" ]]; then
+  echo "PostgreSQL 3 nodes, event run, active backends by wait event: $(wait_breakdown "$work/pg3/locks.events")"
+fi
