@@ -121,7 +121,7 @@ run_config() {
   local conns=$((64 / nodes)) wrk_pids=()
   local node0 pg0 sampler=""
   if [[ "$name" != sqlite ]]; then
-    sample_locks "$dir/locks.events" &
+    sample_locks "$dir/locks.events" 2>/dev/null &
     sampler=$!
   fi
   node0=$(cpu_of "${pids[@]}")
@@ -146,7 +146,7 @@ run_config() {
   port_list=$(IFS=,; echo "${ports[*]}")
   stop_sampler "$sampler"
   local review
-  [[ "$name" != sqlite ]] && { sample_locks "$dir/locks.reviews" & sampler=$!; }
+  [[ "$name" != sqlite ]] && { sample_locks "$dir/locks.reviews" 2>/dev/null & sampler=$!; }
   review=$("$loader" --ports "$port_list" --admin "$admin" --reviewers 32 --seconds "$secs" \
     --seed $((400 * secs)))
   stop_sampler "$sampler"
