@@ -18,6 +18,7 @@
 #include "hitlgate/audit/verifier.h"
 #include "hitlgate/store/audit_source.h"
 #include "hitlgate/store/postgres_store.h"
+#include "storage/postgres/held_refund_records.h"
 #include "testing/result_matchers.h"
 
 namespace hitlgate::store {
@@ -90,28 +91,8 @@ class AuditSealerTest : public ::testing::Test {
     return std::move(*s);
   }
 
-  static DecisionRecord Decision(const std::string& iid) {
-    DecisionRecord d;
-    d.interaction_id = iid;
-    d.customer_id = "c-" + iid;
-    d.workflow = "refunds";
-    d.channel = "chat";
-    d.type = engine::EventType::kAiProposal;
-    d.at = kT0;
-    d.event_json = R"({"text":"x"})";
-    d.decision_json = R"({"outcome":"hold"})";
-    d.outcome = engine::Outcome::kHold;
-    d.policy_version = "sha256:v1";
-    d.recorded_by = "k-agent";
-    return d;
-  }
-  static NewTask HoldTask() {
-    NewTask t;
-    t.queue = "billing";
-    t.created_at = kT0;
-    t.due_at = kT0 + std::chrono::minutes(15);
-    return t;
-  }
+  static DecisionRecord Decision(const std::string& iid) { return testing::HeldRefundDecision(iid, kT0); }
+  static NewTask HoldTask() { return testing::BillingTask(kT0); }
 
   // Verifies the whole chain up to the head the store names.
   static audit::VerifySummary Verify(Store& s) {
