@@ -9,6 +9,9 @@
 #            req/s summed over the nodes, p99 the worst node's.
 #   reviews  bench/review_http_load: 32 reviewers spread over the nodes, each
 #            looping claim (POST /v1/review/next) + verdict, on seeded tasks.
+#   locks    while both run, pg_stat_activity is sampled every 50 ms: the share
+#            of active client backends waiting on a heavyweight lock
+#            (wait_event_type = 'Lock': rows, transactions, advisory locks).
 # Prints one table. Every process shares this machine's cores (nodes, wrk,
 # PostgreSQL): the figures say where the limit lies, not what separate
 # machines would do (docs/cluster.md discusses that).
@@ -16,7 +19,8 @@
 #   bench/cluster_http_bench.sh [seconds per run, default 8]
 # Uses $HITLGATE_TEST_PG_URL when set, else starts a private PostgreSQL
 # (scripts/pg.sh) and removes it afterwards. HITLGATE_BUILD picks the build
-# folder (default build/bench, Release).
+# folder (default build/bench, Release); HITLGATE_BIN another server binary
+# (e.g. a build of main, for a before/after on the same machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-8}"
@@ -26,7 +30,7 @@ if [[ ! -f "$B/build.ninja" ]]; then
   cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHITLGATE_BUILD_TESTS=OFF >/dev/null
 fi
 ninja -C "$B" hitlgate review_http_load >/dev/null
-bin="$B/src/cli/hitlgate"
+bin="${HITLGATE_BIN:-$B/src/cli/hitlgate}"
 loader="$B/bench/review_http_load"
 
 work=$(mktemp -d /tmp/hitlgate-clbench.XXXXXX)
@@ -77,6 +81,30 @@ cpu_of() {
 }
 pg_cpu() { cpu_of $(pgrep -x postgres || true); }
 
+# sample_locks FILE: until killed, appends "active waiting what-each-waits-on" every 50 ms (one
+# psql session, so sampling costs one backend, not a process per sample).
+sample_locks() {
+  local q="SELECT count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock'), COALESCE(string_agg(COALESCE(wait_event_type || ':' || wait_event, 'CPU'), ',') FILTER (WHERE state = 'active'), '-') FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid();"
+  while :; do echo "$q"; sleep 0.05; done | psql -qAtX -F ' ' "$pg" >> "$1" 2>/dev/null
+}
+stop_sampler() {  # its loop and psql are its children
+  [[ -z "$1" ]] && return 0
+  pkill -P "$1" 2>/dev/null || true
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+# wait_breakdown FILE: what the active backends were doing, most frequent first ("CPU": no wait).
+wait_breakdown() {
+  awk '$3 != "-" {n = split($3, w, ","); for (i = 1; i <= n; i++) {c[w[i]]++; t++}}
+       END {for (k in c) printf "%d %s\n", c[k], k}' "$1" 2>/dev/null |
+    sort -rn | head -6 | awk -v t="$(awk '$3 != "-" {n += split($3, w, ",")} END {print n + 0}' "$1")" \
+      '{printf "%s%s %.0f%%", (NR > 1 ? ", " : ""), $2, t ? 100 * $1 / t : 0} END {print ""}'
+}
+# lock_share FILE: waiting / active over all samples, in percent ("-" without samples).
+lock_share() {
+  awk '{a += $1; w += $2} END {if (a > 0) printf "%.1f", 100 * w / a; else print "-"}' "$1" 2>/dev/null || echo "-"
+}
+
 # run_config NAME NODES [--store URL]: prints "name nodes rps p99 non2xx node_ms pg_ms <review line>".
 run_config() {
   local name=$1 nodes=$2; shift 2
@@ -91,7 +119,11 @@ run_config() {
     -d '{"name":"bench agent","role":"agent","workflows":["*"]}' "http://127.0.0.1:${ports[0]}/v1/keys" |
     sed -E 's/.*"token":"([^"]+)".*/\1/')
   local conns=$((64 / nodes)) wrk_pids=()
-  local node0 pg0
+  local node0 pg0 sampler=""
+  if [[ "$name" != sqlite ]]; then
+    sample_locks "$dir/locks.events" 2>/dev/null &
+    sampler=$!
+  fi
   node0=$(cpu_of "${pids[@]}")
   pg0=$(pg_cpu)
   for ((i = 0; i < nodes; i++)); do
@@ -112,9 +144,12 @@ run_config() {
   non2xx=$(cat "$dir"/wrk.* | awk '/Non-2xx/ {s += $NF} END {print s+0}')
   local port_list
   port_list=$(IFS=,; echo "${ports[*]}")
+  stop_sampler "$sampler"
   local review
+  [[ "$name" != sqlite ]] && { sample_locks "$dir/locks.reviews" 2>/dev/null & sampler=$!; }
   review=$("$loader" --ports "$port_list" --admin "$admin" --reviewers 32 --seconds "$secs" \
     --seed $((400 * secs)))
+  stop_sampler "$sampler"
   stop_nodes
   # CPU per event (ms) during the event run: the nodes', PostgreSQL's.
   local total node_ms pg_ms hz
@@ -122,7 +157,9 @@ run_config() {
   total=$(cat "$dir"/wrk.* | awk '/requests in/ {s += $1} END {print s+0}')
   node_ms=$(awk -v a="$node0" -v b="$node1" -v n="$total" -v hz="$hz" 'BEGIN{printf "%.2f", n ? (b-a)*1000/hz/n : 0}')
   pg_ms=$(awk -v a="$pg0" -v b="$pg1" -v n="$total" -v hz="$hz" 'BEGIN{printf "%.2f", n ? (b-a)*1000/hz/n : 0}')
-  echo "$name $nodes $rps $p99 $non2xx $node_ms $pg_ms $review"
+  local locks="-/-"
+  [[ "$name" != sqlite ]] && locks="$(lock_share "$dir/locks.events")/$(lock_share "$dir/locks.reviews")"
+  echo "$name $nodes $rps $p99 $non2xx $node_ms $pg_ms $locks $review"
 }
 
 schema() {  # a fresh schema; prints the URL that selects it
@@ -148,10 +185,11 @@ done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "build: $B; ${secs}s per run; nodes, wrk, review_http_load and PostgreSQL (fsync on) all share these cores"
 echo "CPU ms/event: CPU the nodes and all PostgreSQL processes used during the event run, per event"
-printf '%-30s %5s %9s %8s %7s %12s %10s %14s %s\n' "store" "nodes" "events/s" "p99 ms" "non-2xx" \
-  "node ms/ev" "pg ms/ev" "claims+verd/s" "(review run)"
+echo "lock wait %: share of active PostgreSQL client backends waiting on a lock (events run / review run)"
+printf '%-30s %5s %9s %8s %7s %12s %10s %12s %14s %s\n' "store" "nodes" "events/s" "p99 ms" "non-2xx" \
+  "node ms/ev" "pg ms/ev" "lock wait %" "claims+verd/s" "(review run)"
 for line in "${results[@]}"; do
-  read -r name nodes rps p99 non2xx node_ms pg_ms _ pps _ pairs _ rsecs _ dry _ errors _ seeded _ <<<"$line"
+  read -r name nodes rps p99 non2xx node_ms pg_ms locks _ pps _ pairs _ rsecs _ dry _ errors _ seeded _ <<<"$line"
   case "$name" in
     sqlite) label="SQLite" ;;
     pgmem*) label="PostgreSQL, state per node" ;;
@@ -159,6 +197,9 @@ for line in "${results[@]}"; do
   esac
   note="$pairs pairs in ${rsecs}s, errors $errors"
   [[ "$dry" == 1 ]] && note="$note, queue ran dry (seeded $seeded)"
-  printf '%-30s %5s %9s %8s %7s %12s %10s %14s %s\n' "$label" "$nodes" "$rps" "$p99" "$non2xx" \
-    "$node_ms" "$pg_ms" "$pps" "($note)"
+  printf '%-30s %5s %9s %8s %7s %12s %10s %12s %14s %s\n' "$label" "$nodes" "$rps" "$p99" "$non2xx" \
+    "$node_ms" "$pg_ms" "$locks" "$pps" "($note)"
 done
+if [[ -f "$work/pg3/locks.events" ]]; then
+  echo "PostgreSQL 3 nodes, event run, active backends by wait event: $(wait_breakdown "$work/pg3/locks.events")"
+fi

@@ -338,6 +338,33 @@ TEST_F(ClusterTest, APolicyActivatedOnOneNodeDecidesOnTheOthers) {
   EXPECT_EQ(decided_with, version);
 }
 
+// The receipt is an audit record written in the verdict's transaction; a
+// node that did not answer finds it in the audit log (ADR 0011: records are
+// chained after commit, and an audit read first seals what committed before).
+TEST_F(ClusterTest, ReceiptOfAVerdictOnOneNodeIsServedAtOnceByAnother) {
+  StartNodes(2);
+  const std::string agent = MakeKey(R"({"name":"agent","role":"agent","workflows":["retail-bot"]})");
+  const std::string reviewer =
+      MakeKey(R"({"name":"rev","role":"reviewer","skills":["billing","orders"]})");
+  HttpReply held = HttpCall(Port(0), "POST", "/v1/events", Event("rcpt-1"), agent);
+  ASSERT_EQ(held.status, 200) << held.body;
+  HttpReply claimed = HttpCall(Port(0), "POST", "/v1/review/next", "{}", reviewer);
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  auto task = json::parse(claimed.body);
+  const std::string id(task.at("id").as_string());
+  const std::string lease(task.at("lease").at("lease_id").as_string());
+  HttpReply verdict = HttpCall(Port(0), "POST", "/v1/review/tasks/" + id + "/verdict",
+                               R"({"verdict":"approved","lease_id":")" + lease + "\"}", reviewer);
+  ASSERT_EQ(verdict.status, 200) << verdict.body;
+
+  HttpReply view = HttpCall(Port(1), "GET", "/v1/tasks/" + id, "", agent);
+  ASSERT_EQ(view.status, 200) << view.body;
+  const json::value parsed = json::parse(view.body);
+  const json::value* receipt = parsed.as_object().if_contains("receipt");
+  ASSERT_NE(receipt, nullptr) << view.body;
+  EXPECT_TRUE(receipt->is_object()) << view.body;
+}
+
 TEST_F(ClusterTest, RetryOnAnotherNodeGetsTheRecordedAnswer) {
   StartNodes(2);
   const std::string agent = MakeKey(R"({"name":"agent","role":"agent","workflows":["retail-bot"]})");

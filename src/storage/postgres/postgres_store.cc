@@ -47,6 +47,12 @@ Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
 
 namespace {
 
+// Audit reads answer as a single writer would: every record committed before
+// the read is on the chain (ADR 0011), so a caller finds what it just wrote
+// (a verdict's receipt, a purge's record) whichever node sealed it. This is
+// how long they wait for that.
+constexpr std::chrono::milliseconds kSealWait{5000};
+
 bool ValidSchemaName(const std::string& s) {
   if (s.empty() || s.size() > 63) return false;
   if (!(std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
@@ -169,8 +175,8 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   } else {
     p.Add(d.event_id);
   }
-  // A repeated event_id inserts nothing (writers are serialized by the
-  // audit head, so a duplicate committed by another node is seen here).
+  // A repeated event_id inserts nothing: a duplicate another node has in
+  // flight makes this insert wait for its commit, then see it.
   auto rows = conn.Query(
       "INSERT INTO decisions(interaction_id, customer_id, workflow, channel, event_index, type, "
       "at_us, event_json, decision_json, outcome, policy_version, recorded_by, task_id, "
@@ -270,12 +276,13 @@ Result<std::vector<audit::AuditRecord>> PostgresStore::AppendAudit(
     const std::vector<audit::AuditEntry>& entries, TimePoint at) {
   HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(entries));
   return Write<std::vector<audit::AuditRecord>>(
-      [&](WriteTxn& txn) { return txn.Append(entries, at); });
+      [&](WriteTxn& txn) { return txn.AppendSealed(entries, at); });
 }
 
 Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAudit(std::int64_t from_seq, int limit) {
   return Read<std::vector<audit::AuditRecord>>(
       [&](Connection& conn) -> Result<std::vector<audit::AuditRecord>> {
+        HITLGATE_RETURN_IF_ERROR(postgres::SealCommitted(conn, kSealWait));
         static const std::string kSql = std::string("SELECT ") + postgres::kAuditColumns +
                                         " FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2";
         auto rows = conn.Query(kSql, Params::Of(from_seq, std::max(limit, 0)));
@@ -291,6 +298,7 @@ Result<std::vector<audit::AuditLink>> PostgresStore::ReadAuditLinks(std::int64_t
                                                                     int limit) {
   return Read<std::vector<audit::AuditLink>>(
       [&](Connection& conn) -> Result<std::vector<audit::AuditLink>> {
+        HITLGATE_RETURN_IF_ERROR(postgres::SealCommitted(conn, kSealWait));
         auto rows = conn.Query(
             "SELECT seq, prev_hash, hash FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2",
             Params::Of(from_seq, std::max(limit, 0)));
@@ -307,6 +315,7 @@ Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAuditOfKinds(
     std::int64_t from_seq, std::int64_t to_seq, const std::vector<std::string>& kinds) {
   return Read<std::vector<audit::AuditRecord>>(
       [&](Connection& conn) -> Result<std::vector<audit::AuditRecord>> {
+        HITLGATE_RETURN_IF_ERROR(postgres::SealCommitted(conn, kSealWait));
         static const std::string kSql =
             std::string("SELECT ") + postgres::kAuditColumns +
             " FROM audit WHERE seq >= $1 AND seq < $2 AND kind = ANY($3::text[])"
@@ -322,6 +331,7 @@ Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAuditOfKinds(
 
 Result<AuditHead> PostgresStore::GetAuditHead() {
   return Read<AuditHead>([&](Connection& conn) -> Result<AuditHead> {
+    HITLGATE_RETURN_IF_ERROR(postgres::SealCommitted(conn, kSealWait));
     auto rows = conn.Query("SELECT seq, hash FROM audit_head WHERE id = 1");
     HITLGATE_RETURN_IF_ERROR(rows);
     if (rows->empty()) return DataLoss("audit_head row is missing");
@@ -336,12 +346,14 @@ Result<PurgeResult> PostgresStore::PurgeAuditBefore(TimePoint cutoff, TimePoint 
   }
   return Write<PurgeResult>([&](WriteTxn& txn) -> Result<PurgeResult> {
     Connection& conn = txn.conn();
+    auto head = txn.SealedHead();
+    HITLGATE_RETURN_IF_ERROR(head);
     audit::PurgeAnchor anchor;
     anchor.cutoff = cutoff;
     anchor.retention_days =
         std::chrono::duration_cast<std::chrono::days>(options.min_retention).count();
-    anchor.first_kept_seq = txn.head().seq + 1;
-    anchor.first_kept_prev_hash = txn.head().hash;
+    anchor.first_kept_seq = head->seq + 1;
+    anchor.first_kept_prev_hash = head->hash;
     // The purge removes a prefix of the chain (never a hole): the first
     // record young enough to keep ends it.
     auto first = conn.Query(
@@ -355,7 +367,7 @@ Result<PurgeResult> PostgresStore::PurgeAuditBefore(TimePoint cutoff, TimePoint 
     auto del = conn.Query("DELETE FROM audit WHERE seq < $1", Params::Of(anchor.first_kept_seq));
     HITLGATE_RETURN_IF_ERROR(del);
     anchor.purged_count = del->affected();
-    auto sealed = txn.Append({{std::string(audit::kinds::kAuditPurged), options.actor, "audit",
+    auto sealed = txn.AppendSealed({{std::string(audit::kinds::kAuditPurged), options.actor, "audit",
                                audit::EncodePurgePayload(anchor)}},
                              now);
     HITLGATE_RETURN_IF_ERROR(sealed);

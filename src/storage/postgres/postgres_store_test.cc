@@ -21,6 +21,7 @@
 
 #include "hitlgate/audit/verifier.h"
 #include "hitlgate/store/audit_source.h"
+#include "storage/postgres/held_refund_records.h"
 #include "store/store_conformance.h"
 #include "testing/result_matchers.h"
 
@@ -112,29 +113,8 @@ class PostgresStoreTest : public ::testing::Test {
   }
 
   // A decision that opens a billing task for interaction `iid`.
-  static DecisionRecord Decision(const std::string& iid) {
-    DecisionRecord d;
-    d.interaction_id = iid;
-    d.customer_id = "c-" + iid;
-    d.workflow = "refunds";
-    d.channel = "chat";
-    d.type = engine::EventType::kAiProposal;
-    d.at = kT0;
-    d.event_json = R"({"text":"x"})";
-    d.decision_json = R"({"outcome":"hold"})";
-    d.outcome = engine::Outcome::kHold;
-    d.policy_version = "sha256:v1";
-    d.recorded_by = "k-agent";
-    return d;
-  }
-  static NewTask HoldTask() {
-    NewTask t;
-    t.queue = "billing";
-    t.skills = {"billing"};
-    t.created_at = kT0;
-    t.due_at = kT0 + minutes(15);
-    return t;
-  }
+  static DecisionRecord Decision(const std::string& iid) { return testing::HeldRefundDecision(iid, kT0); }
+  static NewTask HoldTask() { return testing::BillingTask(kT0); }
   static ClaimRequest Reviewer(const std::string& name, TimePoint now) {
     ClaimRequest r;
     r.reviewer = name;

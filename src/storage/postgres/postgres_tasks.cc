@@ -24,18 +24,10 @@ namespace {
 // the plan). $1 now, $2 skills, $3 languages, $4 queues, $6 workflows
 // (U+001F-joined lists), $5 how many.
 //
-// The claim runs inside the writer's batch, after the audit head lock
-// (writer.h), not before it. Locking the task first would break the rule
-// that makes the cluster deadlock-free (the head is every write
-// transaction's first lock): SKIP LOCKED never waits, but a node holding
-// the head may wait for the row this claim locked (a cancel, an escalation
-// or a deadline locks open tasks with a plain FOR UPDATE) while this claim
-// waits for the head, and PostgreSQL would break that only after
-// deadlock_timeout, with the head held all along. An unlocked look ahead
-// (a hint re-checked under the head) would mostly miss: every reviewer's
-// first choice is the same task. So the walk stays under the head and is
-// made cheap instead: it reads the index entries ahead of the first task
-// not locked by another node (docs/cluster.md, "Claims").
+// The claim takes no cluster-wide lock (ADR 0011): SKIP LOCKED never waits,
+// so claims on several nodes walk past each other's rows. The walk is cheap:
+// it reads the index entries ahead of the first task not locked by another
+// node (docs/cluster.md, "Claims").
 const std::string kQualifies =
     " AND string_to_array(skills, chr(31)) <@ string_to_array($2, chr(31))"
     " AND (language = '' OR $3 = '' OR EXISTS (SELECT 1 FROM unnest(string_to_array($3, chr(31))) AS l(tag)"
@@ -64,6 +56,18 @@ const std::string kClaimableExpired =
     " FROM tasks t WHERE id IN (SELECT id FROM expired) AND status = 'claimed' AND "
     "lease_expires_us <= $1" +
     kQualifies;
+
+// A reviewer's lease count is checked, then a lease added: two nodes claiming
+// for one reviewer at once must not both pass the check. The audit head lock
+// used to serialize them; now a lock per reviewer does, held to the commit
+// (hash collisions only make two reviewers wait for each other).
+Result<void> CountLeasesAlone(Connection& conn, const ClaimRequest& r) {
+  if (r.max_concurrent <= 0) return {};
+  HITLGATE_RETURN_IF_ERROR(conn.Query(
+      "SELECT pg_advisory_xact_lock(hashtext('hitlgate.reviewer_leases'), hashtext($1))",
+      Params::Of(r.reviewer)));
+  return {};
+}
 
 // The first task in claim order from `sql` that `r` may claim.
 Result<std::optional<Task>> FirstClaimable(Connection& conn, const std::string& sql,
@@ -134,6 +138,7 @@ Result<std::vector<Task>> MutateAll(WriteTxn& txn, const std::string& sql, const
 Result<Task> PostgresStore::ClaimNext(const ClaimRequest& r) {
   HITLGATE_RETURN_IF_ERROR(internal::ValidateClaimRequest(r));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
+    HITLGATE_RETURN_IF_ERROR(CountLeasesAlone(txn.conn(), r));
     auto live = postgres::LiveLeases(txn.conn(), r.reviewer, r.now);
     HITLGATE_RETURN_IF_ERROR(live);
     HITLGATE_RETURN_IF_ERROR(internal::CheckConcurrency(r, *live));
@@ -162,6 +167,7 @@ Result<Task> PostgresStore::Claim(const std::string& task_id, const ClaimRequest
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     auto t = postgres::LoadTask(txn.conn(), task_id, /*for_update=*/true);
     HITLGATE_RETURN_IF_ERROR(t);
+    HITLGATE_RETURN_IF_ERROR(CountLeasesAlone(txn.conn(), r));
     auto live = postgres::LiveLeases(txn.conn(), r.reviewer, r.now);
     HITLGATE_RETURN_IF_ERROR(live);
     auto held = internal::CheckClaimOne(*t, r, *live);

@@ -10,9 +10,9 @@ struct Migration {
 
 // Append only: a released migration is never edited, a change is a new one.
 // The tables mirror the SQLite backend's (times are BIGINT microseconds,
-// lists are U+001F-joined text), plus audit_head: the one row every
-// audit-writing transaction locks, which makes the chain one gapless
-// sequence whichever node writes (docs/adr/0005-audit-chain-on-postgres.md).
+// lists are U+001F-joined text), plus audit_head, the chain's head, and
+// audit_pending, where write transactions queue records for the sealer
+// (docs/adr/0011-audit-chain-without-a-cluster-lock.md).
 constexpr Migration kMigrations[] = {
     {1, R"sql(
 CREATE TABLE decisions(
@@ -252,6 +252,23 @@ CREATE INDEX tasks_lease ON tasks(lease_expires_us) WHERE status = 'claimed';
 ALTER TABLE tasks SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,
   autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000,
   autovacuum_vacuum_cost_delay = 1);
+)sql"},
+    {11, R"sql(
+-- Audit records wait here from their write transaction's commit until the
+-- sealer puts them on the chain (ADR 0011): no write transaction locks
+-- audit_head any more. xid is the inserting transaction's id, so the sealer
+-- can tell the records of finished transactions; id is the sealing order.
+-- Rows live for milliseconds: vacuum after every 1,000 of them.
+CREATE TABLE audit_pending(
+  id BIGSERIAL PRIMARY KEY,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  at_us BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  payload_json TEXT NOT NULL)
+  WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
+        autovacuum_vacuum_cost_delay = 1);
 )sql"},
 };
 

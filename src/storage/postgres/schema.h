@@ -11,7 +11,7 @@
 
 namespace hitlgate::store::postgres {
 
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 // Creates `schema` (when not empty; the connection's search_path names it)
 // and brings its tables to kSchemaVersion.

@@ -17,39 +17,54 @@ std::string TextArray(const std::vector<std::string>& items) {
   return out;
 }
 
-Result<std::vector<audit::AuditRecord>> WriteTxn::Append(std::vector<audit::AuditEntry> entries,
-                                                         TimePoint at) {
-  std::vector<audit::AuditRecord> out;
-  if (entries.empty()) return out;
-  out.reserve(entries.size());
-  std::vector<std::string> cols[6];  // kind, actor, subject, payload, prev_hash, hash
+Result<void> WriteTxn::Append(std::vector<audit::AuditEntry> entries, TimePoint at) {
+  if (entries.empty()) return {};
+  std::vector<std::string> cols[4];  // kind, actor, subject, payload
   for (auto& e : entries) {
-    audit::AuditRecord r = audit::Seal(std::move(e), head_.seq + 1, at, head_.hash);
-    head_ = {r.seq, r.hash};
-    cols[0].push_back(r.kind);
-    cols[1].push_back(r.actor);
-    cols[2].push_back(r.subject);
-    cols[3].push_back(r.payload_json);
-    cols[4].push_back(r.prev_hash);
-    cols[5].push_back(r.hash);
-    out.push_back(std::move(r));
+    cols[0].push_back(std::move(e.kind));
+    cols[1].push_back(std::move(e.actor));
+    cols[2].push_back(std::move(e.subject));
+    cols[3].push_back(std::move(e.payload_json));
   }
-  // One statement for the whole run of records: seq counts up from the first.
+  // ORDER BY o: the ids (the sealing order) follow the entries' order.
   auto ins = conn_->Query(
-      "INSERT INTO audit(seq, at_us, kind, actor, subject, payload_json, prev_hash, hash) "
-      "SELECT $1::bigint + o - 1, $2::bigint, k, a, s, p, ph, h FROM unnest($3::text[], "
-      "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY "
-      "AS x(k, a, s, p, ph, h, o)",
-      Params::Of(out.front().seq, at, TextArray(cols[0]), TextArray(cols[1]), TextArray(cols[2]),
-                 TextArray(cols[3]), TextArray(cols[4]), TextArray(cols[5])));
+      "INSERT INTO audit_pending(at_us, kind, actor, subject, payload_json) "
+      "SELECT $1::bigint, k, a, s, p FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) "
+      "WITH ORDINALITY AS x(k, a, s, p, o) ORDER BY o",
+      Params::Of(at, TextArray(cols[0]), TextArray(cols[1]), TextArray(cols[2]), TextArray(cols[3])));
   HITLGATE_RETURN_IF_ERROR(ins);
-  return out;
+  queued_ = true;
+  return {};
+}
+
+Result<AuditHead> WriteTxn::SealedHead() {
+  if (!sealed_head_) {
+    HITLGATE_RETURN_IF_ERROR(TakeSealerLock(*conn_, /*wait=*/true));
+    auto head = ReadSealedHead(*conn_);
+    HITLGATE_RETURN_IF_ERROR(head);
+    // What other transactions committed goes first; this transaction's own
+    // queued records are not sealable yet and follow later.
+    while (true) {
+      auto sealed = SealPending(*conn_, *head, Sealer::kBatch);
+      HITLGATE_RETURN_IF_ERROR(sealed);
+      if (*sealed < Sealer::kBatch) break;
+    }
+    sealed_head_ = std::move(*head);
+  }
+  return *sealed_head_;
+}
+
+Result<std::vector<audit::AuditRecord>> WriteTxn::AppendSealed(std::vector<audit::AuditEntry> entries,
+                                                               TimePoint at) {
+  HITLGATE_RETURN_IF_ERROR(SealedHead());
+  return SealDirect(*conn_, *sealed_head_, std::move(entries), at);
 }
 
 Writer::Writer(ConnectOptions options, IdGenerator* ids, size_t max_batch)
     : options_(std::move(options)),
       ids_(ids),
       max_batch_(max_batch == 0 ? 1 : max_batch),
+      sealer_(options_),
       thread_([this] { Loop(); }) {}
 
 Writer::~Writer() {
@@ -107,19 +122,14 @@ bool Writer::TryBatch(const std::vector<WriteOp*>& batch, bool savepoints) {
   }
   Connection& conn = *conn_;
   if (auto r = conn.Exec("BEGIN"); !r) return fail_all(r.error());
-  // The cluster-wide write lock and the chain head, in one statement.
-  auto head_row = conn.Query("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
-  if (!head_row) return fail_all(head_row.error());
-  if (head_row->empty()) return fail_all(Error(ErrorCode::kDataLoss, "audit_head row is missing"));
-  const AuditHead start{head_row->Int(0, 0), head_row->Text(0, 1)};
-  WriteTxn txn(&conn, ids_, start);
+  WriteTxn txn(&conn, ids_);
   const bool single = batch.size() == 1;
   bool any_ok = false;
   for (WriteOp* op : batch) {
     if (savepoints) {
       if (auto r = conn.Exec("SAVEPOINT op"); !r) return fail_all(r.error());
     }
-    AuditHead saved = txn.head();
+    std::optional<AuditHead> saved = txn.sealed_state();
     const std::int64_t writes_before = conn.writes();
     const bool ok = op->Run(txn);
     if (conn.Broken()) {
@@ -128,7 +138,7 @@ bool Writer::TryBatch(const std::vector<WriteOp*>& batch, bool savepoints) {
     if (ok) {
       any_ok = true;
     } else {
-      txn.RestoreHead(std::move(saved));
+      txn.RestoreSealedState(std::move(saved));
       const bool dirty = conn.InFailedTransaction() || conn.writes() != writes_before;
       if (savepoints) {
         if (auto r = conn.Exec("ROLLBACK TO SAVEPOINT op"); !r) return fail_all(r.error());
@@ -147,17 +157,13 @@ bool Writer::TryBatch(const std::vector<WriteOp*>& batch, bool savepoints) {
     for (WriteOp* op : batch) op->Finish(nullptr);
     return true;
   }
-  if (txn.head().seq != start.seq) {
-    auto r = conn.Query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
-                        Params::Of(txn.head().seq, txn.head().hash));
-    if (!r) return fail_all(r.error());
-  }
   if (conn.InFailedTransaction()) {
     // An op reported success over a failed statement: COMMIT would silently
     // roll everything back, so nobody may be told it committed.
     return fail_all(Error(ErrorCode::kInternal, "write transaction failed unnoticed"));
   }
   if (auto r = conn.Exec("COMMIT"); !r) return fail_all(r.error());
+  if (txn.queued()) sealer_.Poke();
   for (WriteOp* op : batch) op->Finish(nullptr);
   return true;
 }

@@ -1,19 +1,15 @@
 // Writer: the one writer connection of a PostgresStore node and its thread.
 // Callers submit a WriteOp and block; the thread takes everything queued and
-// runs it in ONE transaction that first locks the audit chain's head row
-// (audit_head, SELECT ... FOR UPDATE), then stores the new head, commits and
-// wakes the callers. One op's failure must not undo the others: ops almost
-// always fail before they write (a check on what they read), so the batch
-// runs without savepoints (each would cost two round trips per op); when an
-// op fails after writing, the batch is rolled back and run again with one
-// SAVEPOINT per op.
+// runs it in ONE transaction, commits and wakes the callers. One op's failure
+// must not undo the others: ops almost always fail before they write (a
+// check on what they read), so the batch runs without savepoints (each would
+// cost two round trips per op); when an op fails after writing, the batch is
+// rolled back and run again with one SAVEPOINT per op.
 //
-// Locking the head first serializes every write transaction of the whole
-// cluster (that is what makes the audit chain one gapless sequence, ADR
-// 0005), so the head is held across the commit's WAL flush; batching is what
-// lets a node's concurrent callers share that flush and that lock hand-off.
-// Because the head is always the first lock a write transaction takes, two
-// writers can never wait for each other's rows: no deadlocks.
+// The batch takes no cluster-wide lock: its audit records go to
+// audit_pending, and the node's Sealer puts them on the chain after the
+// commit (ADR 0011, sealer.h). Batching still lets a node's concurrent
+// callers share one commit's WAL flush.
 //
 // Thread-safe: Submit may be called from any thread.
 #pragma once
@@ -24,6 +20,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -33,28 +30,44 @@
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
 #include "storage/postgres/connection.h"
+#include "storage/postgres/sealer.h"
 
 namespace hitlgate::store::postgres {
 
 // What a write operation sees inside the batch transaction.
 class WriteTxn {
  public:
-  WriteTxn(Connection* conn, IdGenerator* ids, const AuditHead& head)
-      : conn_(conn), ids_(ids), head_(head) {}
+  WriteTxn(Connection* conn, IdGenerator* ids) : conn_(conn), ids_(ids) {}
 
   Connection& conn() { return *conn_; }
   IdGenerator& ids() { return *ids_; }
-  const AuditHead& head() const { return head_; }
-  void RestoreHead(AuditHead head) { head_ = std::move(head); }
 
-  // Seals `entries` onto the chain at `at` and inserts them (one statement).
-  [[nodiscard]] Result<std::vector<audit::AuditRecord>> Append(
+  // Queues `entries`, written at `at`, for the sealer (one statement): the
+  // change they describe and the records commit together; their seq and hash
+  // come later. What the event path uses.
+  [[nodiscard]] Result<void> Append(std::vector<audit::AuditEntry> entries, TimePoint at);
+
+  // Seals `entries` onto the chain now and returns them with seq and hash:
+  // takes the sealer lock for the rest of the transaction and seals what is
+  // pending first. For the few callers that answer with the seq (admin,
+  // access records), never the event path.
+  [[nodiscard]] Result<std::vector<audit::AuditRecord>> AppendSealed(
       std::vector<audit::AuditEntry> entries, TimePoint at);
+
+  // The chain's head, with the sealer lock held until the transaction ends
+  // (the purge anchors at it).
+  [[nodiscard]] Result<AuditHead> SealedHead();
+
+  bool queued() const { return queued_; }
+  // What an op that failed must put back (its savepoint undid the rows).
+  std::optional<AuditHead> sealed_state() const { return sealed_head_; }
+  void RestoreSealedState(std::optional<AuditHead> head) { sealed_head_ = std::move(head); }
 
  private:
   Connection* conn_;
   IdGenerator* ids_;
-  AuditHead head_;
+  bool queued_ = false;
+  std::optional<AuditHead> sealed_head_;  // set once this transaction holds the sealer lock
 };
 
 class WriteOp {
@@ -97,6 +110,7 @@ class Writer {
   bool stopping_ HITLGATE_GUARDED_BY(mu_) = false;
   std::atomic<std::int64_t> transactions_{0};
   std::atomic<std::int64_t> ops_{0};
+  Sealer sealer_;
   std::thread thread_;  // last: starts after everything above is built
 };
 
