@@ -28,12 +28,13 @@ RecordedDecision StoreConformanceTest::AddTask(const std::string& iid, int prior
                                                std::vector<std::string> skills,
                                                std::string language, std::string queue,
                                                TimePoint due, TimePoint created,
-                                               std::optional<TaskDeadline> deadline) {
+                                               std::optional<TaskDeadline> deadline,
+                                               std::string workflow) {
   int n = next_event_++;
   DecisionRecord d;
   d.interaction_id = iid;
   d.customer_id = "c-" + iid;
-  d.workflow = "refunds";
+  d.workflow = std::move(workflow);
   d.channel = "chat";
   d.event_index = n;
   d.type = engine::EventType::kAiProposal;
@@ -279,33 +280,12 @@ TEST_P(StoreConformanceTest, ClaimNextRestrictsToQueues) {
 // passes over every other workflow's tasks, however early they sort.
 TEST_P(StoreConformanceTest, ClaimNextRestrictsToTheReviewersWorkflows) {
   AddTask("i-1", 1);  // workflow "refunds", first in claim order
-  DecisionRecord d;
-  d.interaction_id = "i-2";
-  d.customer_id = "c-2";
-  d.workflow = "airline";
-  d.channel = "chat";
-  d.event_index = 0;
-  d.type = engine::EventType::kAiProposal;
-  d.at = t0_ + seconds(30);
-  d.event_json = R"({"text":"rebook me"})";
-  d.decision_json = R"({"outcome":"hold"})";
-  d.outcome = engine::Outcome::kHold;
-  d.policy_version = "sha256:abc";
-  d.recorded_by = "k-agent";
-  NewTask t;
-  t.kind = TaskKind::kHold;
-  t.queue = "general";
-  t.priority = 3;
-  t.created_at = d.at;
-  t.due_at = t0_ + hours(2);
-  t.context_json = "{}";
-  auto airline = store_->RecordDecision(d, t, {}, d.at);
-  ASSERT_THAT(airline, IsOk());
+  auto airline = AddTask("i-2", 3, {}, "", "general", t0_ + hours(2), {}, {}, "airline");
   ClaimRequest r = Reviewer("r1");
   r.workflows = {"airline", "hotel"};
   auto claimed = store_->ClaimNext(r);
   ASSERT_THAT(claimed, IsOk());
-  EXPECT_EQ(claimed->id, airline->task_id);
+  EXPECT_EQ(claimed->id, airline.task_id);
   EXPECT_EQ(claimed->workflow, "airline");
   EXPECT_THAT(store_->ClaimNext(r), IsError(ErrorCode::kNotFound));
 }

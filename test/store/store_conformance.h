@@ -35,7 +35,8 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
   RecordedDecision AddTask(const std::string& iid, int priority = 3,
                            std::vector<std::string> skills = {}, std::string language = "",
                            std::string queue = "general", TimePoint due = {},
-                           TimePoint created = {}, std::optional<TaskDeadline> deadline = {});
+                           TimePoint created = {}, std::optional<TaskDeadline> deadline = {},
+                           std::string workflow = "refunds");
   ClaimRequest Reviewer(const std::string& name, std::vector<std::string> skills = {},
                         std::vector<std::string> languages = {}) const;
   std::int64_t HeadSeq();
