@@ -1,5 +1,6 @@
 #include "storage/sqlite/rows.h"
 
+#include "storage/packed_json.h"
 #include "storage/task_rules.h"
 
 namespace hitlgate::store::sqlite {
@@ -18,6 +19,15 @@ std::optional<engine::EventType> ParseEventType(std::string_view s) {
 }
 
 }  // namespace
+
+void BindPackedJson(Statement& st, int index, std::string_view json) {
+  st.BindBlob(index, internal::PackJson(json));
+}
+
+Result<std::string> ReadPackedJson(const Statement& st, int col) {
+  if (!st.IsBlob(col)) return st.Text(col);
+  return internal::UnpackJson(st.Blob(col));
+}
 
 const char kTaskColumns[] =
     "id, kind, status, interaction_id, customer_id, workflow, queue, skills, language, priority, "
@@ -46,7 +56,9 @@ Result<Task> ReadTask(const Statement& st) {
   t.due_at = st.Time(11);
   t.hold_notice_at = st.OptTime(12);
   t.escalated = st.Int(13) != 0;
-  t.context_json = st.Text(14);
+  auto context = ReadPackedJson(st, 14);
+  HITLGATE_RETURN_IF_ERROR(context);
+  t.context_json = std::move(*context);
   if (!st.IsNull(16)) t.lease = Lease{st.Text(15), st.Text(16), st.Time(17)};
   t.claim_count = static_cast<int>(st.Int(18));
   if (!st.IsNull(19)) {
@@ -76,7 +88,7 @@ Result<Task> ReadTask(const Statement& st) {
 // Not NULL: an empty string_view binds as NULL in SQLite.
 const std::string kNoDeadline;
 
-Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
+Result<void> SaveTask(Connection& conn, const Task& t, bool is_new, std::string_view packed_context) {
   auto st = conn.Prepare(std::string(is_new ? "INSERT INTO tasks(" : "INSERT OR REPLACE INTO tasks(") +
                          kTaskColumns +
                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
@@ -84,7 +96,12 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
   HITLGATE_RETURN_IF_ERROR(st);
   st->BindAll(t.id, TaskKindName(t.kind), TaskStatusName(t.status), t.interaction_id,
               t.customer_id, t.workflow, t.queue, internal::JoinList(t.skills), t.language,
-              t.priority, t.created_at, t.due_at, t.hold_notice_at, t.escalated, t.context_json);
+              t.priority, t.created_at, t.due_at, t.hold_notice_at, t.escalated);
+  if (packed_context.empty()) {
+    BindPackedJson(*st, 15, t.context_json);
+  } else {
+    st->BindBlob(15, packed_context);
+  }
   if (t.lease) {
     st->Bind(16, t.lease->owner).Bind(17, t.lease->lease_id).Bind(18, t.lease->expires_at);
   }
@@ -138,8 +155,12 @@ Result<StoredDecision> ReadDecision(const Statement& st) {
   if (!type) return BadRow("decisions", "event type");
   d.type = *type;
   d.at = st.Time(8);
-  d.event_json = st.Text(9);
-  d.decision_json = st.Text(10);
+  auto event_json = ReadPackedJson(st, 9);
+  HITLGATE_RETURN_IF_ERROR(event_json);
+  d.event_json = std::move(*event_json);
+  auto decision_json = ReadPackedJson(st, 10);
+  HITLGATE_RETURN_IF_ERROR(decision_json);
+  d.decision_json = std::move(*decision_json);
   auto outcome = engine::ParseOutcome(st.Text(11));
   if (!outcome) return BadRow("decisions", "outcome");
   d.outcome = *outcome;

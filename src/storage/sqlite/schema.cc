@@ -1,13 +1,82 @@
 #include "storage/sqlite/schema.h"
 
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "hitlgate/store/store.h"
+#include "storage/packed_json.h"
+#include "storage/sqlite/rows.h"
 
 namespace hitlgate::store::sqlite {
 namespace {
 
+// Migration 10: the JSON kept per event and per task, packed
+// (storage/packed_json.h). In batches by key, so a large database is
+// converted without holding it in memory. Erased event text stays the plain
+// marker that data protection's queries compare against.
+Result<void> PackStoredJson(Connection& conn) {
+  constexpr int kBatch = 1000;
+  for (std::int64_t after = 0;;) {
+    auto st = conn.Prepare(
+        "SELECT seq, event_json, decision_json FROM decisions "
+        "WHERE seq > ?1 AND typeof(decision_json) = 'text' ORDER BY seq LIMIT ?2");
+    HITLGATE_RETURN_IF_ERROR(st);
+    st->BindAll(after, kBatch);
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> rows;
+    for (;;) {
+      auto row = st->Step();
+      HITLGATE_RETURN_IF_ERROR(row);
+      if (!*row) break;
+      rows.emplace_back(st->Int(0), st->Text(1), st->Text(2));
+    }
+    if (rows.empty()) break;
+    for (const auto& [seq, event_json, decision_json] : rows) {
+      auto up = conn.Prepare("UPDATE decisions SET event_json = ?1, decision_json = ?2 WHERE seq = ?3");
+      HITLGATE_RETURN_IF_ERROR(up);
+      if (event_json == kErasedJson) {
+        up->Bind(1, event_json);
+      } else {
+        BindPackedJson(*up, 1, event_json);
+      }
+      BindPackedJson(*up, 2, decision_json);
+      up->Bind(3, seq);
+      HITLGATE_RETURN_IF_ERROR(up->Run());
+    }
+    after = std::get<0>(rows.back());
+  }
+  for (std::string after;;) {
+    auto st = conn.Prepare(
+        "SELECT id, context_json FROM tasks WHERE id > ?1 AND typeof(context_json) = 'text' "
+        "ORDER BY id LIMIT ?2");
+    HITLGATE_RETURN_IF_ERROR(st);
+    st->Bind(1, after).Bind(2, kBatch);
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (;;) {
+      auto row = st->Step();
+      HITLGATE_RETURN_IF_ERROR(row);
+      if (!*row) break;
+      rows.emplace_back(st->Text(0), st->Text(1));
+    }
+    if (rows.empty()) break;
+    for (const auto& [id, context_json] : rows) {
+      auto up = conn.Prepare("UPDATE tasks SET context_json = ?1 WHERE id = ?2");
+      HITLGATE_RETURN_IF_ERROR(up);
+      BindPackedJson(*up, 1, context_json);
+      up->Bind(2, id);
+      HITLGATE_RETURN_IF_ERROR(up->Run());
+    }
+    after = rows.back().first;
+  }
+  return {};
+}
+
 struct Migration {
   int version;
   const char* sql;
+  // Conversions SQL cannot express, run after `sql` in the same transaction.
+  Result<void> (*convert)(Connection&) = nullptr;
 };
 
 // Append only: a released migration is never edited, a change is a new one.
@@ -193,6 +262,12 @@ CREATE TABLE knowledge_activations(
   at_us INTEGER NOT NULL);
 CREATE INDEX knowledge_activations_version ON knowledge_activations(version, id);
 )sql"},
+    {10, R"sql(
+-- The JSON kept per event and per task is stored packed (a BLOB, see
+-- storage/packed_json.h); PackStoredJson converts the rows already there.
+SELECT 1;
+)sql",
+     PackStoredJson},
 };
 
 Result<int> CurrentVersion(Connection& conn) {
@@ -226,6 +301,9 @@ Result<void> Migrate(Connection& conn) {
   for (const auto& m : kMigrations) {
     if (m.version <= *current) continue;
     if (auto r = conn.Exec(m.sql); !r) return fail(r.error());
+    if (m.convert != nullptr) {
+      if (auto r = m.convert(conn); !r) return fail(r.error());
+    }
     auto st = conn.Prepare("INSERT INTO schema_version(version) VALUES(?1)");
     if (!st) return fail(st.error());
     if (auto r = st->BindAll(m.version).Run(); !r) return fail(r.error());

@@ -2,6 +2,7 @@
 // persistence across reopen, schema versions, group commit, and savepoint
 // isolation inside a batch.
 #include "hitlgate/store/sqlite_store.h"
+#include "storage/packed_json.h"
 #include "storage/sqlite/schema.h"
 
 #include <sqlite3.h>
@@ -243,6 +244,109 @@ TEST(SqliteStoreTest, OpenRejectsWhatIsNotADatabase) {
   EXPECT_THAT(SqliteStore::Open(NewDbPath(), {}), IsError(ErrorCode::kInvalidArgument));
   EXPECT_THAT(SqliteStore::Open("/nonexistent-dir/x.db", {.ids = &ids}),
               IsError(ErrorCode::kUnavailable));
+}
+
+// Runs one statement on the database file behind the store's back.
+void ExecRaw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+// The first column of the first row of `sql`, as text ("" for none).
+std::string QueryRaw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return "open failed";
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    const auto* p = sqlite3_column_text(st, 0);
+    if (p != nullptr) out = reinterpret_cast<const char*>(p);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(SqliteStoreTest, EventAnswerAndContextAreStoredPackedAndReadBackExactly) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  auto task_id = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value().task_id;
+  auto got = s->GetInteraction("i-1").value();
+  ASSERT_EQ(got.decisions.size(), 1u);
+  EXPECT_EQ(got.decisions[0].record.event_json, R"({"text":"x"})");
+  EXPECT_EQ(got.decisions[0].record.decision_json, R"({"outcome":"hold"})");
+  EXPECT_EQ(s->GetTask(task_id).value().context_json, R"({"proposal":"refund"})");
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(event_json) || typeof(decision_json) FROM decisions"),
+            "blobblob");
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(context_json) FROM tasks"), "blob");
+  // A retry of the same event is answered from the packed row.
+  auto again = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value();
+  EXPECT_TRUE(again.duplicate);
+  ASSERT_TRUE(again.first.has_value());
+  EXPECT_EQ(again.first->answer_json, R"({"outcome":"hold"})");
+}
+
+TEST(SqliteStoreTest, DamagedPackedRowReadsAsDataLoss) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  s->RecordDecision(Decision("i-1", "e-1"), std::nullopt, {}, kT0).value();
+  ExecRaw(path, "UPDATE decisions SET decision_json = X'01FFFFFF'");
+  EXPECT_THAT(s->GetInteraction("i-1"), IsError(ErrorCode::kDataLoss));
+}
+
+// A database written before migration 10 holds its JSON as TEXT; opening it
+// packs every row, keeps erased text the plain marker data protection looks
+// for, and leaves the audit chain as it was.
+TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  std::string task_id;
+  audit::ChainPoint head_before;
+  {
+    auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+    task_id = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value().task_id;
+    auto other = Decision("i-2", "e-2");
+    other.customer_id = "c-2";
+    s->RecordDecision(other, std::nullopt, {}, kT0).value();
+    ASSERT_THAT(s->EraseCustomer({.customer_id = "c-2", .pseudonym = "p-2", .actor = "admin",
+                                  .now = kT0 + minutes(1)}),
+                IsOk());
+    auto head = s->GetAuditHead().value();
+    head_before = {head.seq, head.hash};
+  }
+  // What schema 9 wrote: the same rows with their JSON as TEXT.
+  ExecRaw(path,
+          "UPDATE decisions SET event_json = '{\"text\":\"x\"}', "
+          "decision_json = '{\"outcome\":\"hold\"}' WHERE customer_id = 'c-1';"
+          "UPDATE decisions SET decision_json = '{\"outcome\":\"hold\"}' WHERE customer_id = 'p-2';"
+          "UPDATE tasks SET context_json = '{\"proposal\":\"refund\"}';"
+          "DELETE FROM schema_version WHERE version >= 10;");
+  ASSERT_EQ(QueryRaw(path, "SELECT typeof(decision_json) FROM decisions WHERE customer_id = 'c-1'"),
+            "text");
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "10");
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM decisions WHERE typeof(decision_json) = 'text'"), "0");
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(event_json) FROM decisions WHERE customer_id = 'c-1'"), "blob");
+  EXPECT_EQ(QueryRaw(path, "SELECT event_json FROM decisions WHERE customer_id = 'p-2'"),
+            std::string(kErasedJson))
+      << "erased text stays the marker data protection compares against";
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(context_json) FROM tasks"), "blob");
+  auto got = s->GetInteraction("i-1").value();
+  ASSERT_EQ(got.decisions.size(), 1u);
+  EXPECT_EQ(got.decisions[0].record.event_json, R"({"text":"x"})");
+  EXPECT_EQ(got.decisions[0].record.decision_json, R"({"outcome":"hold"})");
+  EXPECT_EQ(s->GetTask(task_id).value().context_json, R"({"proposal":"refund"})");
+  EXPECT_EQ(s->GetInteraction("i-2").value().decisions.at(0).record.event_json, kErasedJson);
+  auto head = s->GetAuditHead().value();
+  EXPECT_EQ(head.seq, head_before.seq) << "the migration writes no audit record";
+  EXPECT_EQ(head.hash, head_before.hash);
+  EXPECT_TRUE(VerifyStore(*s).ok());
 }
 
 TEST(SqliteStoreTest, TamperedAuditRowIsCaughtByTheVerifier) {
