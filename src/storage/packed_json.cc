@@ -40,7 +40,26 @@ constexpr std::string_view kDictionaryV1 =
     R"("legal_threat":false,"language":"en","topics":[],"repeat_contacts":1,"messages_per_minute":0},)"
     R"("policy_version":"sha256:","audit_sample":false})";
 
-const Bytef* DictionaryBytes() { return reinterpret_cast<const Bytef*>(kDictionaryV1.data()); }
+// Audit payload dictionary v1, FROZEN likewise: the payloads of the records
+// every event writes (event, decision, task_created; docs/audit-format.md),
+// keys sorted as PayloadBuilder writes them.
+constexpr std::string_view kAuditDictionaryV1 =
+    R"({"claim_count":1,"expires_at":"","lease_id":"","queue":""})"
+    R"({"customer_message_sha256":"","edited_action_json":"","edited_text_sha256":"",)"
+    R"("interaction_id":"","kind":"approved","lease_id":"","note_sha256":"","override":false,"reason":""})"
+    R"({"context_sha256":"","decision_seq":,"due_at":"2026-01-01T00:00:00.000000Z","interaction_id":"",)"
+    R"("kind":"hold","language":"en","priority":2,"queue":"","skills":""})"
+    R"({"at":"2026-01-01T00:00:00.000000Z","channel":"chat","customer_id":"","decision_seq":,)"
+    R"("event_id":"","event_index":0,"event_sha256":"","type":"ai_proposal","workflow":""})"
+    R"({"at":"2026-01-01T00:00:00.000000Z","channel":"chat","customer_id":"","decision_seq":,)"
+    R"("event_id":"","event_index":0,"event_sha256":"","type":"customer_message","workflow":""})"
+    R"({"decision_seq":,"decision_sha256":"","event_index":0,"outcome":"allow","policy_version":"sha256:"})";
+
+std::string_view DictionaryFor(unsigned char format) {
+  return format == kPackedAuditPayloadV1 ? kAuditDictionaryV1 : kDictionaryV1;
+}
+
+const Bytef* Bytes(std::string_view s) { return reinterpret_cast<const Bytef*>(s.data()); }
 
 // Streams kept per thread and reset per value: deflateInit2 allocates about
 // 100 KiB, a cost a writer paying it twice per event would notice.
@@ -69,14 +88,13 @@ struct Inflater {
   }
 };
 
-}  // namespace
-
-std::string PackJson(std::string_view json) {
+std::string Pack(std::string_view json, unsigned char format) {
   thread_local Deflater d;
-  std::string out(1, static_cast<char>(kPackedJsonV1));
+  std::string out(1, static_cast<char>(format));
   if (!d.ok) std::abort();  // only when out of memory at thread start
   deflateReset(&d.z);
-  deflateSetDictionary(&d.z, DictionaryBytes(), static_cast<uInt>(kDictionaryV1.size()));
+  const std::string_view dictionary = DictionaryFor(format);
+  deflateSetDictionary(&d.z, Bytes(dictionary), static_cast<uInt>(dictionary.size()));
   out.resize(1 + deflateBound(&d.z, static_cast<uLong>(json.size())));
   d.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(json.data()));
   d.z.avail_in = static_cast<uInt>(json.size());
@@ -88,15 +106,25 @@ std::string PackJson(std::string_view json) {
   return out;
 }
 
+}  // namespace
+
+std::string PackJson(std::string_view json) { return Pack(json, kPackedJsonV1); }
+
+std::string PackAuditPayload(std::string_view payload_json) {
+  return Pack(payload_json, kPackedAuditPayloadV1);
+}
+
 Result<std::string> UnpackJson(std::string_view packed) {
-  if (packed.empty() || static_cast<unsigned char>(packed[0]) != kPackedJsonV1) {
+  const auto format = packed.empty() ? 0 : static_cast<unsigned char>(packed[0]);
+  if (format != kPackedJsonV1 && format != kPackedAuditPayloadV1) {
     return DataLoss("packed JSON has an unknown format byte");
   }
   thread_local Inflater f;
   if (!f.ok) return DataLoss("packed JSON: zlib could not start");
   inflateReset(&f.z);
   // Raw streams take their dictionary before the first byte.
-  inflateSetDictionary(&f.z, DictionaryBytes(), static_cast<uInt>(kDictionaryV1.size()));
+  const std::string_view dictionary = DictionaryFor(format);
+  inflateSetDictionary(&f.z, Bytes(dictionary), static_cast<uInt>(dictionary.size()));
   f.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data() + 1));
   f.z.avail_in = static_cast<uInt>(packed.size() - 1);
   std::string out;

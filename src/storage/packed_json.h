@@ -18,7 +18,8 @@ namespace hitlgate::store::internal {
 
 // The first byte of a packed value names its format. A new dictionary is a
 // new format byte; readers keep every old one, since rows are never re-packed.
-inline constexpr unsigned char kPackedJsonV1 = 0x01;
+inline constexpr unsigned char kPackedJsonV1 = 0x01;          // events, answers, contexts
+inline constexpr unsigned char kPackedAuditPayloadV1 = 0x02;  // audit payloads
 
 // Unpacking refuses to produce more than this (a corrupted or hostile row
 // cannot make the reader allocate without bound).
@@ -26,8 +27,11 @@ inline constexpr std::size_t kMaxUnpackedJson = 64u << 20;
 
 // `json` packed (format byte + DEFLATE stream); never fails for any input.
 std::string PackJson(std::string_view json);
+// An audit record's payload_json packed against the audit payloads'
+// dictionary (docs/audit-format.md: the hashed bytes are the unpacked ones).
+std::string PackAuditPayload(std::string_view payload_json);
 
-// The bytes PackJson was given. DataLoss for an unknown format byte, a
+// The bytes PackJson or PackAuditPayload was given. DataLoss for an unknown format byte, a
 // damaged stream, or output over kMaxUnpackedJson.
 [[nodiscard]] Result<std::string> UnpackJson(std::string_view packed);
 

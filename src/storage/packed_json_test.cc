@@ -42,6 +42,18 @@ TEST(PackedJsonTest, RoundTripsExactBytes) {
   }
 }
 
+TEST(PackedJsonTest, AuditPayloadsRoundTripAndPackToUnderHalf) {
+  const std::string payload =
+      R"({"at":"2026-12-06T21:55:47.670992Z","channel":"chat","customer_id":"u-8841",)"
+      R"("decision_seq":120,"event_id":"ev-5521","event_index":4,)"
+      R"("event_sha256":"61d9f05374ca3ed8f71c99b81f2bba0b8b76d8ca05317bca118283b07e4fa419",)"
+      R"("type":"customer_message","workflow":"shop"})";
+  const auto packed = PackAuditPayload(payload);
+  EXPECT_EQ(static_cast<unsigned char>(packed[0]), kPackedAuditPayloadV1);
+  EXPECT_EQ(UnpackJson(packed).value(), payload);
+  EXPECT_LT(packed.size() * 2, payload.size()) << packed.size();
+}
+
 TEST(PackedJsonTest, AnAnswerPacksToUnderAThirdOfItsSize) {
   // The dictionary carries the vocabulary, so what remains is mostly ids.
   EXPECT_LT(PackJson(kAnswer).size() * 3, kAnswer.size()) << PackJson(kAnswer).size();
@@ -49,7 +61,7 @@ TEST(PackedJsonTest, AnAnswerPacksToUnderAThirdOfItsSize) {
 
 TEST(PackedJsonTest, UnknownFormatByteIsDataLoss) {
   auto packed = PackJson(kAnswer);
-  packed[0] = 0x02;
+  packed[0] = 0x03;
   EXPECT_THAT(UnpackJson(packed), IsError(ErrorCode::kDataLoss));
   EXPECT_THAT(UnpackJson(""), IsError(ErrorCode::kDataLoss));
   EXPECT_THAT(UnpackJson(kAnswer), IsError(ErrorCode::kDataLoss)) << "plain text is not packed";

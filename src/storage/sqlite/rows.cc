@@ -24,6 +24,47 @@ void BindPackedJson(Statement& st, int index, std::string_view json) {
   st.BindBlob(index, internal::PackJson(json));
 }
 
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+void BindHash(Statement& st, int index, std::string_view hex) {
+  std::string bytes;
+  bytes.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    int hi = HexDigit(hex[i]);
+    int lo = HexDigit(hex[i + 1]);
+    if (hi < 0 || lo < 0) break;
+    bytes.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  // Anything but lower-case hex of even length is kept as it came, so it
+  // reads back the same (and verify reports it).
+  if (bytes.size() * 2 != hex.size() || hex.empty()) {
+    st.Bind(index, hex);
+  } else {
+    st.BindBlob(index, bytes);
+  }
+}
+
+std::string ReadHash(const Statement& st, int col) {
+  if (!st.IsBlob(col)) return st.Text(col);
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::string bytes = st.Blob(col);
+  std::string hex;
+  hex.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    hex.push_back(kHex[b >> 4]);
+    hex.push_back(kHex[b & 15]);
+  }
+  return hex;
+}
+
 Result<std::string> ReadPackedJson(const Statement& st, int col) {
   if (!st.IsBlob(col)) return st.Text(col);
   return internal::UnpackJson(st.Blob(col));
@@ -227,16 +268,18 @@ Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id) {
 
 const char kAuditColumns[] = "seq, at_us, kind, actor, subject, payload_json, prev_hash, hash";
 
-audit::AuditRecord ReadAuditRecord(const Statement& st) {
+Result<audit::AuditRecord> ReadAuditRecord(const Statement& st) {
   audit::AuditRecord r;
   r.seq = st.Int(0);
   r.at = st.Time(1);
   r.kind = st.Text(2);
   r.actor = st.Text(3);
   r.subject = st.Text(4);
-  r.payload_json = st.Text(5);
-  r.prev_hash = st.Text(6);
-  r.hash = st.Text(7);
+  auto payload = ReadPackedJson(st, 5);
+  HITLGATE_RETURN_IF_ERROR(payload);
+  r.payload_json = std::move(*payload);
+  r.prev_hash = ReadHash(st, 6);
+  r.hash = ReadHash(st, 7);
   return r;
 }
 

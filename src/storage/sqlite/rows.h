@@ -40,7 +40,14 @@ extern const char kOutboxColumns[];
 OutboxMessage ReadOutbox(const Statement& st);
 [[nodiscard]] Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id);
 
+// Audit rows (migration 10): payload_json packed with the audit dictionary,
+// prev_hash and hash as 32-byte BLOBs. What is hashed and exported is
+// unchanged (docs/audit-format.md): readers get the payload's exact bytes and
+// the hashes as 64 lower-case hex digits. Rows written before, as TEXT, read
+// as they are.
+void BindHash(Statement& st, int index, std::string_view hex);
+std::string ReadHash(const Statement& st, int col);
 extern const char kAuditColumns[];
-audit::AuditRecord ReadAuditRecord(const Statement& st);
+[[nodiscard]] Result<audit::AuditRecord> ReadAuditRecord(const Statement& st);
 
 }  // namespace hitlgate::store::sqlite

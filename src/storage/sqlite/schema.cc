@@ -12,8 +12,8 @@
 namespace hitlgate::store::sqlite {
 namespace {
 
-// Migration 10: the JSON kept per event and per task, packed
-// (storage/packed_json.h). In batches by key, so a large database is
+// Migration 10: the JSON kept per event and per task, and the audit log's
+// payloads and hashes, in their packed storage form (storage/packed_json.h). In batches by key, so a large database is
 // converted without holding it in memory. Erased event text stays the plain
 // marker that data protection's queries compare against.
 Result<void> PackStoredJson(Connection& conn) {
@@ -68,6 +68,33 @@ Result<void> PackStoredJson(Connection& conn) {
       HITLGATE_RETURN_IF_ERROR(up->Run());
     }
     after = rows.back().first;
+  }
+  // The audit log: payloads packed, hashes as 32-byte BLOBs. The hashed
+  // content is unchanged, so the chain verifies as before.
+  for (std::int64_t after = 0;;) {
+    auto st = conn.Prepare(
+        "SELECT seq, payload_json, prev_hash, hash FROM audit "
+        "WHERE seq > ?1 AND typeof(hash) = 'text' ORDER BY seq LIMIT ?2");
+    HITLGATE_RETURN_IF_ERROR(st);
+    st->BindAll(after, kBatch);
+    std::vector<std::tuple<std::int64_t, std::string, std::string, std::string>> rows;
+    for (;;) {
+      auto row = st->Step();
+      HITLGATE_RETURN_IF_ERROR(row);
+      if (!*row) break;
+      rows.emplace_back(st->Int(0), st->Text(1), st->Text(2), st->Text(3));
+    }
+    if (rows.empty()) break;
+    for (const auto& [seq, payload, prev_hash, hash] : rows) {
+      auto up = conn.Prepare("UPDATE audit SET payload_json = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4");
+      HITLGATE_RETURN_IF_ERROR(up);
+      up->BindBlob(1, internal::PackAuditPayload(payload));
+      BindHash(*up, 2, prev_hash);
+      BindHash(*up, 3, hash);
+      up->Bind(4, seq);
+      HITLGATE_RETURN_IF_ERROR(up->Run());
+    }
+    after = std::get<0>(rows.back());
   }
   return {};
 }
@@ -263,8 +290,9 @@ CREATE TABLE knowledge_activations(
 CREATE INDEX knowledge_activations_version ON knowledge_activations(version, id);
 )sql"},
     {10, R"sql(
--- The JSON kept per event and per task is stored packed (a BLOB, see
--- storage/packed_json.h); PackStoredJson converts the rows already there.
+-- The JSON kept per event and per task, and the audit log's payloads, are
+-- stored packed (a BLOB, see storage/packed_json.h), the audit hashes as
+-- 32-byte BLOBs; PackStoredJson converts the rows already there.
 SELECT 1;
 )sql",
      PackStoredJson},

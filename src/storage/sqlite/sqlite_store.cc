@@ -77,7 +77,9 @@ Result<std::vector<audit::AuditRecord>> CollectAuditRecords(Statement& st) {
     auto row = st.Step();
     HITLGATE_RETURN_IF_ERROR(row);
     if (!*row) return out;
-    out.push_back(sqlite::ReadAuditRecord(st));
+    auto record = sqlite::ReadAuditRecord(st);
+    HITLGATE_RETURN_IF_ERROR(record);
+    out.push_back(std::move(*record));
   }
 }
 
@@ -327,7 +329,7 @@ Result<std::vector<audit::AuditLink>> SqliteStore::ReadAuditLinks(std::int64_t f
           auto row = st->Step();
           HITLGATE_RETURN_IF_ERROR(row);
           if (!*row) return out;
-          out.push_back({st->Int(0), st->Text(1), st->Text(2)});
+          out.push_back({st->Int(0), sqlite::ReadHash(*st, 1), sqlite::ReadHash(*st, 2)});
         }
       });
 }
@@ -355,7 +357,7 @@ Result<AuditHead> SqliteStore::GetAuditHead() {
     HITLGATE_RETURN_IF_ERROR(st);
     auto row = st->Step();
     HITLGATE_RETURN_IF_ERROR(row);
-    return *row ? AuditHead{st->Int(0), st->Text(1)} : AuditHead{};
+    return *row ? AuditHead{st->Int(0), sqlite::ReadHash(*st, 1)} : AuditHead{};
   });
 }
 
@@ -383,7 +385,7 @@ Result<PurgeResult> SqliteStore::PurgeAuditBefore(TimePoint cutoff, TimePoint no
         if (!*row) break;
         if (st->Time(1) >= cutoff) {
           anchor.first_kept_seq = st->Int(0);
-          anchor.first_kept_prev_hash = st->Text(2);
+          anchor.first_kept_prev_hash = sqlite::ReadHash(*st, 2);
           break;
         }
         ++anchor.purged_count;

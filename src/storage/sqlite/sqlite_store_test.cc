@@ -308,6 +308,7 @@ TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
   SequentialIdGenerator ids;
   std::string task_id;
   audit::ChainPoint head_before;
+  std::vector<audit::AuditRecord> records_before;
   {
     auto s = SqliteStore::Open(path, {.ids = &ids}).value();
     task_id = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value().task_id;
@@ -319,8 +320,28 @@ TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
                 IsOk());
     auto head = s->GetAuditHead().value();
     head_before = {head.seq, head.hash};
+    records_before = s->ReadAudit(1, 1000).value();
   }
-  // What schema 9 wrote: the same rows with their JSON as TEXT.
+  // What schema 9 wrote: the same rows with their JSON, audit payloads and
+  // hashes as TEXT.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE audit SET payload_json = ?1, prev_hash = ?2, hash = ?3 "
+                                 "WHERE seq = ?4", -1, &st, nullptr),
+              SQLITE_OK);
+    for (const auto& r : records_before) {
+      sqlite3_bind_text(st, 1, r.payload_json.data(), static_cast<int>(r.payload_json.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 2, r.prev_hash.data(), static_cast<int>(r.prev_hash.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 3, r.hash.data(), static_cast<int>(r.hash.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_int64(st, 4, r.seq);
+      ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
+      sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
   ExecRaw(path,
           "UPDATE decisions SET event_json = '{\"text\":\"x\"}', "
           "decision_json = '{\"outcome\":\"hold\"}' WHERE customer_id = 'c-1';"
@@ -329,6 +350,7 @@ TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
           "DELETE FROM schema_version WHERE version >= 10;");
   ASSERT_EQ(QueryRaw(path, "SELECT typeof(decision_json) FROM decisions WHERE customer_id = 'c-1'"),
             "text");
+  ASSERT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM audit WHERE typeof(hash) = 'blob'"), "0");
   auto s = SqliteStore::Open(path, {.ids = &ids}).value();
   EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "10");
   EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM decisions WHERE typeof(decision_json) = 'text'"), "0");
@@ -346,7 +368,38 @@ TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
   auto head = s->GetAuditHead().value();
   EXPECT_EQ(head.seq, head_before.seq) << "the migration writes no audit record";
   EXPECT_EQ(head.hash, head_before.hash);
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM audit WHERE typeof(payload_json) != 'blob' "
+                           "OR typeof(prev_hash) != 'blob' OR typeof(hash) != 'blob'"),
+            "0");
+  EXPECT_EQ(QueryRaw(path, "SELECT MIN(length(hash)) || '/' || MAX(length(hash)) FROM audit"), "32/32");
+  auto records = s->ReadAudit(1, 1000).value();
+  ASSERT_EQ(records.size(), records_before.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].payload_json, records_before[i].payload_json) << "seq " << records[i].seq;
+    EXPECT_EQ(records[i].prev_hash, records_before[i].prev_hash) << "seq " << records[i].seq;
+    EXPECT_EQ(records[i].hash, records_before[i].hash) << "seq " << records[i].seq;
+  }
   EXPECT_TRUE(VerifyStore(*s).ok());
+}
+
+TEST(SqliteStoreTest, AuditRowsAreStoredPackedAndAChangedHashIsStillCaught) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  {
+    auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+    s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value();
+    s->RecordDecision(Decision("i-1", "e-2"), std::nullopt, {}, kT0).value();
+    EXPECT_TRUE(VerifyStore(*s).ok());
+  }
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM audit WHERE typeof(payload_json) != 'blob' "
+                           "OR length(hash) != 32 OR length(prev_hash) != 32"),
+            "0");
+  // Record 2's stored hash replaced: it no longer matches its contents.
+  ExecRaw(path, "UPDATE audit SET hash = zeroblob(32) WHERE seq = 2");
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  auto summary = VerifyStore(*s);
+  EXPECT_EQ(summary.problem, audit::Problem::kChanged);
+  EXPECT_EQ(summary.first_bad_seq, 2);
 }
 
 TEST(SqliteStoreTest, TamperedAuditRowIsCaughtByTheVerifier) {
