@@ -15,7 +15,8 @@
 #
 #   bench/bytes_per_event.sh [--postgres] [seconds]   (default 15 s of load)
 # Environment: HITLGATE_BIN (default: build/bench's hitlgate, built if needed),
-# HITLGATE_BENCH_DIR (parent of the data folder; default $TMPDIR or /tmp).
+# HITLGATE_BENCH_DIR (parent of the data folder; default $TMPDIR or /tmp),
+# BYTES_KEEP (a folder to copy the SQLite data folder to, for a closer look).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=15
@@ -46,6 +47,7 @@ pg_dir=""
 cleanup() {
   [[ -n "$gw" ]] && kill "$gw" 2>/dev/null && wait "$gw" 2>/dev/null || true
   [[ -n "$pg_dir" ]] && scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1 || true
+  if [[ -n "${BYTES_KEEP:-}" && -d "$work/data" ]]; then rm -rf "$BYTES_KEEP"; cp -r "$work/data" "$BYTES_KEEP"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
