@@ -54,7 +54,8 @@ trap cleanup EXIT
 admin="hg_0badc0ffee00_$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 # Runs the load against a fresh server on data folder $1 (extra serve flags
-# after it) and stops the server; prints "events_acknowledged non2xx".
+# after it) and stops the server; prints "requests non2xx cpu_seconds" (the
+# server's utime + stime over its whole life, start and shutdown included).
 run_load() {
   local data=$1; shift
   HITLGATE_ADMIN_KEY="$admin" "$bin" serve --data "$data" --address 127.0.0.1 --port 0 \
@@ -74,8 +75,10 @@ run_load() {
     "http://127.0.0.1:$port/v1/keys" | sed -E 's/.*"token":"([^"]+)".*/\1/')
   HITLGATE_TOKEN="$token" HITLGATE_RUN="r$RANDOM$RANDOM" \
     wrk -t1 -c32 -d"${secs}s" --timeout 10s -s bench/event_path.lua "http://127.0.0.1:$port/v1/events" > "$work/wrk.out" 2>&1
+  local cpu
+  cpu=$(awk -v c="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / c}' "/proc/$gw/stat")
   kill "$gw"; wait "$gw" 2>/dev/null || true; gw=""
-  echo "$(awk '/requests in/ {print $1}' "$work/wrk.out") $(awk '/Non-2xx/ {print $NF}' "$work/wrk.out")"
+  echo "$(awk '/requests in/ {print $1}' "$work/wrk.out") $(awk '/Non-2xx/ {print $NF}' "$work/wrk.out" | grep . || echo 0) $cpu"
 }
 
 # name -> bytes, per engine; names in first-seen order.
@@ -84,7 +87,7 @@ names=()
 note_name() { [[ " ${names[*]} " == *" $1 "* ]] || names+=("$1"); }
 
 # --- SQLite
-read -r _ lite_non2xx < <(run_load "$work/data")
+read -r _ lite_non2xx lite_cpu < <(run_load "$work/data")
 db=$work/data/hitlgate.db
 sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
 lite_events=$(sqlite3 "$db" 'SELECT COUNT(*) FROM decisions')
@@ -103,7 +106,7 @@ if ((pg)); then
   env_out=$(scripts/pg.sh start 2>"$work/pg.log") || { echo "bytes_per_event: scripts/pg.sh start failed:" >&2; tail -5 "$work/pg.log" >&2; exit 1; }
   pg_dir=$(sed -nE 's/^export HITLGATE_TEST_PG_DIR=//p' <<< "$env_out" | tr -d "'\"")
   url=$(scripts/pg.sh url "$pg_dir")
-  read -r _ pg_non2xx < <(run_load "$work/data-pg" --store "$url")
+  read -r _ pg_non2xx pg_cpu < <(run_load "$work/data-pg" --store "$url")
   q() { psql -X -q -A -t -d "$url" -c "$1"; }
   q 'VACUUM (ANALYZE)' >/dev/null
   pg_events=$(q 'SELECT COUNT(*) FROM decisions')
@@ -118,8 +121,11 @@ fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); binary $bin"
 echo "load: wrk -t1 -c32 ${secs}s, bench/event_path.lua (every 5th event a held refund)"
-echo "SQLite: $lite_events events ($lite_holds held), $lite_audit audit records, non-2xx ${lite_non2xx:-0}"
-((pg)) && echo "PostgreSQL: $pg_events events, $pg_audit audit records, non-2xx ${pg_non2xx:-0}"
+cpu_per() { awk -v s="$1" -v n="$2" 'BEGIN{printf "%.0f", s * 1e6 / n}'; }
+echo "SQLite: $lite_events events ($lite_holds held), $lite_audit audit records, non-2xx ${lite_non2xx:-0}," \
+  "server CPU $(cpu_per "$lite_cpu" "$lite_events") us per event (whole run; a loaded machine inflates it)"
+((pg)) && echo "PostgreSQL: $pg_events events, $pg_audit audit records, non-2xx ${pg_non2xx:-0}," \
+  "gateway CPU $(cpu_per "$pg_cpu" "$pg_events") us per event (PostgreSQL's own not counted)"
 per() { [[ -z "$1" ]] && { echo ""; return; }; awk -v b="$1" -v n="$2" 'BEGIN{printf "%.0f", b / n}'; }
 if ((pg)); then
   printf '%-40s %14s %12s %12s\n' "bytes per event" "SQLite" "PostgreSQL" ""
