@@ -114,6 +114,11 @@ std::string PackAuditPayload(std::string_view payload_json) {
   return Pack(payload_json, kPackedAuditPayloadV1);
 }
 
+PackedDecision PackDecision(const DecisionRecord& d, const std::optional<NewTask>& task) {
+  return {PackJson(d.event_json), PackJson(d.decision_json),
+          task ? PackJson(task->context_json) : std::string()};
+}
+
 Result<std::string> UnpackJson(std::string_view packed) {
   const auto format = packed.empty() ? 0 : static_cast<unsigned char>(packed[0]);
   if (format != kPackedJsonV1 && format != kPackedAuditPayloadV1) {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "hitlgate/common/error.h"
+#include "hitlgate/store/store.h"
 
 namespace hitlgate::store::internal {
 
@@ -30,6 +31,15 @@ std::string PackJson(std::string_view json);
 // An audit record's payload_json packed against the audit payloads'
 // dictionary (docs/audit-format.md: the hashed bytes are the unpacked ones).
 std::string PackAuditPayload(std::string_view payload_json);
+
+// A decision's JSON packed before its write transaction, so the writer (and
+// PostgreSQL's audit head) does not wait while it is packed.
+struct PackedDecision {
+  std::string event_json;
+  std::string decision_json;
+  std::string context_json;  // empty without a task
+};
+PackedDecision PackDecision(const DecisionRecord& d, const std::optional<NewTask>& task);
 
 // The bytes PackJson or PackAuditPayload was given. DataLoss for an unknown format byte, a
 // damaged stream, or output over kMaxUnpackedJson.

@@ -172,18 +172,7 @@ std::int64_t SqliteStore::WriteOpCountForTest() const { return committer_->ops()
 
 namespace {
 
-// A decision's JSON packed by the caller's thread: the one writer thread
-// then only binds it (packing is about 10 us per value).
-struct PackedDecision {
-  std::string event_json;
-  std::string decision_json;
-  std::string context_json;  // empty without a task
-};
-
-PackedDecision Pack(const DecisionRecord& d, const std::optional<NewTask>& task) {
-  return {internal::PackJson(d.event_json), internal::PackJson(d.decision_json),
-          task ? internal::PackJson(task->context_json) : std::string()};
-}
+using internal::PackedDecision;
 
 // RecordDecision inside the writer's transaction (sync and async alike).
 Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
@@ -239,7 +228,7 @@ Result<RecordedDecision> SqliteStore::RecordDecision(const DecisionRecord& d,
                                                      const std::vector<OutboxMessage>& outbox) {
   HITLGATE_RETURN_IF_ERROR(internal::ValidateDecision(d, task));
   HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra));
-  const PackedDecision packed = Pack(d, task);
+  const PackedDecision packed = internal::PackDecision(d, task);
   return Write<RecordedDecision>(
       [&](WriteTxn& txn) { return RecordIn(txn, d, task, packed, extra, now, outbox); });
 }
@@ -247,7 +236,7 @@ Result<RecordedDecision> SqliteStore::RecordDecision(const DecisionRecord& d,
 void SqliteStore::RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
                                   RecordDone done) {
   if (auto v = internal::ValidateDecision(decision, task); !v) return done(std::unexpected(v.error()));
-  PackedDecision packed = Pack(decision, task);
+  PackedDecision packed = internal::PackDecision(decision, task);
   WriteAsync<RecordedDecision>(
       [d = std::move(decision), t = std::move(task), p = std::move(packed), now](WriteTxn& txn) {
         return RecordIn(txn, d, t, p, {}, now, {});
