@@ -80,8 +80,9 @@ Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::s
   HITLGATE_RETURN_IF_ERROR(answer);
   auto event_json = postgres::ReadPackedJson(*rows, 0, 6, 4);
   HITLGATE_RETURN_IF_ERROR(event_json);
-  return std::optional<RecordedEvent>(RecordedEvent{rows->Int(0, 0), rows->Text(0, 1), std::move(*answer),
-                                                    rows->Text(0, 3), std::move(*event_json)});
+  return std::optional<RecordedEvent>(RecordedEvent{rows->Int(0, 0), rows->Text(0, 1),
+                                                    std::move(*answer), rows->Text(0, 3),
+                                                    std::move(*event_json)});
 }
 
 Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
@@ -184,7 +185,8 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
       "INSERT INTO decisions(interaction_id, customer_id, workflow, channel, event_index, type, "
       "at_us, event_json, decision_json, outcome, policy_version, recorded_by, task_id, "
       "event_digest, event_id, event_packed, decision_packed) VALUES($1, $2, $3, $4, $5, $6, $7, "
-      "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (workflow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
+      "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
+      "ON CONFLICT (workflow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
       p);
   HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) {

@@ -331,7 +331,8 @@ TEST_F(PostgresStoreTest, MigrationTwelvePacksTheJsonOfADatabaseMadeBeforeIt) {
                    "WHERE customer_id = 'c-i-1';"
                    "UPDATE " + sc + ".decisions SET decision_json = '{\"outcome\":\"hold\"}';"
                    "UPDATE " + sc + ".tasks SET context_json = '{\"proposal\":\"refund\"}';"
-                   "ALTER TABLE " + sc + ".decisions DROP COLUMN event_packed, DROP COLUMN decision_packed;"
+                   "ALTER TABLE " + sc + ".decisions DROP COLUMN event_packed, "
+                   "DROP COLUMN decision_packed;"
                    "ALTER TABLE " + sc + ".tasks DROP COLUMN context_packed;"
                    "DELETE FROM " + sc + ".schema_version WHERE version > 10;"),
             "");

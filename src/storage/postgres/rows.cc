@@ -125,7 +125,8 @@ Result<std::vector<Task>> ReadTasks(const Rows& rows) {
   return out;
 }
 
-Result<void> SaveTask(Connection& conn, const Task& t, bool is_new, std::string_view packed_context) {
+Result<void> SaveTask(Connection& conn, const Task& t, bool is_new,
+                      std::string_view packed_context) {
   static const std::string kInsert =
       std::string("INSERT INTO tasks(") + kTaskColumns +
       ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "

@@ -129,7 +129,8 @@ Result<Task> ReadTask(const Statement& st) {
 // Not NULL: an empty string_view binds as NULL in SQLite.
 const std::string kNoDeadline;
 
-Result<void> SaveTask(Connection& conn, const Task& t, bool is_new, std::string_view packed_context) {
+Result<void> SaveTask(Connection& conn, const Task& t, bool is_new,
+                      std::string_view packed_context) {
   auto st = conn.Prepare(std::string(is_new ? "INSERT INTO tasks(" : "INSERT OR REPLACE INTO tasks(") +
                          kTaskColumns +
                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "

@@ -13,9 +13,10 @@ namespace hitlgate::store::sqlite {
 namespace {
 
 // Migration 10: the JSON kept per event and per task, and the audit log's
-// payloads and hashes, in their packed storage form (storage/packed_json.h). In batches by key, so a large database is
-// converted without holding it in memory. Erased event text stays the plain
-// marker that data protection's queries compare against.
+// payloads and hashes, in their packed storage form (storage/packed_json.h).
+// In batches by key, so a large database is converted without holding it in
+// memory. Erased event text stays the plain marker that data protection's
+// queries compare against.
 Result<void> PackStoredJson(Connection& conn) {
   constexpr int kBatch = 1000;
   for (std::int64_t after = 0;;) {
@@ -86,7 +87,8 @@ Result<void> PackStoredJson(Connection& conn) {
     }
     if (rows.empty()) break;
     for (const auto& [seq, payload, prev_hash, hash] : rows) {
-      auto up = conn.Prepare("UPDATE audit SET payload_json = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4");
+      auto up = conn.Prepare(
+          "UPDATE audit SET payload_json = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4");
       HITLGATE_RETURN_IF_ERROR(up);
       up->BindBlob(1, internal::PackAuditPayload(payload));
       BindHash(*up, 2, prev_hash);

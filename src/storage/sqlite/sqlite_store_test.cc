@@ -263,7 +263,8 @@ std::string QueryRaw(const std::string& path, const std::string& sql) {
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return "open failed";
   sqlite3_stmt* st = nullptr;
   std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
     const auto* p = sqlite3_column_text(st, 0);
     if (p != nullptr) out = reinterpret_cast<const char*>(p);
   }
@@ -332,10 +333,13 @@ TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
     ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE audit SET payload_json = ?1, prev_hash = ?2, hash = ?3 "
                                  "WHERE seq = ?4", -1, &st, nullptr),
               SQLITE_OK);
+    auto bind = [&](int i, const std::string& text) {
+      sqlite3_bind_text(st, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    };
     for (const auto& r : records_before) {
-      sqlite3_bind_text(st, 1, r.payload_json.data(), static_cast<int>(r.payload_json.size()), SQLITE_TRANSIENT);
-      sqlite3_bind_text(st, 2, r.prev_hash.data(), static_cast<int>(r.prev_hash.size()), SQLITE_TRANSIENT);
-      sqlite3_bind_text(st, 3, r.hash.data(), static_cast<int>(r.hash.size()), SQLITE_TRANSIENT);
+      bind(1, r.payload_json);
+      bind(2, r.prev_hash);
+      bind(3, r.hash);
       sqlite3_bind_int64(st, 4, r.seq);
       ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
       sqlite3_reset(st);
