@@ -355,6 +355,28 @@ TEST_F(PostgresStoreTest, MigrationTwelvePacksTheJsonOfADatabaseMadeBeforeIt) {
   EXPECT_TRUE(Verify(*s).ok());
 }
 
+// A database whose default is bytea's escape output (set by its owner):
+// the store asks for the hex form on every connection, so packed rows still
+// read back.
+TEST_F(PostgresStoreTest, PackedRowsReadBackWhereTheDatabaseDefaultsToEscapedBytea) {
+  const std::string db = "hgtest_escape_" + std::to_string(::getpid());
+  ASSERT_EQ(RunSql("DROP DATABASE IF EXISTS " + db), "");
+  ASSERT_EQ(RunSql("CREATE DATABASE " + db), "");
+  ASSERT_EQ(RunSql("ALTER DATABASE " + db + " SET bytea_output = escape"), "");
+  const std::string base = PgUrl();
+  const std::string url = base.substr(0, base.rfind('/') + 1) + db;
+  {
+    auto s = PostgresStore::Open(url, {.ids = &ids_a_, .schema = schema_});
+    ASSERT_THAT(s, IsOk());
+    auto d = Decision("i-1");
+    (*s)->RecordDecision(d, std::nullopt, {}, kT0).value();
+    auto got = (*s)->GetInteraction("i-1");
+    ASSERT_THAT(got, IsOk());
+    EXPECT_EQ(got->decisions.at(0).record.decision_json, R"({"outcome":"hold"})");
+  }
+  EXPECT_EQ(RunSql("DROP DATABASE " + db + " WITH (FORCE)"), "");
+}
+
 TEST_F(PostgresStoreTest, ThreeNodesWriteOneGaplessAuditChain) {
   SequentialIdGenerator ids_c{2'000'000'000};
   std::vector<std::unique_ptr<PostgresStore>> nodes;
