@@ -181,7 +181,8 @@ Result<Task> LoadTask(Connection& conn, const std::string& id) {
 
 const char kDecisionColumns[] =
     "seq, event_id, interaction_id, customer_id, workflow, channel, event_index, type, at_us, "
-    "event_json, decision_json, outcome, policy_version, recorded_by, task_id";
+    "event_json, decision_json, outcome, "
+    "(SELECT version FROM policy_refs WHERE id = policy_version), recorded_by, task_id";
 
 Result<StoredDecision> ReadDecision(const Statement& st) {
   StoredDecision s;

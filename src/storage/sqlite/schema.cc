@@ -101,6 +101,37 @@ Result<void> PackStoredJson(Connection& conn) {
   return {};
 }
 
+// Migration 11: each decision's event digest as a 32-byte BLOB (BindHash;
+// rows from before digests were kept have '' and keep it). The policy
+// version references are SQL (kMigrations).
+Result<void> DigestsAsBlobs(Connection& conn) {
+  constexpr int kBatch = 1000;
+  for (std::int64_t after = 0;;) {
+    auto st = conn.Prepare(
+        "SELECT seq, event_digest FROM decisions WHERE seq > ?1 AND typeof(event_digest) = 'text' "
+        "AND event_digest != '' ORDER BY seq LIMIT ?2");
+    HITLGATE_RETURN_IF_ERROR(st);
+    st->BindAll(after, kBatch);
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    for (;;) {
+      auto row = st->Step();
+      HITLGATE_RETURN_IF_ERROR(row);
+      if (!*row) break;
+      rows.emplace_back(st->Int(0), st->Text(1));
+    }
+    if (rows.empty()) break;
+    for (const auto& [seq, digest] : rows) {
+      auto up = conn.Prepare("UPDATE decisions SET event_digest = ?1 WHERE seq = ?2");
+      HITLGATE_RETURN_IF_ERROR(up);
+      BindHash(*up, 1, digest);
+      up->Bind(2, seq);
+      HITLGATE_RETURN_IF_ERROR(up->Run());
+    }
+    after = rows.back().first;
+  }
+  return {};
+}
+
 struct Migration {
   int version;
   const char* sql;
@@ -298,6 +329,18 @@ CREATE INDEX knowledge_activations_version ON knowledge_activations(version, id)
 SELECT 1;
 )sql",
      PackStoredJson},
+    {11, R"sql(
+-- The policy version, the same 71 characters for thousands of decisions, is
+-- kept once: decisions.policy_version holds the id of its policy_refs row
+-- (readers look it up, rows.cc kDecisionColumns). DigestsAsBlobs stores
+-- event_digest as 32 bytes.
+CREATE TABLE policy_refs(
+  id INTEGER PRIMARY KEY,
+  version TEXT NOT NULL UNIQUE);
+INSERT INTO policy_refs(version) SELECT DISTINCT policy_version FROM decisions ORDER BY 1;
+UPDATE decisions SET policy_version = (SELECT id FROM policy_refs WHERE version = decisions.policy_version);
+)sql",
+     DigestsAsBlobs},
 };
 
 Result<int> CurrentVersion(Connection& conn) {

@@ -99,7 +99,7 @@ Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::s
   auto event_json = ReadPackedJson(*st, 4);
   HITLGATE_RETURN_IF_ERROR(event_json);
   return std::optional<RecordedEvent>(RecordedEvent{st->Int(0), st->Text(1), std::move(*answer),
-                                                    st->Text(3), std::move(*event_json)});
+                                                    sqlite::ReadHash(*st, 3), std::move(*event_json)});
 }
 
 Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
@@ -190,15 +190,22 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
     }
   }
   {
+    // The policy version (71 characters, the same for thousands of rows) is
+    // kept once in policy_refs; the row holds its small id (migration 11).
+    auto ref = conn.Prepare("INSERT OR IGNORE INTO policy_refs(version) VALUES(?1)");
+    HITLGATE_RETURN_IF_ERROR(ref);
+    HITLGATE_RETURN_IF_ERROR(ref->Bind(1, d.policy_version).Run());
     auto st = conn.Prepare(
         "INSERT INTO decisions(event_id, interaction_id, customer_id, workflow, channel, "
         "event_index, type, at_us, event_json, decision_json, outcome, policy_version, "
-        "recorded_by, event_digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        "recorded_by, event_digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "(SELECT id FROM policy_refs WHERE version = ?12), ?13, ?14)");
     HITLGATE_RETURN_IF_ERROR(st);
     st->BindAll(d.event_id, d.interaction_id, d.customer_id, d.workflow, d.channel,
                 d.event_index, engine::EventTypeName(d.type), d.at, "", "",
-                engine::OutcomeName(d.outcome), d.policy_version, d.recorded_by, d.event_digest);
+                engine::OutcomeName(d.outcome), d.policy_version, d.recorded_by, "");
     st->BindBlob(9, packed.event_json).BindBlob(10, packed.decision_json);
+    sqlite::BindHash(*st, 14, d.event_digest);
     if (d.event_id.empty()) st->BindNull(1);  // NULLs never collide in the unique index
     HITLGATE_RETURN_IF_ERROR(st->Run());
   }

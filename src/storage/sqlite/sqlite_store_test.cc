@@ -352,12 +352,16 @@ TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
           "decision_json = '{\"outcome\":\"hold\"}' WHERE customer_id = 'c-1';"
           "UPDATE decisions SET decision_json = '{\"outcome\":\"hold\"}' WHERE customer_id = 'p-2';"
           "UPDATE tasks SET context_json = '{\"proposal\":\"refund\"}';"
+          // Schema 9 had no policy_refs: the version itself in each row.
+          "UPDATE decisions SET policy_version = (SELECT version FROM policy_refs "
+          "WHERE id = decisions.policy_version);"
+          "DROP TABLE policy_refs;"
           "DELETE FROM schema_version WHERE version >= 10;");
   ASSERT_EQ(QueryRaw(path, "SELECT typeof(decision_json) FROM decisions WHERE customer_id = 'c-1'"),
             "text");
   ASSERT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM audit WHERE typeof(hash) = 'blob'"), "0");
   auto s = SqliteStore::Open(path, {.ids = &ids}).value();
-  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "10");
+  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "11");
   EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM decisions WHERE typeof(decision_json) = 'text'"), "0");
   EXPECT_EQ(QueryRaw(path, "SELECT typeof(event_json) FROM decisions WHERE customer_id = 'c-1'"), "blob");
   EXPECT_EQ(QueryRaw(path, "SELECT event_json FROM decisions WHERE customer_id = 'p-2'"),
@@ -376,6 +380,67 @@ TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
     EXPECT_EQ(records[i].prev_hash, records_before[i].prev_hash) << "seq " << records[i].seq;
     EXPECT_EQ(records[i].hash, records_before[i].hash) << "seq " << records[i].seq;
   }
+  EXPECT_TRUE(VerifyStore(*s).ok());
+}
+
+// A database written before migration 11 holds each decision's policy version
+// and event digest as text; opening it moves the versions to policy_refs and
+// the digests to 32-byte BLOBs, and every row reads back as before.
+TEST(SqliteStoreTest, MigrationElevenStoresPolicyVersionsByReferenceAndDigestsAsBlobs) {
+  const std::string path = NewDbPath();
+  const std::string digest(64, 'a');
+  SequentialIdGenerator ids;
+  std::vector<StoredDecision> before;
+  {
+    auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+    auto first = Decision("i-1", "e-1");
+    first.event_digest = digest;
+    s->RecordDecision(first, HoldTask(), {}, kT0).value();
+    auto second = Decision("i-1", "e-2");
+    second.policy_version = "sha256:v2";
+    s->RecordDecision(second, std::nullopt, {}, kT0).value();
+    before = s->GetInteraction("i-1").value().decisions;
+  }
+  // What schema 10 wrote: the version and the digest as text in each row.
+  ExecRaw(path,
+          "UPDATE decisions SET policy_version = (SELECT version FROM policy_refs "
+          "WHERE id = decisions.policy_version), event_digest = CASE typeof(event_digest) "
+          "WHEN 'blob' THEN lower(hex(event_digest)) ELSE event_digest END;"
+          "DROP TABLE policy_refs;"
+          "DELETE FROM schema_version WHERE version >= 11;");
+  ASSERT_EQ(QueryRaw(path, "SELECT group_concat(policy_version || '/' || event_digest, ' ') FROM "
+                           "(SELECT * FROM decisions ORDER BY seq)"),
+            "sha256:v1/" + digest + " sha256:v2/");
+
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "11");
+  EXPECT_EQ(QueryRaw(path, "SELECT group_concat(id || '=' || version, ' ') FROM policy_refs"),
+            "1=sha256:v1 2=sha256:v2");
+  EXPECT_EQ(QueryRaw(path, "SELECT group_concat(policy_version || '/' || typeof(event_digest) || "
+                           "length(event_digest), ' ') FROM (SELECT * FROM decisions ORDER BY seq)"),
+            "1/blob32 2/text0")
+      << "a row from before digests were kept keeps ''";
+  auto after = s->GetInteraction("i-1").value().decisions;
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].record.policy_version, before[i].record.policy_version);
+    EXPECT_EQ(after[i].record.event_json, before[i].record.event_json);
+  }
+  EXPECT_EQ(after[0].record.policy_version, "sha256:v1");
+  // A retry reads the digest back as hex, so an identical retry is answered
+  // as a duplicate.
+  auto retry = Decision("i-1", "e-1");
+  retry.event_digest = digest;
+  auto again = s->RecordDecision(retry, HoldTask(), {}, kT0 + minutes(1));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->duplicate);
+  ASSERT_TRUE(again->first.has_value());
+  EXPECT_EQ(again->first->event_digest, digest);
+  // New rows reuse the version's reference.
+  auto third = Decision("i-1", "e-3");
+  s->RecordDecision(third, std::nullopt, {}, kT0).value();
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM policy_refs"), "2");
+  EXPECT_EQ(s->GetInteraction("i-1").value().decisions.back().record.policy_version, "sha256:v1");
   EXPECT_TRUE(VerifyStore(*s).ok());
 }
 
