@@ -10,7 +10,7 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev
-  libyaml-cpp-dev libre2-dev libsodium-dev libsqlite3-dev libpq-dev
+  libyaml-cpp-dev libre2-dev libsodium-dev libsqlite3-dev zlib1g-dev libpq-dev
   libcli11-dev libfmt-dev prometheus-cpp-dev libfasttext-dev liblinear-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcld2-dev
 )

@@ -93,7 +93,10 @@ Result<ComplianceReport> BuildReport(store::Store& store, const ReportOptions& o
       const json::object empty;
       const json::object& p = !ec && parsed.is_object() ? parsed.as_object() : empty;
       OversightStats& s = r.stats;
-      if (a.kind == "decision") {
+      // Since the one-record-per-event form the "event" record carries the
+      // outcome; older logs carry it in a separate "decision" record, and
+      // their "event" records have none (docs/audit-format.md).
+      if (a.kind == "decision" || (a.kind == "event" && p.contains("outcome"))) {
         ++s.decisions_by_outcome[Get(p, "outcome")];
       } else if (a.kind == "task_created") {
         const std::string kind = Get(p, "kind");

@@ -134,6 +134,27 @@ TEST_F(ReportTest, CountsOversightAndRendersSelfContainedHtml) {
   EXPECT_THAT(json, HasSubstr(R"("audit_retention_days":183)"));
 }
 
+TEST_F(ReportTest, CountsOutcomesFromOldDecisionRecordsAndNewEventRecordsInOneVerifiedChain) {
+  // A log written before the one-record-per-event form: an "event" record
+  // without the outcome, then its "decision" record.
+  ASSERT_THAT(store_->AppendAudit(
+                  {{"event", "k-agent", "c-old", R"({"decision_seq":1,"event_id":"e-old"})"},
+                   {"decision", "k-agent", "c-old",
+                    R"({"decision_seq":1,"event_index":0,"outcome":"block","policy_version":"sha256:1"})"}},
+                  t0_),
+              IsOk());
+  // Then events in the new form: the "event" record carries the outcome.
+  Held("c-1", std::nullopt, {});
+  Held("c-2", std::nullopt, {});
+
+  auto r = BuildReport(*store_, {.now = t0_ + std::chrono::hours(2)});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->stats.decisions_by_outcome.at("block"), 1) << "the old form's decision record";
+  EXPECT_EQ(r->stats.decisions_by_outcome.at("hold"), 2) << "the new form's event records";
+  EXPECT_EQ(r->stats.decisions_by_outcome.size(), 2u) << "an old event record counts no outcome";
+  EXPECT_TRUE(r->chain_verified) << r->chain_detail;
+}
+
 TEST_F(ReportTest, WithoutAPolicyTheReportSaysSo) {
   auto r = BuildReport(*store_, {.now = t0_});
   ASSERT_THAT(r, IsOk());

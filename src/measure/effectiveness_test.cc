@@ -435,6 +435,19 @@ TEST_F(StoreFactsTest, RangeSelectsInteractionsByEventTime) {
   EXPECT_EQ(*ids, std::vector<std::string>{"c-2"});
 }
 
+TEST_F(StoreFactsTest, RangeReadsOldTwoRecordEventsBesideNewOneRecordEvents) {
+  // A log written before one record per event: "event" then "decision".
+  ASSERT_TRUE(store_->AppendAudit(
+      {{"event", "k-agent", "c-old", R"({"decision_seq":9,"event_id":"e-old"})"},
+       {"decision", "k-agent", "c-old", R"({"decision_seq":9,"outcome":"allow"})"}},
+      kT0 + std::chrono::seconds(10)));
+  TimeRange late;
+  late.from = kT0 + std::chrono::seconds(4);
+  auto ids = InteractionsInRange(*store_, late);
+  ASSERT_TRUE(ids);
+  EXPECT_EQ(*ids, (std::vector<std::string>{"c-2", "c-old"})) << "each interaction once, both forms";
+}
+
 TEST_F(StoreFactsTest, RecordCsatRejectsBadScoresAndUnknownInteractions) {
   auto bad = RecordCsat(*store_, "c-1", 6, 5, "", "k", kT0);
   ASSERT_FALSE(bad);

@@ -55,7 +55,12 @@ std::vector<audit::AuditEntry> DecisionAudit(const DecisionRecord& d, std::int64
   std::vector<audit::AuditEntry> out;
   // The event's text is personal data: the chain holds its digest, the
   // decisions table holds the text, so erasing a customer later deletes the
-  // text without breaking the chain (docs/audit-format.md).
+  // text without breaking the chain (docs/audit-format.md). The decision is
+  // committed to the same way, by its digest, and in the same record: one
+  // record per event proves what two did before (the event and its decision
+  // are written, and can only be changed, together), at half the records.
+  // Logs written before keep a separate "decision" record; readers accept
+  // both forms.
   out.push_back({std::string(audit::kinds::kEvent), d.recorded_by, d.interaction_id,
                  audit::PayloadBuilder()
                      .Int("decision_seq", decision_seq)
@@ -67,15 +72,6 @@ std::vector<audit::AuditEntry> DecisionAudit(const DecisionRecord& d, std::int64
                      .Str("customer_id", d.customer_id)
                      .Time("at", d.at)
                      .Str("event_sha256", Digest(d.event_json))
-                     .Build()});
-  // The decision is committed to by its digest, as the event is: the full
-  // answer lives once, in the decisions table, and the chain proves it
-  // unchanged (docs/audit-format.md). Copying it in, escaped, doubled the
-  // bytes every event writes and most of the writer's hashing.
-  out.push_back({std::string(audit::kinds::kDecision), d.recorded_by, d.interaction_id,
-                 audit::PayloadBuilder()
-                     .Int("decision_seq", decision_seq)
-                     .Int("event_index", d.event_index)
                      .Str("outcome", engine::OutcomeName(d.outcome))
                      .Str("policy_version", d.policy_version)
                      .Str("decision_sha256", Digest(d.decision_json))

@@ -23,7 +23,8 @@ inline constexpr std::string_view kSystemActor = "system";
 [[nodiscard]] Result<void> ValidateDecision(const DecisionRecord& d,
                                             const std::optional<NewTask>& task);
 Task MakeTask(const NewTask& t, const DecisionRecord& d, std::string id, std::int64_t decision_seq);
-// "event", "decision", the caller's extras, then "task_created" when `task`.
+// "event" (carrying the decision), the caller's extras, then "task_created"
+// when `task`. Logs written before also hold a "decision" record per event.
 std::vector<audit::AuditEntry> DecisionAudit(const DecisionRecord& d, std::int64_t decision_seq,
                                              const Task* task,
                                              const std::vector<audit::AuditEntry>& extra);

@@ -114,7 +114,7 @@ Verdict Approve(const std::string& reviewer) {
 
 // ---- Decisions ----
 
-TEST_P(StoreConformanceTest, RecordDecisionWritesEventDecisionExtrasAndTaskAudit) {
+TEST_P(StoreConformanceTest, RecordDecisionWritesOneEventRecordCarryingTheDecisionExtrasAndTaskAudit) {
   DecisionRecord d = PlainDecision("i-1", "e-1", t0_);
   NewTask t;
   t.queue = "billing";
@@ -127,7 +127,16 @@ TEST_P(StoreConformanceTest, RecordDecisionWritesEventDecisionExtrasAndTaskAudit
   EXPECT_EQ(r->task_id, "t-0000000000000001");
   EXPECT_GT(r->decision_seq, 0);
   EXPECT_THAT(Kinds(*store_, 1),
-              ::testing::ElementsAre("event", "decision", "signals", "task_created"));
+              ::testing::ElementsAre("event", "signals", "task_created"));
+  auto records = store_->ReadAudit(1, 1);
+  ASSERT_THAT(records, IsOk());
+  ASSERT_EQ(records->size(), 1u);
+  const std::string& p = records->front().payload_json;
+  EXPECT_THAT(p, ::testing::HasSubstr(R"("outcome":"allow")"));
+  EXPECT_THAT(p, ::testing::HasSubstr(R"("policy_version":"sha256:abc")"));
+  // SHA-256 of the decision's JSON, "{}".
+  EXPECT_THAT(p, ::testing::HasSubstr(
+                     R"("decision_sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")"));
   auto task = store_->GetTask(r->task_id);
   ASSERT_THAT(task, IsOk());
   EXPECT_EQ(task->status, TaskStatus::kOpen);

@@ -99,6 +99,16 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectOptions& optio
   }
   // Notices ("already exists, skipping") are not for the operator's log.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  // Packed JSON is read as bytea's text output (rows.h); the hex form is the
+  // default, but a database or role may have set the escape form.
+  pg_result* set = PQexec(conn, "SET bytea_output = hex");
+  const bool set_ok = PQresultStatus(set) == PGRES_COMMAND_OK;
+  PQclear(set);
+  if (!set_ok) {
+    std::string message = Trim(PQerrorMessage(conn));
+    PQfinish(conn);
+    return Unavailable("postgres: cannot set bytea_output: " + message);
+  }
   return std::unique_ptr<Connection>(new Connection(conn));
 }
 

@@ -50,7 +50,8 @@ Result<ErasureResult> PostgresStore::EraseCustomer(const ErasureRequest& request
       HITLGATE_RETURN_IF_ERROR(gone);
       result.outbox += gone->affected();
     }
-    auto up = conn.Query("UPDATE decisions SET customer_id = $1, event_json = $2 WHERE customer_id = $3",
+    auto up = conn.Query("UPDATE decisions SET customer_id = $1, event_json = $2, event_packed = NULL "
+                         "WHERE customer_id = $3",
                          Params::Of(request.pseudonym, kErasedJson, request.customer_id));
     HITLGATE_RETURN_IF_ERROR(up);
     result.decisions = up->affected();
@@ -80,7 +81,7 @@ Result<TextPurgeResult> PostgresStore::PurgePersonalText(const TextPurge& reques
     HITLGATE_RETURN_IF_ERROR(rows);
     for (int i = 0; i < rows->size(); ++i) {
       if (!internal::Purgeable(request, rows->Text(i, 1), rows->Text(i, 2))) continue;
-      auto up = conn.Query("UPDATE decisions SET event_json = $1 WHERE seq = $2",
+      auto up = conn.Query("UPDATE decisions SET event_json = $1, event_packed = NULL WHERE seq = $2",
                            Params::Of(kErasedJson, rows->Int(i, 0)));
       HITLGATE_RETURN_IF_ERROR(up);
       ++result.decisions;

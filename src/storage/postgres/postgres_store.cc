@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "storage/audit_entries.h"
+#include "storage/packed_json.h"
 #include "storage/postgres/leader_lock.h"
 #include "storage/postgres/schema.h"
 #include "storage/postgres/store_ops.h"
@@ -76,13 +77,18 @@ Result<std::vector<StoredDecision>> ReadDecisions(const postgres::Rows& rows) {
 Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::string& workflow,
                                                   const std::string& event_id) {
   auto rows = conn.Query(
-      "SELECT seq, COALESCE(task_id, ''), decision_json, event_digest, event_json FROM decisions "
-      "WHERE workflow = $1 AND event_id = $2",
+      "SELECT seq, COALESCE(task_id, ''), decision_json, event_digest, event_json, decision_packed, "
+      "event_packed FROM decisions WHERE workflow = $1 AND event_id = $2",
       Params::Of(workflow, event_id));
   HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) return std::optional<RecordedEvent>();
-  return std::optional<RecordedEvent>(RecordedEvent{rows->Int(0, 0), rows->Text(0, 1), rows->Text(0, 2),
-                                                    rows->Text(0, 3), rows->Text(0, 4)});
+  auto answer = postgres::ReadPackedJson(*rows, 0, 5, 2);
+  HITLGATE_RETURN_IF_ERROR(answer);
+  auto event_json = postgres::ReadPackedJson(*rows, 0, 6, 4);
+  HITLGATE_RETURN_IF_ERROR(event_json);
+  return std::optional<RecordedEvent>(RecordedEvent{rows->Int(0, 0), rows->Text(0, 1),
+                                                    std::move(*answer), rows->Text(0, 3),
+                                                    std::move(*event_json)});
 }
 
 Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
@@ -157,8 +163,11 @@ std::int64_t PostgresStore::WriteOpCountForTest() const { return writer_->ops();
 
 namespace {
 
+using internal::PackedDecision;
+
 // RecordDecision inside the writer's transaction (sync and async alike).
 Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
+                                  const PackedDecision& packed,
                                   const std::vector<audit::AuditEntry>& extra, TimePoint now,
                                   const std::vector<OutboxMessage>& outbox) {
   Connection& conn = txn.conn();
@@ -167,7 +176,7 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   std::string task_id;
   if (task) task_id = task->id.empty() ? txn.ids().NewId("t") : task->id;
   Params p = Params::Of(d.interaction_id, d.customer_id, d.workflow, d.channel, d.event_index,
-                        engine::EventTypeName(d.type), d.at, d.event_json, d.decision_json,
+                        engine::EventTypeName(d.type), d.at, "", "",
                         engine::OutcomeName(d.outcome), d.policy_version, d.recorded_by, task_id,
                         d.event_digest);
   if (d.event_id.empty()) {
@@ -175,13 +184,15 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   } else {
     p.Add(d.event_id);
   }
+  p.Add(postgres::ByteaParam(packed.event_json)).Add(postgres::ByteaParam(packed.decision_json));
   // A repeated event_id inserts nothing: a duplicate another node has in
   // flight makes this insert wait for its commit, then see it.
   auto rows = conn.Query(
       "INSERT INTO decisions(interaction_id, customer_id, workflow, channel, event_index, type, "
       "at_us, event_json, decision_json, outcome, policy_version, recorded_by, task_id, "
-      "event_digest, event_id) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-      "$14, $15) ON CONFLICT (workflow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
+      "event_digest, event_id, event_packed, decision_packed) VALUES($1, $2, $3, $4, $5, $6, $7, "
+      "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
+      "ON CONFLICT (workflow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
       p);
   HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) {
@@ -196,7 +207,7 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   if (task) {
     t = internal::MakeTask(*task, d, task_id, out.decision_seq);
     out.task = t;
-    HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(conn, *t, /*is_new=*/true));
+    HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(conn, *t, /*is_new=*/true, packed.context_json));
   }
   auto sealed = txn.Append(internal::DecisionAudit(d, out.decision_seq, t ? &*t : nullptr, extra),
                            now);
@@ -214,16 +225,18 @@ Result<RecordedDecision> PostgresStore::RecordDecision(const DecisionRecord& d,
                                                        const std::vector<OutboxMessage>& outbox) {
   HITLGATE_RETURN_IF_ERROR(internal::ValidateDecision(d, task));
   HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra));
+  const PackedDecision packed = internal::PackDecision(d, task);
   return Write<RecordedDecision>(
-      [&](WriteTxn& txn) { return RecordIn(txn, d, task, extra, now, outbox); });
+      [&](WriteTxn& txn) { return RecordIn(txn, d, task, packed, extra, now, outbox); });
 }
 
 void PostgresStore::RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
                                   RecordDone done) {
   if (auto v = internal::ValidateDecision(decision, task); !v) return done(std::unexpected(v.error()));
+  PackedDecision packed = internal::PackDecision(decision, task);
   WriteAsync<RecordedDecision>(
-      [d = std::move(decision), t = std::move(task), now](WriteTxn& txn) {
-        return RecordIn(txn, d, t, {}, now, {});
+      [d = std::move(decision), t = std::move(task), p = std::move(packed), now](WriteTxn& txn) {
+        return RecordIn(txn, d, t, p, {}, now, {});
       },
       std::move(done));
 }

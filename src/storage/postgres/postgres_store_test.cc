@@ -22,6 +22,7 @@
 #include "hitlgate/audit/verifier.h"
 #include "hitlgate/store/audit_source.h"
 #include "storage/postgres/held_refund_records.h"
+#include "store/migrated_rows.h"
 #include "store/store_conformance.h"
 #include "testing/result_matchers.h"
 
@@ -145,7 +146,7 @@ TEST_F(PostgresStoreTest, SeveralNodesMigrateTheSameSchemaAtOnce) {
   for (auto& t : threads) t.join();
   for (const auto& n : nodes) ASSERT_NE(n, nullptr);
   EXPECT_EQ(RunSql("DO $$ BEGIN IF (SELECT COUNT(*) FROM " + schema_ +
-                   ".schema_version) <> " + std::to_string(postgres::kSchemaVersion) +
+                   ".schema_version) <> " + std::to_string(postgres::MigrationCount()) +
                    " THEN RAISE EXCEPTION 'migrated twice'; END IF; END $$"),
             "");
 }
@@ -243,6 +244,117 @@ TEST_F(PostgresStoreTest, LeaseExpiryIsEnforcedByTheOtherNode) {
               IsError(ErrorCode::kAborted));
   v.reviewer = "bo";
   EXPECT_THAT(a->SubmitVerdict(first->id, second->lease->lease_id, v, kT0 + minutes(7)), IsOk());
+}
+
+// Fails with `message` when the SQL condition over the test's schema is false.
+std::string Expect(const std::string& condition, const std::string& message) {
+  return RunSql("DO $$ BEGIN IF NOT (" + condition + ") THEN RAISE EXCEPTION '" + message +
+                "'; END IF; END $$");
+}
+
+TEST_F(PostgresStoreTest, EventAnswerAndContextAreStoredPackedAndReadBackExactly) {
+  auto s = OpenNode(schema_, &ids_a_);
+  ASSERT_NE(s, nullptr);
+  auto task = HoldTask();
+  task.context_json = R"({"proposal":"refund"})";
+  auto d = Decision("i-1");
+  d.event_id = "e-1";
+  auto task_id = s->RecordDecision(d, task, {}, kT0).value().task_id;
+  auto got = s->GetInteraction("i-1").value();
+  ASSERT_EQ(got.decisions.size(), 1u);
+  EXPECT_EQ(got.decisions[0].record.event_json, R"({"text":"x"})");
+  EXPECT_EQ(got.decisions[0].record.decision_json, R"({"outcome":"hold"})");
+  EXPECT_EQ(s->GetTask(task_id).value().context_json, R"({"proposal":"refund"})");
+  EXPECT_EQ(Expect("(SELECT event_packed IS NOT NULL AND decision_packed IS NOT NULL AND "
+                   "event_json = '' AND decision_json = '' FROM " + schema_ + ".decisions)",
+                   "decision not packed"),
+            "");
+  EXPECT_EQ(Expect("(SELECT context_packed IS NOT NULL AND context_json = '' FROM " + schema_ +
+                   ".tasks)", "context not packed"),
+            "");
+  auto again = s->RecordDecision(d, task, {}, kT0).value();
+  EXPECT_TRUE(again.duplicate);
+  ASSERT_TRUE(again.first.has_value());
+  EXPECT_EQ(again.first->answer_json, R"({"outcome":"hold"})");
+  EXPECT_EQ(again.first->event_json, R"({"text":"x"})");
+}
+
+TEST_F(PostgresStoreTest, DamagedPackedRowReadsAsDataLoss) {
+  auto s = OpenNode(schema_, &ids_a_);
+  ASSERT_NE(s, nullptr);
+  s->RecordDecision(Decision("i-1"), std::nullopt, {}, kT0).value();
+  ASSERT_EQ(RunSql("UPDATE " + schema_ + ".decisions SET decision_packed = '\\x01ffffff'"), "");
+  EXPECT_THAT(s->GetInteraction("i-1"), IsError(ErrorCode::kDataLoss));
+}
+
+// A schema migrated to 10 (before the packed columns) with data in it:
+// migration 12 adds the columns, packs every row, keeps erased text the
+// plain marker, and leaves the audit chain as it was.
+TEST_F(PostgresStoreTest, MigrationTwelvePacksTheJsonOfADatabaseMadeBeforeIt) {
+  std::string task_id;
+  AuditHead head_before;
+  {
+    auto s = OpenNode(schema_, &ids_a_);
+    ASSERT_NE(s, nullptr);
+    auto task = HoldTask();
+    task.context_json = R"({"proposal":"refund"})";
+    task_id = s->RecordDecision(Decision("i-1"), task, {}, kT0).value().task_id;
+    s->RecordDecision(Decision("i-2"), std::nullopt, {}, kT0).value();
+    ASSERT_THAT(s->EraseCustomer({.customer_id = "c-i-2", .pseudonym = "p-2", .actor = "admin",
+                                  .now = kT0 + minutes(1)}),
+                IsOk());
+    head_before = s->GetAuditHead().value();
+  }
+  // What schema 10 held: the JSON as TEXT, no packed columns.
+  const std::string& sc = schema_;
+  ASSERT_EQ(RunSql("UPDATE " + sc + ".decisions SET event_json = '{\"text\":\"x\"}' "
+                   "WHERE customer_id = 'c-i-1';"
+                   "UPDATE " + sc + ".decisions SET decision_json = '{\"outcome\":\"hold\"}';"
+                   "UPDATE " + sc + ".tasks SET context_json = '{\"proposal\":\"refund\"}';"
+                   "ALTER TABLE " + sc + ".decisions DROP COLUMN event_packed, "
+                   "DROP COLUMN decision_packed;"
+                   "ALTER TABLE " + sc + ".tasks DROP COLUMN context_packed;"
+                   "DELETE FROM " + sc + ".schema_version WHERE version > 10;"),
+            "");
+  auto s = OpenNode(schema_, &ids_a_);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(Expect("(SELECT MAX(version) FROM " + sc + ".schema_version) = " +
+                   std::to_string(postgres::kSchemaVersion), "not migrated"),
+            "");
+  EXPECT_EQ(Expect("NOT EXISTS (SELECT 1 FROM " + sc + ".decisions WHERE decision_packed IS NULL "
+                   "OR decision_json <> '')", "a decision left unpacked"),
+            "");
+  EXPECT_EQ(Expect("(SELECT event_packed IS NOT NULL AND event_json = '' FROM " + sc +
+                   ".decisions WHERE customer_id = 'c-i-1')", "event left unpacked"),
+            "");
+  EXPECT_EQ(Expect("(SELECT event_packed IS NULL AND event_json = '{\"erased\":true}' FROM " + sc +
+                   ".decisions WHERE customer_id = 'p-2')", "erased text was packed"),
+            "");
+  EXPECT_EQ(Expect("(SELECT context_packed IS NOT NULL FROM " + sc + ".tasks)", "context unpacked"), "");
+  ExpectMigratedRowsReadBack(*s, task_id, head_before.seq, head_before.hash);
+  EXPECT_TRUE(Verify(*s).ok());
+}
+
+// A database whose default is bytea's escape output (set by its owner):
+// the store asks for the hex form on every connection, so packed rows still
+// read back.
+TEST_F(PostgresStoreTest, PackedRowsReadBackWhereTheDatabaseDefaultsToEscapedBytea) {
+  const std::string db = "hgtest_escape_" + std::to_string(::getpid());
+  ASSERT_EQ(RunSql("DROP DATABASE IF EXISTS " + db), "");
+  ASSERT_EQ(RunSql("CREATE DATABASE " + db), "");
+  ASSERT_EQ(RunSql("ALTER DATABASE " + db + " SET bytea_output = escape"), "");
+  const std::string base = PgUrl();
+  const std::string url = base.substr(0, base.rfind('/') + 1) + db;
+  {
+    auto s = PostgresStore::Open(url, {.ids = &ids_a_, .schema = schema_});
+    ASSERT_THAT(s, IsOk());
+    auto d = Decision("i-1");
+    (*s)->RecordDecision(d, std::nullopt, {}, kT0).value();
+    auto got = (*s)->GetInteraction("i-1");
+    ASSERT_THAT(got, IsOk());
+    EXPECT_EQ(got->decisions.at(0).record.decision_json, R"({"outcome":"hold"})");
+  }
+  EXPECT_EQ(RunSql("DROP DATABASE " + db + " WITH (FORCE)"), "");
 }
 
 TEST_F(PostgresStoreTest, ThreeNodesWriteOneGaplessAuditChain) {

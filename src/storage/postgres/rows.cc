@@ -1,5 +1,6 @@
 #include "storage/postgres/rows.h"
 
+#include "storage/packed_json.h"
 #include "storage/task_rules.h"
 
 namespace hitlgate::store::postgres {
@@ -17,14 +18,52 @@ std::optional<engine::EventType> ParseEventType(std::string_view s) {
   return std::nullopt;
 }
 
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace
+
+std::string ByteaParam(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + 2 * bytes.size());
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+std::string PackedJsonParam(std::string_view json) { return ByteaParam(internal::PackJson(json)); }
+
+Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col, int text_col) {
+  if (rows.IsNull(row, packed_col)) return rows.Text(row, text_col);
+  // bytea's text output (bytea_output = hex, PostgreSQL's default since 9.0).
+  const std::string hex = rows.Text(row, packed_col);
+  if (hex.size() < 2 || hex[0] != '\\' || hex[1] != 'x' || hex.size() % 2 != 0) {
+    return DataLoss("packed JSON column is not bytea hex output");
+  }
+  std::string bytes;
+  bytes.reserve((hex.size() - 2) / 2);
+  for (std::size_t i = 2; i < hex.size(); i += 2) {
+    int hi = HexValue(hex[i]);
+    int lo = HexValue(hex[i + 1]);
+    if (hi < 0 || lo < 0) return DataLoss("packed JSON column is not bytea hex output");
+    bytes.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return internal::UnpackJson(bytes);
+}
 
 const char kTaskColumns[] =
     "id, kind, status, interaction_id, customer_id, workflow, queue, skills, language, priority, "
     "created_at_us, due_at_us, hold_notice_at_us, escalated, context_json, lease_owner, lease_id, "
     "lease_expires_us, claim_count, verdict_kind, verdict_reviewer, verdict_at_us, "
     "verdict_edited_text, verdict_edited_action_json, verdict_reason, verdict_customer_message, "
-    "verdict_note, decision_seq, deadline_at_us, on_deadline, expired_at_us";
+    "verdict_note, decision_seq, deadline_at_us, on_deadline, expired_at_us, context_packed";
 
 Result<Task> ReadTask(const Rows& r, int i) {
   Task t;
@@ -46,7 +85,9 @@ Result<Task> ReadTask(const Rows& r, int i) {
   t.due_at = r.Time(i, 11);
   t.hold_notice_at = r.OptTime(i, 12);
   t.escalated = r.Int(i, 13) != 0;
-  t.context_json = r.Text(i, 14);
+  auto context = ReadPackedJson(r, i, 31, 14);
+  HITLGATE_RETURN_IF_ERROR(context);
+  t.context_json = std::move(*context);
   if (!r.IsNull(i, 16)) t.lease = Lease{r.Text(i, 15), r.Text(i, 16), r.Time(i, 17)};
   t.claim_count = static_cast<int>(r.Int(i, 18));
   if (!r.IsNull(i, 19)) {
@@ -84,11 +125,12 @@ Result<std::vector<Task>> ReadTasks(const Rows& rows) {
   return out;
 }
 
-Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
+Result<void> SaveTask(Connection& conn, const Task& t, bool is_new,
+                      std::string_view packed_context) {
   static const std::string kInsert =
       std::string("INSERT INTO tasks(") + kTaskColumns +
       ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-      "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)";
+      "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)";
   static const std::string kUpdate =
       "UPDATE tasks SET kind = $2, status = $3, interaction_id = $4, customer_id = $5, "
       "workflow = $6, queue = $7, skills = $8, language = $9, priority = $10, "
@@ -97,11 +139,12 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
       "claim_count = $19, verdict_kind = $20, verdict_reviewer = $21, verdict_at_us = $22, "
       "verdict_edited_text = $23, verdict_edited_action_json = $24, verdict_reason = $25, "
       "verdict_customer_message = $26, verdict_note = $27, decision_seq = $28, "
-      "deadline_at_us = $29, on_deadline = $30, expired_at_us = $31 WHERE id = $1";
+      "deadline_at_us = $29, on_deadline = $30, expired_at_us = $31, context_packed = $32 "
+      "WHERE id = $1";
   Params p = Params::Of(t.id, TaskKindName(t.kind), TaskStatusName(t.status), t.interaction_id,
                         t.customer_id, t.workflow, t.queue, internal::JoinList(t.skills),
                         t.language, t.priority, t.created_at, t.due_at);
-  p.Add(t.hold_notice_at).Add(t.escalated).Add(t.context_json);
+  p.Add(t.hold_notice_at).Add(t.escalated).Add(std::string());
   if (t.lease) {
     p.Add(t.lease->owner).Add(t.lease->lease_id).Add(t.lease->expires_at);
   } else {
@@ -122,6 +165,7 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
     p.AddNull().Add(std::string(""));
   }
   p.Add(t.expired_at);
+  p.Add(packed_context.empty() ? PackedJsonParam(t.context_json) : ByteaParam(packed_context));
   auto r = conn.Query(is_new ? kInsert : kUpdate, p);
   HITLGATE_RETURN_IF_ERROR(r);
   if (!is_new && r->affected() != 1) return NotFound("no task " + t.id);
@@ -140,7 +184,8 @@ Result<Task> LoadTask(Connection& conn, const std::string& id, bool for_update) 
 
 const char kDecisionColumns[] =
     "seq, event_id, interaction_id, customer_id, workflow, channel, event_index, type, at_us, "
-    "event_json, decision_json, outcome, policy_version, recorded_by, task_id";
+    "event_json, decision_json, outcome, policy_version, recorded_by, task_id, event_packed, "
+    "decision_packed";
 
 Result<StoredDecision> ReadDecision(const Rows& r, int i) {
   StoredDecision s;
@@ -156,8 +201,12 @@ Result<StoredDecision> ReadDecision(const Rows& r, int i) {
   if (!type) return BadRow("decisions", "event type");
   d.type = *type;
   d.at = r.Time(i, 8);
-  d.event_json = r.Text(i, 9);
-  d.decision_json = r.Text(i, 10);
+  auto event_json = ReadPackedJson(r, i, 15, 9);
+  HITLGATE_RETURN_IF_ERROR(event_json);
+  d.event_json = std::move(*event_json);
+  auto decision_json = ReadPackedJson(r, i, 16, 10);
+  HITLGATE_RETURN_IF_ERROR(decision_json);
+  d.decision_json = std::move(*decision_json);
   auto outcome = engine::ParseOutcome(r.Text(i, 11));
   if (!outcome) return BadRow("decisions", "outcome");
   d.outcome = *outcome;

@@ -1,11 +1,65 @@
 #include "storage/postgres/schema.h"
 
+#include "hitlgate/store/store.h"
+#include "storage/postgres/rows.h"
+
 namespace hitlgate::store::postgres {
 namespace {
+
+// Migration 12: the JSON kept per event and per task, packed
+// (storage/packed_json.h) into the BYTEA columns, '' left in the TEXT ones.
+// In batches by key, so a large database is converted without holding it in
+// memory. Erased event text stays the plain marker data protection's queries
+// compare against.
+Result<void> PackStoredJson(Connection& conn) {
+  constexpr int kBatch = 1000;
+  for (std::int64_t after = 0;;) {
+    auto rows = conn.Query(
+        "SELECT seq, event_json, decision_json FROM decisions "
+        "WHERE seq > $1 AND decision_packed IS NULL ORDER BY seq LIMIT $2",
+        Params::Of(after, kBatch));
+    HITLGATE_RETURN_IF_ERROR(rows);
+    if (rows->empty()) break;
+    for (int i = 0; i < rows->size(); ++i) {
+      const std::string event_json = rows->Text(i, 1);
+      Params p;
+      if (event_json == kErasedJson) {
+        p.Add(event_json).AddNull();
+      } else {
+        p.Add(std::string()).Add(PackedJsonParam(event_json));
+      }
+      p.Add(PackedJsonParam(rows->Text(i, 2))).Add(rows->Int(i, 0));
+      auto up = conn.Query(
+          "UPDATE decisions SET event_json = $1, event_packed = $2, decision_json = '', "
+          "decision_packed = $3 WHERE seq = $4",
+          p);
+      HITLGATE_RETURN_IF_ERROR(up);
+    }
+    after = rows->Int(rows->size() - 1, 0);
+  }
+  for (std::string after;;) {
+    auto rows = conn.Query(
+        "SELECT id, context_json FROM tasks WHERE id > $1 AND context_packed IS NULL "
+        "ORDER BY id LIMIT $2",
+        Params::Of(after, kBatch));
+    HITLGATE_RETURN_IF_ERROR(rows);
+    if (rows->empty()) break;
+    for (int i = 0; i < rows->size(); ++i) {
+      auto up = conn.Query(
+          "UPDATE tasks SET context_json = '', context_packed = $1 WHERE id = $2",
+          Params::Of(PackedJsonParam(rows->Text(i, 1)), rows->Text(i, 0)));
+      HITLGATE_RETURN_IF_ERROR(up);
+    }
+    after = rows->Text(rows->size() - 1, 0);
+  }
+  return {};
+}
 
 struct Migration {
   int version;
   const char* sql;
+  // Conversions SQL cannot express, run after `sql` in the same transaction.
+  Result<void> (*convert)(Connection&) = nullptr;
 };
 
 // Append only: a released migration is never edited, a change is a new one.
@@ -270,9 +324,19 @@ CREATE TABLE audit_pending(
   WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
         autovacuum_vacuum_cost_delay = 1);
 )sql"},
+    {12, R"sql(
+-- The JSON kept per event and per task is stored packed (storage/packed_json.h)
+-- in BYTEA columns; the TEXT columns keep '' then, or the erased marker.
+-- PackStoredJson converts the rows already there. (11 is the audit chain's.)
+ALTER TABLE decisions ADD COLUMN event_packed BYTEA, ADD COLUMN decision_packed BYTEA;
+ALTER TABLE tasks ADD COLUMN context_packed BYTEA;
+)sql",
+     PackStoredJson},
 };
 
 }  // namespace
+
+int MigrationCount() { return static_cast<int>(std::size(kMigrations)); }
 
 Result<void> Migrate(Connection& conn, const std::string& schema) {
   if (auto r = conn.Exec("BEGIN"); !r) return r;
@@ -307,6 +371,9 @@ Result<void> Migrate(Connection& conn, const std::string& schema) {
   for (const auto& m : kMigrations) {
     if (m.version <= version) continue;
     if (auto r = conn.Exec(m.sql); !r) return fail(r.error());
+    if (m.convert != nullptr) {
+      if (auto r = m.convert(conn); !r) return fail(r.error());
+    }
     if (auto r = conn.Query("INSERT INTO schema_version(version) VALUES($1)",
                             Params::Of(m.version));
         !r) {

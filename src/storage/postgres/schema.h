@@ -11,7 +11,10 @@
 
 namespace hitlgate::store::postgres {
 
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
+// How many migrations there are (versions may skip a number another branch
+// holds, as 11 was while 12 was written).
+int MigrationCount();
 
 // Creates `schema` (when not empty; the connection's search_path names it)
 // and brings its tables to kSchemaVersion.

@@ -47,6 +47,9 @@ class Statement {
   Statement& Bind(int index, bool value) { return Bind(index, static_cast<std::int64_t>(value)); }
   Statement& Bind(int index, TimePoint value) { return Bind(index, Us(value)); }
   Statement& BindNull(int index);
+  // Bytes stored as a BLOB (SQLite keeps a TEXT column's type per value, so
+  // a column may hold both: packed JSON beside the plain text of old rows).
+  Statement& BindBlob(int index, std::string_view bytes);
   template <typename T>
   Statement& Bind(int index, const std::optional<T>& value) {
     return value ? Bind(index, *value) : BindNull(index);
@@ -68,6 +71,10 @@ class Statement {
   std::int64_t Int(int col) const;
   std::string Text(int col) const;
   bool IsNull(int col) const;
+  bool IsBlob(int col) const;
+  // The column's bytes whatever their type (Text() of a BLOB is its bytes too,
+  // but would make SQLite convert it first).
+  std::string Blob(int col) const;
   TimePoint Time(int col) const { return FromUs(Int(col)); }
   std::optional<TimePoint> OptTime(int col) const {
     return IsNull(col) ? std::nullopt : std::optional<TimePoint>(Time(col));

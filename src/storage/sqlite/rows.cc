@@ -1,5 +1,6 @@
 #include "storage/sqlite/rows.h"
 
+#include "storage/packed_json.h"
 #include "storage/task_rules.h"
 
 namespace hitlgate::store::sqlite {
@@ -18,6 +19,56 @@ std::optional<engine::EventType> ParseEventType(std::string_view s) {
 }
 
 }  // namespace
+
+void BindPackedJson(Statement& st, int index, std::string_view json) {
+  st.BindBlob(index, internal::PackJson(json));
+}
+
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+void BindHash(Statement& st, int index, std::string_view hex) {
+  std::string bytes;
+  bytes.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    int hi = HexDigit(hex[i]);
+    int lo = HexDigit(hex[i + 1]);
+    if (hi < 0 || lo < 0) break;
+    bytes.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  // Anything but lower-case hex of even length is kept as it came, so it
+  // reads back the same (and verify reports it).
+  if (bytes.size() * 2 != hex.size() || hex.empty()) {
+    st.Bind(index, hex);
+  } else {
+    st.BindBlob(index, bytes);
+  }
+}
+
+std::string ReadHash(const Statement& st, int col) {
+  if (!st.IsBlob(col)) return st.Text(col);
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::string bytes = st.Blob(col);
+  std::string hex;
+  hex.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    hex.push_back(kHex[b >> 4]);
+    hex.push_back(kHex[b & 15]);
+  }
+  return hex;
+}
+
+Result<std::string> ReadPackedJson(const Statement& st, int col) {
+  if (!st.IsBlob(col)) return st.Text(col);
+  return internal::UnpackJson(st.Blob(col));
+}
 
 const char kTaskColumns[] =
     "id, kind, status, interaction_id, customer_id, workflow, queue, skills, language, priority, "
@@ -46,7 +97,9 @@ Result<Task> ReadTask(const Statement& st) {
   t.due_at = st.Time(11);
   t.hold_notice_at = st.OptTime(12);
   t.escalated = st.Int(13) != 0;
-  t.context_json = st.Text(14);
+  auto context = ReadPackedJson(st, 14);
+  HITLGATE_RETURN_IF_ERROR(context);
+  t.context_json = std::move(*context);
   if (!st.IsNull(16)) t.lease = Lease{st.Text(15), st.Text(16), st.Time(17)};
   t.claim_count = static_cast<int>(st.Int(18));
   if (!st.IsNull(19)) {
@@ -76,7 +129,8 @@ Result<Task> ReadTask(const Statement& st) {
 // Not NULL: an empty string_view binds as NULL in SQLite.
 const std::string kNoDeadline;
 
-Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
+Result<void> SaveTask(Connection& conn, const Task& t, bool is_new,
+                      std::string_view packed_context) {
   auto st = conn.Prepare(std::string(is_new ? "INSERT INTO tasks(" : "INSERT OR REPLACE INTO tasks(") +
                          kTaskColumns +
                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
@@ -84,7 +138,12 @@ Result<void> SaveTask(Connection& conn, const Task& t, bool is_new) {
   HITLGATE_RETURN_IF_ERROR(st);
   st->BindAll(t.id, TaskKindName(t.kind), TaskStatusName(t.status), t.interaction_id,
               t.customer_id, t.workflow, t.queue, internal::JoinList(t.skills), t.language,
-              t.priority, t.created_at, t.due_at, t.hold_notice_at, t.escalated, t.context_json);
+              t.priority, t.created_at, t.due_at, t.hold_notice_at, t.escalated);
+  if (packed_context.empty()) {
+    BindPackedJson(*st, 15, t.context_json);
+  } else {
+    st->BindBlob(15, packed_context);
+  }
   if (t.lease) {
     st->Bind(16, t.lease->owner).Bind(17, t.lease->lease_id).Bind(18, t.lease->expires_at);
   }
@@ -122,7 +181,8 @@ Result<Task> LoadTask(Connection& conn, const std::string& id) {
 
 const char kDecisionColumns[] =
     "seq, event_id, interaction_id, customer_id, workflow, channel, event_index, type, at_us, "
-    "event_json, decision_json, outcome, policy_version, recorded_by, task_id";
+    "event_json, decision_json, outcome, "
+    "(SELECT version FROM policy_refs WHERE id = policy_version), recorded_by, task_id";
 
 Result<StoredDecision> ReadDecision(const Statement& st) {
   StoredDecision s;
@@ -138,8 +198,12 @@ Result<StoredDecision> ReadDecision(const Statement& st) {
   if (!type) return BadRow("decisions", "event type");
   d.type = *type;
   d.at = st.Time(8);
-  d.event_json = st.Text(9);
-  d.decision_json = st.Text(10);
+  auto event_json = ReadPackedJson(st, 9);
+  HITLGATE_RETURN_IF_ERROR(event_json);
+  d.event_json = std::move(*event_json);
+  auto decision_json = ReadPackedJson(st, 10);
+  HITLGATE_RETURN_IF_ERROR(decision_json);
+  d.decision_json = std::move(*decision_json);
   auto outcome = engine::ParseOutcome(st.Text(11));
   if (!outcome) return BadRow("decisions", "outcome");
   d.outcome = *outcome;
@@ -206,16 +270,18 @@ Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id) {
 
 const char kAuditColumns[] = "seq, at_us, kind, actor, subject, payload_json, prev_hash, hash";
 
-audit::AuditRecord ReadAuditRecord(const Statement& st) {
+Result<audit::AuditRecord> ReadAuditRecord(const Statement& st) {
   audit::AuditRecord r;
   r.seq = st.Int(0);
   r.at = st.Time(1);
   r.kind = st.Text(2);
   r.actor = st.Text(3);
   r.subject = st.Text(4);
-  r.payload_json = st.Text(5);
-  r.prev_hash = st.Text(6);
-  r.hash = st.Text(7);
+  auto payload = ReadPackedJson(st, 5);
+  HITLGATE_RETURN_IF_ERROR(payload);
+  r.payload_json = std::move(*payload);
+  r.prev_hash = ReadHash(st, 6);
+  r.hash = ReadHash(st, 7);
   return r;
 }
 

@@ -13,11 +13,20 @@
 
 namespace hitlgate::store::sqlite {
 
+// The JSON kept per event and per task (event_json, decision_json,
+// context_json) is stored packed (storage/packed_json.h, migration 10); rows
+// written before it, and erased markers, are plain TEXT and read as they are.
+void BindPackedJson(Statement& st, int index, std::string_view json);
+[[nodiscard]] Result<std::string> ReadPackedJson(const Statement& st, int col);
+
 extern const char kTaskColumns[];
 [[nodiscard]] Result<Task> ReadTask(const Statement& st);
 // Writes the whole row: INSERT for a new task (an id collision is
 // AlreadyExists, never an overwrite), INSERT OR REPLACE for an update.
-[[nodiscard]] Result<void> SaveTask(Connection& conn, const Task& t, bool is_new = false);
+// `packed_context`, when given, is PackJson(t.context_json) made by the
+// caller outside the writer thread.
+[[nodiscard]] Result<void> SaveTask(Connection& conn, const Task& t, bool is_new = false,
+                                    std::string_view packed_context = {});
 // The task with this id, or NotFound.
 [[nodiscard]] Result<Task> LoadTask(Connection& conn, const std::string& id);
 
@@ -31,7 +40,14 @@ extern const char kOutboxColumns[];
 OutboxMessage ReadOutbox(const Statement& st);
 [[nodiscard]] Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id);
 
+// Audit rows (migration 10): payload_json packed with the audit dictionary,
+// prev_hash and hash as 32-byte BLOBs. What is hashed and exported is
+// unchanged (docs/audit-format.md): readers get the payload's exact bytes and
+// the hashes as 64 lower-case hex digits. Rows written before, as TEXT, read
+// as they are.
+void BindHash(Statement& st, int index, std::string_view hex);
+std::string ReadHash(const Statement& st, int col);
 extern const char kAuditColumns[];
-audit::AuditRecord ReadAuditRecord(const Statement& st);
+[[nodiscard]] Result<audit::AuditRecord> ReadAuditRecord(const Statement& st);
 
 }  // namespace hitlgate::store::sqlite

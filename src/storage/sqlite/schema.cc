@@ -1,13 +1,142 @@
 #include "storage/sqlite/schema.h"
 
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "hitlgate/store/store.h"
+#include "storage/packed_json.h"
+#include "storage/sqlite/rows.h"
 
 namespace hitlgate::store::sqlite {
 namespace {
 
+// Migration 10: the JSON kept per event and per task, and the audit log's
+// payloads and hashes, in their packed storage form (storage/packed_json.h).
+// In batches by key, so a large database is converted without holding it in
+// memory. Erased event text stays the plain marker that data protection's
+// queries compare against.
+Result<void> PackStoredJson(Connection& conn) {
+  constexpr int kBatch = 1000;
+  for (std::int64_t after = 0;;) {
+    auto st = conn.Prepare(
+        "SELECT seq, event_json, decision_json FROM decisions "
+        "WHERE seq > ?1 AND typeof(decision_json) = 'text' ORDER BY seq LIMIT ?2");
+    HITLGATE_RETURN_IF_ERROR(st);
+    st->BindAll(after, kBatch);
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> rows;
+    for (;;) {
+      auto row = st->Step();
+      HITLGATE_RETURN_IF_ERROR(row);
+      if (!*row) break;
+      rows.emplace_back(st->Int(0), st->Text(1), st->Text(2));
+    }
+    if (rows.empty()) break;
+    for (const auto& [seq, event_json, decision_json] : rows) {
+      auto up = conn.Prepare("UPDATE decisions SET event_json = ?1, decision_json = ?2 WHERE seq = ?3");
+      HITLGATE_RETURN_IF_ERROR(up);
+      if (event_json == kErasedJson) {
+        up->Bind(1, event_json);
+      } else {
+        BindPackedJson(*up, 1, event_json);
+      }
+      BindPackedJson(*up, 2, decision_json);
+      up->Bind(3, seq);
+      HITLGATE_RETURN_IF_ERROR(up->Run());
+    }
+    after = std::get<0>(rows.back());
+  }
+  for (std::string after;;) {
+    auto st = conn.Prepare(
+        "SELECT id, context_json FROM tasks WHERE id > ?1 AND typeof(context_json) = 'text' "
+        "ORDER BY id LIMIT ?2");
+    HITLGATE_RETURN_IF_ERROR(st);
+    st->Bind(1, after).Bind(2, kBatch);
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (;;) {
+      auto row = st->Step();
+      HITLGATE_RETURN_IF_ERROR(row);
+      if (!*row) break;
+      rows.emplace_back(st->Text(0), st->Text(1));
+    }
+    if (rows.empty()) break;
+    for (const auto& [id, context_json] : rows) {
+      auto up = conn.Prepare("UPDATE tasks SET context_json = ?1 WHERE id = ?2");
+      HITLGATE_RETURN_IF_ERROR(up);
+      BindPackedJson(*up, 1, context_json);
+      up->Bind(2, id);
+      HITLGATE_RETURN_IF_ERROR(up->Run());
+    }
+    after = rows.back().first;
+  }
+  // The audit log: payloads packed, hashes as 32-byte BLOBs. The hashed
+  // content is unchanged, so the chain verifies as before.
+  for (std::int64_t after = 0;;) {
+    auto st = conn.Prepare(
+        "SELECT seq, payload_json, prev_hash, hash FROM audit "
+        "WHERE seq > ?1 AND typeof(hash) = 'text' ORDER BY seq LIMIT ?2");
+    HITLGATE_RETURN_IF_ERROR(st);
+    st->BindAll(after, kBatch);
+    std::vector<std::tuple<std::int64_t, std::string, std::string, std::string>> rows;
+    for (;;) {
+      auto row = st->Step();
+      HITLGATE_RETURN_IF_ERROR(row);
+      if (!*row) break;
+      rows.emplace_back(st->Int(0), st->Text(1), st->Text(2), st->Text(3));
+    }
+    if (rows.empty()) break;
+    for (const auto& [seq, payload, prev_hash, hash] : rows) {
+      auto up = conn.Prepare(
+          "UPDATE audit SET payload_json = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4");
+      HITLGATE_RETURN_IF_ERROR(up);
+      up->BindBlob(1, internal::PackAuditPayload(payload));
+      BindHash(*up, 2, prev_hash);
+      BindHash(*up, 3, hash);
+      up->Bind(4, seq);
+      HITLGATE_RETURN_IF_ERROR(up->Run());
+    }
+    after = std::get<0>(rows.back());
+  }
+  return {};
+}
+
+// Migration 11: each decision's event digest as a 32-byte BLOB (BindHash;
+// rows from before digests were kept have '' and keep it). The policy
+// version references are SQL (kMigrations).
+Result<void> DigestsAsBlobs(Connection& conn) {
+  constexpr int kBatch = 1000;
+  for (std::int64_t after = 0;;) {
+    auto st = conn.Prepare(
+        "SELECT seq, event_digest FROM decisions WHERE seq > ?1 AND typeof(event_digest) = 'text' "
+        "AND event_digest != '' ORDER BY seq LIMIT ?2");
+    HITLGATE_RETURN_IF_ERROR(st);
+    st->BindAll(after, kBatch);
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    for (;;) {
+      auto row = st->Step();
+      HITLGATE_RETURN_IF_ERROR(row);
+      if (!*row) break;
+      rows.emplace_back(st->Int(0), st->Text(1));
+    }
+    if (rows.empty()) break;
+    for (const auto& [seq, digest] : rows) {
+      auto up = conn.Prepare("UPDATE decisions SET event_digest = ?1 WHERE seq = ?2");
+      HITLGATE_RETURN_IF_ERROR(up);
+      BindHash(*up, 1, digest);
+      up->Bind(2, seq);
+      HITLGATE_RETURN_IF_ERROR(up->Run());
+    }
+    after = rows.back().first;
+  }
+  return {};
+}
+
 struct Migration {
   int version;
   const char* sql;
+  // Conversions SQL cannot express, run after `sql` in the same transaction.
+  Result<void> (*convert)(Connection&) = nullptr;
 };
 
 // Append only: a released migration is never edited, a change is a new one.
@@ -193,6 +322,25 @@ CREATE TABLE knowledge_activations(
   at_us INTEGER NOT NULL);
 CREATE INDEX knowledge_activations_version ON knowledge_activations(version, id);
 )sql"},
+    {10, R"sql(
+-- The JSON kept per event and per task, and the audit log's payloads, are
+-- stored packed (a BLOB, see storage/packed_json.h), the audit hashes as
+-- 32-byte BLOBs; PackStoredJson converts the rows already there.
+SELECT 1;
+)sql",
+     PackStoredJson},
+    {11, R"sql(
+-- The policy version, the same 71 characters for thousands of decisions, is
+-- kept once: decisions.policy_version holds the id of its policy_refs row
+-- (readers look it up, rows.cc kDecisionColumns). DigestsAsBlobs stores
+-- event_digest as 32 bytes.
+CREATE TABLE policy_refs(
+  id INTEGER PRIMARY KEY,
+  version TEXT NOT NULL UNIQUE);
+INSERT INTO policy_refs(version) SELECT DISTINCT policy_version FROM decisions ORDER BY 1;
+UPDATE decisions SET policy_version = (SELECT id FROM policy_refs WHERE version = decisions.policy_version);
+)sql",
+     DigestsAsBlobs},
 };
 
 Result<int> CurrentVersion(Connection& conn) {
@@ -226,6 +374,9 @@ Result<void> Migrate(Connection& conn) {
   for (const auto& m : kMigrations) {
     if (m.version <= *current) continue;
     if (auto r = conn.Exec(m.sql); !r) return fail(r.error());
+    if (m.convert != nullptr) {
+      if (auto r = m.convert(conn); !r) return fail(r.error());
+    }
     auto st = conn.Prepare("INSERT INTO schema_version(version) VALUES(?1)");
     if (!st) return fail(st.error());
     if (auto r = st->BindAll(m.version).Run(); !r) return fail(r.error());

@@ -2,6 +2,7 @@
 #include "hitlgate/store/sqlite_store.h"
 
 #include "storage/audit_entries.h"
+#include "storage/packed_json.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/store_ops.h"
 #include "storage/task_rules.h"
@@ -76,7 +77,9 @@ Result<std::vector<audit::AuditRecord>> CollectAuditRecords(Statement& st) {
     auto row = st.Step();
     HITLGATE_RETURN_IF_ERROR(row);
     if (!*row) return out;
-    out.push_back(sqlite::ReadAuditRecord(st));
+    auto record = sqlite::ReadAuditRecord(st);
+    HITLGATE_RETURN_IF_ERROR(record);
+    out.push_back(std::move(*record));
   }
 }
 
@@ -91,8 +94,12 @@ Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::s
   auto row = st->Step();
   HITLGATE_RETURN_IF_ERROR(row);
   if (!*row) return std::optional<RecordedEvent>();
-  return std::optional<RecordedEvent>(
-      RecordedEvent{st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4)});
+  auto answer = ReadPackedJson(*st, 2);
+  HITLGATE_RETURN_IF_ERROR(answer);
+  auto event_json = ReadPackedJson(*st, 4);
+  HITLGATE_RETURN_IF_ERROR(event_json);
+  return std::optional<RecordedEvent>(RecordedEvent{st->Int(0), st->Text(1), std::move(*answer),
+                                                    sqlite::ReadHash(*st, 3), std::move(*event_json)});
 }
 
 Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
@@ -165,8 +172,11 @@ std::int64_t SqliteStore::WriteOpCountForTest() const { return committer_->ops()
 
 namespace {
 
+using internal::PackedDecision;
+
 // RecordDecision inside the writer's transaction (sync and async alike).
 Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
+                                  const PackedDecision& packed,
                                   const std::vector<audit::AuditEntry>& extra, TimePoint now,
                                   const std::vector<OutboxMessage>& outbox) {
   Connection& conn = txn.conn();
@@ -180,22 +190,30 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
     }
   }
   {
+    // The policy version (71 characters, the same for thousands of rows) is
+    // kept once in policy_refs; the row holds its small id (migration 11).
+    auto ref = conn.Prepare("INSERT OR IGNORE INTO policy_refs(version) VALUES(?1)");
+    HITLGATE_RETURN_IF_ERROR(ref);
+    HITLGATE_RETURN_IF_ERROR(ref->Bind(1, d.policy_version).Run());
     auto st = conn.Prepare(
         "INSERT INTO decisions(event_id, interaction_id, customer_id, workflow, channel, "
         "event_index, type, at_us, event_json, decision_json, outcome, policy_version, "
-        "recorded_by, event_digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        "recorded_by, event_digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "(SELECT id FROM policy_refs WHERE version = ?12), ?13, ?14)");
     HITLGATE_RETURN_IF_ERROR(st);
     st->BindAll(d.event_id, d.interaction_id, d.customer_id, d.workflow, d.channel,
-                d.event_index, engine::EventTypeName(d.type), d.at, d.event_json,
-                d.decision_json, engine::OutcomeName(d.outcome), d.policy_version,
-                d.recorded_by, d.event_digest);
+                d.event_index, engine::EventTypeName(d.type), d.at, "", "",
+                engine::OutcomeName(d.outcome), d.policy_version, d.recorded_by, "");
+    st->BindBlob(9, packed.event_json).BindBlob(10, packed.decision_json);
+    sqlite::BindHash(*st, 14, d.event_digest);
     if (d.event_id.empty()) st->BindNull(1);  // NULLs never collide in the unique index
     HITLGATE_RETURN_IF_ERROR(st->Run());
   }
   RecordedDecision out{conn.LastInsertRowid(), "", false, std::nullopt, std::nullopt};
   if (task) {
     out.task = internal::MakeTask(*task, d, txn.ids().NewId("t"), out.decision_seq);
-    HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(conn, *out.task, /*is_new=*/true));
+    HITLGATE_RETURN_IF_ERROR(
+        sqlite::SaveTask(conn, *out.task, /*is_new=*/true, packed.context_json));
     auto st = conn.Prepare("UPDATE decisions SET task_id = ?1 WHERE seq = ?2");
     HITLGATE_RETURN_IF_ERROR(st);
     HITLGATE_RETURN_IF_ERROR(st->BindAll(out.task->id, out.decision_seq).Run());
@@ -217,16 +235,18 @@ Result<RecordedDecision> SqliteStore::RecordDecision(const DecisionRecord& d,
                                                      const std::vector<OutboxMessage>& outbox) {
   HITLGATE_RETURN_IF_ERROR(internal::ValidateDecision(d, task));
   HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra));
+  const PackedDecision packed = internal::PackDecision(d, task);
   return Write<RecordedDecision>(
-      [&](WriteTxn& txn) { return RecordIn(txn, d, task, extra, now, outbox); });
+      [&](WriteTxn& txn) { return RecordIn(txn, d, task, packed, extra, now, outbox); });
 }
 
 void SqliteStore::RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
                                   RecordDone done) {
   if (auto v = internal::ValidateDecision(decision, task); !v) return done(std::unexpected(v.error()));
+  PackedDecision packed = internal::PackDecision(decision, task);
   WriteAsync<RecordedDecision>(
-      [d = std::move(decision), t = std::move(task), now](WriteTxn& txn) {
-        return RecordIn(txn, d, t, {}, now, {});
+      [d = std::move(decision), t = std::move(task), p = std::move(packed), now](WriteTxn& txn) {
+        return RecordIn(txn, d, t, p, {}, now, {});
       },
       std::move(done));
 }
@@ -305,7 +325,7 @@ Result<std::vector<audit::AuditLink>> SqliteStore::ReadAuditLinks(std::int64_t f
           auto row = st->Step();
           HITLGATE_RETURN_IF_ERROR(row);
           if (!*row) return out;
-          out.push_back({st->Int(0), st->Text(1), st->Text(2)});
+          out.push_back({st->Int(0), sqlite::ReadHash(*st, 1), sqlite::ReadHash(*st, 2)});
         }
       });
 }
@@ -333,7 +353,7 @@ Result<AuditHead> SqliteStore::GetAuditHead() {
     HITLGATE_RETURN_IF_ERROR(st);
     auto row = st->Step();
     HITLGATE_RETURN_IF_ERROR(row);
-    return *row ? AuditHead{st->Int(0), st->Text(1)} : AuditHead{};
+    return *row ? AuditHead{st->Int(0), sqlite::ReadHash(*st, 1)} : AuditHead{};
   });
 }
 
@@ -361,7 +381,7 @@ Result<PurgeResult> SqliteStore::PurgeAuditBefore(TimePoint cutoff, TimePoint no
         if (!*row) break;
         if (st->Time(1) >= cutoff) {
           anchor.first_kept_seq = st->Int(0);
-          anchor.first_kept_prev_hash = st->Text(2);
+          anchor.first_kept_prev_hash = sqlite::ReadHash(*st, 2);
           break;
         }
         ++anchor.purged_count;

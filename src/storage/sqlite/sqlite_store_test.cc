@@ -2,6 +2,7 @@
 // persistence across reopen, schema versions, group commit, and savepoint
 // isolation inside a batch.
 #include "hitlgate/store/sqlite_store.h"
+#include "storage/packed_json.h"
 #include "storage/sqlite/schema.h"
 
 #include <sqlite3.h>
@@ -15,6 +16,7 @@
 
 #include "hitlgate/audit/verifier.h"
 #include "hitlgate/store/audit_source.h"
+#include "store/migrated_rows.h"
 #include "store/store_conformance.h"
 #include "testing/result_matchers.h"
 
@@ -209,7 +211,7 @@ TEST(SqliteStoreTest, AFailedCallInABatchRollsBackOnlyItself) {
       EXPECT_THAT(i, IsOk());
     }
   }
-  EXPECT_EQ(s->GetAuditHead().value().seq, head + 8 * 2) << "event+decision per successful call";
+  EXPECT_EQ(s->GetAuditHead().value().seq, head + 8) << "one event record per successful call";
   EXPECT_TRUE(VerifyStore(*s).ok());
 }
 
@@ -243,6 +245,223 @@ TEST(SqliteStoreTest, OpenRejectsWhatIsNotADatabase) {
   EXPECT_THAT(SqliteStore::Open(NewDbPath(), {}), IsError(ErrorCode::kInvalidArgument));
   EXPECT_THAT(SqliteStore::Open("/nonexistent-dir/x.db", {.ids = &ids}),
               IsError(ErrorCode::kUnavailable));
+}
+
+// Runs one statement on the database file behind the store's back.
+void ExecRaw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+// The first column of the first row of `sql`, as text ("" for none).
+std::string QueryRaw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return "open failed";
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    const auto* p = sqlite3_column_text(st, 0);
+    if (p != nullptr) out = reinterpret_cast<const char*>(p);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(SqliteStoreTest, EventAnswerAndContextAreStoredPackedAndReadBackExactly) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  auto task_id = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value().task_id;
+  auto got = s->GetInteraction("i-1").value();
+  ASSERT_EQ(got.decisions.size(), 1u);
+  EXPECT_EQ(got.decisions[0].record.event_json, R"({"text":"x"})");
+  EXPECT_EQ(got.decisions[0].record.decision_json, R"({"outcome":"hold"})");
+  EXPECT_EQ(s->GetTask(task_id).value().context_json, R"({"proposal":"refund"})");
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(event_json) || typeof(decision_json) FROM decisions"),
+            "blobblob");
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(context_json) FROM tasks"), "blob");
+  // A retry of the same event is answered from the packed row.
+  auto again = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value();
+  EXPECT_TRUE(again.duplicate);
+  ASSERT_TRUE(again.first.has_value());
+  EXPECT_EQ(again.first->answer_json, R"({"outcome":"hold"})");
+}
+
+TEST(SqliteStoreTest, DamagedPackedRowReadsAsDataLoss) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  s->RecordDecision(Decision("i-1", "e-1"), std::nullopt, {}, kT0).value();
+  ExecRaw(path, "UPDATE decisions SET decision_json = X'01FFFFFF'");
+  EXPECT_THAT(s->GetInteraction("i-1"), IsError(ErrorCode::kDataLoss));
+}
+
+// A database written before migration 10 holds its JSON as TEXT; opening it
+// packs every row, keeps erased text the plain marker data protection looks
+// for, and leaves the audit chain as it was.
+TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  std::string task_id;
+  audit::ChainPoint head_before;
+  std::vector<audit::AuditRecord> records_before;
+  {
+    auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+    task_id = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value().task_id;
+    auto other = Decision("i-2", "e-2");
+    other.customer_id = "c-2";
+    s->RecordDecision(other, std::nullopt, {}, kT0).value();
+    ASSERT_THAT(s->EraseCustomer({.customer_id = "c-2", .pseudonym = "p-2", .actor = "admin",
+                                  .now = kT0 + minutes(1)}),
+                IsOk());
+    auto head = s->GetAuditHead().value();
+    head_before = {head.seq, head.hash};
+    records_before = s->ReadAudit(1, 1000).value();
+  }
+  // What schema 9 wrote: the same rows with their JSON, audit payloads and
+  // hashes as TEXT.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE audit SET payload_json = ?1, prev_hash = ?2, hash = ?3 "
+                                 "WHERE seq = ?4", -1, &st, nullptr),
+              SQLITE_OK);
+    auto bind = [&](int i, const std::string& text) {
+      sqlite3_bind_text(st, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    };
+    for (const auto& r : records_before) {
+      bind(1, r.payload_json);
+      bind(2, r.prev_hash);
+      bind(3, r.hash);
+      sqlite3_bind_int64(st, 4, r.seq);
+      ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
+      sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  ExecRaw(path,
+          "UPDATE decisions SET event_json = '{\"text\":\"x\"}', "
+          "decision_json = '{\"outcome\":\"hold\"}' WHERE customer_id = 'c-1';"
+          "UPDATE decisions SET decision_json = '{\"outcome\":\"hold\"}' WHERE customer_id = 'p-2';"
+          "UPDATE tasks SET context_json = '{\"proposal\":\"refund\"}';"
+          // Schema 9 had no policy_refs: the version itself in each row.
+          "UPDATE decisions SET policy_version = (SELECT version FROM policy_refs "
+          "WHERE id = decisions.policy_version);"
+          "DROP TABLE policy_refs;"
+          "DELETE FROM schema_version WHERE version >= 10;");
+  ASSERT_EQ(QueryRaw(path, "SELECT typeof(decision_json) FROM decisions WHERE customer_id = 'c-1'"),
+            "text");
+  ASSERT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM audit WHERE typeof(hash) = 'blob'"), "0");
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "11");
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM decisions WHERE typeof(decision_json) = 'text'"), "0");
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(event_json) FROM decisions WHERE customer_id = 'c-1'"), "blob");
+  EXPECT_EQ(QueryRaw(path, "SELECT event_json FROM decisions WHERE customer_id = 'p-2'"),
+            std::string(kErasedJson))
+      << "erased text stays the marker data protection compares against";
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(context_json) FROM tasks"), "blob");
+  ExpectMigratedRowsReadBack(*s, task_id, head_before.seq, head_before.hash);
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM audit WHERE typeof(payload_json) != 'blob' "
+                           "OR typeof(prev_hash) != 'blob' OR typeof(hash) != 'blob'"),
+            "0");
+  EXPECT_EQ(QueryRaw(path, "SELECT MIN(length(hash)) || '/' || MAX(length(hash)) FROM audit"), "32/32");
+  auto records = s->ReadAudit(1, 1000).value();
+  ASSERT_EQ(records.size(), records_before.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].payload_json, records_before[i].payload_json) << "seq " << records[i].seq;
+    EXPECT_EQ(records[i].prev_hash, records_before[i].prev_hash) << "seq " << records[i].seq;
+    EXPECT_EQ(records[i].hash, records_before[i].hash) << "seq " << records[i].seq;
+  }
+  EXPECT_TRUE(VerifyStore(*s).ok());
+}
+
+// A database written before migration 11 holds each decision's policy version
+// and event digest as text; opening it moves the versions to policy_refs and
+// the digests to 32-byte BLOBs, and every row reads back as before.
+TEST(SqliteStoreTest, MigrationElevenStoresPolicyVersionsByReferenceAndDigestsAsBlobs) {
+  const std::string path = NewDbPath();
+  const std::string digest(64, 'a');
+  SequentialIdGenerator ids;
+  std::vector<StoredDecision> before;
+  {
+    auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+    auto first = Decision("i-1", "e-1");
+    first.event_digest = digest;
+    s->RecordDecision(first, HoldTask(), {}, kT0).value();
+    auto second = Decision("i-1", "e-2");
+    second.policy_version = "sha256:v2";
+    s->RecordDecision(second, std::nullopt, {}, kT0).value();
+    before = s->GetInteraction("i-1").value().decisions;
+  }
+  // What schema 10 wrote: the version and the digest as text in each row.
+  ExecRaw(path,
+          "UPDATE decisions SET policy_version = (SELECT version FROM policy_refs "
+          "WHERE id = decisions.policy_version), event_digest = CASE typeof(event_digest) "
+          "WHEN 'blob' THEN lower(hex(event_digest)) ELSE event_digest END;"
+          "DROP TABLE policy_refs;"
+          "DELETE FROM schema_version WHERE version >= 11;");
+  ASSERT_EQ(QueryRaw(path, "SELECT group_concat(policy_version || '/' || event_digest, ' ') FROM "
+                           "(SELECT * FROM decisions ORDER BY seq)"),
+            "sha256:v1/" + digest + " sha256:v2/");
+
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "11");
+  EXPECT_EQ(QueryRaw(path, "SELECT group_concat(id || '=' || version, ' ') FROM policy_refs"),
+            "1=sha256:v1 2=sha256:v2");
+  EXPECT_EQ(QueryRaw(path, "SELECT group_concat(policy_version || '/' || typeof(event_digest) || "
+                           "length(event_digest), ' ') FROM (SELECT * FROM decisions ORDER BY seq)"),
+            "1/blob32 2/text0")
+      << "a row from before digests were kept keeps ''";
+  auto after = s->GetInteraction("i-1").value().decisions;
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].record.policy_version, before[i].record.policy_version);
+    EXPECT_EQ(after[i].record.event_json, before[i].record.event_json);
+  }
+  EXPECT_EQ(after[0].record.policy_version, "sha256:v1");
+  // A retry reads the digest back as hex, so an identical retry is answered
+  // as a duplicate.
+  auto retry = Decision("i-1", "e-1");
+  retry.event_digest = digest;
+  auto again = s->RecordDecision(retry, HoldTask(), {}, kT0 + minutes(1));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->duplicate);
+  ASSERT_TRUE(again->first.has_value());
+  EXPECT_EQ(again->first->event_digest, digest);
+  // New rows reuse the version's reference.
+  auto third = Decision("i-1", "e-3");
+  s->RecordDecision(third, std::nullopt, {}, kT0).value();
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM policy_refs"), "2");
+  EXPECT_EQ(s->GetInteraction("i-1").value().decisions.back().record.policy_version, "sha256:v1");
+  EXPECT_TRUE(VerifyStore(*s).ok());
+}
+
+TEST(SqliteStoreTest, AuditRowsAreStoredPackedAndAChangedHashIsStillCaught) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  {
+    auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+    s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value();
+    s->RecordDecision(Decision("i-1", "e-2"), std::nullopt, {}, kT0).value();
+    EXPECT_TRUE(VerifyStore(*s).ok());
+  }
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM audit WHERE typeof(payload_json) != 'blob' "
+                           "OR length(hash) != 32 OR length(prev_hash) != 32"),
+            "0");
+  // Record 2's stored hash replaced: it no longer matches its contents.
+  ExecRaw(path, "UPDATE audit SET hash = zeroblob(32) WHERE seq = 2");
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  auto summary = VerifyStore(*s);
+  EXPECT_EQ(summary.problem, audit::Problem::kChanged);
+  EXPECT_EQ(summary.first_bad_seq, 2);
 }
 
 TEST(SqliteStoreTest, TamperedAuditRowIsCaughtByTheVerifier) {

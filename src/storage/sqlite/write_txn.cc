@@ -1,5 +1,8 @@
 #include "storage/sqlite/write_txn.h"
 
+#include "storage/packed_json.h"
+#include "storage/sqlite/rows.h"
+
 namespace hitlgate::store::sqlite {
 
 Result<void> WriteTxn::LoadHead() {
@@ -7,7 +10,7 @@ Result<void> WriteTxn::LoadHead() {
   HITLGATE_RETURN_IF_ERROR(st);
   auto row = st->Step();
   HITLGATE_RETURN_IF_ERROR(row);
-  head_ = *row ? AuditHead{st->Int(0), st->Text(1)} : AuditHead{};
+  head_ = *row ? AuditHead{st->Int(0), ReadHash(*st, 1)} : AuditHead{};
   return {};
 }
 
@@ -21,10 +24,11 @@ Result<std::vector<audit::AuditRecord>> WriteTxn::Append(std::vector<audit::Audi
         "INSERT INTO audit(seq, at_us, kind, actor, subject, payload_json, prev_hash, hash) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     HITLGATE_RETURN_IF_ERROR(st);
-    if (auto run = st->BindAll(r.seq, r.at, r.kind, r.actor, r.subject, r.payload_json,
-                               r.prev_hash, r.hash)
-                       .Run();
-        !run) {
+    st->BindAll(r.seq, r.at, r.kind, r.actor, r.subject)
+        .BindBlob(6, internal::PackAuditPayload(r.payload_json));
+    BindHash(*st, 7, r.prev_hash);
+    BindHash(*st, 8, r.hash);
+    if (auto run = st->Run(); !run) {
       return std::unexpected(run.error());
     }
     head_ = {r.seq, r.hash};
