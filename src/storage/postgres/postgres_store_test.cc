@@ -305,7 +305,7 @@ TEST_F(PostgresStoreTest, MigrationTwelvePacksTheJsonOfADatabaseMadeBeforeIt) {
                 IsOk());
     head_before = s->GetAuditHead().value();
   }
-  // What schema 10 held: the JSON as TEXT, no packed columns.
+  // What schema 11 held: the JSON as TEXT, no packed columns.
   const std::string& sc = schema_;
   ASSERT_EQ(RunSql("UPDATE " + sc + ".decisions SET event_json = '{\"text\":\"x\"}' "
                    "WHERE customer_id = 'c-i-1';"
@@ -314,7 +314,7 @@ TEST_F(PostgresStoreTest, MigrationTwelvePacksTheJsonOfADatabaseMadeBeforeIt) {
                    "ALTER TABLE " + sc + ".decisions DROP COLUMN event_packed, "
                    "DROP COLUMN decision_packed;"
                    "ALTER TABLE " + sc + ".tasks DROP COLUMN context_packed;"
-                   "DELETE FROM " + sc + ".schema_version WHERE version > 10;"),
+                   "DELETE FROM " + sc + ".schema_version WHERE version > 11;"),
             "");
   auto s = OpenNode(schema_, &ids_a_);
   ASSERT_NE(s, nullptr);
