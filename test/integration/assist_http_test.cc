@@ -8,9 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "integration/http_client.h"
 #include "integration/server_process.h"
@@ -350,6 +353,43 @@ TEST_F(AssistHttpTest, UploadsAreStoredVersionsThatAdminsActivateAndRestartsKeep
     EXPECT_EQ(GetObject(server.port(), "/v1/assist/knowledge", kAdmin).at("id").as_string(), boots_id);
     EXPECT_EQ(server.Stop(), 0);
   }
+}
+
+// Two nodes of a cluster on one PostgreSQL schema: a version an admin
+// activates through one is served by the other from its next tick (each
+// kept its own until restarted before). Runs under the postgres label (a
+// second discovery of this binary, test/integration/CMakeLists.txt); skipped
+// without HITLGATE_TEST_PG_URL.
+TEST_F(AssistHttpTest, KnowledgeActivatedOnOneNodeIsServedByTheOther) {
+  const char* pg = std::getenv("HITLGATE_TEST_PG_URL");
+  if (pg == nullptr || *pg == '\0') GTEST_SKIP() << "HITLGATE_TEST_PG_URL is not set (scripts/pg.sh start)";
+  const std::string schema = "assist_" + std::to_string(::getpid());
+  std::string out;
+  ASSERT_EQ(RunCommand("psql -q -v ON_ERROR_STOP=1 '" + std::string(pg) + "' -c 'CREATE SCHEMA " + schema + "' 2>&1", &out), 0)
+      << out;
+  const std::string url = std::string(pg) + (std::string(pg).find('?') == std::string::npos ? "?" : "&") +
+                          "options=-c%20search_path%3D" + schema;
+  std::vector<std::string> args = AssistArgs();
+  args.insert(args.end(), {"--store", url});
+  {
+    ServerProcess first, second;
+    ASSERT_TRUE(first.Start(HITLGATE_BINARY, (dir_ / "data-cluster").string(), kAdmin, args)) << first.output();
+    ASSERT_TRUE(second.Start(HITLGATE_BINARY, (dir_ / "data-cluster").string(), kAdmin, args)) << second.output();
+    const std::string started(GetObject(second.port(), "/v1/assist/knowledge", kAdmin).at("id").as_string());
+    HttpReply put = HttpCall(first.port(), "PUT", "/v1/assist/knowledge", kBoots, kAdmin);
+    ASSERT_EQ(put.status, 200) << put.body;
+    const std::string boots(json::parse(put.body).at("id").as_string());
+    ASSERT_NE(boots, started);
+    std::string served = started;
+    for (int i = 0; i < 50 && served != boots; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      served = std::string(GetObject(second.port(), "/v1/assist/knowledge", kAdmin).at("id").as_string());
+    }
+    EXPECT_EQ(served, boots) << "the other node still serves the version it started with 5 s later";
+    EXPECT_EQ(first.Stop(), 0);
+    EXPECT_EQ(second.Stop(), 0);
+  }
+  (void)RunCommand("psql -q '" + std::string(pg) + "' -c 'DROP SCHEMA " + schema + " CASCADE' 2>&1", &out);
 }
 
 TEST_F(AssistHttpTest, BadUploadsUnknownVersionsAndOtherRolesChangeNothing) {
