@@ -2924,7 +2924,7 @@ export interface operations {
                     skills?: string[];
                     /** @description BCP 47 tags the person works in. */
                     languages?: string[];
-                    /** @description Agents (required): the workflows this key may act for, or ["*"] for every workflow. */
+                    /** @description The workflows this key may act for, or ["*"] for every workflow. Required for agents; a people key that names none is given ["*"]. */
                     workflows?: string[];
                     /** @description Live leases at once (0: no limit). */
                     max_concurrent?: number;
