@@ -88,15 +88,17 @@ Result<store::KnowledgeVersionInfo> KnowledgeVersions::ServeAndActivate(Knowledg
 }
 
 Result<bool> KnowledgeVersions::FollowActive() {
+  // Read under the lock an upload or activation here holds across its
+  // write: a list read before a local activation, compared after it, would
+  // put the version it replaced back.
+  std::lock_guard lock(mu_);
   // The list carries no documents: a cheap read every tick, and the
   // document is read only when the active version changed.
   auto versions = store_.ListKnowledgeVersions();
   HITLGATE_RETURN_IF_ERROR(versions);
   auto listed = std::find_if(versions->begin(), versions->end(),
                              [](const store::KnowledgeVersionInfo& v) { return v.active; });
-  if (listed == versions->end()) return false;
-  std::lock_guard lock(mu_);
-  if (listed->version.id == served_id_) return false;
+  if (listed == versions->end() || listed->version.id == served_id_) return false;
   auto active = store_.GetKnowledgeVersion(listed->version.id);
   HITLGATE_RETURN_IF_ERROR(active);
   auto knowledge = ParseKnowledge(active->version.document_json);

@@ -67,10 +67,11 @@ Result<UploadedPolicy> PolicyService::UploadPolicy(const Principal& who, std::st
                                std::string(yaml), who.key_id, now};
   HITLGATE_RETURN_IF_ERROR(store_.SavePolicyVersion(version));
   if (activate) {
+    std::lock_guard lock(activation_mu_);
     HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version.version, who.key_id, now));
     // New events only: decisions already made keep the version they name.
     engine_.SetPolicy(compiled.program);
-    Followed(version.version);
+    followed_version_ = version.version;
     live_.Publish("policy.activated", "", codec::PolicyActivatedEventJson(version.version));
   }
   return UploadedPolicy{version.version, version.name, activate, std::move(compiled.issues)};
@@ -88,9 +89,10 @@ Result<ActivatedPolicy> PolicyService::ActivatePolicy(const Principal& who,
     return FailedPrecondition("version " + version +
                               " no longer compiles: " + IssuesText(compiled.issues));
   }
+  std::lock_guard lock(activation_mu_);
   HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version, who.key_id, clock_.Now()));
   engine_.SetPolicy(compiled.program);
-  Followed(version);
+  followed_version_ = version;
   live_.Publish("policy.activated", "", codec::PolicyActivatedEventJson(version));
   return ActivatedPolicy{version};
 }
@@ -119,6 +121,7 @@ Result<store::PolicyVersionInfo> PolicyService::FindVersion(const std::string& v
 
 Result<void> PolicyService::LoadActivePolicy(std::string_view fallback_yaml,
                                              std::string_view fallback_name) {
+  std::lock_guard lock(activation_mu_);
   auto active = store_.GetActivePolicy();
   if (active) {
     policy::CompileResult compiled = policy::CompileText(active->policy.source_yaml, fallback_name);
@@ -127,7 +130,7 @@ Result<void> PolicyService::LoadActivePolicy(std::string_view fallback_yaml,
                                 " does not compile: " + IssuesText(compiled.issues));
     }
     engine_.SetPolicy(compiled.program);
-    Followed(active->policy.version);
+    followed_version_ = active->policy.version;
     return {};
   }
   if (active.error().code() != ErrorCode::kNotFound) return std::unexpected(active.error());
@@ -141,21 +144,16 @@ Result<void> PolicyService::LoadActivePolicy(std::string_view fallback_yaml,
   HITLGATE_RETURN_IF_ERROR(store_.SavePolicyVersion(version));
   HITLGATE_RETURN_IF_ERROR(store_.ActivatePolicy(version.version, "system", now));
   engine_.SetPolicy(compiled.program);
-  Followed(version.version);
+  followed_version_ = version.version;
   return {};
 }
 
-void PolicyService::Followed(std::string version) {
-  std::lock_guard lock(followed_mu_);
-  followed_version_ = std::move(version);
-}
-
 Result<bool> PolicyService::FollowActivePolicy() {
-  std::string followed;
-  {
-    std::lock_guard lock(followed_mu_);
-    followed = followed_version_;
-  }
+  // Held across the read and the swap, as every activation here holds it
+  // across its write and swap: a read from before a local activation must
+  // not put the version it replaced back.
+  std::lock_guard lock(activation_mu_);
+  const std::string& followed = followed_version_;
   if (followed.empty()) return false;
   // One small read a tick: the active version's row and its source.
   auto active = store_.GetActivePolicy();
@@ -169,7 +167,7 @@ Result<bool> PolicyService::FollowActivePolicy() {
   // Not announced again: the node that activated it announced it, and the
   // live bridge carried that to this node's streams.
   engine_.SetPolicy(compiled.program);
-  Followed(active->policy.version);
+  followed_version_ = active->policy.version;
   return true;
 }
 

@@ -93,11 +93,12 @@ class PolicyService {
   // Null when none is set. Swapped atomically: the event path reads it
   // without a lock.
   std::atomic<std::shared_ptr<ShadowMode>> shadow_;
+  // Held across each activation (the store's write and the engine's swap)
+  // and across FollowActivePolicy, so the two never interleave.
+  std::mutex activation_mu_;
   // The active version as this service last saw it in the store: what
   // FollowActivePolicy compares with. Empty until LoadActivePolicy.
-  std::mutex followed_mu_;
-  std::string followed_version_ HITLGATE_GUARDED_BY(followed_mu_);
-  void Followed(std::string version);
+  std::string followed_version_ HITLGATE_GUARDED_BY(activation_mu_);
 };
 
 }  // namespace hitlgate::gateway
