@@ -18,7 +18,7 @@
 #include "hitlgate/audit/verifier.h"
 #include "hitlgate/store/audit_source.h"
 #include "hitlgate/store/postgres_store.h"
-#include "storage/postgres/held_refund_records.h"
+#include "store/held_refund_records.h"
 #include "testing/result_matchers.h"
 
 namespace hitlgate::store {

@@ -21,7 +21,7 @@
 
 #include "hitlgate/audit/verifier.h"
 #include "hitlgate/store/audit_source.h"
-#include "storage/postgres/held_refund_records.h"
+#include "store/held_refund_records.h"
 #include "store/migrated_rows.h"
 #include "store/store_conformance.h"
 #include "testing/result_matchers.h"

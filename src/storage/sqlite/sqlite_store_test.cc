@@ -16,6 +16,7 @@
 
 #include "hitlgate/audit/verifier.h"
 #include "hitlgate/store/audit_source.h"
+#include "store/held_refund_records.h"
 #include "store/migrated_rows.h"
 #include "store/store_conformance.h"
 #include "testing/result_matchers.h"
@@ -65,20 +66,11 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
 
 const TimePoint kT0 = TimePoint(std::chrono::duration_cast<Duration>(seconds(1'795'000'000)));
 
+// Every interaction here is customer c-1's (the migration tests select by it).
 DecisionRecord Decision(const std::string& iid, const std::string& event_id) {
-  DecisionRecord d;
+  DecisionRecord d = testing::HeldRefundDecision(iid, kT0);
   d.event_id = event_id;
-  d.interaction_id = iid;
   d.customer_id = "c-1";
-  d.workflow = "refunds";
-  d.channel = "chat";
-  d.type = engine::EventType::kAiProposal;
-  d.at = kT0;
-  d.event_json = R"({"text":"x"})";
-  d.decision_json = R"({"outcome":"hold"})";
-  d.outcome = engine::Outcome::kHold;
-  d.policy_version = "sha256:v1";
-  d.recorded_by = "k-agent";
   return d;
 }
 

@@ -1,5 +1,5 @@
-// What the PostgreSQL tests write most: an AI proposal held for review and
-// the billing task it opens. Test-only.
+// What the SQLite and PostgreSQL store tests write most: an AI proposal held
+// for review and the billing task it opens. Test-only.
 #pragma once
 
 #include <chrono>
