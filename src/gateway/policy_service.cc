@@ -153,12 +153,11 @@ Result<bool> PolicyService::FollowActivePolicy() {
   // across its write and swap: a read from before a local activation must
   // not put the version it replaced back.
   std::lock_guard lock(activation_mu_);
-  const std::string& followed = followed_version_;
-  if (followed.empty()) return false;
+  if (followed_version_.empty()) return false;
   // One small read a tick: the active version's row and its source.
   auto active = store_.GetActivePolicy();
   if (!active) return active.error().code() == ErrorCode::kNotFound ? Result<bool>(false) : std::unexpected(active.error());
-  if (active->policy.version == followed) return false;
+  if (active->policy.version == followed_version_) return false;
   policy::CompileResult compiled = policy::CompileText(active->policy.source_yaml, kUploadName);
   if (!compiled.ok()) {
     return FailedPrecondition("the active policy " + active->policy.version +
