@@ -25,7 +25,7 @@
 #include <string>
 
 #include "hitlgate/store/id_generator.h"
-#include "hitlgate/store/store.h"
+#include "hitlgate/store/sql_store.h"
 
 namespace hitlgate::store {
 
@@ -48,7 +48,7 @@ struct PostgresStoreOptions {
   int read_connections = 8;
 };
 
-class PostgresStore final : public Store {
+class PostgresStore final : public SqlStore {
  public:
   // Connects to `url` (a libpq URI such as postgresql://user@host:5432/db, or
   // a key=value string) and migrates the schema.
@@ -99,11 +99,6 @@ class PostgresStore final : public Store {
                               TimePoint at) override;
   Result<PolicyVersionInfo> GetActivePolicy() override;
   Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() override;
-  Result<void> SaveKnowledgeVersion(const KnowledgeVersion& version) override;
-  Result<void> ActivateKnowledge(const std::string& id, const std::string& actor, TimePoint at) override;
-  Result<KnowledgeVersionInfo> GetActiveKnowledge() override;
-  Result<KnowledgeVersionInfo> GetKnowledgeVersion(const std::string& id) override;
-  Result<std::vector<KnowledgeVersionInfo>> ListKnowledgeVersions() override;
   Result<void> CreateKey(const ApiKey& key) override;
   Result<ApiKey> FindKey(const std::string& key_id) override;
   Result<std::vector<ApiKey>> ListKeys() override;
@@ -145,6 +140,9 @@ class PostgresStore final : public Store {
 
  private:
   PostgresStore() = default;
+
+  Result<void> RunRead(const ReadFn& fn, bool snapshot) override;
+  Result<void> RunWrite(const WriteFn& fn) override;
 
   // Runs fn(WriteTxn&) -> Result<T> on the writer thread inside the next
   // batch; returns once that transaction committed (or failed).

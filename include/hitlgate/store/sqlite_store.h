@@ -16,7 +16,7 @@
 #include <string>
 
 #include "hitlgate/store/id_generator.h"
-#include "hitlgate/store/store.h"
+#include "hitlgate/store/sql_store.h"
 
 namespace hitlgate::store {
 
@@ -35,7 +35,7 @@ struct SqliteStoreOptions {
   int busy_timeout_ms = 5000;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public SqlStore {
  public:
   // Opens or creates the database at `path` and migrates its schema.
   // InvalidArgument: no IdGenerator. Unavailable: the file cannot be opened.
@@ -80,11 +80,6 @@ class SqliteStore final : public Store {
                               TimePoint at) override;
   Result<PolicyVersionInfo> GetActivePolicy() override;
   Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() override;
-  Result<void> SaveKnowledgeVersion(const KnowledgeVersion& version) override;
-  Result<void> ActivateKnowledge(const std::string& id, const std::string& actor, TimePoint at) override;
-  Result<KnowledgeVersionInfo> GetActiveKnowledge() override;
-  Result<KnowledgeVersionInfo> GetKnowledgeVersion(const std::string& id) override;
-  Result<std::vector<KnowledgeVersionInfo>> ListKnowledgeVersions() override;
   Result<void> CreateKey(const ApiKey& key) override;
   Result<ApiKey> FindKey(const std::string& key_id) override;
   Result<std::vector<ApiKey>> ListKeys() override;
@@ -127,6 +122,9 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore() = default;
+
+  Result<void> RunRead(const ReadFn& fn, bool snapshot) override;
+  Result<void> RunWrite(const WriteFn& fn) override;
 
   // Runs fn(WriteTxn&) -> Result<T> on the writer thread inside the next
   // group commit; returns once that transaction committed (or failed).

@@ -50,6 +50,12 @@ Rows::~Rows() {
 }
 
 int Rows::size() const { return PQntuples(result_); }
+int Rows::columns() const { return PQnfields(result_); }
+
+bool Rows::IsBytea(int col) const {
+  constexpr Oid kByteaOid = 17;  // pg_type.h's BYTEAOID (server headers are not installed)
+  return PQftype(result_, col) == kByteaOid;
+}
 
 std::string_view Rows::command() const { return PQcmdStatus(result_); }
 

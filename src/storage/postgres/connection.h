@@ -82,6 +82,9 @@ class Rows {
 
   int size() const;
   bool empty() const { return size() == 0; }
+  int columns() const;
+  // True when the column is BYTEA (its text is hex: "\\x...").
+  bool IsBytea(int col) const;
   // The command tag ("SELECT 1", "UPDATE 2", ...).
   std::string_view command() const;
   // Rows an INSERT/UPDATE/DELETE changed.

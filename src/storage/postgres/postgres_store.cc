@@ -7,6 +7,7 @@
 #include "storage/packed_json.h"
 #include "storage/postgres/leader_lock.h"
 #include "storage/postgres/schema.h"
+#include "storage/postgres/sql_session.h"
 #include "storage/postgres/store_ops.h"
 #include "storage/task_rules.h"
 
@@ -155,6 +156,22 @@ PostgresStore::~PostgresStore() {
 }
 
 Result<bool> PostgresStore::LeadPeriodicWork() { return leader_->Hold(); }
+
+Result<void> PostgresStore::RunRead(const ReadFn& fn, bool snapshot) {
+  return Read<void>(
+      [&](Connection& conn) {
+        postgres::SqlSession session(conn);
+        return fn(session);
+      },
+      snapshot);
+}
+
+Result<void> PostgresStore::RunWrite(const WriteFn& fn) {
+  return Write<void>([&](WriteTxn& txn) {
+    postgres::SqlTxn shared(txn);
+    return fn(shared);
+  });
+}
 
 std::int64_t PostgresStore::TransactionCountForTest() const { return writer_->transactions(); }
 std::int64_t PostgresStore::WriteOpCountForTest() const { return writer_->ops(); }

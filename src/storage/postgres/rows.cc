@@ -40,22 +40,27 @@ std::string ByteaParam(std::string_view bytes) {
 
 std::string PackedJsonParam(std::string_view json) { return ByteaParam(internal::PackJson(json)); }
 
-Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col, int text_col) {
-  if (rows.IsNull(row, packed_col)) return rows.Text(row, text_col);
+Result<std::string> FromByteaText(std::string_view hex) {
   // bytea's text output (bytea_output = hex, PostgreSQL's default since 9.0).
-  const std::string hex = rows.Text(row, packed_col);
   if (hex.size() < 2 || hex[0] != '\\' || hex[1] != 'x' || hex.size() % 2 != 0) {
-    return DataLoss("packed JSON column is not bytea hex output");
+    return DataLoss("bytea column is not hex output");
   }
   std::string bytes;
   bytes.reserve((hex.size() - 2) / 2);
   for (std::size_t i = 2; i < hex.size(); i += 2) {
     int hi = HexValue(hex[i]);
     int lo = HexValue(hex[i + 1]);
-    if (hi < 0 || lo < 0) return DataLoss("packed JSON column is not bytea hex output");
+    if (hi < 0 || lo < 0) return DataLoss("bytea column is not hex output");
     bytes.push_back(static_cast<char>(hi * 16 + lo));
   }
-  return internal::UnpackJson(bytes);
+  return bytes;
+}
+
+Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col, int text_col) {
+  if (rows.IsNull(row, packed_col)) return rows.Text(row, text_col);
+  auto bytes = FromByteaText(rows.Text(row, packed_col));
+  HITLGATE_RETURN_IF_ERROR(bytes);
+  return internal::UnpackJson(*bytes);
 }
 
 const char kTaskColumns[] =

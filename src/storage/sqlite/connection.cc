@@ -83,6 +83,21 @@ bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) =
 
 bool Statement::IsBlob(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_BLOB; }
 
+ColumnType Statement::TypeOf(int col) const {
+  switch (sqlite3_column_type(stmt_, col)) {
+    case SQLITE_NULL:
+      return ColumnType::kNull;
+    case SQLITE_INTEGER:
+      return ColumnType::kInteger;
+    case SQLITE_BLOB:
+      return ColumnType::kBlob;
+    default:
+      return ColumnType::kText;
+  }
+}
+
+int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+
 std::string Statement::Blob(int col) const {
   const auto* p = sqlite3_column_blob(stmt_, col);
   int n = sqlite3_column_bytes(stmt_, col);

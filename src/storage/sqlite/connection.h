@@ -25,6 +25,9 @@ inline TimePoint FromUs(std::int64_t us) { return TimePoint(Duration(us)); }
 
 class Connection;
 
+// A column's storage class in the current row (SQLite types values, not columns).
+enum class ColumnType { kNull, kInteger, kText, kBlob };
+
 // A cached prepared statement, checked out for one use: bind, step, read.
 // Destruction resets it and clears its bindings for the next use.
 class Statement {
@@ -72,6 +75,9 @@ class Statement {
   std::string Text(int col) const;
   bool IsNull(int col) const;
   bool IsBlob(int col) const;
+  // REAL reads as kText (the store writes none).
+  ColumnType TypeOf(int col) const;
+  int ColumnCount() const;
   // The column's bytes whatever their type (Text() of a BLOB is its bytes too,
   // but would make SQLite convert it first).
   std::string Blob(int col) const;

@@ -4,6 +4,7 @@
 #include "storage/audit_entries.h"
 #include "storage/packed_json.h"
 #include "storage/sqlite/schema.h"
+#include "storage/sqlite/sql_session.h"
 #include "storage/sqlite/store_ops.h"
 #include "storage/task_rules.h"
 
@@ -163,6 +164,20 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
 
 SqliteStore::~SqliteStore() {
   committer_.reset();  // drains queued writes before the connection closes
+}
+
+Result<void> SqliteStore::RunRead(const ReadFn& fn, bool /*snapshot: every read is one*/) {
+  return Read<void>([&](Connection& conn) {
+    sqlite::SqlSession session(conn);
+    return fn(session);
+  });
+}
+
+Result<void> SqliteStore::RunWrite(const WriteFn& fn) {
+  return Write<void>([&](WriteTxn& txn) {
+    sqlite::SqlTxn shared(txn);
+    return fn(shared);
+  });
 }
 
 std::int64_t SqliteStore::TransactionCountForTest() const { return committer_->transactions(); }

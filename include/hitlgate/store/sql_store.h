@@ -1,0 +1,53 @@
+// SqlStore: the part of the Store that is the same SQL on SQLite and on
+// PostgreSQL, written once over a small seam (src/storage/sql/session.h), as
+// leveldb runs one implementation over several Envs. SqliteStore and
+// PostgresStore derive from it and say only how their engine runs a read and
+// a write (RunRead, RunWrite) and what differs (sql::Dialect, the hooks
+// below); what is theirs alone (the event path, the audit chain's storage,
+// schemas) they keep.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hitlgate/store/store.h"
+
+namespace hitlgate::store {
+
+namespace sql {
+class Session;
+class Txn;
+}  // namespace sql
+
+class SqlStore : public Store {
+ public:
+  // Agent assist knowledge versions (storage/sql/knowledge.cc).
+  Result<void> SaveKnowledgeVersion(const KnowledgeVersion& version) override;
+  Result<void> ActivateKnowledge(const std::string& id, const std::string& actor, TimePoint at) override;
+  Result<KnowledgeVersionInfo> GetActiveKnowledge() override;
+  Result<KnowledgeVersionInfo> GetKnowledgeVersion(const std::string& id) override;
+  Result<std::vector<KnowledgeVersionInfo>> ListKnowledgeVersions() override;
+
+ protected:
+  using ReadFn = std::function<Result<void>(sql::Session&)>;
+  using WriteFn = std::function<Result<void>(sql::Txn&)>;
+
+  // Runs fn on a pooled connection; with `snapshot`, inside one read-only
+  // transaction (every query of fn sees the same data).
+  [[nodiscard]] virtual Result<void> RunRead(const ReadFn& fn, bool snapshot) = 0;
+  // Runs fn on the writer inside its next batch transaction, in a savepoint
+  // of its own: an error from fn rolls back fn's writes only. Returns once
+  // the batch committed (or failed). fn may run more than once when the
+  // engine retries the batch, so it writes only through its Txn.
+  [[nodiscard]] virtual Result<void> RunWrite(const WriteFn& fn) = 0;
+
+  // Typed wrappers of the two (storage/sql/store_ops.h): fn returns Result<T>.
+  template <typename T, typename F>
+  Result<T> ReadSql(F&& fn, bool snapshot = true);
+  template <typename T, typename F>
+  Result<T> WriteSql(F&& fn);
+};
+
+}  // namespace hitlgate::store

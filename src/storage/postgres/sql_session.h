@@ -1,0 +1,37 @@
+// The shared SQL's seam (storage/sql/session.h) over a libpq connection.
+// Internal to the PostgreSQL backend.
+#pragma once
+
+#include "storage/postgres/connection.h"
+#include "storage/postgres/writer.h"
+#include "storage/sql/session.h"
+
+namespace hitlgate::store::postgres {
+
+class SqlSession final : public sql::Session {
+ public:
+  explicit SqlSession(Connection& conn) : conn_(conn) {}
+  const sql::Dialect& dialect() const override;
+  // Parameters go as text (bytes as bytea's hex input); BYTEA columns come
+  // back as sql::Bytes, every other value as its text.
+  Result<sql::Rows> Query(const std::string& sql, const sql::Params& params) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqlTxn final : public sql::Txn {
+ public:
+  explicit SqlTxn(WriteTxn& txn) : txn_(txn), session_(txn.conn()) {}
+  sql::Session& session() override { return session_; }
+  IdGenerator& ids() override { return txn_.ids(); }
+  Result<void> Append(std::vector<audit::AuditEntry> entries, TimePoint at) override {
+    return txn_.Append(std::move(entries), at);
+  }
+
+ private:
+  WriteTxn& txn_;
+  SqlSession session_;
+};
+
+}  // namespace hitlgate::store::postgres

@@ -1,0 +1,153 @@
+// The seam between the SQL the stores share and the two engines that run it
+// (like leveldb's Env): a Session runs one statement with typed parameters
+// and returns its rows, whatever the engine. SqliteStore and PostgresStore
+// each adapt their connection to it (storage/sqlite/sql_session.h,
+// storage/postgres/sql_session.h); the SQL over it (storage/sql/*.cc) is
+// written once.
+//
+// The SQL is the dialect both engines read: `$N` placeholders (the SQLite
+// adapter binds them by number), `CAST(x AS BIGINT)` rather than `::`,
+// `true`/`false`, `ON CONFLICT`, `RETURNING`. What one engine has and the
+// other lacks (row locks, advisory locks, SKIP LOCKED) is named in Dialect
+// or is a hook of SqlStore. Internal to src/storage.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hitlgate/audit/record.h"
+#include "hitlgate/common/clock.h"
+#include "hitlgate/common/error.h"
+#include "hitlgate/store/id_generator.h"
+
+namespace hitlgate::store::sql {
+
+// Times are stored as BIGINT microseconds since the Unix epoch, in both engines.
+inline std::int64_t Us(TimePoint t) { return t.time_since_epoch().count(); }
+inline TimePoint FromUs(std::int64_t us) { return TimePoint(Duration(us)); }
+
+// Bytes that are not text: a BLOB in SQLite, a BYTEA in PostgreSQL.
+struct Bytes {
+  std::string data;
+};
+
+// One parameter's or one column's value. (A struct, not a std::variant of
+// strings: g++ 12 warns maybe-uninitialized inside such variants' moves.)
+struct Value {
+  enum class Kind { kNull, kInt, kText, kBytes };
+  static Value Null() { return {}; }
+  static Value Int(std::int64_t i) { return {Kind::kInt, i, {}}; }
+  static Value Text(std::string s) { return {Kind::kText, 0, std::move(s)}; }
+  static Value Blob(std::string bytes) { return {Kind::kBytes, 0, std::move(bytes)}; }
+
+  Kind kind = Kind::kNull;
+  std::int64_t i = 0;
+  std::string s;  // the text, or the bytes
+};
+
+// The parameters of one statement: $1, $2, ... in order of Add.
+class Params {
+ public:
+  Params() = default;
+  template <typename... Args>
+  static Params Of(const Args&... args) {
+    Params p;
+    (p.Add(args), ...);
+    return p;
+  }
+
+  Params& Add(std::string_view text) { return Push(Value::Text(std::string(text))); }
+  Params& Add(const std::string& text) { return Push(Value::Text(text)); }
+  Params& Add(const char* text) { return Push(Value::Text(text)); }
+  Params& Add(std::int64_t value) { return Push(Value::Int(value)); }
+  Params& Add(int value) { return Push(Value::Int(value)); }
+  Params& Add(bool value) { return Push(Value::Int(value ? 1 : 0)); }
+  Params& Add(TimePoint value) { return Push(Value::Int(Us(value))); }
+  Params& Add(Bytes bytes) { return Push(Value::Blob(std::move(bytes.data))); }
+  Params& AddNull() { return Push(Value::Null()); }
+  template <typename T>
+  Params& Add(const std::optional<T>& value) {
+    return value ? Add(*value) : AddNull();
+  }
+
+  int size() const { return static_cast<int>(values_.size()); }
+  const std::vector<Value>& values() const { return values_; }
+
+ private:
+  Params& Push(Value v) {
+    values_.push_back(std::move(v));
+    return *this;
+  }
+  std::vector<Value> values_;
+};
+
+// The whole result of one statement, read into memory (the shared SQL runs
+// on paths where a row's copy costs nothing next to the round trip).
+class Rows {
+ public:
+  explicit Rows(int columns = 0) : columns_(columns) {}
+
+  int size() const { return columns_ == 0 ? 0 : static_cast<int>(cells_.size()) / columns_; }
+  bool empty() const { return size() == 0; }
+  // Rows an INSERT/UPDATE/DELETE changed.
+  std::int64_t affected() const { return affected_; }
+
+  // Rows and columns are 0-based. NULL reads as "" / 0. Text of an integer
+  // is its digits; Int of text parses it ("t"/"f": PostgreSQL's booleans).
+  std::string Text(int row, int col) const;
+  std::int64_t Int(int row, int col) const;
+  bool IsNull(int row, int col) const;
+  // True for a BLOB / BYTEA value (Text returns its bytes).
+  bool IsBytes(int row, int col) const;
+  TimePoint Time(int row, int col) const { return FromUs(Int(row, col)); }
+  std::optional<TimePoint> OptTime(int row, int col) const {
+    return IsNull(row, col) ? std::nullopt : std::optional<TimePoint>(Time(row, col));
+  }
+
+  // For the adapters.
+  void Append(Value v) { cells_.push_back(std::move(v)); }
+  void set_affected(std::int64_t n) { affected_ = n; }
+
+ private:
+  const Value& At(int row, int col) const {
+    return cells_[static_cast<size_t>(row) * static_cast<size_t>(columns_) + static_cast<size_t>(col)];
+  }
+  int columns_;
+  std::int64_t affected_ = 0;
+  std::vector<Value> cells_;
+};
+
+// What the shared SQL must spell per engine.
+struct Dialect {
+  // Appended to a SELECT that reads rows it will change: " FOR UPDATE" on
+  // PostgreSQL (another node's writer may change them meanwhile); "" on
+  // SQLite, whose one writer already excludes every other.
+  std::string_view lock_rows;
+};
+
+// One connection, used by one thread, inside a transaction or not.
+class Session {
+ public:
+  virtual ~Session() = default;
+  virtual const Dialect& dialect() const = 0;
+  // Runs one statement. Errors: a unique or constraint violation
+  // AlreadyExists, a lost race the writer retries Aborted, a lost connection
+  // Unavailable, others Internal.
+  [[nodiscard]] virtual Result<Rows> Query(const std::string& sql, const Params& params = {}) = 0;
+};
+
+// What a write sees inside its engine's batch transaction (in its own
+// savepoint): the session, the id generator, and the audit chain.
+class Txn {
+ public:
+  virtual ~Txn() = default;
+  virtual Session& session() = 0;
+  virtual IdGenerator& ids() = 0;
+  // Adds `entries` to the audit chain at `at`, in this transaction.
+  [[nodiscard]] virtual Result<void> Append(std::vector<audit::AuditEntry> entries, TimePoint at) = 0;
+};
+
+}  // namespace hitlgate::store::sql
