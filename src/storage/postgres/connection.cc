@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "storage/postgres/rows.h"
+
 namespace hitlgate::store::postgres {
 namespace {
 
@@ -143,9 +145,29 @@ Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
     HITLGATE_RETURN_IF_ERROR(made);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
+  // libpq's text format: every value a NUL-terminated string (or null).
+  // Reserved to the count, so the strings never move while `values` points
+  // into them.
+  std::vector<std::string> converted;
+  converted.reserve(params.values().size());
   std::vector<const char*> values;
   values.reserve(params.values().size());
-  for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
+  for (const sql::Value& v : params.values()) {
+    switch (v.kind) {
+      case sql::Value::Kind::kText:
+        values.push_back(v.s.c_str());
+        break;
+      case sql::Value::Kind::kInt:
+        values.push_back(converted.emplace_back(std::to_string(v.i)).c_str());
+        break;
+      case sql::Value::Kind::kBytes:
+        values.push_back(converted.emplace_back(ByteaParam(v.s)).c_str());
+        break;
+      case sql::Value::Kind::kNull:
+        values.push_back(nullptr);
+        break;
+    }
+  }
   auto rows = Check(PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(),
                                    nullptr, nullptr, /*resultFormat=*/0),
                     "postgres");

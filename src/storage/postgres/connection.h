@@ -21,54 +21,20 @@
 
 #include "hitlgate/common/clock.h"
 #include "hitlgate/common/error.h"
+#include "storage/sql/session.h"
 
 struct pg_conn;
 struct pg_result;
 
 namespace hitlgate::store::postgres {
 
-inline std::int64_t Us(TimePoint t) { return t.time_since_epoch().count(); }
-inline TimePoint FromUs(std::int64_t us) { return TimePoint(Duration(us)); }
+using sql::FromUs;
+using sql::Us;
 
-// The parameters of one statement ($1, $2, ... in order of Add).
-class Params {
- public:
-  Params() = default;
-  template <typename... Args>
-  static Params Of(const Args&... args) {
-    Params p;
-    (p.Add(args), ...);
-    return p;
-  }
-
-  Params& Add(std::string_view text) {
-    values_.emplace_back(std::string(text));
-    return *this;
-  }
-  Params& Add(const std::string& text) { return Add(std::string_view(text)); }
-  Params& Add(const char* text) { return Add(std::string_view(text)); }
-  Params& Add(std::int64_t value) {
-    values_.emplace_back(std::to_string(value));
-    return *this;
-  }
-  Params& Add(int value) { return Add(static_cast<std::int64_t>(value)); }
-  Params& Add(bool value) { return Add(static_cast<std::int64_t>(value ? 1 : 0)); }
-  Params& Add(TimePoint value) { return Add(Us(value)); }
-  Params& AddNull() {
-    values_.emplace_back(std::nullopt);
-    return *this;
-  }
-  template <typename T>
-  Params& Add(const std::optional<T>& value) {
-    return value ? Add(*value) : AddNull();
-  }
-
-  int size() const { return static_cast<int>(values_.size()); }
-  const std::vector<std::optional<std::string>>& values() const { return values_; }
-
- private:
-  std::vector<std::optional<std::string>> values_;
-};
+// The parameters of one statement ($1, $2, ... in order of Add): the shared
+// SQL's (storage/sql/session.h); integers go as their digits, bytes as
+// bytea's hex input.
+using Params = sql::Params;
 
 // The rows of one statement's result (owned PGresult).
 class Rows {

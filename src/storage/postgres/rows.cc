@@ -1,5 +1,6 @@
 #include "storage/postgres/rows.h"
 
+#include "hitlgate/crypto/hash.h"
 #include "storage/packed_json.h"
 #include "storage/task_rules.h"
 
@@ -28,14 +29,7 @@ int HexValue(char c) {
 }  // namespace
 
 std::string ByteaParam(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\\x";
-  out.reserve(2 + 2 * bytes.size());
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  return "\\x" + crypto::ToHex(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
 }
 
 std::string PackedJsonParam(std::string_view json) { return ByteaParam(internal::PackJson(json)); }

@@ -10,24 +10,7 @@ const sql::Dialect& SqlSession::dialect() const {
 }
 
 Result<sql::Rows> SqlSession::Query(const std::string& sql, const sql::Params& params) {
-  Params text;
-  for (const sql::Value& v : params.values()) {
-    switch (v.kind) {
-      case sql::Value::Kind::kInt:
-        text.Add(v.i);
-        break;
-      case sql::Value::Kind::kText:
-        text.Add(v.s);
-        break;
-      case sql::Value::Kind::kBytes:
-        text.Add(ByteaParam(v.s));
-        break;
-      case sql::Value::Kind::kNull:
-        text.AddNull();
-        break;
-    }
-  }
-  auto result = conn_.Query(sql, text);
+  auto result = conn_.Query(sql, params);
   HITLGATE_RETURN_IF_ERROR(result);
   sql::Rows rows(result->columns());
   for (int r = 0; r < result->size(); ++r) {

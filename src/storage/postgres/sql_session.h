@@ -22,33 +22,8 @@ class SqlSession final : public sql::Session {
   Connection& conn_;
 };
 
+using SqlTxn = sql::TxnOver<WriteTxn, SqlSession>;
 // A session that owns its connection (the article index keeps one).
-class OwningSqlSession final : public sql::Session {
- public:
-  explicit OwningSqlSession(std::unique_ptr<Connection> conn) : conn_(std::move(conn)), session_(*conn_) {}
-  const sql::Dialect& dialect() const override { return session_.dialect(); }
-  Result<sql::Rows> Query(const std::string& sql, const sql::Params& params) override {
-    return session_.Query(sql, params);
-  }
-  Result<void> Exec(const std::string& sql) override { return session_.Exec(sql); }
-
- private:
-  std::unique_ptr<Connection> conn_;
-  SqlSession session_;
-};
-
-class SqlTxn final : public sql::Txn {
- public:
-  explicit SqlTxn(WriteTxn& txn) : txn_(txn), session_(txn.conn()) {}
-  sql::Session& session() override { return session_; }
-  IdGenerator& ids() override { return txn_.ids(); }
-  Result<void> Append(std::vector<audit::AuditEntry> entries, TimePoint at) override {
-    return txn_.Append(std::move(entries), at);
-  }
-
- private:
-  WriteTxn& txn_;
-  SqlSession session_;
-};
+using OwningSqlSession = sql::OwningSession<Connection, SqlSession>;
 
 }  // namespace hitlgate::store::postgres

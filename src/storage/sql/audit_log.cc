@@ -3,6 +3,7 @@
 // writer, PostgreSQL through the sealer (ADR 0011).
 #include <algorithm>
 
+#include "hitlgate/crypto/hash.h"
 #include "storage/packed_json.h"
 #include "storage/sql/store_ops.h"
 
@@ -19,15 +20,8 @@ constexpr char kAuditColumns[] = "seq, at_us, kind, actor, subject, payload_json
 // 32-byte BLOBs (migration 10), PostgreSQL as the text.
 std::string ReadHash(const Rows& rows, int row, int col) {
   if (!rows.IsBytes(row, col)) return rows.Text(row, col);
-  static constexpr char kHex[] = "0123456789abcdef";
   const std::string bytes = rows.Text(row, col);
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    hex.push_back(kHex[b >> 4]);
-    hex.push_back(kHex[b & 15]);
-  }
-  return hex;
+  return crypto::ToHex(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
 }
 
 Result<std::vector<audit::AuditRecord>> ReadRecords(const Rows& rows) {

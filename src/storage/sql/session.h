@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -151,6 +152,41 @@ class Txn {
   virtual IdGenerator& ids() = 0;
   // Adds `entries` to the audit chain at `at`, in this transaction.
   [[nodiscard]] virtual Result<void> Append(std::vector<audit::AuditEntry> entries, TimePoint at) = 0;
+};
+
+// The Txn over an engine's write transaction W (conn(), ids(), and
+// Append(entries, at) returning Result of anything), with S, the engine's
+// Session over W's connection.
+template <typename W, typename S>
+class TxnOver final : public Txn {
+ public:
+  explicit TxnOver(W& txn) : txn_(txn), session_(txn.conn()) {}
+  Session& session() override { return session_; }
+  IdGenerator& ids() override { return txn_.ids(); }
+  Result<void> Append(std::vector<audit::AuditEntry> entries, TimePoint at) override {
+    auto appended = txn_.Append(std::move(entries), at);
+    if (!appended) return std::unexpected(appended.error());
+    return {};
+  }
+
+ private:
+  W& txn_;
+  S session_;
+};
+
+// The engine's Session S over a connection C that it owns (the article
+// index keeps one of its own).
+template <typename C, typename S>
+class OwningSession final : public Session {
+ public:
+  explicit OwningSession(std::unique_ptr<C> conn) : conn_(std::move(conn)), session_(*conn_) {}
+  const Dialect& dialect() const override { return session_.dialect(); }
+  Result<Rows> Query(const std::string& sql, const Params& params) override { return session_.Query(sql, params); }
+  Result<void> Exec(const std::string& sql) override { return session_.Exec(sql); }
+
+ private:
+  std::unique_ptr<C> conn_;
+  S session_;
 };
 
 }  // namespace hitlgate::store::sql

@@ -1,5 +1,6 @@
 #include "storage/sqlite/rows.h"
 
+#include "hitlgate/crypto/hash.h"
 #include "storage/packed_json.h"
 #include "storage/task_rules.h"
 
@@ -54,15 +55,8 @@ void BindHash(Statement& st, int index, std::string_view hex) {
 
 std::string ReadHash(const Statement& st, int col) {
   if (!st.IsBlob(col)) return st.Text(col);
-  static constexpr char kHex[] = "0123456789abcdef";
   const std::string bytes = st.Blob(col);
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    hex.push_back(kHex[b >> 4]);
-    hex.push_back(kHex[b & 15]);
-  }
-  return hex;
+  return crypto::ToHex(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
 }
 
 Result<std::string> ReadPackedJson(const Statement& st, int col) {

@@ -66,10 +66,4 @@ Result<sql::Rows> SqlSession::Query(const std::string& sql, const sql::Params& p
   return rows;
 }
 
-Result<void> SqlTxn::Append(std::vector<audit::AuditEntry> entries, TimePoint at) {
-  auto records = txn_.Append(std::move(entries), at);
-  HITLGATE_RETURN_IF_ERROR(records);
-  return {};
-}
-
 }  // namespace hitlgate::store::sqlite
