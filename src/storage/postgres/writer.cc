@@ -63,47 +63,10 @@ Result<std::vector<audit::AuditRecord>> WriteTxn::AppendSealed(std::vector<audit
 Writer::Writer(ConnectOptions options, IdGenerator* ids, size_t max_batch)
     : options_(std::move(options)),
       ids_(ids),
-      max_batch_(max_batch == 0 ? 1 : max_batch),
       sealer_(options_),
-      thread_([this] { Loop(); }) {}
-
-Writer::~Writer() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_one();
-  thread_.join();
-}
-
-void Writer::Submit(WriteOp* op) {
-  {
-    std::lock_guard lock(mu_);
-    queue_.push_back(op);
-  }
-  cv_.notify_one();
-}
-
-void Writer::Loop() {
-  std::vector<WriteOp*> batch;
-  while (true) {
-    batch.clear();
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything was served
-      while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
-    }
-    RunBatch(batch);
-  }
-}
+      queue_(max_batch, [this](const std::vector<WriteOp*>& batch) { RunBatch(batch); }) {}
 
 void Writer::RunBatch(const std::vector<WriteOp*>& batch) {
-  ++transactions_;
-  ops_ += static_cast<std::int64_t>(batch.size());
   // A single op needs no savepoint: if it fails, the whole transaction goes.
   if (!TryBatch(batch, /*savepoints=*/false)) (void)TryBatch(batch, /*savepoints=*/true);
 }

@@ -14,21 +14,16 @@
 // Thread-safe: Submit may be called from any thread.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "hitlgate/audit/record.h"
 #include "hitlgate/common/error.h"
-#include "hitlgate/common/thread_annotations.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/store.h"
+#include "storage/batch_queue.h"
 #include "storage/postgres/connection.h"
 #include "storage/postgres/sealer.h"
 
@@ -83,18 +78,15 @@ class WriteOp {
 class Writer {
  public:
   // `ids` must outlive the writer. Connects lazily (and again after the
-  // connection broke).
+  // connection broke). Destruction runs what is queued, then stops.
   Writer(ConnectOptions options, IdGenerator* ids, size_t max_batch);
-  // Drains the queue, then joins the thread.
-  ~Writer();
 
-  void Submit(WriteOp* op);
+  void Submit(WriteOp* op) { queue_.Submit(op); }
 
-  std::int64_t transactions() const { return transactions_.load(); }
-  std::int64_t ops() const { return ops_.load(); }
+  std::int64_t transactions() const { return queue_.batches(); }
+  std::int64_t ops() const { return queue_.ops(); }
 
  private:
-  void Loop();
   void RunBatch(const std::vector<WriteOp*>& batch);
   // One attempt; false (nothing finished) when an op failed after writing
   // and `savepoints` was off: the caller runs the batch again with them.
@@ -102,16 +94,9 @@ class Writer {
 
   const ConnectOptions options_;
   IdGenerator* const ids_;
-  const size_t max_batch_;
   std::unique_ptr<Connection> conn_;  // writer thread only
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<WriteOp*> queue_ HITLGATE_GUARDED_BY(mu_);
-  bool stopping_ HITLGATE_GUARDED_BY(mu_) = false;
-  std::atomic<std::int64_t> transactions_{0};
-  std::atomic<std::int64_t> ops_{0};
   Sealer sealer_;
-  std::thread thread_;  // last: starts after everything above is built
+  internal::BatchQueue<WriteOp> queue_;  // last: its thread stops first
 };
 
 // A PostgreSQL array literal ('{"a","b"}') for text elements, any bytes.

@@ -7,16 +7,11 @@
 // per call. Thread-safe: Submit may be called from any thread.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "hitlgate/common/error.h"
-#include "hitlgate/common/thread_annotations.h"
+#include "storage/batch_queue.h"
 #include "storage/sqlite/write_txn.h"
 
 namespace hitlgate::store::sqlite {
@@ -35,30 +30,21 @@ class WriteOp {
 class GroupCommitter {
  public:
   // `txn` must outlive the committer; only the writer thread uses it.
-  GroupCommitter(WriteTxn* txn, size_t max_batch);
-  // Drains the queue, then joins the writer thread.
-  ~GroupCommitter();
+  GroupCommitter(WriteTxn* txn, size_t max_batch)
+      : txn_(txn), queue_(max_batch, [this](const std::vector<WriteOp*>& batch) { RunBatch(batch); }) {}
 
   // Queues `op` (which must stay alive until its Finish ran).
-  void Submit(WriteOp* op);
+  void Submit(WriteOp* op) { queue_.Submit(op); }
 
   // Transactions committed or attempted so far (for the batching test).
-  std::int64_t transactions() const { return transactions_.load(); }
-  std::int64_t ops() const { return ops_.load(); }
+  std::int64_t transactions() const { return queue_.batches(); }
+  std::int64_t ops() const { return queue_.ops(); }
 
  private:
-  void Loop();
   void RunBatch(const std::vector<WriteOp*>& batch);
 
   WriteTxn* const txn_;  // writer thread only
-  const size_t max_batch_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<WriteOp*> queue_ HITLGATE_GUARDED_BY(mu_);
-  bool stopping_ HITLGATE_GUARDED_BY(mu_) = false;
-  std::atomic<std::int64_t> transactions_{0};
-  std::atomic<std::int64_t> ops_{0};
-  std::thread thread_;  // last: starts after everything above is built
+  internal::BatchQueue<WriteOp> queue_;  // last: its thread stops first
 };
 
 }  // namespace hitlgate::store::sqlite
