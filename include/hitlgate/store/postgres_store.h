@@ -117,11 +117,7 @@ class PostgresStore final : public SqlStore {
   Result<void> MarkDelivered(std::int64_t id, TimePoint now) override;
   Result<void> MarkFailed(std::int64_t id, TimePoint now, TimePoint next_attempt_at,
                           const std::string& error) override;
-  Result<std::vector<audit::AuditRecord>> AppendAudit(
-      const std::vector<audit::AuditEntry>& entries, TimePoint at) override;
   Result<AuditHead> GetAuditHead() override;
-  Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
-                                       const PurgeOptions& options = {}) override;
   // Data protection (*_data_protection.cc).
   Result<Task> OpenTask(const StandaloneTask& request,
                         const std::vector<audit::AuditEntry>& extra_audit, TimePoint now) override;

@@ -30,7 +30,11 @@ class SqlStore : public Store {
   Result<KnowledgeVersionInfo> GetKnowledgeVersion(const std::string& id) override;
   Result<std::vector<KnowledgeVersionInfo>> ListKnowledgeVersions() override;
 
-  // Reading the audit chain (storage/sql/audit_log.cc).
+  // The audit chain, but for the event path's appends and the head
+  // (storage/sql/audit_log.cc).
+  Result<std::vector<audit::AuditRecord>> AppendAudit(const std::vector<audit::AuditEntry>& entries,
+                                                      TimePoint at) override;
+  Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now, const PurgeOptions& options = {}) override;
   Result<std::vector<audit::AuditRecord>> ReadAudit(std::int64_t from_seq, int limit) override;
   Result<std::vector<audit::AuditLink>> ReadAuditLinks(std::int64_t from_seq, int limit) override;
   Result<std::vector<audit::AuditRecord>> ReadAuditOfKinds(std::int64_t from_seq, std::int64_t to_seq,

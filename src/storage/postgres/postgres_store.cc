@@ -307,13 +307,6 @@ Result<std::vector<InteractionRecord>> PostgresStore::ListCustomerInteractions(
 
 // ---- Audit log ----
 
-Result<std::vector<audit::AuditRecord>> PostgresStore::AppendAudit(
-    const std::vector<audit::AuditEntry>& entries, TimePoint at) {
-  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(entries));
-  return Write<std::vector<audit::AuditRecord>>(
-      [&](WriteTxn& txn) { return txn.AppendSealed(entries, at); });
-}
-
 Result<AuditHead> PostgresStore::GetAuditHead() {
   return Read<AuditHead>([&](Connection& conn) -> Result<AuditHead> {
     HITLGATE_RETURN_IF_ERROR(postgres::SealCommitted(conn, kSealWait));
@@ -321,42 +314,6 @@ Result<AuditHead> PostgresStore::GetAuditHead() {
     HITLGATE_RETURN_IF_ERROR(rows);
     if (rows->empty()) return DataLoss("audit_head row is missing");
     return AuditHead{rows->Int(0, 0), rows->Text(0, 1)};
-  });
-}
-
-Result<PurgeResult> PostgresStore::PurgeAuditBefore(TimePoint cutoff, TimePoint now,
-                                                    const PurgeOptions& options) {
-  if (cutoff > now - options.min_retention && !options.allow_short_retention) {
-    return FailedPrecondition("purge cutoff is inside the retention period");
-  }
-  return Write<PurgeResult>([&](WriteTxn& txn) -> Result<PurgeResult> {
-    Connection& conn = txn.conn();
-    auto head = txn.SealedHead();
-    HITLGATE_RETURN_IF_ERROR(head);
-    audit::PurgeAnchor anchor;
-    anchor.cutoff = cutoff;
-    anchor.retention_days =
-        std::chrono::duration_cast<std::chrono::days>(options.min_retention).count();
-    anchor.first_kept_seq = head->seq + 1;
-    anchor.first_kept_prev_hash = head->hash;
-    // The purge removes a prefix of the chain (never a hole): the first
-    // record young enough to keep ends it.
-    auto first = conn.Query(
-        "SELECT seq, prev_hash FROM audit WHERE at_us >= $1 ORDER BY seq LIMIT 1",
-        Params::Of(cutoff));
-    HITLGATE_RETURN_IF_ERROR(first);
-    if (!first->empty()) {
-      anchor.first_kept_seq = first->Int(0, 0);
-      anchor.first_kept_prev_hash = first->Text(0, 1);
-    }
-    auto del = conn.Query("DELETE FROM audit WHERE seq < $1", Params::Of(anchor.first_kept_seq));
-    HITLGATE_RETURN_IF_ERROR(del);
-    anchor.purged_count = del->affected();
-    auto sealed = txn.AppendSealed({{std::string(audit::kinds::kAuditPurged), options.actor, "audit",
-                               audit::EncodePurgePayload(anchor)}},
-                             now);
-    HITLGATE_RETURN_IF_ERROR(sealed);
-    return PurgeResult{anchor.purged_count, anchor.first_kept_seq, sealed->back().seq};
   });
 }
 

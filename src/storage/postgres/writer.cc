@@ -37,7 +37,7 @@ Result<void> WriteTxn::Append(std::vector<audit::AuditEntry> entries, TimePoint 
   return {};
 }
 
-Result<AuditHead> WriteTxn::SealedHead() {
+Result<AuditHead> WriteTxn::ChainHead() {
   if (!sealed_head_) {
     HITLGATE_RETURN_IF_ERROR(TakeSealerLock(*conn_, /*wait=*/true));
     auto head = ReadSealedHead(*conn_);
@@ -56,7 +56,7 @@ Result<AuditHead> WriteTxn::SealedHead() {
 
 Result<std::vector<audit::AuditRecord>> WriteTxn::AppendSealed(std::vector<audit::AuditEntry> entries,
                                                                TimePoint at) {
-  HITLGATE_RETURN_IF_ERROR(SealedHead());
+  HITLGATE_RETURN_IF_ERROR(ChainHead());
   return SealDirect(*conn_, *sealed_head_, std::move(entries), at);
 }
 

@@ -51,7 +51,7 @@ class WriteTxn {
 
   // The chain's head, with the sealer lock held until the transaction ends
   // (the purge anchors at it).
-  [[nodiscard]] Result<AuditHead> SealedHead();
+  [[nodiscard]] Result<AuditHead> ChainHead();
 
   bool queued() const { return queued_; }
   // What an op that failed must put back (its savepoint undid the rows).

@@ -1,9 +1,12 @@
-// SqlStore: reading the audit chain (docs/audit-format.md). Appends, the
-// head and purges stay with each engine: SQLite chains inside its one
-// writer, PostgreSQL through the sealer (ADR 0011).
+// SqlStore: the audit chain (docs/audit-format.md): reading it, sealed
+// appends, purges. The event path's appends and the head stay with each
+// engine: SQLite chains inside its one writer, PostgreSQL through the sealer
+// after commit (ADR 0011).
 #include <algorithm>
 
 #include "hitlgate/crypto/hash.h"
+#include "hitlgate/audit/purge.h"
+#include "storage/audit_entries.h"
 #include "storage/packed_json.h"
 #include "storage/sql/store_ops.h"
 
@@ -47,6 +50,43 @@ Result<std::vector<audit::AuditRecord>> ReadRecords(const Rows& rows) {
 }
 
 }  // namespace
+
+Result<std::vector<audit::AuditRecord>> SqlStore::AppendAudit(const std::vector<audit::AuditEntry>& entries,
+                                                              TimePoint at) {
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(entries));
+  return WriteSql<std::vector<audit::AuditRecord>>([&](sql::Txn& txn) { return txn.AppendSealed(entries, at); });
+}
+
+Result<PurgeResult> SqlStore::PurgeAuditBefore(TimePoint cutoff, TimePoint now, const PurgeOptions& options) {
+  if (cutoff > now - options.min_retention && !options.allow_short_retention) {
+    return FailedPrecondition("purge cutoff is inside the retention period");
+  }
+  return WriteSql<PurgeResult>([&](sql::Txn& txn) -> Result<PurgeResult> {
+    auto head = txn.ChainHead();
+    HITLGATE_RETURN_IF_ERROR(head);
+    audit::PurgeAnchor anchor;
+    anchor.cutoff = cutoff;
+    anchor.retention_days = std::chrono::duration_cast<std::chrono::days>(options.min_retention).count();
+    anchor.first_kept_seq = head->seq + 1;
+    anchor.first_kept_prev_hash = head->hash;
+    // The purge removes a prefix of the chain (never a hole): the first
+    // record young enough to keep ends it.
+    auto first = txn.session().Query("SELECT seq, prev_hash FROM audit WHERE at_us >= $1 ORDER BY seq LIMIT 1",
+                                     Params::Of(cutoff));
+    HITLGATE_RETURN_IF_ERROR(first);
+    if (!first->empty()) {
+      anchor.first_kept_seq = first->Int(0, 0);
+      anchor.first_kept_prev_hash = ReadHash(*first, 0, 1);
+    }
+    auto removed = txn.session().Query("DELETE FROM audit WHERE seq < $1", Params::Of(anchor.first_kept_seq));
+    HITLGATE_RETURN_IF_ERROR(removed);
+    anchor.purged_count = removed->affected();
+    auto sealed = txn.AppendSealed(
+        {{std::string(audit::kinds::kAuditPurged), options.actor, "audit", audit::EncodePurgePayload(anchor)}}, now);
+    HITLGATE_RETURN_IF_ERROR(sealed);
+    return PurgeResult{anchor.purged_count, anchor.first_kept_seq, sealed->back().seq};
+  });
+}
 
 Result<std::vector<audit::AuditRecord>> SqlStore::ReadAudit(std::int64_t from_seq, int limit) {
   static const std::string kSql =

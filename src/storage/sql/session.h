@@ -23,6 +23,7 @@
 #include "hitlgate/common/clock.h"
 #include "hitlgate/common/error.h"
 #include "hitlgate/store/id_generator.h"
+#include "hitlgate/store/store.h"
 
 namespace hitlgate::store::sql {
 
@@ -150,13 +151,21 @@ class Txn {
   virtual ~Txn() = default;
   virtual Session& session() = 0;
   virtual IdGenerator& ids() = 0;
-  // Adds `entries` to the audit chain at `at`, in this transaction.
+  // Adds `entries` to the audit chain at `at`, in this transaction (chained
+  // now on SQLite, by the sealer after commit on PostgreSQL).
   [[nodiscard]] virtual Result<void> Append(std::vector<audit::AuditEntry> entries, TimePoint at) = 0;
+  // The chain's head, with everything committed before chained, and this
+  // transaction holding the chain until it ends (callers that must know the
+  // seq and hash their records get: audit appends, purges).
+  [[nodiscard]] virtual Result<AuditHead> ChainHead() = 0;
+  // Adds `entries` chained now, after ChainHead; returns them sealed.
+  [[nodiscard]] virtual Result<std::vector<audit::AuditRecord>> AppendSealed(
+      std::vector<audit::AuditEntry> entries, TimePoint at) = 0;
 };
 
-// The Txn over an engine's write transaction W (conn(), ids(), and
-// Append(entries, at) returning Result of anything), with S, the engine's
-// Session over W's connection.
+// The Txn over an engine's write transaction W (conn(), ids(),
+// Append(entries, at) returning Result of anything, ChainHead(),
+// AppendSealed(entries, at)), with S, the engine's Session over W's connection.
 template <typename W, typename S>
 class TxnOver final : public Txn {
  public:
@@ -167,6 +176,11 @@ class TxnOver final : public Txn {
     auto appended = txn_.Append(std::move(entries), at);
     if (!appended) return std::unexpected(appended.error());
     return {};
+  }
+  Result<AuditHead> ChainHead() override { return txn_.ChainHead(); }
+  Result<std::vector<audit::AuditRecord>> AppendSealed(std::vector<audit::AuditEntry> entries,
+                                                       TimePoint at) override {
+    return txn_.AppendSealed(std::move(entries), at);
   }
 
  private:

@@ -298,12 +298,6 @@ Result<std::vector<InteractionRecord>> SqliteStore::ListCustomerInteractions(
 
 // ---- Audit log ----
 
-Result<std::vector<audit::AuditRecord>> SqliteStore::AppendAudit(
-    const std::vector<audit::AuditEntry>& entries, TimePoint at) {
-  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(entries));
-  return Write<std::vector<audit::AuditRecord>>([&](WriteTxn& txn) { return txn.Append(entries, at); });
-}
-
 Result<AuditHead> SqliteStore::GetAuditHead() {
   return Read<AuditHead>([&](Connection& conn) -> Result<AuditHead> {
     auto st = conn.Prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
@@ -311,47 +305,6 @@ Result<AuditHead> SqliteStore::GetAuditHead() {
     auto row = st->Step();
     HITLGATE_RETURN_IF_ERROR(row);
     return *row ? AuditHead{st->Int(0), sqlite::ReadHash(*st, 1)} : AuditHead{};
-  });
-}
-
-Result<PurgeResult> SqliteStore::PurgeAuditBefore(TimePoint cutoff, TimePoint now,
-                                                  const PurgeOptions& options) {
-  if (cutoff > now - options.min_retention && !options.allow_short_retention) {
-    return FailedPrecondition("purge cutoff is inside the retention period");
-  }
-  return Write<PurgeResult>([&](WriteTxn& txn) -> Result<PurgeResult> {
-    Connection& conn = txn.conn();
-    audit::PurgeAnchor anchor;
-    anchor.cutoff = cutoff;
-    anchor.retention_days =
-        std::chrono::duration_cast<std::chrono::days>(options.min_retention).count();
-    anchor.first_kept_seq = txn.head().seq + 1;
-    anchor.first_kept_prev_hash = txn.head().hash;
-    {
-      // The purge removes a prefix of the chain (never a hole), so walk in
-      // seq order to the first record young enough to keep.
-      auto st = conn.Prepare("SELECT seq, at_us, prev_hash FROM audit ORDER BY seq");
-      HITLGATE_RETURN_IF_ERROR(st);
-      while (true) {
-        auto row = st->Step();
-        HITLGATE_RETURN_IF_ERROR(row);
-        if (!*row) break;
-        if (st->Time(1) >= cutoff) {
-          anchor.first_kept_seq = st->Int(0);
-          anchor.first_kept_prev_hash = sqlite::ReadHash(*st, 2);
-          break;
-        }
-        ++anchor.purged_count;
-      }
-    }
-    auto del = conn.Prepare("DELETE FROM audit WHERE seq < ?1");
-    HITLGATE_RETURN_IF_ERROR(del);
-    HITLGATE_RETURN_IF_ERROR(del->BindAll(anchor.first_kept_seq).Run());
-    auto sealed = txn.Append({{std::string(audit::kinds::kAuditPurged), options.actor, "audit",
-                               audit::EncodePurgePayload(anchor)}},
-                             now);
-    HITLGATE_RETURN_IF_ERROR(sealed);
-    return PurgeResult{anchor.purged_count, anchor.first_kept_seq, sealed->back().seq};
   });
 }
 

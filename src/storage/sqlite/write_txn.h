@@ -31,6 +31,13 @@ class WriteTxn {
   // Seals `entries` onto the chain at `at` and inserts them.
   [[nodiscard]] Result<std::vector<audit::AuditRecord>> Append(
       std::vector<audit::AuditEntry> entries, TimePoint at);
+  // The one writer chains as it goes: the head is always at hand, and every
+  // append is sealed (the names PostgreSQL's WriteTxn has for the same).
+  [[nodiscard]] Result<AuditHead> ChainHead() const { return head_; }
+  [[nodiscard]] Result<std::vector<audit::AuditRecord>> AppendSealed(
+      std::vector<audit::AuditEntry> entries, TimePoint at) {
+    return Append(std::move(entries), at);
+  }
 
  private:
   Connection* conn_;
