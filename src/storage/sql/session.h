@@ -126,6 +126,26 @@ struct Dialect {
   // PostgreSQL (another node's writer may change them meanwhile); "" on
   // SQLite, whose one writer already excludes every other.
   std::string_view lock_rows;
+
+  // The claim walk (storage/sql/tasks.cc). What differs is how many writers
+  // claim at once: PostgreSQL serves several nodes, SQLite one writer.
+  //
+  // Appended to a claim walk's SELECT: " FOR UPDATE SKIP LOCKED" on
+  // PostgreSQL, so a node passes over the rows another node is claiming
+  // instead of waiting for them (ADR 0011); "" on SQLite.
+  std::string_view skip_locked;
+  // Conditions (starting " AND") that keep a claim walk to the tasks the
+  // reviewer qualifies for, over $1 skills, $2 languages, $3 queues and $4
+  // workflows (U+001F-joined; '' is "any"), so that the rows PostgreSQL locks
+  // are rows the reviewer can take. "" on SQLite: its walk locks nothing and
+  // checks each row in C++ as it reads (Qualifies, which the walk applies on
+  // both engines) and leaves $1..$4 unread.
+  std::string_view claim_filter;
+  // A statement that keeps every other transaction from counting the leases
+  // of reviewer $1 until this one ends: two nodes claiming for one reviewer
+  // must not both pass the concurrency check. "" on SQLite, whose one writer
+  // already runs one claim at a time.
+  std::string_view lock_reviewer;
 };
 
 // One connection, used by one thread, inside a transaction or not.
