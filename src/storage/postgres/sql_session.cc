@@ -26,7 +26,7 @@ const sql::Dialect& SqlSession::dialect() const {
   // takes no cluster-wide lock.
   static const sql::Dialect kDialect{
       .lock_rows = " FOR UPDATE",
-      .skip_locked = " FOR UPDATE SKIP LOCKED",
+      .skip_locked = " SKIP LOCKED",
       .claim_filter = kClaimFilter,
       .lock_reviewer = "SELECT pg_advisory_xact_lock(hashtext('hitlgate.reviewer_leases'), hashtext($1))"};
   return kDialect;

@@ -126,14 +126,15 @@ struct Dialect {
   // PostgreSQL (another node's writer may change them meanwhile); "" on
   // SQLite, whose one writer already excludes every other.
   std::string_view lock_rows;
+  // Appended after lock_rows where a reader takes rows to work on (the
+  // outbox's due messages, the claim walk): " SKIP LOCKED" on PostgreSQL, so
+  // two nodes never take the same row and neither waits for the other; ""
+  // on SQLite.
+  std::string_view skip_locked;
 
   // The claim walk (storage/sql/tasks.cc). What differs is how many writers
   // claim at once: PostgreSQL serves several nodes, SQLite one writer.
   //
-  // Appended to a claim walk's SELECT: " FOR UPDATE SKIP LOCKED" on
-  // PostgreSQL, so a node passes over the rows another node is claiming
-  // instead of waiting for them (ADR 0011); "" on SQLite.
-  std::string_view skip_locked;
   // Conditions (starting " AND") that keep a claim walk to the tasks the
   // reviewer qualifies for, over $1 skills, $2 languages, $3 queues and $4
   // workflows (U+001F-joined; '' is "any"), so that the rows PostgreSQL locks

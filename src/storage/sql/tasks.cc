@@ -88,7 +88,8 @@ std::string WalkSql(const Walk& w, const sql::Dialect& d, int first_cursor_param
     sql += " AND (priority, due_at_us, created_at_us, id) > (" + n(0) + ", " + n(1) + ", " + n(2) +
            ", " + n(3) + ")";
   }
-  return sql + " ORDER BY priority, due_at_us, created_at_us, id LIMIT $5" + std::string(d.skip_locked);
+  return sql + " ORDER BY priority, due_at_us, created_at_us, id LIMIT $5" + std::string(d.lock_rows) +
+         std::string(d.skip_locked);
 }
 
 Result<std::optional<Task>> FirstClaimable(Session& s, const Walk& w, const ClaimRequest& r) {
