@@ -30,6 +30,12 @@ class SqlStore : public Store {
   Result<KnowledgeVersionInfo> GetKnowledgeVersion(const std::string& id) override;
   Result<std::vector<KnowledgeVersionInfo>> ListKnowledgeVersions() override;
 
+  // Reading the audit chain (storage/sql/audit_log.cc).
+  Result<std::vector<audit::AuditRecord>> ReadAudit(std::int64_t from_seq, int limit) override;
+  Result<std::vector<audit::AuditLink>> ReadAuditLinks(std::int64_t from_seq, int limit) override;
+  Result<std::vector<audit::AuditRecord>> ReadAuditOfKinds(std::int64_t from_seq, std::int64_t to_seq,
+                                                           const std::vector<std::string>& kinds) override;
+
   // The review task queue (storage/sql/tasks.cc; the rules are
   // storage/task_rules.h's).
   Result<Task> ClaimNext(const ClaimRequest& request) override;
@@ -63,6 +69,11 @@ class SqlStore : public Store {
   // the batch committed (or failed). fn may run more than once when the
   // engine retries the batch, so it writes only through its Txn.
   [[nodiscard]] virtual Result<void> RunWrite(const WriteFn& fn) = 0;
+
+  // Runs before every read of the audit chain, in the read's session: where
+  // records are chained after commit (PostgreSQL's sealer), what committed
+  // before the read is chained first, so a reader never misses it.
+  [[nodiscard]] virtual Result<void> BeforeAuditRead(sql::Session& /*session*/) { return {}; }
 
   // Typed wrappers of the two (storage/sql/store_ops.h): fn returns Result<T>.
   template <typename T, typename F>

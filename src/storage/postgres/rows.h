@@ -36,7 +36,5 @@ extern const char kOutboxColumns[];
 OutboxMessage ReadOutbox(const Rows& rows, int row);
 [[nodiscard]] Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id);
 
-extern const char kAuditColumns[];
-audit::AuditRecord ReadAuditRecord(const Rows& rows, int row);
 
 }  // namespace hitlgate::store::postgres

@@ -11,6 +11,7 @@ namespace hitlgate::store::postgres {
 class SqlSession final : public sql::Session {
  public:
   explicit SqlSession(Connection& conn) : conn_(conn) {}
+  Connection& conn() { return conn_; }
   const sql::Dialect& dialect() const override;
   // Parameters go as text (bytes as bytea's hex input); BYTEA columns come
   // back as sql::Bytes, every other value as its text.

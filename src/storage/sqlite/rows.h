@@ -37,7 +37,5 @@ OutboxMessage ReadOutbox(const Statement& st);
 // as they are.
 void BindHash(Statement& st, int index, std::string_view hex);
 std::string ReadHash(const Statement& st, int col);
-extern const char kAuditColumns[];
-[[nodiscard]] Result<audit::AuditRecord> ReadAuditRecord(const Statement& st);
 
 }  // namespace hitlgate::store::sqlite
