@@ -3,8 +3,10 @@
 # table after claim churn: CLOSED tasks that each went open -> claimed ->
 # answered (three row versions, two of them dead, autovacuum off as between
 # two of its runs), then OPEN open tasks. The statement is the store's own
-# (PostgresStore::ClaimNext, open tasks in one queue) run as a prepared
-# statement with the generic plan, as the store runs it after five calls.
+# (SqlStore::ClaimNext's first page of open tasks in one queue, with
+# PostgreSQL's claim filter: storage/sql/tasks.cc and
+# storage/postgres/sql_session.cc) run as a prepared statement with the
+# generic plan, as the store runs it after five calls.
 # Also SQLite's plan for its claim (EXPLAIN QUERY PLAN).
 #
 #   bench/claim_plan.sh [CLOSED] [OPEN]       (defaults 50000 100)
@@ -58,12 +60,13 @@ cols="id, kind, status, interaction_id, customer_id, workflow, queue, skills, la
   created_at_us, due_at_us, hold_notice_at_us, escalated, context_json, lease_owner, lease_id,
   lease_expires_us, claim_count, verdict_kind, verdict_reviewer, verdict_at_us, verdict_edited_text,
   verdict_edited_action_json, verdict_reason, verdict_customer_message, verdict_note, decision_seq,
-  deadline_at_us, on_deadline, expired_at_us"
-qualifies="AND string_to_array(skills, chr(31)) <@ string_to_array(\$2, chr(31))
- AND (language = '' OR \$3 = '' OR EXISTS (SELECT 1 FROM unnest(string_to_array(\$3, chr(31))) AS l(tag)
+  deadline_at_us, on_deadline, expired_at_us, context_packed"
+qualifies="AND string_to_array(skills, chr(31)) <@ string_to_array(\$1, chr(31))
+ AND (language = '' OR \$2 = '' OR EXISTS (SELECT 1 FROM unnest(string_to_array(\$2, chr(31))) AS l(tag)
       WHERE lower(t.language) = lower(l.tag)
          OR left(lower(t.language), length(l.tag) + 1) = lower(l.tag) || '-'))
- AND (\$4 = '' OR queue = ANY(string_to_array(\$4, chr(31))))
+ AND (\$3 = '' OR queue = ANY(string_to_array(\$3, chr(31))))
+ AND (\$4 = '' OR workflow = ANY(string_to_array(\$4, chr(31))))
  ORDER BY priority, due_at_us, created_at_us, id LIMIT \$5 FOR UPDATE SKIP LOCKED"
 # Each EXPLAIN in its own transaction, rolled back: nothing stays locked.
 explain() {
@@ -72,19 +75,19 @@ explain() {
 psql -q -v ON_ERROR_STOP=1 "$url" <<SQL
 SELECT n_live_tup, n_dead_tup FROM pg_stat_user_tables WHERE relname = 'tasks';
 SET plan_cache_mode = force_generic_plan;
-PREPARE in_queue(bigint, text, text, text, int, text) AS SELECT $cols FROM tasks t
- WHERE status = 'open' AND queue = \$6 AND \$1::bigint IS NOT NULL $qualifies;
-PREPARE any_queue(bigint, text, text, text, int) AS SELECT $cols FROM tasks t
- WHERE status = 'open' AND \$1::bigint IS NOT NULL $qualifies;
+PREPARE in_queue(text, text, text, text, int, text) AS SELECT $cols FROM tasks t
+ WHERE status = 'open' AND queue = \$6 $qualifies;
+PREPARE any_queue(text, text, text, text, int) AS SELECT $cols FROM tasks t
+ WHERE status = 'open' $qualifies;
 \echo '-- open tasks of one queue (a reviewer with queues), first run'
-$(explain "in_queue(1, 'billing', '', 'billing', 1, 'billing')")
+$(explain "in_queue('billing', '', 'billing', '', 1, 'billing')")
 \echo '-- the same again: the first run marked the index entries of dead rows'
-$(explain "in_queue(1, 'billing', '', 'billing', 1, 'billing')")
+$(explain "in_queue('billing', '', 'billing', '', 1, 'billing')")
 \echo '-- open tasks of every queue (a reviewer without queues)'
-$(explain "any_queue(1, 'billing', '', '', 1)")
+$(explain "any_queue('billing', '', '', '', 1)")
 VACUUM tasks;
 \echo '-- after VACUUM (what autovacuum does between runs), one queue'
-$(explain "in_queue(1, 'billing', '', 'billing', 1, 'billing')")
+$(explain "in_queue('billing', '', 'billing', '', 1, 'billing')")
 SQL
 
 echo "== SQLite: the same claim (EXPLAIN QUERY PLAN) =="
@@ -94,6 +97,11 @@ EXPLAIN QUERY PLAN SELECT * FROM tasks t WHERE status = 'open' AND queue = 'bill
  ORDER BY priority, due_at_us, created_at_us, id LIMIT 1;
 EXPLAIN QUERY PLAN SELECT * FROM tasks t WHERE status = 'open'
  ORDER BY priority, due_at_us, created_at_us, id LIMIT 1;
-EXPLAIN QUERY PLAN SELECT * FROM tasks WHERE status = 'claimed' AND lease_expires_us <= 1
- ORDER BY priority, due_at_us, created_at_us, id;
+EXPLAIN QUERY PLAN WITH expired AS MATERIALIZED (SELECT id FROM tasks WHERE status = 'claimed'
+ AND lease_expires_us <= 1) SELECT * FROM tasks t WHERE id IN (SELECT id FROM expired)
+ AND status = 'claimed' AND lease_expires_us <= 1 ORDER BY priority, due_at_us, created_at_us, id LIMIT 1;
+-- a later page of a walk: one index seek past the last row seen
+EXPLAIN QUERY PLAN SELECT * FROM tasks t WHERE status = 'open' AND queue = 'billing'
+ AND (priority, due_at_us, created_at_us, id) > (2, 0, 0, 'x')
+ ORDER BY priority, due_at_us, created_at_us, id LIMIT 16;
 SQL

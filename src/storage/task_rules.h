@@ -1,8 +1,18 @@
-// The task state machine and the audit entries of each transition, shared by
-// every Store backend so they agree on semantics and error codes. A backend
-// loads a Task, asks Check*() whether the transition is allowed, calls
-// Apply*() to change the Task and get its audit entry, and writes both in one
-// transaction. Pure functions over values; thread-compatible.
+// THE task state machine: every Store backend applies it (the SQL one in
+// storage/sql/tasks.cc for SQLite and PostgreSQL, and MemoryStore), so they
+// agree on which transitions are allowed, their error codes and the audit
+// entries they write. A change to the task rules is made here, once.
+//
+//   open ---claim---> claimed ---verdict---> answered
+//   open <--release, lease expiry (a claim may also take it over)-- claimed
+//   open, claimed ---cancel---> cancelled
+//   open, claimed ---deadline---> expired (fail_closed, fail_open), or open
+//                                 again as a handoff for a person
+//   open, claimed ---overdue---> the escalation queue (once)
+//
+// A backend loads a Task, asks Check*() whether the transition is allowed,
+// calls Apply*() to change the Task and get its audit entries, and writes
+// both in one transaction. Pure functions over values; thread-compatible.
 #pragma once
 
 #include <optional>

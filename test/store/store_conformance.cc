@@ -318,6 +318,23 @@ TEST_P(StoreConformanceTest, ClaimNextKeepsClaimOrderAcrossTheReviewersQueues) {
   EXPECT_THAT(store_->ClaimNext(r), IsError(ErrorCode::kNotFound));
 }
 
+// A reviewer who cannot take the first tasks in claim order gets the first
+// one they can, however many are ahead of it (here all due and created at
+// once, so only the id orders them).
+TEST_P(StoreConformanceTest, ClaimNextWalksPastEveryTaskTheReviewerCannotTake) {
+  for (int i = 0; i < 40; ++i) {
+    AddTask("legal-" + std::to_string(i), 2, {"legal"}, "", "q", t0_ + hours(1), t0_);
+  }
+  auto plain = AddTask("i-plain", 2, {}, "", "q", t0_ + hours(1), t0_);
+  auto t = store_->ClaimNext(Reviewer("r1", {"billing"}));
+  ASSERT_THAT(t, IsOk());
+  EXPECT_EQ(t->id, plain.task_id);
+  EXPECT_THAT(store_->ClaimNext(Reviewer("r1", {"billing"})), IsError(ErrorCode::kNotFound));
+  t = store_->ClaimNext(Reviewer("r2", {"legal"}));
+  ASSERT_THAT(t, IsOk());
+  EXPECT_EQ(t->skills, std::vector<std::string>{"legal"});
+}
+
 TEST_P(StoreConformanceTest, ClaimNextEnforcesTheConcurrencyLimit) {
   for (int i = 0; i < 3; ++i) AddTask("i-" + std::to_string(i));
   ClaimRequest r = Reviewer("r1");
@@ -785,6 +802,10 @@ TEST_P(StoreConformanceTest, ListTasksAndCountOpenByQueue) {
   EXPECT_EQ(store_->ListTasks({.interaction_id = "i-3"})->size(), 1u);
   EXPECT_EQ(store_->ListTasks({.workflow = "nope"})->size(), 0u);
   EXPECT_EQ(store_->ListTasks({.limit = 1})->size(), 1u);
+  EXPECT_EQ(store_->ListTasks({.limit = -1})->size(), 3u) << "a negative limit is no limit";
+  auto billing_open = store_->ListTasks({.queue = "billing", .status = TaskStatus::kOpen, .limit = 5});
+  ASSERT_THAT(billing_open, IsOk());
+  EXPECT_EQ(billing_open->size(), 1u);
   auto task = store_->ListTasks({.interaction_id = "i-3"})->at(0);
   EXPECT_EQ(task.context_json, R"({"proposal":"refund 10 EUR"})");
 }

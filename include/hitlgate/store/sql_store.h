@@ -40,6 +40,27 @@ class SqlStore : public Store {
   Result<std::vector<audit::AuditRecord>> ReadAuditOfKinds(std::int64_t from_seq, std::int64_t to_seq,
                                                            const std::vector<std::string>& kinds) override;
 
+  // The review task queue (storage/sql/tasks.cc; the rules are
+  // storage/task_rules.h's).
+  Result<Task> ClaimNext(const ClaimRequest& request) override;
+  Result<Task> Claim(const std::string& task_id, const ClaimRequest& request) override;
+  Result<Task> RenewLease(const std::string& task_id, const std::string& lease_id,
+                          const std::string& reviewer, TimePoint now, Duration ttl) override;
+  Result<Task> Release(const std::string& task_id, const std::string& lease_id,
+                       const std::string& reviewer, TimePoint now) override;
+  Result<Task> SubmitVerdict(const std::string& task_id, const std::string& lease_id,
+                             const Verdict& verdict, TimePoint now,
+                             const VerdictOptions& options = {}) override;
+  Result<Task> CancelTask(const std::string& task_id, const std::string& actor,
+                          const std::string& reason, TimePoint now) override;
+  Result<std::vector<Task>> ExpireLeases(TimePoint now) override;
+  Result<std::vector<Task>> EscalateOverdue(TimePoint now, const std::string& escalation_queue) override;
+  Result<std::vector<Task>> ExpireDeadlines(TimePoint now, const std::string& task_id) override;
+  Result<Task> GetTask(const std::string& task_id) override;
+  Result<std::vector<Task>> ListTasks(const TaskFilter& filter) override;
+  Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;
+  Result<std::map<std::string, std::int64_t>> CountOpenByWorkflow() override;
+
  protected:
   using ReadFn = std::function<Result<void>(sql::Session&)>;
   using WriteFn = std::function<Result<void>(sql::Txn&)>;

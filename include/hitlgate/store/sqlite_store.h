@@ -53,25 +53,6 @@ class SqliteStore final : public SqlStore {
                                           const std::vector<OutboxMessage>& outbox = {}) override;
   void RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
                            RecordDone done) override;
-  Result<Task> ClaimNext(const ClaimRequest& request) override;
-  Result<Task> Claim(const std::string& task_id, const ClaimRequest& request) override;
-  Result<Task> RenewLease(const std::string& task_id, const std::string& lease_id,
-                          const std::string& reviewer, TimePoint now, Duration ttl) override;
-  Result<Task> Release(const std::string& task_id, const std::string& lease_id,
-                       const std::string& reviewer, TimePoint now) override;
-  Result<Task> SubmitVerdict(const std::string& task_id, const std::string& lease_id,
-                             const Verdict& verdict, TimePoint now,
-                             const VerdictOptions& options = {}) override;
-  Result<Task> CancelTask(const std::string& task_id, const std::string& actor,
-                          const std::string& reason, TimePoint now) override;
-  Result<std::vector<Task>> ExpireLeases(TimePoint now) override;
-  Result<std::vector<Task>> EscalateOverdue(TimePoint now,
-                                            const std::string& escalation_queue) override;
-  Result<std::vector<Task>> ExpireDeadlines(TimePoint now, const std::string& task_id) override;
-  Result<Task> GetTask(const std::string& task_id) override;
-  Result<std::vector<Task>> ListTasks(const TaskFilter& filter) override;
-  Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;
-  Result<std::map<std::string, std::int64_t>> CountOpenByWorkflow() override;
   Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
   Result<std::vector<InteractionRecord>> ListCustomerInteractions(
       const std::string& customer_id, int newest = 0) override;

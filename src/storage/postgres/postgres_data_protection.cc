@@ -3,6 +3,8 @@
 #include "hitlgate/store/postgres_store.h"
 #include "storage/audit_entries.h"
 #include "storage/erasure_rules.h"
+#include "storage/postgres/sql_session.h"
+#include "storage/sql/task_rows.h"
 #include "storage/postgres/store_ops.h"
 
 namespace hitlgate::store {
@@ -18,7 +20,8 @@ Result<Task> PostgresStore::OpenTask(const StandaloneTask& request,
   HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra_audit));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     Task t = internal::MakeStandaloneTask(request, txn.ids().NewId("t"));
-    HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(txn.conn(), t, /*is_new=*/true));
+    postgres::SqlSession session(txn.conn());
+    HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, t, /*is_new=*/true));
     auto sealed = txn.Append(internal::StandaloneTaskAudit(request, t, extra_audit), now);
     HITLGATE_RETURN_IF_ERROR(sealed);
     return t;
@@ -31,18 +34,16 @@ Result<ErasureResult> PostgresStore::EraseCustomer(const ErasureRequest& request
   return Write<ErasureResult>([&](WriteTxn& txn) -> Result<ErasureResult> {
     Connection& conn = txn.conn();
     ErasureResult result;
-    auto rows = conn.Query(std::string("SELECT ") + postgres::kTaskColumns +
-                               " FROM tasks WHERE customer_id = $1 ORDER BY created_at_us, id FOR UPDATE",
-                           Params::Of(request.customer_id));
-    HITLGATE_RETURN_IF_ERROR(rows);
-    auto tasks = postgres::ReadTasks(*rows);
+    postgres::SqlSession session(conn);
+    auto tasks = sql::SelectTasks(session, "WHERE customer_id = $1 ORDER BY created_at_us, id FOR UPDATE",
+                                  sql::Params::Of(request.customer_id));
     HITLGATE_RETURN_IF_ERROR(tasks);
     for (const Task& t : *tasks) {
       HITLGATE_RETURN_IF_ERROR(internal::CheckErasable(t));
     }
     for (Task& t : *tasks) {
       internal::EraseTask(t, request.pseudonym);
-      HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(conn, t));
+      HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, t));
     }
     result.tasks = static_cast<std::int64_t>(tasks->size());
     for (const Task& t : *tasks) {
@@ -86,16 +87,15 @@ Result<TextPurgeResult> PostgresStore::PurgePersonalText(const TextPurge& reques
       HITLGATE_RETURN_IF_ERROR(up);
       ++result.decisions;
     }
-    auto task_rows = conn.Query(std::string("SELECT ") + postgres::kTaskColumns +
-                                    " FROM tasks WHERE created_at_us < $1 AND status IN ('answered', 'cancelled', 'expired')",
-                                Params::Of(request.before));
-    HITLGATE_RETURN_IF_ERROR(task_rows);
-    auto tasks = postgres::ReadTasks(*task_rows);
+    postgres::SqlSession session(conn);
+    auto tasks = sql::SelectTasks(
+        session, "WHERE created_at_us < $1 AND status IN ('answered', 'cancelled', 'expired')",
+        sql::Params::Of(request.before));
     HITLGATE_RETURN_IF_ERROR(tasks);
     for (Task& t : *tasks) {
       if (!internal::TaskTextExpired(request, t)) continue;
       internal::EraseTaskText(t);
-      HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(conn, t));
+      HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, t));
       ++result.tasks;
     }
     auto sealed = txn.Append({internal::TextPurgeAudit(request, result)}, request.now);

@@ -7,6 +7,7 @@
 #include "storage/packed_json.h"
 #include "storage/postgres/leader_lock.h"
 #include "storage/postgres/schema.h"
+#include "storage/sql/task_rows.h"
 #include "storage/postgres/sql_session.h"
 #include "storage/postgres/store_ops.h"
 #include "storage/task_rules.h"
@@ -18,15 +19,6 @@ using postgres::Params;
 using postgres::WriteTxn;
 
 namespace postgres {
-
-Result<std::int64_t> LiveLeases(Connection& conn, const std::string& reviewer, TimePoint now) {
-  auto rows = conn.Query(
-      "SELECT COUNT(*) FROM tasks WHERE status = 'claimed' AND lease_owner = $1 "
-      "AND lease_expires_us > $2",
-      Params::Of(reviewer, now));
-  HITLGATE_RETURN_IF_ERROR(rows);
-  return rows->Int(0, 0);
-}
 
 Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
                                                const std::vector<OutboxMessage>& messages,
@@ -95,9 +87,6 @@ Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::s
 Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
   static const std::string kDecisions = std::string("SELECT ") + postgres::kDecisionColumns +
                                         " FROM decisions WHERE interaction_id = $1 ORDER BY seq";
-  static const std::string kTasks = std::string("SELECT ") + postgres::kTaskColumns +
-                                    " FROM tasks WHERE interaction_id = $1 "
-                                    "ORDER BY created_at_us, id";
   InteractionRecord r;
   r.interaction_id = interaction_id;
   auto drows = conn.Query(kDecisions, Params::Of(interaction_id));
@@ -105,9 +94,9 @@ Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& i
   auto ds = ReadDecisions(*drows);
   HITLGATE_RETURN_IF_ERROR(ds);
   r.decisions = std::move(*ds);
-  auto trows = conn.Query(kTasks, Params::Of(interaction_id));
-  HITLGATE_RETURN_IF_ERROR(trows);
-  auto ts = postgres::ReadTasks(*trows);
+  postgres::SqlSession session(conn);
+  auto ts = sql::SelectTasks(session, "WHERE interaction_id = $1 ORDER BY created_at_us, id",
+                             sql::Params::Of(interaction_id));
   HITLGATE_RETURN_IF_ERROR(ts);
   r.tasks = std::move(*ts);
   if (!r.decisions.empty()) r.customer_id = r.decisions.front().record.customer_id;
@@ -229,7 +218,8 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   if (task) {
     t = internal::MakeTask(*task, d, task_id, out.decision_seq);
     out.task = t;
-    HITLGATE_RETURN_IF_ERROR(postgres::SaveTask(conn, *t, /*is_new=*/true, packed.context_json));
+    postgres::SqlSession session(conn);
+    HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, *t, /*is_new=*/true, packed.context_json));
   }
   auto sealed = txn.Append(internal::DecisionAudit(d, out.decision_seq, t ? &*t : nullptr, extra),
                            now);

@@ -26,20 +26,6 @@ std::string ByteaParam(std::string_view bytes);
 [[nodiscard]] Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col,
                                                  int text_col);
 
-extern const char kTaskColumns[];
-[[nodiscard]] Result<Task> ReadTask(const Rows& rows, int row);
-[[nodiscard]] Result<std::vector<Task>> ReadTasks(const Rows& rows);
-// Writes the whole row: INSERT for a new task (an id collision is
-// AlreadyExists), UPDATE of every column otherwise.
-// `packed_context`, when given, is PackJson(t.context_json) made by the
-// caller before the transaction.
-[[nodiscard]] Result<void> SaveTask(Connection& conn, const Task& t, bool is_new = false,
-                                    std::string_view packed_context = {});
-// The task with this id, or NotFound. `for_update` locks its row until the
-// transaction ends (other nodes' writers wait; their claims skip it).
-[[nodiscard]] Result<Task> LoadTask(Connection& conn, const std::string& id,
-                                    bool for_update = false);
-
 extern const char kDecisionColumns[];
 [[nodiscard]] Result<StoredDecision> ReadDecision(const Rows& rows, int row);
 

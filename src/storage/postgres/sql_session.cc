@@ -4,8 +4,31 @@
 
 namespace hitlgate::store::postgres {
 
+namespace {
+
+// Skills, languages (none declared: any), queues and workflows checked in
+// SQL, the same rules as Qualifies: the first row a walk returns qualifies, so
+// it locks one row, and walks tasks_open_claim / tasks_open_queue_claim in
+// order, stopping there (bench/claim_plan.sh shows the plan).
+constexpr std::string_view kClaimFilter =
+    " AND string_to_array(skills, chr(31)) <@ string_to_array($1, chr(31))"
+    " AND (language = '' OR $2 = '' OR EXISTS (SELECT 1 FROM unnest(string_to_array($2, chr(31))) AS l(tag)"
+    "      WHERE lower(t.language) = lower(l.tag)"
+    "         OR left(lower(t.language), length(l.tag) + 1) = lower(l.tag) || '-'))"
+    " AND ($3 = '' OR queue = ANY(string_to_array($3, chr(31))))"
+    " AND ($4 = '' OR workflow = ANY(string_to_array($4, chr(31))))";
+
+}  // namespace
+
 const sql::Dialect& SqlSession::dialect() const {
-  static const sql::Dialect kDialect{.lock_rows = " FOR UPDATE"};
+  // The reviewer lock is per reviewer (hash collisions only make two
+  // reviewers wait for each other), held to the commit; the claim itself
+  // takes no cluster-wide lock.
+  static const sql::Dialect kDialect{
+      .lock_rows = " FOR UPDATE",
+      .skip_locked = " SKIP LOCKED",
+      .claim_filter = kClaimFilter,
+      .lock_reviewer = "SELECT pg_advisory_xact_lock(hashtext('hitlgate.reviewer_leases'), hashtext($1))"};
   return kDialect;
 }
 

@@ -128,6 +128,27 @@ struct Dialect {
   // PostgreSQL (another node's writer may change them meanwhile); "" on
   // SQLite, whose one writer already excludes every other.
   std::string_view lock_rows;
+  // Appended after lock_rows where a reader takes rows to work on (the
+  // outbox's due messages, the claim walk): " SKIP LOCKED" on PostgreSQL, so
+  // two nodes never take the same row and neither waits for the other; ""
+  // on SQLite.
+  std::string_view skip_locked;
+
+  // The claim walk (storage/sql/tasks.cc). What differs is how many writers
+  // claim at once: PostgreSQL serves several nodes, SQLite one writer.
+  //
+  // Conditions (starting " AND") that keep a claim walk to the tasks the
+  // reviewer qualifies for, over $1 skills, $2 languages, $3 queues and $4
+  // workflows (U+001F-joined; '' is "any"), so that the rows PostgreSQL locks
+  // are rows the reviewer can take. "" on SQLite: its walk locks nothing and
+  // checks each row in C++ as it reads (Qualifies, which the walk applies on
+  // both engines) and leaves $1..$4 unread.
+  std::string_view claim_filter;
+  // A statement that keeps every other transaction from counting the leases
+  // of reviewer $1 until this one ends: two nodes claiming for one reviewer
+  // must not both pass the concurrency check. "" on SQLite, whose one writer
+  // already runs one claim at a time.
+  std::string_view lock_reviewer;
 };
 
 // One connection, used by one thread, inside a transaction or not.

@@ -13,22 +13,12 @@
 
 namespace hitlgate::store::sqlite {
 
-// The JSON kept per event and per task (event_json, decision_json,
-// context_json) is stored packed (storage/packed_json.h, migration 10); rows
-// written before it, and erased markers, are plain TEXT and read as they are.
+// The JSON kept per event (event_json, decision_json) is stored packed
+// (storage/packed_json.h, migration 10); rows written before it, and erased
+// markers, are plain TEXT and read as they are. (A task's context:
+// storage/sql/task_rows.h.)
 void BindPackedJson(Statement& st, int index, std::string_view json);
 [[nodiscard]] Result<std::string> ReadPackedJson(const Statement& st, int col);
-
-extern const char kTaskColumns[];
-[[nodiscard]] Result<Task> ReadTask(const Statement& st);
-// Writes the whole row: INSERT for a new task (an id collision is
-// AlreadyExists, never an overwrite), INSERT OR REPLACE for an update.
-// `packed_context`, when given, is PackJson(t.context_json) made by the
-// caller outside the writer thread.
-[[nodiscard]] Result<void> SaveTask(Connection& conn, const Task& t, bool is_new = false,
-                                    std::string_view packed_context = {});
-// The task with this id, or NotFound.
-[[nodiscard]] Result<Task> LoadTask(Connection& conn, const std::string& id);
 
 extern const char kDecisionColumns[];
 [[nodiscard]] Result<StoredDecision> ReadDecision(const Statement& st);

@@ -341,6 +341,14 @@ INSERT INTO policy_refs(version) SELECT DISTINCT policy_version FROM decisions O
 UPDATE decisions SET policy_version = (SELECT id FROM policy_refs WHERE version = decisions.policy_version);
 )sql",
      DigestsAsBlobs},
+    {12, R"sql(
+-- A task's packed context has a column of its own, as on PostgreSQL, so one
+-- SaveTask and ReadTask serve both engines (storage/sql/task_rows.h): new
+-- and rewritten rows keep it there with '' in context_json; older rows keep
+-- theirs in context_json (packed or text) until their next write. Adding a
+-- column rewrites nothing.
+ALTER TABLE tasks ADD COLUMN context_packed BLOB;
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& conn) {

@@ -9,7 +9,7 @@
 
 namespace hitlgate::store::sqlite {
 
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 // FailedPrecondition: the database's schema is newer than this binary's.
 [[nodiscard]] Result<void> Migrate(Connection& conn);

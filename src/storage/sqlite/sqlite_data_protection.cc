@@ -3,6 +3,8 @@
 #include "hitlgate/store/sqlite_store.h"
 #include "storage/audit_entries.h"
 #include "storage/erasure_rules.h"
+#include "storage/sql/task_rows.h"
+#include "storage/sqlite/sql_session.h"
 #include "storage/sqlite/store_ops.h"
 
 namespace hitlgate::store {
@@ -16,7 +18,8 @@ Result<Task> SqliteStore::OpenTask(const StandaloneTask& request,
   HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra_audit));
   return Write<Task>([&](WriteTxn& txn) -> Result<Task> {
     Task t = internal::MakeStandaloneTask(request, txn.ids().NewId("t"));
-    HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(txn.conn(), t, /*is_new=*/true));
+    sqlite::SqlSession session(txn.conn());
+    HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, t, /*is_new=*/true));
     auto sealed = txn.Append(internal::StandaloneTaskAudit(request, t, extra_audit), now);
     HITLGATE_RETURN_IF_ERROR(sealed);
     return t;
@@ -29,18 +32,16 @@ Result<ErasureResult> SqliteStore::EraseCustomer(const ErasureRequest& request) 
   auto erased = Write<ErasureResult>([&](WriteTxn& txn) -> Result<ErasureResult> {
     Connection& conn = txn.conn();
     ErasureResult result;
-    auto st = conn.Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
-                           " FROM tasks WHERE customer_id = ?1 ORDER BY created_at_us, id");
-    HITLGATE_RETURN_IF_ERROR(st);
-    st->Bind(1, request.customer_id);
-    auto tasks = sqlite::CollectTasks(*st);
+    sqlite::SqlSession session(conn);
+    auto tasks = sql::SelectTasks(session, "WHERE customer_id = $1 ORDER BY created_at_us, id",
+                                  sql::Params::Of(request.customer_id));
     HITLGATE_RETURN_IF_ERROR(tasks);
     for (const Task& t : *tasks) {
       HITLGATE_RETURN_IF_ERROR(internal::CheckErasable(t));
     }
     for (Task& t : *tasks) {
       internal::EraseTask(t, request.pseudonym);
-      HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(conn, t));
+      HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, t));
     }
     result.tasks = static_cast<std::int64_t>(tasks->size());
     for (const Task& t : *tasks) {
@@ -106,16 +107,15 @@ Result<TextPurgeResult> SqliteStore::PurgePersonalText(const TextPurge& request)
       HITLGATE_RETURN_IF_ERROR(up->BindAll(kErasedJson, seq).Run());
     }
     result.decisions = static_cast<std::int64_t>(seqs.size());
-    auto st = conn.Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
-                           " FROM tasks WHERE created_at_us < ?1 AND status IN ('answered', 'cancelled', 'expired')");
-    HITLGATE_RETURN_IF_ERROR(st);
-    st->Bind(1, request.before);
-    auto tasks = sqlite::CollectTasks(*st);
+    sqlite::SqlSession session(conn);
+    auto tasks = sql::SelectTasks(
+        session, "WHERE created_at_us < $1 AND status IN ('answered', 'cancelled', 'expired')",
+        sql::Params::Of(request.before));
     HITLGATE_RETURN_IF_ERROR(tasks);
     for (Task& t : *tasks) {
       if (!internal::TaskTextExpired(request, t)) continue;
       internal::EraseTaskText(t);
-      HITLGATE_RETURN_IF_ERROR(sqlite::SaveTask(conn, t));
+      HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, t));
       ++result.tasks;
     }
     auto sealed = txn.Append({internal::TextPurgeAudit(request, result)}, request.now);

@@ -3,6 +3,7 @@
 
 #include "storage/audit_entries.h"
 #include "storage/packed_json.h"
+#include "storage/sql/task_rows.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sql_session.h"
 #include "storage/sqlite/store_ops.h"
@@ -15,17 +16,6 @@ using sqlite::Statement;
 using sqlite::WriteTxn;
 
 namespace sqlite {
-
-Result<std::int64_t> LiveLeases(Connection& conn, const std::string& reviewer, TimePoint now) {
-  auto st = conn.Prepare(
-      "SELECT COUNT(*) FROM tasks WHERE status = 'claimed' AND lease_owner = ?1 "
-      "AND lease_expires_us > ?2");
-  HITLGATE_RETURN_IF_ERROR(st);
-  st->BindAll(reviewer, now);
-  auto row = st->Step();
-  HITLGATE_RETURN_IF_ERROR(row);
-  return st->Int(0);
-}
 
 Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
                                                const std::vector<OutboxMessage>& messages,
@@ -42,18 +32,6 @@ Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
     ids.push_back(conn.LastInsertRowid());
   }
   return ids;
-}
-
-Result<std::vector<Task>> CollectTasks(Statement& st) {
-  std::vector<Task> out;
-  while (true) {
-    auto row = st.Step();
-    HITLGATE_RETURN_IF_ERROR(row);
-    if (!*row) return out;
-    auto t = ReadTask(st);
-    HITLGATE_RETURN_IF_ERROR(t);
-    out.push_back(std::move(*t));
-  }
 }
 
 }  // namespace sqlite
@@ -103,11 +81,9 @@ Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& i
     HITLGATE_RETURN_IF_ERROR(ds);
     r.decisions = std::move(*ds);
   }
-  auto st = conn.Prepare(std::string("SELECT ") + sqlite::kTaskColumns +
-                         " FROM tasks WHERE interaction_id = ?1 ORDER BY created_at_us, id");
-  HITLGATE_RETURN_IF_ERROR(st);
-  st->Bind(1, interaction_id);
-  auto ts = sqlite::CollectTasks(*st);
+  sqlite::SqlSession session(conn);
+  auto ts = sql::SelectTasks(session, "WHERE interaction_id = $1 ORDER BY created_at_us, id",
+                             sql::Params::Of(interaction_id));
   HITLGATE_RETURN_IF_ERROR(ts);
   r.tasks = std::move(*ts);
   if (!r.decisions.empty()) r.customer_id = r.decisions.front().record.customer_id;
@@ -215,8 +191,8 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   RecordedDecision out{conn.LastInsertRowid(), "", false, std::nullopt, std::nullopt};
   if (task) {
     out.task = internal::MakeTask(*task, d, txn.ids().NewId("t"), out.decision_seq);
-    HITLGATE_RETURN_IF_ERROR(
-        sqlite::SaveTask(conn, *out.task, /*is_new=*/true, packed.context_json));
+    sqlite::SqlSession session(conn);
+    HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, *out.task, /*is_new=*/true, packed.context_json));
     auto st = conn.Prepare("UPDATE decisions SET task_id = ?1 WHERE seq = ?2");
     HITLGATE_RETURN_IF_ERROR(st);
     HITLGATE_RETURN_IF_ERROR(st->BindAll(out.task->id, out.decision_seq).Run());

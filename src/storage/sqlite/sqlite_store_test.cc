@@ -277,7 +277,7 @@ TEST(SqliteStoreTest, EventAnswerAndContextAreStoredPackedAndReadBackExactly) {
   EXPECT_EQ(s->GetTask(task_id).value().context_json, R"({"proposal":"refund"})");
   EXPECT_EQ(QueryRaw(path, "SELECT typeof(event_json) || typeof(decision_json) FROM decisions"),
             "blobblob");
-  EXPECT_EQ(QueryRaw(path, "SELECT typeof(context_json) FROM tasks"), "blob");
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(context_packed) || '/' || context_json FROM tasks"), "blob/");
   // A retry of the same event is answered from the packed row.
   auto again = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value();
   EXPECT_TRUE(again.duplicate);
@@ -344,6 +344,7 @@ TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
           "decision_json = '{\"outcome\":\"hold\"}' WHERE customer_id = 'c-1';"
           "UPDATE decisions SET decision_json = '{\"outcome\":\"hold\"}' WHERE customer_id = 'p-2';"
           "UPDATE tasks SET context_json = '{\"proposal\":\"refund\"}';"
+          "ALTER TABLE tasks DROP COLUMN context_packed;"
           // Schema 9 had no policy_refs: the version itself in each row.
           "UPDATE decisions SET policy_version = (SELECT version FROM policy_refs "
           "WHERE id = decisions.policy_version);"
@@ -353,7 +354,7 @@ TEST(SqliteStoreTest, MigrationTenPacksTheJsonOfADatabaseMadeBeforeIt) {
             "text");
   ASSERT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM audit WHERE typeof(hash) = 'blob'"), "0");
   auto s = SqliteStore::Open(path, {.ids = &ids}).value();
-  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "11");
+  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "12");
   EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM decisions WHERE typeof(decision_json) = 'text'"), "0");
   EXPECT_EQ(QueryRaw(path, "SELECT typeof(event_json) FROM decisions WHERE customer_id = 'c-1'"), "blob");
   EXPECT_EQ(QueryRaw(path, "SELECT event_json FROM decisions WHERE customer_id = 'p-2'"),
@@ -399,13 +400,15 @@ TEST(SqliteStoreTest, MigrationElevenStoresPolicyVersionsByReferenceAndDigestsAs
           "WHERE id = decisions.policy_version), event_digest = CASE typeof(event_digest) "
           "WHEN 'blob' THEN lower(hex(event_digest)) ELSE event_digest END;"
           "DROP TABLE policy_refs;"
+          "UPDATE tasks SET context_json = context_packed;"
+          "ALTER TABLE tasks DROP COLUMN context_packed;"
           "DELETE FROM schema_version WHERE version >= 11;");
   ASSERT_EQ(QueryRaw(path, "SELECT group_concat(policy_version || '/' || event_digest, ' ') FROM "
                            "(SELECT * FROM decisions ORDER BY seq)"),
             "sha256:v1/" + digest + " sha256:v2/");
 
   auto s = SqliteStore::Open(path, {.ids = &ids}).value();
-  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "11");
+  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "12");
   EXPECT_EQ(QueryRaw(path, "SELECT group_concat(id || '=' || version, ' ') FROM policy_refs"),
             "1=sha256:v1 2=sha256:v2");
   EXPECT_EQ(QueryRaw(path, "SELECT group_concat(policy_version || '/' || typeof(event_digest) || "
@@ -434,6 +437,49 @@ TEST(SqliteStoreTest, MigrationElevenStoresPolicyVersionsByReferenceAndDigestsAs
   EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM policy_refs"), "2");
   EXPECT_EQ(s->GetInteraction("i-1").value().decisions.back().record.policy_version, "sha256:v1");
   EXPECT_TRUE(VerifyStore(*s).ok());
+}
+
+// A database written before migration 12 keeps a task's packed context in
+// context_json. Opening it rewrites nothing; the task reads back from there,
+// its next write moves the context to context_packed, and erasing the
+// customer leaves the context in neither column.
+TEST(SqliteStoreTest, MigrationTwelveReadsOldContextsAndMovesThemOnTheirNextWrite) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  std::string moved;
+  std::string kept;
+  {
+    auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+    moved = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value().task_id;
+    kept = s->RecordDecision(Decision("i-2", "e-2"), HoldTask(), {}, kT0).value().task_id;
+    ASSERT_THAT(s->CancelTask(kept, "admin", "duplicate", kT0), IsOk());
+  }
+  // What schema 11 wrote: the packed context in context_json.
+  ExecRaw(path,
+          "UPDATE tasks SET context_json = context_packed;"
+          "ALTER TABLE tasks DROP COLUMN context_packed;"
+          "DELETE FROM schema_version WHERE version >= 12;");
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  EXPECT_EQ(QueryRaw(path, "SELECT MAX(version) FROM schema_version"), "12");
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM tasks WHERE context_packed IS NULL AND "
+                           "typeof(context_json) = 'blob'"),
+            "2");
+  EXPECT_EQ(s->GetTask(moved).value().context_json, R"({"proposal":"refund"})");
+  ClaimRequest claim{.reviewer = "rev", .skills = {"billing"}, .now = kT0, .lease_ttl = minutes(5)};
+  ASSERT_THAT(s->Claim(moved, claim), IsOk());
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(context_packed) || '/' || context_json FROM tasks WHERE id = '" +
+                               moved + "'"),
+            "blob/");
+  EXPECT_EQ(s->GetTask(moved).value().context_json, R"({"proposal":"refund"})");
+  EXPECT_EQ(QueryRaw(path, "SELECT typeof(context_json) FROM tasks WHERE id = '" + kept + "'"), "blob");
+  ASSERT_THAT(s->CancelTask(moved, "admin", "duplicate", kT0), IsOk());
+  ASSERT_THAT(s->EraseCustomer({.customer_id = "c-1", .pseudonym = "p-1", .actor = "admin",
+                                .now = kT0 + minutes(1)}),
+              IsOk());
+  EXPECT_EQ(QueryRaw(path, "SELECT COUNT(*) FROM tasks WHERE context_json != '' OR context_packed IS NULL"),
+            "0")
+      << "every task's old context_json was cleared";
+  EXPECT_EQ(s->GetTask(kept).value().context_json, kErasedJson);
 }
 
 TEST(SqliteStoreTest, AuditRowsAreStoredPackedAndAChangedHashIsStillCaught) {
