@@ -2,6 +2,8 @@
 #include "hitlgate/store/postgres_store.h"
 #include "storage/audit_entries.h"
 #include "storage/postgres/store_ops.h"
+#include "storage/postgres/sql_session.h"
+#include "storage/sql/admin_rows.h"
 #include "storage/task_rules.h"
 
 namespace hitlgate::store {
@@ -210,7 +212,8 @@ Result<Task> PostgresStore::SubmitVerdict(const std::string& task_id, const std:
       return entries;
     });
     if (!t) return t;
-    HITLGATE_RETURN_IF_ERROR(postgres::InsertOutbox(txn.conn(), options.outbox, now));
+    postgres::SqlSession session(txn.conn());
+    HITLGATE_RETURN_IF_ERROR(sql::InsertOutbox(session, options.outbox, now));
     return t;
   });
 }

@@ -43,13 +43,6 @@ extern const char kTaskColumns[];
 extern const char kDecisionColumns[];
 [[nodiscard]] Result<StoredDecision> ReadDecision(const Rows& rows, int row);
 
-extern const char kKeyColumns[];
-[[nodiscard]] Result<ApiKey> ReadKey(const Rows& rows, int row);
-
-extern const char kOutboxColumns[];
-OutboxMessage ReadOutbox(const Rows& rows, int row);
-[[nodiscard]] Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id);
-
 extern const char kAuditColumns[];
 audit::AuditRecord ReadAuditRecord(const Rows& rows, int row);
 

@@ -5,7 +5,7 @@
 namespace hitlgate::store::postgres {
 
 const sql::Dialect& SqlSession::dialect() const {
-  static const sql::Dialect kDialect{.lock_rows = " FOR UPDATE"};
+  static const sql::Dialect kDialect{.lock_rows = " FOR UPDATE", .skip_locked = " SKIP LOCKED"};
   return kDialect;
 }
 

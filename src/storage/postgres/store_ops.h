@@ -47,9 +47,6 @@ namespace postgres {
 // Live leases `reviewer` holds at `now`.
 [[nodiscard]] Result<std::int64_t> LiveLeases(Connection& conn, const std::string& reviewer,
                                               TimePoint now);
-// Inserts outbox messages created at `now`; returns their ids.
-[[nodiscard]] Result<std::vector<std::int64_t>> InsertOutbox(
-    Connection& conn, const std::vector<OutboxMessage>& messages, TimePoint now);
 
 }  // namespace postgres
 }  // namespace hitlgate::store

@@ -126,6 +126,10 @@ struct Dialect {
   // PostgreSQL (another node's writer may change them meanwhile); "" on
   // SQLite, whose one writer already excludes every other.
   std::string_view lock_rows;
+  // Appended after lock_rows where a reader takes rows to work on (the
+  // outbox's due messages): " SKIP LOCKED" on PostgreSQL, so two nodes
+  // never take the same row and neither waits for the other; "" on SQLite.
+  std::string_view skip_locked;
 };
 
 // One connection, used by one thread, inside a transaction or not.

@@ -213,61 +213,6 @@ Result<StoredDecision> ReadDecision(const Statement& st) {
   return s;
 }
 
-const char kKeyColumns[] =
-    "key_id, secret_hash, name, role, skills, languages, workflows, max_concurrent, "
-    "created_at_us, created_by, revoked_at_us, approval_limits";
-
-Result<ApiKey> ReadKey(const Statement& st) {
-  ApiKey k;
-  k.key_id = st.Text(0);
-  k.secret_hash = st.Text(1);
-  k.name = st.Text(2);
-  auto role = ParseRole(st.Text(3));
-  if (!role) return BadRow("api_keys", "role");
-  k.role = *role;
-  k.skills = internal::SplitList(st.Text(4));
-  k.languages = internal::SplitList(st.Text(5));
-  k.workflows = internal::SplitList(st.Text(6));
-  k.max_concurrent = static_cast<int>(st.Int(7));
-  k.created_at = st.Time(8);
-  k.created_by = st.Text(9);
-  k.revoked_at = st.OptTime(10);
-  auto limits = ParseApprovalLimits(internal::SplitList(st.Text(11)));
-  if (!limits) return BadRow("api_keys", "approval_limits");
-  k.approval_limits = std::move(*limits);
-  return k;
-}
-
-const char kOutboxColumns[] =
-    "id, workflow, url, event_type, payload_json, created_at_us, next_attempt_us, attempts, "
-    "last_error, delivered_at_us, task_id";
-
-OutboxMessage ReadOutbox(const Statement& st) {
-  OutboxMessage m;
-  m.id = st.Int(0);
-  m.workflow = st.Text(1);
-  m.url = st.Text(2);
-  m.event_type = st.Text(3);
-  m.payload_json = st.Text(4);
-  m.created_at = st.Time(5);
-  m.next_attempt_at = st.Time(6);
-  m.attempts = static_cast<int>(st.Int(7));
-  m.last_error = st.Text(8);
-  m.delivered_at = st.OptTime(9);
-  m.task_id = st.Text(10);
-  return m;
-}
-
-Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id) {
-  auto st = conn.Prepare(std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = ?1");
-  HITLGATE_RETURN_IF_ERROR(st);
-  st->Bind(1, id);
-  auto row = st->Step();
-  HITLGATE_RETURN_IF_ERROR(row);
-  if (!*row) return NotFound("no outbox message " + std::to_string(id));
-  return ReadOutbox(*st);
-}
-
 const char kAuditColumns[] = "seq, at_us, kind, actor, subject, payload_json, prev_hash, hash";
 
 Result<audit::AuditRecord> ReadAuditRecord(const Statement& st) {

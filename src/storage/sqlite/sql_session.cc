@@ -47,7 +47,7 @@ sql::Value ColumnValue(const Statement& st, int col) {
 }  // namespace
 
 const sql::Dialect& SqlSession::dialect() const {
-  static const sql::Dialect kDialect{.lock_rows = ""};
+  static const sql::Dialect kDialect{.lock_rows = "", .skip_locked = ""};
   return kDialect;
 }
 

@@ -1,6 +1,8 @@
 // SqliteStore: review tasks, leases, verdicts, escalation.
 #include "hitlgate/store/sqlite_store.h"
 #include "storage/audit_entries.h"
+#include "storage/sql/admin_rows.h"
+#include "storage/sqlite/sql_session.h"
 #include "storage/sqlite/store_ops.h"
 #include "storage/task_rules.h"
 
@@ -145,7 +147,8 @@ Result<Task> SqliteStore::SubmitVerdict(const std::string& task_id, const std::s
       return entries;
     });
     if (!t) return t;
-    HITLGATE_RETURN_IF_ERROR(sqlite::InsertOutbox(txn.conn(), options.outbox, now));
+    sqlite::SqlSession session(txn.conn());
+    HITLGATE_RETURN_IF_ERROR(sql::InsertOutbox(session, options.outbox, now));
     return t;
   });
 }
