@@ -2,6 +2,7 @@
 // happy paths of store_conformance.cc (bad input that changes nothing, the
 // outbox's order and visibility, webhooks replaced in place), for every
 // backend that lists this file among its test sources.
+#include "store/reviewer_key.h"
 #include "store/store_conformance.h"
 #include "testing/result_matchers.h"
 
@@ -51,14 +52,7 @@ TEST_P(StoreConformanceTest, BadPolicyCallsChangeNothing) {
 }
 
 TEST_P(StoreConformanceTest, BadKeyCallsChangeNothingAndRevocationIsAudited) {
-  ApiKey k;
-  k.key_id = "k-rev1";
-  k.secret_hash = "h1";
-  k.name = "Ana";
-  k.role = Role::kReviewer;
-  k.workflows = {"*"};
-  k.created_at = t0_;
-  k.created_by = "k-admin";
+  const ApiKey k = testing::ReviewerKey("k-rev1", t0_);
   const std::int64_t head = HeadSeq();
   ASSERT_THAT(store_->CreateKey(k), IsOk());
   EXPECT_THAT(store_->CreateKey(k), IsError(ErrorCode::kAlreadyExists));

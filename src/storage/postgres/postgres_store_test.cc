@@ -24,6 +24,7 @@
 #include "hitlgate/store/audit_source.h"
 #include "store/held_refund_records.h"
 #include "store/migrated_rows.h"
+#include "store/reviewer_key.h"
 #include "store/store_conformance.h"
 #include "testing/result_matchers.h"
 
@@ -493,15 +494,7 @@ TEST_F(PostgresStoreTest, AKeyRevokedOnTwoNodesAtOnceIsRevokedOnce) {
   ASSERT_NE(b, nullptr);
   constexpr int kKeys = 12;
   for (int i = 0; i < kKeys; ++i) {
-    ApiKey k;
-    k.key_id = "k-" + std::to_string(i);
-    k.secret_hash = "h";
-    k.name = "Ana";
-    k.role = Role::kReviewer;
-    k.workflows = {"*"};
-    k.created_at = kT0;
-    k.created_by = "k-admin";
-    ASSERT_THAT(a->CreateKey(k), IsOk());
+    ASSERT_THAT(a->CreateKey(testing::ReviewerKey("k-" + std::to_string(i), kT0)), IsOk());
   }
   const std::int64_t head = a->GetAuditHead()->seq;
   std::atomic<int> ok{0}, refused{0};
