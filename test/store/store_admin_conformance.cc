@@ -124,6 +124,18 @@ TEST_P(StoreConformanceTest, NoLimitTakesNothingAndHidesNothing) {
   EXPECT_EQ(store_->NextDeliveries(t0_, 10, minutes(1))->size(), 1u);
 }
 
+TEST_P(StoreConformanceTest, ABatchLargerThanOneStatementIsHiddenWhole) {
+  std::vector<OutboxMessage> many;
+  for (int i = 0; i < 300; ++i) many.push_back(Message("t-" + std::to_string(i), t0_));
+  ASSERT_THAT(store_->EnqueueDeliveries(many, t0_), IsOk());
+  auto taken = store_->NextDeliveries(t0_, 1000, minutes(1));
+  ASSERT_THAT(taken, IsOk());
+  EXPECT_EQ(taken->size(), 300u);
+  auto again = store_->NextDeliveries(t0_, 1000, minutes(1));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->empty()) << again->size() << " came back while hidden";
+}
+
 TEST_P(StoreConformanceTest, ReportsOnUnknownMessagesChangeNothing) {
   ASSERT_THAT(store_->EnqueueDeliveries({Message("a", t0_)}, t0_), IsOk());
   const std::int64_t head = HeadSeq();

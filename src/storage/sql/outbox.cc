@@ -29,17 +29,23 @@ Result<std::vector<OutboxMessage>> TakeDue(Session& s, TimePoint now, int limit)
   return out;
 }
 
-// Hides the taken messages until `until`, in one statement.
+// Hides the taken messages until `until`: one statement per kHideChunk
+// messages (both engines cap a statement's parameters; each list length
+// is prepared once per connection, so the lengths stay few).
+constexpr size_t kHideChunk = 128;
+
 Result<void> Hide(Session& s, const std::vector<OutboxMessage>& messages, TimePoint until) {
-  if (messages.empty()) return {};
-  std::string sql = "UPDATE outbox SET next_attempt_us = $1 WHERE id IN (";
-  Params p = Params::Of(until);
-  for (const auto& m : messages) {
-    if (p.size() > 1) sql += ", ";
-    p.Add(m.id);
-    sql += "$" + std::to_string(p.size());
+  for (size_t start = 0; start < messages.size(); start += kHideChunk) {
+    const size_t end = std::min(messages.size(), start + kHideChunk);
+    std::string sql = "UPDATE outbox SET next_attempt_us = $1 WHERE id IN (";
+    Params p = Params::Of(until);
+    for (size_t i = start; i < end; ++i) {
+      if (i > start) sql += ", ";
+      p.Add(messages[i].id);
+      sql += "$" + std::to_string(p.size());
+    }
+    HITLGATE_RETURN_IF_ERROR(s.Query(sql + ")", p));
   }
-  HITLGATE_RETURN_IF_ERROR(s.Query(sql + ")", p));
   return {};
 }
 
