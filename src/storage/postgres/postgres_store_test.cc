@@ -522,6 +522,40 @@ TEST_F(PostgresStoreTest, AKeyRevokedOnTwoNodesAtOnceIsRevokedOnce) {
   EXPECT_TRUE(Verify(*a).ok());
 }
 
+// Nodes started together on an empty database each save their policy file.
+TEST_F(PostgresStoreTest, APolicySavedOnTwoNodesAtOnceIsSavedOnce) {
+  auto a = OpenNode(schema_, &ids_a_);
+  auto b = OpenNode(schema_, &ids_b_);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  constexpr int kVersions = 12;
+  const std::int64_t head = a->GetAuditHead()->seq;
+  std::atomic<int> ok{0};
+  std::barrier both_ready(2);
+  std::vector<std::thread> nodes;
+  for (int n = 0; n < 2; ++n) {
+    nodes.emplace_back([&, n] {
+      Store& node = n ? *a : *b;
+      for (int i = 0; i < kVersions; ++i) {
+        both_ready.arrive_and_wait();
+        PolicyVersion p{"sha256:v" + std::to_string(i), "base", "rules: []\n", "system", kT0};
+        auto r = node.SavePolicyVersion(p);
+        if (r) {
+          ++ok;
+        } else {
+          ADD_FAILURE() << r.error().ToString();
+        }
+      }
+    });
+  }
+  for (auto& t : nodes) t.join();
+  EXPECT_EQ(ok.load(), 2 * kVersions) << "the same source saved again is OK";
+  auto records = a->ReadAudit(head + 1, 1000);
+  ASSERT_THAT(records, IsOk());
+  EXPECT_EQ(records->size(), static_cast<size_t>(kVersions)) << "one policy_uploaded per version";
+  EXPECT_EQ(a->ListPolicyVersions()->size(), static_cast<size_t>(kVersions));
+}
+
 TEST(PostgresStoreOpenTest, UnreachableServerIsUnavailable) {
   SequentialIdGenerator ids;
   // Port 1 on the loopback: nothing listens there.

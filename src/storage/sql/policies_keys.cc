@@ -88,17 +88,23 @@ Result<void> ExecAndAudit(sql::Txn& txn, const std::string& sql, const Params& p
 Result<void> SqlStore::SavePolicyVersion(const PolicyVersion& p) {
   if (p.version.empty()) return InvalidArgument("policy: version is empty");
   return WriteSql<void>([&](sql::Txn& txn) -> Result<void> {
+    // Insert first: nodes started together on an empty database each save
+    // their policy file, and a read-then-insert would fail all but one.
+    // DO NOTHING waits for another node's insert to commit, so the read
+    // below sees its row.
+    auto inserted = txn.session().Query(
+        std::string("INSERT INTO policies(") + kPolicyColumns +
+            ") VALUES($1, $2, $3, $4, $5) ON CONFLICT (version) DO NOTHING",
+        Params::Of(p.version, p.name, p.source_yaml, p.uploaded_by, p.uploaded_at));
+    HITLGATE_RETURN_IF_ERROR(inserted);
+    if (inserted->affected() == 1) {
+      return txn.Append({internal::PolicyUploadedAudit(p)}, p.uploaded_at);
+    }
     auto existing = LoadPolicy(txn.session(), p.version);
     HITLGATE_RETURN_IF_ERROR(existing);
-    if (*existing) {
-      if ((*existing)->source_yaml == p.source_yaml) return {};
-      return MakeError(ErrorCode::kAlreadyExists,
-                       "policy version " + p.version + " exists with another source");
-    }
-    return ExecAndAudit(
-        txn, std::string("INSERT INTO policies(") + kPolicyColumns + ") VALUES($1, $2, $3, $4, $5)",
-        Params::Of(p.version, p.name, p.source_yaml, p.uploaded_by, p.uploaded_at),
-        internal::PolicyUploadedAudit(p), p.uploaded_at);
+    if (*existing && (*existing)->source_yaml == p.source_yaml) return {};
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "policy version " + p.version + " exists with another source");
   });
 }
 
