@@ -22,10 +22,10 @@ Result<store::KnowledgeVersionInfo> WithoutDocument(Result<store::KnowledgeVersi
 
 }  // namespace
 
-KnowledgeVersions::KnowledgeVersions(store::Store& store, AssistService& service, std::string served_id)
+KnowledgeVersions::KnowledgeVersions(store::KnowledgeStore& store, AssistService& service, std::string served_id)
     : store_(store), service_(service), served_id_(std::move(served_id)) {}
 
-Result<store::KnowledgeVersionInfo> KnowledgeVersions::ActiveOnStart(store::Store& store,
+Result<store::KnowledgeVersionInfo> KnowledgeVersions::ActiveOnStart(store::KnowledgeStore& store,
                                                                      const std::optional<Knowledge>& file,
                                                                      const std::string& file_name, TimePoint now,
                                                                      std::string& log) {

@@ -6,7 +6,7 @@
 
 namespace hitlgate::store {
 
-Result<std::vector<audit::AuditLink>> Store::ReadAuditLinks(std::int64_t from_seq, int limit) {
+Result<std::vector<audit::AuditLink>> AuditLog::ReadAuditLinks(std::int64_t from_seq, int limit) {
   auto records = ReadAudit(from_seq, limit);
   HITLGATE_RETURN_IF_ERROR(records);
   std::vector<audit::AuditLink> links;
@@ -16,7 +16,7 @@ Result<std::vector<audit::AuditLink>> Store::ReadAuditLinks(std::int64_t from_se
   return links;
 }
 
-Result<std::vector<audit::AuditRecord>> Store::ReadAuditOfKinds(
+Result<std::vector<audit::AuditRecord>> AuditLog::ReadAuditOfKinds(
     std::int64_t from_seq, std::int64_t to_seq, const std::vector<std::string>& kinds) {
   constexpr int kPage = 1000;
   std::vector<audit::AuditRecord> out;

@@ -21,12 +21,12 @@ namespace hitlgate::assist {
 
 class KnowledgeVersions {
  public:
-  KnowledgeVersions(store::Store& store, AssistService& service, std::string served_id);
+  KnowledgeVersions(store::KnowledgeStore& store, AssistService& service, std::string served_id);
 
   // The version to serve when `serve` starts: the store's active one; `file`
   // (from --assist-knowledge) is stored and activated first when it differs
   // from it. `log` gets one line saying which happened. NotFound: neither.
-  [[nodiscard]] static Result<store::KnowledgeVersionInfo> ActiveOnStart(store::Store& store,
+  [[nodiscard]] static Result<store::KnowledgeVersionInfo> ActiveOnStart(store::KnowledgeStore& store,
                                                                          const std::optional<Knowledge>& file,
                                                                          const std::string& file_name, TimePoint now,
                                                                          std::string& log);
@@ -53,7 +53,7 @@ class KnowledgeVersions {
   Result<store::KnowledgeVersionInfo> ServeAndActivate(Knowledge knowledge, const std::string& id,
                                                        const std::string& actor, TimePoint at);
 
-  store::Store& store_;
+  store::KnowledgeStore& store_;
   AssistService& service_;
   std::mutex mu_;  // one upload or activation at a time
   std::string served_id_;

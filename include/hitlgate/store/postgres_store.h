@@ -96,10 +96,6 @@ class PostgresStore final : public SqlStore {
       const std::string& customer_id, int newest = 0) override;
   Result<std::vector<audit::AuditRecord>> AppendAudit(
       const std::vector<audit::AuditEntry>& entries, TimePoint at) override;
-  Result<std::vector<audit::AuditRecord>> ReadAudit(std::int64_t from_seq, int limit) override;
-  Result<std::vector<audit::AuditLink>> ReadAuditLinks(std::int64_t from_seq, int limit) override;
-  Result<std::vector<audit::AuditRecord>> ReadAuditOfKinds(std::int64_t from_seq, std::int64_t to_seq,
-                                                           const std::vector<std::string>& kinds) override;
   Result<AuditHead> GetAuditHead() override;
   Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
                                        const PurgeOptions& options = {}) override;
@@ -120,6 +116,7 @@ class PostgresStore final : public SqlStore {
 
   Result<void> RunRead(const ReadFn& fn, bool snapshot) override;
   Result<void> RunWrite(const WriteFn& fn) override;
+  Result<void> BeforeAuditRead(sql::Session& session) override;
 
   // Runs fn(WriteTxn&) -> Result<T> on the writer thread inside the next
   // batch; returns once that transaction committed (or failed).

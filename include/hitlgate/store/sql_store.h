@@ -55,6 +55,12 @@ class SqlStore : public Store {
   Result<void> MarkFailed(std::int64_t id, TimePoint now, TimePoint next_attempt_at,
                           const std::string& error) override;
 
+  // Reading the audit chain (storage/sql/audit_log.cc).
+  Result<std::vector<audit::AuditRecord>> ReadAudit(std::int64_t from_seq, int limit) override;
+  Result<std::vector<audit::AuditLink>> ReadAuditLinks(std::int64_t from_seq, int limit) override;
+  Result<std::vector<audit::AuditRecord>> ReadAuditOfKinds(std::int64_t from_seq, std::int64_t to_seq,
+                                                           const std::vector<std::string>& kinds) override;
+
  protected:
   using ReadFn = std::function<Result<void>(sql::Session&)>;
   using WriteFn = std::function<Result<void>(sql::Txn&)>;
@@ -67,6 +73,11 @@ class SqlStore : public Store {
   // the batch committed (or failed). fn may run more than once when the
   // engine retries the batch, so it writes only through its Txn.
   [[nodiscard]] virtual Result<void> RunWrite(const WriteFn& fn) = 0;
+
+  // Runs before every read of the audit chain, in the read's session: where
+  // records are chained after commit (PostgreSQL's sealer), what committed
+  // before the read is chained first, so a reader never misses it.
+  [[nodiscard]] virtual Result<void> BeforeAuditRead(sql::Session& /*session*/) { return {}; }
 
   // Typed wrappers of the two (storage/sql/store_ops.h): fn returns Result<T>.
   template <typename T, typename F>

@@ -77,10 +77,6 @@ class SqliteStore final : public SqlStore {
       const std::string& customer_id, int newest = 0) override;
   Result<std::vector<audit::AuditRecord>> AppendAudit(
       const std::vector<audit::AuditEntry>& entries, TimePoint at) override;
-  Result<std::vector<audit::AuditRecord>> ReadAudit(std::int64_t from_seq, int limit) override;
-  Result<std::vector<audit::AuditLink>> ReadAuditLinks(std::int64_t from_seq, int limit) override;
-  Result<std::vector<audit::AuditRecord>> ReadAuditOfKinds(std::int64_t from_seq, std::int64_t to_seq,
-                                                           const std::vector<std::string>& kinds) override;
   Result<AuditHead> GetAuditHead() override;
   Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
                                        const PurgeOptions& options = {}) override;

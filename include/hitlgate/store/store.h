@@ -136,9 +136,10 @@ struct ErasureResult {
   std::int64_t outbox = 0;     // webhook messages about its tasks removed
 };
 
-class Store {
+// Events and their decisions, as the event path records them, and the interactions they make up.
+class DecisionLog {
  public:
-  virtual ~Store() = default;
+  virtual ~DecisionLog() = default;
 
   // ---- Decisions ----
 
@@ -164,6 +165,23 @@ class Store {
                                    RecordDone done) {
     done(RecordDecision(decision, task, {}, now));
   }
+
+  // ---- Interactions ----
+
+  // NotFound when nothing was recorded for it.
+  [[nodiscard]] virtual Result<InteractionRecord> GetInteraction(
+      const std::string& interaction_id) = 0;
+  // A customer's interactions, oldest first (by their first event); empty
+  // when none. newest = 0: all of them (GDPR access/export); else only the
+  // newest `newest` (a reviewer's "recent contacts" must not load years).
+  [[nodiscard]] virtual Result<std::vector<InteractionRecord>> ListCustomerInteractions(
+      const std::string& customer_id, int newest = 0) = 0;
+};
+
+// The review queue: tasks, their leases and verdicts (the state machine is storage/task_rules.h).
+class TaskQueue {
+ public:
+  virtual ~TaskQueue() = default;
 
   // ---- Tasks ----
 
@@ -242,17 +260,12 @@ class Store {
   // Open tasks per workflow, every one counted; workflows without open
   // tasks are absent.
   [[nodiscard]] virtual Result<std::map<std::string, std::int64_t>> CountOpenByWorkflow() = 0;
+};
 
-  // ---- Interactions ----
-
-  // NotFound when nothing was recorded for it.
-  [[nodiscard]] virtual Result<InteractionRecord> GetInteraction(
-      const std::string& interaction_id) = 0;
-  // A customer's interactions, oldest first (by their first event); empty
-  // when none. newest = 0: all of them (GDPR access/export); else only the
-  // newest `newest` (a reviewer's "recent contacts" must not load years).
-  [[nodiscard]] virtual Result<std::vector<InteractionRecord>> ListCustomerInteractions(
-      const std::string& customer_id, int newest = 0) = 0;
+// Policy versions and which one decides.
+class PolicyStore {
+ public:
+  virtual ~PolicyStore() = default;
 
   // ---- Policies ----
 
@@ -267,6 +280,12 @@ class Store {
   [[nodiscard]] virtual Result<PolicyVersionInfo> GetActivePolicy() = 0;
   // Newest upload first.
   [[nodiscard]] virtual Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() = 0;
+};
+
+// Agent assist knowledge versions and which one is served.
+class KnowledgeStore {
+ public:
+  virtual ~KnowledgeStore() = default;
 
   // ---- Agent assist knowledge (docs/assist.md), versioned like policies ----
 
@@ -283,6 +302,12 @@ class Store {
   [[nodiscard]] virtual Result<KnowledgeVersionInfo> GetKnowledgeVersion(const std::string& id) = 0;
   // Newest upload first, without the documents (they can be megabytes).
   [[nodiscard]] virtual Result<std::vector<KnowledgeVersionInfo>> ListKnowledgeVersions() = 0;
+};
+
+// API keys (agents' and people's).
+class ApiKeyStore {
+ public:
+  virtual ~ApiKeyStore() = default;
 
   // ---- API keys ----
 
@@ -296,6 +321,12 @@ class Store {
   // NotFound; FailedPrecondition when already revoked.
   [[nodiscard]] virtual Result<void> RevokeKey(const std::string& key_id,
                                                const std::string& actor, TimePoint at) = 0;
+};
+
+// Webhook subscriptions and the delivery outbox.
+class WebhookOutbox {
+ public:
+  virtual ~WebhookOutbox() = default;
 
   // ---- Webhooks and outbox ----
 
@@ -321,6 +352,12 @@ class Store {
   [[nodiscard]] virtual Result<void> MarkFailed(std::int64_t id, TimePoint now,
                                                 TimePoint next_attempt_at,
                                                 const std::string& error) = 0;
+};
+
+// Supervisors' standing interventions.
+class ControlStore {
+ public:
+  virtual ~ControlStore() = default;
 
   // ---- Controls (supervisors' interventions) ----
 
@@ -332,6 +369,12 @@ class Store {
                                                   const std::string& actor, TimePoint at) = 0;
   // Every control in force, ordered by kind name, then target.
   [[nodiscard]] virtual Result<std::vector<Control>> ListControls() = 0;
+};
+
+// The hash-chained audit log.
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
 
   // ---- Audit log ----
 
@@ -362,6 +405,12 @@ class Store {
   // allow_short_retention is false.
   [[nodiscard]] virtual Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now,
                                                              const PurgeOptions& options = {}) = 0;
+};
+
+// Erasure, personal-text purges and standalone tasks (docs/data-protection.md).
+class DataProtectionStore {
+ public:
+  virtual ~DataProtectionStore() = default;
 
   // ---- Data protection (docs/data-protection.md) ----
 
@@ -393,6 +442,22 @@ class Store {
   // spared. Writes "text_purged" (before, counts) every time it runs.
   // InvalidArgument: empty actor.
   [[nodiscard]] virtual Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) = 0;
+};
+
+// Everything the gateway must not lose, in one place: every role above.
+// Callers that need one role take that role's interface (the knowledge
+// versions take a KnowledgeStore, the webhook sender a WebhookOutbox).
+class Store : public DecisionLog,
+              public TaskQueue,
+              public PolicyStore,
+              public KnowledgeStore,
+              public ApiKeyStore,
+              public WebhookOutbox,
+              public ControlStore,
+              public AuditLog,
+              public DataProtectionStore {
+ public:
+  ~Store() override = default;
 
   // ---- Several nodes ----
 

@@ -88,7 +88,7 @@ Duration BackoffAfter(int attempts, Duration max) {
   return std::min(d, max);
 }
 
-WebhookSender::WebhookSender(store::Store& store, const Clock& clock, WebhookSenderOptions options)
+WebhookSender::WebhookSender(store::WebhookOutbox& store, const Clock& clock, WebhookSenderOptions options)
     : store_(store), clock_(clock), options_(options) {}
 
 WebhookSender::~WebhookSender() { Stop(); }

@@ -35,7 +35,7 @@ struct WebhookSenderOptions {
 
 class WebhookSender {
  public:
-  WebhookSender(store::Store& store, const Clock& clock, WebhookSenderOptions options = {});
+  WebhookSender(store::WebhookOutbox& store, const Clock& clock, WebhookSenderOptions options = {});
   ~WebhookSender();
 
   void Start();
@@ -47,7 +47,7 @@ class WebhookSender {
   int DeliverDue();
   void Run();
 
-  store::Store& store_;
+  store::WebhookOutbox& store_;
   const Clock& clock_;
   WebhookSenderOptions options_;
   std::thread thread_;

@@ -157,6 +157,11 @@ Result<void> PostgresStore::RunWrite(const WriteFn& fn) {
   });
 }
 
+Result<void> PostgresStore::BeforeAuditRead(sql::Session& session) {
+  // RunRead's session: always this backend's.
+  return postgres::SealCommitted(static_cast<postgres::SqlSession&>(session).conn(), kSealWait);
+}
+
 std::int64_t PostgresStore::TransactionCountForTest() const { return writer_->transactions(); }
 std::int64_t PostgresStore::WriteOpCountForTest() const { return writer_->ops(); }
 
@@ -292,56 +297,6 @@ Result<std::vector<audit::AuditRecord>> PostgresStore::AppendAudit(
   HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(entries));
   return Write<std::vector<audit::AuditRecord>>(
       [&](WriteTxn& txn) { return txn.AppendSealed(entries, at); });
-}
-
-Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAudit(std::int64_t from_seq, int limit) {
-  return Read<std::vector<audit::AuditRecord>>(
-      [&](Connection& conn) -> Result<std::vector<audit::AuditRecord>> {
-        HITLGATE_RETURN_IF_ERROR(postgres::SealCommitted(conn, kSealWait));
-        static const std::string kSql = std::string("SELECT ") + postgres::kAuditColumns +
-                                        " FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2";
-        auto rows = conn.Query(kSql, Params::Of(from_seq, std::max(limit, 0)));
-        HITLGATE_RETURN_IF_ERROR(rows);
-        std::vector<audit::AuditRecord> out;
-        out.reserve(static_cast<size_t>(rows->size()));
-        for (int i = 0; i < rows->size(); ++i) out.push_back(postgres::ReadAuditRecord(*rows, i));
-        return out;
-      });
-}
-
-Result<std::vector<audit::AuditLink>> PostgresStore::ReadAuditLinks(std::int64_t from_seq,
-                                                                    int limit) {
-  return Read<std::vector<audit::AuditLink>>(
-      [&](Connection& conn) -> Result<std::vector<audit::AuditLink>> {
-        HITLGATE_RETURN_IF_ERROR(postgres::SealCommitted(conn, kSealWait));
-        auto rows = conn.Query(
-            "SELECT seq, prev_hash, hash FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2",
-            Params::Of(from_seq, std::max(limit, 0)));
-        HITLGATE_RETURN_IF_ERROR(rows);
-        std::vector<audit::AuditLink> out;
-        out.reserve(static_cast<size_t>(rows->size()));
-        for (int i = 0; i < rows->size(); ++i)
-          out.push_back({rows->Int(i, 0), rows->Text(i, 1), rows->Text(i, 2)});
-        return out;
-      });
-}
-
-Result<std::vector<audit::AuditRecord>> PostgresStore::ReadAuditOfKinds(
-    std::int64_t from_seq, std::int64_t to_seq, const std::vector<std::string>& kinds) {
-  return Read<std::vector<audit::AuditRecord>>(
-      [&](Connection& conn) -> Result<std::vector<audit::AuditRecord>> {
-        HITLGATE_RETURN_IF_ERROR(postgres::SealCommitted(conn, kSealWait));
-        static const std::string kSql =
-            std::string("SELECT ") + postgres::kAuditColumns +
-            " FROM audit WHERE seq >= $1 AND seq < $2 AND kind = ANY($3::text[])"
-            " ORDER BY seq";
-        auto rows = conn.Query(kSql, Params::Of(from_seq, to_seq, postgres::TextArray(kinds)));
-        HITLGATE_RETURN_IF_ERROR(rows);
-        std::vector<audit::AuditRecord> out;
-        out.reserve(static_cast<size_t>(rows->size()));
-        for (int i = 0; i < rows->size(); ++i) out.push_back(postgres::ReadAuditRecord(*rows, i));
-        return out;
-      });
 }
 
 Result<AuditHead> PostgresStore::GetAuditHead() {

@@ -221,19 +221,4 @@ Result<StoredDecision> ReadDecision(const Rows& r, int i) {
   return s;
 }
 
-const char kAuditColumns[] = "seq, at_us, kind, actor, subject, payload_json, prev_hash, hash";
-
-audit::AuditRecord ReadAuditRecord(const Rows& r, int i) {
-  audit::AuditRecord a;
-  a.seq = r.Int(i, 0);
-  a.at = r.Time(i, 1);
-  a.kind = r.Text(i, 2);
-  a.actor = r.Text(i, 3);
-  a.subject = r.Text(i, 4);
-  a.payload_json = r.Text(i, 5);
-  a.prev_hash = r.Text(i, 6);
-  a.hash = r.Text(i, 7);
-  return a;
-}
-
 }  // namespace hitlgate::store::postgres

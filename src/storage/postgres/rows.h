@@ -43,7 +43,4 @@ extern const char kTaskColumns[];
 extern const char kDecisionColumns[];
 [[nodiscard]] Result<StoredDecision> ReadDecision(const Rows& rows, int row);
 
-extern const char kAuditColumns[];
-audit::AuditRecord ReadAuditRecord(const Rows& rows, int row);
-
 }  // namespace hitlgate::store::postgres

@@ -11,13 +11,30 @@ namespace hitlgate::store::postgres {
 class SqlSession final : public sql::Session {
  public:
   explicit SqlSession(Connection& conn) : conn_(conn) {}
+  Connection& conn() { return conn_; }
   const sql::Dialect& dialect() const override;
   // Parameters go as text (bytes as bytea's hex input); BYTEA columns come
   // back as sql::Bytes, every other value as its text.
   Result<sql::Rows> Query(const std::string& sql, const sql::Params& params) override;
+  Result<void> Exec(const std::string& sql) override { return conn_.Exec(sql); }
 
  private:
   Connection& conn_;
+};
+
+// A session that owns its connection (the article index keeps one).
+class OwningSqlSession final : public sql::Session {
+ public:
+  explicit OwningSqlSession(std::unique_ptr<Connection> conn) : conn_(std::move(conn)), session_(*conn_) {}
+  const sql::Dialect& dialect() const override { return session_.dialect(); }
+  Result<sql::Rows> Query(const std::string& sql, const sql::Params& params) override {
+    return session_.Query(sql, params);
+  }
+  Result<void> Exec(const std::string& sql) override { return session_.Exec(sql); }
+
+ private:
+  std::unique_ptr<Connection> conn_;
+  SqlSession session_;
 };
 
 class SqlTxn final : public sql::Txn {

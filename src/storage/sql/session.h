@@ -141,6 +141,9 @@ class Session {
   // AlreadyExists, a lost race the writer retries Aborted, a lost connection
   // Unavailable, others Internal.
   [[nodiscard]] virtual Result<Rows> Query(const std::string& sql, const Params& params = {}) = 0;
+  // Runs SQL without parameters, which may hold several statements
+  // (BEGIN, COMMIT, a DELETE of a whole table).
+  [[nodiscard]] virtual Result<void> Exec(const std::string& sql) = 0;
 };
 
 // What a write sees inside its engine's batch transaction (in its own

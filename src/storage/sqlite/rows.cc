@@ -213,21 +213,4 @@ Result<StoredDecision> ReadDecision(const Statement& st) {
   return s;
 }
 
-const char kAuditColumns[] = "seq, at_us, kind, actor, subject, payload_json, prev_hash, hash";
-
-Result<audit::AuditRecord> ReadAuditRecord(const Statement& st) {
-  audit::AuditRecord r;
-  r.seq = st.Int(0);
-  r.at = st.Time(1);
-  r.kind = st.Text(2);
-  r.actor = st.Text(3);
-  r.subject = st.Text(4);
-  auto payload = ReadPackedJson(st, 5);
-  HITLGATE_RETURN_IF_ERROR(payload);
-  r.payload_json = std::move(*payload);
-  r.prev_hash = ReadHash(st, 6);
-  r.hash = ReadHash(st, 7);
-  return r;
-}
-
 }  // namespace hitlgate::store::sqlite

@@ -40,7 +40,5 @@ extern const char kDecisionColumns[];
 // as they are.
 void BindHash(Statement& st, int index, std::string_view hex);
 std::string ReadHash(const Statement& st, int col);
-extern const char kAuditColumns[];
-[[nodiscard]] Result<audit::AuditRecord> ReadAuditRecord(const Statement& st);
 
 }  // namespace hitlgate::store::sqlite

@@ -15,9 +15,25 @@ class SqlSession final : public sql::Session {
   // `$N` becomes `?N` (SQLite would number `$N` names in order of first
   // use, not by N); the statement is prepared once per connection.
   Result<sql::Rows> Query(const std::string& sql, const sql::Params& params) override;
+  Result<void> Exec(const std::string& sql) override { return conn_.Exec(sql); }
 
  private:
   Connection& conn_;
+};
+
+// A session that owns its connection (the article index keeps one).
+class OwningSqlSession final : public sql::Session {
+ public:
+  explicit OwningSqlSession(std::unique_ptr<Connection> conn) : conn_(std::move(conn)), session_(*conn_) {}
+  const sql::Dialect& dialect() const override { return session_.dialect(); }
+  Result<sql::Rows> Query(const std::string& sql, const sql::Params& params) override {
+    return session_.Query(sql, params);
+  }
+  Result<void> Exec(const std::string& sql) override { return session_.Exec(sql); }
+
+ private:
+  std::unique_ptr<Connection> conn_;
+  SqlSession session_;
 };
 
 class SqlTxn final : public sql::Txn {

@@ -56,18 +56,6 @@ Result<std::vector<StoredDecision>> CollectDecisions(Statement& st) {
   }
 }
 
-Result<std::vector<audit::AuditRecord>> CollectAuditRecords(Statement& st) {
-  std::vector<audit::AuditRecord> out;
-  while (true) {
-    auto row = st.Step();
-    HITLGATE_RETURN_IF_ERROR(row);
-    if (!*row) return out;
-    auto record = sqlite::ReadAuditRecord(st);
-    HITLGATE_RETURN_IF_ERROR(record);
-    out.push_back(std::move(*record));
-  }
-}
-
 // What was recorded for (workflow, event_id), on either connection.
 Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::string& workflow,
                                                   const std::string& event_id) {
@@ -299,52 +287,6 @@ Result<std::vector<audit::AuditRecord>> SqliteStore::AppendAudit(
     const std::vector<audit::AuditEntry>& entries, TimePoint at) {
   HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(entries));
   return Write<std::vector<audit::AuditRecord>>([&](WriteTxn& txn) { return txn.Append(entries, at); });
-}
-
-Result<std::vector<audit::AuditRecord>> SqliteStore::ReadAudit(std::int64_t from_seq, int limit) {
-  return Read<std::vector<audit::AuditRecord>>(
-      [&](Connection& conn) -> Result<std::vector<audit::AuditRecord>> {
-        auto st = conn.Prepare(std::string("SELECT ") + sqlite::kAuditColumns +
-                               " FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
-        HITLGATE_RETURN_IF_ERROR(st);
-        st->BindAll(from_seq, limit);
-        return CollectAuditRecords(*st);
-      });
-}
-
-Result<std::vector<audit::AuditLink>> SqliteStore::ReadAuditLinks(std::int64_t from_seq,
-                                                                  int limit) {
-  return Read<std::vector<audit::AuditLink>>(
-      [&](Connection& conn) -> Result<std::vector<audit::AuditLink>> {
-        auto st = conn.Prepare(
-            "SELECT seq, prev_hash, hash FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
-        HITLGATE_RETURN_IF_ERROR(st);
-        st->BindAll(from_seq, limit);
-        std::vector<audit::AuditLink> out;
-        while (true) {
-          auto row = st->Step();
-          HITLGATE_RETURN_IF_ERROR(row);
-          if (!*row) return out;
-          out.push_back({st->Int(0), sqlite::ReadHash(*st, 1), sqlite::ReadHash(*st, 2)});
-        }
-      });
-}
-
-Result<std::vector<audit::AuditRecord>> SqliteStore::ReadAuditOfKinds(
-    std::int64_t from_seq, std::int64_t to_seq, const std::vector<std::string>& kinds) {
-  if (kinds.empty()) return std::vector<audit::AuditRecord>();
-  return Read<std::vector<audit::AuditRecord>>(
-      [&](Connection& conn) -> Result<std::vector<audit::AuditRecord>> {
-        std::string sql = std::string("SELECT ") + sqlite::kAuditColumns +
-                          " FROM audit WHERE seq >= ?1 AND seq < ?2 AND kind IN (";
-        for (size_t i = 0; i < kinds.size(); ++i) sql += (i ? ",?" : "?") + std::to_string(i + 3);
-        sql += ") ORDER BY seq";
-        auto st = conn.Prepare(sql);
-        HITLGATE_RETURN_IF_ERROR(st);
-        st->BindAll(from_seq, to_seq);
-        for (size_t i = 0; i < kinds.size(); ++i) st->Bind(static_cast<int>(i + 3), kinds[i]);
-        return CollectAuditRecords(*st);
-      });
 }
 
 Result<AuditHead> SqliteStore::GetAuditHead() {
