@@ -56,29 +56,6 @@ class SqliteStore final : public SqlStore {
   Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
   Result<std::vector<InteractionRecord>> ListCustomerInteractions(
       const std::string& customer_id, int newest = 0) override;
-  Result<void> SavePolicyVersion(const PolicyVersion& policy) override;
-  Result<void> ActivatePolicy(const std::string& version, const std::string& actor,
-                              TimePoint at) override;
-  Result<PolicyVersionInfo> GetActivePolicy() override;
-  Result<std::vector<PolicyVersionInfo>> ListPolicyVersions() override;
-  Result<void> CreateKey(const ApiKey& key) override;
-  Result<ApiKey> FindKey(const std::string& key_id) override;
-  Result<std::vector<ApiKey>> ListKeys() override;
-  Result<void> RevokeKey(const std::string& key_id, const std::string& actor,
-                         TimePoint at) override;
-  Result<void> UpsertWebhook(const Webhook& webhook, const std::string& actor) override;
-  Result<std::vector<Webhook>> ListWebhooks() override;
-  Result<void> SetControl(const Control& control) override;
-  Result<void> ClearControl(ControlKind kind, const std::string& target, const std::string& actor,
-                            TimePoint at) override;
-  Result<std::vector<Control>> ListControls() override;
-  Result<std::vector<std::int64_t>> EnqueueDeliveries(const std::vector<OutboxMessage>& messages,
-                                                      TimePoint now) override;
-  Result<std::vector<OutboxMessage>> NextDeliveries(TimePoint now, int limit,
-                                                    Duration visibility) override;
-  Result<void> MarkDelivered(std::int64_t id, TimePoint now) override;
-  Result<void> MarkFailed(std::int64_t id, TimePoint now, TimePoint next_attempt_at,
-                          const std::string& error) override;
   Result<AuditHead> GetAuditHead() override;
   // Data protection (*_data_protection.cc).
   Result<Task> OpenTask(const StandaloneTask& request,

@@ -10,6 +10,7 @@
 #include "storage/sql/task_rows.h"
 #include "storage/postgres/sql_session.h"
 #include "storage/postgres/store_ops.h"
+#include "storage/sql/admin_rows.h"
 #include "storage/task_rules.h"
 
 namespace hitlgate::store {
@@ -17,27 +18,6 @@ namespace hitlgate::store {
 using postgres::Connection;
 using postgres::Params;
 using postgres::WriteTxn;
-
-namespace postgres {
-
-Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
-                                               const std::vector<OutboxMessage>& messages,
-                                               TimePoint now) {
-  std::vector<std::int64_t> ids;
-  for (const auto& m : messages) {
-    auto rows = conn.Query(
-        "INSERT INTO outbox(workflow, url, event_type, payload_json, created_at_us, "
-        "next_attempt_us, attempts, last_error, task_id) VALUES($1, $2, $3, $4, $5, $6, 0, '', $7) "
-        "RETURNING id",
-        Params::Of(m.workflow, m.url, m.event_type, m.payload_json, now,
-                   std::max(now, m.next_attempt_at), m.task_id));
-    HITLGATE_RETURN_IF_ERROR(rows);
-    ids.push_back(rows->Int(0, 0));
-  }
-  return ids;
-}
-
-}  // namespace postgres
 
 namespace {
 
@@ -224,7 +204,8 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   auto sealed = txn.Append(internal::DecisionAudit(d, out.decision_seq, t ? &*t : nullptr, extra),
                            now);
   HITLGATE_RETURN_IF_ERROR(sealed);
-  HITLGATE_RETURN_IF_ERROR(postgres::InsertOutbox(conn, outbox, now));
+  postgres::SqlSession session(conn);
+  HITLGATE_RETURN_IF_ERROR(sql::InsertOutbox(session, outbox, now));
   return out;
 }
 

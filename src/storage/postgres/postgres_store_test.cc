@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <barrier>
 #include <condition_variable>
 #include <cstdlib>
 #include <map>
@@ -23,6 +24,7 @@
 #include "hitlgate/store/audit_source.h"
 #include "store/held_refund_records.h"
 #include "store/migrated_rows.h"
+#include "store/reviewer_key.h"
 #include "store/store_conformance.h"
 #include "testing/result_matchers.h"
 
@@ -448,6 +450,110 @@ TEST_F(PostgresStoreTest, LiveBridgeCarriesMessagesToOtherNodesOnly) {
   std::lock_guard lock(at_a.mu);
   ASSERT_EQ(at_a.got.size(), 1u);  // not its own two
   EXPECT_EQ(at_a.got[0].first, "decision");
+}
+
+TEST_F(PostgresStoreTest, TwoNodesNeverTakeTheSameDelivery) {
+  auto a = OpenNode(schema_, &ids_a_);
+  auto b = OpenNode(schema_, &ids_b_);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  constexpr int kMessages = 90;
+  std::vector<OutboxMessage> messages;
+  for (int i = 0; i < kMessages; ++i) {
+    messages.push_back({.workflow = "refunds", .url = "https://hooks.example", .event_type = "task.answered",
+                        .task_id = "t-" + std::to_string(i), .payload_json = "{}"});
+  }
+  ASSERT_THAT(a->EnqueueDeliveries(messages, kT0), IsOk());
+  std::mutex mu;
+  std::map<std::int64_t, int> taken;  // message -> times handed out
+  std::vector<std::thread> senders;
+  for (int s = 0; s < 6; ++s) {
+    senders.emplace_back([&, s] {
+      Store& node = s % 2 ? *a : *b;
+      while (true) {
+        auto due = node.NextDeliveries(kT0 + seconds(1), 4, minutes(5));
+        if (!due) {
+          ADD_FAILURE() << due.error().ToString();
+          return;
+        }
+        if (due->empty()) return;
+        std::lock_guard lock(mu);
+        for (const auto& m : *due) ++taken[m.id];
+      }
+    });
+  }
+  for (auto& t : senders) t.join();
+  EXPECT_EQ(taken.size(), static_cast<size_t>(kMessages));
+  for (const auto& [id, times] : taken) EXPECT_EQ(times, 1) << "message " << id;
+}
+
+TEST_F(PostgresStoreTest, AKeyRevokedOnTwoNodesAtOnceIsRevokedOnce) {
+  auto a = OpenNode(schema_, &ids_a_);
+  auto b = OpenNode(schema_, &ids_b_);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  constexpr int kKeys = 12;
+  for (int i = 0; i < kKeys; ++i) {
+    ASSERT_THAT(a->CreateKey(testing::ReviewerKey("k-" + std::to_string(i), kT0)), IsOk());
+  }
+  const std::int64_t head = a->GetAuditHead()->seq;
+  std::atomic<int> ok{0}, refused{0};
+  std::barrier both_ready(2);  // each key's two revocations start together
+  std::vector<std::thread> admins;
+  for (int n = 0; n < 2; ++n) {
+    admins.emplace_back([&, n] {
+      Store& node = n ? *a : *b;
+      for (int i = 0; i < kKeys; ++i) {
+        both_ready.arrive_and_wait();
+        auto r = node.RevokeKey("k-" + std::to_string(i), "admin-" + std::to_string(n), kT0 + seconds(1));
+        if (r) ++ok;
+        if (!r && r.error().code() == ErrorCode::kFailedPrecondition) ++refused;
+      }
+    });
+  }
+  for (auto& t : admins) t.join();
+  EXPECT_EQ(ok.load(), kKeys);
+  EXPECT_EQ(refused.load(), kKeys);
+  auto records = a->ReadAudit(head + 1, 1000);
+  ASSERT_THAT(records, IsOk());
+  int revoked = 0;
+  for (const auto& r : *records) revoked += r.kind == "key_revoked";
+  EXPECT_EQ(revoked, kKeys) << "one record per key";
+  EXPECT_TRUE(Verify(*a).ok());
+}
+
+// Nodes started together on an empty database each save their policy file.
+TEST_F(PostgresStoreTest, APolicySavedOnTwoNodesAtOnceIsSavedOnce) {
+  auto a = OpenNode(schema_, &ids_a_);
+  auto b = OpenNode(schema_, &ids_b_);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  constexpr int kVersions = 12;
+  const std::int64_t head = a->GetAuditHead()->seq;
+  std::atomic<int> ok{0};
+  std::barrier both_ready(2);
+  std::vector<std::thread> nodes;
+  for (int n = 0; n < 2; ++n) {
+    nodes.emplace_back([&, n] {
+      Store& node = n ? *a : *b;
+      for (int i = 0; i < kVersions; ++i) {
+        both_ready.arrive_and_wait();
+        PolicyVersion p{"sha256:v" + std::to_string(i), "base", "rules: []\n", "system", kT0};
+        auto r = node.SavePolicyVersion(p);
+        if (r) {
+          ++ok;
+        } else {
+          ADD_FAILURE() << r.error().ToString();
+        }
+      }
+    });
+  }
+  for (auto& t : nodes) t.join();
+  EXPECT_EQ(ok.load(), 2 * kVersions) << "the same source saved again is OK";
+  auto records = a->ReadAudit(head + 1, 1000);
+  ASSERT_THAT(records, IsOk());
+  EXPECT_EQ(records->size(), static_cast<size_t>(kVersions)) << "one policy_uploaded per version";
+  EXPECT_EQ(a->ListPolicyVersions()->size(), static_cast<size_t>(kVersions));
 }
 
 TEST(PostgresStoreOpenTest, UnreachableServerIsUnavailable) {

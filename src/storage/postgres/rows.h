@@ -29,12 +29,4 @@ std::string ByteaParam(std::string_view bytes);
 extern const char kDecisionColumns[];
 [[nodiscard]] Result<StoredDecision> ReadDecision(const Rows& rows, int row);
 
-extern const char kKeyColumns[];
-[[nodiscard]] Result<ApiKey> ReadKey(const Rows& rows, int row);
-
-extern const char kOutboxColumns[];
-OutboxMessage ReadOutbox(const Rows& rows, int row);
-[[nodiscard]] Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id);
-
-
 }  // namespace hitlgate::store::postgres

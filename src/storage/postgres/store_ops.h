@@ -42,11 +42,4 @@ Result<T> PostgresStore::Read(F&& fn, bool snapshot) {
   return result;
 }
 
-namespace postgres {
-
-// Inserts outbox messages created at `now`; returns their ids.
-[[nodiscard]] Result<std::vector<std::int64_t>> InsertOutbox(
-    Connection& conn, const std::vector<OutboxMessage>& messages, TimePoint now);
-
-}  // namespace postgres
 }  // namespace hitlgate::store

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "storage/audit_entries.h"
+#include "storage/sql/admin_rows.h"
 #include "storage/sql/store_ops.h"
 #include "storage/sql/task_rows.h"
 #include "storage/task_rules.h"
@@ -160,18 +161,6 @@ Result<std::vector<Task>> MutateAll(Txn& txn, const std::string& rest, const Par
   return tasks;
 }
 
-// Outbox messages created at `now`, in the verdict's transaction.
-Result<void> InsertOutbox(Session& s, const std::vector<OutboxMessage>& messages, TimePoint now) {
-  for (const auto& m : messages) {
-    HITLGATE_RETURN_IF_ERROR(s.Query(
-        "INSERT INTO outbox(workflow, url, event_type, payload_json, created_at_us, next_attempt_us, "
-        "attempts, last_error, task_id) VALUES($1, $2, $3, $4, $5, $6, 0, '', $7)",
-        Params::Of(m.workflow, m.url, m.event_type, m.payload_json, now, std::max(now, m.next_attempt_at),
-                   m.task_id)));
-  }
-  return {};
-}
-
 Result<std::map<std::string, std::int64_t>> CountsOf(Session& s, const char* sql) {
   auto rows = s.Query(sql);
   HITLGATE_RETURN_IF_ERROR(rows);
@@ -252,7 +241,7 @@ Result<Task> SqlStore::SubmitVerdict(const std::string& task_id, const std::stri
       return entries;
     });
     HITLGATE_RETURN_IF_ERROR(t);
-    HITLGATE_RETURN_IF_ERROR(InsertOutbox(txn.session(), options.outbox, now));
+    HITLGATE_RETURN_IF_ERROR(sql::InsertOutbox(txn.session(), options.outbox, now));
     return t;
   });
 }

@@ -23,13 +23,6 @@ void BindPackedJson(Statement& st, int index, std::string_view json);
 extern const char kDecisionColumns[];
 [[nodiscard]] Result<StoredDecision> ReadDecision(const Statement& st);
 
-extern const char kKeyColumns[];
-[[nodiscard]] Result<ApiKey> ReadKey(const Statement& st);
-
-extern const char kOutboxColumns[];
-OutboxMessage ReadOutbox(const Statement& st);
-[[nodiscard]] Result<OutboxMessage> LoadOutbox(Connection& conn, std::int64_t id);
-
 // Audit rows (migration 10): payload_json packed with the audit dictionary,
 // prev_hash and hash as 32-byte BLOBs. What is hashed and exported is
 // unchanged (docs/audit-format.md): readers get the payload's exact bytes and

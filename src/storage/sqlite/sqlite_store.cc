@@ -3,6 +3,7 @@
 
 #include "storage/audit_entries.h"
 #include "storage/packed_json.h"
+#include "storage/sql/admin_rows.h"
 #include "storage/sql/task_rows.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sql_session.h"
@@ -14,27 +15,6 @@ namespace hitlgate::store {
 using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::WriteTxn;
-
-namespace sqlite {
-
-Result<std::vector<std::int64_t>> InsertOutbox(Connection& conn,
-                                               const std::vector<OutboxMessage>& messages,
-                                               TimePoint now) {
-  std::vector<std::int64_t> ids;
-  for (const auto& m : messages) {
-    auto st = conn.Prepare(
-        "INSERT INTO outbox(workflow, url, event_type, payload_json, created_at_us, "
-        "next_attempt_us, attempts, last_error, task_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 0, '', ?7)");
-    HITLGATE_RETURN_IF_ERROR(st);
-    st->BindAll(m.workflow, m.url, m.event_type, m.payload_json, now, std::max(now, m.next_attempt_at),
-                m.task_id);
-    HITLGATE_RETURN_IF_ERROR(st->Run());
-    ids.push_back(conn.LastInsertRowid());
-  }
-  return ids;
-}
-
-}  // namespace sqlite
 
 namespace {
 
@@ -201,7 +181,8 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   auto sealed = txn.Append(
       internal::DecisionAudit(d, out.decision_seq, out.task ? &*out.task : nullptr, extra), now);
   HITLGATE_RETURN_IF_ERROR(sealed);
-  HITLGATE_RETURN_IF_ERROR(sqlite::InsertOutbox(conn, outbox, now));
+  sqlite::SqlSession session(conn);
+  HITLGATE_RETURN_IF_ERROR(sql::InsertOutbox(session, outbox, now));
   return out;
 }
 

@@ -41,11 +41,4 @@ Result<T> SqliteStore::Read(F&& fn) {
   return result;
 }
 
-namespace sqlite {
-
-// Inserts outbox messages created at `now`; returns their ids.
-[[nodiscard]] Result<std::vector<std::int64_t>> InsertOutbox(
-    Connection& conn, const std::vector<OutboxMessage>& messages, TimePoint now);
-
-}  // namespace sqlite
 }  // namespace hitlgate::store
