@@ -20,9 +20,11 @@ audit::AuditEntry KnowledgeActivatedAudit(const std::string& id, const std::stri
 namespace knowledge_sql {
 
 // $1..$6: id, document_json, uploaded_by, uploaded_at_us, procedures, articles.
+// Inserts nothing when the id exists (affected 0): two nodes saving the same
+// version at once do not fail one of them.
 inline constexpr char kInsertVersion[] =
     "INSERT INTO knowledge_versions(id, document_json, uploaded_by, uploaded_at_us, procedures, articles) "
-    "VALUES($1, $2, $3, $4, $5, $6)";
+    "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(id) DO NOTHING";
 // $1..$3: version, actor, at_us.
 inline constexpr char kInsertActivation[] =
     "INSERT INTO knowledge_activations(version, actor, at_us) VALUES($1, $2, $3)";

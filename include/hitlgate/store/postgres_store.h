@@ -76,11 +76,6 @@ class PostgresStore final : public SqlStore {
   Result<std::vector<InteractionRecord>> ListCustomerInteractions(
       const std::string& customer_id, int newest = 0) override;
   Result<AuditHead> GetAuditHead() override;
-  // Data protection (*_data_protection.cc).
-  Result<Task> OpenTask(const StandaloneTask& request,
-                        const std::vector<audit::AuditEntry>& extra_audit, TimePoint now) override;
-  Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override;
-  Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) override;
   // Leads while this node holds the cluster's advisory lock (leader_lock.h).
   Result<bool> LeadPeriodicWork() override;
 
@@ -94,6 +89,7 @@ class PostgresStore final : public SqlStore {
   Result<void> RunRead(const ReadFn& fn, bool snapshot) override;
   Result<void> RunWrite(const WriteFn& fn) override;
   Result<void> BeforeAuditRead(sql::Session& session) override;
+  Result<void> ForgetCustomer(sql::Session& session, const std::string& customer_id) override;
 
   // Runs fn(WriteTxn&) -> Result<T> on the writer thread inside the next
   // batch; returns once that transaction committed (or failed).

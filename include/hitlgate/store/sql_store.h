@@ -55,6 +55,12 @@ class SqlStore : public Store {
   Result<void> MarkFailed(std::int64_t id, TimePoint now, TimePoint next_attempt_at,
                           const std::string& error) override;
 
+  // Data protection (storage/sql/data_protection.cc).
+  Result<Task> OpenTask(const StandaloneTask& request, const std::vector<audit::AuditEntry>& extra_audit,
+                        TimePoint now) override;
+  Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override;
+  Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) override;
+
   // The audit chain, but for the event path's appends and the head
   // (storage/sql/audit_log.cc).
   Result<std::vector<audit::AuditRecord>> AppendAudit(const std::vector<audit::AuditEntry>& entries,
@@ -103,6 +109,15 @@ class SqlStore : public Store {
   // records are chained after commit (PostgreSQL's sealer), what committed
   // before the read is chained first, so a reader never misses it.
   [[nodiscard]] virtual Result<void> BeforeAuditRead(sql::Session& /*session*/) { return {}; }
+
+  // Removes, inside an erasure's transaction, what the engine alone keeps
+  // about the customer (PostgreSQL's shared conversation state, ADR 0008).
+  [[nodiscard]] virtual Result<void> ForgetCustomer(sql::Session& /*session*/, const std::string& /*customer_id*/) {
+    return {};
+  }
+  // Runs after an erasure committed (SQLite empties its write-ahead log,
+  // where the rows as they were could survive).
+  virtual void AfterErasure() {}
 
   // Typed wrappers of the two (storage/sql/store_ops.h): fn returns Result<T>.
   template <typename T, typename F>

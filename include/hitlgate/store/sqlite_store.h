@@ -57,11 +57,6 @@ class SqliteStore final : public SqlStore {
   Result<std::vector<InteractionRecord>> ListCustomerInteractions(
       const std::string& customer_id, int newest = 0) override;
   Result<AuditHead> GetAuditHead() override;
-  // Data protection (*_data_protection.cc).
-  Result<Task> OpenTask(const StandaloneTask& request,
-                        const std::vector<audit::AuditEntry>& extra_audit, TimePoint now) override;
-  Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override;
-  Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) override;
 
   // (Default arguments repeat Store's, for callers holding a SqliteStore.)
 
@@ -75,6 +70,7 @@ class SqliteStore final : public SqlStore {
 
   Result<void> RunRead(const ReadFn& fn, bool snapshot) override;
   Result<void> RunWrite(const WriteFn& fn) override;
+  void AfterErasure() override { (void)TruncateWal(); }
 
   // Runs fn(WriteTxn&) -> Result<T> on the writer thread inside the next
   // group commit; returns once that transaction committed (or failed).

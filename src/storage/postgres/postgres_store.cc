@@ -147,6 +147,13 @@ Result<void> PostgresStore::BeforeAuditRead(sql::Session& session) {
   return postgres::SealCommitted(static_cast<postgres::SqlSession&>(session).conn(), kSealWait);
 }
 
+Result<void> PostgresStore::ForgetCustomer(sql::Session& session, const std::string& customer_id) {
+  // The shared conversation state keys its row by the customer id (ADR 0008).
+  HITLGATE_RETURN_IF_ERROR(
+      session.Query("DELETE FROM conversation_customers WHERE customer_id = $1", sql::Params::Of(customer_id)));
+  return {};
+}
+
 std::int64_t PostgresStore::TransactionCountForTest() const { return writer_->transactions(); }
 std::int64_t PostgresStore::WriteOpCountForTest() const { return writer_->ops(); }
 

@@ -28,7 +28,8 @@ const sql::Dialect& SqlSession::dialect() const {
       .lock_rows = " FOR UPDATE",
       .skip_locked = " SKIP LOCKED",
       .claim_filter = kClaimFilter,
-      .lock_reviewer = "SELECT pg_advisory_xact_lock(hashtext('hitlgate.reviewer_leases'), hashtext($1))"};
+      .lock_reviewer = "SELECT pg_advisory_xact_lock(hashtext('hitlgate.reviewer_leases'), hashtext($1))",
+      .clear_packed_event = ", event_packed = NULL"};
   return kDialect;
 }
 

@@ -45,15 +45,18 @@ Result<KnowledgeVersionInfo> One(Session& s, const std::string& id) {
 Result<void> SqlStore::SaveKnowledgeVersion(const KnowledgeVersion& v) {
   HITLGATE_RETURN_IF_ERROR(internal::ValidateKnowledgeVersion(v));
   return WriteSql<void>([&](sql::Txn& txn) -> Result<void> {
-    auto existing = Select(txn.session(), true, &v.id);
-    HITLGATE_RETURN_IF_ERROR(existing);
-    if (!existing->empty()) {
-      if (existing->front().version.document_json == v.document_json) return {};
+    // Insert first: a check before the insert would let two nodes saving the
+    // same version at once both pass it, and one of them fail on the key.
+    auto inserted = txn.session().Query(
+        ksql::kInsertVersion,
+        Params::Of(v.id, v.document_json, v.uploaded_by, v.uploaded_at, v.procedures, v.articles));
+    HITLGATE_RETURN_IF_ERROR(inserted);
+    if (inserted->affected() == 0) {
+      auto existing = Select(txn.session(), true, &v.id);
+      HITLGATE_RETURN_IF_ERROR(existing);
+      if (!existing->empty() && existing->front().version.document_json == v.document_json) return {};
       return MakeError(ErrorCode::kAlreadyExists, "knowledge version " + v.id + " exists with another document");
     }
-    HITLGATE_RETURN_IF_ERROR(txn.session().Query(
-        ksql::kInsertVersion,
-        Params::Of(v.id, v.document_json, v.uploaded_by, v.uploaded_at, v.procedures, v.articles)));
     return txn.Append({internal::KnowledgeUploadedAudit(v)}, v.uploaded_at);
   });
 }

@@ -149,6 +149,12 @@ struct Dialect {
   // must not both pass the concurrency check. "" on SQLite, whose one writer
   // already runs one claim at a time.
   std::string_view lock_reviewer;
+
+  // What else an event's text lives in, to set when it is erased: ",
+  // event_packed = NULL" on PostgreSQL, which keeps the packed form in a
+  // column of its own (migration 12); "" on SQLite, which packs into
+  // event_json itself (migration 10).
+  std::string_view clear_packed_event;
 };
 
 // One connection, used by one thread, inside a transaction or not.

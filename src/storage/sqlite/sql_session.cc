@@ -47,7 +47,7 @@ sql::Value ColumnValue(const Statement& st, int col) {
 }  // namespace
 
 const sql::Dialect& SqlSession::dialect() const {
-  static const sql::Dialect kDialect{.lock_rows = "", .skip_locked = "", .claim_filter = "", .lock_reviewer = ""};
+  static const sql::Dialect kDialect{.lock_rows = "", .skip_locked = "", .claim_filter = "", .lock_reviewer = "", .clear_packed_event = ""};
   return kDialect;
 }
 

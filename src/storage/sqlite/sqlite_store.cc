@@ -124,6 +124,22 @@ Result<void> SqliteStore::RunWrite(const WriteFn& fn) {
   });
 }
 
+Result<void> SqliteStore::TruncateWal() {
+  auto conn = Connection::Open(path_);
+  HITLGATE_RETURN_IF_ERROR(conn);
+  HITLGATE_RETURN_IF_ERROR((*conn)->Exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms_)));
+  // TRUNCATE waits for readers to finish and empties the WAL file, so the
+  // frames holding the rows as they were before the erasure are gone. The
+  // erasure is committed either way; a WAL still busy after the busy timeout
+  // is emptied by a later checkpoint (the next erasure's at the latest).
+  auto st = (*conn)->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  HITLGATE_RETURN_IF_ERROR(st);
+  auto row = st->Step();
+  HITLGATE_RETURN_IF_ERROR(row);
+  if (*row && st->Int(0) != 0) return Unavailable("write-ahead log busy: not truncated");
+  return {};
+}
+
 std::int64_t SqliteStore::TransactionCountForTest() const { return committer_->transactions(); }
 std::int64_t SqliteStore::WriteOpCountForTest() const { return committer_->ops(); }
 
