@@ -72,9 +72,6 @@ class PostgresStore final : public SqlStore {
                                           const std::vector<OutboxMessage>& outbox = {}) override;
   void RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
                            RecordDone done) override;
-  Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
-  Result<std::vector<InteractionRecord>> ListCustomerInteractions(
-      const std::string& customer_id, int newest = 0) override;
   Result<AuditHead> GetAuditHead() override;
   // Leads while this node holds the cluster's advisory lock (leader_lock.h).
   Result<bool> LeadPeriodicWork() override;

@@ -55,6 +55,11 @@ class SqlStore : public Store {
   Result<void> MarkFailed(std::int64_t id, TimePoint now, TimePoint next_attempt_at,
                           const std::string& error) override;
 
+  // Interactions as recorded (storage/sql/interactions.cc).
+  Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
+  Result<std::vector<InteractionRecord>> ListCustomerInteractions(const std::string& customer_id,
+                                                                  int newest = 0) override;
+
   // Data protection (storage/sql/data_protection.cc).
   Result<Task> OpenTask(const StandaloneTask& request, const std::vector<audit::AuditEntry>& extra_audit,
                         TimePoint now) override;

@@ -53,9 +53,6 @@ class SqliteStore final : public SqlStore {
                                           const std::vector<OutboxMessage>& outbox = {}) override;
   void RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
                            RecordDone done) override;
-  Result<InteractionRecord> GetInteraction(const std::string& interaction_id) override;
-  Result<std::vector<InteractionRecord>> ListCustomerInteractions(
-      const std::string& customer_id, int newest = 0) override;
   Result<AuditHead> GetAuditHead() override;
 
   // (Default arguments repeat Store's, for callers holding a SqliteStore.)

@@ -36,16 +36,6 @@ bool ValidSchemaName(const std::string& s) {
   });
 }
 
-Result<std::vector<StoredDecision>> ReadDecisions(const postgres::Rows& rows) {
-  std::vector<StoredDecision> out;
-  for (int i = 0; i < rows.size(); ++i) {
-    auto d = postgres::ReadDecision(rows, i);
-    HITLGATE_RETURN_IF_ERROR(d);
-    out.push_back(std::move(*d));
-  }
-  return out;
-}
-
 // What was recorded for (workflow, event_id).
 Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::string& workflow,
                                                   const std::string& event_id) {
@@ -62,25 +52,6 @@ Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::s
   return std::optional<RecordedEvent>(RecordedEvent{rows->Int(0, 0), rows->Text(0, 1),
                                                     std::move(*answer), rows->Text(0, 3),
                                                     std::move(*event_json)});
-}
-
-Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
-  static const std::string kDecisions = std::string("SELECT ") + postgres::kDecisionColumns +
-                                        " FROM decisions WHERE interaction_id = $1 ORDER BY seq";
-  InteractionRecord r;
-  r.interaction_id = interaction_id;
-  auto drows = conn.Query(kDecisions, Params::Of(interaction_id));
-  HITLGATE_RETURN_IF_ERROR(drows);
-  auto ds = ReadDecisions(*drows);
-  HITLGATE_RETURN_IF_ERROR(ds);
-  r.decisions = std::move(*ds);
-  postgres::SqlSession session(conn);
-  auto ts = sql::SelectTasks(session, "WHERE interaction_id = $1 ORDER BY created_at_us, id",
-                             sql::Params::Of(interaction_id));
-  HITLGATE_RETURN_IF_ERROR(ts);
-  r.tasks = std::move(*ts);
-  if (!r.decisions.empty()) r.customer_id = r.decisions.front().record.customer_id;
-  return r;
 }
 
 }  // namespace
@@ -239,48 +210,6 @@ void PostgresStore::RecordDecisionAsync(DecisionRecord decision, std::optional<N
         return RecordIn(txn, d, t, p, {}, now, {});
       },
       std::move(done));
-}
-
-// ---- Interactions ----
-
-Result<InteractionRecord> PostgresStore::GetInteraction(const std::string& interaction_id) {
-  return Read<InteractionRecord>(
-      [&](Connection& conn) -> Result<InteractionRecord> {
-        auto r = LoadInteraction(conn, interaction_id);
-        if (r && r->decisions.empty() && r->tasks.empty()) {
-          return NotFound("no interaction " + interaction_id);
-        }
-        return r;
-      },
-      /*snapshot=*/true);
-}
-
-Result<std::vector<InteractionRecord>> PostgresStore::ListCustomerInteractions(
-    const std::string& customer_id, int newest) {
-  return Read<std::vector<InteractionRecord>>(
-      [&](Connection& conn) -> Result<std::vector<InteractionRecord>> {
-        // The newest `newest` by first event (LIMIT NULL: all), then oldest first.
-        Params params = Params::Of(customer_id);
-        if (newest > 0) {
-          params.Add(newest);
-        } else {
-          params.AddNull();
-        }
-        auto ids = conn.Query(
-            "SELECT interaction_id FROM (SELECT interaction_id, MIN(seq) AS first FROM decisions "
-            "WHERE customer_id = $1 GROUP BY interaction_id ORDER BY first DESC LIMIT $2::bigint) AS recent "
-            "ORDER BY first",
-            params);
-        HITLGATE_RETURN_IF_ERROR(ids);
-        std::vector<InteractionRecord> out;
-        for (int i = 0; i < ids->size(); ++i) {
-          auto r = LoadInteraction(conn, ids->Text(i, 0));
-          HITLGATE_RETURN_IF_ERROR(r);
-          out.push_back(std::move(*r));
-        }
-        return out;
-      },
-      /*snapshot=*/true);
 }
 
 // ---- Audit log ----

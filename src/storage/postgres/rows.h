@@ -26,7 +26,4 @@ std::string ByteaParam(std::string_view bytes);
 [[nodiscard]] Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col,
                                                  int text_col);
 
-extern const char kDecisionColumns[];
-[[nodiscard]] Result<StoredDecision> ReadDecision(const Rows& rows, int row);
-
 }  // namespace hitlgate::store::postgres

@@ -155,6 +155,13 @@ struct Dialect {
   // column of its own (migration 12); "" on SQLite, which packs into
   // event_json itself (migration 10).
   std::string_view clear_packed_event;
+  // A decision row's columns, in the order storage/sql/interactions.cc reads
+  // them: seq, event_id, interaction_id, customer_id, workflow, channel,
+  // event_index, type, at_us, event_json, decision_json, outcome, the policy
+  // version, recorded_by, task_id, then the packed event and decision (NULL
+  // where the engine keeps them in the JSON columns). SQLite stores the
+  // policy version once in policy_refs (migration 11) and packs in place.
+  std::string_view decision_columns;
 };
 
 // One connection, used by one thread, inside a transaction or not.

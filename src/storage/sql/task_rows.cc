@@ -13,13 +13,13 @@ std::unexpected<Error> BadRow(std::string_view what) {
 constexpr int kContextJson = 14;
 constexpr int kContextPacked = 31;
 
-Result<std::string> ReadContext(const Rows& r, int i) {
-  if (!r.IsNull(i, kContextPacked)) return internal::UnpackJson(r.Text(i, kContextPacked));
-  if (r.IsBytes(i, kContextJson)) return internal::UnpackJson(r.Text(i, kContextJson));
-  return r.Text(i, kContextJson);
-}
-
 }  // namespace
+
+Result<std::string> ReadPackedJson(const Rows& r, int i, int packed_col, int text_col) {
+  if (!r.IsNull(i, packed_col)) return internal::UnpackJson(r.Text(i, packed_col));
+  if (r.IsBytes(i, text_col)) return internal::UnpackJson(r.Text(i, text_col));
+  return r.Text(i, text_col);
+}
 
 const char kTaskColumns[] =
     "id, kind, status, interaction_id, customer_id, workflow, queue, skills, language, priority, "
@@ -48,7 +48,7 @@ Result<Task> ReadTask(const Rows& r, int i) {
   t.due_at = r.Time(i, 11);
   t.hold_notice_at = r.OptTime(i, 12);
   t.escalated = r.Int(i, 13) != 0;
-  auto context = ReadContext(r, i);
+  auto context = ReadPackedJson(r, i, kContextPacked, kContextJson);
   HITLGATE_RETURN_IF_ERROR(context);
   t.context_json = std::move(*context);
   if (!r.IsNull(i, 16)) t.lease = Lease{r.Text(i, 15), r.Text(i, 16), r.Time(i, 17)};

@@ -12,6 +12,10 @@
 
 namespace hitlgate::store::sql {
 
+// JSON kept packed (storage/packed_json.h): in `packed_col` when it is not
+// NULL, else in `text_col`, packed (a BLOB/BYTEA) or as text.
+[[nodiscard]] Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col, int text_col);
+
 // A SELECT's columns in the order ReadTask expects.
 //
 // The task's context JSON is kept packed (storage/packed_json.h) in

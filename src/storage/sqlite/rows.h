@@ -20,9 +20,6 @@ namespace hitlgate::store::sqlite {
 void BindPackedJson(Statement& st, int index, std::string_view json);
 [[nodiscard]] Result<std::string> ReadPackedJson(const Statement& st, int col);
 
-extern const char kDecisionColumns[];
-[[nodiscard]] Result<StoredDecision> ReadDecision(const Statement& st);
-
 // Audit rows (migration 10): payload_json packed with the audit dictionary,
 // prev_hash and hash as 32-byte BLOBs. What is hashed and exported is
 // unchanged (docs/audit-format.md): readers get the payload's exact bytes and

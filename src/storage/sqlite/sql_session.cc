@@ -47,7 +47,15 @@ sql::Value ColumnValue(const Statement& st, int col) {
 }  // namespace
 
 const sql::Dialect& SqlSession::dialect() const {
-  static const sql::Dialect kDialect{.lock_rows = "", .skip_locked = "", .claim_filter = "", .lock_reviewer = "", .clear_packed_event = ""};
+  static const sql::Dialect kDialect{
+      .lock_rows = "",
+      .skip_locked = "",
+      .claim_filter = "",
+      .lock_reviewer = "",
+      .clear_packed_event = "",
+      .decision_columns = "seq, event_id, interaction_id, customer_id, workflow, channel, event_index, type, at_us, "
+                          "event_json, decision_json, outcome, "
+                          "(SELECT version FROM policy_refs WHERE id = policy_version), recorded_by, task_id, NULL, NULL"};
   return kDialect;
 }
 

@@ -18,18 +18,6 @@ using sqlite::WriteTxn;
 
 namespace {
 
-Result<std::vector<StoredDecision>> CollectDecisions(Statement& st) {
-  std::vector<StoredDecision> out;
-  while (true) {
-    auto row = st.Step();
-    HITLGATE_RETURN_IF_ERROR(row);
-    if (!*row) return out;
-    auto d = sqlite::ReadDecision(st);
-    HITLGATE_RETURN_IF_ERROR(d);
-    out.push_back(std::move(*d));
-  }
-}
-
 // What was recorded for (workflow, event_id), on either connection.
 Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::string& workflow,
                                                   const std::string& event_id) {
@@ -47,27 +35,6 @@ Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::s
   HITLGATE_RETURN_IF_ERROR(event_json);
   return std::optional<RecordedEvent>(RecordedEvent{st->Int(0), st->Text(1), std::move(*answer),
                                                     sqlite::ReadHash(*st, 3), std::move(*event_json)});
-}
-
-Result<InteractionRecord> LoadInteraction(Connection& conn, const std::string& interaction_id) {
-  InteractionRecord r;
-  r.interaction_id = interaction_id;
-  {
-    auto st = conn.Prepare(std::string("SELECT ") + sqlite::kDecisionColumns +
-                           " FROM decisions WHERE interaction_id = ?1 ORDER BY seq");
-    HITLGATE_RETURN_IF_ERROR(st);
-    st->Bind(1, interaction_id);
-    auto ds = CollectDecisions(*st);
-    HITLGATE_RETURN_IF_ERROR(ds);
-    r.decisions = std::move(*ds);
-  }
-  sqlite::SqlSession session(conn);
-  auto ts = sql::SelectTasks(session, "WHERE interaction_id = $1 ORDER BY created_at_us, id",
-                             sql::Params::Of(interaction_id));
-  HITLGATE_RETURN_IF_ERROR(ts);
-  r.tasks = std::move(*ts);
-  if (!r.decisions.empty()) r.customer_id = r.decisions.front().record.customer_id;
-  return r;
 }
 
 }  // namespace
@@ -225,48 +192,6 @@ void SqliteStore::RecordDecisionAsync(DecisionRecord decision, std::optional<New
         return RecordIn(txn, d, t, p, {}, now, {});
       },
       std::move(done));
-}
-
-// ---- Interactions ----
-
-Result<InteractionRecord> SqliteStore::GetInteraction(const std::string& interaction_id) {
-  return Read<InteractionRecord>([&](Connection& conn) -> Result<InteractionRecord> {
-    auto r = LoadInteraction(conn, interaction_id);
-    if (r && r->decisions.empty() && r->tasks.empty()) {
-      return NotFound("no interaction " + interaction_id);
-    }
-    return r;
-  });
-}
-
-Result<std::vector<InteractionRecord>> SqliteStore::ListCustomerInteractions(
-    const std::string& customer_id, int newest) {
-  return Read<std::vector<InteractionRecord>>(
-      [&](Connection& conn) -> Result<std::vector<InteractionRecord>> {
-        std::vector<std::string> ids;
-        {
-          // The newest `newest` by first event (LIMIT -1: all), then oldest first.
-          auto st = conn.Prepare(
-              "SELECT interaction_id FROM (SELECT interaction_id, MIN(seq) AS first FROM decisions "
-              "WHERE customer_id = ?1 GROUP BY interaction_id ORDER BY first DESC LIMIT ?2) ORDER BY first");
-          HITLGATE_RETURN_IF_ERROR(st);
-          st->Bind(1, customer_id);
-          st->Bind(2, newest > 0 ? newest : -1);
-          while (true) {
-            auto row = st->Step();
-            HITLGATE_RETURN_IF_ERROR(row);
-            if (!*row) break;
-            ids.push_back(st->Text(0));
-          }
-        }
-        std::vector<InteractionRecord> out;
-        for (const auto& id : ids) {
-          auto r = LoadInteraction(conn, id);
-          HITLGATE_RETURN_IF_ERROR(r);
-          out.push_back(std::move(*r));
-        }
-        return out;
-      });
 }
 
 // ---- Audit log ----
