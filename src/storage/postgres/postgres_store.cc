@@ -140,6 +140,7 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
                                   const std::vector<audit::AuditEntry>& extra, TimePoint now,
                                   const std::vector<OutboxMessage>& outbox) {
   Connection& conn = txn.conn();
+  postgres::SqlSession session(conn);  // for the SQL both engines share
   // The task id is known before the insert, so one statement writes both.
   std::optional<Task> t;
   std::string task_id;
@@ -176,13 +177,11 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   if (task) {
     t = internal::MakeTask(*task, d, task_id, out.decision_seq);
     out.task = t;
-    postgres::SqlSession session(conn);
     HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, *t, /*is_new=*/true, packed.context_json));
   }
   auto sealed = txn.Append(internal::DecisionAudit(d, out.decision_seq, t ? &*t : nullptr, extra),
                            now);
   HITLGATE_RETURN_IF_ERROR(sealed);
-  postgres::SqlSession session(conn);
   HITLGATE_RETURN_IF_ERROR(sql::InsertOutbox(session, outbox, now));
   return out;
 }

@@ -122,6 +122,7 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
                                   const std::vector<audit::AuditEntry>& extra, TimePoint now,
                                   const std::vector<OutboxMessage>& outbox) {
   Connection& conn = txn.conn();
+  sqlite::SqlSession session(conn);  // for the SQL both engines share
   if (!d.event_id.empty()) {
     auto first = FindRecorded(conn, d.workflow, d.event_id);
     HITLGATE_RETURN_IF_ERROR(first);
@@ -154,7 +155,6 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   RecordedDecision out{conn.LastInsertRowid(), "", false, std::nullopt, std::nullopt};
   if (task) {
     out.task = internal::MakeTask(*task, d, txn.ids().NewId("t"), out.decision_seq);
-    sqlite::SqlSession session(conn);
     HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, *out.task, /*is_new=*/true, packed.context_json));
     auto st = conn.Prepare("UPDATE decisions SET task_id = ?1 WHERE seq = ?2");
     HITLGATE_RETURN_IF_ERROR(st);
@@ -164,7 +164,6 @@ Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const 
   auto sealed = txn.Append(
       internal::DecisionAudit(d, out.decision_seq, out.task ? &*out.task : nullptr, extra), now);
   HITLGATE_RETURN_IF_ERROR(sealed);
-  sqlite::SqlSession session(conn);
   HITLGATE_RETURN_IF_ERROR(sql::InsertOutbox(session, outbox, now));
   return out;
 }
