@@ -3,8 +3,10 @@
 // leveldb runs one implementation over several Envs. SqliteStore and
 // PostgresStore derive from it and say only how their engine runs a read and
 // a write (RunRead, RunWrite) and what differs (sql::Dialect, the hooks
-// below); what is theirs alone (the event path, the audit chain's storage,
-// schemas) they keep.
+// below); what is theirs alone (how the audit chain is appended to, the
+// schemas, PostgreSQL's sealer and conversation state) they keep. The event
+// path's write is shared too (storage/sql/decisions.h); the engines call it
+// from their own RecordDecision, which their writer threads run in place.
 #pragma once
 
 #include <functional>
@@ -66,8 +68,8 @@ class SqlStore : public Store {
   Result<ErasureResult> EraseCustomer(const ErasureRequest& request) override;
   Result<TextPurgeResult> PurgePersonalText(const TextPurge& request) override;
 
-  // The audit chain, but for the event path's appends and the head
-  // (storage/sql/audit_log.cc).
+  // The audit chain, but for the event path's appends (Txn::Append) and the
+  // head (storage/sql/audit_log.cc).
   Result<std::vector<audit::AuditRecord>> AppendAudit(const std::vector<audit::AuditEntry>& entries,
                                                       TimePoint at) override;
   Result<PurgeResult> PurgeAuditBefore(TimePoint cutoff, TimePoint now, const PurgeOptions& options = {}) override;

@@ -7,11 +7,9 @@
 #include "storage/packed_json.h"
 #include "storage/postgres/leader_lock.h"
 #include "storage/postgres/schema.h"
-#include "storage/sql/task_rows.h"
+#include "storage/sql/decisions.h"
 #include "storage/postgres/sql_session.h"
 #include "storage/postgres/store_ops.h"
-#include "storage/sql/admin_rows.h"
-#include "storage/task_rules.h"
 
 namespace hitlgate::store {
 
@@ -34,24 +32,6 @@ bool ValidSchemaName(const std::string& s) {
     return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
            c == '_';
   });
-}
-
-// What was recorded for (workflow, event_id).
-Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::string& workflow,
-                                                  const std::string& event_id) {
-  auto rows = conn.Query(
-      "SELECT seq, COALESCE(task_id, ''), decision_json, event_digest, event_json, decision_packed, "
-      "event_packed FROM decisions WHERE workflow = $1 AND event_id = $2",
-      Params::Of(workflow, event_id));
-  HITLGATE_RETURN_IF_ERROR(rows);
-  if (rows->empty()) return std::optional<RecordedEvent>();
-  auto answer = postgres::ReadPackedJson(*rows, 0, 5, 2);
-  HITLGATE_RETURN_IF_ERROR(answer);
-  auto event_json = postgres::ReadPackedJson(*rows, 0, 6, 4);
-  HITLGATE_RETURN_IF_ERROR(event_json);
-  return std::optional<RecordedEvent>(RecordedEvent{rows->Int(0, 0), rows->Text(0, 1),
-                                                    std::move(*answer), rows->Text(0, 3),
-                                                    std::move(*event_json)});
 }
 
 }  // namespace
@@ -136,54 +116,10 @@ using internal::PackedDecision;
 
 // RecordDecision inside the writer's transaction (sync and async alike).
 Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
-                                  const PackedDecision& packed,
-                                  const std::vector<audit::AuditEntry>& extra, TimePoint now,
-                                  const std::vector<OutboxMessage>& outbox) {
-  Connection& conn = txn.conn();
-  postgres::SqlSession session(conn);  // for the SQL both engines share
-  // The task id is known before the insert, so one statement writes both.
-  std::optional<Task> t;
-  std::string task_id;
-  if (task) task_id = task->id.empty() ? txn.ids().NewId("t") : task->id;
-  Params p = Params::Of(d.interaction_id, d.customer_id, d.workflow, d.channel, d.event_index,
-                        engine::EventTypeName(d.type), d.at, "", "",
-                        engine::OutcomeName(d.outcome), d.policy_version, d.recorded_by, task_id,
-                        d.event_digest);
-  if (d.event_id.empty()) {
-    p.AddNull();  // NULLs never collide in the unique index
-  } else {
-    p.Add(d.event_id);
-  }
-  p.Add(postgres::ByteaParam(packed.event_json)).Add(postgres::ByteaParam(packed.decision_json));
-  // A repeated event_id inserts nothing: a duplicate another node has in
-  // flight makes this insert wait for its commit, then see it.
-  auto rows = conn.Query(
-      "INSERT INTO decisions(interaction_id, customer_id, workflow, channel, event_index, type, "
-      "at_us, event_json, decision_json, outcome, policy_version, recorded_by, task_id, "
-      "event_digest, event_id, event_packed, decision_packed) VALUES($1, $2, $3, $4, $5, $6, $7, "
-      "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
-      "ON CONFLICT (workflow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
-      p);
-  HITLGATE_RETURN_IF_ERROR(rows);
-  if (rows->empty()) {
-    auto first = FindRecorded(conn, d.workflow, d.event_id);
-    HITLGATE_RETURN_IF_ERROR(first);
-    if (!*first) return Internal("decision " + d.event_id + " conflicted but is missing");
-    RecordedDecision dup{(*first)->decision_seq, (*first)->task_id, true, std::nullopt, std::nullopt};
-    dup.first = std::move(*first);
-    return dup;
-  }
-  RecordedDecision out{rows->Int(0, 0), task_id, false, std::nullopt, std::nullopt};
-  if (task) {
-    t = internal::MakeTask(*task, d, task_id, out.decision_seq);
-    out.task = t;
-    HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, *t, /*is_new=*/true, packed.context_json));
-  }
-  auto sealed = txn.Append(internal::DecisionAudit(d, out.decision_seq, t ? &*t : nullptr, extra),
-                           now);
-  HITLGATE_RETURN_IF_ERROR(sealed);
-  HITLGATE_RETURN_IF_ERROR(sql::InsertOutbox(session, outbox, now));
-  return out;
+                                  const PackedDecision& packed, const std::vector<audit::AuditEntry>& extra,
+                                  TimePoint now, const std::vector<OutboxMessage>& outbox) {
+  postgres::SqlTxn shared(txn);
+  return sql::RecordDecision(shared, d, task, packed, extra, now, outbox);
 }
 
 }  // namespace

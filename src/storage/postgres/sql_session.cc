@@ -32,7 +32,12 @@ const sql::Dialect& SqlSession::dialect() const {
       .clear_packed_event = ", event_packed = NULL",
       .decision_columns = "seq, event_id, interaction_id, customer_id, workflow, channel, event_index, type, at_us, "
                           "event_json, decision_json, outcome, policy_version, recorded_by, task_id, event_packed, "
-                          "decision_packed"};
+                          "decision_packed",
+      .hashes_as_bytes = false,
+      .remember_policy_version = "",
+      .policy_version_value = "$13",
+      .packed_decision_columns = "event_json, decision_json, event_packed, decision_packed",
+      .packed_decision_values = "'', '', $14, $15"};
   return kDialect;
 }
 

@@ -1,10 +1,9 @@
 // SqlStore: the audit chain (docs/audit-format.md): reading it, sealed
-// appends, purges. The event path's appends and the head stay with each
-// engine: SQLite chains inside its one writer, PostgreSQL through the sealer
-// after commit (ADR 0011).
+// appends, purges. How a write appends (Txn::Append) and the head stay with
+// each engine: SQLite chains inside its one writer, PostgreSQL through the
+// sealer after commit (ADR 0011).
 #include <algorithm>
 
-#include "hitlgate/crypto/hash.h"
 #include "hitlgate/audit/purge.h"
 #include "storage/audit_entries.h"
 #include "storage/packed_json.h"
@@ -18,14 +17,6 @@ using sql::Rows;
 using sql::Session;
 
 constexpr char kAuditColumns[] = "seq, at_us, kind, actor, subject, payload_json, prev_hash, hash";
-
-// Hashes are 64 lower-case hex digits to every reader; SQLite keeps them as
-// 32-byte BLOBs (migration 10), PostgreSQL as the text.
-std::string ReadHash(const Rows& rows, int row, int col) {
-  if (!rows.IsBytes(row, col)) return rows.Text(row, col);
-  const std::string bytes = rows.Text(row, col);
-  return crypto::ToHex(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-}
 
 Result<std::vector<audit::AuditRecord>> ReadRecords(const Rows& rows) {
   std::vector<audit::AuditRecord> out;
@@ -42,8 +33,8 @@ Result<std::vector<audit::AuditRecord>> ReadRecords(const Rows& rows) {
     } else {
       r.payload_json = rows.Text(i, 5);
     }
-    r.prev_hash = ReadHash(rows, i, 6);
-    r.hash = ReadHash(rows, i, 7);
+    r.prev_hash = rows.Hash(i, 6);
+    r.hash = rows.Hash(i, 7);
     out.push_back(std::move(r));
   }
   return out;
@@ -76,7 +67,7 @@ Result<PurgeResult> SqlStore::PurgeAuditBefore(TimePoint cutoff, TimePoint now, 
     HITLGATE_RETURN_IF_ERROR(first);
     if (!first->empty()) {
       anchor.first_kept_seq = first->Int(0, 0);
-      anchor.first_kept_prev_hash = ReadHash(*first, 0, 1);
+      anchor.first_kept_prev_hash = first->Hash(0, 1);
     }
     auto removed = txn.session().Query("DELETE FROM audit WHERE seq < $1", Params::Of(anchor.first_kept_seq));
     HITLGATE_RETURN_IF_ERROR(removed);
@@ -111,7 +102,7 @@ Result<std::vector<audit::AuditLink>> SqlStore::ReadAuditLinks(std::int64_t from
         std::vector<audit::AuditLink> out;
         out.reserve(static_cast<size_t>(rows->size()));
         for (int i = 0; i < rows->size(); ++i) {
-          out.push_back({rows->Int(i, 0), ReadHash(*rows, i, 1), ReadHash(*rows, i, 2)});
+          out.push_back({rows->Int(i, 0), rows->Hash(i, 1), rows->Hash(i, 2)});
         }
         return out;
       },

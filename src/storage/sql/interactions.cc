@@ -1,5 +1,5 @@
 // SqlStore: reading interactions back (their decisions and tasks). Recording
-// them is each engine's event path.
+// them is storage/sql/decisions.cc's.
 #include "storage/packed_json.h"
 #include "storage/sql/store_ops.h"
 #include "storage/sql/task_rows.h"

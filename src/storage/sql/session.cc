@@ -1,6 +1,10 @@
 #include "storage/sql/session.h"
 
+#include <algorithm>
 #include <charconv>
+
+#include "hitlgate/crypto/hash.h"
+#include "hitlgate/crypto/sign.h"
 
 namespace hitlgate::store::sql {
 
@@ -18,6 +22,20 @@ std::int64_t Rows::Int(int row, int col) const {
   std::int64_t out = 0;
   std::from_chars(v.s.data(), v.s.data() + v.s.size(), out);
   return out;
+}
+
+std::string Rows::Hash(int row, int col) const {
+  const Value& v = At(row, col);
+  if (v.kind != Value::Kind::kBytes) return Text(row, col);
+  return crypto::ToHex(reinterpret_cast<const std::uint8_t*>(v.s.data()), v.s.size());
+}
+
+Params& Params::AddHash(std::string_view hex, bool as_bytes) {
+  const bool lower_hex = !hex.empty() && hex.size() % 2 == 0 &&
+                         std::ranges::all_of(hex, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  if (!as_bytes || !lower_hex) return Add(hex);
+  auto bytes = crypto::FromHex(hex);  // cannot fail: checked above
+  return Add(Bytes{std::string(bytes->begin(), bytes->end())});
 }
 
 bool Rows::IsNull(int row, int col) const { return At(row, col).kind == Value::Kind::kNull; }

@@ -70,6 +70,10 @@ class Params {
   Params& Add(TimePoint value) { return Push(Value::Int(Us(value))); }
   Params& Add(Bytes bytes) { return Push(Value::Blob(std::move(bytes.data))); }
   Params& AddNull() { return Push(Value::Null()); }
+  // A hash given as hex: with `as_bytes` (Dialect::hashes_as_bytes) and
+  // lower-case hex of even length, its bytes; otherwise the text as it came,
+  // so that it reads back unchanged (and a verifier reports it).
+  Params& AddHash(std::string_view hex, bool as_bytes);
   template <typename T>
   Params& Add(const std::optional<T>& value) {
     return value ? Add(*value) : AddNull();
@@ -104,6 +108,9 @@ class Rows {
   bool IsNull(int row, int col) const;
   // True for a BLOB / BYTEA value (Text returns its bytes).
   bool IsBytes(int row, int col) const;
+  // A hash as lower-case hex, whether it is kept as bytes or as hex text
+  // (Params::AddHash).
+  std::string Hash(int row, int col) const;
   TimePoint Time(int row, int col) const { return FromUs(Int(row, col)); }
   std::optional<TimePoint> OptTime(int row, int col) const {
     return IsNull(row, col) ? std::nullopt : std::optional<TimePoint>(Time(row, col));
@@ -162,6 +169,22 @@ struct Dialect {
   // where the engine keeps them in the JSON columns). SQLite stores the
   // policy version once in policy_refs (migration 11) and packs in place.
   std::string_view decision_columns;
+
+  // How the event path's insert (storage/sql/decisions.cc) stores what the
+  // engines' size migrations store differently:
+  // - the event digest as 32 bytes (SQLite migration 11) or as hex text;
+  bool hashes_as_bytes = false;
+  // - the policy version: a statement run first with $1 = the version
+  //   ("" where the row holds the version itself), then the value the
+  //   policy_version column gets from the insert's $13 (SQLite keeps the
+  //   version once in policy_refs and the row its id);
+  std::string_view remember_policy_version;
+  std::string_view policy_version_value;
+  // - the packed event ($14) and answer ($15): the columns they go to and
+  //   their values (SQLite packs into event_json and decision_json,
+  //   PostgreSQL has BYTEA columns of their own and '' in the text ones).
+  std::string_view packed_decision_columns;
+  std::string_view packed_decision_values;
 };
 
 // One connection, used by one thread, inside a transaction or not.

@@ -55,7 +55,12 @@ const sql::Dialect& SqlSession::dialect() const {
       .clear_packed_event = "",
       .decision_columns = "seq, event_id, interaction_id, customer_id, workflow, channel, event_index, type, at_us, "
                           "event_json, decision_json, outcome, "
-                          "(SELECT version FROM policy_refs WHERE id = policy_version), recorded_by, task_id, NULL, NULL"};
+                          "(SELECT version FROM policy_refs WHERE id = policy_version), recorded_by, task_id, NULL, NULL",
+      .hashes_as_bytes = true,
+      .remember_policy_version = "INSERT INTO policy_refs(version) VALUES($1) ON CONFLICT DO NOTHING",
+      .policy_version_value = "(SELECT id FROM policy_refs WHERE version = $13)",
+      .packed_decision_columns = "event_json, decision_json",
+      .packed_decision_values = "$14, $15"};
   return kDialect;
 }
 

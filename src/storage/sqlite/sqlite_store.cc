@@ -3,12 +3,10 @@
 
 #include "storage/audit_entries.h"
 #include "storage/packed_json.h"
-#include "storage/sql/admin_rows.h"
-#include "storage/sql/task_rows.h"
+#include "storage/sql/decisions.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sql_session.h"
 #include "storage/sqlite/store_ops.h"
-#include "storage/task_rules.h"
 
 namespace hitlgate::store {
 
@@ -16,28 +14,6 @@ using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::WriteTxn;
 
-namespace {
-
-// What was recorded for (workflow, event_id), on either connection.
-Result<std::optional<RecordedEvent>> FindRecorded(Connection& conn, const std::string& workflow,
-                                                  const std::string& event_id) {
-  auto st = conn.Prepare(
-      "SELECT seq, COALESCE(task_id, ''), decision_json, event_digest, event_json FROM decisions "
-      "WHERE workflow = ?1 AND event_id = ?2");
-  HITLGATE_RETURN_IF_ERROR(st);
-  st->BindAll(workflow, event_id);
-  auto row = st->Step();
-  HITLGATE_RETURN_IF_ERROR(row);
-  if (!*row) return std::optional<RecordedEvent>();
-  auto answer = ReadPackedJson(*st, 2);
-  HITLGATE_RETURN_IF_ERROR(answer);
-  auto event_json = ReadPackedJson(*st, 4);
-  HITLGATE_RETURN_IF_ERROR(event_json);
-  return std::optional<RecordedEvent>(RecordedEvent{st->Int(0), st->Text(1), std::move(*answer),
-                                                    sqlite::ReadHash(*st, 3), std::move(*event_json)});
-}
-
-}  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        const SqliteStoreOptions& options) {
@@ -118,54 +94,10 @@ using internal::PackedDecision;
 
 // RecordDecision inside the writer's transaction (sync and async alike).
 Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
-                                  const PackedDecision& packed,
-                                  const std::vector<audit::AuditEntry>& extra, TimePoint now,
-                                  const std::vector<OutboxMessage>& outbox) {
-  Connection& conn = txn.conn();
-  sqlite::SqlSession session(conn);  // for the SQL both engines share
-  if (!d.event_id.empty()) {
-    auto first = FindRecorded(conn, d.workflow, d.event_id);
-    HITLGATE_RETURN_IF_ERROR(first);
-    if (*first) {
-      RecordedDecision dup{(*first)->decision_seq, (*first)->task_id, true, std::nullopt, std::nullopt};
-      dup.first = std::move(*first);
-      return dup;
-    }
-  }
-  {
-    // The policy version (71 characters, the same for thousands of rows) is
-    // kept once in policy_refs; the row holds its small id (migration 11).
-    auto ref = conn.Prepare("INSERT OR IGNORE INTO policy_refs(version) VALUES(?1)");
-    HITLGATE_RETURN_IF_ERROR(ref);
-    HITLGATE_RETURN_IF_ERROR(ref->Bind(1, d.policy_version).Run());
-    auto st = conn.Prepare(
-        "INSERT INTO decisions(event_id, interaction_id, customer_id, workflow, channel, "
-        "event_index, type, at_us, event_json, decision_json, outcome, policy_version, "
-        "recorded_by, event_digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "(SELECT id FROM policy_refs WHERE version = ?12), ?13, ?14)");
-    HITLGATE_RETURN_IF_ERROR(st);
-    st->BindAll(d.event_id, d.interaction_id, d.customer_id, d.workflow, d.channel,
-                d.event_index, engine::EventTypeName(d.type), d.at, "", "",
-                engine::OutcomeName(d.outcome), d.policy_version, d.recorded_by, "");
-    st->BindBlob(9, packed.event_json).BindBlob(10, packed.decision_json);
-    sqlite::BindHash(*st, 14, d.event_digest);
-    if (d.event_id.empty()) st->BindNull(1);  // NULLs never collide in the unique index
-    HITLGATE_RETURN_IF_ERROR(st->Run());
-  }
-  RecordedDecision out{conn.LastInsertRowid(), "", false, std::nullopt, std::nullopt};
-  if (task) {
-    out.task = internal::MakeTask(*task, d, txn.ids().NewId("t"), out.decision_seq);
-    HITLGATE_RETURN_IF_ERROR(sql::SaveTask(session, *out.task, /*is_new=*/true, packed.context_json));
-    auto st = conn.Prepare("UPDATE decisions SET task_id = ?1 WHERE seq = ?2");
-    HITLGATE_RETURN_IF_ERROR(st);
-    HITLGATE_RETURN_IF_ERROR(st->BindAll(out.task->id, out.decision_seq).Run());
-    out.task_id = out.task->id;
-  }
-  auto sealed = txn.Append(
-      internal::DecisionAudit(d, out.decision_seq, out.task ? &*out.task : nullptr, extra), now);
-  HITLGATE_RETURN_IF_ERROR(sealed);
-  HITLGATE_RETURN_IF_ERROR(sql::InsertOutbox(session, outbox, now));
-  return out;
+                                  const PackedDecision& packed, const std::vector<audit::AuditEntry>& extra,
+                                  TimePoint now, const std::vector<OutboxMessage>& outbox) {
+  sqlite::SqlTxn shared(txn);
+  return sql::RecordDecision(shared, d, task, packed, extra, now, outbox);
 }
 
 }  // namespace

@@ -1,0 +1,98 @@
+// The event path's write (storage/sql/decisions.h), once for both engines.
+// What they store differently (the digest's form, the policy version by
+// reference, where the packed JSON goes) is Dialect's; the statement order
+// is the same: the decision row, then its task, audit record and outbox.
+#include "storage/sql/decisions.h"
+
+#include "storage/audit_entries.h"
+#include "storage/sql/admin_rows.h"
+#include "storage/sql/task_rows.h"
+#include "storage/task_rules.h"
+
+namespace hitlgate::store::sql {
+namespace {
+
+// What was recorded for (workflow, event_id).
+Result<std::optional<RecordedEvent>> FindRecorded(Session& s, const std::string& workflow,
+                                                  const std::string& event_id) {
+  const Dialect& dialect = s.dialect();
+  // decision_columns' positions: 9 event_json, 10 decision_json, 14 task_id,
+  // 15 and 16 the packed event and decision.
+  auto rows = s.Query(std::string("SELECT ") + std::string(dialect.decision_columns) +
+                          ", event_digest FROM decisions WHERE workflow = $1 AND event_id = $2",
+                      Params::Of(workflow, event_id));
+  HITLGATE_RETURN_IF_ERROR(rows);
+  if (rows->empty()) return std::optional<RecordedEvent>();
+  auto answer = ReadPackedJson(*rows, 0, 16, 10);
+  HITLGATE_RETURN_IF_ERROR(answer);
+  auto event_json = ReadPackedJson(*rows, 0, 15, 9);
+  HITLGATE_RETURN_IF_ERROR(event_json);
+  return std::optional<RecordedEvent>(RecordedEvent{rows->Int(0, 0), rows->Text(0, 14), std::move(*answer),
+                                                    rows->Hash(0, 17), std::move(*event_json)});
+}
+
+// Inserts the decision row unless (workflow, event_id) is taken; its seq, or
+// nullopt on that conflict.
+Result<std::optional<std::int64_t>> InsertDecision(Session& s, const DecisionRecord& d,
+                                                   const internal::PackedDecision& packed,
+                                                   const std::string& task_id) {
+  const Dialect& dialect = s.dialect();
+  if (!dialect.remember_policy_version.empty()) {
+    HITLGATE_RETURN_IF_ERROR(s.Query(std::string(dialect.remember_policy_version), Params::Of(d.policy_version)));
+  }
+  Params p;
+  if (d.event_id.empty()) {
+    p.AddNull();  // NULLs never collide in the unique index
+  } else {
+    p.Add(d.event_id);
+  }
+  p.Add(d.interaction_id).Add(d.customer_id).Add(d.workflow).Add(d.channel).Add(d.event_index);
+  p.Add(engine::EventTypeName(d.type)).Add(d.at).Add(engine::OutcomeName(d.outcome)).Add(d.recorded_by);
+  p.Add(task_id).AddHash(d.event_digest, dialect.hashes_as_bytes).Add(d.policy_version);
+  p.Add(Bytes{packed.event_json}).Add(Bytes{packed.decision_json});
+  auto rows = s.Query(
+      std::string("INSERT INTO decisions(event_id, interaction_id, customer_id, workflow, channel, event_index, "
+                  "type, at_us, outcome, recorded_by, task_id, event_digest, policy_version, ") +
+          std::string(dialect.packed_decision_columns) +
+          ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, " + std::string(dialect.policy_version_value) +
+          ", " + std::string(dialect.packed_decision_values) +
+          ") ON CONFLICT (workflow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
+      p);
+  HITLGATE_RETURN_IF_ERROR(rows);
+  if (rows->empty()) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(rows->Int(0, 0));
+}
+
+}  // namespace
+
+Result<RecordedDecision> RecordDecision(Txn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
+                                        const internal::PackedDecision& packed,
+                                        const std::vector<audit::AuditEntry>& extra, TimePoint now,
+                                        const std::vector<OutboxMessage>& outbox) {
+  Session& s = txn.session();
+  // The task id is known before the insert, so the decision row names its
+  // task from the start.
+  std::string task_id;
+  if (task) task_id = task->id.empty() ? txn.ids().NewId("t") : task->id;
+  auto seq = InsertDecision(s, d, packed, task_id);
+  HITLGATE_RETURN_IF_ERROR(seq);
+  if (!*seq) {
+    auto first = FindRecorded(s, d.workflow, d.event_id);
+    HITLGATE_RETURN_IF_ERROR(first);
+    if (!*first) return Internal("decision " + d.event_id + " conflicted but is missing");
+    RecordedDecision dup{(*first)->decision_seq, (*first)->task_id, true, std::nullopt, std::nullopt};
+    dup.first = std::move(*first);
+    return dup;
+  }
+  RecordedDecision out{**seq, task_id, false, std::nullopt, std::nullopt};
+  if (task) {
+    out.task = internal::MakeTask(*task, d, task_id, out.decision_seq);
+    HITLGATE_RETURN_IF_ERROR(SaveTask(s, *out.task, /*is_new=*/true, packed.context_json));
+  }
+  HITLGATE_RETURN_IF_ERROR(
+      txn.Append(internal::DecisionAudit(d, out.decision_seq, out.task ? &*out.task : nullptr, extra), now));
+  HITLGATE_RETURN_IF_ERROR(InsertOutbox(s, outbox, now));
+  return out;
+}
+
+}  // namespace hitlgate::store::sql
