@@ -50,13 +50,12 @@ Gateway::Gateway(store::Store& store, engine::DecisionEngine& engine, const Cloc
 Gateway::~Gateway() = default;
 
 Result<void> Gateway::RefreshQueueMetrics() {
-  auto counts = store_.CountOpenByQueue();
+  auto counts = store_.CountOpenByWorkflowAndQueue();
   HITLGATE_RETURN_IF_ERROR(counts);
-  for (const auto& q : engine_.policy()->queues()) {
-    auto it = counts->find(q.name);
-    metrics_.QueueDepth(q.name, it == counts->end() ? 0 : it->second);
-  }
-  for (const auto& [queue, open] : *counts) metrics_.QueueDepth(queue, open);
+  std::map<std::string, std::int64_t> by_queue;  // the metric is per queue, every workflow's
+  for (const auto& q : engine_.policy()->queues()) by_queue[q.name] = 0;
+  for (const auto& [workflow_queue, open] : *counts) by_queue[workflow_queue.second] += open;
+  for (const auto& [queue, open] : by_queue) metrics_.QueueDepth(queue, open);
   return {};
 }
 

@@ -125,8 +125,13 @@ bool ReviewService::CanWorkTask(const Principal& who, const store::Task& task) c
 
 Result<std::vector<QueueSummary>> ReviewService::Queues(const Principal& who) {
   HITLGATE_RETURN_IF_ERROR(Require(who, Permission::kReadQueues));
-  auto counts = store_.CountOpenByQueue();
+  auto counts = store_.CountOpenByWorkflowAndQueue();
   HITLGATE_RETURN_IF_ERROR(counts);
+  // A key scoped to some workflows sees their tasks alone, in the counts too.
+  std::map<std::string, std::int64_t> open_by_queue;
+  for (const auto& [workflow_queue, open] : *counts) {
+    if (who.CoversWorkflow(workflow_queue.first)) open_by_queue[workflow_queue.second] += open;
+  }
   std::vector<policy::QueueSpec> queues = engine_.policy()->queues();
   if (std::none_of(queues.begin(), queues.end(),
                    [&](const auto& q) { return q.name == options_.escalation_queue; })) {
@@ -143,9 +148,9 @@ Result<std::vector<QueueSummary>> ReviewService::Queues(const Principal& who) {
     const bool has_skills = std::all_of(q.skills.begin(), q.skills.end(), [&](const std::string& s) {
       return std::find(me.skills.begin(), me.skills.end(), s) != me.skills.end();
     });
-    auto it = counts->find(q.name);
+    auto it = open_by_queue.find(q.name);
     QueueSummary s;
-    s.open = static_cast<std::int64_t>(it == counts->end() ? 0 : it->second);
+    s.open = it == open_by_queue.end() ? 0 : it->second;
     s.can_work = audit ? (IsAuditor(who) || IsSupervisor(who))
                        : who.Can(Permission::kWorkTasks) && (escalation ? IsSupervisor(who) : has_skills);
     s.name = std::move(q.name);

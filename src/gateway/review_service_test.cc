@@ -102,6 +102,25 @@ TEST_F(ReviewServiceTest, QueuesSayWhichOnesThisKeyMayWork) {
   EXPECT_THAT(review().Queues(agent_), IsError(ErrorCode::kPermissionDenied));
 }
 
+// The queues' open counts are of the workflows the key covers: a reviewer of
+// another workflow learns nothing of shop-bot's backlog from them.
+TEST_F(ReviewServiceTest, QueueCountsAreOfTheWorkflowsTheKeyCovers) {
+  HeldTask("o-count-1");
+  HeldTask("o-count-2");
+  auto billing_open = [&](const Principal& who) -> std::int64_t {
+    auto queues = review().Queues(who);
+    EXPECT_THAT(queues, IsOk());
+    if (!queues) return -1;
+    auto billing = std::ranges::find(*queues, std::string("billing"), &QueueSummary::name);
+    return billing == queues->end() ? -1 : billing->open;
+  };
+  const Principal airline = MakeKey("airline reviewer", store::Role::kReviewer, {"billing"}, {"airline-bot"});
+  const Principal shop = MakeKey("shop reviewer", store::Role::kReviewer, {"billing"}, {"shop-bot"});
+  EXPECT_EQ(billing_open(airline), 0);
+  EXPECT_EQ(billing_open(shop), 2);
+  EXPECT_EQ(billing_open(supervisor_), 2) << "a key for every workflow counts them all";
+}
+
 // A people key is scoped to its workflows like an agent's (issue 13): a
 // reviewer of another workflow neither claims, reads, lists nor answers
 // shop-bot's tasks, and one of shop-bot does.

@@ -785,14 +785,25 @@ TEST_P(StoreConformanceTest, CountOpenByWorkflowCountsEveryOpenTaskPastAThousand
   EXPECT_EQ(*counts, (std::map<std::string, std::int64_t>{{"orders", kOrders}, {"refunds", 1}}));
 }
 
-TEST_P(StoreConformanceTest, ListTasksAndCountOpenByQueue) {
+TEST_P(StoreConformanceTest, OpenTasksOfOneQueueAreCountedPerWorkflow) {
+  AddTask("r-1", 3, {}, "", "billing");  // workflow "refunds"
+  AddTask("o-1", 3, {}, "", "billing", {}, {}, {}, "orders");
+  AddTask("o-2", 3, {}, "", "billing", {}, {}, {}, "orders");
+  auto counts = store_->CountOpenByWorkflowAndQueue();
+  ASSERT_THAT(counts, IsOk());
+  using Key = std::pair<std::string, std::string>;
+  EXPECT_EQ(*counts, (std::map<Key, std::int64_t>{{{"orders", "billing"}, 2}, {{"refunds", "billing"}, 1}}));
+}
+
+TEST_P(StoreConformanceTest, ListTasksAndCountOpenByWorkflowAndQueue) {
   AddTask("i-1", 3, {}, "", "billing");
   AddTask("i-2", 3, {}, "", "billing");
   AddTask("i-3", 3, {}, "", "legal");
   store_->ClaimNext(Reviewer("r1")).value();
-  auto counts = store_->CountOpenByQueue();
+  auto counts = store_->CountOpenByWorkflowAndQueue();
   ASSERT_THAT(counts, IsOk());
-  EXPECT_EQ(*counts, (std::map<std::string, std::int64_t>{{"billing", 1}, {"legal", 1}}));
+  using Key = std::pair<std::string, std::string>;
+  EXPECT_EQ(*counts, (std::map<Key, std::int64_t>{{{"refunds", "billing"}, 1}, {{"refunds", "legal"}, 1}}));
   auto billing = store_->ListTasks({.queue = "billing"});
   ASSERT_THAT(billing, IsOk());
   EXPECT_EQ(billing->size(), 2u);

@@ -65,13 +65,6 @@ class PostgresStore final : public SqlStore {
   // service (either form may name several hosts).
   static bool IsPostgresUrl(std::string_view url);
 
-  Result<RecordedDecision> RecordDecision(const DecisionRecord& decision,
-                                          const std::optional<NewTask>& task,
-                                          const std::vector<audit::AuditEntry>& extra_audit,
-                                          TimePoint now,
-                                          const std::vector<OutboxMessage>& outbox = {}) override;
-  void RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
-                           RecordDone done) override;
   Result<AuditHead> GetAuditHead() override;
   // Leads while this node holds the cluster's advisory lock (leader_lock.h).
   Result<bool> LeadPeriodicWork() override;
@@ -85,6 +78,7 @@ class PostgresStore final : public SqlStore {
 
   Result<void> RunRead(const ReadFn& fn, bool snapshot) override;
   Result<void> RunWrite(const WriteFn& fn) override;
+  void RunDecisionWriteAsync(DecisionWrite write, RecordDone done) override;
   Result<void> BeforeAuditRead(sql::Session& session) override;
   Result<void> ForgetCustomer(sql::Session& session, const std::string& customer_id) override;
 

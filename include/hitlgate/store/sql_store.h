@@ -5,8 +5,8 @@
 // a write (RunRead, RunWrite) and what differs (sql::Dialect, the hooks
 // below); what is theirs alone (how the audit chain is appended to, the
 // schemas, PostgreSQL's sealer and conversation state) they keep. The event
-// path's write is shared too (storage/sql/decisions.h); the engines call it
-// from their own RecordDecision, which their writer threads run in place.
+// path is shared too: its write (storage/sql/decisions.h) runs on the
+// engine's writer thread through RunWrite or RunDecisionWriteAsync.
 #pragma once
 
 #include <functional>
@@ -25,6 +25,13 @@ class Txn;
 
 class SqlStore : public Store {
  public:
+  // The event path (storage/sql/decisions.cc).
+  Result<RecordedDecision> RecordDecision(const DecisionRecord& decision, const std::optional<NewTask>& task,
+                                          const std::vector<audit::AuditEntry>& extra_audit, TimePoint now,
+                                          const std::vector<OutboxMessage>& outbox = {}) override;
+  void RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
+                           RecordDone done) override;
+
   // Agent assist knowledge versions (storage/sql/knowledge.cc).
   Result<void> SaveKnowledgeVersion(const KnowledgeVersion& version) override;
   Result<void> ActivateKnowledge(const std::string& id, const std::string& actor, TimePoint at) override;
@@ -96,7 +103,7 @@ class SqlStore : public Store {
   Result<std::vector<Task>> ExpireDeadlines(TimePoint now, const std::string& task_id) override;
   Result<Task> GetTask(const std::string& task_id) override;
   Result<std::vector<Task>> ListTasks(const TaskFilter& filter) override;
-  Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override;
+  Result<std::map<std::pair<std::string, std::string>, std::int64_t>> CountOpenByWorkflowAndQueue() override;
   Result<std::map<std::string, std::int64_t>> CountOpenByWorkflow() override;
 
  protected:
@@ -111,6 +118,11 @@ class SqlStore : public Store {
   // the batch committed (or failed). fn may run more than once when the
   // engine retries the batch, so it writes only through its Txn.
   [[nodiscard]] virtual Result<void> RunWrite(const WriteFn& fn) = 0;
+  // RunWrite without waiting, for the event path: `done` runs on the writer
+  // thread once the batch committed or failed (with write's result, or the
+  // commit's error), so callers hold no thread while the batch flushes.
+  using DecisionWrite = std::move_only_function<Result<RecordedDecision>(sql::Txn&)>;
+  virtual void RunDecisionWriteAsync(DecisionWrite write, RecordDone done) = 0;
 
   // Runs before every read of the audit chain, in the read's session: where
   // records are chained after commit (PostgreSQL's sealer), what committed

@@ -46,13 +46,6 @@ class SqliteStore final : public SqlStore {
   // Finishes queued writes, then closes every connection.
   ~SqliteStore() override;
 
-  Result<RecordedDecision> RecordDecision(const DecisionRecord& decision,
-                                          const std::optional<NewTask>& task,
-                                          const std::vector<audit::AuditEntry>& extra_audit,
-                                          TimePoint now,
-                                          const std::vector<OutboxMessage>& outbox = {}) override;
-  void RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
-                           RecordDone done) override;
   Result<AuditHead> GetAuditHead() override;
 
   // (Default arguments repeat Store's, for callers holding a SqliteStore.)
@@ -67,6 +60,7 @@ class SqliteStore final : public SqlStore {
 
   Result<void> RunRead(const ReadFn& fn, bool snapshot) override;
   Result<void> RunWrite(const WriteFn& fn) override;
+  void RunDecisionWriteAsync(DecisionWrite write, RecordDone done) override;
   void AfterErasure() override { (void)TruncateWal(); }
 
   // Runs fn(WriteTxn&) -> Result<T> on the writer thread inside the next

@@ -255,8 +255,11 @@ class TaskQueue {
   [[nodiscard]] virtual Result<Task> GetTask(const std::string& task_id) = 0;
   // Oldest first (created_at, then id).
   [[nodiscard]] virtual Result<std::vector<Task>> ListTasks(const TaskFilter& filter) = 0;
-  // Open tasks per queue; queues without open tasks are absent.
-  [[nodiscard]] virtual Result<std::map<std::string, std::int64_t>> CountOpenByQueue() = 0;
+  // Open tasks per (workflow, queue); pairs without open tasks are absent.
+  // Per workflow too, so that a reader whose key covers some workflows is
+  // shown the queues' depth in those alone.
+  [[nodiscard]] virtual Result<std::map<std::pair<std::string, std::string>, std::int64_t>>
+  CountOpenByWorkflowAndQueue() = 0;
   // Open tasks per workflow, every one counted; workflows without open
   // tasks are absent.
   [[nodiscard]] virtual Result<std::map<std::string, std::int64_t>> CountOpenByWorkflow() = 0;

@@ -227,11 +227,11 @@ class MemoryStore final : public Store {
     return out;
   }
 
-  Result<std::map<std::string, std::int64_t>> CountOpenByQueue() override {
+  Result<std::map<std::pair<std::string, std::string>, std::int64_t>> CountOpenByWorkflowAndQueue() override {
     std::lock_guard lock(mu_);
-    std::map<std::string, std::int64_t> out;
+    std::map<std::pair<std::string, std::string>, std::int64_t> out;
     for (const auto& [id, t] : tasks_) {
-      if (t.status == TaskStatus::kOpen) ++out[t.queue];
+      if (t.status == TaskStatus::kOpen) ++out[{t.workflow, t.queue}];
     }
     return out;
   }

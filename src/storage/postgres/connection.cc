@@ -21,7 +21,11 @@ std::string Trim(std::string s) {
 Error PgError(pg_conn* conn, pg_result* result, std::string_view what) {
   std::string message = std::string(what) + ": ";
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  const char* text = result != nullptr ? PQresultErrorMessage(result) : nullptr;
+  // The primary message only: the server's DETAIL line quotes the row's
+  // values ("Key (customer_id)=(...) already exists", "Failing row contains
+  // (...)"), which may be a customer's data, and the message travels to API
+  // callers in error bodies.
+  const char* text = result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   if (text == nullptr || *text == '\0') text = PQerrorMessage(conn);
   message += Trim(text != nullptr ? text : "unknown error");
   // A lost or refused connection is answered 503 to whoever called, and
@@ -34,7 +38,12 @@ Error PgError(pg_conn* conn, pg_result* result, std::string_view what) {
   if (PQstatus(conn) == CONNECTION_BAD) return unavailable();
   if (state == nullptr) return unavailable();
   std::string_view s(state);
-  if (s == "23505") return Error(ErrorCode::kAlreadyExists, message);
+  if (s == "23505") {
+    // Named by its constraint; which value collided stays unsaid (above).
+    const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+    return Error(ErrorCode::kAlreadyExists, std::string(what) + ": already exists (unique constraint " +
+                                                (constraint != nullptr ? constraint : "unknown") + ")");
+  }
   // Lost races the caller may retry from the top.
   if (s == "40001" || s == "40P01") return Error(ErrorCode::kAborted, message);
   if (s.starts_with("08") || s.starts_with("57P")) return unavailable();

@@ -7,7 +7,6 @@
 #include "storage/packed_json.h"
 #include "storage/postgres/leader_lock.h"
 #include "storage/postgres/schema.h"
-#include "storage/sql/decisions.h"
 #include "storage/postgres/sql_session.h"
 #include "storage/postgres/store_ops.h"
 
@@ -93,6 +92,15 @@ Result<void> PostgresStore::RunWrite(const WriteFn& fn) {
   });
 }
 
+void PostgresStore::RunDecisionWriteAsync(DecisionWrite write, RecordDone done) {
+  WriteAsync<RecordedDecision>(
+      [write = std::move(write)](WriteTxn& txn) mutable {
+        postgres::SqlTxn shared(txn);
+        return write(shared);
+      },
+      std::move(done));
+}
+
 Result<void> PostgresStore::BeforeAuditRead(sql::Session& session) {
   // RunRead's session: always this backend's.
   return postgres::SealCommitted(static_cast<postgres::SqlSession&>(session).conn(), kSealWait);
@@ -107,45 +115,6 @@ Result<void> PostgresStore::ForgetCustomer(sql::Session& session, const std::str
 
 std::int64_t PostgresStore::TransactionCountForTest() const { return writer_->transactions(); }
 std::int64_t PostgresStore::WriteOpCountForTest() const { return writer_->ops(); }
-
-// ---- Decisions ----
-
-namespace {
-
-using internal::PackedDecision;
-
-// RecordDecision inside the writer's transaction (sync and async alike).
-Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
-                                  const PackedDecision& packed, const std::vector<audit::AuditEntry>& extra,
-                                  TimePoint now, const std::vector<OutboxMessage>& outbox) {
-  postgres::SqlTxn shared(txn);
-  return sql::RecordDecision(shared, d, task, packed, extra, now, outbox);
-}
-
-}  // namespace
-
-Result<RecordedDecision> PostgresStore::RecordDecision(const DecisionRecord& d,
-                                                       const std::optional<NewTask>& task,
-                                                       const std::vector<audit::AuditEntry>& extra,
-                                                       TimePoint now,
-                                                       const std::vector<OutboxMessage>& outbox) {
-  HITLGATE_RETURN_IF_ERROR(internal::ValidateDecision(d, task));
-  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra));
-  const PackedDecision packed = internal::PackDecision(d, task);
-  return Write<RecordedDecision>(
-      [&](WriteTxn& txn) { return RecordIn(txn, d, task, packed, extra, now, outbox); });
-}
-
-void PostgresStore::RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
-                                  RecordDone done) {
-  if (auto v = internal::ValidateDecision(decision, task); !v) return done(std::unexpected(v.error()));
-  PackedDecision packed = internal::PackDecision(decision, task);
-  WriteAsync<RecordedDecision>(
-      [d = std::move(decision), t = std::move(task), p = std::move(packed), now](WriteTxn& txn) {
-        return RecordIn(txn, d, t, p, {}, now, {});
-      },
-      std::move(done));
-}
 
 // ---- Audit log ----
 

@@ -581,6 +581,72 @@ TEST_F(PostgresStoreTest, AKnowledgeVersionSavedOnTwoNodesAtOnceIsSavedOnce) {
       [](Store& node) { return node.ListKnowledgeVersions()->size(); });
 }
 
+// Each activation's audit record names the version active before it: two
+// nodes activating at the same moment must not both name the same one.
+// `activate(node, version)` activates; the records of `kind` carry the
+// version as their subject and the one before in `previous_field`.
+template <typename Activate>
+void ExpectActivationsChainedAcrossTwoNodes(Store& a, Store& b, Activate activate, const std::string& kind,
+                                            const std::string& previous_field) {
+  constexpr int kRounds = 12;
+  const std::int64_t head = a.GetAuditHead()->seq;
+  std::barrier both_ready(2);
+  std::vector<std::thread> nodes;
+  for (int n = 0; n < 2; ++n) {
+    nodes.emplace_back([&, n] {
+      Store& node = n ? a : b;
+      for (int i = 0; i < kRounds; ++i) {
+        both_ready.arrive_and_wait();
+        if (auto r = activate(node, 2 * i + n); !r) ADD_FAILURE() << r.error().ToString();
+      }
+    });
+  }
+  for (auto& t : nodes) t.join();
+  auto records = a.ReadAudit(head + 1, 1000);
+  ASSERT_THAT(records, IsOk());
+  std::string before;  // nothing was active before the first
+  int seen = 0;
+  for (const auto& r : *records) {
+    if (r.kind != kind) continue;
+    ++seen;
+    EXPECT_NE(r.payload_json.find("\"" + previous_field + "\":\"" + before + "\""), std::string::npos)
+        << r.subject << " should name " << before << " as the one before it: " << r.payload_json;
+    before = r.subject;
+  }
+  EXPECT_EQ(seen, 2 * kRounds);
+}
+
+TEST_F(PostgresStoreTest, PoliciesActivatedOnTwoNodesAtOnceEachNameTheOneBefore) {
+  auto a = OpenNode(schema_, &ids_a_);
+  auto b = OpenNode(schema_, &ids_b_);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  for (int i = 0; i < 24; ++i) {
+    ASSERT_THAT(a->SavePolicyVersion({"sha256:v" + std::to_string(i), "base", "rules: []\n", "system", kT0}), IsOk());
+  }
+  ExpectActivationsChainedAcrossTwoNodes(
+      *a, *b,
+      [](Store& node, int i) { return node.ActivatePolicy("sha256:v" + std::to_string(i), "admin", kT0); },
+      "policy_activated", "previous_version");
+  EXPECT_TRUE(Verify(*a).ok());
+}
+
+TEST_F(PostgresStoreTest, KnowledgeActivatedOnTwoNodesAtOnceEachNamesTheOneBefore) {
+  auto a = OpenNode(schema_, &ids_a_);
+  auto b = OpenNode(schema_, &ids_b_);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  for (int i = 0; i < 24; ++i) {
+    ASSERT_THAT(a->SaveKnowledgeVersion({"sha256:k" + std::to_string(i), "{\"procedures\":[]}", "system", kT0, 0, 0}),
+                IsOk());
+  }
+  ExpectActivationsChainedAcrossTwoNodes(
+      *a, *b,
+      [](Store& node, int i) { return node.ActivateKnowledge("sha256:k" + std::to_string(i), "admin", kT0); },
+      "knowledge_activated", "previous_version");
+  EXPECT_TRUE(Verify(*a).ok());
+}
+
 TEST(PostgresStoreOpenTest, UnreachableServerIsUnavailable) {
   SequentialIdGenerator ids;
   // Port 1 on the loopback: nothing listens there.

@@ -29,6 +29,7 @@ const sql::Dialect& SqlSession::dialect() const {
       .skip_locked = " SKIP LOCKED",
       .claim_filter = kClaimFilter,
       .lock_reviewer = "SELECT pg_advisory_xact_lock(hashtext('hitlgate.reviewer_leases'), hashtext($1))",
+      .lock_table = "LOCK TABLE ",
       .clear_packed_event = ", event_packed = NULL",
       .decision_columns = "seq, event_id, interaction_id, customer_id, workflow, channel, event_index, type, at_us, "
                           "event_json, decision_json, outcome, policy_version, recorded_by, task_id, event_packed, "

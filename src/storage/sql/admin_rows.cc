@@ -79,4 +79,10 @@ Result<std::vector<std::int64_t>> InsertOutbox(Session& session,
   return ids;
 }
 
+Result<void> LockTable(Session& session, std::string_view table) {
+  const std::string_view lock = session.dialect().lock_table;
+  if (lock.empty()) return {};
+  return session.Exec(std::string(lock) + std::string(table) + " IN EXCLUSIVE MODE");
+}
+
 }  // namespace hitlgate::store::sql

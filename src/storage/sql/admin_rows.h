@@ -21,6 +21,11 @@ OutboxMessage ReadOutbox(const Rows& rows, int row);
 // the engine locks rows (MarkDelivered and MarkFailed of two nodes wait for
 // each other). NotFound: no such message.
 [[nodiscard]] Result<OutboxMessage> LoadOutbox(Session& session, std::int64_t id);
+// Keeps other writers (nodes) from writing `table` until the transaction
+// ends (Dialect::lock_table), so that its latest row, read next, is still
+// the latest when this transaction adds the next one.
+[[nodiscard]] Result<void> LockTable(Session& session, std::string_view table);
+
 // Inserts messages created at `now` (due no earlier than `now`); returns
 // their ids. The event and verdict paths call it inside their own writes.
 [[nodiscard]] Result<std::vector<std::int64_t>> InsertOutbox(

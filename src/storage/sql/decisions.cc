@@ -4,6 +4,8 @@
 // is the same: the decision row, then its task, audit record and outbox.
 #include "storage/sql/decisions.h"
 
+#include "storage/sql/store_ops.h"
+
 #include "storage/audit_entries.h"
 #include "storage/sql/admin_rows.h"
 #include "storage/sql/task_rows.h"
@@ -96,3 +98,29 @@ Result<RecordedDecision> RecordDecision(Txn& txn, const DecisionRecord& d, const
 }
 
 }  // namespace hitlgate::store::sql
+
+namespace hitlgate::store {
+
+Result<RecordedDecision> SqlStore::RecordDecision(const DecisionRecord& d, const std::optional<NewTask>& task,
+                                                  const std::vector<audit::AuditEntry>& extra, TimePoint now,
+                                                  const std::vector<OutboxMessage>& outbox) {
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateDecision(d, task));
+  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra));
+  // Packed here, in the caller's thread, so the writer does not wait for it.
+  const internal::PackedDecision packed = internal::PackDecision(d, task);
+  return WriteSql<RecordedDecision>(
+      [&](sql::Txn& txn) { return sql::RecordDecision(txn, d, task, packed, extra, now, outbox); });
+}
+
+void SqlStore::RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
+                                   RecordDone done) {
+  if (auto v = internal::ValidateDecision(decision, task); !v) return done(std::unexpected(v.error()));
+  internal::PackedDecision packed = internal::PackDecision(decision, task);
+  RunDecisionWriteAsync(
+      [d = std::move(decision), t = std::move(task), p = std::move(packed), now](sql::Txn& txn) {
+        return sql::RecordDecision(txn, d, t, p, {}, now, {});
+      },
+      std::move(done));
+}
+
+}  // namespace hitlgate::store

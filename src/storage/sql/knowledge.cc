@@ -1,5 +1,6 @@
 // SqlStore: agent assist knowledge versions (docs/assist.md).
 #include "storage/knowledge_versions.h"
+#include "storage/sql/admin_rows.h"
 #include "storage/sql/store_ops.h"
 
 namespace hitlgate::store {
@@ -66,6 +67,8 @@ Result<void> SqlStore::ActivateKnowledge(const std::string& id, const std::strin
     auto existing = Select(txn.session(), false, &id);
     HITLGATE_RETURN_IF_ERROR(existing);
     if (existing->empty()) return NotFound("no knowledge version " + id);
+    // As for policies: one activation at a time names the one before it.
+    HITLGATE_RETURN_IF_ERROR(sql::LockTable(txn.session(), "knowledge_activations"));
     auto previous = ActiveId(txn.session());
     HITLGATE_RETURN_IF_ERROR(previous);
     HITLGATE_RETURN_IF_ERROR(txn.session().Query(ksql::kInsertActivation, Params::Of(id, actor, at)));

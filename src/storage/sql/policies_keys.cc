@@ -114,6 +114,9 @@ Result<void> SqlStore::ActivatePolicy(const std::string& version, const std::str
     auto existing = LoadPolicy(txn.session(), version);
     HITLGATE_RETURN_IF_ERROR(existing);
     if (!*existing) return NotFound("no policy version " + version);
+    // Two nodes activating at once must not both name the same previous
+    // version in their audit records.
+    HITLGATE_RETURN_IF_ERROR(sql::LockTable(txn.session(), "policy_activations"));
     auto previous = LatestActivation(txn.session(), nullptr);
     HITLGATE_RETURN_IF_ERROR(previous);
     return ExecAndAudit(

@@ -156,6 +156,12 @@ struct Dialect {
   // must not both pass the concurrency check. "" on SQLite, whose one writer
   // already runs one claim at a time.
   std::string_view lock_reviewer;
+  // Starts a statement that keeps other transactions from writing a table
+  // until this one ends (the table's name and " IN EXCLUSIVE MODE" follow;
+  // readers still read): "LOCK TABLE " on PostgreSQL, "" on SQLite, whose
+  // one writer already excludes every other. For history tables whose
+  // writers read "the latest row" first (policy and knowledge activations).
+  std::string_view lock_table;
 
   // What else an event's text lives in, to set when it is erased: ",
   // event_packed = NULL" on PostgreSQL, which keeps the packed form in a

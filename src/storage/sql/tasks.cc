@@ -316,10 +316,15 @@ Result<std::vector<Task>> SqlStore::ListTasks(const TaskFilter& f) {
                                     /*snapshot=*/false);
 }
 
-Result<std::map<std::string, std::int64_t>> SqlStore::CountOpenByQueue() {
-  return ReadSql<std::map<std::string, std::int64_t>>(
-      [&](Session& s) {
-        return CountsOf(s, "SELECT queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY queue");
+Result<std::map<std::pair<std::string, std::string>, std::int64_t>> SqlStore::CountOpenByWorkflowAndQueue() {
+  using Counts = std::map<std::pair<std::string, std::string>, std::int64_t>;
+  return ReadSql<Counts>(
+      [&](Session& s) -> Result<Counts> {
+        auto rows = s.Query("SELECT workflow, queue, COUNT(*) FROM tasks WHERE status = 'open' GROUP BY workflow, queue");
+        HITLGATE_RETURN_IF_ERROR(rows);
+        Counts out;
+        for (int i = 0; i < rows->size(); ++i) out[{rows->Text(i, 0), rows->Text(i, 1)}] = rows->Int(i, 2);
+        return out;
       },
       /*snapshot=*/false);
 }

@@ -52,6 +52,7 @@ const sql::Dialect& SqlSession::dialect() const {
       .skip_locked = "",
       .claim_filter = "",
       .lock_reviewer = "",
+      .lock_table = "",
       .clear_packed_event = "",
       .decision_columns = "seq, event_id, interaction_id, customer_id, workflow, channel, event_index, type, at_us, "
                           "event_json, decision_json, outcome, "

@@ -3,7 +3,6 @@
 
 #include "storage/audit_entries.h"
 #include "storage/packed_json.h"
-#include "storage/sql/decisions.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sql_session.h"
 #include "storage/sqlite/store_ops.h"
@@ -67,6 +66,15 @@ Result<void> SqliteStore::RunWrite(const WriteFn& fn) {
   });
 }
 
+void SqliteStore::RunDecisionWriteAsync(DecisionWrite write, RecordDone done) {
+  WriteAsync<RecordedDecision>(
+      [write = std::move(write)](WriteTxn& txn) mutable {
+        sqlite::SqlTxn shared(txn);
+        return write(shared);
+      },
+      std::move(done));
+}
+
 Result<void> SqliteStore::TruncateWal() {
   auto conn = Connection::Open(path_);
   HITLGATE_RETURN_IF_ERROR(conn);
@@ -85,45 +93,6 @@ Result<void> SqliteStore::TruncateWal() {
 
 std::int64_t SqliteStore::TransactionCountForTest() const { return committer_->transactions(); }
 std::int64_t SqliteStore::WriteOpCountForTest() const { return committer_->ops(); }
-
-// ---- Decisions ----
-
-namespace {
-
-using internal::PackedDecision;
-
-// RecordDecision inside the writer's transaction (sync and async alike).
-Result<RecordedDecision> RecordIn(WriteTxn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
-                                  const PackedDecision& packed, const std::vector<audit::AuditEntry>& extra,
-                                  TimePoint now, const std::vector<OutboxMessage>& outbox) {
-  sqlite::SqlTxn shared(txn);
-  return sql::RecordDecision(shared, d, task, packed, extra, now, outbox);
-}
-
-}  // namespace
-
-Result<RecordedDecision> SqliteStore::RecordDecision(const DecisionRecord& d,
-                                                     const std::optional<NewTask>& task,
-                                                     const std::vector<audit::AuditEntry>& extra,
-                                                     TimePoint now,
-                                                     const std::vector<OutboxMessage>& outbox) {
-  HITLGATE_RETURN_IF_ERROR(internal::ValidateDecision(d, task));
-  HITLGATE_RETURN_IF_ERROR(internal::ValidateEntries(extra));
-  const PackedDecision packed = internal::PackDecision(d, task);
-  return Write<RecordedDecision>(
-      [&](WriteTxn& txn) { return RecordIn(txn, d, task, packed, extra, now, outbox); });
-}
-
-void SqliteStore::RecordDecisionAsync(DecisionRecord decision, std::optional<NewTask> task, TimePoint now,
-                                  RecordDone done) {
-  if (auto v = internal::ValidateDecision(decision, task); !v) return done(std::unexpected(v.error()));
-  PackedDecision packed = internal::PackDecision(decision, task);
-  WriteAsync<RecordedDecision>(
-      [d = std::move(decision), t = std::move(task), p = std::move(packed), now](WriteTxn& txn) {
-        return RecordIn(txn, d, t, p, {}, now, {});
-      },
-      std::move(done));
-}
 
 // ---- Audit log ----
 
