@@ -10,6 +10,7 @@
 #include "storage/sql/decisions.h"
 #include "storage/postgres/sql_session.h"
 #include "storage/postgres/store_ops.h"
+#include "storage/task_rules.h"
 
 namespace hitlgate::store {
 
