@@ -15,9 +15,9 @@ constexpr int kContextPacked = 31;
 
 }  // namespace
 
-Result<std::string> ReadPackedJson(const Rows& r, int i, int packed_col, int text_col) {
-  if (!r.IsNull(i, packed_col)) return internal::UnpackJson(r.Text(i, packed_col));
-  if (r.IsBytes(i, text_col)) return internal::UnpackJson(r.Text(i, text_col));
+Result<std::string> ReadPackedJson(const Rows& r, int i, int packed_col, int text_col, std::string_view primer) {
+  if (!r.IsNull(i, packed_col)) return internal::UnpackJson(r.Text(i, packed_col), primer);
+  if (r.IsBytes(i, text_col)) return internal::UnpackJson(r.Text(i, text_col), primer);
   return r.Text(i, text_col);
 }
 

@@ -13,8 +13,10 @@
 namespace hitlgate::store::sql {
 
 // JSON kept packed (storage/packed_json.h): in `packed_col` when it is not
-// NULL, else in `text_col`, packed (a BLOB/BYTEA) or as text.
-[[nodiscard]] Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col, int text_col);
+// NULL, else in `text_col`, packed (a BLOB/BYTEA) or as text. `primer` is
+// the one a primed value was packed with, rebuilt from its row.
+[[nodiscard]] Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col, int text_col,
+                                                 std::string_view primer = {});
 
 // A SELECT's columns in the order ReadTask expects.
 //
