@@ -166,12 +166,24 @@ std::string DecisionAnswerPrimer(const DecisionRowValues& row) {
   return out;
 }
 
+std::string TaskContextPrimer(std::string_view interaction_id, std::string_view customer_id,
+                              std::string_view workflow) {
+  std::string out = R"({"event":{"event_id":"","interaction_id":")";
+  out.append(interaction_id).append(R"(","customer_id":")").append(customer_id);
+  out.append(R"(","workflow":")").append(workflow).append(R"(",)");
+  return out;
+}
+
 PackedDecision PackDecision(const DecisionRecord& d, const std::optional<NewTask>& task) {
   const DecisionRowValues row{d.event_id, d.interaction_id, d.customer_id, d.workflow, d.channel, d.event_index,
                               d.policy_version, task ? std::string_view(task->id) : std::string_view()};
-  return {PackPrimedJson(d.event_json, DecisionEventPrimer(row)),
-          PackPrimedJson(d.decision_json, DecisionAnswerPrimer(row)),
-          task ? PackJson(task->context_json) : std::string()};
+  PackedDecision out{PackPrimedJson(d.event_json, DecisionEventPrimer(row)),
+                     PackPrimedJson(d.decision_json, DecisionAnswerPrimer(row)), std::string(), std::string()};
+  if (task) {
+    out.context_primer = TaskContextPrimer(d.interaction_id, d.customer_id, d.workflow);
+    out.context_json = PackPrimedJson(task->context_json, out.context_primer);
+  }
+  return out;
 }
 
 Result<std::string> UnpackJson(std::string_view packed, std::string_view primer) {

@@ -66,6 +66,13 @@ std::string DecisionEventPrimer(const DecisionRowValues& row);
 // answer is kept through erasure, which rewrites that column.
 std::string DecisionAnswerPrimer(const DecisionRowValues& row);
 
+// A task's context primer: its interaction, customer and workflow as the
+// event embedded in the context spells them. SaveTask writes these columns
+// and the packed context together, so erasure (which rewrites customer_id)
+// repacks the context against the new value.
+std::string TaskContextPrimer(std::string_view interaction_id, std::string_view customer_id,
+                              std::string_view workflow);
+
 // A decision's JSON packed before its write transaction, so the writer (and
 // PostgreSQL's audit head) does not wait while it is packed: the event and
 // answer primed with the row's values (the answer with task->id, which the
@@ -75,6 +82,7 @@ struct PackedDecision {
   std::string event_json;
   std::string decision_json;
   std::string context_json;  // empty without a task
+  std::string context_primer;  // what context_json was primed with
 };
 PackedDecision PackDecision(const DecisionRecord& d, const std::optional<NewTask>& task);
 

@@ -110,7 +110,7 @@ Result<RecordedDecision> RecordDecision(Txn& txn, const DecisionRecord& d, const
   RecordedDecision out{**seq, task_id, false, std::nullopt, std::nullopt};
   if (task) {
     out.task = internal::MakeTask(*task, d, task_id, out.decision_seq);
-    HITLGATE_RETURN_IF_ERROR(SaveTask(s, *out.task, /*is_new=*/true, stored.context_json));
+    HITLGATE_RETURN_IF_ERROR(SaveTask(s, *out.task, /*is_new=*/true, stored.context_json, stored.context_primer));
   }
   HITLGATE_RETURN_IF_ERROR(
       txn.Append(internal::DecisionAudit(d, out.decision_seq, out.task ? &*out.task : nullptr, extra), now));

@@ -305,16 +305,20 @@ std::string BlobLiteral(std::string_view bytes) {
   return out + "'";
 }
 
-TEST(SqliteStoreTest, EventAndAnswerArePrimedWithTheirRowAndOldFormatRowsStillRead) {
+TEST(SqliteStoreTest, EventAnswerAndContextArePrimedWithTheirRowAndOldFormatRowsStillRead) {
   const std::string path = NewDbPath();
   SequentialIdGenerator ids;
   auto s = SqliteStore::Open(path, {.ids = &ids}).value();
   // HoldTask() leaves the task id to the store: the answer is primed with it.
-  s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value();
+  const std::string task_id = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value().task_id;
   s->RecordDecision(Decision("i-1", "e-2"), std::nullopt, {}, kT0).value();
   EXPECT_EQ(QueryRaw(path, "SELECT group_concat(hex(substr(event_json, 1, 1)) || hex(substr(decision_json, 1, 1)))"
                            " FROM decisions"),
             "0303,0303");
+  EXPECT_EQ(QueryRaw(path, "SELECT hex(substr(context_packed, 1, 1)) FROM tasks"), "03");
+  EXPECT_EQ(s->GetTask(task_id).value().context_json, R"({"proposal":"refund"})");
+  ExecRaw(path, "UPDATE tasks SET context_packed = " + BlobLiteral(internal::PackJson(R"({"proposal":"old"})")));
+  EXPECT_EQ(s->GetTask(task_id).value().context_json, R"({"proposal":"old"})");
   // Rows packed before the primed format (0x01) read as they are.
   ExecRaw(path, "UPDATE decisions SET event_json = " + BlobLiteral(internal::PackJson(R"({"text":"old"})")) +
                     ", decision_json = " + BlobLiteral(internal::PackJson(R"({"outcome":"old"})")) +
