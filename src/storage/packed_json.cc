@@ -3,7 +3,9 @@
 #include <zlib.h>
 
 #include <array>
+#include <cstdint>
 #include <memory>
+#include <string>
 
 namespace hitlgate::store::internal {
 namespace {
@@ -59,6 +61,23 @@ std::string_view DictionaryFor(unsigned char format) {
   return format == kPackedAuditPayloadV1 ? kAuditDictionaryV1 : kDictionaryV1;
 }
 
+// Dictionary v1 and a primer after it (the nearest, so the cheapest to refer
+// to). Ids are short; the cap keeps an odd row's primer from pushing the
+// vocabulary out of the 8 KiB window.
+constexpr std::size_t kMaxPrimer = 4096;
+std::string PrimedDictionary(std::string_view primer) {
+  std::string out(kDictionaryV1);
+  out.append(primer.substr(0, kMaxPrimer));
+  return out;
+}
+
+// The low 16 bits of the value's CRC-32, stored after a primed value's
+// format byte.
+std::uint16_t Check16(std::string_view json) {
+  return static_cast<std::uint16_t>(crc32(0L, reinterpret_cast<const Bytef*>(json.data()),
+                                          static_cast<uInt>(json.size())) & 0xffffu);
+}
+
 const Bytef* Bytes(std::string_view s) { return reinterpret_cast<const Bytef*>(s.data()); }
 
 // Streams kept per thread and reset per value: deflateInit2 allocates about
@@ -88,18 +107,20 @@ struct Inflater {
   }
 };
 
-std::string Pack(std::string_view json, unsigned char format) {
+// `header` (the format byte and, for primed values, the check) then the
+// DEFLATE stream of `json` against `dictionary`.
+std::string Pack(std::string_view json, std::string header, std::string_view dictionary) {
   thread_local Deflater d;
-  std::string out(1, static_cast<char>(format));
+  std::string out = std::move(header);
+  const std::size_t start = out.size();
   if (!d.ok) std::abort();  // only when out of memory at thread start
   deflateReset(&d.z);
-  const std::string_view dictionary = DictionaryFor(format);
   deflateSetDictionary(&d.z, Bytes(dictionary), static_cast<uInt>(dictionary.size()));
-  out.resize(1 + deflateBound(&d.z, static_cast<uLong>(json.size())));
+  out.resize(start + deflateBound(&d.z, static_cast<uLong>(json.size())));
   d.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(json.data()));
   d.z.avail_in = static_cast<uInt>(json.size());
-  d.z.next_out = reinterpret_cast<Bytef*>(out.data() + 1);
-  d.z.avail_out = static_cast<uInt>(out.size() - 1);
+  d.z.next_out = reinterpret_cast<Bytef*>(out.data() + start);
+  d.z.avail_out = static_cast<uInt>(out.size() - start);
   // deflateBound guarantees one call finishes the stream.
   if (deflate(&d.z, Z_FINISH) != Z_STREAM_END) std::abort();
   out.resize(out.size() - d.z.avail_out);
@@ -108,30 +129,88 @@ std::string Pack(std::string_view json, unsigned char format) {
 
 }  // namespace
 
-std::string PackJson(std::string_view json) { return Pack(json, kPackedJsonV1); }
+std::string PackJson(std::string_view json) {
+  return Pack(json, std::string(1, static_cast<char>(kPackedJsonV1)), kDictionaryV1);
+}
 
 std::string PackAuditPayload(std::string_view payload_json) {
-  return Pack(payload_json, kPackedAuditPayloadV1);
+  return Pack(payload_json, std::string(1, static_cast<char>(kPackedAuditPayloadV1)), kAuditDictionaryV1);
+}
+
+std::string PackPrimedJson(std::string_view json, std::string_view primer) {
+  const std::uint16_t check = Check16(json);
+  std::string header{static_cast<char>(kPackedPrimedJsonV1), static_cast<char>(check & 0xff),
+                     static_cast<char>(check >> 8)};
+  return Pack(json, std::move(header), PrimedDictionary(primer));
+}
+
+// Written as the JSON the values usually appear in (the bench's agents and
+// codec::EncodeAnswer), so one back-reference can cover a key and its value
+// together; values that appear in another order still match one by one.
+std::string DecisionEventPrimer(const DecisionRowValues& row) {
+  std::string out = R"({"event_id":")";
+  out.append(row.event_id).append(R"(","interaction_id":")").append(row.interaction_id);
+  out.append(R"(","customer_id":")").append(row.customer_id).append(R"(","workflow":")").append(row.workflow);
+  out.append(R"(","channel":")").append(row.channel).append(R"(",)");
+  return out;
+}
+
+std::string DecisionAnswerPrimer(const DecisionRowValues& row) {
+  std::string out = R"({"interaction_id":")";
+  out.append(row.interaction_id).append(R"(","event_index":)").append(std::to_string(row.event_index));
+  out.append(R"(,"policy_version":")").append(row.policy_version).append(R"(","audit_sample":false)");
+  if (!row.task_id.empty()) {
+    out.append(R"(,"task_id":")").append(row.task_id).append(R"(","task_url":"/v1/tasks/)");
+    out.append(row.task_id).append(R"(?wait=30s"})");
+  }
+  return out;
+}
+
+std::string TaskContextPrimer(std::string_view interaction_id, std::string_view customer_id,
+                              std::string_view workflow) {
+  std::string out = R"({"event":{"event_id":"","interaction_id":")";
+  out.append(interaction_id).append(R"(","customer_id":")").append(customer_id);
+  out.append(R"(","workflow":")").append(workflow).append(R"(",)");
+  return out;
 }
 
 PackedDecision PackDecision(const DecisionRecord& d, const std::optional<NewTask>& task) {
-  return {PackJson(d.event_json), PackJson(d.decision_json),
-          task ? PackJson(task->context_json) : std::string()};
+  const DecisionRowValues row{d.event_id, d.interaction_id, d.customer_id, d.workflow, d.channel, d.event_index,
+                              d.policy_version, task ? std::string_view(task->id) : std::string_view()};
+  PackedDecision out{PackPrimedJson(d.event_json, DecisionEventPrimer(row)),
+                     PackPrimedJson(d.decision_json, DecisionAnswerPrimer(row)), std::string(), std::string()};
+  if (task) {
+    out.context_primer = TaskContextPrimer(d.interaction_id, d.customer_id, d.workflow);
+    out.context_json = PackPrimedJson(task->context_json, out.context_primer);
+  }
+  return out;
 }
 
-Result<std::string> UnpackJson(std::string_view packed) {
+Result<std::string> UnpackJson(std::string_view packed, std::string_view primer) {
   const auto format = packed.empty() ? 0 : static_cast<unsigned char>(packed[0]);
-  if (format != kPackedJsonV1 && format != kPackedAuditPayloadV1) {
+  if (format != kPackedJsonV1 && format != kPackedAuditPayloadV1 && format != kPackedPrimedJsonV1) {
     return DataLoss("packed JSON has an unknown format byte");
+  }
+  const bool primed = format == kPackedPrimedJsonV1;
+  std::size_t header = 1;
+  std::string primed_dictionary;
+  std::string_view dictionary = DictionaryFor(format);
+  if (primed) {
+    // Every primer holds key names, so an empty one means a caller that
+    // does not know the row.
+    if (primer.empty()) return DataLoss("primed packed JSON read without its row's values");
+    if (packed.size() < 3) return DataLoss("packed JSON is cut short");
+    header = 3;
+    primed_dictionary = PrimedDictionary(primer);
+    dictionary = primed_dictionary;
   }
   thread_local Inflater f;
   if (!f.ok) return DataLoss("packed JSON: zlib could not start");
   inflateReset(&f.z);
   // Raw streams take their dictionary before the first byte.
-  const std::string_view dictionary = DictionaryFor(format);
   inflateSetDictionary(&f.z, Bytes(dictionary), static_cast<uInt>(dictionary.size()));
-  f.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data() + 1));
-  f.z.avail_in = static_cast<uInt>(packed.size() - 1);
+  f.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data() + header));
+  f.z.avail_in = static_cast<uInt>(packed.size() - header);
   std::string out;
   std::array<char, 16384> chunk;
   for (;;) {
@@ -145,6 +224,11 @@ Result<std::string> UnpackJson(std::string_view packed) {
     if (f.z.avail_in == 0 && f.z.avail_out != 0) return DataLoss("packed JSON is cut short");
   }
   if (f.z.avail_in != 0) return DataLoss("packed JSON has bytes after its end");
+  if (primed) {
+    const auto stored = static_cast<std::uint16_t>(static_cast<unsigned char>(packed[1]) |
+                                                   (static_cast<unsigned char>(packed[2]) << 8));
+    if (Check16(out) != stored) return DataLoss("packed JSON does not match its checksum (damaged, or its row changed)");
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "storage/postgres/schema.h"
 #include "storage/postgres/sql_session.h"
 #include "storage/postgres/store_ops.h"
+#include "storage/task_rules.h"
 
 namespace hitlgate::store {
 

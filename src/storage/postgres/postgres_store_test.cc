@@ -6,6 +6,7 @@
 // every test skips with a message when it is unset.
 #include "hitlgate/store/postgres_store.h"
 #include "hitlgate/store/postgres_live_bridge.h"
+#include "storage/packed_json.h"
 #include "storage/postgres/schema.h"
 
 #include <libpq-fe.h>
@@ -286,6 +287,46 @@ TEST_F(PostgresStoreTest, DamagedPackedRowReadsAsDataLoss) {
   ASSERT_NE(s, nullptr);
   s->RecordDecision(Decision("i-1"), std::nullopt, {}, kT0).value();
   ASSERT_EQ(RunSql("UPDATE " + schema_ + ".decisions SET decision_packed = '\\x01ffffff'"), "");
+  EXPECT_THAT(s->GetInteraction("i-1"), IsError(ErrorCode::kDataLoss));
+}
+
+// A BYTEA literal ('\\x...') of `bytes`.
+std::string ByteaLiteral(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "'\\x";
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out + "'";
+}
+
+// The event and answer are packed against their row's own values (format
+// 0x03); values packed before that (0x01) read as they are; a primed value
+// whose row changed under it is refused.
+TEST_F(PostgresStoreTest, PrimedValuesReadBackOldFormatStillReadsAChangedRowIsDataLoss) {
+  auto s = OpenNode(schema_, &ids_a_);
+  ASSERT_NE(s, nullptr);
+  auto d = Decision("i-1");
+  d.event_id = "e-1";
+  s->RecordDecision(d, HoldTask(), {}, kT0).value();
+  d.event_id = "e-2";
+  s->RecordDecision(d, std::nullopt, {}, kT0).value();
+  EXPECT_EQ(Expect("(SELECT bool_and(get_byte(event_packed, 0) = 3 AND get_byte(decision_packed, 0) = 3) FROM " +
+                       schema_ + ".decisions)",
+                   "not primed"),
+            "");
+  ASSERT_EQ(RunSql("UPDATE " + schema_ + ".decisions SET event_packed = " +
+                   ByteaLiteral(internal::PackJson(R"({"text":"old"})")) + ", decision_packed = " +
+                   ByteaLiteral(internal::PackJson(R"({"outcome":"old"})")) + " WHERE event_id = 'e-2'"),
+            "");
+  auto got = s->GetInteraction("i-1").value();
+  ASSERT_EQ(got.decisions.size(), 2u);
+  EXPECT_EQ(got.decisions[0].record.event_json, R"({"text":"x"})");
+  EXPECT_EQ(got.decisions[0].record.decision_json, R"({"outcome":"hold"})");
+  EXPECT_EQ(got.decisions[1].record.event_json, R"({"text":"old"})");
+  EXPECT_EQ(got.decisions[1].record.decision_json, R"({"outcome":"old"})");
+  ASSERT_EQ(RunSql("UPDATE " + schema_ + ".decisions SET channel = channel || 'x' WHERE event_id = 'e-1'"), "");
   EXPECT_THAT(s->GetInteraction("i-1"), IsError(ErrorCode::kDataLoss));
 }
 

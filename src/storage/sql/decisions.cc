@@ -25,9 +25,10 @@ Result<std::optional<RecordedEvent>> FindRecorded(Session& s, const std::string&
                       Params::Of(workflow, event_id));
   HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) return std::optional<RecordedEvent>();
-  auto answer = ReadPackedJson(*rows, 0, 16, 10);
+  const DecisionPrimers primers = PrimersOf(*rows, 0);
+  auto answer = ReadPackedJson(*rows, 0, 16, 10, primers.answer);
   HITLGATE_RETURN_IF_ERROR(answer);
-  auto event_json = ReadPackedJson(*rows, 0, 15, 9);
+  auto event_json = ReadPackedJson(*rows, 0, 15, 9, primers.event);
   HITLGATE_RETURN_IF_ERROR(event_json);
   return std::optional<RecordedEvent>(RecordedEvent{rows->Int(0, 0), rows->Text(0, 14), std::move(*answer),
                                                     rows->Hash(0, 17), std::move(*event_json)});
@@ -67,6 +68,17 @@ Result<std::optional<std::int64_t>> InsertDecision(Session& s, const DecisionRec
 
 }  // namespace
 
+DecisionPrimers PrimersOf(const Rows& r, int i) {
+  // decision_columns' positions: 1-5 the ids, workflow and channel, 6
+  // event_index, 12 the policy version, 14 task_id.
+  const std::string event_id = r.Text(i, 1), interaction_id = r.Text(i, 2), customer_id = r.Text(i, 3);
+  const std::string workflow = r.Text(i, 4), channel = r.Text(i, 5), policy_version = r.Text(i, 12);
+  const std::string task_id = r.Text(i, 14);
+  const internal::DecisionRowValues row{event_id, interaction_id, customer_id,    workflow,
+                                        channel,  r.Int(i, 6),    policy_version, task_id};
+  return {internal::DecisionEventPrimer(row), internal::DecisionAnswerPrimer(row)};
+}
+
 Result<RecordedDecision> RecordDecision(Txn& txn, const DecisionRecord& d, const std::optional<NewTask>& task,
                                         const internal::PackedDecision& packed,
                                         const std::vector<audit::AuditEntry>& extra, TimePoint now,
@@ -76,7 +88,18 @@ Result<RecordedDecision> RecordDecision(Txn& txn, const DecisionRecord& d, const
   // task from the start.
   std::string task_id;
   if (task) task_id = task->id.empty() ? txn.ids().NewId("t") : task->id;
-  auto seq = InsertDecision(s, d, packed, task_id);
+  // The answer was primed with task->id; an id picked here is in the row
+  // instead, so the answer is packed again against it (callers that leave
+  // the id to the store are tests and tools, not the event path).
+  internal::PackedDecision repacked;
+  if (task && task->id.empty()) {
+    repacked = packed;
+    const internal::DecisionRowValues row{d.event_id, d.interaction_id, d.customer_id,    d.workflow,
+                                          d.channel,  d.event_index,    d.policy_version, task_id};
+    repacked.decision_json = internal::PackPrimedJson(d.decision_json, internal::DecisionAnswerPrimer(row));
+  }
+  const internal::PackedDecision& stored = task && task->id.empty() ? repacked : packed;
+  auto seq = InsertDecision(s, d, stored, task_id);
   HITLGATE_RETURN_IF_ERROR(seq);
   if (!*seq) {
     auto first = FindRecorded(s, d.workflow, d.event_id);
@@ -89,7 +112,7 @@ Result<RecordedDecision> RecordDecision(Txn& txn, const DecisionRecord& d, const
   RecordedDecision out{**seq, task_id, false, std::nullopt, std::nullopt};
   if (task) {
     out.task = internal::MakeTask(*task, d, task_id, out.decision_seq);
-    HITLGATE_RETURN_IF_ERROR(SaveTask(s, *out.task, /*is_new=*/true, packed.context_json));
+    HITLGATE_RETURN_IF_ERROR(SaveTask(s, *out.task, /*is_new=*/true, stored.context_json, stored.context_primer));
   }
   HITLGATE_RETURN_IF_ERROR(
       txn.Append(internal::DecisionAudit(d, out.decision_seq, out.task ? &*out.task : nullptr, extra), now));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "hitlgate/store/store.h"
@@ -22,5 +23,14 @@ namespace hitlgate::store::sql {
                                                       const internal::PackedDecision& packed,
                                                       const std::vector<audit::AuditEntry>& extra, TimePoint now,
                                                       const std::vector<OutboxMessage>& outbox);
+
+// The primers (storage/packed_json.h) of row `row` of a SELECT of
+// Dialect::decision_columns: what its packed event and answer were packed
+// against, rebuilt from the columns they were made from.
+struct DecisionPrimers {
+  std::string event;
+  std::string answer;
+};
+DecisionPrimers PrimersOf(const Rows& rows, int row);
 
 }  // namespace hitlgate::store::sql

@@ -1,6 +1,7 @@
 // SqlStore: reading interactions back (their decisions and tasks). Recording
 // them is storage/sql/decisions.cc's.
 #include "storage/packed_json.h"
+#include "storage/sql/decisions.h"
 #include "storage/sql/store_ops.h"
 #include "storage/sql/task_rows.h"
 
@@ -38,10 +39,11 @@ Result<StoredDecision> ReadDecision(const Rows& r, int i) {
   if (!type) return BadRow("event type");
   d.type = *type;
   d.at = r.Time(i, 8);
-  auto event_json = sql::ReadPackedJson(r, i, 15, 9);
+  const sql::DecisionPrimers primers = sql::PrimersOf(r, i);
+  auto event_json = sql::ReadPackedJson(r, i, 15, 9, primers.event);
   HITLGATE_RETURN_IF_ERROR(event_json);
   d.event_json = std::move(*event_json);
-  auto decision_json = sql::ReadPackedJson(r, i, 16, 10);
+  auto decision_json = sql::ReadPackedJson(r, i, 16, 10, primers.answer);
   HITLGATE_RETURN_IF_ERROR(decision_json);
   d.decision_json = std::move(*decision_json);
   auto outcome = engine::ParseOutcome(r.Text(i, 11));

@@ -15,9 +15,9 @@ constexpr int kContextPacked = 31;
 
 }  // namespace
 
-Result<std::string> ReadPackedJson(const Rows& r, int i, int packed_col, int text_col) {
-  if (!r.IsNull(i, packed_col)) return internal::UnpackJson(r.Text(i, packed_col));
-  if (r.IsBytes(i, text_col)) return internal::UnpackJson(r.Text(i, text_col));
+Result<std::string> ReadPackedJson(const Rows& r, int i, int packed_col, int text_col, std::string_view primer) {
+  if (!r.IsNull(i, packed_col)) return internal::UnpackJson(r.Text(i, packed_col), primer);
+  if (r.IsBytes(i, text_col)) return internal::UnpackJson(r.Text(i, text_col), primer);
   return r.Text(i, text_col);
 }
 
@@ -48,7 +48,8 @@ Result<Task> ReadTask(const Rows& r, int i) {
   t.due_at = r.Time(i, 11);
   t.hold_notice_at = r.OptTime(i, 12);
   t.escalated = r.Int(i, 13) != 0;
-  auto context = ReadPackedJson(r, i, kContextPacked, kContextJson);
+  auto context = ReadPackedJson(r, i, kContextPacked, kContextJson,
+                                internal::TaskContextPrimer(t.interaction_id, t.customer_id, t.workflow));
   HITLGATE_RETURN_IF_ERROR(context);
   t.context_json = std::move(*context);
   if (!r.IsNull(i, 16)) t.lease = Lease{r.Text(i, 15), r.Text(i, 16), r.Time(i, 17)};
@@ -94,7 +95,8 @@ Result<std::vector<Task>> SelectTasks(Session& s, std::string_view rest, const P
   return ReadTasks(*rows);
 }
 
-Result<void> SaveTask(Session& s, const Task& t, bool is_new, std::string_view packed_context) {
+Result<void> SaveTask(Session& s, const Task& t, bool is_new, std::string_view packed_context,
+                      std::string_view context_primer) {
   static const std::string kInsert =
       std::string("INSERT INTO tasks(") + kTaskColumns +
       ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
@@ -133,7 +135,9 @@ Result<void> SaveTask(Session& s, const Task& t, bool is_new, std::string_view p
     p.AddNull().Add(std::string());
   }
   p.Add(t.expired_at);
-  p.Add(Bytes{packed_context.empty() ? internal::PackJson(t.context_json) : std::string(packed_context)});
+  const std::string primer = internal::TaskContextPrimer(t.interaction_id, t.customer_id, t.workflow);
+  p.Add(Bytes{!packed_context.empty() && context_primer == primer ? std::string(packed_context)
+                                                                  : internal::PackPrimedJson(t.context_json, primer)});
   auto r = s.Query(is_new ? kInsert : kUpdate, p);
   HITLGATE_RETURN_IF_ERROR(r);
   if (!is_new && r->affected() != 1) return NotFound("no task " + t.id);

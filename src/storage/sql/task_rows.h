@@ -13,8 +13,10 @@
 namespace hitlgate::store::sql {
 
 // JSON kept packed (storage/packed_json.h): in `packed_col` when it is not
-// NULL, else in `text_col`, packed (a BLOB/BYTEA) or as text.
-[[nodiscard]] Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col, int text_col);
+// NULL, else in `text_col`, packed (a BLOB/BYTEA) or as text. `primer` is
+// the one a primed value was packed with, rebuilt from its row.
+[[nodiscard]] Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col, int text_col,
+                                                 std::string_view primer = {});
 
 // A SELECT's columns in the order ReadTask expects.
 //
@@ -35,9 +37,11 @@ extern const char kTaskColumns[];
 // Writes the whole row: INSERT for a new task (an id collision is
 // AlreadyExists, never an overwrite), an UPDATE of every column otherwise
 // (NotFound when no row has its id). `packed_context`, when given, is
-// PackJson(t.context_json) made by the caller outside the writer thread.
+// t.context_json packed by the caller outside the writer thread against
+// `context_primer`; it is packed again when that is not the task's own
+// (internal::TaskContextPrimer), which the reader rebuilds from the row.
 [[nodiscard]] Result<void> SaveTask(Session& s, const Task& t, bool is_new = false,
-                                    std::string_view packed_context = {});
+                                    std::string_view packed_context = {}, std::string_view context_primer = {});
 
 // The task with this id, or NotFound. `lock` takes its row for the rest of
 // the transaction where the engine locks rows (Dialect::lock_rows): other

@@ -6,6 +6,7 @@
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sql_session.h"
 #include "storage/sqlite/store_ops.h"
+#include "storage/task_rules.h"
 
 namespace hitlgate::store {
 

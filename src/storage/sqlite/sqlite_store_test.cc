@@ -294,6 +294,62 @@ TEST(SqliteStoreTest, DamagedPackedRowReadsAsDataLoss) {
   EXPECT_THAT(s->GetInteraction("i-1"), IsError(ErrorCode::kDataLoss));
 }
 
+// An SQL BLOB literal of `bytes`.
+std::string BlobLiteral(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "X'";
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out + "'";
+}
+
+TEST(SqliteStoreTest, EventAnswerAndContextArePrimedWithTheirRowAndOldFormatRowsStillRead) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  // HoldTask() leaves the task id to the store: the answer is primed with it.
+  const std::string task_id = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value().task_id;
+  s->RecordDecision(Decision("i-1", "e-2"), std::nullopt, {}, kT0).value();
+  EXPECT_EQ(QueryRaw(path, "SELECT group_concat(hex(substr(event_json, 1, 1)) || hex(substr(decision_json, 1, 1)))"
+                           " FROM decisions"),
+            "0303,0303");
+  EXPECT_EQ(QueryRaw(path, "SELECT hex(substr(context_packed, 1, 1)) FROM tasks"), "03");
+  EXPECT_EQ(s->GetTask(task_id).value().context_json, R"({"proposal":"refund"})");
+  ExecRaw(path, "UPDATE tasks SET context_packed = " + BlobLiteral(internal::PackJson(R"({"proposal":"old"})")));
+  EXPECT_EQ(s->GetTask(task_id).value().context_json, R"({"proposal":"old"})");
+  // Rows packed before the primed format (0x01) read as they are.
+  ExecRaw(path, "UPDATE decisions SET event_json = " + BlobLiteral(internal::PackJson(R"({"text":"old"})")) +
+                    ", decision_json = " + BlobLiteral(internal::PackJson(R"({"outcome":"old"})")) +
+                    " WHERE event_id = 'e-2'");
+  auto got = s->GetInteraction("i-1").value();
+  ASSERT_EQ(got.decisions.size(), 2u);
+  EXPECT_EQ(got.decisions[0].record.event_json, R"({"text":"x"})");
+  EXPECT_EQ(got.decisions[0].record.decision_json, R"({"outcome":"hold"})");
+  EXPECT_EQ(got.decisions[1].record.event_json, R"({"text":"old"})");
+  EXPECT_EQ(got.decisions[1].record.decision_json, R"({"outcome":"old"})");
+  auto again = s->RecordDecision(Decision("i-1", "e-1"), HoldTask(), {}, kT0).value();
+  ASSERT_TRUE(again.first.has_value());
+  EXPECT_EQ(again.first->event_json, R"({"text":"x"})");
+  EXPECT_EQ(again.first->answer_json, R"({"outcome":"hold"})");
+}
+
+// A primed value read against a row whose columns are not the ones it was
+// packed with (here a changed channel) is refused, not read as other bytes.
+TEST(SqliteStoreTest, PrimedValueOfAChangedOrDamagedRowReadsAsDataLoss) {
+  const std::string path = NewDbPath();
+  SequentialIdGenerator ids;
+  auto s = SqliteStore::Open(path, {.ids = &ids}).value();
+  s->RecordDecision(Decision("i-1", "e-1"), std::nullopt, {}, kT0).value();
+  s->RecordDecision(Decision("i-2", "e-2"), std::nullopt, {}, kT0).value();
+  ExecRaw(path, "UPDATE decisions SET channel = channel || 'x' WHERE event_id = 'e-1'");
+  EXPECT_THAT(s->GetInteraction("i-1"), IsError(ErrorCode::kDataLoss));
+  ExecRaw(path, "UPDATE decisions SET decision_json = substr(decision_json, 1, length(decision_json) - 1) "
+                "WHERE event_id = 'e-2'");
+  EXPECT_THAT(s->GetInteraction("i-2"), IsError(ErrorCode::kDataLoss));
+}
+
 // A database written before migration 10 holds its JSON as TEXT; opening it
 // packs every row, keeps erased text the plain marker data protection looks
 // for, and leaves the audit chain as it was.
