@@ -4,10 +4,9 @@
 // is the same: the decision row, then its task, audit record and outbox.
 #include "storage/sql/decisions.h"
 
-#include "storage/sql/store_ops.h"
-
 #include "storage/audit_entries.h"
 #include "storage/sql/admin_rows.h"
+#include "storage/sql/store_ops.h"
 #include "storage/sql/task_rows.h"
 #include "storage/task_rules.h"
 
