@@ -33,14 +33,38 @@ Result<std::optional<RecordedEvent>> FindRecorded(Session& s, const std::string&
                                                     rows->Hash(0, 17), std::move(*event_json)});
 }
 
+// The event path's two statements in the engine's dialect, composed once per
+// writer thread rather than once per event.
+struct InsertStatements {
+  std::string remember_policy_version;
+  std::string insert_decision;
+};
+const InsertStatements& InsertStatementsFor(const Dialect& dialect) {
+  thread_local const Dialect* composed_for = nullptr;
+  thread_local InsertStatements statements;
+  if (composed_for != &dialect) {
+    statements.remember_policy_version = std::string(dialect.remember_policy_version);
+    statements.insert_decision =
+        std::string("INSERT INTO decisions(event_id, interaction_id, customer_id, workflow, channel, event_index, "
+                    "type, at_us, outcome, recorded_by, task_id, event_digest, policy_version, ") +
+        std::string(dialect.packed_decision_columns) +
+        ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, " + std::string(dialect.policy_version_value) +
+        ", " + std::string(dialect.packed_decision_values) +
+        ") ON CONFLICT (workflow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq";
+    composed_for = &dialect;
+  }
+  return statements;
+}
+
 // Inserts the decision row unless (workflow, event_id) is taken; its seq, or
 // nullopt on that conflict.
 Result<std::optional<std::int64_t>> InsertDecision(Session& s, const DecisionRecord& d,
                                                    const internal::PackedDecision& packed,
                                                    const std::string& task_id) {
   const Dialect& dialect = s.dialect();
-  if (!dialect.remember_policy_version.empty()) {
-    HITLGATE_RETURN_IF_ERROR(s.Query(std::string(dialect.remember_policy_version), Params::Of(d.policy_version)));
+  const InsertStatements& sql = InsertStatementsFor(dialect);
+  if (!sql.remember_policy_version.empty()) {
+    HITLGATE_RETURN_IF_ERROR(s.Query(sql.remember_policy_version, Params::Of(d.policy_version)));
   }
   Params p;
   if (d.event_id.empty()) {
@@ -52,14 +76,7 @@ Result<std::optional<std::int64_t>> InsertDecision(Session& s, const DecisionRec
   p.Add(engine::EventTypeName(d.type)).Add(d.at).Add(engine::OutcomeName(d.outcome)).Add(d.recorded_by);
   p.Add(task_id).AddHash(d.event_digest, dialect.hashes_as_bytes).Add(d.policy_version);
   p.Add(Bytes{packed.event_json}).Add(Bytes{packed.decision_json});
-  auto rows = s.Query(
-      std::string("INSERT INTO decisions(event_id, interaction_id, customer_id, workflow, channel, event_index, "
-                  "type, at_us, outcome, recorded_by, task_id, event_digest, policy_version, ") +
-          std::string(dialect.packed_decision_columns) +
-          ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, " + std::string(dialect.policy_version_value) +
-          ", " + std::string(dialect.packed_decision_values) +
-          ") ON CONFLICT (workflow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
-      p);
+  auto rows = s.Query(sql.insert_decision, p);
   HITLGATE_RETURN_IF_ERROR(rows);
   if (rows->empty()) return std::optional<std::int64_t>();
   return std::optional<std::int64_t>(rows->Int(0, 0));

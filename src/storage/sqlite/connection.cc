@@ -143,11 +143,12 @@ Result<void> Connection::Run(std::string_view sql) {
   return st->Run();
 }
 
-Result<Statement> Connection::Prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+Result<Statement> Connection::Prepare(std::string_view sql, Rewrite rewrite) {
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
+    const std::string compiled = rewrite != nullptr ? rewrite(sql) : std::string(sql);
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+    int rc = sqlite3_prepare_v3(db_, compiled.data(), static_cast<int>(compiled.size()),
                                 SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) return std::unexpected(LastError("prepare " + std::string(sql.substr(0, 60))));
     it = cache_.emplace(std::string(sql), stmt).first;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -105,8 +106,11 @@ class Connection {
   [[nodiscard]] Result<void> Run(std::string_view sql);
   // Runs SQL without parameters (may hold several statements).
   [[nodiscard]] Result<void> Exec(std::string_view sql);
-  // The statement for `sql`, prepared once per connection and cached.
-  [[nodiscard]] Result<Statement> Prepare(std::string_view sql);
+  // The statement for `sql`, prepared once per connection and cached. With
+  // `rewrite`, the statement compiled is rewrite(sql), still cached under
+  // `sql`, so a caller whose SQL needs translating pays for it once.
+  using Rewrite = std::string (*)(std::string_view sql);
+  [[nodiscard]] Result<Statement> Prepare(std::string_view sql, Rewrite rewrite = nullptr);
 
   std::int64_t LastInsertRowid() const;
   int Changes() const;
@@ -120,7 +124,13 @@ class Connection {
   explicit Connection(sqlite3* db) : db_(db) {}
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;  // sql -> prepared statement
+  // Looked up by string_view: the writer prepares several statements per
+  // event, and a key string built for each lookup was a malloc apiece.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;  // sql -> prepared statement
 };
 
 }  // namespace hitlgate::store::sqlite

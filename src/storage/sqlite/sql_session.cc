@@ -5,8 +5,8 @@
 namespace hitlgate::store::sqlite {
 namespace {
 
-std::string NumberedPlaceholders(const std::string& sql) {
-  std::string out = sql;
+std::string NumberedPlaceholders(std::string_view sql) {
+  std::string out(sql);
   for (size_t i = 0; i + 1 < out.size(); ++i) {
     if (out[i] == '$' && std::isdigit(static_cast<unsigned char>(out[i + 1]))) out[i] = '?';
   }
@@ -66,7 +66,7 @@ const sql::Dialect& SqlSession::dialect() const {
 }
 
 Result<sql::Rows> SqlSession::Query(const std::string& sql, const sql::Params& params) {
-  auto st = conn_.Prepare(NumberedPlaceholders(sql));
+  auto st = conn_.Prepare(sql, &NumberedPlaceholders);
   HITLGATE_RETURN_IF_ERROR(st);
   for (int i = 0; i < params.size(); ++i) BindValue(*st, i + 1, params.values()[static_cast<size_t>(i)]);
   sql::Rows rows(st->ColumnCount());
