@@ -29,6 +29,12 @@ namespace {
 
 std::string S(std::int64_t v) { return std::to_string(v); }
 
+// The detail of a forward jump from the expected seq `e` to `found`.
+std::string Missing(std::int64_t e, std::int64_t found) {
+  return "expected seq " + S(e) + ", found " + S(found) + ": records " + S(e) +
+         (found - 1 > e ? ".." + S(found - 1) : "") + " are missing";
+}
+
 // One pass over the source. State: the last accepted record (`expected_seq`,
 // `expected_prev`), plus the first record for anchoring.
 class Verifier {
@@ -119,12 +125,27 @@ class Verifier {
     return false;
   }
 
+  // A store that keeps a link as "the hash of the record before" (SQLite,
+  // docs/audit-format.md "Storage form") gives an empty prev_hash where that
+  // record is gone. The record's own hash, sealed over the lost link, cannot
+  // be checked then: the missing record is what to report.
+  static bool LinkLost(const AuditRecord& r) { return r.prev_hash.empty() && r.seq > 1; }
+
   void ProcessFirst(AuditRecord r) {
     ++summary_.records_checked;
     summary_.first_seq = r.seq;
     first_seq_ = r.seq;
     first_prev_ = r.prev_hash;
-    if (!CheckSelfHash(r, r.seq)) {
+    if (LinkLost(r) && options_.allow_unanchored_start && !options_.start_after) {
+      Report(Problem::kRemoved, r.seq - 1,
+             "record " + S(r.seq - 1) + " is missing: record " + S(r.seq) + " links to it");
+      anchored_ = true;
+      Accept(r);
+      return;
+    }
+    // Otherwise a lost link shows as a start nothing anchors (its empty
+    // prev_hash matches no anchor) or one that does not meet start_after.
+    if (!LinkLost(r) && !CheckSelfHash(r, r.seq)) {
       anchored_ = true;  // already reported; do not pile on
       Accept(r);
       return;
@@ -159,6 +180,11 @@ class Verifier {
     }
     ++summary_.records_checked;
     const std::int64_t e = expected_seq_;
+    if (LinkLost(r) && r.seq > e) {
+      Report(Problem::kRemoved, e, Missing(e, r.seq));
+      Accept(r);
+      return;
+    }
     if (!CheckSelfHash(r, e)) {
       // Resync as if it sat at its position with its stored hash, so the
       // next record's link is checked against what was stored.
@@ -210,9 +236,7 @@ class Verifier {
       return;
     }
     if (next) lookahead_ = std::move(next);
-    Report(Problem::kRemoved, e,
-           "expected seq " + S(e) + ", found " + S(r.seq) + ": records " + S(e) +
-               (r.seq - 1 > e ? ".." + S(r.seq - 1) : "") + " are missing");
+    Report(Problem::kRemoved, e, Missing(e, r.seq));
     Accept(r);
   }
 

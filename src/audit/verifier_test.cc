@@ -106,6 +106,43 @@ TEST(VerifyChainTest, SeveralDroppedRecordsNameTheFirst) {
   EXPECT_NE(s.detail.find("3..5"), std::string::npos) << s.detail;
 }
 
+// A store that keeps each link as "the previous row's hash" (SQLite) reads
+// an empty prev_hash where that row was deleted: the deletion is reported,
+// not the record after it, whose hash can no longer be checked.
+TEST(VerifyChainTest, DroppedRecordWhoseSuccessorLostItsLinkIsRemoved) {
+  auto chain = Chain(10);
+  chain.erase(chain.begin() + 5);  // seq 6
+  chain[5].prev_hash.clear();      // seq 7, as such a store reads it
+  std::vector<ChainProblem> problems;
+  auto s = Verify(chain, {}, &problems);
+  EXPECT_EQ(s.problem, Problem::kRemoved);
+  EXPECT_EQ(s.first_bad_seq, 6);
+  EXPECT_EQ(s.problems_reported, 1) << problems.back().detail;
+}
+
+TEST(VerifyChainTest, DroppedFirstRecordWhoseSuccessorLostItsLinkIsUnanchored) {
+  auto chain = Chain(5);
+  chain.erase(chain.begin());
+  chain[0].prev_hash.clear();
+  auto s = Verify(chain);
+  EXPECT_EQ(s.problem, Problem::kUnanchored);
+  EXPECT_EQ(s.first_bad_seq, 2);
+  EXPECT_EQ(s.problems_reported, 1);
+  // A partial range cannot vouch for its start, but a start whose link is
+  // lost says the record before it is gone.
+  s = Verify(chain, {.allow_unanchored_start = true});
+  EXPECT_EQ(s.problem, Problem::kRemoved);
+  EXPECT_EQ(s.first_bad_seq, 1);
+}
+
+TEST(VerifyChainTest, EmptyPrevHashWithoutAGapIsChanged) {
+  auto chain = Chain(5);
+  chain[2].prev_hash.clear();
+  auto s = Verify(chain);
+  EXPECT_EQ(s.problem, Problem::kChanged);
+  EXPECT_EQ(s.first_bad_seq, 3);
+}
+
 TEST(VerifyChainTest, ForgedRecordInsertedWithAValidHashIsDetected) {
   auto chain = Chain(10);
   // A forger seals a plausible record 6 that links to 5 and slips it in.
