@@ -16,7 +16,26 @@ using sql::Params;
 using sql::Rows;
 using sql::Session;
 
-constexpr char kAuditColumns[] = "seq, at_us, kind, actor, subject, payload_json, prev_hash, hash";
+// A record's prev_hash as every reader gets it. SQLite stores a zero-length
+// BLOB where the link is the hash of row seq - 1 (docs/audit-format.md,
+// "Storage form"); PostgreSQL stores every link as text and never ''. Where
+// row seq - 1 is gone (only by tampering: a purge writes the first kept link
+// in full) this is NULL, which reads as "", and the verifier reports the gap.
+constexpr char kPrevHash[] =
+    "CASE WHEN length(prev_hash) = 0 THEN (SELECT p.hash FROM audit p WHERE p.seq = audit.seq - 1) "
+    "ELSE prev_hash END";
+const std::string kAuditColumns =
+    std::string("seq, at_us, kind, actor, subject, payload_json, ") + kPrevHash + ", hash";
+
+// Stores record `seq`'s link in full if it is kept short, before the row it
+// points to is deleted (a no-op on PostgreSQL, which never keeps it short).
+Result<void> KeepLinkInFull(Session& s, std::int64_t seq, const std::string& prev_hash) {
+  Params p;
+  p.AddHash(prev_hash, s.dialect().hashes_as_bytes).Add(seq);
+  auto updated = s.Query("UPDATE audit SET prev_hash = $1 WHERE seq = $2 AND length(prev_hash) = 0", p);
+  HITLGATE_RETURN_IF_ERROR(updated);
+  return {};
+}
 
 Result<std::vector<audit::AuditRecord>> ReadRecords(const Rows& rows) {
   std::vector<audit::AuditRecord> out;
@@ -62,12 +81,15 @@ Result<PurgeResult> SqlStore::PurgeAuditBefore(TimePoint cutoff, TimePoint now, 
     anchor.first_kept_prev_hash = head->hash;
     // The purge removes a prefix of the chain (never a hole): the first
     // record young enough to keep ends it.
-    auto first = txn.session().Query("SELECT seq, prev_hash FROM audit WHERE at_us >= $1 ORDER BY seq LIMIT 1",
-                                     Params::Of(cutoff));
+    auto first = txn.session().Query(
+        std::string("SELECT seq, ") + kPrevHash + " FROM audit WHERE at_us >= $1 ORDER BY seq LIMIT 1",
+        Params::Of(cutoff));
     HITLGATE_RETURN_IF_ERROR(first);
     if (!first->empty()) {
       anchor.first_kept_seq = first->Int(0, 0);
       anchor.first_kept_prev_hash = first->Hash(0, 1);
+      // A kept record never depends on a deleted one.
+      HITLGATE_RETURN_IF_ERROR(KeepLinkInFull(txn.session(), anchor.first_kept_seq, anchor.first_kept_prev_hash));
     }
     auto removed = txn.session().Query("DELETE FROM audit WHERE seq < $1", Params::Of(anchor.first_kept_seq));
     HITLGATE_RETURN_IF_ERROR(removed);
@@ -75,6 +97,10 @@ Result<PurgeResult> SqlStore::PurgeAuditBefore(TimePoint cutoff, TimePoint now, 
     auto sealed = txn.AppendSealed(
         {{std::string(audit::kinds::kAuditPurged), options.actor, "audit", audit::EncodePurgePayload(anchor)}}, now);
     HITLGATE_RETURN_IF_ERROR(sealed);
+    if (first->empty()) {
+      // Nothing kept: the purge's own record follows the deleted head.
+      HITLGATE_RETURN_IF_ERROR(KeepLinkInFull(txn.session(), sealed->front().seq, sealed->front().prev_hash));
+    }
     return PurgeResult{anchor.purged_count, anchor.first_kept_seq, sealed->back().seq};
   });
 }
@@ -96,8 +122,9 @@ Result<std::vector<audit::AuditLink>> SqlStore::ReadAuditLinks(std::int64_t from
   return ReadSql<std::vector<audit::AuditLink>>(
       [&](Session& s) -> Result<std::vector<audit::AuditLink>> {
         HITLGATE_RETURN_IF_ERROR(BeforeAuditRead(s));
-        auto rows = s.Query("SELECT seq, prev_hash, hash FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2",
-                            Params::Of(from_seq, std::max(limit, 0)));
+        static const std::string kSql =
+            std::string("SELECT seq, ") + kPrevHash + ", hash FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2";
+        auto rows = s.Query(kSql, Params::Of(from_seq, std::max(limit, 0)));
         HITLGATE_RETURN_IF_ERROR(rows);
         std::vector<audit::AuditLink> out;
         out.reserve(static_cast<size_t>(rows->size()));

@@ -4,6 +4,13 @@
 #include "storage/sqlite/rows.h"
 
 namespace hitlgate::store::sqlite {
+namespace {
+
+// A zero-length BLOB (X''), not NULL: the column is NOT NULL, and "" here
+// has a non-null data pointer, which sqlite3_bind_blob needs for a BLOB.
+constexpr std::string_view kLinkToPreviousRow{"", 0};
+
+}  // namespace
 
 Result<void> WriteTxn::LoadHead() {
   auto st = conn_->Prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
@@ -26,7 +33,17 @@ Result<std::vector<audit::AuditRecord>> WriteTxn::Append(std::vector<audit::Audi
     HITLGATE_RETURN_IF_ERROR(st);
     st->BindAll(r.seq, r.at, r.kind, r.actor, r.subject)
         .BindBlob(6, internal::PackAuditPayload(r.payload_json));
-    BindHash(*st, 7, r.prev_hash);
+    // The link is the previous record's hash, which sits in row seq - 1:
+    // a zero-length BLOB says so (storage/sql/audit_log.cc reads it back).
+    // Only a record with no row before it stores the link in full: the
+    // first ever; after a purge, the purge writes the first kept record's
+    // link (or its own, when it kept none) in full (docs/audit-format.md,
+    // "Storage form").
+    if (head_.seq >= 1) {
+      st->BindBlob(7, kLinkToPreviousRow);
+    } else {
+      BindHash(*st, 7, r.prev_hash);
+    }
     BindHash(*st, 8, r.hash);
     if (auto run = st->Run(); !run) {
       return std::unexpected(run.error());
