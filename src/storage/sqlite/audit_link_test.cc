@@ -15,6 +15,7 @@
 #include "hitlgate/store/audit_source.h"
 #include "hitlgate/store/id_generator.h"
 #include "hitlgate/store/sqlite_store.h"
+#include "storage/sqlite/raw_sql_testing.h"
 #include "testing/result_matchers.h"
 
 namespace hitlgate::store {
@@ -24,6 +25,8 @@ using ::hitlgate::testing::IsOk;
 using std::chrono::hours;
 
 namespace fs = std::filesystem;
+using testing::ExecRaw;
+using testing::QueryRaw;
 
 const TimePoint kT0 = TimePoint(std::chrono::duration_cast<Duration>(std::chrono::seconds(1'795'000'000)));
 
@@ -40,29 +43,6 @@ std::string NewDbPath() {
   }();
   static int n = 0;
   return (dir / ("links-" + std::to_string(n++) + ".db")).string();
-}
-
-void ExecRaw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
-
-std::string QueryRaw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return "open failed";
-  sqlite3_stmt* st = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-    const auto* p = sqlite3_column_text(st, 0);
-    if (p != nullptr) out = reinterpret_cast<const char*>(p);
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
 }
 
 std::unique_ptr<SqliteStore> Open(const std::string& path) {

@@ -2,6 +2,7 @@
 // persistence across reopen, schema versions, group commit, and savepoint
 // isolation inside a batch.
 #include "hitlgate/store/sqlite_store.h"
+#include "storage/sqlite/raw_sql_testing.h"
 #include "storage/packed_json.h"
 #include "storage/sqlite/schema.h"
 
@@ -31,6 +32,8 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 namespace fs = std::filesystem;
+using testing::ExecRaw;
+using testing::QueryRaw;
 
 // One scratch directory per test process, removed at exit.
 const fs::path& ScratchDir() {
@@ -237,32 +240,6 @@ TEST(SqliteStoreTest, OpenRejectsWhatIsNotADatabase) {
   EXPECT_THAT(SqliteStore::Open(NewDbPath(), {}), IsError(ErrorCode::kInvalidArgument));
   EXPECT_THAT(SqliteStore::Open("/nonexistent-dir/x.db", {.ids = &ids}),
               IsError(ErrorCode::kUnavailable));
-}
-
-// Runs one statement on the database file behind the store's back.
-void ExecRaw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
-
-// The first column of the first row of `sql`, as text ("" for none).
-std::string QueryRaw(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return "open failed";
-  sqlite3_stmt* st = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    const auto* p = sqlite3_column_text(st, 0);
-    if (p != nullptr) out = reinterpret_cast<const char*>(p);
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
 }
 
 TEST(SqliteStoreTest, EventAnswerAndContextAreStoredPackedAndReadBackExactly) {
