@@ -23,6 +23,15 @@ test('admin: fixes a broken policy in the editor, validates and activates it', a
   const { page } = browser;
   try {
     await signIn(page, gw.url, gw.adminToken);
+    // An admin has the most views; at 1280 px every one is in sight, none
+    // scrolled out of the top bar.
+    const nav = page.locator('.nav');
+    assert.equal(await nav.locator('a').count(), 9);
+    assert.ok(await nav.evaluate((n) => n.scrollWidth <= n.clientWidth), 'the navigation does not scroll');
+    for (const link of await nav.locator('a').all()) {
+      const box = await link.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 1280, `${await link.innerText()} is in sight`);
+    }
     await page.getByRole('link', { name: 'Policies' }).click();
     const editor = page.locator('#policy-source');
     await page.getByText(/✓ Valid/).waitFor();

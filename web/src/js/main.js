@@ -92,8 +92,9 @@ function start(who) {
     h('a.brand', { href: '#/', 'aria-label': 'hitlgate console home' }, logoSvg(), ' hitlgate'),
     navEl,
     h('div.topbar-right', liveEl,
-      h('span.who', { title: `key ${me.key_id}` }, h('strong', me.name), ' ', h('span.role-chip', me.role)),
-      h('button.btn.ghost.small', { type: 'button', onclick: showHelp, 'aria-keyshortcuts': '?' }, 'Shortcuts ', h('kbd', '?')),
+      h('span.who', { title: `${me.name}, key ${me.key_id}` }, h('strong', me.name), ' ', h('span.role-chip', me.role)),
+      h('button.btn.ghost.small', { type: 'button', onclick: showHelp, 'aria-keyshortcuts': '?', 'aria-label': 'Shortcuts', title: 'Shortcuts (?)' },
+        h('span.wide-only', 'Shortcuts '), h('kbd', '?')),
       h('button.btn.ghost.small', { type: 'button', onclick: () => signOut('Signed out.') }, 'Sign out')));
   replace(app, header, mainEl);
   onLiveState((s) => {
