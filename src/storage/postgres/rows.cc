@@ -21,11 +21,4 @@ Result<std::string> FromByteaText(std::string_view hex) {
   return std::string(bytes->begin(), bytes->end());
 }
 
-Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col, int text_col) {
-  if (rows.IsNull(row, packed_col)) return rows.Text(row, text_col);
-  auto bytes = FromByteaText(rows.Text(row, packed_col));
-  HITLGATE_RETURN_IF_ERROR(bytes);
-  return internal::UnpackJson(*bytes);
-}
-
 }  // namespace hitlgate::store::postgres

@@ -23,7 +23,5 @@ std::string PackedJsonParam(std::string_view json);
 std::string ByteaParam(std::string_view bytes);
 // The bytes of bytea's text output ("\\x" and hex digits); DataLoss if it is not that.
 [[nodiscard]] Result<std::string> FromByteaText(std::string_view hex);
-[[nodiscard]] Result<std::string> ReadPackedJson(const Rows& rows, int row, int packed_col,
-                                                 int text_col);
 
 }  // namespace hitlgate::store::postgres

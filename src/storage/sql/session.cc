@@ -30,12 +30,18 @@ std::string Rows::Hash(int row, int col) const {
   return crypto::ToHex(reinterpret_cast<const std::uint8_t*>(v.s.data()), v.s.size());
 }
 
-Params& Params::AddHash(std::string_view hex, bool as_bytes) {
+std::optional<std::string> HashBytes(std::string_view hex) {
   const bool lower_hex = !hex.empty() && hex.size() % 2 == 0 &&
                          std::ranges::all_of(hex, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-  if (!as_bytes || !lower_hex) return Add(hex);
+  if (!lower_hex) return std::nullopt;
   auto bytes = crypto::FromHex(hex);  // cannot fail: checked above
-  return Add(Bytes{std::string(bytes->begin(), bytes->end())});
+  return std::string(bytes->begin(), bytes->end());
+}
+
+Params& Params::AddHash(std::string_view hex, bool as_bytes) {
+  std::optional<std::string> bytes = as_bytes ? HashBytes(hex) : std::nullopt;
+  if (!bytes) return Add(hex);
+  return Add(Bytes{std::move(*bytes)});
 }
 
 bool Rows::IsNull(int row, int col) const { return At(row, col).kind == Value::Kind::kNull; }

@@ -31,6 +31,11 @@ namespace hitlgate::store::sql {
 inline std::int64_t Us(TimePoint t) { return t.time_since_epoch().count(); }
 inline TimePoint FromUs(std::int64_t us) { return TimePoint(Duration(us)); }
 
+// The bytes of a hash given as lower-case hex of even length; nullopt for
+// anything else (empty, odd, upper-case, not hex), which a store keeps as the
+// text it came as, so that it reads back unchanged (and a verifier reports it).
+std::optional<std::string> HashBytes(std::string_view hex);
+
 // Bytes that are not text: a BLOB in SQLite, a BYTEA in PostgreSQL.
 struct Bytes {
   std::string data;
@@ -70,9 +75,8 @@ class Params {
   Params& Add(TimePoint value) { return Push(Value::Int(Us(value))); }
   Params& Add(Bytes bytes) { return Push(Value::Blob(std::move(bytes.data))); }
   Params& AddNull() { return Push(Value::Null()); }
-  // A hash given as hex: with `as_bytes` (Dialect::hashes_as_bytes) and
-  // lower-case hex of even length, its bytes; otherwise the text as it came,
-  // so that it reads back unchanged (and a verifier reports it).
+  // A hash given as hex: with `as_bytes` (Dialect::hashes_as_bytes), its
+  // HashBytes where it has them; otherwise the text as it came.
   Params& AddHash(std::string_view hex, bool as_bytes);
   template <typename T>
   Params& Add(const std::optional<T>& value) {

@@ -15,10 +15,9 @@ namespace hitlgate::store::sqlite {
 
 // The JSON kept per event (event_json, decision_json) is stored packed
 // (storage/packed_json.h, migration 10); rows written before it, and erased
-// markers, are plain TEXT and read as they are. (A task's context:
-// storage/sql/task_rows.h.)
+// markers, are plain TEXT and read as they are (storage/sql/task_rows.h's
+// ReadPackedJson, for every reader).
 void BindPackedJson(Statement& st, int index, std::string_view json);
-[[nodiscard]] Result<std::string> ReadPackedJson(const Statement& st, int col);
 
 // Audit rows (migration 10): payload_json packed with the audit dictionary,
 // prev_hash and hash as 32-byte BLOBs. What is hashed and exported is
